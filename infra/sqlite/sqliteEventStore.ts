@@ -1,0 +1,154 @@
+import { EventEmitter } from 'node:events';
+import type Database from 'better-sqlite3';
+import { ConcurrencyConflictError } from '../../src/shared/errors.ts';
+import type { DomainEvent, EventMetadata, NewEvent, RecordedEvent } from '../../src/shared/event.ts';
+import type { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, SubscribeOptions, Subscription } from '../../src/shared/eventStore.ts';
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+export interface SqliteEventStoreOptions {
+  /** Checks each event before it is stored (schema of its type and metadata); throws to reject the batch. */
+  validate?: (event: NewEvent) => void;
+  /** How often to look for events appended by another process (the CLI seeding while the server runs). */
+  pollIntervalMs?: number;
+}
+
+const PAGE = 1000;
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  type: row.type,
+  data: JSON.parse(row.data) as unknown,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+  streamId: row.stream_id,
+  revision: row.revision,
+  position: BigInt(row.position),
+});
+
+export class SqliteEventStore implements EventStore {
+  readonly name = 'sqlite';
+  private readonly appended = new EventEmitter();
+  private readonly statements;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly options: SqliteEventStoreOptions = {},
+  ) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position  INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id  TEXT    NOT NULL UNIQUE,
+        stream_id TEXT    NOT NULL,
+        revision  INTEGER NOT NULL,
+        type      TEXT    NOT NULL,
+        data      TEXT    NOT NULL,
+        metadata  TEXT    NOT NULL,
+        UNIQUE (stream_id, revision)
+      );
+    `);
+    this.appended.setMaxListeners(0);
+    this.statements = {
+      lastRevision: db.prepare<[string], { revision: number }>('SELECT max(revision) AS revision FROM events WHERE stream_id = ?'),
+      stored: db.prepare<[string], { stream_id: string; position: number }>('SELECT stream_id, position FROM events WHERE event_id = ?'),
+      insert: db.prepare<[string, string, number, string, string, string]>(
+        'INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      readStream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY revision'),
+      readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      head: db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
+    };
+  }
+
+  private readonly appendTransaction = (streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => {
+    const { lastRevision, stored, insert } = this.statements;
+    const current = lastRevision.get(streamId)?.revision ?? null;
+    const alreadyStored = events.map((e) => stored.get(e.metadata.eventId));
+    if (events.length > 0 && alreadyStored.every((s) => s?.stream_id === streamId)) {
+      return { nextExpectedRevision: current ?? -1, position: BigInt(Math.max(...alreadyStored.map((s) => s?.position ?? 0))) };
+    }
+    const actual = current ?? 'no_stream';
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && current === null) ||
+      (expected === 'stream_exists' && current !== null) ||
+      expected === current;
+    if (!ok) throw new ConcurrencyConflictError(streamId, expected, actual);
+    let revision = current ?? -1;
+    let position = 0n;
+    for (const event of events) {
+      revision += 1;
+      const info = insert.run(event.metadata.eventId, streamId, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+      position = BigInt(info.lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position };
+  };
+
+  async appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (this.options.validate) for (const event of events) this.options.validate(event);
+    const result = this.db.transaction(this.appendTransaction).immediate(streamId, events, expected);
+    this.appended.emit('appended');
+    return result;
+  }
+
+  async readStream<E extends DomainEvent = DomainEvent>(streamId: string): Promise<RecordedEvent<E>[]> {
+    return this.statements.readStream.all(streamId).map(toRecorded) as RecordedEvent<E>[];
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.readAllSync(options.after ?? 0n, options.maxCount ?? PAGE);
+  }
+
+  private readAllSync(after: bigint, maxCount: number): RecordedEvent[] {
+    return this.statements.readAll.all(Number(after), maxCount).map(toRecorded);
+  }
+
+  async headPosition(): Promise<bigint> {
+    return BigInt(this.statements.head.get()?.position ?? 0);
+  }
+
+  subscribeToAll({ after = 0n, onEvents, onError }: SubscribeOptions): Subscription {
+    let position = after;
+    let closed = false;
+    let wake: (() => void) | undefined;
+    const nudge = () => wake?.();
+    this.appended.on('appended', nudge);
+    const poll = setInterval(nudge, this.options.pollIntervalMs ?? 500);
+    poll.unref();
+
+    const loop = async () => {
+      while (!closed) {
+        const page = this.readAllSync(position, PAGE);
+        if (page.length > 0) {
+          await onEvents(page);
+          position = page[page.length - 1]!.position;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    };
+    const done = loop().catch((error: unknown) => onError?.(error));
+
+    return {
+      close: async () => {
+        closed = true;
+        this.appended.off('appended', nudge);
+        clearInterval(poll);
+        wake?.();
+        await done;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.appended.removeAllListeners();
+  }
+}

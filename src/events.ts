@@ -1,0 +1,27 @@
+import { areaEvents, type AreaEvent } from './area/events.ts';
+import { coachEvents, type CoachEvent } from './coach/events.ts';
+import { cycleEvents, type CycleEvent } from './cycle/events.ts';
+import { resistanceEvents, type ResistanceEvent } from './resistance/events.ts';
+import { ValidationError } from './shared/errors.ts';
+import type { EventDefinition } from './shared/event.ts';
+import { stakeholderEvents, type StakeholderEvent } from './stakeholder/events.ts';
+import { teamEvents, type TeamEvent } from './team/events.ts';
+
+/** The event catalogue: every event type Uptake stores, with its schema and version. */
+export const catalogue: ReadonlyMap<string, EventDefinition> = new Map(
+  [...areaEvents, ...coachEvents, ...cycleEvents, ...teamEvents, ...stakeholderEvents, ...resistanceEvents].map((d) => [d.type, d as EventDefinition]),
+);
+
+export type UptakeEvent = AreaEvent | CoachEvent | CycleEvent | TeamEvent | StakeholderEvent | ResistanceEvent;
+export type UptakeEventType = UptakeEvent['type'];
+
+/** Validates an event's data against its schema; the error names each field and rule. */
+export function parseEvent(type: string, data: unknown): UptakeEvent {
+  const definition = catalogue.get(type);
+  if (!definition) throw ValidationError.field('type', `unknown event type "${type}"`);
+  const result = definition.schema.safeParse(data);
+  if (!result.success) {
+    throw new ValidationError(result.error.issues.map((i) => ({ field: ['data', ...i.path.map(String)].join('.'), message: i.message })));
+  }
+  return { type, data: result.data } as UptakeEvent;
+}

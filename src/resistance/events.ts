@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { CalendarDate, defineEvent, type EventOf, Id } from '../shared/event.ts';
+
+export const ResistanceKind = z.enum([
+  'unaware',
+  'unconvinced',
+  'unable',
+  'no-time',
+  'tool-friction',
+  'passive-non-participation',
+  'active-opposition',
+]);
+export const InterventionKind = z.enum(['coaching-session', 'training', 'workshop', 'one-on-one', 'communication', 'sponsor-escalation']);
+export const Severity = z.number().int().min(1).max(5);
+export const SignalSource = z.enum(['observed', 'integration', 'rule']);
+
+export const ResistanceSignalRaised = defineEvent(
+  'ResistanceSignalRaised',
+  z.object({
+    signalId: Id,
+    areaId: Id,
+    teamId: Id.optional(),
+    stakeholderId: Id.optional(),
+    kind: ResistanceKind,
+    severity: Severity,
+    description: z.string().trim().min(3).max(2000),
+    source: SignalSource,
+    rule: z.string().trim().min(1).max(120).optional(),
+    raisedOn: CalendarDate,
+  }),
+);
+export const ResistanceSignalAcknowledged = defineEvent('ResistanceSignalAcknowledged', z.object({ signalId: Id, acknowledgedOn: CalendarDate }));
+export const InterventionPlanned = defineEvent(
+  'InterventionPlanned',
+  z.object({ signalId: Id, interventionId: Id, kind: InterventionKind, ownerId: Id, dueOn: CalendarDate }),
+);
+export const InterventionCompleted = defineEvent(
+  'InterventionCompleted',
+  z.object({ signalId: Id, interventionId: Id, outcome: z.string().trim().min(3).max(2000), completedOn: CalendarDate }),
+);
+export const ResistanceSignalResolved = defineEvent(
+  'ResistanceSignalResolved',
+  z.object({ signalId: Id, resolution: z.string().trim().min(3).max(2000), resolvedOn: CalendarDate }),
+);
+export const ResistanceSignalEscalated = defineEvent(
+  'ResistanceSignalEscalated',
+  z.object({ signalId: Id, to: z.string().trim().min(2).max(120), reason: z.string().trim().min(3).max(2000), escalatedOn: CalendarDate }),
+);
+
+export const resistanceEvents = [
+  ResistanceSignalRaised,
+  ResistanceSignalAcknowledged,
+  InterventionPlanned,
+  InterventionCompleted,
+  ResistanceSignalResolved,
+  ResistanceSignalEscalated,
+] as const;
+export type ResistanceEvent = EventOf<(typeof resistanceEvents)[number]>;

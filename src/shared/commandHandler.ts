@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { catalogue } from '../events.ts';
+import type { Decider } from './decider.ts';
+import type { Actor, DomainEvent, NewEvent } from './event.ts';
+import type { EventStore, ExpectedRevision } from './eventStore.ts';
+
+/** Who asked, from where and when: becomes every resulting event's metadata. */
+export interface CommandContext {
+  actor: Actor;
+  source: string;
+  /** Business time of what happened; defaults to `now`. */
+  occurredAt?: string;
+  /** Wall-clock time of recording, passed in so tests and the seed control it. */
+  now: Date;
+  correlationId?: string;
+  causationId?: string | null;
+  /** Deterministic event ids for the seed and tests; random otherwise. */
+  newEventId?: () => string;
+}
+
+export interface HandleResult<State> {
+  events: NewEvent[];
+  /** Stream revision after the append (the value a form carries back for its next edit). */
+  revision: number;
+  position: bigint;
+  state: State;
+}
+
+export function withMetadata(events: DomainEvent[], ctx: CommandContext): NewEvent[] {
+  const recordedAt = ctx.now.toISOString();
+  const correlationId = ctx.correlationId ?? randomUUID();
+  return events.map((event) => ({
+    ...event,
+    metadata: {
+      eventId: ctx.newEventId?.() ?? randomUUID(),
+      actor: ctx.actor,
+      source: ctx.source,
+      occurredAt: ctx.occurredAt ?? recordedAt,
+      recordedAt,
+      correlationId,
+      causationId: ctx.causationId ?? null,
+      schemaVersion: catalogue.get(event.type)?.version ?? 1,
+    },
+  }));
+}
+
+/**
+ * Read the stream, fold it, decide, append with the revision that was read. When the caller
+ * passes `expectedRevision` (a form's hidden field), that revision is the one enforced, so an
+ * edit made on a stale page is a conflict rather than an overwrite.
+ */
+export async function handleCommand<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  ctx: CommandContext,
+  expectedRevision?: number,
+): Promise<HandleResult<State>> {
+  const history = await store.readStream<Event>(streamId);
+  const state = history.reduce(decider.evolve, decider.initialState());
+  const decided = decider.decide(command, state);
+  const readRevision = history.length - 1;
+  const expected: ExpectedRevision = expectedRevision ?? (readRevision < 0 ? 'no_stream' : readRevision);
+  if (decided.length === 0) return { events: [], revision: readRevision, position: history.at(-1)?.position ?? 0n, state };
+  const events = withMetadata(decided, ctx);
+  const result = await store.appendToStream(streamId, events, expected);
+  return { events, revision: result.nextExpectedRevision, position: result.position, state: decided.reduce(decider.evolve, state) };
+}
