@@ -1,0 +1,81 @@
+/** What the heatmap read side answers; the web renders these and nothing else. */
+
+export const dimensions = ['learn', 'set', 'align', 'run', 'reflect'] as const;
+export type Dimension = (typeof dimensions)[number];
+export type Scores = Record<Dimension | 'overall', number>;
+
+export const stages = ['not-started', 'exploring', 'practicing', 'embedded'] as const;
+export type Stage = (typeof stages)[number];
+
+export type CheckInFreshness = 'fresh' | 'late' | 'never';
+
+export interface CycleSummary {
+  cycleId: string;
+  name: string;
+  startsOn: string;
+  endsOn: string;
+  checkInCadenceDays: number;
+  closedOn: string | null;
+}
+
+export interface TeamRow {
+  teamId: string;
+  key: string;
+  name: string;
+  areaId: string;
+  size: number;
+  scores: Scores;
+  stage: Stage;
+  checkIn: { freshness: CheckInFreshness; lastHeldOn: string | null; held: number; expected: number };
+}
+
+export interface AreaRow {
+  areaId: string;
+  code: string;
+  name: string;
+  parentAreaId: string | null;
+  /** 0 for top-level areas. */
+  depth: number;
+  /** Teams in this area and its descendants. */
+  teamCount: number;
+  people: number;
+  /** Size-weighted over the area's teams and descendants' teams; null when it has no teams. */
+  scores: Scores | null;
+  stage: Stage;
+  freshness: Record<CheckInFreshness, number>;
+  openSignals: number;
+  highestSeverity: number | null;
+}
+
+export interface Heatmap {
+  cycle: CycleSummary;
+  /** Business date the scores are computed for (inclusive). */
+  asOf: string;
+  areas: AreaRow[];
+  /** Size-weighted across every team; null with no teams. */
+  organisation: Scores | null;
+}
+
+export interface AreaDetail {
+  area: AreaRow;
+  teams: TeamRow[];
+  children: AreaRow[];
+}
+
+/** A fact behind a score: the event that produced it, so a number can be traced. */
+export interface ScoreEvidence {
+  eventId: string;
+  position: string;
+  type: string;
+  on: string;
+  summary: string;
+}
+
+export interface HeatmapQueries {
+  cycles(): CycleSummary[];
+  /** The cycle to show by default: the open one containing `today`, else the latest. */
+  defaultCycle(today: string): CycleSummary | null;
+  heatmap(cycleId: string, asOf: string): Heatmap | null;
+  area(areaId: string, cycleId: string, asOf: string): AreaDetail | null;
+  evidence(teamId: string, cycleId: string, dimension: Dimension, asOf: string): ScoreEvidence[];
+}
