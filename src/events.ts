@@ -3,7 +3,8 @@ import { coachEvents, type CoachEvent } from './coach/events.ts';
 import { cycleEvents, type CycleEvent } from './cycle/events.ts';
 import { resistanceEvents, type ResistanceEvent } from './resistance/events.ts';
 import { ValidationError } from './shared/errors.ts';
-import type { EventDefinition } from './shared/event.ts';
+import { EventMetadata, type EventDefinition, type NewEvent } from './shared/event.ts';
+import { zodIssuesToValidationError } from './shared/validation.ts';
 import { stakeholderEvents, type StakeholderEvent } from './stakeholder/events.ts';
 import { teamEvents, type TeamEvent } from './team/events.ts';
 
@@ -20,8 +21,13 @@ export function parseEvent(type: string, data: unknown): UptakeEvent {
   const definition = catalogue.get(type);
   if (!definition) throw ValidationError.field('type', `unknown event type "${type}"`);
   const result = definition.schema.safeParse(data);
-  if (!result.success) {
-    throw new ValidationError(result.error.issues.map((i) => ({ field: ['data', ...i.path.map(String)].join('.'), message: i.message })));
-  }
+  if (!result.success) throw zodIssuesToValidationError(result.error.issues, ['data']);
   return { type, data: result.data } as UptakeEvent;
+}
+
+/** Rejects an event whose data or metadata breaks its schema; the store calls it before every append. */
+export function validateNewEvent(event: NewEvent): void {
+  parseEvent(event.type, event.data);
+  const metadata = EventMetadata.safeParse(event.metadata);
+  if (!metadata.success) throw zodIssuesToValidationError(metadata.error.issues, ['metadata']);
 }

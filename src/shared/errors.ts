@@ -20,8 +20,8 @@ export class ValidationError extends UptakeError {
   constructor(readonly issues: FieldIssue[]) {
     super(issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   }
-  static field(field: string, message: string): ValidationError {
-    return new ValidationError([{ field, message }]);
+  static field<T extends ValidationError>(this: new (issues: FieldIssue[]) => T, field: string, message: string): T {
+    return new this([{ field, message }]);
   }
 }
 

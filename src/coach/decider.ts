@@ -1,0 +1,40 @@
+import type { Decider } from '../shared/decider.ts';
+import { ruleBroken } from '../shared/validation.ts';
+import type { RegisterCoach } from './commands.ts';
+import type { CoachEvent } from './events.ts';
+
+export type CoachState = { status: 'Empty' } | { status: 'Registered'; coachId: string; name: string; email: string };
+
+export type CoachCommand = RegisterCoach;
+
+/** For commands elsewhere that name a coach (an area's assignment, an engagement's author). */
+export function requireRegisteredCoach(coach: CoachState, coachId: string): void {
+  if (coach.status !== 'Registered') throw ruleBroken('coachId', `coach ${coachId} is not registered`);
+}
+
+export const coachDecider: Decider<CoachState, CoachCommand, CoachEvent> = {
+  initialState: () => ({ status: 'Empty' }),
+
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'CoachRegistered':
+        return { status: 'Registered', ...event.data };
+      default: {
+        const unexpected: never = event.type;
+        return state;
+      }
+    }
+  },
+
+  decide: (command, state) => {
+    switch (command.type) {
+      case 'RegisterCoach':
+        if (state.status !== 'Empty') throw ruleBroken('coachId', `coach ${command.data.coachId} is already registered`);
+        return [{ type: 'CoachRegistered', data: command.data }];
+      default: {
+        const unexpected: never = command.type;
+        throw new Error(`unknown command ${String(unexpected)}`);
+      }
+    }
+  },
+};

@@ -1,0 +1,39 @@
+import { defineCommand, type CommandOf } from '../shared/command.ts';
+import {
+  InterventionCompleted,
+  InterventionPlanned,
+  ResistanceSignalAcknowledged,
+  ResistanceSignalEscalated,
+  ResistanceSignalRaised,
+  ResistanceSignalResolved,
+} from './events.ts';
+
+/** A signal inferred by a rule names that rule; one a person observed or an integration sent does not. */
+export const RaiseResistanceSignal = defineCommand(
+  'RaiseResistanceSignal',
+  ResistanceSignalRaised.schema.refine((d) => (d.source === 'rule') === (d.rule !== undefined), {
+    path: ['rule'],
+    message: 'required when source is "rule", and only then',
+  }),
+);
+export const AcknowledgeResistanceSignal = defineCommand('AcknowledgeResistanceSignal', ResistanceSignalAcknowledged.schema);
+export const PlanIntervention = defineCommand('PlanIntervention', InterventionPlanned.schema);
+export const CompleteIntervention = defineCommand('CompleteIntervention', InterventionCompleted.schema);
+export const ResolveResistanceSignal = defineCommand('ResolveResistanceSignal', ResistanceSignalResolved.schema);
+export const EscalateResistanceSignal = defineCommand('EscalateResistanceSignal', ResistanceSignalEscalated.schema);
+
+export type RaiseResistanceSignal = CommandOf<typeof RaiseResistanceSignal>;
+export type AcknowledgeResistanceSignal = CommandOf<typeof AcknowledgeResistanceSignal>;
+export type PlanIntervention = CommandOf<typeof PlanIntervention>;
+export type CompleteIntervention = CommandOf<typeof CompleteIntervention>;
+export type ResolveResistanceSignal = CommandOf<typeof ResolveResistanceSignal>;
+export type EscalateResistanceSignal = CommandOf<typeof EscalateResistanceSignal>;
+
+export const resistanceCommands = [
+  RaiseResistanceSignal,
+  AcknowledgeResistanceSignal,
+  PlanIntervention,
+  CompleteIntervention,
+  ResolveResistanceSignal,
+  EscalateResistanceSignal,
+] as const;

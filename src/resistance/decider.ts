@@ -1,0 +1,113 @@
+import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
+import type { WithContext } from '../shared/command.ts';
+import type { Decider } from '../shared/decider.ts';
+import { requireNotBefore, ruleBroken } from '../shared/validation.ts';
+import type { StakeholderState } from '../stakeholder/decider.ts';
+import type { TeamState } from '../team/decider.ts';
+import type {
+  AcknowledgeResistanceSignal,
+  CompleteIntervention,
+  EscalateResistanceSignal,
+  PlanIntervention,
+  RaiseResistanceSignal,
+  ResolveResistanceSignal,
+} from './commands.ts';
+import type { ResistanceEvent } from './events.ts';
+
+interface SignalFacts {
+  signalId: string;
+  areaId: string;
+  severity: number;
+  raisedOn: string;
+  acknowledgedOn: string | null;
+  /** Planned → done, per intervention id. */
+  interventions: Readonly<Record<string, 'planned' | 'done'>>;
+}
+
+export type SignalState = { status: 'Empty' } | ({ status: 'Raised' } & SignalFacts) | ({ status: 'Resolved'; resolvedOn: string } & SignalFacts);
+
+export type ResistanceCommand =
+  /** `team` and `stakeholder` are null when the signal names none. */
+  | WithContext<RaiseResistanceSignal, { area: AreaState; team: TeamState | null; stakeholder: StakeholderState | null }>
+  | AcknowledgeResistanceSignal
+  | PlanIntervention
+  | CompleteIntervention
+  | ResolveResistanceSignal
+  | EscalateResistanceSignal;
+
+function decideRaise(command: Extract<ResistanceCommand, { type: 'RaiseResistanceSignal' }>, state: SignalState): ResistanceEvent[] {
+  const { data, context } = command;
+  if (state.status !== 'Empty') throw ruleBroken('signalId', `signal ${data.signalId} is already raised`);
+  requireRegisteredArea(context.area, data.areaId);
+  if (data.teamId !== undefined && context.team?.status !== 'Registered') throw ruleBroken('teamId', `team ${data.teamId} is not registered`);
+  if (data.stakeholderId !== undefined && context.stakeholder?.status !== 'Identified') {
+    throw ruleBroken('stakeholderId', `stakeholder ${data.stakeholderId} is not identified`);
+  }
+  return [{ type: 'ResistanceSignalRaised', data }];
+}
+
+export const resistanceDecider: Decider<SignalState, ResistanceCommand, ResistanceEvent> = {
+  initialState: () => ({ status: 'Empty' }),
+
+  evolve: (state, event) => {
+    if (event.type === 'ResistanceSignalRaised') {
+      const { signalId, areaId, severity, raisedOn } = event.data;
+      return { status: 'Raised', signalId, areaId, severity, raisedOn, acknowledgedOn: null, interventions: {} };
+    }
+    if (state.status !== 'Raised') return state;
+    switch (event.type) {
+      case 'ResistanceSignalAcknowledged':
+        return { ...state, acknowledgedOn: event.data.acknowledgedOn };
+      case 'InterventionPlanned':
+        return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'planned' } };
+      case 'InterventionCompleted':
+        return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'done' } };
+      case 'ResistanceSignalResolved':
+        return { ...state, status: 'Resolved', resolvedOn: event.data.resolvedOn };
+      case 'ResistanceSignalEscalated':
+        return state;
+      default: {
+        const unexpected: never = event;
+        return state;
+      }
+    }
+  },
+
+  decide: (command, state) => {
+    if (command.type === 'RaiseResistanceSignal') return decideRaise(command, state);
+    const { signalId } = command.data;
+    if (state.status === 'Empty') throw ruleBroken('signalId', `signal ${signalId} is not raised`);
+    if (state.status === 'Resolved') throw ruleBroken('signalId', `signal ${signalId} was resolved on ${state.resolvedOn}`);
+    const notBeforeRaised = (field: string, date: string) => requireNotBefore(field, date, state.raisedOn, 'the day the signal was raised');
+    switch (command.type) {
+      case 'AcknowledgeResistanceSignal':
+        if (state.acknowledgedOn !== null) return [];
+        notBeforeRaised('acknowledgedOn', command.data.acknowledgedOn);
+        return [{ type: 'ResistanceSignalAcknowledged', data: command.data }];
+      case 'PlanIntervention':
+        if (state.interventions[command.data.interventionId]) {
+          throw ruleBroken('interventionId', `intervention ${command.data.interventionId} is already planned`);
+        }
+        notBeforeRaised('dueOn', command.data.dueOn);
+        return [{ type: 'InterventionPlanned', data: command.data }];
+      case 'CompleteIntervention': {
+        const { interventionId, completedOn } = command.data;
+        const intervention = state.interventions[interventionId];
+        if (intervention === undefined) throw ruleBroken('interventionId', `intervention ${interventionId} is not planned`);
+        if (intervention === 'done') throw ruleBroken('interventionId', `intervention ${interventionId} is already completed`);
+        notBeforeRaised('completedOn', completedOn);
+        return [{ type: 'InterventionCompleted', data: command.data }];
+      }
+      case 'ResolveResistanceSignal':
+        notBeforeRaised('resolvedOn', command.data.resolvedOn);
+        return [{ type: 'ResistanceSignalResolved', data: command.data }];
+      case 'EscalateResistanceSignal':
+        notBeforeRaised('escalatedOn', command.data.escalatedOn);
+        return [{ type: 'ResistanceSignalEscalated', data: command.data }];
+      default: {
+        const unexpected: never = command;
+        throw new Error(`unknown command ${JSON.stringify(unexpected)}`);
+      }
+    }
+  },
+};

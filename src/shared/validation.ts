@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+import { DomainRuleError, ValidationError } from './errors.ts';
+
+/**
+ * Turns zod issues into a ValidationError whose fields are dotted paths (`severity`,
+ * `data.heldOn` with prefix `data`); an issue about the whole input names the prefix, or `data`.
+ */
+export function zodIssuesToValidationError(issues: readonly z.core.$ZodIssue[], prefix: readonly string[] = []): ValidationError {
+  return new ValidationError(issues.map((i) => ({ field: [...prefix, ...i.path.map(String)].join('.') || 'data', message: i.message })));
+}
+
+/** A forbidden transition, named by the field whose value the current state refuses. */
+export const ruleBroken = (field: string, message: string): DomainRuleError => new DomainRuleError([{ field, message }]);
+
+/** Calendar dates (`YYYY-MM-DD`) order as strings. */
+export function requireNotBefore(field: string, date: string, earliest: string, earliestWhat: string): void {
+  if (date < earliest) throw ruleBroken(field, `must be on or after ${earliestWhat} (${earliest})`);
+}

@@ -1,0 +1,17 @@
+import { defineCommand, type CommandOf } from '../shared/command.ts';
+import { AdkarStageAssessed, AttitudeAssessed, EngagementLogged, StakeholderIdentified, StakeholderMapped } from './events.ts';
+
+export const IdentifyStakeholder = defineCommand('IdentifyStakeholder', StakeholderIdentified.schema);
+/** Places the stakeholder on the influence/interest grid again. */
+export const MapStakeholder = defineCommand('MapStakeholder', StakeholderMapped.schema);
+export const AssessAttitude = defineCommand('AssessAttitude', AttitudeAssessed.schema);
+export const AssessAdkarStage = defineCommand('AssessAdkarStage', AdkarStageAssessed.schema);
+export const LogEngagement = defineCommand('LogEngagement', EngagementLogged.schema);
+
+export type IdentifyStakeholder = CommandOf<typeof IdentifyStakeholder>;
+export type MapStakeholder = CommandOf<typeof MapStakeholder>;
+export type AssessAttitude = CommandOf<typeof AssessAttitude>;
+export type AssessAdkarStage = CommandOf<typeof AssessAdkarStage>;
+export type LogEngagement = CommandOf<typeof LogEngagement>;
+
+export const stakeholderCommands = [IdentifyStakeholder, MapStakeholder, AssessAttitude, AssessAdkarStage, LogEngagement] as const;

@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
+import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
+import type { WithContext } from '../shared/command.ts';
+import type { Decider } from '../shared/decider.ts';
+import { ruleBroken } from '../shared/validation.ts';
+import type { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from './commands.ts';
+import type { AdkarStage, Attitude, StakeholderEvent } from './events.ts';
+
+export type StakeholderState =
+  | { status: 'Empty' }
+  | {
+      status: 'Identified';
+      stakeholderId: string;
+      name: string;
+      role: string;
+      areaId: string;
+      influence: number;
+      interest: number;
+      /** Null until first assessed. */
+      attitude: z.infer<typeof Attitude> | null;
+      adkarStage: z.infer<typeof AdkarStage> | null;
+      engagementIds: readonly string[];
+    };
+
+export type StakeholderCommand =
+  | WithContext<IdentifyStakeholder, { area: AreaState }>
+  | MapStakeholder
+  | AssessAttitude
+  | AssessAdkarStage
+  | WithContext<LogEngagement, { coach: CoachState }>;
+
+export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, StakeholderEvent> = {
+  initialState: () => ({ status: 'Empty' }),
+
+  evolve: (state, event) => {
+    if (event.type === 'StakeholderIdentified') return { status: 'Identified', ...event.data, attitude: null, adkarStage: null, engagementIds: [] };
+    if (state.status !== 'Identified') return state;
+    switch (event.type) {
+      case 'StakeholderMapped':
+        return { ...state, influence: event.data.influence, interest: event.data.interest };
+      case 'AttitudeAssessed':
+        return { ...state, attitude: event.data.attitude };
+      case 'AdkarStageAssessed':
+        return { ...state, adkarStage: event.data.stage };
+      case 'EngagementLogged':
+        return { ...state, engagementIds: [...state.engagementIds, event.data.engagementId] };
+      default: {
+        const unexpected: never = event;
+        return state;
+      }
+    }
+  },
+
+  decide: (command, state) => {
+    if (command.type === 'IdentifyStakeholder') {
+      const { data, context } = command;
+      if (state.status !== 'Empty') throw ruleBroken('stakeholderId', `stakeholder ${data.stakeholderId} is already identified`);
+      requireRegisteredArea(context.area, data.areaId);
+      return [{ type: 'StakeholderIdentified', data }];
+    }
+    if (state.status !== 'Identified') throw ruleBroken('stakeholderId', `stakeholder ${command.data.stakeholderId} is not identified`);
+    switch (command.type) {
+      case 'MapStakeholder':
+        if (command.data.influence === state.influence && command.data.interest === state.interest) return [];
+        return [{ type: 'StakeholderMapped', data: command.data }];
+      // An assessment that repeats the current one changes nothing; observations go in an engagement's note.
+      case 'AssessAttitude':
+        if (command.data.attitude === state.attitude) return [];
+        return [{ type: 'AttitudeAssessed', data: command.data }];
+      case 'AssessAdkarStage':
+        if (command.data.stage === state.adkarStage) return [];
+        return [{ type: 'AdkarStageAssessed', data: command.data }];
+      case 'LogEngagement': {
+        const { data, context } = command;
+        if (state.engagementIds.includes(data.engagementId)) throw ruleBroken('engagementId', `engagement ${data.engagementId} is already logged`);
+        requireRegisteredCoach(context.coach, data.coachId);
+        return [{ type: 'EngagementLogged', data }];
+      }
+      default: {
+        const unexpected: never = command;
+        throw new Error(`unknown command ${JSON.stringify(unexpected)}`);
+      }
+    }
+  },
+};

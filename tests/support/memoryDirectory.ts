@@ -1,0 +1,42 @@
+import type { Directory } from '../../src/application.ts';
+import type { AreaEvent } from '../../src/area/events.ts';
+import type { RecordedEvent } from '../../src/shared/event.ts';
+import type { EventStore } from '../../src/shared/eventStore.ts';
+import type { TeamEvent } from '../../src/team/events.ts';
+
+interface Organisation {
+  areas: Map<string, { name: string; parentAreaId: string | null }>;
+  teamKeys: string[];
+}
+
+async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for (let page = await store.readAll(); page.length > 0; page = await store.readAll({ after: page.at(-1)!.position })) events.push(...page);
+  return events;
+}
+
+/** The directory answered by folding the whole store on every question: exact, and fine at test sizes. */
+export function memoryDirectory(store: EventStore): Directory {
+  const organisation = async (): Promise<Organisation> => {
+    const org: Organisation = { areas: new Map(), teamKeys: [] };
+    for (const event of (await allEvents(store)) as RecordedEvent<AreaEvent | TeamEvent>[]) {
+      if (event.type === 'AreaRegistered') org.areas.set(event.data.areaId, { name: event.data.name, parentAreaId: event.data.parentAreaId });
+      if (event.type === 'AreaRenamed') org.areas.get(event.data.areaId)!.name = event.data.name;
+      if (event.type === 'AreaMoved') org.areas.get(event.data.areaId)!.parentAreaId = event.data.parentAreaId;
+      if (event.type === 'TeamRegistered') org.teamKeys.push(event.data.key);
+    }
+    return org;
+  };
+  const childrenOf = (org: Organisation, parentAreaId: string | null) =>
+    [...org.areas].filter(([, area]) => area.parentAreaId === parentAreaId).map(([areaId, { name }]) => ({ areaId, name }));
+
+  return {
+    areasUnder: async (parentAreaId) => childrenOf(await organisation(), parentAreaId),
+    descendantsOf: async (areaId) => {
+      const org = await organisation();
+      const below = (id: string): string[] => childrenOf(org, id).flatMap((child) => [child.areaId, ...below(child.areaId)]);
+      return below(areaId);
+    },
+    teamKeys: async () => (await organisation()).teamKeys,
+  };
+}

@@ -1,0 +1,118 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../infra/sqlite/database.ts';
+import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
+import * as app from '../../src/application.ts';
+import { parseEvent } from '../../src/events.ts';
+import type { CommandContext } from '../../src/shared/commandHandler.ts';
+import { ConcurrencyConflictError, DomainRuleError, ValidationError } from '../../src/shared/errors.ts';
+import type { EventStore } from '../../src/shared/eventStore.ts';
+import { streamName } from '../../src/shared/streams.ts';
+import type { RaiseResistanceSignal } from '../../src/resistance/commands.ts';
+import { memoryDirectory } from '../support/memoryDirectory.ts';
+
+const ctx: CommandContext = { actor: { kind: 'user', id: 'coach-ana' }, source: 'test', now: new Date('2026-10-07T09:00:00Z') };
+
+const rejection = async (promise: Promise<unknown>, kind: typeof ValidationError, field: string) => {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(kind);
+  expect((error as ValidationError).issues.map((i) => i.field)).toContain(field);
+};
+
+const engineering = { type: 'RegisterArea' as const, data: { areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null } };
+const platform = { type: 'RegisterTeam' as const, data: { teamId: 't1', key: 'PLAT', name: 'Platform', areaId: 'eng', size: 8 } };
+const q4 = {
+  type: 'OpenCycle' as const,
+  data: { cycleId: 'q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },
+};
+const checkIn = (heldOn: string) => ({ type: 'HoldCheckIn' as const, data: { teamId: 't1', cycleId: 'q4', heldOn } });
+
+describe('application layer on the SQLite event store', () => {
+  let store: EventStore;
+  let deps: app.Deps;
+
+  beforeEach(() => {
+    // Validating on append proves every decided event also satisfies its event schema.
+    store = new SqliteEventStore(openDatabase(':memory:'), { validate: (event) => parseEvent(event.type, event.data) });
+    deps = { store, directory: memoryDirectory(store) };
+  });
+
+  it("refuses a team whose area doesn't exist, then registers it once the area does", async () => {
+    await rejection(app.registerTeam(deps, platform, ctx), DomainRuleError, 'areaId');
+    await app.registerArea(deps, engineering, ctx);
+    const result = await app.registerTeam(deps, platform, ctx);
+    expect(result.revision).toBe(0);
+    const [stored] = await store.readStream(streamName('team', 't1'));
+    expect(stored).toMatchObject({ type: 'TeamRegistered', data: platform.data, metadata: { actor: ctx.actor, source: 'test', recordedAt: ctx.now.toISOString() } });
+  });
+
+  it('refuses a team key another team already has', async () => {
+    await app.registerArea(deps, engineering, ctx);
+    await app.registerTeam(deps, platform, ctx);
+    await rejection(app.registerTeam(deps, { ...platform, data: { ...platform.data, teamId: 't2' } }, ctx), DomainRuleError, 'key');
+  });
+
+  it('refuses moving an area under its own descendant, read from the directory', async () => {
+    await app.registerArea(deps, engineering, ctx);
+    await app.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'web', code: 'WEB', name: 'Web', parentAreaId: 'eng' } }, ctx);
+    await app.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'mob', code: 'MOB', name: 'Mobile', parentAreaId: 'web' } }, ctx);
+    await rejection(app.moveArea(deps, { type: 'MoveArea', data: { areaId: 'eng', parentAreaId: 'mob' } }, ctx), DomainRuleError, 'parentAreaId');
+    await rejection(
+      app.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'web2', code: 'WEB2', name: 'web', parentAreaId: 'eng' } }, ctx),
+      DomainRuleError,
+      'name',
+    );
+  });
+
+  describe('a check-in needs its cycle', () => {
+    beforeEach(async () => {
+      await app.registerArea(deps, engineering, ctx);
+      await app.registerTeam(deps, platform, ctx);
+    });
+
+    it('is refused before the cycle is opened', async () => {
+      await rejection(app.holdCheckIn(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'cycleId');
+    });
+
+    it('is held in the open cycle, on a day inside it, once a day', async () => {
+      await app.openCycle(deps, q4, ctx);
+      await rejection(app.holdCheckIn(deps, checkIn('2027-01-07'), ctx), DomainRuleError, 'heldOn');
+      const held = await app.holdCheckIn(deps, checkIn('2026-10-07'), ctx);
+      expect(held.events.map((e) => e.type)).toEqual(['CheckInHeld']);
+      await rejection(app.holdCheckIn(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'heldOn');
+    });
+
+    it('is refused once the cycle is closed', async () => {
+      await app.openCycle(deps, q4, ctx);
+      await app.closeCycle(deps, { type: 'CloseCycle', data: { cycleId: 'q4', closedOn: '2026-12-31' } }, ctx);
+      await rejection(app.holdCheckIn(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'cycleId');
+    });
+  });
+
+  it('answers a stale expected revision with a ConcurrencyConflictError', async () => {
+    await app.registerArea(deps, engineering, ctx);
+    const { revision } = await app.registerTeam(deps, platform, ctx);
+    const resize = (size: number) => ({ type: 'ResizeTeam' as const, data: { teamId: 't1', size } });
+    await app.resizeTeam(deps, resize(9), ctx, revision);
+    await expect(app.resizeTeam(deps, resize(10), ctx, revision)).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    expect((await store.readStream(streamName('team', 't1'))).length).toBe(2);
+  });
+
+  it('records nothing for a command that changes nothing', async () => {
+    await app.registerArea(deps, engineering, ctx);
+    const result = await app.renameArea(deps, { type: 'RenameArea', data: { areaId: 'eng', name: ' Engineering ' } }, ctx);
+    expect(result).toMatchObject({ events: [], revision: 0 });
+  });
+
+  it('validates commands whoever built them', async () => {
+    await app.registerArea(deps, engineering, ctx);
+    const signal: RaiseResistanceSignal = {
+      type: 'RaiseResistanceSignal',
+      data: { signalId: 's1', areaId: 'eng', kind: 'unaware', severity: 9, description: 'never heard of OKRs', source: 'observed', raisedOn: '2026-10-07' },
+    };
+    await rejection(app.raiseResistanceSignal(deps, signal, ctx), ValidationError, 'severity');
+    expect(await store.readStream(streamName('signal', 's1'))).toEqual([]);
+  });
+});

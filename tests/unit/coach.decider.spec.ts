@@ -1,0 +1,22 @@
+import { describe, it } from 'vitest';
+import { RegisterCoach } from '../../src/coach/commands.ts';
+import { coachDecider } from '../../src/coach/decider.ts';
+import { parseCommand } from '../../src/shared/command.ts';
+import { deciderSpec, expectError } from '../support/givenWhenThen.ts';
+
+const spec = deciderSpec(coachDecider);
+const ana = { coachId: 'c1', name: 'Ana Costa', email: 'ana@example.org' };
+
+describe('coach decider', () => {
+  it('registers a coach', () => {
+    spec.given([]).when({ type: 'RegisterCoach', data: ana }).then([{ type: 'CoachRegistered', data: ana }]);
+  });
+
+  it('refuses to register the same coach twice', () => {
+    spec.given([{ type: 'CoachRegistered', data: ana }]).when({ type: 'RegisterCoach', data: ana }).thenRejects('coachId');
+  });
+
+  it('validates the email', () => {
+    expectError(() => parseCommand(RegisterCoach, { ...ana, email: 'not-an-email' }), 'email');
+  });
+});

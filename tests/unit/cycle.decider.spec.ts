@@ -1,0 +1,55 @@
+import { describe, it } from 'vitest';
+import { OpenCycle } from '../../src/cycle/commands.ts';
+import { cycleDecider } from '../../src/cycle/decider.ts';
+import type { CycleEvent } from '../../src/cycle/events.ts';
+import { parseCommand } from '../../src/shared/command.ts';
+import { deciderSpec, expectError } from '../support/givenWhenThen.ts';
+
+const spec = deciderSpec(cycleDecider);
+const q4 = { cycleId: '2026-q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 };
+const opened: CycleEvent = { type: 'CycleOpened', data: q4 };
+const close = (closedOn: string) => ({ type: 'CloseCycle' as const, data: { cycleId: '2026-q4', closedOn } });
+
+describe('cycle decider', () => {
+  it('opens a cycle', () => {
+    spec.given([]).when({ type: 'OpenCycle', data: q4 }).then([opened]);
+  });
+
+  it('refuses to open a cycle twice', () => {
+    spec.given([opened]).when({ type: 'OpenCycle', data: q4 }).thenRejects('cycleId');
+  });
+
+  it('closes an open cycle', () => {
+    spec.given([opened]).when(close('2027-01-05')).then([{ type: 'CycleClosed', data: close('2027-01-05').data }]);
+  });
+
+  it('refuses to close a closed cycle', () => {
+    spec.given([opened, { type: 'CycleClosed', data: close('2027-01-05').data }]).when(close('2027-01-06')).thenRejects('cycleId');
+  });
+
+  it('refuses to close a cycle that was never opened', () => {
+    spec.given([]).when(close('2027-01-05')).thenRejects('cycleId');
+  });
+
+  it('refuses to close a cycle before it starts', () => {
+    spec.given([opened]).when(close('2026-09-30')).thenRejects('closedOn');
+  });
+
+  describe('OpenCycle input', () => {
+    it('needs endsOn after startsOn', () => {
+      expectError(() => parseCommand(OpenCycle, { ...q4, endsOn: q4.startsOn }), 'endsOn');
+    });
+
+    it.each([0, 43, 2.5])('refuses a check-in cadence of %s days', (checkInCadenceDays) => {
+      expectError(() => parseCommand(OpenCycle, { ...q4, checkInCadenceDays }), 'checkInCadenceDays');
+    });
+
+    it.each([1, 42])('accepts a check-in cadence of %s days', (checkInCadenceDays) => {
+      parseCommand(OpenCycle, { ...q4, checkInCadenceDays });
+    });
+
+    it('refuses a date that is not a calendar date', () => {
+      expectError(() => parseCommand(OpenCycle, { ...q4, startsOn: '2026-13-01' }), 'startsOn');
+    });
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, it } from 'vitest';
+import type { AreaState } from '../../src/area/decider.ts';
+import { RaiseResistanceSignal } from '../../src/resistance/commands.ts';
+import { resistanceDecider, type ResistanceCommand } from '../../src/resistance/decider.ts';
+import type { ResistanceEvent } from '../../src/resistance/events.ts';
+import { parseCommand } from '../../src/shared/command.ts';
+import type { TeamState } from '../../src/team/decider.ts';
+import { deciderSpec, expectError } from '../support/givenWhenThen.ts';
+
+const spec = deciderSpec(resistanceDecider);
+
+const eng: AreaState = { status: 'Registered', areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null, coachIds: [] };
+const platform: TeamState = { status: 'Registered', teamId: 't1', key: 'PLAT', name: 'Platform', areaId: 'eng', size: 8, cycles: {} };
+const signal = {
+  signalId: 'sig1',
+  areaId: 'eng',
+  teamId: 't1',
+  kind: 'no-time' as const,
+  severity: 3,
+  description: 'Skipped two check-ins: "too busy shipping"',
+  source: 'observed' as const,
+  raisedOn: '2026-10-20',
+};
+const raise = (context: Partial<Extract<ResistanceCommand, { type: 'RaiseResistanceSignal' }>['context']> = {}) => ({
+  type: 'RaiseResistanceSignal' as const,
+  data: signal,
+  context: { area: eng, team: platform, stakeholder: null, ...context },
+});
+const raised: ResistanceEvent = { type: 'ResistanceSignalRaised', data: signal };
+const plan = {
+  type: 'PlanIntervention' as const,
+  data: { signalId: 'sig1', interventionId: 'i1', kind: 'coaching-session' as const, ownerId: 'c1', dueOn: '2026-10-27' },
+};
+const planned: ResistanceEvent = { type: 'InterventionPlanned', data: plan.data };
+const complete = { type: 'CompleteIntervention' as const, data: { signalId: 'sig1', interventionId: 'i1', outcome: 'agreed a 15-minute format', completedOn: '2026-10-27' } };
+const completed: ResistanceEvent = { type: 'InterventionCompleted', data: complete.data };
+const resolve = { type: 'ResolveResistanceSignal' as const, data: { signalId: 'sig1', resolution: 'check-ins back on cadence', resolvedOn: '2026-11-10' } };
+const resolved: ResistanceEvent = { type: 'ResistanceSignalResolved', data: resolve.data };
+const acknowledge = { type: 'AcknowledgeResistanceSignal' as const, data: { signalId: 'sig1', acknowledgedOn: '2026-10-21' } };
+const escalate = { type: 'EscalateResistanceSignal' as const, data: { signalId: 'sig1', to: 'CTO', reason: 'needs sponsor support', escalatedOn: '2026-10-25' } };
+
+describe('resistance decider', () => {
+  describe('RaiseResistanceSignal', () => {
+    it('raises a signal about a team in a registered area', () => {
+      spec.given([]).when(raise()).then([raised]);
+    });
+
+    it('refuses an unknown area or team, and a second raise', () => {
+      spec.given([]).when(raise({ area: { status: 'Empty' } })).thenRejects('areaId');
+      spec.given([]).when(raise({ team: { status: 'Empty' } })).thenRejects('teamId');
+      spec.given([raised]).when(raise()).thenRejects('signalId');
+    });
+
+    it('refuses a stakeholder that was not identified', () => {
+      spec
+        .given([])
+        .when({ ...raise({ stakeholder: { status: 'Empty' } }), data: { ...signal, stakeholderId: 'nobody' } })
+        .thenRejects('stakeholderId');
+    });
+
+    it.each([0, 6, 2.5])('refuses severity %s (1–5)', (severity) => {
+      expectError(() => parseCommand(RaiseResistanceSignal, { ...signal, severity }), 'severity');
+    });
+
+    it('needs a rule name exactly when the source is a rule', () => {
+      expectError(() => parseCommand(RaiseResistanceSignal, { ...signal, source: 'rule' }), 'rule');
+      expectError(() => parseCommand(RaiseResistanceSignal, { ...signal, rule: 'missed-check-ins' }), 'rule');
+      parseCommand(RaiseResistanceSignal, { ...signal, source: 'rule', rule: 'missed-check-ins' });
+    });
+  });
+
+  it('acknowledges once; acknowledging again records nothing', () => {
+    const acknowledged: ResistanceEvent = { type: 'ResistanceSignalAcknowledged', data: acknowledge.data };
+    spec.given([raised]).when(acknowledge).then([acknowledged]);
+    spec.given([raised, acknowledged]).when(acknowledge).thenNothing();
+  });
+
+  it('refuses a date before the signal was raised', () => {
+    spec.given([raised]).when({ ...acknowledge, data: { ...acknowledge.data, acknowledgedOn: '2026-10-19' } }).thenRejects('acknowledgedOn');
+    spec.given([raised]).when({ ...resolve, data: { ...resolve.data, resolvedOn: '2026-10-01' } }).thenRejects('resolvedOn');
+  });
+
+  it('refuses commands for a signal never raised', () => {
+    spec.given([]).when(acknowledge).thenRejects('signalId');
+  });
+
+  describe('interventions', () => {
+    it('plans an intervention, once per id', () => {
+      spec.given([raised]).when(plan).then([planned]);
+      spec.given([raised, planned]).when(plan).thenRejects('interventionId');
+    });
+
+    it('completes a planned intervention only once', () => {
+      spec.given([raised, planned]).when(complete).then([completed]);
+      spec.given([raised, planned, completed]).when(complete).thenRejects('interventionId');
+    });
+
+    it('refuses to complete an intervention that was not planned', () => {
+      spec.given([raised]).when(complete).thenRejects('interventionId');
+    });
+  });
+
+  it('resolves and escalates an open signal', () => {
+    spec.given([raised, planned, completed]).when(resolve).then([resolved]);
+    spec.given([raised]).when(escalate).then([{ type: 'ResistanceSignalEscalated', data: escalate.data }]);
+  });
+
+  describe('a resolved signal', () => {
+    const given = spec.given([raised, planned, resolved]);
+
+    it.each([
+      ['resolved', resolve],
+      ['acknowledged', acknowledge],
+      ['escalated', escalate],
+      ['given an intervention', { ...plan, data: { ...plan.data, interventionId: 'i2' } }],
+      ['given an intervention outcome', complete],
+    ] as const)('cannot be %s', (_, command) => {
+      given.when(command).thenRejects('signalId');
+    });
+  });
+});

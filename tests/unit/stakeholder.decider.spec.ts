@@ -1,0 +1,70 @@
+import { describe, it } from 'vitest';
+import type { AreaState } from '../../src/area/decider.ts';
+import type { CoachState } from '../../src/coach/decider.ts';
+import { parseCommand } from '../../src/shared/command.ts';
+import { IdentifyStakeholder, LogEngagement } from '../../src/stakeholder/commands.ts';
+import { stakeholderDecider } from '../../src/stakeholder/decider.ts';
+import type { StakeholderEvent } from '../../src/stakeholder/events.ts';
+import { deciderSpec, expectError } from '../support/givenWhenThen.ts';
+
+const spec = deciderSpec(stakeholderDecider);
+
+const eng: AreaState = { status: 'Registered', areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null, coachIds: [] };
+const ana: CoachState = { status: 'Registered', coachId: 'c1', name: 'Ana', email: 'ana@example.org' };
+const vp = { stakeholderId: 's1', name: 'Dana Ruiz', role: 'VP Engineering', areaId: 'eng', influence: 5, interest: 2 };
+const identified: StakeholderEvent = { type: 'StakeholderIdentified', data: vp };
+const engagement = { stakeholderId: 's1', engagementId: 'e1', kind: 'one-on-one' as const, occurredOn: '2026-10-09', sentiment: 1, coachId: 'c1' };
+const logged: StakeholderEvent = { type: 'EngagementLogged', data: engagement };
+
+describe('stakeholder decider', () => {
+  it('identifies a stakeholder in a registered area', () => {
+    spec.given([]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).then([identified]);
+  });
+
+  it('refuses an area that does not exist, and a second identification', () => {
+    spec.given([]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: { status: 'Empty' } } }).thenRejects('areaId');
+    spec.given([identified]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).thenRejects('stakeholderId');
+  });
+
+  it('validates influence and interest (1–5)', () => {
+    expectError(() => parseCommand(IdentifyStakeholder, { ...vp, influence: 6 }), 'influence');
+    expectError(() => parseCommand(IdentifyStakeholder, { ...vp, interest: 0 }), 'interest');
+  });
+
+  it('maps again only when the grid position changes', () => {
+    const remap = { stakeholderId: 's1', influence: 5, interest: 4 };
+    spec.given([identified]).when({ type: 'MapStakeholder', data: remap }).then([{ type: 'StakeholderMapped', data: remap }]);
+    spec.given([identified]).when({ type: 'MapStakeholder', data: { stakeholderId: 's1', influence: 5, interest: 2 } }).thenNothing();
+  });
+
+  it('assesses attitude, and records nothing when it has not changed', () => {
+    const assess = { type: 'AssessAttitude' as const, data: { stakeholderId: 's1', attitude: 'skeptic' as const, note: 'worried about overhead' } };
+    const assessed: StakeholderEvent = { type: 'AttitudeAssessed', data: assess.data };
+    spec.given([identified]).when(assess).then([assessed]);
+    spec.given([identified, assessed]).when(assess).thenNothing();
+  });
+
+  it('assesses the ADKAR stage, which may also move back', () => {
+    const stage = (s: 'awareness' | 'desire') => ({ type: 'AdkarStageAssessed' as const, data: { stakeholderId: 's1', stage: s } });
+    spec.given([identified]).when({ type: 'AssessAdkarStage', data: stage('desire').data }).then([stage('desire')]);
+    spec.given([identified, stage('desire')]).when({ type: 'AssessAdkarStage', data: stage('awareness').data }).then([stage('awareness')]);
+    spec.given([identified, stage('desire')]).when({ type: 'AssessAdkarStage', data: stage('desire').data }).thenNothing();
+  });
+
+  it('logs an engagement by a registered coach', () => {
+    spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana } }).then([logged]);
+  });
+
+  it('refuses an engagement by an unknown coach, or logged twice', () => {
+    spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: { status: 'Empty' } } }).thenRejects('coachId');
+    spec.given([identified, logged]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana } }).thenRejects('engagementId');
+  });
+
+  it('refuses commands for a stakeholder not identified', () => {
+    spec.given([]).when({ type: 'MapStakeholder', data: { stakeholderId: 's1', influence: 1, interest: 1 } }).thenRejects('stakeholderId');
+  });
+
+  it('validates the sentiment (−2…+2)', () => {
+    expectError(() => parseCommand(LogEngagement, { ...engagement, sentiment: 3 }), 'sentiment');
+  });
+});
