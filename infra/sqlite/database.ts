@@ -27,11 +27,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     }
     if (existsSync(file) && statSync(file).isDirectory()) throw new DatabaseFileError(`${file} is a directory, not a database file`);
   }
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
     db = new Database(file);
     db.pragma('journal_mode = WAL');
   } catch (error) {
+    db?.close();
     throw new DatabaseFileError(`cannot open ${file} as a SQLite database: ${(error as Error).message}`);
   }
   const applicationId = db.pragma('application_id', { simple: true }) as number;

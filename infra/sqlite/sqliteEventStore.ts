@@ -127,6 +127,8 @@ export class SqliteEventStore implements EventStore {
         if (page.length > 0) {
           await onEvents(page);
           position = page[page.length - 1]!.position;
+          // A long catch-up with a synchronous handler would otherwise hold the event loop (and close()) until it ends.
+          await new Promise(setImmediate);
           continue;
         }
         await new Promise<void>((resolve) => {
