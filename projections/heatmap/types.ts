@@ -1,13 +1,10 @@
 /** What the heatmap read side answers; the web renders these and nothing else. */
 
-export const dimensions = ['learn', 'set', 'align', 'run', 'reflect'] as const;
-export type Dimension = (typeof dimensions)[number];
-export type Scores = Record<Dimension | 'overall', number>;
+import type { CheckInFreshness, Dimension, Scores, Stage } from '../../src/adoption/model.ts';
 
-export const stages = ['not-started', 'exploring', 'practicing', 'embedded'] as const;
-export type Stage = (typeof stages)[number];
-
-export type CheckInFreshness = 'fresh' | 'late' | 'never';
+// The vocabulary belongs to the adoption model (src/adoption); re-exported so the web reads one contract.
+export { checkInFreshnesses, dimensions, stages } from '../../src/adoption/model.ts';
+export type { CheckInFreshness, Dimension, Scores, Stage };
 
 export interface CycleSummary {
   cycleId: string;

@@ -8,7 +8,15 @@ export interface SqlStatement<P extends unknown[] = unknown[], R = unknown> {
   all(...params: P): R[];
 }
 
+/** A function wrapped in a transaction: committed when it returns, rolled back when it throws. */
+export interface SqlTransaction<A extends unknown[], R> {
+  (...args: A): R;
+  /** BEGIN IMMEDIATE: takes the write lock before reading, so another process cannot write in between. */
+  immediate(...args: A): R;
+}
+
 export interface SqlDatabase {
   exec(sql: string): unknown;
   prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): SqlStatement<P, R>;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): SqlTransaction<A, R>;
 }

@@ -1,0 +1,12 @@
+import { adoptionProjection } from './adoption.ts';
+import { orgProjection } from './org.ts';
+import type { Projection } from './projection.ts';
+import { signalsProjection } from './signals.ts';
+import { stakeholdersProjection } from './stakeholders.ts';
+
+/** Every read model Uptake keeps; the runner applies each batch to all of them. */
+export const readModels: readonly Projection[] = [orgProjection, adoptionProjection, signalsProjection, stakeholdersProjection];
+
+export { ProjectionRunner } from './runner.ts';
+export { SqliteHeatmapQueries } from './heatmap/queries.ts';
+export { SqliteDirectory } from './org/directory.ts';

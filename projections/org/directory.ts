@@ -1,0 +1,40 @@
+import type { SqlDatabase } from '../../src/shared/sql.ts';
+import { orgProjection } from '../org.ts';
+
+/**
+ * Questions that span many streams, answered from the org read model: the application's
+ * `Directory` (src/application.ts), which this satisfies structurally so projections do not
+ * import the application layer.
+ */
+export class SqliteDirectory {
+  private readonly sql;
+
+  constructor(db: SqlDatabase) {
+    orgProjection.setUp(db);
+    this.sql = {
+      areasUnder: db.prepare<[string | null], { areaId: string; name: string }>(
+        'SELECT area_id AS areaId, name FROM org_areas WHERE parent_area_id IS ? ORDER BY name, area_id',
+      ),
+      descendantsOf: db.prepare<[string], { areaId: string }>(`
+        WITH RECURSIVE below(area_id) AS (
+          SELECT area_id FROM org_areas WHERE parent_area_id = ?
+          UNION SELECT a.area_id FROM org_areas a JOIN below b ON a.parent_area_id = b.area_id
+        ) SELECT area_id AS areaId FROM below ORDER BY area_id`),
+      teamKeys: db.prepare<[], { key: string }>('SELECT key FROM org_teams ORDER BY key'),
+    };
+  }
+
+  /** Areas directly under a parent; `null` asks for the top level. */
+  areasUnder(parentAreaId: string | null): { areaId: string; name: string }[] {
+    return this.sql.areasUnder.all(parentAreaId);
+  }
+
+  /** Ids of every area below this one, at any depth. */
+  descendantsOf(areaId: string): string[] {
+    return this.sql.descendantsOf.all(areaId).map((r) => r.areaId);
+  }
+
+  teamKeys(): string[] {
+    return this.sql.teamKeys.all().map((r) => r.key);
+  }
+}

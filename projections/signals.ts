@@ -1,0 +1,100 @@
+import type { SqlDatabase } from '../src/shared/sql.ts';
+import { defineProjection, unless } from './support.ts';
+
+/**
+ * Resistance signals per area, with their dates, so "open as of a date" is answerable: raised on
+ * or before it and not resolved by then. Interventions carry their due date.
+ */
+export const signalsProjection = defineProjection({
+  name: 'signals',
+  version: 1,
+  reads: ['ResistanceSignalRaised', 'ResistanceSignalAcknowledged', 'ResistanceSignalEscalated', 'ResistanceSignalResolved', 'InterventionPlanned', 'InterventionCompleted'],
+  tables: ['signals', 'interventions'],
+  schema: `
+    CREATE TABLE IF NOT EXISTS signals (
+      signal_id       TEXT PRIMARY KEY,
+      area_id         TEXT NOT NULL,
+      team_id         TEXT,
+      stakeholder_id  TEXT,
+      kind            TEXT NOT NULL,
+      severity        INTEGER NOT NULL,
+      description     TEXT NOT NULL,
+      source          TEXT NOT NULL,
+      rule            TEXT,
+      raised_on       TEXT NOT NULL,
+      -- open → acknowledged / escalated → resolved
+      status          TEXT NOT NULL,
+      acknowledged_on TEXT,
+      escalated_on    TEXT,
+      escalated_to    TEXT,
+      resolved_on     TEXT,
+      resolution      TEXT
+    );
+    CREATE INDEX IF NOT EXISTS signals_area ON signals (area_id, raised_on);
+    CREATE TABLE IF NOT EXISTS interventions (
+      intervention_id TEXT PRIMARY KEY,
+      signal_id       TEXT NOT NULL,
+      area_id         TEXT NOT NULL,
+      kind            TEXT NOT NULL,
+      owner_id        TEXT NOT NULL,
+      due_on          TEXT NOT NULL,
+      -- planned → done
+      status          TEXT NOT NULL,
+      completed_on    TEXT,
+      outcome         TEXT
+    );
+    CREATE INDEX IF NOT EXISTS interventions_due ON interventions (status, due_on);
+    CREATE INDEX IF NOT EXISTS interventions_signal ON interventions (signal_id);
+  `,
+  prepare: (db: SqlDatabase) => ({
+    raise: db.prepare<[string, string, string | null, string | null, string, number, string, string, string | null, string]>(`
+      INSERT INTO signals (signal_id, area_id, team_id, stakeholder_id, kind, severity, description, source, rule, raised_on, status)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') ON CONFLICT DO NOTHING`),
+    areaOf: db.prepare<[string], { area_id: string }>('SELECT area_id FROM signals WHERE signal_id = ?'),
+    acknowledge: db.prepare<[string, string]>("UPDATE signals SET status = 'acknowledged', acknowledged_on = ? WHERE signal_id = ? AND status = 'open'"),
+    escalate: db.prepare<[string, string, string]>(
+      "UPDATE signals SET status = 'escalated', escalated_on = ?, escalated_to = ? WHERE signal_id = ? AND status <> 'resolved'",
+    ),
+    resolve: db.prepare<[string, string, string]>(
+      "UPDATE signals SET status = 'resolved', resolved_on = ?, resolution = ? WHERE signal_id = ? AND status <> 'resolved'",
+    ),
+    plan: db.prepare<[string, string, string, string, string, string]>(`
+      INSERT INTO interventions (intervention_id, signal_id, area_id, kind, owner_id, due_on, status)
+      VALUES (?, ?, ?, ?, ?, ?, 'planned') ON CONFLICT DO NOTHING`),
+    complete: db.prepare<[string, string, string, string]>(
+      "UPDATE interventions SET status = 'done', completed_on = ?, outcome = ? WHERE intervention_id = ? AND signal_id = ? AND status = 'planned'",
+    ),
+  }),
+  handle(sql, event) {
+    switch (event.type) {
+      case 'ResistanceSignalRaised': {
+        const d = event.data;
+        const severity = Math.min(5, Math.max(1, d.severity));
+        const changes = sql.raise.run(d.signalId, d.areaId, d.teamId ?? null, d.stakeholderId ?? null, d.kind, severity, d.description, d.source, d.rule ?? null, d.raisedOn).changes;
+        return unless(changes, `signal ${d.signalId} already raised`);
+      }
+      case 'ResistanceSignalAcknowledged':
+        return unless(sql.acknowledge.run(event.data.acknowledgedOn, event.data.signalId).changes, `signal ${event.data.signalId} unknown or not open`);
+      case 'ResistanceSignalEscalated': {
+        const { escalatedOn, to, signalId } = event.data;
+        return unless(sql.escalate.run(escalatedOn, to, signalId).changes, `signal ${signalId} unknown or resolved`);
+      }
+      case 'ResistanceSignalResolved': {
+        const { resolvedOn, resolution, signalId } = event.data;
+        return unless(sql.resolve.run(resolvedOn, resolution, signalId).changes, `signal ${signalId} unknown or already resolved`);
+      }
+      case 'InterventionPlanned': {
+        const { interventionId, signalId, kind, ownerId, dueOn } = event.data;
+        const signal = sql.areaOf.get(signalId);
+        if (!signal) return `unknown signal ${signalId}`;
+        return unless(sql.plan.run(interventionId, signalId, signal.area_id, kind, ownerId, dueOn).changes, `intervention ${interventionId} already planned`);
+      }
+      case 'InterventionCompleted': {
+        const { completedOn, outcome, interventionId, signalId } = event.data;
+        return unless(sql.complete.run(completedOn, outcome, interventionId, signalId).changes, `intervention ${interventionId} unknown or already done`);
+      }
+      default:
+        return undefined;
+    }
+  },
+});

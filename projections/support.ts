@@ -1,0 +1,118 @@
+import type { UptakeEvent, UptakeEventType } from '../src/events.ts';
+import type { RecordedEvent } from '../src/shared/event.ts';
+import type { SqlDatabase } from '../src/shared/sql.ts';
+import type { Projection } from './projection.ts';
+
+/** Events a projection skipped (unknown team, data it cannot use), kept with the read model so they are counted, not lost. */
+const SKIPS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS projection_skips (
+    projection TEXT NOT NULL,
+    event_id   TEXT NOT NULL,
+    position   TEXT NOT NULL,
+    type       TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    PRIMARY KEY (projection, event_id)
+  );
+`;
+
+export interface SkippedEvent {
+  projection: string;
+  eventId: string;
+  position: string;
+  type: string;
+  reason: string;
+}
+
+export function skippedEvents(db: SqlDatabase, projection?: string): SkippedEvent[] {
+  db.exec(SKIPS_SCHEMA);
+  return db
+    .prepare<[string | null, string | null], SkippedEvent>(
+      'SELECT projection, event_id AS eventId, position, type, reason FROM projection_skips WHERE ? IS NULL OR projection = ? ORDER BY projection, rowid',
+    )
+    .all(projection ?? null, projection ?? null);
+}
+
+/** A skip reason when a write changed nothing (the row it targets is unknown or already there). */
+export const unless = (changes: number, reason: string): string | undefined => (changes === 0 ? reason : undefined);
+
+/** Statements prepared once per connection. */
+export function perDatabase<T>(build: (db: SqlDatabase) => T): (db: SqlDatabase) => T {
+  const cache = new WeakMap<SqlDatabase, T>();
+  return (db) => {
+    let value = cache.get(db);
+    if (value === undefined) {
+      value = build(db);
+      cache.set(db, value);
+    }
+    return value;
+  };
+}
+
+export interface ProjectionDefinition<Statements> {
+  name: string;
+  version: number;
+  /** The event types `handle` folds; the others are not passed to it. */
+  reads: readonly UptakeEventType[];
+  /** `CREATE TABLE IF NOT EXISTS` / `CREATE INDEX IF NOT EXISTS` statements. */
+  schema: string;
+  /** Every table the schema creates: a reset drops them, so a changed shape is created afresh. */
+  tables: readonly string[];
+  prepare(db: SqlDatabase): Statements;
+  /**
+   * Folds one event into the tables. Returns why the event was skipped, if it was; event types
+   * the projection does not read are simply ignored (return nothing).
+   */
+  handle(statements: Statements, event: RecordedEvent<UptakeEvent>): string | undefined;
+}
+
+/**
+ * A Projection from a per-event fold. A batch runs in one savepoint; when an event throws (data
+ * the fold did not foresee), the batch is rolled back and replayed with a savepoint per event,
+ * so only that event is left out, recorded as skipped. A projection never throws and never
+ * half-applies an event.
+ */
+export function defineProjection<Statements>(definition: ProjectionDefinition<Statements>): Projection {
+  const reads = new Set<string>(definition.reads);
+  const statements = perDatabase(definition.prepare);
+  const skip = perDatabase((db) =>
+    db.prepare<[string, string, string, string, string]>(
+      'INSERT OR REPLACE INTO projection_skips (projection, event_id, position, type, reason) VALUES (?, ?, ?, ?, ?)',
+    ),
+  );
+  const record = (db: SqlDatabase, event: RecordedEvent, reason: string | undefined) => {
+    if (reason !== undefined) skip(db).run(definition.name, event.metadata.eventId, event.position.toString(), event.type, reason);
+  };
+  const fold = (db: SqlDatabase, events: readonly RecordedEvent<UptakeEvent>[]) => {
+    for (const event of events) record(db, event, definition.handle(statements(db), event));
+  };
+  const foldInSavepoint = perDatabase((db) => db.transaction((events: readonly RecordedEvent<UptakeEvent>[]) => fold(db, events)));
+
+  return {
+    name: definition.name,
+    version: definition.version,
+    setUp(db) {
+      db.exec(SKIPS_SCHEMA);
+      db.exec(definition.schema);
+    },
+    reset(db) {
+      for (const table of definition.tables) db.exec(`DROP TABLE IF EXISTS ${table}`);
+      db.prepare('DELETE FROM projection_skips WHERE projection = ?').run(definition.name);
+      db.exec(definition.schema);
+    },
+    apply(db, events) {
+      const relevant = events.filter((e) => reads.has(e.type)) as RecordedEvent<UptakeEvent>[];
+      if (relevant.length === 0) return;
+      try {
+        foldInSavepoint(db)(relevant);
+      } catch {
+        for (const event of relevant) {
+          try {
+            foldInSavepoint(db)([event]);
+          } catch (error) {
+            record(db, event, `could not apply: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+      }
+    },
+  };
+}

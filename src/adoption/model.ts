@@ -1,0 +1,212 @@
+/**
+ * The adoption model: how a team's dated adoption facts become scores, a stage and a check-in
+ * freshness, and how teams roll up into areas. Pure: the business date (`asOf`) is an input.
+ * docs/adoption-model.md gives every formula with a worked example.
+ */
+import { addDays, daysBetween, earlierOf } from './calendar.ts';
+
+export const dimensions = ['learn', 'set', 'align', 'run', 'reflect'] as const;
+export type Dimension = (typeof dimensions)[number];
+export type Scores = Record<Dimension | 'overall', number>;
+
+export const stages = ['not-started', 'exploring', 'practicing', 'embedded'] as const;
+export type Stage = (typeof stages)[number];
+
+export const checkInFreshnesses = ['fresh', 'late', 'never'] as const;
+export type CheckInFreshness = (typeof checkInFreshnesses)[number];
+
+export const adoptionFactKinds = [
+  'training',
+  'drafted',
+  'published',
+  'aligned',
+  'check-in-held',
+  'check-in-missed',
+  'key-result-progress',
+  'review',
+  'retrospective',
+] as const;
+export type AdoptionFactKind = (typeof adoptionFactKinds)[number];
+
+/** One thing a team did (or failed to do), on its business date. */
+export type AdoptionFact =
+  | { kind: 'training'; on: string; trainingKind: string; participants: number }
+  | { kind: Exclude<AdoptionFactKind, 'training'>; on: string };
+
+/** The dimension each kind of fact is evidence for. */
+export const dimensionOf: Record<AdoptionFactKind, Dimension> = {
+  training: 'learn',
+  drafted: 'set',
+  published: 'set',
+  aligned: 'align',
+  'check-in-held': 'run',
+  'check-in-missed': 'run',
+  'key-result-progress': 'run',
+  review: 'reflect',
+  retrospective: 'reflect',
+};
+
+/** Kinds that move a score; missed check-ins and progress reports are evidence only. */
+export const scoredKinds: readonly AdoptionFactKind[] = ['training', 'drafted', 'published', 'aligned', 'check-in-held', 'review', 'retrospective'];
+
+export interface CycleDates {
+  startsOn: string;
+  endsOn: string;
+  checkInCadenceDays: number;
+}
+
+/** Weights of the overall score; they sum to 100. Running the rhythm matters most. */
+export const weights: Readonly<Record<Dimension, number>> = { learn: 15, set: 20, align: 15, run: 35, reflect: 15 };
+
+/** A training counts for learn during this many days. */
+export const LEARN_WINDOW_DAYS = 365;
+/** The trend compares the overall score with the one this many days earlier. */
+export const TREND_DAYS = 28;
+/** A check-in is still fresh this many days after the cadence says the next one was due. */
+export const CHECK_IN_GRACE_DAYS = 3;
+
+const PRACTICING_FROM = 40;
+const EMBEDDED_FROM = 75;
+/** A trend within ±TREND_BAND points is steady; beyond it the stage thresholds move by TREND_SHIFT. */
+const TREND_BAND = 5;
+const TREND_SHIFT = 10;
+
+export interface CheckInStatus {
+  freshness: CheckInFreshness;
+  lastHeldOn: string | null;
+  held: number;
+  expected: number;
+}
+
+export interface TeamAssessment {
+  scores: Scores;
+  /** Scores as of `asOf − TREND_DAYS`, from the same facts. */
+  previous: Scores;
+  stage: Stage;
+  checkIn: CheckInStatus;
+}
+
+const percent = (part: number, whole: number): number => Math.round((100 * Math.min(part, whole)) / whole);
+
+/** First day a training still counts for learn on `asOf`. */
+export const learnWindowStart = (asOf: string): string => addDays(asOf, 1 - LEARN_WINDOW_DAYS);
+
+/**
+ * Learn: the largest share of the team trained in any one kind of training over the last
+ * LEARN_WINDOW_DAYS. Per kind the participants add up (two sessions for two halves of a team),
+ * capped at the team's size; kinds do not add up, so the same people attending two trainings
+ * are not counted twice.
+ */
+function learnScore(facts: readonly AdoptionFact[], size: number, asOf: string): number {
+  const from = learnWindowStart(asOf);
+  const perKind = new Map<string, number>();
+  for (const fact of facts) {
+    if (fact.kind !== 'training' || fact.on < from) continue;
+    perKind.set(fact.trainingKind, (perKind.get(fact.trainingKind) ?? 0) + fact.participants);
+  }
+  const best = Math.max(0, ...perKind.values());
+  return percent(best, size);
+}
+
+/** Check-ins the cadence asks for between the cycle's start and `asOf` (or its end, if earlier). */
+export function expectedCheckIns(cycle: CycleDates, asOf: string): number {
+  const elapsed = daysBetween(cycle.startsOn, earlierOf(asOf, cycle.endsOn));
+  return elapsed <= 0 ? 0 : Math.floor(elapsed / cycle.checkInCadenceDays);
+}
+
+/**
+ * Freshness is judged at `asOf`, or at the cycle's end for a cycle that is over: after the end
+ * no check-in is due, so a finished cycle keeps the freshness it ended with.
+ */
+function freshnessOf(lastHeldOn: string | null, cycle: CycleDates, asOf: string): CheckInFreshness {
+  if (lastHeldOn === null) return 'never';
+  const since = daysBetween(lastHeldOn, earlierOf(asOf, cycle.endsOn));
+  return since <= cycle.checkInCadenceDays + CHECK_IN_GRACE_DAYS ? 'fresh' : 'late';
+}
+
+/** A dimension's score, and whether it is due yet (a dimension not yet due counts only when done early). */
+interface DimensionScore {
+  score: number;
+  due: boolean;
+}
+
+/** Scores and check-in status from the facts dated on or before `asOf`. */
+export function scoreTeam(allFacts: readonly AdoptionFact[], size: number, cycle: CycleDates, asOf: string): { scores: Scores; checkIn: CheckInStatus } {
+  const facts = allFacts.filter((f) => f.on <= asOf);
+  const has = (kind: AdoptionFactKind): boolean => facts.some((f) => f.kind === kind);
+  const heldOn = facts.filter((f) => f.kind === 'check-in-held').map((f) => f.on);
+  const lastHeldOn = heldOn.length === 0 ? null : heldOn.reduce((a, b) => (a >= b ? a : b));
+  const expected = expectedCheckIns(cycle, asOf);
+
+  const byDimension: Record<Dimension, DimensionScore> = {
+    learn: { score: learnScore(facts, size, asOf), due: true },
+    set: { score: has('published') ? 100 : has('drafted') ? 50 : 0, due: true },
+    align: { score: has('aligned') ? 100 : 0, due: true },
+    run: {
+      score: expected === 0 ? (heldOn.length > 0 ? 100 : 0) : percent(heldOn.length, expected),
+      due: expected > 0,
+    },
+    reflect: { score: (has('review') ? 50 : 0) + (has('retrospective') ? 50 : 0), due: asOf >= cycle.endsOn },
+  };
+
+  let weighted = 0;
+  let weightSum = 0;
+  for (const dimension of dimensions) {
+    const { score, due } = byDimension[dimension];
+    if (!due && score === 0) continue;
+    weighted += weights[dimension] * score;
+    weightSum += weights[dimension];
+  }
+  const scores = {
+    learn: byDimension.learn.score,
+    set: byDimension.set.score,
+    align: byDimension.align.score,
+    run: byDimension.run.score,
+    reflect: byDimension.reflect.score,
+    overall: Math.round(weighted / weightSum),
+  };
+  return { scores, checkIn: { freshness: freshnessOf(lastHeldOn, cycle, asOf), lastHeldOn, held: heldOn.length, expected } };
+}
+
+/**
+ * The stage from the overall score and its trend: a rising score (≥ TREND_BAND points up over
+ * TREND_DAYS) lowers the practicing and embedded thresholds by TREND_SHIFT, a falling one raises
+ * them, so a team at 70 and rising is embedded while one at 70 and falling is practicing.
+ */
+export function stageOf(overall: number, previousOverall: number): Stage {
+  if (overall === 0) return 'not-started';
+  const trend = overall - previousOverall;
+  const shift = trend >= TREND_BAND ? -TREND_SHIFT : trend <= -TREND_BAND ? TREND_SHIFT : 0;
+  if (overall >= EMBEDDED_FROM + shift) return 'embedded';
+  if (overall >= PRACTICING_FROM + shift) return 'practicing';
+  return 'exploring';
+}
+
+export function assessTeam(facts: readonly AdoptionFact[], size: number, cycle: CycleDates, asOf: string): TeamAssessment {
+  const now = scoreTeam(facts, size, cycle, asOf);
+  const previous = scoreTeam(facts, size, cycle, addDays(asOf, -TREND_DAYS)).scores;
+  return { scores: now.scores, previous, stage: stageOf(now.scores.overall, previous.overall), checkIn: now.checkIn };
+}
+
+/** Size-weighted mean of each score, rounded; null without teams (or without people). */
+export function rollUp(teams: readonly { size: number; scores: Scores }[]): Scores | null {
+  const people = teams.reduce((sum, t) => sum + t.size, 0);
+  if (people === 0) return null;
+  const mean = (key: Dimension | 'overall'): number => Math.round(teams.reduce((sum, t) => sum + t.size * t.scores[key], 0) / people);
+  return { learn: mean('learn'), set: mean('set'), align: mean('align'), run: mean('run'), reflect: mean('reflect'), overall: mean('overall') };
+}
+
+export interface AreaAssessment {
+  scores: Scores | null;
+  stage: Stage;
+  freshness: Record<CheckInFreshness, number>;
+}
+
+/** An area from the assessments of its teams and its descendants' teams. */
+export function assessArea(teams: readonly (TeamAssessment & { size: number })[]): AreaAssessment {
+  const scores = rollUp(teams);
+  const previous = rollUp(teams.map((t) => ({ size: t.size, scores: t.previous })));
+  const freshness: Record<CheckInFreshness, number> = { fresh: 0, late: 0, never: 0 };
+  for (const team of teams) freshness[team.checkIn.freshness] += 1;
+  return { scores, stage: scores && previous ? stageOf(scores.overall, previous.overall) : 'not-started', freshness };
+}
