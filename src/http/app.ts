@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
+import type { EventStore } from '../shared/eventStore.ts';
+import { installErrorHandling } from './errors.ts';
+import { findPackageRoot } from './packageRoot.ts';
+import { areaRoutes } from './routes/areas.ts';
+import { evidenceRoutes } from './routes/evidence.ts';
+import { healthRoutes, type Health } from './routes/health.ts';
+import { heatmapRoutes } from './routes/heatmap.ts';
+import { createViews } from './views.ts';
+
+export interface AppDeps {
+  queries: HeatmapQueries;
+  /** The event store the write routes append to. */
+  store: EventStore;
+  health: () => Promise<Health>;
+  /** Today's calendar date (`YYYY-MM-DD`) from the injected clock. */
+  today: () => string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** htmx's builds only: the rest of its dist folder (docs, editor files) is not ours to publish. */
+const htmxFile = /^\/htmx(\.esm)?(\.min)?\.js(\.map)?$/;
+
+/**
+ * The web app as a Fastify instance that never listens: `src/main.ts` starts it, tests call
+ * `app.inject`.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false });
+  const root = findPackageRoot();
+  const views = createViews(root);
+
+  installErrorHandling(app, views);
+  await app.register(formbody);
+  await app.register(fastifyStatic, { root: join(root, 'views', 'assets'), prefix: '/assets/' });
+  await app.register(fastifyStatic, {
+    root: join(root, 'node_modules', 'htmx.org', 'dist'),
+    prefix: '/vendor/htmx/',
+    decorateReply: false,
+    allowedPath: (path) => htmxFile.test(path),
+  });
+
+  const read = { queries: deps.queries, views, today: deps.today };
+  await app.register(heatmapRoutes, read);
+  await app.register(areaRoutes, read);
+  await app.register(evidenceRoutes, read);
+  await app.register(healthRoutes, { health: deps.health });
+  return app;
+}

@@ -1,0 +1,205 @@
+/**
+ * View-models: everything the templates print, computed here so the Eta views stay free of
+ * logic. Pure functions of the read side's answers and the selection.
+ */
+import {
+  dimensions,
+  type AreaDetail,
+  type AreaRow,
+  type CheckInFreshness,
+  type CycleSummary,
+  type Dimension,
+  type Heatmap,
+  type ScoreEvidence,
+  type Scores,
+  type Stage,
+  type TeamRow,
+} from '../../projections/heatmap/types.ts';
+import type { FieldIssue } from '../shared/errors.ts';
+import { areaPath, areaUrl, evidenceUrl, heatmapUrl, type Selection } from './urls.ts';
+
+type Column = Dimension | 'overall';
+const columns: readonly Column[] = [...dimensions, 'overall'];
+
+export const columnHeads: { column: Column; label: string; hint: string }[] = [
+  { column: 'learn', label: 'Learn', hint: 'trained' },
+  { column: 'set', label: 'Set', hint: 'drafted, published' },
+  { column: 'align', label: 'Align', hint: 'linked to strategy' },
+  { column: 'run', label: 'Run', hint: 'check-ins held' },
+  { column: 'reflect', label: 'Reflect', hint: 'review, retro' },
+  { column: 'overall', label: 'Overall', hint: 'all five' },
+];
+const columnLabel = (column: Column): string => columnHeads.find((h) => h.column === column)?.label ?? column;
+
+/** Five equal bands of the 0–100 score; each has a colour token in uptake.css (`--tone-N`). */
+export const scoreBands = [0, 20, 40, 60, 80].map((from, tone) => ({ tone: String(tone), label: tone === 4 ? `${from}–100` : `${from}–${from + 19}` }));
+
+/** The band of the number as printed (rounded), so a cell showing 60 is never coloured as 40–59. */
+export function toneOf(score: number | null): string {
+  if (score === null || Number.isNaN(score)) return 'none';
+  return String(Math.min(4, Math.max(0, Math.floor(Math.round(score) / 20))));
+}
+
+export interface ScoreCell {
+  value: string;
+  tone: string;
+  title: string;
+  href: string | null;
+}
+
+function scoreCell(column: Column, score: number | null, href: string | null = null): ScoreCell {
+  const value = score === null ? '—' : String(Math.round(score));
+  return { value, tone: toneOf(score), title: score === null ? `${columnLabel(column)}: no teams` : `${columnLabel(column)}: ${value} of 100`, href };
+}
+
+const scoreCells = (scores: Scores | null, href: (column: Column) => string | null = () => null): ScoreCell[] =>
+  columns.map((column) => scoreCell(column, scores?.[column] ?? null, href(column)));
+
+const stageLabels: Record<Stage, string> = { 'not-started': 'Not started', exploring: 'Exploring', practicing: 'Practicing', embedded: 'Embedded' };
+const stageView = (stage: Stage) => ({ key: stage, label: stageLabels[stage] });
+
+const freshnessLabels: Record<CheckInFreshness, string> = { fresh: 'on time', late: 'late', never: 'none yet' };
+const freshnessOrder: CheckInFreshness[] = ['fresh', 'late', 'never'];
+
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** `2026-11-25` → `25 Nov 2026`; read as a calendar date, so no time zone can shift it. */
+export function formatDate(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${day} ${months[(month ?? 1) - 1]} ${year}`;
+}
+
+function resistanceView(openSignals: number, highestSeverity: number | null) {
+  const level = openSignals === 0 || highestSeverity === null ? 'none' : highestSeverity >= 4 ? 'high' : highestSeverity === 3 ? 'medium' : 'low';
+  return { open: openSignals, severity: highestSeverity, level, label: openSignals === 1 ? '1 open' : `${openSignals} open` };
+}
+
+function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0) {
+  return {
+    areaId: area.areaId,
+    code: area.code,
+    name: area.name,
+    depth: Math.max(0, area.depth - baseDepth),
+    href: areaUrl(area.areaId, selection),
+    teamsId: `teams-${area.areaId}`,
+    teamCount: area.teamCount,
+    people: area.people,
+    cells: scoreCells(area.scores),
+    stage: stageView(area.stage),
+    // Only the kinds that occur: "12 on time · 1 late" reads faster than a row of zeros.
+    freshness: freshnessOrder.map((key) => ({ key, label: freshnessLabels[key], count: area.freshness[key] })).filter((f) => f.count > 0),
+    resistance: resistanceView(area.openSignals, area.highestSeverity),
+  };
+}
+
+function teamRowView(team: TeamRow, selection: Selection) {
+  const { freshness, lastHeldOn, held, expected } = team.checkIn;
+  return {
+    teamId: team.teamId,
+    key: team.key,
+    name: team.name,
+    size: team.size,
+    cells: scoreCells(team.scores, (column) => (column === 'overall' ? null : evidenceUrl(team, column, selection))),
+    stage: stageView(team.stage),
+    checkIn: {
+      key: freshness,
+      label: freshnessLabels[freshness],
+      held: `${held} of ${expected} held`,
+      last: lastHeldOn === null ? 'no check-in yet' : `last ${formatDate(lastHeldOn)}`,
+    },
+  };
+}
+
+/** The rows one area contributes under its heading: shared by the heatmap fragment and the area page. */
+export function teamRowsView(detail: AreaDetail, selection: Selection, depth: number) {
+  return { depth, teams: detail.teams.map((team) => teamRowView(team, selection)), emptyText: `No teams directly in ${detail.area.name}.` };
+}
+
+const cycleRange = (cycle: CycleSummary) => `${formatDate(cycle.startsOn)} – ${formatDate(cycle.endsOn)}`;
+
+function selectionView(cycles: CycleSummary[], selection: Selection, errors: Record<string, string>) {
+  return {
+    cycles: cycles.map((c) => ({ cycleId: c.cycleId, name: c.name, selected: c.cycleId === selection.cycleId })),
+    asOf: selection.asOf,
+    errors,
+  };
+}
+
+/** Messages to print beside each field, quoting what was rejected (the field itself shows the default instead). */
+export const issuesByField = (issues: FieldIssue[], input: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(issues.map((i) => [i.field, `${JSON.stringify(String(input[i.field] ?? ''))} ${i.message}`]));
+
+export type HeatmapEmptyState = 'no-cycle' | 'no-areas';
+
+export function heatmapPageView(input: { cycles: CycleSummary[]; heatmap: Heatmap; errors?: Record<string, string> }) {
+  const { heatmap, cycles } = input;
+  const selection: Selection = { cycleId: heatmap.cycle.cycleId, asOf: heatmap.asOf };
+  const topLevel = heatmap.areas.filter((a) => a.depth === 0);
+  const sum = (pick: (a: AreaRow) => number) => topLevel.reduce((n, a) => n + pick(a), 0);
+  return {
+    title: `Adoption heatmap · ${heatmap.cycle.name}`,
+    filter: selectionView(cycles, selection, input.errors ?? {}),
+    cycle: { name: heatmap.cycle.name, range: cycleRange(heatmap.cycle), closed: heatmap.cycle.closedOn !== null },
+    asOfLabel: formatDate(heatmap.asOf),
+    empty: (heatmap.areas.length === 0 ? 'no-areas' : null) as HeatmapEmptyState | null,
+    summary: {
+      overall: scoreCell('overall', heatmap.organisation?.overall ?? null),
+      teams: sum((a) => a.teamCount),
+      people: sum((a) => a.people),
+      openSignals: sum((a) => a.openSignals),
+      lateCheckIns: sum((a) => a.freshness.late + a.freshness.never),
+    },
+    organisation: scoreCells(heatmap.organisation),
+    columns: columnHeads,
+    areas: heatmap.areas.map((area) => areaRowView(area, selection)),
+    legend: scoreBands,
+  };
+}
+
+export function noCyclePageView() {
+  return { title: 'Adoption heatmap', empty: 'no-cycle' as HeatmapEmptyState };
+}
+
+export function areaPageView(input: { cycles: CycleSummary[]; cycle: CycleSummary; detail: AreaDetail; selection: Selection; parent: AreaRow | null }) {
+  const { detail, selection } = input;
+  const { area } = detail;
+  return {
+    title: `${area.name} · ${input.cycle.name}`,
+    filter: selectionView(input.cycles, selection, {}),
+    action: areaPath(area.areaId),
+    cycle: { name: input.cycle.name, range: cycleRange(input.cycle), closed: input.cycle.closedOn !== null },
+    asOfLabel: formatDate(selection.asOf),
+    heatmapHref: heatmapUrl(selection),
+    parent: input.parent === null ? null : { name: input.parent.name, href: areaUrl(input.parent.areaId, selection) },
+    area: areaRowView(area, selection, area.depth),
+    columns: columnHeads,
+    children: detail.children.map((child) => areaRowView(child, selection, area.depth + 1)),
+    teamRows: teamRowsView(detail, selection, 0),
+    legend: scoreBands,
+  };
+}
+
+const countBy = (keys: string[]) => [...keys.reduce((counts, key) => counts.set(key, (counts.get(key) ?? 0) + 1), new Map<string, number>())].map(([key, count]) => ({ key, count }));
+
+export function evidencePageView(input: {
+  cycle: CycleSummary;
+  selection: Selection;
+  dimension: Dimension;
+  teamId: string;
+  area: AreaDetail | null;
+  evidence: ScoreEvidence[];
+}) {
+  const { selection, dimension, area } = input;
+  const team = area?.teams.find((t) => t.teamId === input.teamId) ?? null;
+  const head = columnHeads.find((h) => h.column === dimension)!;
+  return {
+    title: `${head.label} evidence · ${team?.name ?? input.teamId}`,
+    dimension: { label: head.label, hint: head.hint },
+    team: team === null ? { name: input.teamId, key: null, score: null } : { name: team.name, key: team.key, score: scoreCell(dimension, team.scores[dimension]) },
+    area: area === null ? null : { name: area.area.name, href: areaUrl(area.area.areaId, selection) },
+    cycle: { name: input.cycle.name },
+    asOfLabel: formatDate(selection.asOf),
+    heatmapHref: heatmapUrl(selection),
+    byType: countBy(input.evidence.map((e) => e.type)),
+    events: input.evidence.map((e) => ({ ...e, onLabel: formatDate(e.on) })),
+  };
+}

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Eta } from 'eta';
+
+/** Renders `views/<name>.eta`; templates escape every `<%= %>` (autoEscape stays on). */
+export interface Views {
+  render(name: string, data: object): string;
+}
+
+export function createViews(root: string): Views {
+  const eta = new Eta({ views: join(root, 'views'), cache: true, autoEscape: true });
+  return { render: (name, data) => eta.render(name, data) };
+}
+
+/**
+ * An htmx request that wants a piece of a page. A history restore also carries HX-Request but
+ * swaps the whole body, so it gets the full page.
+ */
+export const wantsFragment = (request: FastifyRequest): boolean =>
+  request.headers['hx-request'] === 'true' && request.headers['hx-history-restore-request'] !== 'true';
+
+export function sendHtml(reply: FastifyReply, html: string, statusCode = 200): FastifyReply {
+  // The same URL answers with a fragment or a page depending on HX-Request: caches must key on it.
+  return reply.code(statusCode).header('vary', 'HX-Request').type('text/html; charset=utf-8').send(html);
+}

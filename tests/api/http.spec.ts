@@ -1,0 +1,340 @@
+/**
+ * The web app over real components: a SQLite file, the SQLite event store, the projection
+ * runner and the heatmap queries. Events are appended as the application would store them, the
+ * projections catch up, and the pages are asked for with `app.inject`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../infra/sqlite/database.ts';
+import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
+import { SqliteHeatmapQueries } from '../../projections/heatmap/queries.ts';
+import { dimensions, type HeatmapQueries, type Scores } from '../../projections/heatmap/types.ts';
+import { readModels } from '../../projections/index.ts';
+import { ProjectionRunner } from '../../projections/runner.ts';
+import type { UptakeEvent } from '../../src/events.ts';
+import { buildApp, type AppDeps } from '../../src/http/app.ts';
+import type { Health } from '../../src/http/routes/health.ts';
+import { withMetadata } from '../../src/shared/commandHandler.ts';
+import { streamName, type Category } from '../../src/shared/streams.ts';
+
+const TODAY = '2026-11-25';
+const CYCLE = '2026-q4';
+
+interface World {
+  dir: string;
+  db: Database.Database;
+  store: SqliteEventStore;
+  runner: ProjectionRunner;
+  queries: SqliteHeatmapQueries;
+}
+
+function openWorld(): World {
+  const dir = mkdtempSync(join(tmpdir(), 'uptake-http-'));
+  const db = openDatabase(join(dir, 'uptake.db'));
+  const store = new SqliteEventStore(db);
+  return { dir, db, store, runner: new ProjectionRunner(db, store, readModels), queries: new SqliteHeatmapQueries(db) };
+}
+
+function closeWorld(world: World): void {
+  world.db.close();
+  rmSync(world.dir, { recursive: true, force: true });
+}
+
+/** Appends one event to its stream as a coach using the UI would, on the given business day. */
+async function given(world: World, category: Category, id: string, on: string, event: UptakeEvent): Promise<void> {
+  const [stored] = withMetadata([event], { actor: { kind: 'user', id: 'coach-ada' }, source: 'ui', occurredAt: `${on}T09:00:00.000Z`, now: new Date(`${on}T09:00:01.000Z`) });
+  await world.store.appendToStream(streamName(category, id), [stored!], 'any');
+}
+
+async function seedSmallOrganisation(world: World): Promise<void> {
+  await given(world, 'cycle', CYCLE, '2026-09-20', {
+    type: 'CycleOpened',
+    data: { cycleId: CYCLE, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 },
+  });
+  await given(world, 'area', 'eng', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null } });
+  await given(world, 'area', 'plat', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'plat', code: 'PLAT', name: 'Platform', parentAreaId: 'eng' } });
+  await given(world, 'area', 'rnd', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'rnd', code: 'RND', name: 'R&D <Labs>', parentAreaId: null } });
+  await given(world, 'team', 'pay', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'pay', key: 'PAY', name: 'Payments', areaId: 'plat', size: 8 } });
+  await given(world, 'team', 'srch', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'srch', key: 'SRCH', name: 'Search & <Discovery>', areaId: 'eng', size: 4 } });
+  await given(world, 'team', 'pay', '2026-09-25', { type: 'TrainingCompleted', data: { teamId: 'pay', kind: 'okr-basics', participants: 8, completedOn: '2026-09-25' } });
+  await given(world, 'team', 'pay', '2026-10-03', { type: 'OkrsDrafted', data: { teamId: 'pay', cycleId: CYCLE, objectives: 2, keyResults: 6, draftedOn: '2026-10-03' } });
+  await given(world, 'team', 'pay', '2026-10-06', { type: 'OkrsPublished', data: { teamId: 'pay', cycleId: CYCLE, publishedOn: '2026-10-06' } });
+  for (const heldOn of ['2026-10-15', '2026-10-29', '2026-11-12']) {
+    await given(world, 'team', 'pay', heldOn, { type: 'CheckInHeld', data: { teamId: 'pay', cycleId: CYCLE, heldOn, attendance: 0.9, confidence: 0.7 } });
+  }
+  await given(world, 'signal', 'sig-1', '2026-11-02', {
+    type: 'ResistanceSignalRaised',
+    data: { signalId: 'sig-1', areaId: 'eng', teamId: 'srch', kind: 'no-time', severity: 4, description: 'Search skips check-ins during the release crunch', source: 'observed', raisedOn: '2026-11-02' },
+  });
+  await world.runner.catchUp();
+}
+
+async function appFor(world: World, overrides: Partial<AppDeps> = {}): Promise<FastifyInstance> {
+  const health = async (): Promise<Health> => ({ ok: true, store: world.store.name, projectionsLag: Number((await world.store.headPosition()) - world.runner.position) });
+  return buildApp({ queries: world.queries, store: world.store, health, today: () => TODAY, ...overrides });
+}
+
+/** The printed score cells (value and tone) of the table row whose heading contains `name`. */
+function cellsOfRow(html: string, name: string): { value: string; tone: string }[] {
+  const row = html.split('<tr').find((r) => r.includes(name));
+  if (!row) throw new Error(`no row for ${name}`);
+  return [...row.matchAll(/<td class="cell tone-([a-z0-9]+)"[^>]*>(?:<a [^>]*>)?([^<]*)/g)].map((m) => ({ tone: m[1]!, value: m[2]! }));
+}
+
+const printed = (scores: Scores | null) => [...dimensions, 'overall' as const].map((d) => (scores === null ? '—' : String(Math.round(scores[d]))));
+
+describe('web app over SQLite', () => {
+  let world: World;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    world = openWorld();
+    await seedSmallOrganisation(world);
+    app = await appFor(world);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    if (world) closeWorld(world);
+  });
+
+  describe('heatmap', () => {
+    it('shows every area with the scores the read side computed, as numbers and tones', async () => {
+      const res = await app.inject('/');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.headers.vary).toMatch(/HX-Request/i);
+      expect(res.body).toContain('Cycle 2026-Q4');
+      expect(res.body).toContain('25 Nov 2026');
+
+      const heatmap = world.queries.heatmap(CYCLE, TODAY)!;
+      const platform = heatmap.areas.find((a) => a.areaId === 'plat')!;
+      expect(platform.scores!.overall).toBeGreaterThan(0);
+      for (const area of heatmap.areas) {
+        expect(cellsOfRow(res.body, `>${area.name.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}<`).map((c) => c.value)).toEqual(printed(area.scores));
+      }
+      expect(cellsOfRow(res.body, 'All areas').map((c) => c.value)).toEqual(printed(heatmap.organisation));
+      expect(cellsOfRow(res.body, '>Platform<').at(-1)!.tone).toBe(String(Math.min(4, Math.floor(Math.round(platform.scores!.overall) / 20))));
+    });
+
+    it('indents child areas and shows stage, check-in freshness and open resistance beside each area', async () => {
+      const res = await app.inject('/');
+      expect(res.body).toMatch(/style="--depth: 1">\s*<a class="area-toggle" href="\/areas\/plat\?cycle=2026-q4&amp;asOf=2026-11-25"/);
+      const engineering = res.body.split('<tbody class="area-group">').find((g) => g.includes('>Engineering<'))!;
+      expect(engineering).toContain('<b>1 open</b> · severity 4');
+      expect(engineering).toMatch(/class="stage stage--[a-z-]+"/);
+      expect(engineering).toMatch(/<li class="chip chip--fresh"><b>1<\/b> on time<\/li>/);
+    });
+
+    it('escapes what users typed: names are text, not markup', async () => {
+      const res = await app.inject('/');
+      expect(res.body).toContain('R&amp;D &lt;Labs&gt;');
+      expect(res.body).not.toContain('R&D <Labs>');
+      const rows = await app.inject({ url: '/areas/eng?cycle=2026-q4', headers: { 'hx-request': 'true' } });
+      expect(rows.body).toContain('Search &amp; &lt;Discovery&gt;');
+      expect(rows.body).not.toContain('<Discovery>');
+    });
+
+    it('shows the heatmap as of an earlier date: facts after it do not count', async () => {
+      const res = await app.inject('/heatmap?cycle=2026-q4&asOf=2026-10-10');
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('10 Oct 2026');
+      const earlier = world.queries.heatmap(CYCLE, '2026-10-10')!.areas.find((a) => a.areaId === 'plat')!;
+      const now = world.queries.heatmap(CYCLE, TODAY)!.areas.find((a) => a.areaId === 'plat')!;
+      expect(earlier.scores!.run).not.toBe(now.scores!.run);
+      expect(cellsOfRow(res.body, '>Platform<').map((c) => c.value)).toEqual(printed(earlier.scores));
+    });
+
+    it('answers an htmx request from the cycle picker with the heatmap section only', async () => {
+      const res = await app.inject({ url: '/heatmap?cycle=2026-q4&asOf=2026-11-25', headers: { 'hx-request': 'true' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('<html');
+      expect(res.body.trimStart()).toMatch(/^<div id="heatmap"/);
+    });
+
+    it('re-renders the page with the message beside asOf when the date is not a date (422, not 500)', async () => {
+      const res = await app.inject('/heatmap?asOf=2026-13-45');
+      expect(res.statusCode).toBe(422);
+      expect(res.body).toContain('aria-invalid="true"');
+      expect(res.body).toContain('id="asOf-error">asOf &quot;2026-13-45&quot; must be a calendar date, YYYY-MM-DD');
+      expect(res.body).toContain('Cycle 2026-Q4');
+    });
+
+    it('answers an unknown cycle with a 404 page', async () => {
+      const res = await app.inject('/heatmap?cycle=1999-q1');
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toContain('There is no cycle &quot;1999-q1&quot;.');
+    });
+  });
+
+  describe('area', () => {
+    it('returns the team rows as a fragment for an htmx request (the expand in place)', async () => {
+      const res = await app.inject({ url: '/areas/plat?cycle=2026-q4&asOf=2026-11-25', headers: { 'hx-request': 'true' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('<html');
+      expect(res.body.trimStart()).toMatch(/^<tr class="team-row">/);
+      const payments = world.queries.area('plat', CYCLE, TODAY)!.teams[0]!;
+      expect(cellsOfRow(res.body, 'Payments').map((c) => c.value)).toEqual(printed(payments.scores));
+      expect(res.body).toContain('href="/evidence?team=pay&amp;area=plat&amp;cycle=2026-q4&amp;dimension=run&amp;asOf=2026-11-25"');
+      expect(res.body).toContain('3 of 3 held · last 12 Nov 2026');
+    });
+
+    it('says so when an area has no teams of its own', async () => {
+      const res = await app.inject({ url: '/areas/rnd?cycle=2026-q4', headers: { 'hx-request': 'true' } });
+      expect(res.body).toContain('No teams directly in R&amp;D &lt;Labs&gt;.');
+    });
+
+    it('serves the same URL without JavaScript as the full area page', async () => {
+      const res = await app.inject('/areas/eng?cycle=2026-q4&asOf=2026-11-25');
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toMatch(/^<!doctype html>/);
+      expect(res.body).toMatch(/<h1>Engineering <span class="stage/);
+      expect(res.body).toContain('Search &amp; &lt;Discovery&gt;');
+      expect(res.body).not.toContain('<Discovery>');
+      expect(res.body).toContain('Areas within Engineering');
+      expect(cellsOfRow(res.body, '>Platform<').map((c) => c.value)).toEqual(printed(world.queries.area('plat', CYCLE, TODAY)!.area.scores));
+    });
+
+    it('gives a history restore (htmx, whole body) the full page', async () => {
+      const res = await app.inject({ url: '/areas/eng?cycle=2026-q4', headers: { 'hx-request': 'true', 'hx-history-restore-request': 'true' } });
+      expect(res.body).toMatch(/^<!doctype html>/);
+    });
+
+    it('answers an unknown area with a friendly 404 page', async () => {
+      const res = await app.inject('/areas/nowhere?cycle=2026-q4');
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toMatch(/^<!doctype html>/);
+      expect(res.body).toContain('There is no area &quot;nowhere&quot;.');
+      expect(res.body).toContain('Back to the heatmap');
+    });
+
+    it('sends an htmx request for an unknown area a notice for the page notices region', async () => {
+      const res = await app.inject({ url: '/areas/nowhere?cycle=2026-q4', headers: { 'hx-request': 'true' } });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['hx-retarget']).toBe('#notices');
+      expect(res.body).toContain('role="alert"');
+      expect(res.body).not.toContain('<html');
+    });
+
+    it('names asOf when it is not a date, as HTML and as JSON', async () => {
+      const page = await app.inject('/areas/eng?asOf=yesterday');
+      expect(page.statusCode).toBe(422);
+      expect(page.body).toContain('<code>asOf</code> must be a calendar date, YYYY-MM-DD');
+      const json = await app.inject({ url: '/areas/eng?asOf=yesterday', headers: { accept: 'application/json' } });
+      expect(json.statusCode).toBe(422);
+      expect(json.json()).toMatchObject({ error: 'validation_failed', issues: [{ field: 'asOf', message: 'must be a calendar date, YYYY-MM-DD' }] });
+    });
+  });
+
+  describe('evidence', () => {
+    it('lists the events behind a team score', async () => {
+      const res = await app.inject('/evidence?team=pay&area=plat&cycle=2026-q4&dimension=run&asOf=2026-11-25');
+      expect(res.statusCode).toBe(200);
+      const evidence = world.queries.evidence('pay', CYCLE, 'run', TODAY);
+      expect(evidence).toHaveLength(3);
+      for (const e of evidence) expect(res.body).toContain(e.eventId);
+      expect(res.body).toContain('12 Nov 2026');
+      expect(res.body).toContain('Payments');
+    });
+
+    it('rejects a dimension that does not exist, naming it', async () => {
+      const res = await app.inject('/evidence?team=pay&cycle=2026-q4&dimension=happiness');
+      expect(res.statusCode).toBe(422);
+      expect(res.body).toContain('<code>dimension</code> must be one of learn, set, align, run, reflect');
+    });
+  });
+
+  describe('plumbing', () => {
+    it('answers /healthz with the store and how far the projections lag', async () => {
+      const res = await app.inject('/healthz');
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'ok', store: 'sqlite', projectionsLag: 0 });
+    });
+
+    it('answers /healthz with 503 when degraded', async () => {
+      const degraded = await appFor(world, { health: async () => ({ ok: false, store: 'sqlite', projectionsLag: 42 }) });
+      const res = await degraded.inject('/healthz');
+      await degraded.close();
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ status: 'degraded', store: 'sqlite', projectionsLag: 42 });
+    });
+
+    it('serves htmx from node_modules, not a CDN, and nothing else from its folder', async () => {
+      const htmx = await app.inject('/vendor/htmx/htmx.min.js');
+      expect(htmx.statusCode).toBe(200);
+      expect(htmx.headers['content-type']).toMatch(/javascript/);
+      expect(htmx.body.length).toBeGreaterThan(10_000);
+      expect((await app.inject('/vendor/htmx/skills/htmx-guidance.md')).statusCode).toBe(404);
+      const page = await app.inject('/');
+      expect(page.body).toContain('<script src="/vendor/htmx/htmx.min.js" defer></script>');
+      expect(page.body).not.toMatch(/https?:\/\/[^"]*htmx/);
+    });
+
+    it('serves the stylesheet from /assets/', async () => {
+      const res = await app.inject('/assets/uptake.css');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/css/);
+    });
+
+    it('answers an unknown URL with the 404 page', async () => {
+      const res = await app.inject('/no/such/page');
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toContain('There is no page at /no/such/page.');
+    });
+
+    it('never shows a server error’s message', async () => {
+      const broken: HeatmapQueries = Object.assign(Object.create(world.queries) as HeatmapQueries, {
+        heatmap: () => {
+          throw new Error('SQLITE_CORRUPT: /secret/path/uptake.db');
+        },
+      });
+      const failing = await appFor(world, { queries: broken });
+      const page = await failing.inject('/');
+      const json = await failing.inject({ url: '/', headers: { accept: 'application/json' } });
+      await failing.close();
+      expect(page.statusCode).toBe(500);
+      expect(page.body).toContain('Something went wrong on our side');
+      expect(page.body).not.toContain('secret');
+      expect(json.statusCode).toBe(500);
+      expect(json.body).not.toContain('secret');
+    });
+  });
+});
+
+describe('empty states', () => {
+  let world: World;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    world = openWorld();
+    app = await appFor(world);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    if (world) closeWorld(world);
+  });
+
+  it('says what to do when no cycle has been opened', async () => {
+    const res = await app.inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('No cycle yet');
+    expect(res.body).toContain('<code>npm run seed</code>');
+  });
+
+  it('says what to do when a cycle is open but there are no areas', async () => {
+    await given(world, 'cycle', CYCLE, '2026-09-20', {
+      type: 'CycleOpened',
+      data: { cycleId: CYCLE, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 },
+    });
+    await world.runner.catchUp();
+    const res = await app.inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('No areas yet');
+    expect(res.body).toContain('<code>npm run seed</code>');
+  });
+});
