@@ -49,3 +49,21 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   db.pragma('foreign_keys = ON');
   return db;
 }
+
+/**
+ * Runs async work as one SQLite transaction: appends inside it become savepoints and the disk
+ * is synced once at the end instead of once per append (the seed records thousands of steps).
+ */
+export function sqliteUnitOfWork(db: Database.Database) {
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work();
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+}
