@@ -53,6 +53,9 @@ export interface Heatmap {
   organisation: Scores | null;
 }
 
+/** One team and the area it belongs to: the head of the team page. */
+export type TeamDetail = TeamRow & { area: AreaRow };
+
 export interface AreaDetail {
   area: AreaRow;
   teams: TeamRow[];
@@ -74,5 +77,6 @@ export interface HeatmapQueries {
   defaultCycle(today: string): CycleSummary | null;
   heatmap(cycleId: string, asOf: string): Heatmap | null;
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null;
+  team(teamId: string, cycleId: string, asOf: string): TeamDetail | null;
   evidence(teamId: string, cycleId: string, dimension: Dimension, asOf: string): ScoreEvidence[];
 }

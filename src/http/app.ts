@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
+import type { Deps as ApplicationDeps } from '../application.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import { installErrorHandling } from './errors.ts';
 import { findPackageRoot } from './packageRoot.ts';
@@ -10,6 +11,7 @@ import { areaRoutes } from './routes/areas.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes, type Health } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
+import { teamRoutes } from './routes/teams.ts';
 import { createViews } from './views.ts';
 
 export interface AppDeps {
@@ -19,6 +21,12 @@ export interface AppDeps {
   health: () => Promise<Health>;
   /** Today's calendar date (`YYYY-MM-DD`) from the injected clock. */
   today: () => string;
+  /** The injected clock's instant: when a form's command is recorded. */
+  now: () => Date;
+  /** What the application's command functions need (src/application.ts). */
+  application: ApplicationDeps;
+  /** Resolves once the read models include the event at `position`, so a write's redirect shows it. */
+  waitFor: (position: bigint) => Promise<boolean>;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -48,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(heatmapRoutes, read);
   await app.register(areaRoutes, read);
   await app.register(evidenceRoutes, read);
+  await app.register(teamRoutes, { ...read, application: deps.application, waitFor: deps.waitFor, now: deps.now });
   await app.register(healthRoutes, { health: deps.health });
   return app;
 }

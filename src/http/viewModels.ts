@@ -16,7 +16,7 @@ import {
   type TeamRow,
 } from '../../projections/heatmap/types.ts';
 import type { FieldIssue } from '../shared/errors.ts';
-import { areaPath, areaUrl, evidenceUrl, heatmapUrl, type Selection } from './urls.ts';
+import { areaPath, areaUrl, evidenceUrl, heatmapUrl, teamUrl, type Selection } from './urls.ts';
 
 type Column = Dimension | 'overall';
 const columns: readonly Column[] = [...dimensions, 'overall'];
@@ -95,6 +95,7 @@ function teamRowView(team: TeamRow, selection: Selection) {
   const { freshness, lastHeldOn, held, expected } = team.checkIn;
   return {
     teamId: team.teamId,
+    href: teamUrl(team.teamId, selection),
     key: team.key,
     name: team.name,
     size: team.size,

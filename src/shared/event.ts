@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** A date a person chose (`…On` fields): a calendar day, no time zone. */
-export const CalendarDate = z.iso.date();
+export const CalendarDate = z.iso.date({ error: 'must be a calendar date, YYYY-MM-DD' });
 /** An instant (`…At` fields). */
 export const Instant = z.iso.datetime({ offset: true });
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');

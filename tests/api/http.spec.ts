@@ -3,80 +3,10 @@
  * runner and the heatmap queries. Events are appended as the application would store them, the
  * projections catch up, and the pages are asked for with `app.inject`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../infra/sqlite/database.ts';
-import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
-import { SqliteHeatmapQueries } from '../../projections/heatmap/queries.ts';
 import { dimensions, type HeatmapQueries, type Scores } from '../../projections/heatmap/types.ts';
-import { readModels } from '../../projections/index.ts';
-import { ProjectionRunner } from '../../projections/runner.ts';
-import type { UptakeEvent } from '../../src/events.ts';
-import { buildApp, type AppDeps } from '../../src/http/app.ts';
-import type { Health } from '../../src/http/routes/health.ts';
-import { withMetadata } from '../../src/shared/commandHandler.ts';
-import { streamName, type Category } from '../../src/shared/streams.ts';
-
-const TODAY = '2026-11-25';
-const CYCLE = '2026-q4';
-
-interface World {
-  dir: string;
-  db: Database.Database;
-  store: SqliteEventStore;
-  runner: ProjectionRunner;
-  queries: SqliteHeatmapQueries;
-}
-
-function openWorld(): World {
-  const dir = mkdtempSync(join(tmpdir(), 'uptake-http-'));
-  const db = openDatabase(join(dir, 'uptake.db'));
-  const store = new SqliteEventStore(db);
-  return { dir, db, store, runner: new ProjectionRunner(db, store, readModels), queries: new SqliteHeatmapQueries(db) };
-}
-
-function closeWorld(world: World): void {
-  world.db.close();
-  rmSync(world.dir, { recursive: true, force: true });
-}
-
-/** Appends one event to its stream as a coach using the UI would, on the given business day. */
-async function given(world: World, category: Category, id: string, on: string, event: UptakeEvent): Promise<void> {
-  const [stored] = withMetadata([event], { actor: { kind: 'user', id: 'coach-ada' }, source: 'ui', occurredAt: `${on}T09:00:00.000Z`, now: new Date(`${on}T09:00:01.000Z`) });
-  await world.store.appendToStream(streamName(category, id), [stored!], 'any');
-}
-
-async function seedSmallOrganisation(world: World): Promise<void> {
-  await given(world, 'cycle', CYCLE, '2026-09-20', {
-    type: 'CycleOpened',
-    data: { cycleId: CYCLE, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 },
-  });
-  await given(world, 'area', 'eng', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null } });
-  await given(world, 'area', 'plat', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'plat', code: 'PLAT', name: 'Platform', parentAreaId: 'eng' } });
-  await given(world, 'area', 'rnd', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'rnd', code: 'RND', name: 'R&D <Labs>', parentAreaId: null } });
-  await given(world, 'team', 'pay', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'pay', key: 'PAY', name: 'Payments', areaId: 'plat', size: 8 } });
-  await given(world, 'team', 'srch', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'srch', key: 'SRCH', name: 'Search & <Discovery>', areaId: 'eng', size: 4 } });
-  await given(world, 'team', 'pay', '2026-09-25', { type: 'TrainingCompleted', data: { teamId: 'pay', kind: 'okr-basics', participants: 8, completedOn: '2026-09-25' } });
-  await given(world, 'team', 'pay', '2026-10-03', { type: 'OkrsDrafted', data: { teamId: 'pay', cycleId: CYCLE, objectives: 2, keyResults: 6, draftedOn: '2026-10-03' } });
-  await given(world, 'team', 'pay', '2026-10-06', { type: 'OkrsPublished', data: { teamId: 'pay', cycleId: CYCLE, publishedOn: '2026-10-06' } });
-  for (const heldOn of ['2026-10-15', '2026-10-29', '2026-11-12']) {
-    await given(world, 'team', 'pay', heldOn, { type: 'CheckInHeld', data: { teamId: 'pay', cycleId: CYCLE, heldOn, attendance: 0.9, confidence: 0.7 } });
-  }
-  await given(world, 'signal', 'sig-1', '2026-11-02', {
-    type: 'ResistanceSignalRaised',
-    data: { signalId: 'sig-1', areaId: 'eng', teamId: 'srch', kind: 'no-time', severity: 4, description: 'Search skips check-ins during the release crunch', source: 'observed', raisedOn: '2026-11-02' },
-  });
-  await world.runner.catchUp();
-}
-
-async function appFor(world: World, overrides: Partial<AppDeps> = {}): Promise<FastifyInstance> {
-  const health = async (): Promise<Health> => ({ ok: true, store: world.store.name, projectionsLag: Number((await world.store.headPosition()) - world.runner.position) });
-  return buildApp({ queries: world.queries, store: world.store, health, today: () => TODAY, ...overrides });
-}
+import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 /** The printed score cells (value and tone) of the table row whose heading contains `name`. */
 function cellsOfRow(html: string, name: string): { value: string; tone: string }[] {
@@ -99,7 +29,7 @@ describe('web app over SQLite', () => {
 
   afterAll(async () => {
     await app?.close();
-    if (world) closeWorld(world);
+    if (world) await closeWorld(world);
   });
 
   describe('heatmap', () => {
@@ -316,7 +246,7 @@ describe('empty states', () => {
 
   afterAll(async () => {
     await app?.close();
-    if (world) closeWorld(world);
+    if (world) await closeWorld(world);
   });
 
   it('says what to do when no cycle has been opened', async () => {

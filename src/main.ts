@@ -1,0 +1,220 @@
+/**
+ * Composition root and CLI: the only module that wires infra/ to the application.
+ *   uptake serve | seed | rebuild | events
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import closeWithGrace from 'close-with-grace';
+import { SingleBar } from 'cli-progress';
+import { DatabaseFileError } from '../infra/sqlite/database.ts';
+import { openStorage, type Storage } from '../infra/storage.ts';
+import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries } from '../projections/index.ts';
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { buildApp } from './http/app.ts';
+import { seed } from './seed/seed.ts';
+import { UptakeError } from './shared/errors.ts';
+import type { RecordedEvent } from './shared/event.ts';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+const wholeNumber = (name: string) => (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return Number(value);
+};
+
+/** Opens storage and the projection runner; the caller decides whether it follows live. */
+async function open(config: Config) {
+  const storage = await openStorage(config);
+  const runner = new ProjectionRunner(storage.readModels, storage.store, readModels);
+  return { storage, runner };
+}
+
+/** Ctrl-C stops long work between batches; running the command again resumes it. */
+function interruptible(): AbortController {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  return controller;
+}
+
+interface SeedCliOptions {
+  seed: number;
+  scale: number;
+  /** The story's "today"; resuming an interrupted seed on a later day needs the original date. */
+  today?: string;
+}
+
+function progressBar(unit: string) {
+  return new SingleBar({
+    format: `{bar} {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
+    hideCursor: true,
+    etaBuffer: 50,
+  });
+}
+
+async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: string) => void) {
+  const bar = progressBar('commands');
+  const controller = interruptible();
+  let started = false;
+  const startedAt = performance.now();
+  const result = await seed(
+    { store: storage.store, unitOfWork: storage.unitOfWork },
+    {
+      seed: options.seed,
+      scale: options.scale,
+      today: options.today ?? today(),
+      now: new Date(),
+      signal: controller.signal,
+      onProgress: (done, total) => {
+        if (!started) bar.start(total, 0, { rate: '0' });
+        started = true;
+        bar.update(done, { rate: Math.round(done / ((performance.now() - startedAt) / 1000)).toString() });
+      },
+    },
+  );
+  bar.stop();
+  log(result.interrupted ? 'seed interrupted: run it again to resume where it stopped' : `seeded ${result.events} events`);
+  return result;
+}
+
+async function serve(config: Config): Promise<void> {
+  const { storage, runner } = await open(config);
+  const app = await buildApp({
+    queries: new SqliteHeatmapQueries(storage.readModels),
+    store: storage.store,
+    today,
+    now: () => new Date(),
+    application: { store: storage.store, directory: new SqliteDirectory(storage.readModels) },
+    waitFor: (position) => runner.waitFor(position),
+    logger: { level: config.LOG_LEVEL },
+    health: async () => {
+      const head = await storage.store.headPosition();
+      return { ok: true, store: storage.store.name, projectionsLag: Number(head - runner.position) };
+    },
+  });
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    await app.close();
+    await runner.stop();
+    await storage.close();
+  });
+  if ((await storage.store.headPosition()) === 0n) {
+    app.log.info('empty store: seeding demo data (`uptake seed` does this by hand)');
+    await runSeed(storage, { seed: 42, scale: 1 }, (line) => app.log.info(line));
+  }
+  await runner.start();
+  await app.listen({ port: config.PORT, host: config.HOST });
+}
+
+async function rebuild(config: Config): Promise<void> {
+  const { storage, runner } = await open(config);
+  const bar = progressBar('events');
+  const controller = interruptible();
+  let started = false;
+  const result = await runner.rebuild({
+    signal: controller.signal,
+    onProgress: ({ done, total, eventsPerSecond }) => {
+      if (!started) bar.start(Number(total), 0, { rate: '0' });
+      started = true;
+      bar.update(Number(done), { rate: Math.round(eventsPerSecond).toString() });
+    },
+  });
+  bar.stop();
+  console.log(
+    result.status === 'completed'
+      ? `rebuilt ${readModels.length} read models up to position ${result.position}`
+      : `rebuild interrupted at position ${result.position}: run it again to resume`,
+  );
+  await storage.close();
+  if (result.status === 'interrupted') process.exitCode = 130;
+}
+
+interface EventsOptions {
+  after: number;
+  follow?: boolean;
+  type?: string[];
+  stream?: string;
+}
+
+async function events(config: Config, options: EventsOptions): Promise<void> {
+  const storage = await openStorage(config);
+  // `uptake events | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+  const matches = (e: RecordedEvent) =>
+    (!options.type || options.type.includes(e.type)) && (!options.stream || e.streamId === options.stream);
+  const print = (batch: readonly RecordedEvent[]) => {
+    for (const e of batch) if (matches(e)) process.stdout.write(`${JSON.stringify({ ...e, position: e.position.toString() })}\n`);
+  };
+  if (!options.follow) {
+    let after = BigInt(options.after);
+    for (let page = await storage.store.readAll({ after }); page.length > 0; page = await storage.store.readAll({ after })) {
+      print(page);
+      after = page.at(-1)!.position;
+    }
+    await storage.close();
+    return;
+  }
+  const subscription = storage.store.subscribeToAll({ after: BigInt(options.after), onEvents: print });
+  const controller = interruptible();
+  await new Promise((resolve) => controller.signal.addEventListener('abort', resolve));
+  await subscription.close();
+  await storage.close();
+}
+
+/** Known failures become one clear line and exit code 1; anything else keeps its stack. */
+function explain(error: unknown): never {
+  const err = error as NodeJS.ErrnoException;
+  if (error instanceof ConfigError || error instanceof DatabaseFileError || error instanceof UptakeError || err.name === 'EventStoreUnavailableError') {
+    console.error(`uptake: ${err.message}`);
+  }
+  else if (err.code === 'EADDRINUSE') console.error(`uptake: port already in use (${err.message}); set PORT to a free port`);
+  else if (err.code === 'EACCES') console.error(`uptake: permission denied: ${err.message}`);
+  else console.error(error);
+  process.exit(1);
+}
+
+const program = new Command('uptake')
+  .description('Event-sourced tracker of OKR adoption, resistance and stakeholders. Configuration comes from the environment: PORT, HOST, UPTAKE_DB, EVENTSTORE_URL, KAFKA_BROKERS, LOG_LEVEL.')
+  .showHelpAfterError();
+
+const action =
+  <A extends unknown[]>(run: (config: Config, ...args: A) => Promise<void>) =>
+  async (...args: A) => {
+    try {
+      await run(loadConfig(), ...args);
+    } catch (error) {
+      explain(error);
+    }
+  };
+
+program.command('serve').description('serve the web app (seeds demo data into an empty store first)').action(action(serve));
+
+program
+  .command('seed')
+  .description('generate the deterministic demo organisation through the command handlers (resumable)')
+  .option('--seed <n>', 'random seed', wholeNumber('--seed'), 42)
+  .option('--scale <n>', 'multiply teams and events (10 ≈ 200,000 events)', wholeNumber('--scale'), 1)
+  .option('--today <date>', 'the story\'s today (YYYY-MM-DD); default: the real today')
+  .action(
+    action(async (config, options: SeedCliOptions) => {
+      const { storage } = await open(config);
+      const result = await runSeed(storage, options, console.log);
+      await storage.close();
+      if (result.interrupted) process.exitCode = 130;
+    }),
+  );
+
+program.command('rebuild').description('reset every read model and replay all events (resumable)').action(action(rebuild));
+
+program
+  .command('events')
+  .description('print events as JSON lines, oldest first')
+  .option('--after <position>', 'start after this global position', wholeNumber('--after'), 0)
+  .option('-f, --follow', 'keep printing new events as they are appended')
+  .option('--type <type...>', 'only these event types')
+  .option('--stream <streamId>', 'only this stream, e.g. team-7f3a…')
+  .action(action(events));
+
+await program.parseAsync();

@@ -1,0 +1,133 @@
+/**
+ * The team page in Debian's Chromium, driven by playwright-core, against the app listening on
+ * loopback over a temp SQLite store: a coach records a check-in with the defaults, with htmx and
+ * without JavaScript, and sees it on the team page and on the heatmap; a bad date comes back
+ * beside its field; axe finds no serious or critical accessibility problem.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findPackageRoot } from '../../src/http/packageRoot.ts';
+import { appFor, closeWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const root = findPackageRoot();
+
+const missing = !existsSync(CHROMIUM);
+const required = process.env.REQUIRE_BROWSER === '1';
+if (missing && !required) console.warn(`skipping the team page browser tests: ${CHROMIUM} is missing (apt-get install chromium; REQUIRE_BROWSER=1 makes this a failure)`);
+
+describe.skipIf(missing && !required)('team page in Chromium', () => {
+  let browser: Browser;
+  let world: World;
+  let app: FastifyInstance;
+  let base: string;
+
+  beforeAll(async () => {
+    if (missing) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: install Debian's chromium package`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  beforeEach(async () => {
+    world = openWorld();
+    await seedSmallOrganisation(world);
+    await world.runner.start();
+    app = await appFor(world);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    if (world) await closeWorld(world);
+  });
+
+  const runScore = (page: Page) => page.locator('.kpi', { hasText: 'Run' }).locator('.kpi__swatch').innerText();
+
+  /** The Run cell of Search's row on the heatmap, after expanding Engineering in place. */
+  async function heatmapRunOfSearch(page: Page): Promise<string> {
+    await page.goto(`${base}/heatmap`);
+    await page.getByRole('link', { name: 'Engineering' }).click();
+    const row = page.locator('tr.team-row', { hasText: 'Search' });
+    return row.locator('td.cell').nth(3).innerText();
+  }
+
+  async function axeViolations(page: Page) {
+    await page.addScriptTag({ path: join(root, 'node_modules', 'axe-core', 'axe.min.js') });
+    const results = await page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
+      return axe.run();
+    });
+    return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target) }));
+  }
+
+  it('records a check-in with the defaults in one click, swapped in place by htmx, and it shows on the heatmap', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${base}/teams/srch`);
+    expect(await runScore(page)).toBe('0');
+
+    await page.getByRole('button', { name: 'Record check-in' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Check-in recorded.');
+    expect(page.url()).toBe(`${base}/teams/srch`);
+    const run = await runScore(page);
+    expect(Number(run)).toBeGreaterThan(0);
+    expect(await page.locator('.form-card--primary .checkin').innerText()).toContain('last 25 Nov 2026');
+
+    expect(await heatmapRunOfSearch(page)).toBe(run);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('records a check-in without JavaScript: POST, 303, the page again', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/teams/srch`);
+    await page.getByRole('button', { name: 'Record check-in' }).click();
+    await page.waitForURL(`${base}/teams/srch?cycle=2026-q4&recorded=check-in-held`);
+    expect(await page.getByRole('status').innerText()).toBe('Check-in recorded.');
+    const run = await runScore(page);
+    expect(Number(run)).toBeGreaterThan(0);
+    // Without JavaScript the area link opens the area page, where Search's row carries the same score.
+    await page.goto(`${base}/areas/eng`);
+    expect(await page.locator('tr.team-row', { hasText: 'Search' }).locator('td.cell').nth(3).innerText()).toBe(run);
+    await context.close();
+  });
+
+  it('puts a rejected date beside its field, in place, and focuses it (htmx swaps the 422)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/teams/srch`);
+    const heldOn = page.locator('#check-in-held').getByLabel('Held on');
+    await heldOn.fill('2026-09-01');
+    await page.getByRole('button', { name: 'Record check-in' }).click();
+    await expect.poll(() => heldOn.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#check-in-held-heldOn-error').innerText()).toContain('must be within cycle 2026-Q4');
+    expect(await heldOn.inputValue()).toBe('2026-09-01');
+    expect(await page.evaluate('document.activeElement.id')).toBe('check-in-held-heldOn');
+    expect(page.url()).toBe(`${base}/teams/srch`);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('has no serious or critical accessibility violations, and looks right (docs/screenshots/team.png)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/teams/pay`);
+    await page.locator('summary', { hasText: 'OKRs aligned' }).click();
+    expect(await axeViolations(page)).toEqual([]);
+    mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(root, 'docs', 'screenshots', 'team.png'), fullPage: true });
+    await context.close();
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * The web app over real components, for the API and browser specs: a SQLite file in a temp
+ * folder, the SQLite event store, the projection runner, the heatmap queries and the directory.
+ * Events are appended as the application would store them; the projections catch up.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase } from '../../infra/sqlite/database.ts';
+import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
+import { readModels, SqliteDirectory, SqliteHeatmapQueries } from '../../projections/index.ts';
+import { ProjectionRunner } from '../../projections/runner.ts';
+import { validateNewEvent, type UptakeEvent } from '../../src/events.ts';
+import { buildApp, type AppDeps } from '../../src/http/app.ts';
+import type { Health } from '../../src/http/routes/health.ts';
+import { withMetadata } from '../../src/shared/commandHandler.ts';
+import { streamName, type Category } from '../../src/shared/streams.ts';
+
+/** The business day every web spec runs on, inside the demo cycle. */
+export const TODAY = '2026-11-25';
+export const CYCLE = '2026-q4';
+
+export interface World {
+  dir: string;
+  db: Database.Database;
+  store: SqliteEventStore;
+  runner: ProjectionRunner;
+  queries: SqliteHeatmapQueries;
+}
+
+export function openWorld(): World {
+  const dir = mkdtempSync(join(tmpdir(), 'uptake-web-'));
+  const db = openDatabase(join(dir, 'uptake.db'));
+  const store = new SqliteEventStore(db, { validate: validateNewEvent });
+  return { dir, db, store, runner: new ProjectionRunner(db, store, readModels), queries: new SqliteHeatmapQueries(db) };
+}
+
+export async function closeWorld(world: World): Promise<void> {
+  await world.runner.stop();
+  world.db.close();
+  rmSync(world.dir, { recursive: true, force: true });
+}
+
+/** Appends one event to its stream as a coach using the UI would, on the given business day. */
+export async function given(world: World, category: Category, id: string, on: string, event: UptakeEvent): Promise<void> {
+  const [stored] = withMetadata([event], { actor: { kind: 'user', id: 'coach-ada' }, source: 'ui', occurredAt: `${on}T09:00:00.000Z`, now: new Date(`${on}T09:00:01.000Z`) });
+  await world.store.appendToStream(streamName(category, id), [stored!], 'any');
+}
+
+/**
+ * Cycle 2026-Q4; Engineering with Platform under it, and R&D <Labs>; Payments (in Platform,
+ * trained, OKRs published, three check-ins) and Search & <Discovery> (in Engineering); one open
+ * resistance signal in Engineering. Names carry markup to prove the pages escape it.
+ */
+export async function seedSmallOrganisation(world: World): Promise<void> {
+  await given(world, 'cycle', CYCLE, '2026-09-20', {
+    type: 'CycleOpened',
+    data: { cycleId: CYCLE, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 },
+  });
+  await given(world, 'area', 'eng', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null } });
+  await given(world, 'area', 'plat', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'plat', code: 'PLAT', name: 'Platform', parentAreaId: 'eng' } });
+  await given(world, 'area', 'rnd', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'rnd', code: 'RND', name: 'R&D <Labs>', parentAreaId: null } });
+  await given(world, 'team', 'pay', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'pay', key: 'PAY', name: 'Payments', areaId: 'plat', size: 8 } });
+  await given(world, 'team', 'srch', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'srch', key: 'SRCH', name: 'Search & <Discovery>', areaId: 'eng', size: 4 } });
+  await given(world, 'team', 'pay', '2026-09-25', { type: 'TrainingCompleted', data: { teamId: 'pay', kind: 'okr-basics', participants: 8, completedOn: '2026-09-25' } });
+  await given(world, 'team', 'pay', '2026-10-03', { type: 'OkrsDrafted', data: { teamId: 'pay', cycleId: CYCLE, objectives: 2, keyResults: 6, draftedOn: '2026-10-03' } });
+  await given(world, 'team', 'pay', '2026-10-06', { type: 'OkrsPublished', data: { teamId: 'pay', cycleId: CYCLE, publishedOn: '2026-10-06' } });
+  for (const heldOn of ['2026-10-15', '2026-10-29', '2026-11-12']) {
+    await given(world, 'team', 'pay', heldOn, { type: 'CheckInHeld', data: { teamId: 'pay', cycleId: CYCLE, heldOn, attendance: 0.9, confidence: 0.7 } });
+  }
+  await given(world, 'signal', 'sig-1', '2026-11-02', {
+    type: 'ResistanceSignalRaised',
+    data: { signalId: 'sig-1', areaId: 'eng', teamId: 'srch', kind: 'no-time', severity: 4, description: 'Search skips check-ins during the release crunch', source: 'observed', raisedOn: '2026-11-02' },
+  });
+  await world.runner.catchUp();
+}
+
+/**
+ * The app over the world, on TODAY. Writes wait for the real runner: call `world.runner.start()`
+ * first in specs that post forms.
+ */
+export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Promise<FastifyInstance> {
+  const health = async (): Promise<Health> => ({ ok: true, store: world.store.name, projectionsLag: Number((await world.store.headPosition()) - world.runner.position) });
+  return buildApp({
+    queries: world.queries,
+    store: world.store,
+    health,
+    today: () => TODAY,
+    now: () => new Date(`${TODAY}T10:00:00.000Z`),
+    application: { store: world.store, directory: new SqliteDirectory(world.db) },
+    waitFor: (position) => world.runner.waitFor(position),
+    ...overrides,
+  });
+}
