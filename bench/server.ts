@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** `uptake <command>` as its own Node process (not through npx, so the pid is the server's own). */
+export function uptake(command: 'serve' | 'rebuild', env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', command], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+/** Resolves with the exit code; stderr is kept for the error message. */
+export function exited(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Peak resident set size (VmHWM) of a live process, in MiB. */
+export function peakRssMiB(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmHWM for process ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+export interface RunningServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * `uptake serve` on a file whose read models are caught up, on a free loopback port, logging
+ * at the default level (info: a line per request) to nowhere. Ready when /healthz reports no lag.
+ */
+export async function startServer(file: string): Promise<RunningServer> {
+  const port = await freePort();
+  const child = uptake('serve', { UPTAKE_DB: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+  const exit = exited(child);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exit;
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`uptake serve exited with ${child.exitCode}: ${(await exit).stderr}`);
+    const health = await fetch(`${url}/healthz`).then((r) => (r.ok ? (r.json() as Promise<{ projectionsLag: number }>) : null), () => null);
+    if (health?.projectionsLag === 0) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('uptake serve was not ready within 60 s');
+    }
+    await sleep(100);
+  }
+  return { url, pid: child.pid!, stop };
+}

@@ -1,0 +1,68 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../infra/sqlite/database.ts';
+import { SqliteEventStore } from '../infra/sqlite/sqliteEventStore.ts';
+import { validateNewEvent } from '../src/events.ts';
+
+/** A SQLite file opened the way `src/main.ts` opens it: WAL, synchronous=FULL, every append validated. */
+export interface OpenedStore {
+  db: Database.Database;
+  store: SqliteEventStore;
+  close(): Promise<void>;
+}
+
+export function openStore(file: string): OpenedStore {
+  const db = openDatabase(file);
+  const store = new SqliteEventStore(db, { validate: validateNewEvent });
+  return {
+    db,
+    store,
+    close: async () => {
+      await store.close();
+      // Folds the WAL into the file, so the file alone is a complete copy.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}
+
+/**
+ * One transaction around many appends (each append becomes a savepoint inside it): the seed's
+ * unit of work, so generating the data set does not pay one disk sync per command.
+ */
+export const transactionPerUnit =
+  (db: Database.Database) =>
+  async <T>(work: () => Promise<T>): Promise<T> => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work();
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+
+/** A directory under os.tmpdir() holding every file of one bench session. */
+export class Workspace {
+  readonly dir = mkdtempSync(join(tmpdir(), 'uptake-bench-'));
+
+  file(name: string): string {
+    return join(this.dir, name);
+  }
+
+  /** Copies a closed database file (its WAL was checkpointed on close). */
+  copy(from: string, name: string): string {
+    const to = this.file(name);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(to + suffix)) rmSync(to + suffix);
+    copyFileSync(from, to);
+    return to;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
