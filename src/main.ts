@@ -7,7 +7,7 @@ import closeWithGrace from 'close-with-grace';
 import { SingleBar } from 'cli-progress';
 import { DatabaseFileError } from '../infra/sqlite/database.ts';
 import { openStorage, type Storage } from '../infra/storage.ts';
-import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries } from '../projections/index.ts';
+import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteTimelineQueries } from '../projections/index.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { seed } from './seed/seed.ts';
@@ -72,7 +72,7 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
     },
   );
   bar.stop();
-  log(result.interrupted ? 'seed interrupted: run it again to resume where it stopped' : `seeded ${result.events} events`);
+  log(result.interrupted ? 'seed interrupted: run it again to resume where it stopped' : `recorded ${result.recorded} events (${result.steps} steps, ${result.alreadyStored} already stored)`);
   return result;
 }
 
@@ -80,6 +80,7 @@ async function serve(config: Config): Promise<void> {
   const { storage, runner } = await open(config);
   const app = await buildApp({
     queries: new SqliteHeatmapQueries(storage.readModels),
+    timeline: new SqliteTimelineQueries(storage.readModels),
     store: storage.store,
     today,
     now: () => new Date(),

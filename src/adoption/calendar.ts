@@ -11,3 +11,20 @@ export const addDays = (date: string, days: number): string => new Date((toUtcDa
 
 /** Calendar dates order as strings. */
 export const earlierOf = (a: string, b: string): string => (a <= b ? a : b);
+
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2026-11-25` → `25 Nov 2026`, read as a calendar date so no time zone can shift it; anything else is printed as it is. */
+export function formatDate(date: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const month = match ? months[Number(match[2]) - 1] : undefined;
+  return match && month ? `${Number(match[3])} ${month} ${match[1]}` : String(date);
+}
+
+/** `2026-11-24T09:00:00.000Z` → `24 Nov 2026, 09:00 UTC`; a value that is not an instant is shown as it is. */
+export function formatInstant(instant: string): string {
+  const time = Date.parse(instant);
+  if (Number.isNaN(time)) return instant;
+  const utc = new Date(time).toISOString();
+  return `${formatDate(utc.slice(0, 10))}, ${utc.slice(11, 16)} UTC`;
+}

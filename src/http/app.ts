@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
+import type { TimelineQueries } from '../../projections/timeline.ts';
 import type { Deps as ApplicationDeps } from '../application.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import { installErrorHandling } from './errors.ts';
@@ -12,10 +13,13 @@ import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes, type Health } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
 import { teamRoutes } from './routes/teams.ts';
+import { timelineRoutes } from './routes/timeline.ts';
 import { createViews } from './views.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
+  /** The timeline / audit read side. */
+  timeline: TimelineQueries;
   /** The event store the write routes append to. */
   store: EventStore;
   health: () => Promise<Health>;
@@ -57,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(areaRoutes, read);
   await app.register(evidenceRoutes, read);
   await app.register(teamRoutes, { ...read, application: deps.application, waitFor: deps.waitFor, now: deps.now });
+  await app.register(timelineRoutes, { timeline: deps.timeline, views });
   await app.register(healthRoutes, { health: deps.health });
   return app;
 }

@@ -20,7 +20,7 @@ import { ConcurrencyConflictError, ValidationError, type FieldIssue } from '../s
 import type { Actor, RecordedEvent } from '../shared/event.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import { parseStreamName } from '../shared/streams.ts';
-import { formatDate } from './viewModels.ts';
+import { formatInstant } from './viewModels.ts';
 import { sendHtml, wantsFragment } from './views.ts';
 
 /** Until sign-in exists, every form is recorded as this user. */
@@ -194,7 +194,7 @@ function changeOf(event: RecordedEvent, streamOwnId: string): Change {
   return {
     what: sentence(inWords(event.type)),
     details,
-    when: `${formatDate(recordedAt.slice(0, 10))}, ${recordedAt.slice(11, 16)} UTC`,
+    when: formatInstant(recordedAt),
     who: `${actor.kind} ${actor.id} via ${source}`,
   };
 }

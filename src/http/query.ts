@@ -4,7 +4,7 @@ import { Id } from '../shared/event.ts';
 import { dimensions } from '../../projections/heatmap/types.ts';
 
 /** An empty form field (`?asOf=`) means "not given", not "invalid". */
-const optional = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+export const optional = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const AsOf = z.iso.date({ error: 'must be a calendar date, YYYY-MM-DD' });
 export const CycleId = Id;

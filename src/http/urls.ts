@@ -14,8 +14,9 @@ export const areaPath = (areaId: string): string => `/areas/${encodeURIComponent
 
 export const areaUrl = (areaId: string, { cycleId, asOf }: Selection): string => withQuery(areaPath(areaId), { cycle: cycleId, asOf });
 
-export const teamUrl = (teamId: string, { cycleId, asOf }: Selection): string =>
-  withQuery(`/teams/${encodeURIComponent(teamId)}`, { cycle: cycleId, asOf });
+export const teamPath = (teamId: string): string => `/teams/${encodeURIComponent(teamId)}`;
+
+export const teamUrl = (teamId: string, { cycleId, asOf }: Selection): string => withQuery(teamPath(teamId), { cycle: cycleId, asOf });
 
 export const evidenceUrl = (team: { teamId: string; areaId: string }, dimension: Dimension, { cycleId, asOf }: Selection): string =>
   withQuery('/evidence', { team: team.teamId, area: team.areaId, cycle: cycleId, dimension, asOf });

@@ -15,6 +15,7 @@ import {
   type Stage,
   type TeamRow,
 } from '../../projections/heatmap/types.ts';
+import { formatDate, formatInstant } from '../adoption/calendar.ts';
 import type { FieldIssue } from '../shared/errors.ts';
 import { areaPath, areaUrl, evidenceUrl, heatmapUrl, teamUrl, type Selection } from './urls.ts';
 
@@ -61,12 +62,7 @@ const stageView = (stage: Stage) => ({ key: stage, label: stageLabels[stage] });
 const freshnessLabels: Record<CheckInFreshness, string> = { fresh: 'on time', late: 'late', never: 'none yet' };
 const freshnessOrder: CheckInFreshness[] = ['fresh', 'late', 'never'];
 
-const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** `2026-11-25` → `25 Nov 2026`; read as a calendar date, so no time zone can shift it. */
-export function formatDate(date: string): string {
-  const [year, month, day] = date.split('-').map(Number);
-  return `${day} ${months[(month ?? 1) - 1]} ${year}`;
-}
+export { formatDate, formatInstant };
 
 function resistanceView(openSignals: number, highestSeverity: number | null) {
   const level = openSignals === 0 || highestSeverity === null ? 'none' : highestSeverity >= 4 ? 'high' : highestSeverity === 3 ? 'medium' : 'low';

@@ -95,11 +95,11 @@ export interface SeedResult {
   stakeholders: number;
   cycles: number;
   signals: number;
-  /** Events the whole story holds. */
-  events: number;
+  /** Steps (commands) the whole story holds; each records one event or more. */
+  steps: number;
   /** Events appended by this run. */
   recorded: number;
-  /** Events found already stored by an earlier, interrupted run. */
+  /** Steps found already stored by an earlier, interrupted run. */
   alreadyStored: number;
   /** True when the signal stopped the run before the end: running it again resumes. */
   interrupted: boolean;
@@ -232,5 +232,5 @@ export async function seed(deps: SeedDeps, options: SeedOptions): Promise<SeedRe
   } finally {
     await store.close();
   }
-  return { ...organisation, events: steps.length, recorded, alreadyStored, interrupted: done < steps.length };
+  return { ...organisation, steps: steps.length, recorded, alreadyStored, interrupted: done < steps.length };
 }

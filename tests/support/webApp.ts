@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
-import { readModels, SqliteDirectory, SqliteHeatmapQueries } from '../../projections/index.ts';
+import { readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteTimelineQueries } from '../../projections/index.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
 import { validateNewEvent, type UptakeEvent } from '../../src/events.ts';
 import { buildApp, type AppDeps } from '../../src/http/app.ts';
@@ -85,6 +85,7 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Pr
   const health = async (): Promise<Health> => ({ ok: true, store: world.store.name, projectionsLag: Number((await world.store.headPosition()) - world.runner.position) });
   return buildApp({
     queries: world.queries,
+    timeline: new SqliteTimelineQueries(world.db),
     store: world.store,
     health,
     today: () => TODAY,

@@ -36,7 +36,7 @@ import {
 import { TrainingKind } from '../../team/events.ts';
 import { formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
 import { parseQuery, SelectionQuery } from '../query.ts';
-import { areaUrl, heatmapUrl, type Selection } from '../urls.ts';
+import { areaUrl, heatmapUrl, teamPath, type Selection } from '../urls.ts';
 import { columnHeads, teamRowsView } from '../viewModels.ts';
 import { sendHtml } from '../views.ts';
 import { requireSelection, type ReadRouteOptions } from './selection.ts';
@@ -198,7 +198,6 @@ const FormParams = TeamParams.extend({ form: z.string() });
 /** The page shows one cycle as of today; `recorded` names the form a plain-HTML POST came back from. */
 const TeamPageQuery = SelectionQuery.pick({ cycle: true }).extend({ recorded: z.enum(formIds).optional() });
 
-const teamPath = (teamId: string): string => `/teams/${encodeURIComponent(teamId)}`;
 /** A URL under the team's path with the given query, leaving out what is not set. */
 function teamUrl(teamId: string, suffix: string, query: Record<string, string | undefined>): string {
   const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));

@@ -1,0 +1,441 @@
+import { formatDate } from '../src/adoption/calendar.ts';
+import { catalogue, type UptakeEvent, type UptakeEventType } from '../src/events.ts';
+import type { Actor } from '../src/shared/event.ts';
+import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
+import { streamName } from '../src/shared/streams.ts';
+import { orgProjection } from './org.ts';
+import { stakeholdersProjection } from './stakeholders.ts';
+import { defineProjection } from './support.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Summaries: one line per event, in the domain's words
+// ---------------------------------------------------------------------------------------------
+
+
+const percent = (fraction: number): string => `${Math.round(fraction * 100)}%`;
+const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
+/** Details in brackets after the sentence, the absent ones left out. */
+const details = (...parts: (string | false | undefined)[]): string => {
+  const present = parts.filter((p): p is string => typeof p === 'string' && p !== '');
+  return present.length === 0 ? '' : ` (${present.join(', ')})`;
+};
+
+/**
+ * What an event recorded, in one line a person reads in the timeline: "Check-in held on 24 Nov
+ * 2026 (attendance 80%)". Computed once, when the event is projected. Ids are left out (the
+ * timeline links the area, team and stakeholder by name); free text (descriptions, outcomes,
+ * notes) is too, except a missed check-in's short reason.
+ */
+export function summarise(event: UptakeEvent): string {
+  switch (event.type) {
+    case 'AreaRegistered':
+      return `Area ${event.data.code} registered: ${event.data.name}`;
+    case 'AreaRenamed':
+      return `Area renamed to ${event.data.name}`;
+    case 'AreaMoved':
+      return event.data.parentAreaId === null ? 'Area moved to the top level' : 'Area moved under another area';
+    case 'CoachAssignedToArea':
+      return 'Coach assigned to the area';
+    case 'CoachUnassignedFromArea':
+      return 'Coach unassigned from the area';
+    case 'CoachRegistered':
+      return `Coach registered: ${event.data.name} (${event.data.email})`;
+    case 'CycleOpened': {
+      const { name, startsOn, endsOn, checkInCadenceDays } = event.data;
+      return `Cycle ${name} opened: ${formatDate(startsOn)} – ${formatDate(endsOn)}, check-ins every ${plural(checkInCadenceDays, 'day')}`;
+    }
+    case 'CycleClosed':
+      return `Cycle closed on ${formatDate(event.data.closedOn)}`;
+    case 'TeamRegistered':
+      return `Team ${event.data.key} registered: ${event.data.name}, ${plural(event.data.size, 'person', 'people')}`;
+    case 'TeamMoved':
+      return 'Team moved to another area';
+    case 'TeamResized':
+      return `Team resized to ${plural(event.data.size, 'person', 'people')}`;
+    case 'TrainingCompleted':
+      return `Training ${event.data.kind} completed on ${formatDate(event.data.completedOn)}${details(plural(event.data.participants, 'participant'))}`;
+    case 'OkrsDrafted': {
+      const { draftedOn, objectives, keyResults } = event.data;
+      return `OKRs drafted on ${formatDate(draftedOn)}${details(plural(objectives, 'objective'), plural(keyResults, 'key result'))}`;
+    }
+    case 'OkrsPublished':
+      return `OKRs published on ${formatDate(event.data.publishedOn)}`;
+    case 'OkrsAligned':
+      return `OKRs aligned to ${event.data.parentRef} on ${formatDate(event.data.alignedOn)}`;
+    case 'CheckInHeld': {
+      const { heldOn, attendance, confidence } = event.data;
+      return `Check-in held on ${formatDate(heldOn)}${details(attendance !== undefined && `attendance ${percent(attendance)}`, confidence !== undefined && `confidence ${percent(confidence)}`)}`;
+    }
+    case 'CheckInMissed':
+      return `Check-in missed, due ${formatDate(event.data.dueOn)}${details(event.data.reason)}`;
+    case 'KeyResultProgressReported':
+      return `Key result ${event.data.keyResultRef} at ${percent(event.data.progress)} on ${formatDate(event.data.reportedOn)}`;
+    case 'CycleReviewHeld':
+      return `Cycle review held on ${formatDate(event.data.heldOn)}`;
+    case 'RetrospectiveHeld':
+      return `Retrospective held on ${formatDate(event.data.heldOn)}${details(event.data.actions !== undefined && plural(event.data.actions, 'action'))}`;
+    case 'StakeholderIdentified': {
+      const { name, role, influence, interest } = event.data;
+      return `Stakeholder identified: ${name}, ${role}${details(`influence ${influence}`, `interest ${interest}`)}`;
+    }
+    case 'StakeholderMapped':
+      return `Stakeholder mapped: influence ${event.data.influence}, interest ${event.data.interest}`;
+    case 'AttitudeAssessed':
+      return `Attitude assessed: ${event.data.attitude}`;
+    case 'AdkarStageAssessed':
+      return `ADKAR stage assessed: ${event.data.stage}`;
+    case 'EngagementLogged': {
+      const { kind, occurredOn, sentiment } = event.data;
+      return `Engagement logged: ${kind} on ${formatDate(occurredOn)}${details(`sentiment ${sentiment > 0 ? '+' : ''}${sentiment}`)}`;
+    }
+    case 'ResistanceSignalRaised':
+      return `Resistance signal raised: ${event.data.kind}, severity ${event.data.severity}${details(event.data.rule && `rule ${event.data.rule}`)}`;
+    case 'ResistanceSignalAcknowledged':
+      return `Resistance signal acknowledged on ${formatDate(event.data.acknowledgedOn)}`;
+    case 'InterventionPlanned':
+      return `Intervention planned: ${event.data.kind}, due ${formatDate(event.data.dueOn)}`;
+    case 'InterventionCompleted':
+      return `Intervention completed on ${formatDate(event.data.completedOn)}`;
+    case 'ResistanceSignalResolved':
+      return `Resistance signal resolved on ${formatDate(event.data.resolvedOn)}`;
+    case 'ResistanceSignalEscalated':
+      return `Resistance signal escalated to ${event.data.to} on ${formatDate(event.data.escalatedOn)}`;
+    default: {
+      const unexpected: never = event;
+      return (unexpected as { type: string }).type;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The read model: one row per event
+// ---------------------------------------------------------------------------------------------
+
+export const timelineEventTypes = [...catalogue.keys()].sort() as UptakeEventType[];
+
+type IdField = 'areaId' | 'teamId' | 'stakeholderId' | 'signalId' | 'cycleId';
+
+/** Every event names what it concerns with these fields (DESIGN's names); a missing or odd value is null. */
+function idIn(data: unknown, field: IdField): string | null {
+  const value = (data as Partial<Record<IdField, unknown>> | null)?.[field];
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The thing an event happens to, whose area (team, stakeholder) or area, team and stakeholder
+ * (signal) the timeline remembers, so a check-in or an intervention is found by its area too.
+ * Named like its stream; null for events that carry what they concern themselves.
+ */
+function subjectOf(ids: Record<IdField, string | null>): string | null {
+  if (ids.signalId !== null) return streamName('signal', ids.signalId);
+  if (ids.teamId !== null) return streamName('team', ids.teamId);
+  if (ids.stakeholderId !== null) return streamName('stakeholder', ids.stakeholderId);
+  return null;
+}
+
+/** Events that place a subject (or move it): later events about it inherit where it was then. */
+const placing = new Set<string>(['TeamRegistered', 'TeamMoved', 'StakeholderIdentified', 'ResistanceSignalRaised']);
+
+interface EventRow {
+  position: bigint;
+  event_id: string;
+  type: string;
+  stream_id: string;
+  occurred_at: string;
+  recorded_at: string;
+  actor_kind: string;
+  actor_id: string;
+  source: string;
+  subject: string | null;
+  area_id: string | null;
+  team_id: string | null;
+  stakeholder_id: string | null;
+  signal_id: string | null;
+  cycle_id: string | null;
+  summary: string;
+}
+
+/**
+ * Every event, newest first, for the timeline / audit page: who (actor), what (type and a
+ * one-line summary), when (business time and recorded time), from where (source), and the area,
+ * team, stakeholder, signal and cycle it concerns. An event about a team, stakeholder or signal
+ * is filed under the area it was in when the event happened (a team that moves later keeps its
+ * history where it was made). One INSERT per event: the subject's area is looked up inside it.
+ */
+export const timelineProjection = defineProjection({
+  name: 'timeline',
+  version: 1,
+  reads: timelineEventTypes,
+  tables: ['timeline_events', 'timeline_subjects'],
+  schema: `
+    CREATE TABLE IF NOT EXISTS timeline_events (
+      -- the store's global position: the row id, so newest first is a backwards walk of the table
+      position       INTEGER PRIMARY KEY,
+      event_id       TEXT NOT NULL,
+      type           TEXT NOT NULL,
+      stream_id      TEXT NOT NULL,
+      occurred_at    TEXT NOT NULL,
+      recorded_at    TEXT NOT NULL,
+      actor_kind     TEXT NOT NULL,
+      actor_id       TEXT NOT NULL,
+      source         TEXT NOT NULL,
+      area_id        TEXT,
+      team_id        TEXT,
+      stakeholder_id TEXT,
+      signal_id      TEXT,
+      cycle_id       TEXT,
+      summary        TEXT NOT NULL
+    );
+    -- one per filter; each entry ends with the row id (position), so a filter's rows come newest first
+    CREATE INDEX IF NOT EXISTS timeline_events_area ON timeline_events (area_id) WHERE area_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS timeline_events_team ON timeline_events (team_id) WHERE team_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS timeline_events_stakeholder ON timeline_events (stakeholder_id) WHERE stakeholder_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS timeline_events_type ON timeline_events (type);
+    CREATE INDEX IF NOT EXISTS timeline_events_actor ON timeline_events (actor_kind);
+    -- where each team, stakeholder and signal is (this projection does not read another's tables)
+    CREATE TABLE IF NOT EXISTS timeline_subjects (
+      subject        TEXT PRIMARY KEY,
+      area_id        TEXT,
+      team_id        TEXT,
+      stakeholder_id TEXT
+    );
+  `,
+  prepare: (db: SqlDatabase) => ({
+    place: db.prepare<[string, string | null, string | null, string | null]>(`
+      INSERT INTO timeline_subjects (subject, area_id, team_id, stakeholder_id) VALUES (?, ?, ?, ?)
+      ON CONFLICT (subject) DO UPDATE SET area_id = excluded.area_id`),
+    insert: db.prepare<[EventRow]>(`
+      INSERT INTO timeline_events (position, event_id, type, stream_id, occurred_at, recorded_at, actor_kind, actor_id, source,
+        area_id, team_id, stakeholder_id, signal_id, cycle_id, summary)
+      SELECT @position, @event_id, @type, @stream_id, @occurred_at, @recorded_at, @actor_kind, @actor_id, @source,
+        coalesce(@area_id, s.area_id), coalesce(@team_id, s.team_id), coalesce(@stakeholder_id, s.stakeholder_id), @signal_id, @cycle_id, @summary
+      FROM (SELECT @subject AS subject) AS e LEFT JOIN timeline_subjects s ON s.subject = e.subject
+      WHERE true -- without a WHERE, SQLite would read ON CONFLICT as part of the join
+      ON CONFLICT (position) DO NOTHING`),
+  }),
+  handle(sql, event) {
+    const { data, metadata } = event;
+    const ids = {
+      areaId: idIn(data, 'areaId'),
+      teamId: idIn(data, 'teamId'),
+      stakeholderId: idIn(data, 'stakeholderId'),
+      signalId: idIn(data, 'signalId'),
+      cycleId: idIn(data, 'cycleId'),
+    };
+    const subject = subjectOf(ids);
+    if (subject !== null && placing.has(event.type)) sql.place.run(subject, ids.areaId, ids.teamId, ids.stakeholderId);
+    sql.insert.run({
+      position: event.position,
+      event_id: metadata.eventId,
+      type: event.type,
+      stream_id: event.streamId,
+      occurred_at: metadata.occurredAt,
+      recorded_at: metadata.recordedAt,
+      actor_kind: metadata.actor.kind,
+      actor_id: metadata.actor.id,
+      source: metadata.source,
+      subject,
+      area_id: ids.areaId,
+      team_id: ids.teamId,
+      stakeholder_id: ids.stakeholderId,
+      signal_id: ids.signalId,
+      cycle_id: ids.cycleId,
+      summary: summarise(event),
+    });
+    return undefined;
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// The read side: a page of the timeline, filtered
+// ---------------------------------------------------------------------------------------------
+
+export interface TimelineFilter {
+  /** The area and every area below it. */
+  areaId?: string | undefined;
+  teamId?: string | undefined;
+  stakeholderId?: string | undefined;
+  type?: UptakeEventType | undefined;
+  actorKind?: Actor['kind'] | undefined;
+  /** Keyset pagination: only events strictly before this position. */
+  before?: bigint | undefined;
+}
+
+export interface TimelineEntry {
+  /** Decimal text: positions are 64-bit. */
+  position: string;
+  eventId: string;
+  type: string;
+  streamId: string;
+  occurredAt: string;
+  recordedAt: string;
+  /** `name` is the coach's for a user who is a known coach, else null. */
+  actor: { kind: Actor['kind']; id: string; name: string | null };
+  source: string;
+  /** Names as the organisation knows them now; null where the event concerns none. */
+  area: { areaId: string; name: string | null } | null;
+  team: { teamId: string; key: string | null; name: string | null } | null;
+  stakeholder: { stakeholderId: string; name: string | null } | null;
+  signalId: string | null;
+  cycleId: string | null;
+  summary: string;
+}
+
+export interface TimelinePage {
+  entries: TimelineEntry[];
+  /** The `before` that shows the next, older page; null on the last page. */
+  older: string | null;
+}
+
+/** What the filter form offers. */
+export interface TimelineChoices {
+  /** In tree order; depth 0 is the top level. */
+  areas: { areaId: string; name: string; depth: number }[];
+  teams: { teamId: string; key: string; name: string }[];
+  stakeholders: { stakeholderId: string; name: string }[];
+}
+
+export interface TimelineQueries {
+  page(filter: TimelineFilter, size: number): TimelinePage;
+  choices(): TimelineChoices;
+  /** Whether any event has been projected at all (an empty timeline and a filter that matches nothing read differently). */
+  hasEvents(): boolean;
+}
+
+interface EntryRow {
+  position: string;
+  eventId: string;
+  type: string;
+  streamId: string;
+  occurredAt: string;
+  recordedAt: string;
+  actorKind: Actor['kind'];
+  actorId: string;
+  actorName: string | null;
+  source: string;
+  areaId: string | null;
+  areaName: string | null;
+  teamId: string | null;
+  teamKey: string | null;
+  teamName: string | null;
+  stakeholderId: string | null;
+  stakeholderName: string | null;
+  signalId: string | null;
+  cycleId: string | null;
+  summary: string;
+}
+
+type Condition = keyof TimelineFilter;
+
+/** One WHERE clause per filter. */
+const conditions: Record<Condition, string> = {
+  areaId: 'e.area_id = @areaId',
+  teamId: 'e.team_id = @teamId',
+  stakeholderId: 'e.stakeholder_id = @stakeholderId',
+  type: 'e.type = @type',
+  actorKind: 'e.actor_kind = @actorKind',
+  before: 'e.position < @before',
+};
+const conditionOrder = Object.keys(conditions) as Condition[];
+
+const entryColumns = `
+  CAST(e.position AS TEXT) AS position, e.event_id AS eventId, e.type, e.stream_id AS streamId,
+  e.occurred_at AS occurredAt, e.recorded_at AS recordedAt,
+  e.actor_kind AS actorKind, e.actor_id AS actorId, c.name AS actorName, e.source,
+  e.area_id AS areaId, a.name AS areaName, e.team_id AS teamId, t.key AS teamKey, t.name AS teamName,
+  e.stakeholder_id AS stakeholderId, st.name AS stakeholderName, e.signal_id AS signalId, e.cycle_id AS cycleId, e.summary`;
+
+const toEntry = (r: EntryRow): TimelineEntry => ({
+  position: r.position,
+  eventId: r.eventId,
+  type: r.type,
+  streamId: r.streamId,
+  occurredAt: r.occurredAt,
+  recordedAt: r.recordedAt,
+  actor: { kind: r.actorKind, id: r.actorId, name: r.actorName },
+  source: r.source,
+  area: r.areaId === null ? null : { areaId: r.areaId, name: r.areaName },
+  team: r.teamId === null ? null : { teamId: r.teamId, key: r.teamKey, name: r.teamName },
+  stakeholder: r.stakeholderId === null ? null : { stakeholderId: r.stakeholderId, name: r.stakeholderName },
+  signalId: r.signalId,
+  cycleId: r.cycleId,
+  summary: r.summary,
+});
+
+/**
+ * The timeline read side. A page is one query walking an index newest first, stopping after
+ * `size + 1` rows; names of areas, teams, stakeholders and coaches come from the org and
+ * stakeholder read models as they are now.
+ */
+export class SqliteTimelineQueries implements TimelineQueries {
+  private readonly statements = new Map<string, SqlStatement<[Record<string, unknown>], EntryRow>>();
+  private readonly sql;
+
+  constructor(private readonly db: SqlDatabase) {
+    for (const projection of [orgProjection, stakeholdersProjection, timelineProjection]) projection.setUp(db);
+    this.sql = {
+      any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM timeline_events LIMIT 1'),
+      subtree: db.prepare<[string], { areaId: string }>(`
+        WITH RECURSIVE subtree(area_id) AS (
+          SELECT ? UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
+        ) SELECT area_id AS areaId FROM subtree`),
+      areas: db.prepare<[], { areaId: string; name: string; depth: number }>(`
+        WITH RECURSIVE tree(area_id, name, depth, path) AS (
+          SELECT area_id, name, 0, name || char(0) FROM org_areas WHERE parent_area_id IS NULL
+          UNION ALL
+          SELECT a.area_id, a.name, tree.depth + 1, tree.path || a.name || char(0) FROM org_areas a JOIN tree ON a.parent_area_id = tree.area_id
+        ) SELECT area_id AS areaId, name, depth FROM tree ORDER BY path`),
+      teams: db.prepare<[], { teamId: string; key: string; name: string }>('SELECT team_id AS teamId, key, name FROM org_teams ORDER BY key, team_id'),
+      stakeholders: db.prepare<[], { stakeholderId: string; name: string }>(
+        'SELECT stakeholder_id AS stakeholderId, name FROM stakeholders ORDER BY name, stakeholder_id',
+      ),
+    };
+  }
+
+  page(filter: TimelineFilter, size: number): TimelinePage {
+    const used = conditionOrder.filter((c) => filter[c] !== undefined);
+    const statement = this.statementFor(used);
+    const params: Record<string, unknown> = { limit: size + 1 };
+    for (const c of used) params[c] = filter[c];
+    // An area's events are those of every area below it too. One walk per area, each stopping
+    // after size + 1 rows, merged here: one query over all of them would sort every matching row.
+    const areas = filter.areaId === undefined ? [undefined] : this.subtreeOf(filter.areaId);
+    const rows = areas.flatMap((areaId) => statement.all(areaId === undefined ? params : { ...params, areaId }));
+    if (areas.length > 1) rows.sort((a, b) => (BigInt(b.position) > BigInt(a.position) ? 1 : -1));
+    const entries = rows.slice(0, size).map(toEntry);
+    return { entries, older: rows.length > size ? (entries.at(-1)?.position ?? null) : null };
+  }
+
+  choices(): TimelineChoices {
+    return { areas: this.sql.areas.all(), teams: this.sql.teams.all(), stakeholders: this.sql.stakeholders.all() };
+  }
+
+  hasEvents(): boolean {
+    return this.sql.any.get() !== undefined;
+  }
+
+  /** The area and every area below it; an area the organisation does not know is just itself. */
+  private subtreeOf(areaId: string): string[] {
+    return this.sql.subtree.all(areaId).map((r) => r.areaId);
+  }
+
+  /** One statement per combination of filters in use, prepared on first use. */
+  private statementFor(used: Condition[]) {
+    const key = used.join(',');
+    let statement = this.statements.get(key);
+    if (statement === undefined) {
+      statement = this.db.prepare<[Record<string, unknown>], EntryRow>(`
+        SELECT ${entryColumns}
+        FROM timeline_events e
+        LEFT JOIN org_coaches c ON e.actor_kind = 'user' AND c.coach_id = e.actor_id
+        LEFT JOIN org_areas a ON a.area_id = e.area_id
+        LEFT JOIN org_teams t ON t.team_id = e.team_id
+        LEFT JOIN stakeholders st ON st.stakeholder_id = e.stakeholder_id
+        ${used.length === 0 ? '' : `WHERE ${used.map((c) => conditions[c]).join(' AND ')}`}
+        ORDER BY e.position DESC
+        LIMIT @limit`);
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+}

@@ -1,0 +1,179 @@
+import type Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../infra/sqlite/database.ts';
+import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
+import { readModels } from '../../projections/index.ts';
+import { ProjectionRunner } from '../../projections/runner.ts';
+import { skippedEvents } from '../../projections/support.ts';
+import { SqliteTimelineQueries, summarise, type TimelineFilter } from '../../projections/timeline.ts';
+import type { UptakeEvent } from '../../src/events.ts';
+import type { Actor } from '../../src/shared/event.ts';
+import { withMetadata } from '../../src/shared/commandHandler.ts';
+import { appendOrganisation, dumpReadModels, ev } from './projections.events.ts';
+
+describe('summarise', () => {
+  it('says what an adoption event recorded, with its business date and details', () => {
+    expect(summarise(ev('CheckInHeld', { teamId: 'a', cycleId: 'q4', heldOn: '2026-11-24', attendance: 0.8 }))).toBe('Check-in held on 24 Nov 2026 (attendance 80%)');
+    expect(summarise(ev('CheckInHeld', { teamId: 'a', cycleId: 'q4', heldOn: '2026-11-24' }))).toBe('Check-in held on 24 Nov 2026');
+    expect(summarise(ev('OkrsDrafted', { teamId: 'a', cycleId: 'q4', objectives: 1, keyResults: 4, draftedOn: '2026-10-03' }))).toBe(
+      'OKRs drafted on 3 Oct 2026 (1 objective, 4 key results)',
+    );
+    expect(summarise(ev('CheckInMissed', { teamId: 'a', cycleId: 'q4', dueOn: '2026-11-10', reason: 'release week' }))).toBe('Check-in missed, due 10 Nov 2026 (release week)');
+  });
+
+  it('says what happened to a signal, a stakeholder, a team and a cycle', () => {
+    const raised = { signalId: 's', areaId: 'r', kind: 'no-time', severity: 3, description: 'no slot for check-ins', source: 'observed', raisedOn: '2026-11-02' } as const;
+    expect(summarise(ev('ResistanceSignalRaised', raised))).toBe('Resistance signal raised: no-time, severity 3');
+    expect(summarise(ev('ResistanceSignalRaised', { ...raised, source: 'rule', rule: 'missed-check-ins' }))).toBe(
+      'Resistance signal raised: no-time, severity 3 (rule missed-check-ins)',
+    );
+    expect(summarise(ev('InterventionPlanned', { signalId: 's', interventionId: 'i', kind: 'workshop', ownerId: 'c', dueOn: '2026-12-03' }))).toBe(
+      'Intervention planned: workshop, due 3 Dec 2026',
+    );
+    expect(summarise(ev('EngagementLogged', { stakeholderId: 'p', engagementId: 'e', kind: 'one-on-one', occurredOn: '2026-11-03', sentiment: 1, coachId: 'c' }))).toBe(
+      'Engagement logged: one-on-one on 3 Nov 2026 (sentiment +1)',
+    );
+    expect(summarise(ev('TeamRegistered', { teamId: 'a', key: 'ALPHA', name: 'Alpha', areaId: 'r', size: 1 }))).toBe('Team ALPHA registered: Alpha, 1 person');
+    expect(summarise(ev('CycleOpened', { cycleId: 'q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 }))).toBe(
+      'Cycle 2026-Q4 opened: 1 Oct 2026 – 31 Dec 2026, check-ins every 14 days',
+    );
+  });
+
+  it('prints a date it cannot read as it is rather than failing', () => {
+    expect(summarise(ev('CycleReviewHeld', { teamId: 'a', cycleId: 'q4', heldOn: 'last Friday' }))).toBe('Cycle review held on last Friday');
+    expect(summarise(ev('CycleReviewHeld', { teamId: 'a', cycleId: 'q4', heldOn: '2026-13-01' }))).toBe('Cycle review held on 2026-13-01');
+  });
+});
+
+describe('timeline projection', () => {
+  let db: Database.Database;
+  let store: SqliteEventStore;
+  let runner: ProjectionRunner;
+  let timeline: SqliteTimelineQueries;
+
+  const coach: Actor = { kind: 'user', id: 'c' };
+  const okrTool: Actor = { kind: 'integration', id: 'okr-tool' };
+
+  /** Appends as `actor` from `source`, then brings the read models up to date. */
+  async function given(streamId: string, actor: Actor, source: string, ...events: UptakeEvent[]): Promise<void> {
+    await store.appendToStream(streamId, withMetadata(events, { actor, source, occurredAt: '2026-11-20T09:00:00.000Z', now: new Date('2026-11-20T09:00:01.000Z') }), 'any');
+    await runner.catchUp();
+  }
+
+  const positions = (filter: TimelineFilter = {}, size = 100) => timeline.page(filter, size).entries.map((e) => e.type);
+
+  beforeEach(async () => {
+    db = openDatabase(':memory:');
+    store = new SqliteEventStore(db);
+    runner = new ProjectionRunner(db, store, readModels);
+    timeline = new SqliteTimelineQueries(db);
+    // Area R (root) with child S; team A in R, team B in S; cycle q4. All by the system actor.
+    await appendOrganisation(store);
+    await given('coach-c', { kind: 'system', id: 'seed' }, 'seed', ev('CoachRegistered', { coachId: 'c', name: 'Chris', email: 'chris@example.org' }));
+    await given('stakeholder-p', coach, 'ui', ev('StakeholderIdentified', { stakeholderId: 'p', name: 'Pat', role: 'VP Sales', areaId: 's', influence: 5, interest: 2 }));
+    await given('team-b', okrTool, 'kafka:okr-events', ev('CheckInHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-11-19', attendance: 0.8 }));
+    await given(
+      'signal-x',
+      coach,
+      'ui',
+      ev('ResistanceSignalRaised', { signalId: 'x', areaId: 's', teamId: 'b', stakeholderId: 'p', kind: 'unconvinced', severity: 2, description: 'doubts the value', source: 'observed', raisedOn: '2026-11-19' }),
+      ev('InterventionPlanned', { signalId: 'x', interventionId: 'i', kind: 'one-on-one', ownerId: 'c', dueOn: '2026-11-30' }),
+    );
+    await given('stakeholder-p', coach, 'ui', ev('EngagementLogged', { stakeholderId: 'p', engagementId: 'e', kind: 'meeting', occurredOn: '2026-11-20', sentiment: -1, coachId: 'c' }));
+  });
+  afterEach(() => db.close());
+
+  it('keeps one row per event, newest first, with who, when, from where and a summary', () => {
+    const { entries, older } = timeline.page({}, 100);
+    expect(entries).toHaveLength(11);
+    expect(older).toBeNull();
+    expect(entries.map((e) => Number(e.position))).toEqual([...entries.map((e) => Number(e.position))].sort((a, b) => b - a));
+    const checkIn = entries.find((e) => e.type === 'CheckInHeld')!;
+    expect(checkIn).toMatchObject({
+      streamId: 'team-b',
+      occurredAt: '2026-11-20T09:00:00.000Z',
+      recordedAt: '2026-11-20T09:00:01.000Z',
+      actor: { kind: 'integration', id: 'okr-tool', name: null },
+      source: 'kafka:okr-events',
+      area: { areaId: 's', name: 'Stores' },
+      team: { teamId: 'b', key: 'BETA', name: 'Beta' },
+      stakeholder: null,
+      cycleId: 'q4',
+      summary: 'Check-in held on 19 Nov 2026 (attendance 80%)',
+    });
+    expect(entries[0]).toMatchObject({ type: 'EngagementLogged', actor: { kind: 'user', id: 'c', name: 'Chris' } });
+    expect(skippedEvents(db, 'timeline')).toEqual([]);
+  });
+
+  it('files events about a team, stakeholder or signal under the area, team and stakeholder they concern', () => {
+    const planned = timeline.page({ type: 'InterventionPlanned' }, 10).entries[0]!;
+    expect(planned).toMatchObject({ signalId: 'x', area: { areaId: 's' }, team: { teamId: 'b' }, stakeholder: { stakeholderId: 'p', name: 'Pat' } });
+    const engaged = timeline.page({ type: 'EngagementLogged' }, 10).entries[0]!;
+    expect(engaged).toMatchObject({ area: { areaId: 's' }, team: null, stakeholder: { stakeholderId: 'p' } });
+  });
+
+  it('filters by area, including the areas below it', () => {
+    expect(positions({ areaId: 's' })).toEqual(['EngagementLogged', 'InterventionPlanned', 'ResistanceSignalRaised', 'CheckInHeld', 'StakeholderIdentified', 'TeamRegistered', 'AreaRegistered']);
+    const inS = positions({ areaId: 's' });
+    expect(positions({ areaId: 'r' })).toEqual([...inS.slice(0, -1), 'TeamRegistered', 'AreaRegistered', 'AreaRegistered']);
+    expect(positions({ areaId: 'nowhere' })).toEqual([]);
+  });
+
+  it('filters by team, stakeholder, type and actor, and combines filters', () => {
+    expect(positions({ teamId: 'b' })).toEqual(['InterventionPlanned', 'ResistanceSignalRaised', 'CheckInHeld', 'TeamRegistered']);
+    expect(positions({ stakeholderId: 'p' })).toEqual(['EngagementLogged', 'InterventionPlanned', 'ResistanceSignalRaised', 'StakeholderIdentified']);
+    expect(positions({ type: 'TeamRegistered' })).toEqual(['TeamRegistered', 'TeamRegistered']);
+    expect(positions({ actorKind: 'integration' })).toEqual(['CheckInHeld']);
+    expect(positions({ actorKind: 'rule' })).toEqual([]);
+    expect(positions({ areaId: 'r', actorKind: 'user', teamId: 'b' })).toEqual(['InterventionPlanned', 'ResistanceSignalRaised']);
+  });
+
+  it('pages by position: each page starts strictly before the last one ended', () => {
+    const first = timeline.page({}, 4);
+    expect(first.entries).toHaveLength(4);
+    expect(first.older).toBe(first.entries.at(-1)!.position);
+    const second = timeline.page({ before: BigInt(first.older!) }, 4);
+    const third = timeline.page({ before: BigInt(second.older!) }, 4);
+    expect(third.entries).toHaveLength(3);
+    expect(third.older).toBeNull();
+    expect([...first.entries, ...second.entries, ...third.entries].map((e) => e.position)).toEqual(timeline.page({}, 100).entries.map((e) => e.position));
+    expect(timeline.page({ before: 1n }, 4)).toEqual({ entries: [], older: null });
+  });
+
+  it('keeps a moved team’s earlier events where they happened', async () => {
+    await given('team-b', coach, 'ui', ev('TeamMoved', { teamId: 'b', areaId: 'r' }), ev('CycleReviewHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-11-20' }));
+    expect(timeline.page({ teamId: 'b' }, 10).entries.map((e) => [e.type, e.area?.areaId])).toEqual([
+      ['CycleReviewHeld', 'r'],
+      ['TeamMoved', 'r'],
+      ['InterventionPlanned', 's'],
+      ['ResistanceSignalRaised', 's'],
+      ['CheckInHeld', 's'],
+      ['TeamRegistered', 's'],
+    ]);
+  });
+
+  it('lists an event about a team it never saw, without an area', async () => {
+    await given('team-ghost', okrTool, 'http', ev('CheckInHeld', { teamId: 'ghost', cycleId: 'q4', heldOn: '2026-11-20' }));
+    expect(timeline.page({}, 1).entries[0]).toMatchObject({ type: 'CheckInHeld', area: null, team: { teamId: 'ghost', key: null, name: null } });
+  });
+
+  it('rebuilds to exactly the same rows', async () => {
+    const before = dumpReadModels(db);
+    await runner.rebuild();
+    expect(dumpReadModels(db)).toEqual(before);
+  });
+
+  it('offers the areas in tree order, teams and stakeholders to filter by', () => {
+    expect(timeline.choices()).toEqual({
+      areas: [
+        { areaId: 'r', name: 'Retail', depth: 0 },
+        { areaId: 's', name: 'Stores', depth: 1 },
+      ],
+      teams: [
+        { teamId: 'a', key: 'ALPHA', name: 'Alpha' },
+        { teamId: 'b', key: 'BETA', name: 'Beta' },
+      ],
+      stakeholders: [{ stakeholderId: 'p', name: 'Pat' }],
+    });
+  });
+});
