@@ -1,5 +1,5 @@
-import type { AdoptionFactKind } from '../src/adoption/model.ts';
-import type { SqlDatabase } from '../src/shared/sql.ts';
+import { type AdoptionFactKind, scoredKinds } from '../src/adoption/model.ts';
+import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
 import { type AdoptionEvent, adoptionEvents } from '../src/team/events.ts';
 import { defineProjection } from './support.ts';
 
@@ -31,18 +31,12 @@ export interface FactRow {
 
 type FactFields = Pick<FactRow, 'kind' | 'on_date'> & Partial<Omit<FactRow, 'event_id' | 'position' | 'event_type' | 'team_id' | 'cycle_id' | 'kind' | 'on_date'>>;
 
-const emptyFields = {
-  training_kind: null,
-  participants: null,
-  objectives: null,
-  key_results: null,
-  ref: null,
-  progress: null,
-  attendance: null,
-  confidence: null,
-  actions: null,
-  reason: null,
-} satisfies Partial<FactRow>;
+/** A FactRow's values in its column order. */
+type FactValues = [
+  event_id: string, position: string, event_type: string, team_id: string, cycle_id: string | null, kind: AdoptionFactKind, on_date: string,
+  training_kind: string | null, participants: number | null, objectives: number | null, key_results: number | null, ref: string | null,
+  progress: number | null, attendance: number | null, confidence: number | null, actions: number | null, reason: string | null,
+];
 
 function factFields(event: AdoptionEvent): FactFields {
   switch (event.type) {
@@ -76,14 +70,35 @@ const adoptionTypeSet = new Set<string>(adoptionTypes);
 
 const isAdoptionEvent = (event: { type: string }): event is AdoptionEvent => adoptionTypeSet.has(event.type);
 
+/**
+ * The kinds the heatmap scores within a cycle (trainings count across cycles). The cycle index
+ * holds only these, and a query must repeat this very condition for SQLite to use it.
+ */
+export const scoredInCycle = `kind IN (${scoredKinds
+  .filter((k) => k !== 'training')
+  .map((k) => `'${k}'`)
+  .join(', ')})`;
+
+function isKnown(found: Set<string>, lookUp: SqlStatement<[string], { found: 1 }>, id: string): boolean {
+  if (found.has(id)) return true;
+  if (!lookUp.get(id)) return false;
+  found.add(id);
+  return true;
+}
+
 export const adoptionProjection = defineProjection({
   name: 'adoption',
-  version: 1,
+  // 2: facts keyed by rowid (appended in position order) instead of event id; fewer, partial indexes
+  version: 2,
   reads: ['TeamRegistered', 'CycleOpened', ...adoptionTypes],
   tables: ['adoption_facts', 'adoption_teams', 'adoption_cycles'],
+  // Most facts are key-result progress and check-ins: every index they enter is maintained row by
+  // row during a rebuild, so the heatmap's indexes leave them out and only the evidence index
+  // (one team's facts, a few hundred) holds every fact. No unique event id: the runner's
+  // checkpoint already applies each event exactly once, and a random-key index is the costliest.
   schema: `
     CREATE TABLE IF NOT EXISTS adoption_facts (
-      event_id      TEXT PRIMARY KEY,
+      event_id      TEXT NOT NULL,
       position      TEXT NOT NULL,
       event_type    TEXT NOT NULL,
       team_id       TEXT NOT NULL,
@@ -101,12 +116,12 @@ export const adoptionProjection = defineProjection({
       actions       INTEGER,
       reason        TEXT
     );
-    -- the heatmap: a cycle's facts of the scored kinds up to a date; covering, so no row is read
-    CREATE INDEX IF NOT EXISTS adoption_facts_cycle ON adoption_facts (cycle_id, kind, on_date, team_id);
-    -- learn: trainings of any cycle within a window; covering too, and partial, so other facts skip it
+    -- the heatmap: a cycle's scored facts up to a date; covering, so no row is read
+    CREATE INDEX IF NOT EXISTS adoption_facts_cycle ON adoption_facts (cycle_id, kind, on_date, team_id) WHERE ${scoredInCycle};
+    -- learn: trainings of any cycle within a window; covering too
     CREATE INDEX IF NOT EXISTS adoption_facts_training ON adoption_facts (on_date, team_id, training_kind, participants) WHERE kind = 'training';
-    -- evidence: one team's facts of a dimension
-    CREATE INDEX IF NOT EXISTS adoption_facts_team ON adoption_facts (team_id, kind, on_date);
+    -- evidence: one team's facts in date order
+    CREATE INDEX IF NOT EXISTS adoption_facts_team ON adoption_facts (team_id, on_date);
     -- the teams and cycles facts may refer to (this projection does not read another's tables)
     CREATE TABLE IF NOT EXISTS adoption_teams (team_id TEXT PRIMARY KEY);
     CREATE TABLE IF NOT EXISTS adoption_cycles (cycle_id TEXT PRIMARY KEY);
@@ -116,13 +131,18 @@ export const adoptionProjection = defineProjection({
     addCycle: db.prepare<[string]>('INSERT INTO adoption_cycles (cycle_id) VALUES (?) ON CONFLICT DO NOTHING'),
     teamKnown: db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM adoption_teams WHERE team_id = ?'),
     cycleKnown: db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM adoption_cycles WHERE cycle_id = ?'),
-    insertFact: db.prepare<[FactRow]>(`
+    // Positional parameters: binding by name costs a lookup per column per row.
+    insertFact: db.prepare<FactValues>(`
       INSERT INTO adoption_facts (event_id, position, event_type, team_id, cycle_id, kind, on_date, training_kind, participants,
         objectives, key_results, ref, progress, attendance, confidence, actions, reason)
-      VALUES (@event_id, @position, @event_type, @team_id, @cycle_id, @kind, @on_date, @training_kind, @participants,
-        @objectives, @key_results, @ref, @progress, @attendance, @confidence, @actions, @reason)
-      ON CONFLICT DO NOTHING`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    /** Teams and cycles found during this fold: saves two queries per fact (rows here are never removed). */
+    found: { teams: new Set<string>(), cycles: new Set<string>() },
   }),
+  beginFold({ found }) {
+    found.teams.clear();
+    found.cycles.clear();
+  },
   handle(sql, event) {
     if (event.type === 'TeamRegistered') {
       sql.addTeam.run(event.data.teamId);
@@ -134,19 +154,30 @@ export const adoptionProjection = defineProjection({
     }
     if (!isAdoptionEvent(event)) return undefined;
     const { teamId } = event.data;
-    // A training may name no cycle, or one this store never saw: learn does not depend on it.
     const cycleId = 'cycleId' in event.data ? (event.data.cycleId ?? null) : null;
-    if (!sql.teamKnown.get(teamId)) return `unknown team ${teamId}`;
-    if (event.type !== 'TrainingCompleted' && cycleId !== null && !sql.cycleKnown.get(cycleId)) return `unknown cycle ${cycleId}`;
-    sql.insertFact.run({
-      ...emptyFields,
-      ...factFields(event),
-      event_id: event.metadata.eventId,
-      position: event.position.toString(),
-      event_type: event.type,
-      team_id: teamId,
-      cycle_id: cycleId,
-    });
+    if (!isKnown(sql.found.teams, sql.teamKnown, teamId)) return `unknown team ${teamId}`;
+    // A training may name no cycle, or one this store never saw: learn does not depend on it.
+    if (event.type !== 'TrainingCompleted' && cycleId !== null && !isKnown(sql.found.cycles, sql.cycleKnown, cycleId)) return `unknown cycle ${cycleId}`;
+    const f = factFields(event);
+    sql.insertFact.run(
+      event.metadata.eventId,
+      event.position.toString(),
+      event.type,
+      teamId,
+      cycleId,
+      f.kind,
+      f.on_date,
+      f.training_kind ?? null,
+      f.participants ?? null,
+      f.objectives ?? null,
+      f.key_results ?? null,
+      f.ref ?? null,
+      f.progress ?? null,
+      f.attendance ?? null,
+      f.confidence ?? null,
+      f.actions ?? null,
+      f.reason ?? null,
+    );
     return undefined;
   },
 });

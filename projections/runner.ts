@@ -55,10 +55,26 @@ export interface RebuildResult {
 }
 
 export interface RunnerOptions {
-  /** Events per transaction. */
+  /**
+   * Events per transaction when catching up or rebuilding (live batches are as the store delivers
+   * them). By default each batch is sized to take about 25 ms (see BATCH_BUDGET_MS).
+   */
   batchSize?: number;
   /** A live batch that failed to apply (the subscription stops; a restart resumes from the checkpoint). */
   onError?: (error: unknown) => void;
+}
+
+/**
+ * A batch is synchronous work that requests wait behind, so a replay sizes its batches to take
+ * about this long; larger would save little, as the commit per batch is then a small share.
+ */
+const BATCH_BUDGET_MS = 25;
+const BATCH_SIZES = { first: 1000, min: 100, max: 10_000 };
+
+/** The next batch's size from how long the last one took; at most doubling, so one fast batch does not overshoot. */
+function resized(size: number, elapsedMs: number): number {
+  const fitting = Math.round((size * BATCH_BUDGET_MS) / Math.max(elapsedMs, 1));
+  return Math.min(BATCH_SIZES.max, 2 * size, Math.max(BATCH_SIZES.min, fitting));
 }
 
 export type AppliedListener = (events: readonly RecordedEvent[]) => void;
@@ -77,7 +93,6 @@ interface BatchOutcome {
  * (for replay) every projection whose stored version differs from its code.
  */
 export class ProjectionRunner {
-  private readonly batchSize: number;
   private readonly listeners = new Set<AppliedListener>();
   private waiters: { position: bigint; resolve: (reached: boolean) => void }[] = [];
   private subscription: Subscription | undefined;
@@ -91,7 +106,6 @@ export class ProjectionRunner {
     private readonly projections: readonly Projection[],
     private readonly options: RunnerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
     db.exec(CHECKPOINTS_SCHEMA);
     for (const projection of projections) projection.setUp(db);
     this.sql = {
@@ -229,15 +243,19 @@ export class ProjectionRunner {
    * the event loop between pages so requests are served during a long replay.
    */
   private async replay({ signal, afterBatch }: { signal?: AbortSignal | undefined; afterBatch?: () => void } = {}): Promise<RebuildResult['status']> {
+    let size = this.options.batchSize ?? BATCH_SIZES.first;
     for (;;) {
       if (signal?.aborted) return 'interrupted';
       const after = this.lowestCheckpoint();
-      const page = await this.store.readAll({ after, maxCount: this.batchSize });
+      // Reading counts too: the SQLite store reads synchronously.
+      const started = performance.now();
+      const page = await this.store.readAll({ after, maxCount: size });
       if (page.length === 0) {
         for (const projection of this.projections) this.sql.caughtUp.run(projection.name);
         return 'completed';
       }
       this.applyBatch(after, page);
+      if (this.options.batchSize === undefined && page.length === size) size = resized(size, performance.now() - started);
       afterBatch?.();
       await yieldToEventLoop();
     }

@@ -59,6 +59,11 @@ export interface ProjectionDefinition<Statements> {
   tables: readonly string[];
   prepare(db: SqlDatabase): Statements;
   /**
+   * Called before each fold (a batch, or one event after a failure): forget anything `handle`
+   * memoised, since the last fold may have been rolled back.
+   */
+  beginFold?(statements: Statements): void;
+  /**
    * Folds one event into the tables. Returns why the event was skipped, if it was; event types
    * the projection does not read are simply ignored (return nothing).
    */
@@ -83,7 +88,9 @@ export function defineProjection<Statements>(definition: ProjectionDefinition<St
     if (reason !== undefined) skip(db).run(definition.name, event.metadata.eventId, event.position.toString(), event.type, reason);
   };
   const fold = (db: SqlDatabase, events: readonly RecordedEvent<UptakeEvent>[]) => {
-    for (const event of events) record(db, event, definition.handle(statements(db), event));
+    const sql = statements(db);
+    definition.beginFold?.(sql);
+    for (const event of events) record(db, event, definition.handle(sql, event));
   };
   const foldInSavepoint = perDatabase((db) => db.transaction((events: readonly RecordedEvent<UptakeEvent>[]) => fold(db, events)));
 

@@ -6,16 +6,15 @@ import {
   dimensionOf,
   learnWindowStart,
   rollUp,
-  scoredKinds,
   TREND_DAYS,
   type TeamAssessment,
 } from '../../src/adoption/model.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
-import { adoptionProjection, type FactRow } from '../adoption.ts';
+import { adoptionProjection, type FactRow, scoredInCycle } from '../adoption.ts';
 import { orgProjection } from '../org.ts';
 import { CHECKPOINTS_SCHEMA } from '../runner.ts';
 import { signalsProjection } from '../signals.ts';
-import type { AreaDetail, AreaRow, CycleSummary, Dimension, Heatmap, HeatmapQueries, ScoreEvidence, TeamRow } from './types.ts';
+import type { AreaDetail, AreaRow, CycleSummary, Dimension, Heatmap, HeatmapQueries, ScoreEvidence, TeamDetail, TeamRow } from './types.ts';
 
 interface AreaRecord {
   areaId: string;
@@ -41,7 +40,6 @@ interface Computed {
 }
 
 const cycleColumns = 'cycle_id AS cycleId, name, starts_on AS startsOn, ends_on AS endsOn, check_in_cadence_days AS checkInCadenceDays, closed_on AS closedOn';
-const cycleKinds = scoredKinds.filter((k) => k !== 'training');
 
 const labels: Record<AdoptionFact['kind'], string> = {
   training: 'Training completed',
@@ -89,7 +87,6 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   constructor(db: SqlDatabase) {
     db.exec(CHECKPOINTS_SCHEMA);
     for (const projection of [orgProjection, adoptionProjection, signalsProjection]) projection.setUp(db);
-    const kindList = cycleKinds.map((k) => `'${k}'`).join(', ');
     this.sql = {
       state: db.prepare<[], { state: string | null }>(
         "SELECT group_concat(checkpoint) AS state FROM (SELECT projection || ':' || position AS checkpoint FROM projection_checkpoints ORDER BY projection)",
@@ -99,7 +96,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       areas: db.prepare<[], AreaRecord>('SELECT area_id AS areaId, code, name, parent_area_id AS parentAreaId FROM org_areas ORDER BY code, area_id'),
       teams: db.prepare<[], TeamRecord>('SELECT team_id AS teamId, key, name, area_id AS areaId, size FROM org_teams ORDER BY key, team_id'),
       cycleFacts: db.prepare<[string, string], { team_id: string; kind: Exclude<AdoptionFact['kind'], 'training'>; on_date: string }>(
-        `SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND kind IN (${kindList}) AND on_date <= ?`,
+        `SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`,
       ),
       trainings: db.prepare<[string, string], { team_id: string; on_date: string; training_kind: string; participants: number }>(
         "SELECT team_id, on_date, training_kind, participants FROM adoption_facts WHERE kind = 'training' AND on_date BETWEEN ? AND ?",
@@ -138,6 +135,13 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       teams: computed.teams.filter((t) => t.areaId === areaId),
       children: computed.areas.filter((a) => a.parentAreaId === areaId),
     };
+  }
+
+  team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
+    const computed = this.compute(cycleId, asOf);
+    const team = computed?.teams.find((t) => t.teamId === teamId);
+    const area = team && computed?.areas.find((a) => a.areaId === team.areaId);
+    return team && area ? { ...team, area } : null;
   }
 
   evidence(teamId: string, cycleId: string, dimension: Dimension, asOf: string): ScoreEvidence[] {

@@ -21,6 +21,15 @@ const exited = (child: ChildProcess): Promise<{ code: number | null; signal: Nod
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout })));
 };
 
+const groupAlive = (pgid: number): boolean => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** The lowest checkpoint, read through a connection of our own (the child writes in WAL mode). */
 const lowestCheckpoint = (file: string): bigint => {
   const db = openDatabase(file);
@@ -56,6 +65,8 @@ it('a rebuild killed part-way and restarted ends with exactly the read models of
     }
   }
   expect(await firstExit).toMatchObject({ signal: 'SIGKILL' });
+  // npx exits before the node process it started: wait for the whole group, so no commit lands after we look.
+  while (groupAlive(first.pid!)) await new Promise((resolve) => setTimeout(resolve, 5));
   const interruptedAt = lowestCheckpoint(file);
   expect(interruptedAt).toBeGreaterThan(0n);
   expect(interruptedAt).toBeLessThan(head);
