@@ -1,6 +1,7 @@
 import { ProjectionRunner, readModels } from '../projections/index.ts';
 import { seed, type SeedResult } from '../src/seed/seed.ts';
-import { openStore, transactionPerUnit, type Workspace } from './sqlite.ts';
+import { sqliteUnitOfWork } from '../infra/sqlite/database.ts';
+import { openStore, type Workspace } from './sqlite.ts';
 
 export interface Dataset {
   /** Events only, as `uptake seed` leaves them. */
@@ -21,7 +22,7 @@ export async function makeDataset(
   const file = workspace.file('events-only.db');
   const { db, store, close } = openStore(file);
   const seeded = await seed(
-    { store, unitOfWork: transactionPerUnit(db) },
+    { store, unitOfWork: sqliteUnitOfWork(db) },
     { seed: 42, scale: options.scale, today: options.today, now: new Date() },
   );
   await close();

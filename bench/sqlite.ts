@@ -32,19 +32,6 @@ export function openStore(file: string): OpenedStore {
  * One transaction around many appends (each append becomes a savepoint inside it): the seed's
  * unit of work, so generating the data set does not pay one disk sync per command.
  */
-export const transactionPerUnit =
-  (db: Database.Database) =>
-  async <T>(work: () => Promise<T>): Promise<T> => {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = await work();
-      db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw error;
-    }
-  };
 
 /** A directory under os.tmpdir() holding every file of one bench session. */
 export class Workspace {

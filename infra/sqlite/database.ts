@@ -62,7 +62,8 @@ export function sqliteUnitOfWork(db: Database.Database) {
       db.exec('COMMIT');
       return result;
     } catch (error) {
-      db.exec('ROLLBACK');
+      // A failed COMMIT (or SQLite itself) may already have ended the transaction.
+      if (db.inTransaction) db.exec('ROLLBACK');
       throw error;
     }
   };

@@ -1,0 +1,282 @@
+/**
+ * The coach's week: what needs one coach now, across the areas they are assigned to and every
+ * area below those. Four kinds of need, each answered by its own page: teams whose check-ins are
+ * late or missing (the adoption model's freshness, read from the heatmap queries), overdue
+ * interventions, new signals nobody has acknowledged, and stakeholders nobody has engaged for
+ * weeks. Each kind is one prepared statement for one coach or for all of them at once (the
+ * coaches list counts everyone's needs with the same statements, never one query per coach).
+ */
+import { addDays } from '../../src/adoption/calendar.ts';
+import type { SqlDatabase } from '../../src/shared/sql.ts';
+import type { HeatmapQueries, TeamRow } from '../heatmap/types.ts';
+import { orgProjection } from '../org.ts';
+import { signalsProjection } from '../signals.ts';
+import { stakeholdersProjection } from '../stakeholders.ts';
+
+/** A signal raised this many days ago or less, and still open, is new. */
+export const NEW_SIGNAL_DAYS = 14;
+/** A stakeholder last engaged longer ago than this (or never) needs the coach. */
+export const QUIET_STAKEHOLDER_DAYS = 28;
+
+export const needKinds = ['checkIns', 'interventions', 'signals', 'stakeholders'] as const;
+export type NeedKind = (typeof needKinds)[number];
+
+export interface AreaRef {
+  areaId: string;
+  code: string;
+  name: string;
+}
+
+export interface TeamRef {
+  teamId: string;
+  key: string;
+  name: string;
+}
+
+export interface CoachSummary {
+  coachId: string;
+  name: string;
+  email: string;
+  /** The areas the coach is assigned to (their sub-areas are covered too). */
+  areas: AreaRef[];
+  needs: Record<NeedKind, number>;
+}
+
+/** A team whose check-ins are late or have not started; `checkIn` is the heatmap's. */
+export interface CheckInDue extends TeamRef {
+  area: AreaRef;
+  size: number;
+  checkIn: TeamRow['checkIn'] & { freshness: 'late' | 'never' };
+}
+
+export interface OverdueIntervention {
+  interventionId: string;
+  signalId: string;
+  kind: string;
+  dueOn: string;
+  owner: { coachId: string; name: string | null };
+  signal: { kind: string; severity: number; description: string };
+  area: AreaRef;
+  team: TeamRef | null;
+}
+
+export interface NewSignal {
+  signalId: string;
+  kind: string;
+  severity: number;
+  description: string;
+  source: string;
+  raisedOn: string;
+  area: AreaRef;
+  team: TeamRef | null;
+  stakeholder: { stakeholderId: string; name: string } | null;
+}
+
+export interface QuietStakeholder {
+  stakeholderId: string;
+  name: string;
+  role: string;
+  influence: number;
+  interest: number;
+  attitude: string | null;
+  lastEngagedOn: string | null;
+  area: AreaRef;
+}
+
+export interface CoachWeek {
+  coach: CoachSummary;
+  today: string;
+  /** The cycle whose check-ins are due; null when no cycle is open today. */
+  cycleId: string | null;
+  checkIns: CheckInDue[];
+  interventions: OverdueIntervention[];
+  signals: NewSignal[];
+  stakeholders: QuietStakeholder[];
+}
+
+export interface CoachWeekQueries {
+  /** Every coach, by name, with how many things need each of them today. */
+  coaches(today: string, cycleId: string | null): CoachSummary[];
+  /** One coach's week; null for an unknown coach. */
+  week(coachId: string, today: string, cycleId: string | null): CoachWeek | null;
+}
+
+/** The four lists, for every coach the statements were asked about. */
+type Needs = Omit<CoachWeek, 'coach' | 'today' | 'cycleId'>;
+
+/** `@coach` null means every coach. The UNION keeps each (coach, area) once, however it is reached. */
+const SCOPE = `
+  WITH RECURSIVE scope(coach_id, area_id) AS (
+    SELECT coach_id, area_id FROM org_area_coaches WHERE @coach IS NULL OR coach_id = @coach
+    UNION SELECT s.coach_id, a.area_id FROM scope s JOIN org_areas a ON a.parent_area_id = s.area_id
+  )`;
+
+const areaColumns = (alias: string) => `${alias}.area_id AS areaId, ${alias}.code AS areaCode, ${alias}.name AS areaName`;
+const teamColumns = (alias: string) => `${alias}.team_id AS teamId, ${alias}.key AS teamKey, ${alias}.name AS teamName`;
+
+interface AreaColumns {
+  areaId: string;
+  areaCode: string;
+  areaName: string;
+}
+interface TeamColumns {
+  teamId: string | null;
+  teamKey: string | null;
+  teamName: string | null;
+}
+type Params = [{ coach: string | null; today?: string; since?: string; quietBefore?: string }];
+
+const areaOf = (row: AreaColumns): AreaRef => ({ areaId: row.areaId, code: row.areaCode, name: row.areaName });
+const teamOf = (row: TeamColumns): TeamRef | null =>
+  row.teamId === null || row.teamKey === null || row.teamName === null ? null : { teamId: row.teamId, key: row.teamKey, name: row.teamName };
+
+/**
+ * Most urgent first: no check-in at all before late ones, then the longest since the last one,
+ * then the furthest behind the cadence.
+ */
+function byCheckInUrgency(a: CheckInDue, b: CheckInDue): number {
+  const since = (a.checkIn.lastHeldOn ?? '').localeCompare(b.checkIn.lastHeldOn ?? '');
+  const behind = b.checkIn.expected - b.checkIn.held - (a.checkIn.expected - a.checkIn.held);
+  return since || behind || a.key.localeCompare(b.key);
+}
+
+const isDue = (team: TeamRow): team is TeamRow & { checkIn: CheckInDue['checkIn'] } => team.checkIn.freshness !== 'fresh';
+
+export class SqliteCoachWeekQueries implements CoachWeekQueries {
+  private readonly sql;
+
+  /** Check-in freshness comes from the heatmap queries, so both pages judge a team by one rule. */
+  constructor(
+    db: SqlDatabase,
+    private readonly heatmap: Pick<HeatmapQueries, 'area'>,
+  ) {
+    for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
+    this.sql = {
+      coaches: db.prepare<[{ coach: string | null }], { coachId: string; name: string; email: string } & { [K in keyof AreaColumns]: string | null }>(`
+        SELECT c.coach_id AS coachId, c.name, c.email, ${areaColumns('a')}
+        FROM org_coaches c
+        LEFT JOIN org_area_coaches ac ON ac.coach_id = c.coach_id
+        LEFT JOIN org_areas a ON a.area_id = ac.area_id
+        WHERE @coach IS NULL OR c.coach_id = @coach
+        ORDER BY c.name, c.coach_id, a.code, a.area_id`),
+      scope: db.prepare<Params, { coachId: string; areaId: string }>(`${SCOPE} SELECT coach_id AS coachId, area_id AS areaId FROM scope`),
+      // A resolved signal's plans can no longer be completed, so they need nobody.
+      interventions: db.prepare<Params, { coachId: string; interventionId: string; signalId: string; kind: string; dueOn: string; ownerId: string; ownerName: string | null; signalKind: string; severity: number; description: string } & AreaColumns & TeamColumns>(`
+        ${SCOPE}
+        SELECT c.coach_id AS coachId, i.intervention_id AS interventionId, i.signal_id AS signalId, i.kind, i.due_on AS dueOn,
+               i.owner_id AS ownerId, o.name AS ownerName, g.kind AS signalKind, g.severity, g.description,
+               ${areaColumns('a')}, ${teamColumns('t')}
+        FROM org_coaches c
+        JOIN interventions i ON i.status = 'planned' AND i.due_on < @today
+        JOIN signals g ON g.signal_id = i.signal_id AND g.status <> 'resolved'
+        JOIN org_areas a ON a.area_id = i.area_id
+        LEFT JOIN org_teams t ON t.team_id = g.team_id
+        LEFT JOIN org_coaches o ON o.coach_id = i.owner_id
+        WHERE (@coach IS NULL OR c.coach_id = @coach)
+          AND (i.owner_id = c.coach_id OR EXISTS (SELECT 1 FROM scope s WHERE s.coach_id = c.coach_id AND s.area_id = i.area_id))
+        ORDER BY i.due_on, g.severity DESC, i.intervention_id`),
+      signals: db.prepare<Params, { coachId: string; signalId: string; kind: string; severity: number; description: string; source: string; raisedOn: string; stakeholderId: string | null; stakeholderName: string | null } & AreaColumns & TeamColumns>(`
+        ${SCOPE}
+        SELECT s.coach_id AS coachId, g.signal_id AS signalId, g.kind, g.severity, g.description, g.source, g.raised_on AS raisedOn,
+               g.stakeholder_id AS stakeholderId, h.name AS stakeholderName, ${areaColumns('a')}, ${teamColumns('t')}
+        FROM scope s
+        JOIN signals g ON g.area_id = s.area_id AND g.raised_on > @since AND g.raised_on <= @today AND g.status = 'open'
+        JOIN org_areas a ON a.area_id = g.area_id
+        LEFT JOIN org_teams t ON t.team_id = g.team_id
+        LEFT JOIN stakeholders h ON h.stakeholder_id = g.stakeholder_id
+        ORDER BY g.severity DESC, g.raised_on DESC, g.signal_id`),
+      stakeholders: db.prepare<Params, { coachId: string; stakeholderId: string; name: string; role: string; influence: number; interest: number; attitude: string | null; lastEngagedOn: string | null } & AreaColumns>(`
+        ${SCOPE}
+        SELECT s.coach_id AS coachId, h.stakeholder_id AS stakeholderId, h.name, h.role, h.influence, h.interest, h.attitude,
+               h.last_engaged_on AS lastEngagedOn, ${areaColumns('a')}
+        FROM scope s
+        JOIN stakeholders h ON h.area_id = s.area_id AND (h.last_engaged_on IS NULL OR h.last_engaged_on < @quietBefore)
+        JOIN org_areas a ON a.area_id = h.area_id
+        ORDER BY h.influence DESC, h.interest DESC, coalesce(h.last_engaged_on, ''), h.name, h.stakeholder_id`),
+    };
+  }
+
+  coaches(today: string, cycleId: string | null): CoachSummary[] {
+    return this.summaries(null, today, cycleId).map(({ coach }) => coach);
+  }
+
+  week(coachId: string, today: string, cycleId: string | null): CoachWeek | null {
+    const [found] = this.summaries(coachId, today, cycleId);
+    return found === undefined ? null : { ...found, today, cycleId };
+  }
+
+  private summaries(coach: string | null, today: string, cycleId: string | null): (Needs & { coach: CoachSummary })[] {
+    const needs = this.needs(coach, today, cycleId);
+    const coaches = new Map<string, CoachSummary>();
+    for (const row of this.sql.coaches.all({ coach })) {
+      const summary = coaches.get(row.coachId) ?? { coachId: row.coachId, name: row.name, email: row.email, areas: [], needs: { checkIns: 0, interventions: 0, signals: 0, stakeholders: 0 } };
+      if (row.areaId !== null && row.areaCode !== null && row.areaName !== null) summary.areas.push({ areaId: row.areaId, code: row.areaCode, name: row.areaName });
+      coaches.set(row.coachId, summary);
+    }
+    return [...coaches.values()].map((summary) => {
+      const own = needs.get(summary.coachId) ?? { checkIns: [], interventions: [], signals: [], stakeholders: [] };
+      for (const kind of needKinds) summary.needs[kind] = own[kind].length;
+      return { ...own, coach: summary };
+    });
+  }
+
+  /** Every need of the coaches asked about, each list in its order of urgency. */
+  private needs(coach: string | null, today: string, cycleId: string | null): Map<string, Needs> {
+    const byCoach = new Map<string, Needs>();
+    const of = (coachId: string): Needs => {
+      let needs = byCoach.get(coachId);
+      if (!needs) byCoach.set(coachId, (needs = { checkIns: [], interventions: [], signals: [], stakeholders: [] }));
+      return needs;
+    };
+
+    if (cycleId !== null) {
+      const dueIn = new Map<string, CheckInDue[]>();
+      const dueInArea = (areaId: string): CheckInDue[] => {
+        let due = dueIn.get(areaId);
+        if (!due) {
+          // The heatmap's area lists the teams directly in it; the scope lists every area below.
+          const detail = this.heatmap.area(areaId, cycleId, today);
+          const area: AreaRef = { areaId, code: detail?.area.code ?? '', name: detail?.area.name ?? '' };
+          due = (detail?.teams ?? []).filter(isDue).map((t) => ({ teamId: t.teamId, key: t.key, name: t.name, size: t.size, area, checkIn: t.checkIn }));
+          dueIn.set(areaId, due);
+        }
+        return due;
+      };
+      for (const { coachId, areaId } of this.sql.scope.all({ coach })) of(coachId).checkIns.push(...dueInArea(areaId));
+      for (const needs of byCoach.values()) needs.checkIns.sort(byCheckInUrgency);
+    }
+
+    for (const row of this.sql.interventions.all({ coach, today })) {
+      of(row.coachId).interventions.push({
+        interventionId: row.interventionId,
+        signalId: row.signalId,
+        kind: row.kind,
+        dueOn: row.dueOn,
+        owner: { coachId: row.ownerId, name: row.ownerName },
+        signal: { kind: row.signalKind, severity: row.severity, description: row.description },
+        area: areaOf(row),
+        team: teamOf(row),
+      });
+    }
+
+    for (const row of this.sql.signals.all({ coach, today, since: addDays(today, -NEW_SIGNAL_DAYS) })) {
+      of(row.coachId).signals.push({
+        signalId: row.signalId,
+        kind: row.kind,
+        severity: row.severity,
+        description: row.description,
+        source: row.source,
+        raisedOn: row.raisedOn,
+        area: areaOf(row),
+        team: teamOf(row),
+        stakeholder: row.stakeholderId === null ? null : { stakeholderId: row.stakeholderId, name: row.stakeholderName ?? row.stakeholderId },
+      });
+    }
+
+    for (const row of this.sql.stakeholders.all({ coach, quietBefore: addDays(today, -QUIET_STAKEHOLDER_DAYS) })) {
+      const { coachId, stakeholderId, name, role, influence, interest, attitude, lastEngagedOn } = row;
+      of(coachId).stakeholders.push({ stakeholderId, name, role, influence, interest, attitude, lastEngagedOn, area: areaOf(row) });
+    }
+    return byCoach;
+  }
+}
