@@ -1,0 +1,153 @@
+import type { SqlDatabase, SqlStatement } from '../../src/shared/sql.ts';
+import { orgProjection } from '../org.ts';
+import { stakeholdersProjection } from '../stakeholders.ts';
+
+/** An attitude or ADKAR stage filter may also ask for stakeholders not assessed yet. */
+export const UNASSESSED = 'unassessed';
+
+export const stakeholderSorts = ['influence', 'interest', 'name', 'engagement'] as const;
+export type StakeholderSort = (typeof stakeholderSorts)[number];
+
+export interface StakeholderFilter {
+  /** The area and every area below it. */
+  areaId?: string | undefined;
+  /** An attitude, or `unassessed`. */
+  attitude?: string | undefined;
+  /** An ADKAR stage, or `unassessed`. */
+  adkarStage?: string | undefined;
+  /** Only those last engaged on or before this date, or never. */
+  notEngagedSince?: string | undefined;
+  sort?: StakeholderSort | undefined;
+}
+
+export interface StakeholderRow {
+  stakeholderId: string;
+  name: string;
+  role: string;
+  areaId: string;
+  /** `Engineering › Platform`: where the area sits in the tree. */
+  areaPath: string;
+  influence: number;
+  interest: number;
+  attitude: string | null;
+  adkarStage: string | null;
+  lastEngagedOn: string | null;
+  engagements: number;
+}
+
+export interface AreaChoice {
+  areaId: string;
+  name: string;
+  path: string;
+  depth: number;
+}
+
+export interface CoachChoice {
+  coachId: string;
+  name: string;
+  /** Coaches assigned to this area, when the caller named one. */
+  inArea: boolean;
+}
+
+export interface StakeholderQueries {
+  list(filter: StakeholderFilter): StakeholderRow[];
+  stakeholder(stakeholderId: string): StakeholderRow | null;
+  /** Every area in tree order, each with its path. */
+  areas(): AreaChoice[];
+  /** Every coach; those assigned to `areaId` first. */
+  coaches(areaId?: string): CoachChoice[];
+  hasAny(): boolean;
+}
+
+/** Areas with their depth and path, walked from the top; `char(0)` keeps siblings ordered by name in the sort key. */
+const areaTree = `
+  tree(area_id, name, depth, path, sort_key) AS (
+    SELECT area_id, name, 0, name, name || char(0) FROM org_areas WHERE parent_area_id IS NULL
+    UNION ALL
+    SELECT a.area_id, a.name, tree.depth + 1, tree.path || ' › ' || a.name, tree.sort_key || a.name || char(0)
+    FROM org_areas a JOIN tree ON a.parent_area_id = tree.area_id
+  )`;
+
+const rowColumns = `
+  s.stakeholder_id AS stakeholderId, s.name, s.role, s.area_id AS areaId, coalesce(tree.path, s.area_id) AS areaPath,
+  s.influence, s.interest, s.attitude, s.adkar_stage AS adkarStage, s.last_engaged_on AS lastEngagedOn, s.engagements`;
+
+/** Ties fall back to the name, then the id, so the order is stable. */
+const orderBy: Record<StakeholderSort, string> = {
+  influence: 's.influence DESC, s.interest DESC, s.name, s.stakeholder_id',
+  interest: 's.interest DESC, s.influence DESC, s.name, s.stakeholder_id',
+  name: 's.name, s.stakeholder_id',
+  // Longest without an engagement first; never engaged before anyone.
+  engagement: 's.last_engaged_on IS NOT NULL, s.last_engaged_on, s.influence DESC, s.name, s.stakeholder_id',
+};
+
+interface ListParams {
+  area: string | null;
+  attitude: string | null;
+  adkar: string | null;
+  since: string | null;
+}
+
+/**
+ * The stakeholders read side: the `stakeholders` table with each stakeholder's area path, and
+ * the areas and coaches the stakeholder forms offer. One statement per sort order; every filter
+ * is a parameter that is either set or NULL.
+ */
+export class SqliteStakeholderQueries implements StakeholderQueries {
+  private readonly sql;
+  private readonly lists: Record<StakeholderSort, SqlStatement<[ListParams], StakeholderRow>>;
+
+  constructor(db: SqlDatabase) {
+    for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
+    const list = (sort: StakeholderSort) =>
+      db.prepare<[ListParams], StakeholderRow>(`
+        WITH RECURSIVE ${areaTree},
+        subtree(area_id) AS (
+          SELECT @area WHERE @area IS NOT NULL
+          UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
+        )
+        SELECT ${rowColumns} FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id
+        WHERE (@area IS NULL OR s.area_id IN (SELECT area_id FROM subtree))
+          AND (@attitude IS NULL OR coalesce(s.attitude, '${UNASSESSED}') = @attitude)
+          AND (@adkar IS NULL OR coalesce(s.adkar_stage, '${UNASSESSED}') = @adkar)
+          AND (@since IS NULL OR s.last_engaged_on IS NULL OR s.last_engaged_on <= @since)
+        ORDER BY ${orderBy[sort]}`);
+    this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
+    this.sql = {
+      one: db.prepare<[string], StakeholderRow>(`
+        WITH RECURSIVE ${areaTree}
+        SELECT ${rowColumns} FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id WHERE s.stakeholder_id = ?`),
+      areas: db.prepare<[], AreaChoice>(`WITH RECURSIVE ${areaTree} SELECT area_id AS areaId, name, path, depth FROM tree ORDER BY sort_key`),
+      coaches: db.prepare<[string | null], Omit<CoachChoice, 'inArea'> & { inArea: 0 | 1 }>(`
+        SELECT c.coach_id AS coachId, c.name, (ac.coach_id IS NOT NULL) AS inArea
+        FROM org_coaches c LEFT JOIN org_area_coaches ac ON ac.coach_id = c.coach_id AND ac.area_id = ?
+        ORDER BY inArea DESC, c.name, c.coach_id`),
+      any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM stakeholders LIMIT 1'),
+    };
+  }
+
+  list(filter: StakeholderFilter): StakeholderRow[] {
+    return this.lists[filter.sort ?? 'influence'].all({
+      area: filter.areaId ?? null,
+      attitude: filter.attitude ?? null,
+      adkar: filter.adkarStage ?? null,
+      since: filter.notEngagedSince ?? null,
+    });
+  }
+
+  stakeholder(stakeholderId: string): StakeholderRow | null {
+    return this.sql.one.get(stakeholderId) ?? null;
+  }
+
+  areas(): AreaChoice[] {
+    return this.sql.areas.all();
+  }
+
+  coaches(areaId?: string): CoachChoice[] {
+    return this.sql.coaches.all(areaId ?? null).map((c) => ({ ...c, inArea: c.inArea === 1 }));
+  }
+
+  hasAny(): boolean {
+    return this.sql.any.get() !== undefined;
+  }
+}

@@ -1,0 +1,358 @@
+/**
+ * The stakeholder pages over real components (SQLite store, live projection runner): the list
+ * with its filters and influence × interest grid, a stakeholder's page with the engagement log
+ * and history read from their stream, and every form on both (303, htmx partial, 422 beside the
+ * field, 409 on a stale re-map).
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lastEngagementView, quadrantOf } from '../../src/http/routes/stakeholders.ts';
+import { appFor, closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+
+let world: World;
+let app: FastifyInstance;
+
+/**
+ * On top of the small organisation: coaches Ada (assigned to Platform) and Bo; Vera in
+ * Engineering (5/4, champion, desire, engaged a week ago), Lars in Platform (4/2, skeptic,
+ * awareness, engaged six weeks ago) and Rita in R&D (2/1, never assessed nor engaged).
+ */
+async function seedStakeholders(): Promise<void> {
+  await given(world, 'coach', 'ada', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.org' } });
+  await given(world, 'coach', 'bo', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'bo', name: 'Bo Berg', email: 'bo@example.org' } });
+  await given(world, 'area', 'plat', '2026-09-20', { type: 'CoachAssignedToArea', data: { areaId: 'plat', coachId: 'ada' } });
+  const identify = (stakeholderId: string, name: string, role: string, areaId: string, influence: number, interest: number) =>
+    given(world, 'stakeholder', stakeholderId, '2026-09-22', { type: 'StakeholderIdentified', data: { stakeholderId, name, role, areaId, influence, interest } });
+  await identify('vera', 'Vera Patel', 'VP Engineering', 'eng', 5, 4);
+  await identify('lars', 'Lars Ek', 'Head of Platform', 'plat', 4, 2);
+  await identify('rita', 'Rita <Finance>', 'CFO', 'rnd', 2, 1);
+  await given(world, 'stakeholder', 'vera', '2026-09-25', { type: 'AttitudeAssessed', data: { stakeholderId: 'vera', attitude: 'neutral' } });
+  await given(world, 'stakeholder', 'vera', '2026-10-20', { type: 'AttitudeAssessed', data: { stakeholderId: 'vera', attitude: 'champion', note: 'opened the all-hands with OKRs' } });
+  await given(world, 'stakeholder', 'vera', '2026-10-20', { type: 'AdkarStageAssessed', data: { stakeholderId: 'vera', stage: 'desire' } });
+  await given(world, 'stakeholder', 'vera', '2026-11-18', {
+    type: 'EngagementLogged',
+    data: { stakeholderId: 'vera', engagementId: 'e1', kind: 'one-on-one', occurredOn: '2026-11-18', sentiment: 2, note: 'wants OKRs in every QBR', coachId: 'ada' },
+  });
+  await given(world, 'stakeholder', 'lars', '2026-09-25', { type: 'AttitudeAssessed', data: { stakeholderId: 'lars', attitude: 'skeptic' } });
+  await given(world, 'stakeholder', 'lars', '2026-09-25', { type: 'AdkarStageAssessed', data: { stakeholderId: 'lars', stage: 'awareness' } });
+  await given(world, 'stakeholder', 'lars', '2026-10-14', {
+    type: 'EngagementLogged',
+    data: { stakeholderId: 'lars', engagementId: 'e2', kind: 'meeting', occurredOn: '2026-10-14', sentiment: -1, coachId: 'bo' },
+  });
+}
+
+beforeEach(async () => {
+  world = openWorld();
+  await seedSmallOrganisation(world);
+  await seedStakeholders();
+  await world.runner.start();
+  app = await appFor(world);
+});
+
+afterEach(async () => {
+  await app?.close();
+  if (world) await closeWorld(world);
+});
+
+const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+
+/** The opening tag of the element with this id. */
+function tag(html: string, id: string): string {
+  const match = new RegExp(`<(?:input|select)[^>]* id="${id}"[^>]*>`).exec(html);
+  if (!match) throw new Error(`no element #${id}`);
+  return match[0];
+}
+
+/** The list's rows, each as its cells' text. */
+function rows(html: string): string[][] {
+  const body = /<table class="events stakeholder-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html);
+  if (!body) return [];
+  return [...body[1]!.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()),
+  );
+}
+
+const names = (html: string) => rows(html).map((r) => r[0]!.split(' ').slice(0, 2).join(' '));
+
+/** The accessible names of the chips in the grid cell at (influence, interest). */
+function gridCell(html: string, influence: number, interest: number): string[] {
+  const cell = new RegExp(`aria-label="Influence ${influence}, interest ${interest}: [^"]*">([\\s\\S]*?)</div>`).exec(html);
+  if (!cell) throw new Error(`no grid cell ${influence} × ${interest}`);
+  return [...cell[1]!.matchAll(/<span class="sr-only">([^<]*)<\/span>/g)].map((m) => m[1]!);
+}
+
+const revisionOf = (html: string, formId: string): string => {
+  const form = html.slice(html.indexOf(`id="${formId}"`));
+  return /name="revision" value="(-?\d+)"/.exec(form)![1]!;
+};
+
+describe('the words the pages use', () => {
+  it('puts a stakeholder in the classic quadrant, 3 counting as high', () => {
+    expect(quadrantOf(5, 5).label).toBe('Manage closely');
+    expect(quadrantOf(3, 3).label).toBe('Manage closely');
+    expect(quadrantOf(4, 2).label).toBe('Keep satisfied');
+    expect(quadrantOf(2, 3).label).toBe('Keep informed');
+    expect(quadrantOf(2, 2).label).toBe('Monitor');
+  });
+
+  it('says how long ago the last engagement was, stale from four weeks', () => {
+    expect(lastEngagementView('2026-11-25', TODAY)).toMatchObject({ ago: 'today', stale: false });
+    expect(lastEngagementView('2026-11-24', TODAY)).toMatchObject({ ago: '1 day ago', stale: false });
+    expect(lastEngagementView('2026-11-18', TODAY)).toMatchObject({ ago: '1 week ago', label: '18 Nov 2026', stale: false });
+    expect(lastEngagementView('2026-10-29', TODAY)).toMatchObject({ ago: '3 weeks ago', stale: false });
+    expect(lastEngagementView('2026-10-28', TODAY)).toMatchObject({ ago: '4 weeks ago', stale: true });
+    expect(lastEngagementView(null, TODAY)).toMatchObject({ ago: 'not engaged yet', stale: true });
+  });
+});
+
+describe('the stakeholder list', () => {
+  it('lists everyone by influence with role, area, rating, attitude in words, ADKAR stage and last engagement', async () => {
+    const res = await app.inject('/stakeholders');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/^<!doctype html>/);
+    expect(res.body).toContain('<a href="/stakeholders" aria-current="page">Stakeholders</a>');
+    expect(rows(res.body)).toEqual([
+      ['Vera Patel VP Engineering', 'Engineering', '5 / 4 Manage closely', '++ Champion', 'Desire 2 of 5', '1 week ago 18 Nov 2026'],
+      ['Lars Ek Head of Platform', 'Engineering › Platform', '4 / 2 Keep satisfied', '− Skeptic', 'Awareness 1 of 5', 'Overdue 6 weeks ago 14 Oct 2026'],
+      ['Rita &lt;Finance&gt; CFO', 'R&amp;D &lt;Labs&gt;', '2 / 1 Monitor', '? Not assessed', 'Not assessed', 'Overdue not engaged yet'],
+    ]);
+    expect(res.body).toContain('3 stakeholders · <strong class="stale-count">2 not engaged for 4 weeks or more</strong>');
+    expect(res.body).toContain('<span class="engaged engaged--stale"><span class="engaged__flag">Overdue</span> <time datetime="2026-10-14">6 weeks ago</time></span>');
+  });
+
+  it('places each stakeholder on the influence × interest grid, attitude in colour and in words, linked to their page', async () => {
+    const res = await app.inject('/stakeholders');
+    expect(gridCell(res.body, 5, 4)).toEqual(['Vera Patel, Champion']);
+    expect(gridCell(res.body, 4, 2)).toEqual(['Lars Ek, Skeptic']);
+    expect(gridCell(res.body, 2, 1)).toEqual(['Rita &lt;Finance&gt;, Not assessed']);
+    expect(gridCell(res.body, 3, 3)).toEqual([]);
+    expect(res.body).toContain('<a class="sh-chip attitude--champion" href="/stakeholders/vera" title="Vera Patel · Champion · influence 5, interest 4"><span aria-hidden="true">VP<span class="sh-chip__mark">++</span></span>');
+    for (const quadrant of ['Manage closely', 'Keep satisfied', 'Keep informed', 'Monitor']) expect(res.body).toContain(`>${quadrant} <small>`);
+  });
+
+  it('filters list and grid by area including the areas below it, attitude, ADKAR stage and weeks without engagement', async () => {
+    const engineering = await app.inject('/stakeholders?area=eng');
+    expect(names(engineering.body)).toEqual(['Vera Patel', 'Lars Ek']);
+    expect(gridCell(engineering.body, 2, 1)).toEqual([]);
+    expect(engineering.body).toContain('<option value="eng" selected>Engineering</option>');
+    expect(names((await app.inject('/stakeholders?area=plat')).body)).toEqual(['Lars Ek']);
+    expect(names((await app.inject('/stakeholders?attitude=skeptic')).body)).toEqual(['Lars Ek']);
+    expect(names((await app.inject('/stakeholders?attitude=unassessed')).body)).toEqual(['Rita &lt;Finance&gt;']);
+    expect(names((await app.inject('/stakeholders?adkar=desire')).body)).toEqual(['Vera Patel']);
+    expect(names((await app.inject('/stakeholders?weeks=4')).body)).toEqual(['Lars Ek', 'Rita &lt;Finance&gt;']);
+    expect(names((await app.inject('/stakeholders?weeks=1')).body)).toEqual(['Vera Patel', 'Lars Ek', 'Rita &lt;Finance&gt;']);
+    expect(names((await app.inject('/stakeholders?weeks=4&area=eng')).body)).toEqual(['Lars Ek']);
+  });
+
+  it('sorts by name or by the longest without engagement', async () => {
+    expect(names((await app.inject('/stakeholders?sort=name')).body)).toEqual(['Lars Ek', 'Rita &lt;Finance&gt;', 'Vera Patel']);
+    const byEngagement = await app.inject('/stakeholders?sort=engagement&area=eng');
+    expect(names(byEngagement.body)).toEqual(['Lars Ek', 'Vera Patel']);
+    expect(byEngagement.body).toContain('<th scope="col" aria-sort="ascending"><a href="/stakeholders?area=eng&amp;sort=engagement">Last engagement</a></th>');
+  });
+
+  it('says when no stakeholder matches, and how to clear the filters', async () => {
+    const res = await app.inject('/stakeholders?attitude=resistor');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('No stakeholder matches these filters.');
+    expect(res.body).toContain('<a href="/stakeholders">clear the filters</a>');
+  });
+
+  it('re-renders (422) with the message beside a bad filter, applying the others', async () => {
+    const res = await app.inject('/stakeholders?weeks=many&attitude=skeptic');
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(/id="stakeholders-weeks-error">weeks &quot;many&quot; must be a number of weeks from 1 to 52</);
+    expect(names(res.body)).toEqual(['Lars Ek']);
+  });
+
+  it('answers an htmx filter with the page body only', async () => {
+    const res = await app.inject({ url: '/stakeholders?area=plat', headers: { 'hx-request': 'true' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body.trimStart()).toMatch(/^<div id="stakeholders"/);
+    expect(names(res.body)).toEqual(['Lars Ek']);
+  });
+});
+
+describe('identifying a stakeholder', () => {
+  const fields = { name: 'Noor Haddad', role: 'Head of Sales Ops', areaId: 'plat', influence: '3', interest: '5' };
+
+  it('redirects (303) to the list, which says so and shows them in the list, the grid and the timeline', async () => {
+    const res = await post('/stakeholders?area=eng', fields);
+    expect(res.statusCode).toBe(303);
+    const location = res.headers.location as string;
+    const id = /identified=([0-9a-f-]{36})$/.exec(location)![1]!;
+    expect(location).toBe(`/stakeholders?area=eng&identified=${id}`);
+    const stored = (await world.store.readStream(`stakeholder-${id}`))[0]!;
+    expect(stored).toMatchObject({ type: 'StakeholderIdentified', data: { stakeholderId: id, ...fields, influence: 3, interest: 5 }, metadata: { actor: { kind: 'user', id: 'web' }, source: 'ui' } });
+
+    const page = await app.inject(location);
+    expect(page.body).toContain(`Noor Haddad is identified. <a href="/stakeholders/${id}">Open their page</a>`);
+    expect(names(page.body)).toEqual(['Vera Patel', 'Lars Ek', 'Noor Haddad']);
+    expect(gridCell(page.body, 3, 5)).toEqual(['Noor Haddad, Not assessed']);
+
+    const timeline = await app.inject(`/timeline?stakeholder=${id}`);
+    expect(timeline.body).toContain('Noor Haddad');
+    expect(timeline.body).toContain('StakeholderIdentified');
+  });
+
+  it('answers htmx with the list re-rendered, the new stakeholder in it', async () => {
+    const res = await post('/stakeholders', fields, { 'hx-request': 'true' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body.trimStart()).toMatch(/^<div id="stakeholders"/);
+    expect(res.body).toContain('Noor Haddad is identified.');
+    expect(names(res.body)).toContain('Noor Haddad');
+  });
+
+  it('re-renders the form (422) naming each bad field, keeping what was typed', async () => {
+    const res = await post('/stakeholders', { ...fields, name: 'N', areaId: '', influence: '9' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(/id="identify-areaId-error">is required</);
+    expect(res.body).toMatch(/id="identify-name-error">[^<]*2[^<]*</);
+    expect(res.body).toMatch(/id="identify-influence-error">[^<]*5[^<]*</);
+    expect(tag(res.body, 'identify-name')).toContain('value="N"');
+    expect(tag(res.body, 'identify-role')).toContain('value="Head of Sales Ops"');
+    expect(tag(res.body, 'identify-areaId')).toContain('aria-invalid="true"');
+    expect(names(res.body)).toEqual(['Vera Patel', 'Lars Ek', 'Rita &lt;Finance&gt;']);
+  });
+
+  it('refuses an area that does not exist (422 on areaId)', async () => {
+    const res = await post('/stakeholders', { ...fields, areaId: 'atlantis' });
+    expect(res.statusCode).toBe(422);
+    expect(tag(res.body, 'identify-areaId')).toContain('aria-invalid="true"');
+  });
+});
+
+describe('a stakeholder page', () => {
+  it('shows the header, the engagement log and the history of assessments, newest first', async () => {
+    const res = await app.inject('/stakeholders/vera');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/<h1>Vera Patel <span class="attitude attitude--champion"><span class="attitude__mark" aria-hidden="true">\+\+<\/span> Champion<\/span>\s*<\/h1>/);
+    expect(res.body).toContain('VP Engineering · <a href="/areas/eng">Engineering</a>');
+    expect(res.body).toContain('<p class="eyebrow">Stakeholder · Manage closely</p>');
+    expect(res.body).toContain('<span class="kpi__value kpi__value--text">Desire</span>');
+    expect(res.body).toMatch(/<td><time datetime="2026-11-18">18 Nov 2026<\/time><\/td>\s*<td>One-on-one<\/td>\s*<td><span class="sentiment sentiment--very-positive"><b>\+2<\/b> Very positive<\/span><\/td>\s*<td class="engagement-log__note">wants OKRs in every QBR<\/td>\s*<td>Ada Lovelace<\/td>/);
+    const history = /<table class="events stakeholder-history">([\s\S]*?)<\/table>/.exec(res.body)![1]!;
+    const entries = [...history.matchAll(/<td class="events__type">([^<]*)<\/td>\s*<td>([^<]*)<\/td>\s*<td class="stakeholder-history__note">([^<]*)<\/td>/g)].map((m) => `${m[1]}: ${m[2]} (${m[3]})`);
+    expect(entries).toEqual([
+      'ADKAR stage: Desire ()',
+      'Attitude: Neutral → Champion (opened the all-hands with OKRs)',
+      'Attitude: Neutral ()',
+      'Identified: VP Engineering; influence 5, interest 4 ()',
+    ]);
+  });
+
+  it('offers the coaches, the area’s coach first and chosen, today, and the stakeholder as they are', async () => {
+    const res = await app.inject('/stakeholders/lars');
+    expect(res.body).toMatch(/<select id="engagement-coachId"[^>]*>\s*<option value="ada" selected>Ada Lovelace \(coaches this area\)<\/option>\s*<option value="bo">Bo Berg<\/option>/);
+    expect(tag(res.body, 'engagement-occurredOn')).toContain(`value="${TODAY}"`);
+    expect(res.body).toContain('<option value="skeptic" selected>Skeptic</option>');
+    expect(res.body).toMatch(/<select id="map-influence"[\s\S]*?<option value="4" selected>4 · high<\/option>/);
+    expect(revisionOf(res.body, 'map')).toBe('3');
+    const unassessed = await app.inject('/stakeholders/rita');
+    expect(unassessed.body).toContain('<option value="" selected>Choose an attitude</option>');
+    expect(unassessed.body).toContain('No engagement logged yet.');
+  });
+
+  it('answers an unknown stakeholder or form with 404', async () => {
+    expect((await app.inject('/stakeholders/nobody')).statusCode).toBe(404);
+    expect((await post('/stakeholders/nobody/engagement', {})).statusCode).toBe(404);
+    expect((await post('/stakeholders/vera/nonsense', {})).statusCode).toBe(404);
+  });
+});
+
+describe('logging an engagement', () => {
+  it('redirects (303) to the page, where it heads the log; the list shows it as the last engagement', async () => {
+    const res = await post('/stakeholders/lars/engagement', { kind: 'workshop', occurredOn: TODAY, sentiment: '1', coachId: 'bo', note: 'came round on check-ins' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/stakeholders/lars?recorded=engagement');
+    const page = await app.inject(res.headers.location as string);
+    expect(page.body).toContain('<p class="success">Engagement logged.</p>');
+    expect(page.body).toMatch(/<tbody>\s*<tr>\s*<td><time datetime="2026-11-25">25 Nov 2026<\/time><\/td>\s*<td>Workshop<\/td>\s*<td><span class="sentiment sentiment--positive"><b>\+1<\/b> Positive<\/span><\/td>\s*<td class="engagement-log__note">came round on check-ins<\/td>\s*<td>Bo Berg<\/td>/);
+    const list = await app.inject('/stakeholders?area=plat');
+    expect(rows(list.body)[0]![5]).toBe('today 25 Nov 2026');
+    expect(names((await app.inject('/stakeholders?weeks=4')).body)).toEqual(['Rita &lt;Finance&gt;']);
+  });
+
+  it('answers htmx with the page body re-rendered', async () => {
+    const res = await post('/stakeholders/lars/engagement', { kind: 'meeting', occurredOn: TODAY, sentiment: '-2', coachId: 'ada' }, { 'hx-request': 'true' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body.trimStart()).toMatch(/^<div id="stakeholder"/);
+    expect(res.body).toContain('<span class="sentiment sentiment--very-negative"><b>−2</b> Very negative</span>');
+  });
+
+  it('re-renders the form (422) beside a bad date and a coach that does not exist', async () => {
+    const res = await post('/stakeholders/lars/engagement', { kind: 'meeting', occurredOn: '2026-02-30', sentiment: '0', coachId: 'ada', note: 'kept' });
+    expect(res.statusCode).toBe(422);
+    expect(tag(res.body, 'engagement-occurredOn')).toContain('aria-invalid="true"');
+    expect(res.body).toMatch(/id="engagement-occurredOn-error">must be a calendar date, YYYY-MM-DD</);
+    expect(tag(res.body, 'engagement-note')).toContain('value="kept"');
+    const ghost = await post('/stakeholders/lars/engagement', { kind: 'meeting', occurredOn: TODAY, sentiment: '0', coachId: 'ghost' });
+    expect(ghost.statusCode).toBe(422);
+    expect(tag(ghost.body, 'engagement-coachId')).toContain('aria-invalid="true"');
+    expect(await world.store.readStream('stakeholder-lars')).toHaveLength(4);
+  });
+});
+
+describe('assessing', () => {
+  it('records a new attitude with its note, shown in the header, the history and the grid', async () => {
+    const res = await post('/stakeholders/lars/attitude', { attitude: 'supporter', note: 'saw the pilot results' });
+    expect(res.statusCode).toBe(303);
+    const page = await app.inject(res.headers.location as string);
+    expect(page.body).toContain('<p class="success">Attitude assessed.</p>');
+    expect(page.body).toMatch(/<td class="events__type">Attitude<\/td>\s*<td>Skeptic → Supporter<\/td>\s*<td class="stakeholder-history__note">saw the pilot results<\/td>\s*<td>web<\/td>/);
+    expect(gridCell((await app.inject('/stakeholders')).body, 4, 2)).toEqual(['Lars Ek, Supporter']);
+  });
+
+  it('records a new ADKAR stage', async () => {
+    expect((await post('/stakeholders/lars/adkar', { stage: 'desire' })).statusCode).toBe(303);
+    expect(names((await app.inject('/stakeholders?adkar=desire')).body)).toEqual(['Vera Patel', 'Lars Ek']);
+  });
+
+  it('refuses (422) an assessment that repeats the current one, saying what to do instead', async () => {
+    const res = await post('/stakeholders/lars/attitude', { attitude: 'skeptic', note: 'still unsure' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(/id="attitude-attitude-error">is already skeptic: choose another, or log an engagement to note what you saw</);
+    expect(tag(res.body, 'attitude-note')).toContain('value="still unsure"');
+    expect(await world.store.readStream('stakeholder-lars')).toHaveLength(4);
+  });
+});
+
+describe('re-mapping influence and interest', () => {
+  it('moves the stakeholder on the grid', async () => {
+    const page = await app.inject('/stakeholders/lars');
+    const res = await post('/stakeholders/lars/map', { influence: '5', interest: '5', revision: revisionOf(page.body, 'map') });
+    expect(res.statusCode).toBe(303);
+    const after = await app.inject(res.headers.location as string);
+    expect(after.body).toContain('Influence and interest re-mapped.');
+    expect(after.body).toMatch(/<td class="events__type">Influence × interest<\/td>\s*<td>influence 4, interest 2 → influence 5, interest 5<\/td>/);
+    const list = await app.inject('/stakeholders');
+    expect(gridCell(list.body, 5, 5)).toEqual(['Lars Ek, Skeptic']);
+    expect(gridCell(list.body, 4, 2)).toEqual([]);
+  });
+
+  it('answers a re-map from a stale page with 409, listing what changed, and overwrites nothing', async () => {
+    const stale = revisionOf((await app.inject('/stakeholders/lars')).body, 'map');
+    expect((await post('/stakeholders/lars/engagement', { kind: 'meeting', occurredOn: TODAY, sentiment: '0', coachId: 'ada' })).statusCode).toBe(303);
+
+    const res = await post('/stakeholders/lars/map', { influence: '2', interest: '2', revision: stale });
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('This changed since you loaded the page.');
+    expect(res.body).toMatch(/<li><b>Engagement logged<\/b>: [^<]*kind meeting, occurred on 2026-11-25, sentiment 0, coach id ada <span class="form__when">· 25 Nov 2026, 10:00 UTC · user web via ui<\/span><\/li>/);
+    expect(res.body).toContain('<a href="/stakeholders/lars">reload the page</a>');
+    expect(tag(res.body, 'map-influence')).toBeDefined();
+    expect(res.body).toMatch(/<select id="map-influence"[\s\S]*?<option value="2" selected>/);
+    expect(gridCell((await app.inject('/stakeholders')).body, 4, 2)).toEqual(['Lars Ek, Skeptic']);
+
+    // Sent again, now knowingly on top of the change, it is applied.
+    expect(revisionOf(res.body, 'map')).toBe('4');
+    expect((await post('/stakeholders/lars/map', { influence: '2', interest: '2', revision: '4' })).statusCode).toBe(303);
+    expect(gridCell((await app.inject('/stakeholders')).body, 2, 2)).toEqual(['Lars Ek, Skeptic']);
+  });
+
+  it('refuses (422) a re-map to the same place', async () => {
+    const res = await post('/stakeholders/lars/map', { influence: '4', interest: '2', revision: '3' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(/id="map-influence-error">and interest are already 4 and 2: change one to re-map</);
+  });
+});
