@@ -15,6 +15,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { CommandDefinition, CommandOf } from '../shared/command.ts';
 import type { CommandContext } from '../shared/commandHandler.ts';
 import { ConcurrencyConflictError, ValidationError, type FieldIssue } from '../shared/errors.ts';
 import type { Actor, RecordedEvent } from '../shared/event.ts';
@@ -22,6 +23,9 @@ import type { EventStore } from '../shared/eventStore.ts';
 import { parseStreamName } from '../shared/streams.ts';
 import { formatInstant } from './viewModels.ts';
 import { sendHtml, wantsFragment } from './views.ts';
+
+/** A form's parsed data as the command it fills; the application function validates it against the command's schema. */
+export const asCommand = <D extends CommandDefinition>(definition: D, data: Record<string, unknown>): CommandOf<D> => ({ type: definition.type, data }) as CommandOf<D>;
 
 /** Until sign-in exists, every form is recorded as this user. */
 const webUser: Actor = { kind: 'user', id: 'web' };
@@ -38,6 +42,8 @@ export interface FieldSpec {
   label: string;
   kind: FieldKind;
   optional?: boolean;
+  /** A select whose options are whole numbers (a 1–5 rating, a sentiment): posted as text, sent as a number. */
+  numeric?: boolean;
   hint?: string;
 }
 
@@ -145,8 +151,10 @@ function parseValues(spec: FormSpec, values: Record<string, string>): { data: Re
     switch (field.kind) {
       case 'text':
       case 'date':
-      case 'select':
         data[field.name] = text;
+        break;
+      case 'select':
+        data[field.name] = field.numeric && wholeNumber.test(text) ? Number(text) : text;
         break;
       case 'integer':
         if (wholeNumber.test(text)) data[field.name] = Number(text);

@@ -8,10 +8,9 @@ import { CloseCycle, OpenCycle } from '../../cycle/commands.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { Id } from '../../shared/event.ts';
 import { streamName } from '../../shared/streams.ts';
-import { formView, REVISION, submitForm, type FormSpec, type FormState } from '../forms.ts';
+import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState } from '../forms.ts';
 import { optional, parseQuery } from '../query.ts';
 import { sendHtml } from '../views.ts';
-import { asCommand } from './organisation.ts';
 import type { ReadRouteOptions } from './selection.ts';
 
 export interface CycleRouteOptions extends ReadRouteOptions {

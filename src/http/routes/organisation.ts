@@ -14,13 +14,12 @@ import {
   type Deps as ApplicationDeps,
 } from '../../application.ts';
 import { RegisterCoach } from '../../coach/commands.ts';
-import type { CommandDefinition, CommandOf } from '../../shared/command.ts';
 import type { CommandContext } from '../../shared/commandHandler.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { Id } from '../../shared/event.ts';
 import { streamName } from '../../shared/streams.ts';
 import { RegisterTeam } from '../../team/commands.ts';
-import { formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
+import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
 import { optional, parseQuery } from '../query.ts';
 import { areaPath, teamPath } from '../urls.ts';
 import { sendHtml, type Views } from '../views.ts';
@@ -34,8 +33,6 @@ export interface OrganisationRouteOptions {
 }
 
 /** Form fields as a command; the application function validates them against the command's schema. */
-export const asCommand = <D extends CommandDefinition>(definition: D, data: Record<string, unknown>): CommandOf<D> => ({ type: definition.type, data }) as CommandOf<D>;
-
 type Execute = (deps: ApplicationDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision?: number) => Promise<{ position: bigint }>;
 
 /** An empty parent select means the top level, which the commands spell `null`. */

@@ -18,7 +18,7 @@ import { streamName } from '../../shared/streams.ts';
 import { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from '../../stakeholder/commands.ts';
 import type { StakeholderState } from '../../stakeholder/decider.ts';
 import { AdkarStage, Attitude, EngagementKind, type StakeholderEvent } from '../../stakeholder/events.ts';
-import { formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
+import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
 import { optional, parseLeniently, parseQuery } from '../query.ts';
 import { areaPath } from '../urls.ts';
 import { issuesByField } from '../viewModels.ts';
@@ -280,21 +280,13 @@ function listView(page: ListPage) {
 
 // The forms.
 
-/** The selects post text; these fields are whole numbers in the commands. */
-const numericFields = new Set(['influence', 'interest', 'sentiment']);
-const withNumbers = (data: unknown): unknown =>
-  typeof data === 'object' && data !== null
-    ? Object.fromEntries(Object.entries(data).map(([key, value]) => [key, numericFields.has(key) && typeof value === 'string' ? Number(value) : value]))
-    : data;
-/** The command's schema as a form sees it: numbers arrive as text. */
-const formSchema = (schema: z.ZodType) => z.preprocess(withNumbers, schema);
 
 const ratingChoices = RATINGS.map((n) => ({ value: String(n), label: `${n} · ${ratingWords[n - 1]}` }));
 const ratingOptions = { influence: ratingChoices, interest: ratingChoices };
 
 const identifyForm: FormSpec = {
   id: 'identify',
-  schema: formSchema(IdentifyStakeholder.schema),
+  schema: IdentifyStakeholder.schema,
   title: 'Identify a stakeholder',
   submit: 'Identify',
   recorded: 'Stakeholder identified.',
@@ -302,8 +294,8 @@ const identifyForm: FormSpec = {
     { name: 'name', label: 'Name', kind: 'text' },
     { name: 'role', label: 'Role', kind: 'text', hint: 'e.g. VP Sales, Head of Platform' },
     { name: 'areaId', label: 'Area', kind: 'select' },
-    { name: 'influence', label: 'Influence', kind: 'select', hint: 'Power over the change' },
-    { name: 'interest', label: 'Interest', kind: 'select', hint: 'How much it affects them' },
+    { name: 'influence', label: 'Influence', kind: 'select', numeric: true, hint: 'Power over the change' },
+    { name: 'interest', label: 'Interest', kind: 'select', numeric: true, hint: 'How much it affects them' },
   ],
 };
 
@@ -318,14 +310,14 @@ const current = (state: StakeholderState) => (state.status === 'Identified' ? st
 const stakeholderForms: readonly StakeholderForm[] = [
   {
     id: 'engagement',
-    schema: formSchema(LogEngagement.schema),
+    schema: LogEngagement.schema,
     title: 'Log an engagement',
     submit: 'Log engagement',
     recorded: 'Engagement logged.',
     fields: [
       { name: 'kind', label: 'Kind', kind: 'select' },
       { name: 'occurredOn', label: 'On', kind: 'date' },
-      { name: 'sentiment', label: 'Sentiment', kind: 'select', hint: 'How it went, from −2 to +2' },
+      { name: 'sentiment', label: 'Sentiment', kind: 'select', numeric: true, hint: 'How it went, from −2 to +2' },
       { name: 'coachId', label: 'Coach', kind: 'select' },
       { name: 'note', label: 'Note', kind: 'text', optional: true },
     ],
@@ -334,7 +326,7 @@ const stakeholderForms: readonly StakeholderForm[] = [
   },
   {
     id: 'attitude',
-    schema: formSchema(AssessAttitude.schema),
+    schema: AssessAttitude.schema,
     title: 'Assess attitude',
     submit: 'Record attitude',
     recorded: 'Attitude assessed.',
@@ -350,7 +342,7 @@ const stakeholderForms: readonly StakeholderForm[] = [
   },
   {
     id: 'adkar',
-    schema: formSchema(AssessAdkarStage.schema),
+    schema: AssessAdkarStage.schema,
     title: 'Assess ADKAR stage',
     submit: 'Record stage',
     recorded: 'ADKAR stage assessed.',
@@ -366,13 +358,13 @@ const stakeholderForms: readonly StakeholderForm[] = [
   },
   {
     id: 'map',
-    schema: formSchema(MapStakeholder.schema),
+    schema: MapStakeholder.schema,
     title: 'Re-map influence and interest',
     submit: 'Re-map',
     recorded: 'Influence and interest re-mapped.',
     fields: [
-      { name: 'influence', label: 'Influence', kind: 'select' },
-      { name: 'interest', label: 'Interest', kind: 'select' },
+      { name: 'influence', label: 'Influence', kind: 'select', numeric: true },
+      { name: 'interest', label: 'Interest', kind: 'select', numeric: true },
     ],
     revisioned: true,
     run: (deps, data, ctx, revision) => mapStakeholder(deps, { type: MapStakeholder.type, data } as MapStakeholder, ctx, revision),
@@ -563,7 +555,7 @@ export const stakeholderRoutes: FastifyPluginAsync<StakeholderRouteOptions> = as
     const stakeholderId = randomUUID();
     return submitForm(request, reply, formDeps, {
       spec: identifyForm,
-      execute: (data, ctx) => identifyStakeholder(application, { type: IdentifyStakeholder.type, data: withNumbers({ ...data, stakeholderId }) } as IdentifyStakeholder, ctx),
+      execute: (data, ctx) => identifyStakeholder(application, asCommand(IdentifyStakeholder, { ...data, stakeholderId }), ctx),
       redirectTo: stakeholdersUrl({ ...filters, identified: stakeholderId }),
       render: ({ state, fragment }) => {
         const page = listPage(state === null ? { ...filters, identified: stakeholderId } : filters, state === null ? {} : { identify: state });
@@ -599,7 +591,7 @@ export const stakeholderRoutes: FastifyPluginAsync<StakeholderRouteOptions> = as
     return submitForm(request, reply, formDeps, {
       spec: form,
       execute: async (data, ctx, revision) => {
-        const result = await form.run(application, withNumbers({ ...data, stakeholderId }) as Record<string, unknown>, ctx, revision);
+        const result = await form.run(application, { ...data, stakeholderId }, ctx, revision);
         // The decider records nothing for an assessment that repeats the current one; say so rather than "recorded".
         if (result.events.length === 0 && form.unchanged) throw ValidationError.field(form.unchanged.field, form.unchanged.message(result.state));
         return result;

@@ -15,7 +15,6 @@ import {
   resizeTeam,
   type Deps as ApplicationDeps,
 } from '../../application.ts';
-import type { CommandDefinition, CommandOf } from '../../shared/command.ts';
 import type { CommandContext } from '../../shared/commandHandler.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { Id } from '../../shared/event.ts';
@@ -34,7 +33,7 @@ import {
   ResizeTeam,
 } from '../../team/commands.ts';
 import { TrainingKind } from '../../team/events.ts';
-import { formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
+import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
 import { parseQuery, SelectionQuery } from '../query.ts';
 import { areaUrl, heatmapUrl, teamPath, type Selection } from '../urls.ts';
 import { columnHeads, teamRowsView } from '../viewModels.ts';
@@ -50,8 +49,6 @@ export interface TeamRouteOptions extends ReadRouteOptions {
 type Execute = (deps: ApplicationDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision?: number) => Promise<{ position: bigint }>;
 
 /** Form fields as a command; the application function validates them against the command's schema. */
-const asCommand = <D extends CommandDefinition>(definition: D, data: Record<string, unknown>): CommandOf<D> => ({ type: definition.type, data }) as CommandOf<D>;
-
 const cycleField = { name: 'cycleId', label: 'Cycle', kind: 'select' } as const;
 
 /** Every form on the team page: what it asks for, and the application function it calls. */

@@ -5,7 +5,7 @@ import { timelineEventTypes } from '../../../projections/timeline.ts';
 import { ActorKind, Id } from '../../shared/event.ts';
 import { optional, parseLeniently } from '../query.ts';
 import { areaPath, teamPath } from '../urls.ts';
-import { formatDate, formatInstant, issuesByField } from '../viewModels.ts';
+import { formatInstant, issuesByField } from '../viewModels.ts';
 import { sendHtml, wantsFragment, type Views } from '../views.ts';
 
 export const TIMELINE_PAGE_SIZE = 50;
