@@ -7,7 +7,7 @@ import { defineProjection, unless } from './support.ts';
  */
 export const signalsProjection = defineProjection({
   name: 'signals',
-  version: 1,
+  version: 2,
   reads: ['ResistanceSignalRaised', 'ResistanceSignalAcknowledged', 'ResistanceSignalEscalated', 'ResistanceSignalResolved', 'InterventionPlanned', 'InterventionCompleted'],
   tables: ['signals', 'interventions'],
   schema: `
@@ -51,7 +51,10 @@ export const signalsProjection = defineProjection({
       INSERT INTO signals (signal_id, area_id, team_id, stakeholder_id, kind, severity, description, source, rule, raised_on, status)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') ON CONFLICT DO NOTHING`),
     areaOf: db.prepare<[string], { area_id: string }>('SELECT area_id FROM signals WHERE signal_id = ?'),
-    acknowledge: db.prepare<[string, string]>("UPDATE signals SET status = 'acknowledged', acknowledged_on = ? WHERE signal_id = ? AND status = 'open'"),
+    // An escalated signal can still be acknowledged: it keeps its status, and the date is recorded.
+    acknowledge: db.prepare<[string, string]>(
+      "UPDATE signals SET acknowledged_on = ?, status = CASE status WHEN 'open' THEN 'acknowledged' ELSE status END WHERE signal_id = ? AND status <> 'resolved' AND acknowledged_on IS NULL",
+    ),
     escalate: db.prepare<[string, string, string]>(
       "UPDATE signals SET status = 'escalated', escalated_on = ?, escalated_to = ? WHERE signal_id = ? AND status <> 'resolved'",
     ),
@@ -74,7 +77,7 @@ export const signalsProjection = defineProjection({
         return unless(changes, `signal ${d.signalId} already raised`);
       }
       case 'ResistanceSignalAcknowledged':
-        return unless(sql.acknowledge.run(event.data.acknowledgedOn, event.data.signalId).changes, `signal ${event.data.signalId} unknown or not open`);
+        return unless(sql.acknowledge.run(event.data.acknowledgedOn, event.data.signalId).changes, `signal ${event.data.signalId} unknown, resolved or already acknowledged`);
       case 'ResistanceSignalEscalated': {
         const { escalatedOn, to, signalId } = event.data;
         return unless(sql.escalate.run(escalatedOn, to, signalId).changes, `signal ${signalId} unknown or resolved`);

@@ -4,6 +4,8 @@ import type { Dimension } from '../../projections/heatmap/types.ts';
 export interface Selection {
   cycleId: string;
   asOf: string;
+  /** The cycle's last day: reviews and retrospectives fall due then. */
+  cycleEndsOn: string;
 }
 
 const withQuery = (path: string, query: Record<string, string>): string => `${path}?${new URLSearchParams(query).toString()}`;
@@ -20,3 +22,16 @@ export const teamUrl = (teamId: string, { cycleId, asOf }: Selection): string =>
 
 export const evidenceUrl = (team: { teamId: string; areaId: string }, dimension: Dimension, { cycleId, asOf }: Selection): string =>
   withQuery('/evidence', { team: team.teamId, area: team.areaId, cycle: cycleId, dimension, asOf });
+
+export const signalPath = (signalId: string): string => `/resistance/${encodeURIComponent(signalId)}`;
+
+export const stakeholderPath = (stakeholderId: string): string => `/stakeholders/${encodeURIComponent(stakeholderId)}`;
+
+/** The resistance log; `open` is its default status, so it is left out, as is anything empty. */
+export function resistanceUrl(query: Record<string, string | number | undefined>): string {
+  const params = Object.entries(query).flatMap(([key, value]): [string, string][] =>
+    value === undefined || value === '' || (key === 'status' && value === 'open') ? [] : [[key, String(value)]],
+  );
+  const search = new URLSearchParams(params).toString();
+  return search === '' ? '/resistance' : `/resistance?${search}`;
+}

@@ -17,7 +17,7 @@ import {
 } from '../../projections/heatmap/types.ts';
 import { formatDate, formatInstant } from '../adoption/calendar.ts';
 import type { FieldIssue } from '../shared/errors.ts';
-import { areaPath, areaUrl, evidenceUrl, heatmapUrl, teamUrl, type Selection } from './urls.ts';
+import { areaPath, areaUrl, evidenceUrl, heatmapUrl, resistanceUrl, teamUrl, type Selection } from './urls.ts';
 
 type Column = Dimension | 'overall';
 const columns: readonly Column[] = [...dimensions, 'overall'];
@@ -53,8 +53,23 @@ function scoreCell(column: Column, score: number | null, href: string | null = n
   return { value, tone: toneOf(score), title: score === null ? `${columnLabel(column)}: no teams` : `${columnLabel(column)}: ${value} of 100`, href };
 }
 
-const scoreCells = (scores: Scores | null, href: (column: Column) => string | null = () => null): ScoreCell[] =>
-  columns.map((column) => scoreCell(column, scores?.[column] ?? null, href(column)));
+/**
+ * Reviews and retrospectives fall due at the cycle's end (docs/adoption-model.md): until then a
+ * reflect score of 0 is "not due yet", not a failure, and the overall score leaves it out.
+ */
+const notDueCell = (selection: Selection): ScoreCell => ({
+  value: '·',
+  tone: 'none',
+  title: `Reflect: not due until the cycle ends on ${formatDate(selection.cycleEndsOn)}`,
+  href: null,
+});
+
+const scoreCells = (scores: Scores | null, selection: Selection, href: (column: Column) => string | null = () => null): ScoreCell[] =>
+  columns.map((column) =>
+    column === 'reflect' && scores?.reflect === 0 && selection.asOf < selection.cycleEndsOn
+      ? notDueCell(selection)
+      : scoreCell(column, scores?.[column] ?? null, href(column)),
+  );
 
 const stageLabels: Record<Stage, string> = { 'not-started': 'Not started', exploring: 'Exploring', practicing: 'Practicing', embedded: 'Embedded' };
 const stageView = (stage: Stage) => ({ key: stage, label: stageLabels[stage] });
@@ -64,9 +79,11 @@ const freshnessOrder: CheckInFreshness[] = ['fresh', 'late', 'never'];
 
 export { formatDate, formatInstant };
 
-function resistanceView(openSignals: number, highestSeverity: number | null) {
+/** `href`: the area's signals (and those of the areas below it) in the resistance log. */
+function resistanceView(areaId: string, openSignals: number, highestSeverity: number | null) {
   const level = openSignals === 0 || highestSeverity === null ? 'none' : highestSeverity >= 4 ? 'high' : highestSeverity === 3 ? 'medium' : 'low';
-  return { open: openSignals, severity: highestSeverity, level, label: openSignals === 1 ? '1 open' : `${openSignals} open` };
+  const href = resistanceUrl({ area: areaId });
+  return { open: openSignals, severity: highestSeverity, level, label: openSignals === 1 ? '1 open' : `${openSignals} open`, href };
 }
 
 function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0) {
@@ -79,11 +96,11 @@ function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0) {
     teamsId: `teams-${area.areaId}`,
     teamCount: area.teamCount,
     people: area.people,
-    cells: scoreCells(area.scores),
+    cells: scoreCells(area.scores, selection),
     stage: stageView(area.stage),
     // Only the kinds that occur: "12 on time · 1 late" reads faster than a row of zeros.
     freshness: freshnessOrder.map((key) => ({ key, label: freshnessLabels[key], count: area.freshness[key] })).filter((f) => f.count > 0),
-    resistance: resistanceView(area.openSignals, area.highestSeverity),
+    resistance: resistanceView(area.areaId, area.openSignals, area.highestSeverity),
   };
 }
 
@@ -95,7 +112,7 @@ function teamRowView(team: TeamRow, selection: Selection) {
     key: team.key,
     name: team.name,
     size: team.size,
-    cells: scoreCells(team.scores, (column) => (column === 'overall' ? null : evidenceUrl(team, column, selection))),
+    cells: scoreCells(team.scores, selection, (column) => (column === 'overall' ? null : evidenceUrl(team, column, selection))),
     stage: stageView(team.stage),
     checkIn: {
       key: freshness,
@@ -129,7 +146,7 @@ export type HeatmapEmptyState = 'no-cycle' | 'no-areas';
 
 export function heatmapPageView(input: { cycles: CycleSummary[]; heatmap: Heatmap; errors?: Record<string, string> }) {
   const { heatmap, cycles } = input;
-  const selection: Selection = { cycleId: heatmap.cycle.cycleId, asOf: heatmap.asOf };
+  const selection: Selection = { cycleId: heatmap.cycle.cycleId, asOf: heatmap.asOf, cycleEndsOn: heatmap.cycle.endsOn };
   const topLevel = heatmap.areas.filter((a) => a.depth === 0);
   const sum = (pick: (a: AreaRow) => number) => topLevel.reduce((n, a) => n + pick(a), 0);
   return {
@@ -145,7 +162,7 @@ export function heatmapPageView(input: { cycles: CycleSummary[]; heatmap: Heatma
       openSignals: sum((a) => a.openSignals),
       lateCheckIns: sum((a) => a.freshness.late + a.freshness.never),
     },
-    organisation: scoreCells(heatmap.organisation),
+    organisation: scoreCells(heatmap.organisation, selection),
     columns: columnHeads,
     areas: heatmap.areas.map((area) => areaRowView(area, selection)),
     legend: scoreBands,

@@ -15,7 +15,9 @@ function cellsOfRow(html: string, name: string): { value: string; tone: string }
   return [...row.matchAll(/<td class="cell tone-([a-z0-9]+)"[^>]*>(?:<a [^>]*>)?([^<]*)/g)].map((m) => ({ tone: m[1]!, value: m[2]! }));
 }
 
-const printed = (scores: Scores | null) => [...dimensions, 'overall' as const].map((d) => (scores === null ? '—' : String(Math.round(scores[d]))));
+/** As printed mid-cycle: a reflect score of 0 reads "not due yet" (·) until the cycle ends. */
+const printed = (scores: Scores | null) =>
+  [...dimensions, 'overall' as const].map((d) => (scores === null ? '—' : d === 'reflect' && scores[d] === 0 ? '·' : String(Math.round(scores[d]))));
 
 describe('web app over SQLite', () => {
   let world: World;
@@ -33,6 +35,13 @@ describe('web app over SQLite', () => {
   });
 
   describe('heatmap', () => {
+    it('prints a reflect score of 0 as not due until the cycle ends, and as 0 after it', async () => {
+      const during = await app.inject('/heatmap?cycle=2026-q4&asOf=2026-12-30');
+      expect(cellsOfRow(during.body, '>Platform<')[4]).toEqual({ tone: 'none', value: '·' });
+      const after = await app.inject('/heatmap?cycle=2026-q4&asOf=2026-12-31');
+      expect(cellsOfRow(after.body, '>Platform<')[4]).toEqual({ tone: '0', value: '0' });
+    });
+
     it('shows every area with the scores the read side computed, as numbers and tones', async () => {
       const res = await app.inject('/');
       expect(res.statusCode).toBe(200);

@@ -5,7 +5,7 @@ import type { TimelineEntry, TimelineQueries } from '../../../projections/timeli
 import { NotFoundError } from '../../shared/errors.ts';
 import { Id } from '../../shared/event.ts';
 import { parseQuery, SelectionQuery } from '../query.ts';
-import { teamPath } from '../urls.ts';
+import { resistanceUrl, signalPath, stakeholderPath, teamPath } from '../urls.ts';
 import { areaPageView, formatDate, formatInstant, teamRowsView } from '../viewModels.ts';
 import { sendHtml, wantsFragment } from '../views.ts';
 import { organisationUrl } from './organisation.ts';
@@ -45,7 +45,7 @@ function areaSectionsView(input: {
       total: signals.total,
       bySeverity: signals.bySeverity.map((s) => ({ severity: s.severity, count: s.count, level: severityLevel(s.severity) })),
       top: signals.top.map((s) => ({
-        href: `/resistance/${encodeURIComponent(s.signalId)}`,
+        href: signalPath(s.signalId),
         kind: s.kind,
         severity: s.severity,
         level: severityLevel(s.severity),
@@ -54,12 +54,12 @@ function areaSectionsView(input: {
         where: [s.areaId === areaId ? null : s.areaName, s.teamName].filter((w) => w !== null).join(' · '),
         raised: formatDate(s.raisedOn),
       })),
-      allHref: query('/resistance', { area: areaId }),
+      allHref: resistanceUrl({ area: areaId }),
     },
     stakeholders: {
       total: stakeholders.total,
       top: stakeholders.top.map((s) => ({
-        href: `/stakeholders/${encodeURIComponent(s.stakeholderId)}`,
+        href: stakeholderPath(s.stakeholderId),
         name: s.name,
         role: s.role,
         influence: s.influence,

@@ -7,7 +7,7 @@ import { daysBetween } from '../../adoption/calendar.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { Id } from '../../shared/event.ts';
 import { parseQuery } from '../query.ts';
-import { areaPath, teamPath } from '../urls.ts';
+import { areaPath, signalPath, stakeholderPath, teamPath } from '../urls.ts';
 import { formatDate } from '../viewModels.ts';
 import { sendHtml, type Views } from '../views.ts';
 
@@ -21,8 +21,6 @@ export interface CoachWeekRouteOptions {
 
 export const coachWeekPath = (coachId: string): string => `/coaches/${encodeURIComponent(coachId)}/week`;
 // The resistance and stakeholder pages, where a coach answers a signal or logs an engagement.
-const signalPath = (signalId: string): string => `/resistance/${encodeURIComponent(signalId)}`;
-const stakeholderPath = (stakeholderId: string): string => `/stakeholders/${encodeURIComponent(stakeholderId)}`;
 
 /** `no-time` → `No time`: kinds, attitudes and sources read as words. */
 const label = (kind: string): string => {

@@ -24,7 +24,7 @@ export function resolveSelection(queries: HeatmapQueries, today: () => string, q
   const cycle = query.cycle === undefined ? queries.defaultCycle(today()) : queries.cycles().find((c) => c.cycleId === query.cycle);
   if (cycle === undefined) throw new NotFoundError(`There is no cycle "${query.cycle}".`);
   if (cycle === null) return null;
-  return { cycle, selection: { cycleId: cycle.cycleId, asOf: query.asOf ?? today() } };
+  return { cycle, selection: { cycleId: cycle.cycleId, asOf: query.asOf ?? today(), cycleEndsOn: cycle.endsOn } };
 }
 
 export function requireSelection(...args: Parameters<typeof resolveSelection>): Resolved {

@@ -20,7 +20,7 @@ import type { StakeholderState } from '../../stakeholder/decider.ts';
 import { AdkarStage, Attitude, EngagementKind, type StakeholderEvent } from '../../stakeholder/events.ts';
 import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
 import { optional, parseLeniently, parseQuery } from '../query.ts';
-import { areaPath } from '../urls.ts';
+import { areaPath, stakeholderPath } from '../urls.ts';
 import { issuesByField } from '../viewModels.ts';
 import { sendHtml, wantsFragment, type Views } from '../views.ts';
 
@@ -133,7 +133,6 @@ const initialsOf = (name: string): string =>
     .filter((_, i, all) => i === 0 || i === all.length - 1)
     .join('');
 
-export const stakeholderPath = (stakeholderId: string): string => `/stakeholders/${encodeURIComponent(stakeholderId)}`;
 
 // The list page: filters, the grid and the table.
 

@@ -1,0 +1,268 @@
+import type { SqlDatabase } from '../../src/shared/sql.ts';
+import { orgProjection } from '../org.ts';
+import { signalsProjection } from '../signals.ts';
+import { stakeholdersProjection } from '../stakeholders.ts';
+
+/** A signal's status as the signals read model keeps it; every one but `resolved` is open. */
+export const signalStatuses = ['open', 'acknowledged', 'escalated', 'resolved'] as const;
+export type SignalStatus = (typeof signalStatuses)[number];
+
+/** Which signals the log shows: the open ones (raised, acknowledged or escalated), the resolved ones, or all. */
+export const statusFilters = ['open', 'resolved', 'all'] as const;
+export type StatusFilter = (typeof statusFilters)[number];
+
+export interface SignalFilter {
+  /** The area and every area below it. */
+  areaId?: string | undefined;
+  status: StatusFilter;
+  minSeverity?: number | undefined;
+  kind?: string | undefined;
+  source?: string | undefined;
+}
+
+export interface InterventionCounts {
+  total: number;
+  planned: number;
+  /** Planned and due before today. */
+  overdue: number;
+  /** The earliest due date among the planned ones. */
+  nextDueOn: string | null;
+}
+
+export interface SignalRow {
+  signalId: string;
+  kind: string;
+  severity: number;
+  description: string;
+  source: string;
+  rule: string | null;
+  raisedOn: string;
+  status: SignalStatus;
+  acknowledgedOn: string | null;
+  escalatedOn: string | null;
+  escalatedTo: string | null;
+  resolvedOn: string | null;
+  resolution: string | null;
+  /** Names are null when the org or stakeholder read model does not know the id. */
+  area: { areaId: string; name: string | null };
+  team: { teamId: string; key: string | null; name: string | null } | null;
+  stakeholder: { stakeholderId: string; name: string | null } | null;
+  interventions: InterventionCounts;
+}
+
+export interface Intervention {
+  interventionId: string;
+  kind: string;
+  owner: { coachId: string; name: string | null };
+  dueOn: string;
+  status: 'planned' | 'done';
+  completedOn: string | null;
+  outcome: string | null;
+  overdue: boolean;
+}
+
+export type SignalDetail = SignalRow & { interventionList: Intervention[] };
+
+export interface OpenSummary {
+  /** Open signals per severity, 5 (most severe) down to 1, zeros included. */
+  bySeverity: { severity: number; open: number }[];
+  overdueInterventions: number;
+}
+
+/** What the raise form and the filter offer. */
+export interface ResistanceChoices {
+  /** In tree order; depth 0 at the top. */
+  areas: { areaId: string; name: string; depth: number }[];
+  teams: { teamId: string; key: string; name: string; areaId: string }[];
+  stakeholders: { stakeholderId: string; name: string; role: string; areaId: string }[];
+  coaches: { coachId: string; name: string }[];
+}
+
+interface Row {
+  signalId: string;
+  kind: string;
+  severity: number;
+  description: string;
+  source: string;
+  rule: string | null;
+  raisedOn: string;
+  status: SignalStatus;
+  acknowledgedOn: string | null;
+  escalatedOn: string | null;
+  escalatedTo: string | null;
+  resolvedOn: string | null;
+  resolution: string | null;
+  areaId: string;
+  areaName: string | null;
+  teamId: string | null;
+  teamKey: string | null;
+  teamName: string | null;
+  stakeholderId: string | null;
+  stakeholderName: string | null;
+  total: number;
+  planned: number;
+  overdue: number;
+  nextDueOn: string | null;
+}
+
+interface InterventionRow {
+  interventionId: string;
+  kind: string;
+  ownerId: string;
+  ownerName: string | null;
+  dueOn: string;
+  status: 'planned' | 'done';
+  completedOn: string | null;
+  outcome: string | null;
+}
+
+/** `@areaId` and every area below it; empty when no area is asked for. */
+const scope = `
+  WITH RECURSIVE scope(area_id) AS (
+    SELECT @areaId WHERE @areaId IS NOT NULL
+    UNION SELECT a.area_id FROM org_areas a JOIN scope ON a.parent_area_id = scope.area_id
+  )`;
+const inScope = '(@areaId IS NULL OR s.area_id IN (SELECT area_id FROM scope))';
+
+/** A signal with the names of where it was raised and its interventions counted as of `@today`. */
+const signalSelect = `
+  SELECT s.signal_id AS signalId, s.kind, s.severity, s.description, s.source, s.rule, s.raised_on AS raisedOn, s.status,
+    s.acknowledged_on AS acknowledgedOn, s.escalated_on AS escalatedOn, s.escalated_to AS escalatedTo,
+    s.resolved_on AS resolvedOn, s.resolution,
+    s.area_id AS areaId, a.name AS areaName, s.team_id AS teamId, t.key AS teamKey, t.name AS teamName,
+    s.stakeholder_id AS stakeholderId, st.name AS stakeholderName,
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id) AS total,
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned') AS planned,
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned' AND i.due_on < @today) AS overdue,
+    (SELECT min(due_on) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned') AS nextDueOn
+  FROM signals s
+  LEFT JOIN org_areas a ON a.area_id = s.area_id
+  LEFT JOIN org_teams t ON t.team_id = s.team_id
+  LEFT JOIN stakeholders st ON st.stakeholder_id = s.stakeholder_id`;
+
+const toSignal = (r: Row): SignalRow => ({
+  signalId: r.signalId,
+  kind: r.kind,
+  severity: r.severity,
+  description: r.description,
+  source: r.source,
+  rule: r.rule,
+  raisedOn: r.raisedOn,
+  status: r.status,
+  acknowledgedOn: r.acknowledgedOn,
+  escalatedOn: r.escalatedOn,
+  escalatedTo: r.escalatedTo,
+  resolvedOn: r.resolvedOn,
+  resolution: r.resolution,
+  area: { areaId: r.areaId, name: r.areaName },
+  team: r.teamId === null ? null : { teamId: r.teamId, key: r.teamKey, name: r.teamName },
+  stakeholder: r.stakeholderId === null ? null : { stakeholderId: r.stakeholderId, name: r.stakeholderName },
+  interventions: { total: r.total, planned: r.planned, overdue: r.overdue, nextDueOn: r.nextDueOn },
+});
+
+const SEVERITIES = [5, 4, 3, 2, 1];
+
+/** What the resistance log and the signal page read. */
+export interface ResistanceQueries {
+  signals(filter: SignalFilter, today: string): SignalRow[];
+  signal(signalId: string, today: string): SignalDetail | null;
+  openSummary(areaId: string | undefined, today: string): OpenSummary;
+  choices(): ResistanceChoices;
+  coachFor(areaId: string): string | null;
+}
+
+/**
+ * The resistance log's read side over the signals, interventions, org and stakeholders tables.
+ * `today` is passed in: an intervention is overdue when it is still planned and its due date is
+ * before it.
+ */
+export class SqliteResistanceQueries implements ResistanceQueries {
+  private readonly sql;
+
+  constructor(db: SqlDatabase) {
+    for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
+    type Filter = { areaId: string | null; status: StatusFilter; minSeverity: number; kind: string | null; source: string | null; today: string };
+    this.sql = {
+      signals: db.prepare<[Filter], Row>(`${scope}
+        ${signalSelect}
+        WHERE ${inScope}
+          AND (@status = 'all' OR (@status = 'resolved') = (s.status = 'resolved'))
+          AND s.severity >= @minSeverity
+          AND (@kind IS NULL OR s.kind = @kind)
+          AND (@source IS NULL OR s.source = @source)
+        ORDER BY s.severity DESC, s.raised_on DESC, s.signal_id`),
+      signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect} WHERE s.signal_id = @signalId`),
+      interventions: db.prepare<[string], InterventionRow>(`
+        SELECT i.intervention_id AS interventionId, i.kind, i.owner_id AS ownerId, c.name AS ownerName, i.due_on AS dueOn, i.status,
+          i.completed_on AS completedOn, i.outcome
+        FROM interventions i LEFT JOIN org_coaches c ON c.coach_id = i.owner_id
+        WHERE i.signal_id = ? ORDER BY i.due_on, i.intervention_id`),
+      openBySeverity: db.prepare<[{ areaId: string | null }], { severity: number; open: number }>(`${scope}
+        SELECT s.severity, count(*) AS open FROM signals s WHERE s.status <> 'resolved' AND ${inScope} GROUP BY s.severity`),
+      overdue: db.prepare<[{ areaId: string | null; today: string }], { overdue: number }>(`${scope}
+        SELECT count(*) AS overdue FROM interventions i JOIN signals s ON s.signal_id = i.signal_id
+        WHERE i.status = 'planned' AND i.due_on < @today AND s.status <> 'resolved' AND ${inScope}`),
+      areas: db.prepare<[], { areaId: string; name: string; depth: number }>(`
+        WITH RECURSIVE tree(area_id, name, depth, path) AS (
+          SELECT area_id, name, 0, name || char(0) FROM org_areas WHERE parent_area_id IS NULL
+          UNION ALL
+          SELECT a.area_id, a.name, tree.depth + 1, tree.path || a.name || char(0) FROM org_areas a JOIN tree ON a.parent_area_id = tree.area_id
+        ) SELECT area_id AS areaId, name, depth FROM tree ORDER BY path`),
+      teams: db.prepare<[], { teamId: string; key: string; name: string; areaId: string }>(
+        'SELECT team_id AS teamId, key, name, area_id AS areaId FROM org_teams ORDER BY key, team_id',
+      ),
+      stakeholders: db.prepare<[], { stakeholderId: string; name: string; role: string; areaId: string }>(
+        'SELECT stakeholder_id AS stakeholderId, name, role, area_id AS areaId FROM stakeholders ORDER BY name, stakeholder_id',
+      ),
+      coaches: db.prepare<[], { coachId: string; name: string }>('SELECT coach_id AS coachId, name FROM org_coaches ORDER BY name, coach_id'),
+      coachFor: db.prepare<[string], { coachId: string }>(`
+        WITH RECURSIVE up(area_id, depth) AS (
+          SELECT ?, 0
+          UNION ALL SELECT a.parent_area_id, up.depth + 1 FROM org_areas a JOIN up ON a.area_id = up.area_id WHERE a.parent_area_id IS NOT NULL
+        ) SELECT ac.coach_id AS coachId FROM up JOIN org_area_coaches ac ON ac.area_id = up.area_id ORDER BY up.depth, ac.coach_id LIMIT 1`),
+    };
+  }
+
+  /** The log: most severe first, then newest. */
+  signals(filter: SignalFilter, today: string): SignalRow[] {
+    return this.sql.signals
+      .all({
+        areaId: filter.areaId ?? null,
+        status: filter.status,
+        minSeverity: filter.minSeverity ?? 1,
+        kind: filter.kind ?? null,
+        source: filter.source ?? null,
+        today,
+      })
+      .map(toSignal);
+  }
+
+  signal(signalId: string, today: string): SignalDetail | null {
+    const row = this.sql.signal.get({ signalId, today });
+    if (row === undefined) return null;
+    const interventionList = this.sql.interventions.all(signalId).map(({ ownerId, ownerName, ...i }) => ({
+      ...i,
+      owner: { coachId: ownerId, name: ownerName },
+      overdue: i.status === 'planned' && i.dueOn < today,
+    }));
+    return { ...toSignal(row), interventionList };
+  }
+
+  /** Open signals by severity and the overdue interventions among them, in an area (and below it) or everywhere. */
+  openSummary(areaId: string | undefined, today: string): OpenSummary {
+    const counts = new Map(this.sql.openBySeverity.all({ areaId: areaId ?? null }).map((r) => [r.severity, r.open]));
+    return {
+      bySeverity: SEVERITIES.map((severity) => ({ severity, open: counts.get(severity) ?? 0 })),
+      overdueInterventions: this.sql.overdue.get({ areaId: areaId ?? null, today })?.overdue ?? 0,
+    };
+  }
+
+  choices(): ResistanceChoices {
+    return { areas: this.sql.areas.all(), teams: this.sql.teams.all(), stakeholders: this.sql.stakeholders.all(), coaches: this.sql.coaches.all() };
+  }
+
+  /** A coach of the area, or of the nearest area above it that has one: who an intervention goes to by default. */
+  coachFor(areaId: string): string | null {
+    return this.sql.coachFor.get(areaId)?.coachId ?? null;
+  }
+}
