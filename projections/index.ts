@@ -8,7 +8,21 @@ import { timelineProjection } from './timeline.ts';
 /** Every read model Uptake keeps; the runner applies each batch to all of them. */
 export const readModels: readonly Projection[] = [orgProjection, adoptionProjection, signalsProjection, stakeholdersProjection, timelineProjection];
 
-export { ProjectionRunner } from './runner.ts';
-export { SqliteHeatmapQueries } from './heatmap/queries.ts';
+import { SqliteHeatmapQueries } from './heatmap/queries.ts';
+import { ProjectionRunner } from './runner.ts';
+
+export { ProjectionRunner, SqliteHeatmapQueries };
 export { SqliteDirectory } from './org/directory.ts';
 export { SqliteTimelineQueries } from './timeline.ts';
+
+/**
+ * The write path's wait: until every read model includes the write, and the heatmap shows it
+ * even while a burst (a rebuild, an ingest) lets it answer from a slightly older computation.
+ */
+export const waitForWrite =
+  (runner: ProjectionRunner, queries: SqliteHeatmapQueries) =>
+  async (position: bigint): Promise<boolean> => {
+    const reached = await runner.waitFor(position);
+    queries.freshAfter(position);
+    return reached;
+  };

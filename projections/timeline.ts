@@ -126,45 +126,50 @@ function idIn(data: unknown, field: IdField): string | null {
  * (signal) the timeline remembers, so a check-in or an intervention is found by its area too.
  * Named like its stream; null for events that carry what they concern themselves.
  */
-function subjectOf(ids: Record<IdField, string | null>): string | null {
-  if (ids.signalId !== null) return streamName('signal', ids.signalId);
-  if (ids.teamId !== null) return streamName('team', ids.teamId);
-  if (ids.stakeholderId !== null) return streamName('stakeholder', ids.stakeholderId);
+function subjectOf(teamId: string | null, stakeholderId: string | null, signalId: string | null): string | null {
+  if (signalId !== null) return streamName('signal', signalId);
+  if (teamId !== null) return streamName('team', teamId);
+  if (stakeholderId !== null) return streamName('stakeholder', stakeholderId);
   return null;
 }
 
 /** Events that place a subject (or move it): later events about it inherit where it was then. */
 const placing = new Set<string>(['TeamRegistered', 'TeamMoved', 'StakeholderIdentified', 'ResistanceSignalRaised']);
 
-interface EventRow {
-  position: bigint;
-  event_id: string;
-  type: string;
-  stream_id: string;
-  occurred_at: string;
-  recorded_at: string;
-  actor_kind: string;
-  actor_id: string;
-  source: string;
-  subject: string | null;
+/** Where a subject is: the area, team and stakeholder its events are filed under. */
+interface Placement {
   area_id: string | null;
   team_id: string | null;
   stakeholder_id: string | null;
-  signal_id: string | null;
-  cycle_id: string | null;
-  summary: string;
 }
+
+/**
+ * Most events are key-result progress sent by integrations. The type and actor indexes leave
+ * them out: every index entry is written once per event during a rebuild, and a page of the
+ * commonest value is found by walking the table newest first anyway, as most rows have it. A
+ * query for another value repeats the index's condition, so SQLite knows it may use the index.
+ */
+const commonest = { type: 'KeyResultProgressReported', actorKind: 'integration' } as const satisfies { type: UptakeEventType; actorKind: Actor['kind'] };
+const uncommon = { type: `type <> '${commonest.type}'`, actorKind: `actor_kind <> '${commonest.actorKind}'` };
+
+/** A timeline_events row's values in its column order. */
+type EventValues = [
+  position: bigint, event_id: string, type: string, stream_id: string, occurred_at: string, recorded_at: string, actor_kind: string,
+  actor_id: string, source: string, area_id: string | null, team_id: string | null, stakeholder_id: string | null, signal_id: string | null,
+  cycle_id: string | null, summary: string,
+];
 
 /**
  * Every event, newest first, for the timeline / audit page: who (actor), what (type and a
  * one-line summary), when (business time and recorded time), from where (source), and the area,
  * team, stakeholder, signal and cycle it concerns. An event about a team, stakeholder or signal
  * is filed under the area it was in when the event happened (a team that moves later keeps its
- * history where it was made). One INSERT per event: the subject's area is looked up inside it.
+ * history where it was made).
  */
 export const timelineProjection = defineProjection({
   name: 'timeline',
-  version: 1,
+  // 2: the type and actor indexes leave out the commonest value
+  version: 2,
   reads: timelineEventTypes,
   tables: ['timeline_events', 'timeline_subjects'],
   schema: `
@@ -190,8 +195,8 @@ export const timelineProjection = defineProjection({
     CREATE INDEX IF NOT EXISTS timeline_events_area ON timeline_events (area_id) WHERE area_id IS NOT NULL;
     CREATE INDEX IF NOT EXISTS timeline_events_team ON timeline_events (team_id) WHERE team_id IS NOT NULL;
     CREATE INDEX IF NOT EXISTS timeline_events_stakeholder ON timeline_events (stakeholder_id) WHERE stakeholder_id IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS timeline_events_type ON timeline_events (type);
-    CREATE INDEX IF NOT EXISTS timeline_events_actor ON timeline_events (actor_kind);
+    CREATE INDEX IF NOT EXISTS timeline_events_type ON timeline_events (type) WHERE ${uncommon.type};
+    CREATE INDEX IF NOT EXISTS timeline_events_actor ON timeline_events (actor_kind) WHERE ${uncommon.actorKind};
     -- where each team, stakeholder and signal is (this projection does not read another's tables)
     CREATE TABLE IF NOT EXISTS timeline_subjects (
       subject        TEXT PRIMARY KEY,
@@ -201,47 +206,54 @@ export const timelineProjection = defineProjection({
     );
   `,
   prepare: (db: SqlDatabase) => ({
-    place: db.prepare<[string, string | null, string | null, string | null]>(`
+    // A subject keeps the team and stakeholder it was placed with; a move changes its area only.
+    place: db.prepare<[string, string | null, string | null, string | null], Placement>(`
       INSERT INTO timeline_subjects (subject, area_id, team_id, stakeholder_id) VALUES (?, ?, ?, ?)
-      ON CONFLICT (subject) DO UPDATE SET area_id = excluded.area_id`),
-    insert: db.prepare<[EventRow]>(`
+      ON CONFLICT (subject) DO UPDATE SET area_id = excluded.area_id
+      RETURNING area_id, team_id, stakeholder_id`),
+    placement: db.prepare<[string], Placement>('SELECT area_id, team_id, stakeholder_id FROM timeline_subjects WHERE subject = ?'),
+    // Positional parameters: binding by name costs a lookup per column per row.
+    insert: db.prepare<EventValues>(`
       INSERT INTO timeline_events (position, event_id, type, stream_id, occurred_at, recorded_at, actor_kind, actor_id, source,
         area_id, team_id, stakeholder_id, signal_id, cycle_id, summary)
-      SELECT @position, @event_id, @type, @stream_id, @occurred_at, @recorded_at, @actor_kind, @actor_id, @source,
-        coalesce(@area_id, s.area_id), coalesce(@team_id, s.team_id), coalesce(@stakeholder_id, s.stakeholder_id), @signal_id, @cycle_id, @summary
-      FROM (SELECT @subject AS subject) AS e LEFT JOIN timeline_subjects s ON s.subject = e.subject
-      WHERE true -- without a WHERE, SQLite would read ON CONFLICT as part of the join
-      ON CONFLICT (position) DO NOTHING`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    /** Placements read or written during this fold (null: never placed), saving a query per event. */
+    placements: new Map<string, Placement | null>(),
   }),
+  beginFold({ placements }) {
+    placements.clear();
+  },
   handle(sql, event) {
     const { data, metadata } = event;
-    const ids = {
-      areaId: idIn(data, 'areaId'),
-      teamId: idIn(data, 'teamId'),
-      stakeholderId: idIn(data, 'stakeholderId'),
-      signalId: idIn(data, 'signalId'),
-      cycleId: idIn(data, 'cycleId'),
-    };
-    const subject = subjectOf(ids);
-    if (subject !== null && placing.has(event.type)) sql.place.run(subject, ids.areaId, ids.teamId, ids.stakeholderId);
-    sql.insert.run({
-      position: event.position,
-      event_id: metadata.eventId,
-      type: event.type,
-      stream_id: event.streamId,
-      occurred_at: metadata.occurredAt,
-      recorded_at: metadata.recordedAt,
-      actor_kind: metadata.actor.kind,
-      actor_id: metadata.actor.id,
-      source: metadata.source,
-      subject,
-      area_id: ids.areaId,
-      team_id: ids.teamId,
-      stakeholder_id: ids.stakeholderId,
-      signal_id: ids.signalId,
-      cycle_id: ids.cycleId,
-      summary: summarise(event),
-    });
+    const areaId = idIn(data, 'areaId');
+    const teamId = idIn(data, 'teamId');
+    const stakeholderId = idIn(data, 'stakeholderId');
+    const signalId = idIn(data, 'signalId');
+    const subject = subjectOf(teamId, stakeholderId, signalId);
+    let placed: Placement | null = null;
+    if (subject !== null) {
+      const known = sql.placements.get(subject);
+      if (placing.has(event.type)) placed = sql.place.get(subject, areaId, teamId, stakeholderId) ?? null;
+      else placed = known !== undefined ? known : (sql.placement.get(subject) ?? null);
+      sql.placements.set(subject, placed);
+    }
+    sql.insert.run(
+      event.position,
+      metadata.eventId,
+      event.type,
+      event.streamId,
+      metadata.occurredAt,
+      metadata.recordedAt,
+      metadata.actor.kind,
+      metadata.actor.id,
+      metadata.source,
+      areaId ?? placed?.area_id ?? null,
+      teamId ?? placed?.team_id ?? null,
+      stakeholderId ?? placed?.stakeholder_id ?? null,
+      signalId,
+      idIn(data, 'cycleId'),
+      summarise(event),
+    );
     return undefined;
   },
 });
@@ -338,6 +350,22 @@ const conditions: Record<Condition, string> = {
 };
 const conditionOrder = Object.keys(conditions) as Condition[];
 
+/**
+ * The WHERE clauses of a filter. A type or actor filter says it is not the commonest value, so
+ * SQLite may walk the partial index, except beside a team or stakeholder filter: their indexes
+ * hold a few hundred rows per team or stakeholder, while SQLite (without statistics) would rather
+ * walk the type or actor index and read a table row per entry. The unary + keeps it from that.
+ */
+function clausesOf(filter: TimelineFilter): string[] {
+  const narrow = filter.teamId !== undefined || filter.stakeholderId !== undefined;
+  return conditionOrder.flatMap((c) => {
+    if (filter[c] === undefined) return [];
+    if (c !== 'type' && c !== 'actorKind') return [conditions[c]];
+    if (narrow) return [`+${conditions[c]}`];
+    return filter[c] === commonest[c] ? [conditions[c]] : [conditions[c], `e.${uncommon[c]}`];
+  });
+}
+
 const entryColumns = `
   CAST(e.position AS TEXT) AS position, e.event_id AS eventId, e.type, e.stream_id AS streamId,
   e.occurred_at AS occurredAt, e.recorded_at AS recordedAt,
@@ -393,10 +421,9 @@ export class SqliteTimelineQueries implements TimelineQueries {
   }
 
   page(filter: TimelineFilter, size: number): TimelinePage {
-    const used = conditionOrder.filter((c) => filter[c] !== undefined);
-    const statement = this.statementFor(used);
+    const statement = this.statementFor(clausesOf(filter));
     const params: Record<string, unknown> = { limit: size + 1 };
-    for (const c of used) params[c] = filter[c];
+    for (const c of conditionOrder) if (filter[c] !== undefined) params[c] = filter[c];
     // An area's events are those of every area below it too. One walk per area, each stopping
     // after size + 1 rows, merged here: one query over all of them would sort every matching row.
     const areas = filter.areaId === undefined ? [undefined] : this.subtreeOf(filter.areaId);
@@ -420,9 +447,9 @@ export class SqliteTimelineQueries implements TimelineQueries {
   }
 
   /** One statement per combination of filters in use, prepared on first use. */
-  private statementFor(used: Condition[]) {
-    const key = used.join(',');
-    let statement = this.statements.get(key);
+  private statementFor(clauses: string[]) {
+    const where = clauses.join(' AND ');
+    let statement = this.statements.get(where);
     if (statement === undefined) {
       statement = this.db.prepare<[Record<string, unknown>], EntryRow>(`
         SELECT ${entryColumns}
@@ -431,10 +458,10 @@ export class SqliteTimelineQueries implements TimelineQueries {
         LEFT JOIN org_areas a ON a.area_id = e.area_id
         LEFT JOIN org_teams t ON t.team_id = e.team_id
         LEFT JOIN stakeholders st ON st.stakeholder_id = e.stakeholder_id
-        ${used.length === 0 ? '' : `WHERE ${used.map((c) => conditions[c]).join(' AND ')}`}
+        ${where === '' ? '' : `WHERE ${where}`}
         ORDER BY e.position DESC
         LIMIT @limit`);
-      this.statements.set(key, statement);
+      this.statements.set(where, statement);
     }
     return statement;
   }

@@ -70,26 +70,80 @@ function summarize(fact: FactRow): string {
   return details.length === 0 ? labels[fact.kind] : `${labels[fact.kind]}: ${details.join(', ')}`;
 }
 
-/** Heatmaps kept per read-model state; a few (cycle, asOf) pairs are asked for again and again. */
+/** The list under `key`, created empty on first use. */
+function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
+  let list = lists.get(key);
+  if (list === undefined) lists.set(key, (list = []));
+  return list;
+}
+
+/** Heatmaps kept, one per (cycle, asOf): a few pairs are asked for again and again. */
 const CACHED_HEATMAPS = 32;
+
+/** The read models a heatmap is computed from: it changes only when one of their checkpoints moves. */
+const sources = [orgProjection, adoptionProjection, signalsProjection];
+
+/**
+ * Checkpoints that moved by more than this many events since a heatmap was computed mean a
+ * burst (a rebuild, an ingest, the seed), not a person's write: a command records a few events.
+ */
+const BURST_EVENTS = 100;
+
+export interface HeatmapQueryOptions {
+  /** Milliseconds, for the age of a cached heatmap; tests pass a fake clock. */
+  now?: () => number;
+  /** How long a heatmap may still be answered while a burst of events is being applied. */
+  staleForMs?: number;
+}
+
+/** Where the source read models are: the lowest checkpoint, and the state a heatmap is valid for. */
+interface Checkpoints {
+  /** Every source's checkpoint; equal states mean equal read models. */
+  state: string;
+  position: bigint;
+  rebuilding: boolean;
+}
+
+interface Cached {
+  computed: Computed | null;
+  checkpoints: Checkpoints;
+  /** When it was computed (by the `now` clock). */
+  at: number;
+}
 
 /**
  * The heatmap read side over the org, adoption and signals tables. Facts are loaded in two
  * queries on covering indexes (the cycle's scored facts up to asOf, the trainings in the learn
- * window) and scored in memory by the adoption model. Results are cached until a checkpoint
- * moves: the runner changes a read model only together with its checkpoint. Results are shared
- * between callers, so they must not be mutated.
+ * window) and scored in memory by the adoption model. Results are shared between callers, so
+ * they must not be mutated.
+ *
+ * Results are cached per (cycle, asOf) with the checkpoints they were computed at (the runner
+ * changes a read model only together with its checkpoint). A computation takes tens of
+ * milliseconds on the event loop, so while events pour in (every applied batch moves the
+ * checkpoints) a request may be answered from the previous computation, if it is younger than
+ * `staleForMs` (1 s by default): the recomputation then happens at most once per `staleForMs`
+ * per (cycle, asOf). The answer is fresh, though, whenever
+ * - the checkpoints moved by BURST_EVENTS or fewer since that computation (a person's write,
+ *   a trickle of integration events), and no rebuild is under way;
+ * - it would miss an event a writer asked to see with `freshAfter` (a write amid a burst);
+ * - the cached computation is older than `staleForMs` (once events stop, the next request sees them).
  */
 export class SqliteHeatmapQueries implements HeatmapQueries {
   private readonly sql;
-  private cache = { state: '', computed: new Map<string, Computed | null>() };
+  private readonly cache = new Map<string, Cached>();
+  private readonly now: () => number;
+  private readonly staleForMs: number;
+  /** The position the next answers must include (see `freshAfter`). */
+  private mustInclude = 0n;
 
-  constructor(db: SqlDatabase) {
+  constructor(db: SqlDatabase, options: HeatmapQueryOptions = {}) {
     db.exec(CHECKPOINTS_SCHEMA);
-    for (const projection of [orgProjection, adoptionProjection, signalsProjection]) projection.setUp(db);
+    for (const projection of sources) projection.setUp(db);
+    this.now = options.now ?? Date.now;
+    this.staleForMs = options.staleForMs ?? 1000;
     this.sql = {
-      state: db.prepare<[], { state: string | null }>(
-        "SELECT group_concat(checkpoint) AS state FROM (SELECT projection || ':' || position AS checkpoint FROM projection_checkpoints ORDER BY projection)",
+      checkpoints: db.prepare<string[], { projection: string; position: string; rebuilding: number }>(
+        `SELECT projection, position, rebuilding FROM projection_checkpoints WHERE projection IN (${sources.map(() => '?').join(', ')}) ORDER BY projection`,
       ),
       cycles: db.prepare<[], CycleSummary>(`SELECT ${cycleColumns} FROM org_cycles ORDER BY starts_on DESC, cycle_id`),
       cycle: db.prepare<[string], CycleSummary>(`SELECT ${cycleColumns} FROM org_cycles WHERE cycle_id = ?`),
@@ -151,15 +205,40 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       .map((f) => ({ eventId: f.event_id, position: f.position, type: f.event_type, on: f.on_date, summary: summarize(f) }));
   }
 
+  /**
+   * Answers from now on include the event at `position`. A writer calls it once the read models
+   * have applied its write (after the runner's `waitFor`), so the page it redirects to shows
+   * the write even while a burst of other events is being applied.
+   */
+  freshAfter(position: bigint): void {
+    if (position > this.mustInclude) this.mustInclude = position;
+  }
+
   private compute(cycleId: string, asOf: string): Computed | null {
-    const state = this.sql.state.get()?.state ?? '';
-    if (state !== this.cache.state) this.cache = { state, computed: new Map() };
+    const checkpoints = this.checkpoints();
     const key = `${cycleId}@${asOf}`;
-    if (this.cache.computed.has(key)) return this.cache.computed.get(key)!;
+    const cached = this.cache.get(key);
+    if (cached && (cached.checkpoints.state === checkpoints.state || this.mayServeStale(cached, checkpoints))) return cached.computed;
     const computed = this.computeNow(cycleId, asOf);
-    if (this.cache.computed.size >= CACHED_HEATMAPS) this.cache.computed.delete(this.cache.computed.keys().next().value!);
-    this.cache.computed.set(key, computed);
+    this.cache.delete(key);
+    if (this.cache.size >= CACHED_HEATMAPS) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, { computed, checkpoints, at: this.now() });
     return computed;
+  }
+
+  private mayServeStale(cached: Cached, current: Checkpoints): boolean {
+    if (this.now() - cached.at >= this.staleForMs || cached.checkpoints.position < this.mustInclude) return false;
+    return current.rebuilding || current.position - cached.checkpoints.position > BURST_EVENTS;
+  }
+
+  private checkpoints(): Checkpoints {
+    const rows = this.sql.checkpoints.all(...sources.map((p) => p.name));
+    const positions = rows.map((r) => BigInt(r.position));
+    return {
+      state: rows.map((r) => `${r.projection}:${r.position}`).join(','),
+      position: positions.reduce((low, p) => (p < low ? p : low), positions[0] ?? 0n),
+      rebuilding: rows.some((r) => r.rebuilding === 1),
+    };
   }
 
   private computeNow(cycleId: string, asOf: string): Computed | null {
@@ -167,15 +246,10 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     if (!cycle) return null;
 
     const facts = new Map<string, AdoptionFact[]>();
-    const factsOf = (teamId: string): AdoptionFact[] => {
-      let list = facts.get(teamId);
-      if (!list) facts.set(teamId, (list = []));
-      return list;
-    };
-    for (const f of this.sql.cycleFacts.all(cycleId, asOf)) factsOf(f.team_id).push({ kind: f.kind, on: f.on_date });
+    for (const f of this.sql.cycleFacts.all(cycleId, asOf)) listIn(facts, f.team_id).push({ kind: f.kind, on: f.on_date });
     // The trend looks TREND_DAYS back, so the window reaches that much further.
     for (const t of this.sql.trainings.all(learnWindowStart(addDays(asOf, -TREND_DAYS)), asOf)) {
-      factsOf(t.team_id).push({ kind: 'training', on: t.on_date, trainingKind: t.training_kind, participants: t.participants });
+      listIn(facts, t.team_id).push({ kind: 'training', on: t.on_date, trainingKind: t.training_kind, participants: t.participants });
     }
 
     const assessed = new Map<string, TeamAssessment & { size: number }>();
@@ -189,12 +263,9 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const records = this.sql.areas.all();
     const known = new Set(records.map((a) => a.areaId));
     const childrenOf = new Map<string | null, AreaRecord[]>();
-    for (const area of records) {
-      const parent = area.parentAreaId !== null && known.has(area.parentAreaId) ? area.parentAreaId : null;
-      childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), area]);
-    }
+    for (const area of records) listIn(childrenOf, area.parentAreaId !== null && known.has(area.parentAreaId) ? area.parentAreaId : null).push(area);
     const teamsIn = new Map<string, TeamRecord[]>();
-    for (const team of teams) teamsIn.set(team.areaId, [...(teamsIn.get(team.areaId) ?? []), team]);
+    for (const team of teams) listIn(teamsIn, team.areaId).push(team);
 
     interface Subtree {
       /** The area's row, then its descendants' in tree order. */
