@@ -7,7 +7,11 @@ import closeWithGrace from 'close-with-grace';
 import { SingleBar } from 'cli-progress';
 import { DatabaseFileError } from '../infra/sqlite/database.ts';
 import { openStorage, type Storage } from '../infra/storage.ts';
-import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteTimelineQueries } from '../projections/index.ts';
+import { SqliteCoachWeekQueries } from '../projections/coachWeek/queries.ts';
+import { SqliteOrgQueries } from '../projections/org/queries.ts';
+import { SqliteResistanceQueries } from '../projections/resistance/queries.ts';
+import { SqliteStakeholderQueries } from '../projections/stakeholders/queries.ts';
+import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteTimelineQueries, waitForWrite } from '../projections/index.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { seed } from './seed/seed.ts';
@@ -78,14 +82,20 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
 
 async function serve(config: Config): Promise<void> {
   const { storage, runner } = await open(config);
+  const queries = new SqliteHeatmapQueries(storage.readModels);
   const app = await buildApp({
-    queries: new SqliteHeatmapQueries(storage.readModels),
+    queries,
+    coachWeek: new SqliteCoachWeekQueries(storage.readModels, queries),
     timeline: new SqliteTimelineQueries(storage.readModels),
+    org: new SqliteOrgQueries(storage.readModels),
+    resistance: new SqliteResistanceQueries(storage.readModels),
+    stakeholders: new SqliteStakeholderQueries(storage.readModels),
     store: storage.store,
     today,
     now: () => new Date(),
     application: { store: storage.store, directory: new SqliteDirectory(storage.readModels) },
-    waitFor: (position) => runner.waitFor(position),
+    waitFor: waitForWrite(runner, queries),
+    onApplied: (listener) => runner.onApplied(listener),
     logger: { level: config.LOG_LEVEL },
     health: async () => {
       const head = await storage.store.headPosition();

@@ -1,17 +1,28 @@
 import { join } from 'node:path';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { CoachWeekQueries } from '../../projections/coachWeek/queries.ts';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
+import type { OrgQueries } from '../../projections/org/queries.ts';
+import type { ResistanceQueries } from '../../projections/resistance/queries.ts';
+import type { StakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import type { TimelineQueries } from '../../projections/timeline.ts';
 import type { Deps as ApplicationDeps } from '../application.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import { installErrorHandling } from './errors.ts';
+import { liveRoutes, type OnApplied } from './live.ts';
 import { findPackageRoot } from './packageRoot.ts';
 import { areaRoutes } from './routes/areas.ts';
+import { coachWeekRoutes } from './routes/coachWeek.ts';
+import { cycleRoutes } from './routes/cycles.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes, type Health } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
+import { organisationRoutes } from './routes/organisation.ts';
+import { resistanceRoutes } from './routes/resistance.ts';
+import { stakeholderRoutes } from './routes/stakeholders.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { createViews } from './views.ts';
@@ -20,6 +31,14 @@ export interface AppDeps {
   queries: HeatmapQueries;
   /** The timeline / audit read side. */
   timeline: TimelineQueries;
+  /** The organisation as it is: the area tree, coaches, and per area its teams, open signals and stakeholders. */
+  org: OrgQueries;
+  /** What needs each coach now (the coach's week). */
+  coachWeek: CoachWeekQueries;
+  /** The resistance log: signals, their interventions, counts. */
+  resistance: ResistanceQueries;
+  /** Stakeholders: the filtered list, the grid, one stakeholder, the areas and coaches their forms offer. */
+  stakeholders: StakeholderQueries;
   /** The event store the write routes append to. */
   store: EventStore;
   health: () => Promise<Health>;
@@ -31,11 +50,13 @@ export interface AppDeps {
   application: ApplicationDeps;
   /** Resolves once the read models include the event at `position`, so a write's redirect shows it. */
   waitFor: (position: bigint) => Promise<boolean>;
+  /** The projection runner's feed of applied batches: open pages update live from it (without it, only on connect). */
+  onApplied?: OnApplied;
   logger?: FastifyServerOptions['logger'];
 }
 
-/** htmx's builds only: the rest of its dist folder (docs, editor files) is not ours to publish. */
-const htmxFile = /^\/htmx(\.esm)?(\.min)?\.js(\.map)?$/;
+/** htmx's builds and its websocket extension only: the rest of its dist folder (docs, editor files) is not ours to publish. */
+const htmxFile = /^\/(htmx(\.esm)?|ext\/hx-ws)(\.min)?\.js(\.map)?$/;
 
 /**
  * The web app as a Fastify instance that never listens: `src/main.ts` starts it, tests call
@@ -48,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandling(app, views);
   await app.register(formbody);
+  await app.register(websocket);
   await app.register(fastifyStatic, { root: join(root, 'views', 'assets'), prefix: '/assets/' });
   await app.register(fastifyStatic, {
     root: join(root, 'node_modules', 'htmx.org', 'dist'),
@@ -58,10 +80,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const read = { queries: deps.queries, views, today: deps.today };
   await app.register(heatmapRoutes, read);
-  await app.register(areaRoutes, read);
+  await app.register(areaRoutes, { ...read, org: deps.org, timeline: deps.timeline });
   await app.register(evidenceRoutes, read);
   await app.register(teamRoutes, { ...read, application: deps.application, waitFor: deps.waitFor, now: deps.now });
   await app.register(timelineRoutes, { timeline: deps.timeline, views });
+  await app.register(coachWeekRoutes, { ...read, coachWeek: deps.coachWeek });
+  await app.register(resistanceRoutes, { resistance: deps.resistance, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
+  await app.register(organisationRoutes, { org: deps.org, views, application: deps.application, waitFor: deps.waitFor, now: deps.now });
+  await app.register(cycleRoutes, { ...read, application: deps.application, waitFor: deps.waitFor, now: deps.now });
+  await app.register(stakeholderRoutes, { stakeholders: deps.stakeholders, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
   await app.register(healthRoutes, { health: deps.health });
+  await app.register(liveRoutes, { onApplied: deps.onApplied });
   return app;
 }

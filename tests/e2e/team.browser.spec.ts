@@ -4,32 +4,25 @@
  * without JavaScript, and sees it on the team page and on the heatmap; a bad date comes back
  * beside its field; axe finds no serious or critical accessibility problem.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../../src/http/packageRoot.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const root = findPackageRoot();
 
-const missing = !existsSync(CHROMIUM);
-const required = process.env.REQUIRE_BROWSER === '1';
-if (missing && !required) console.warn(`skipping the team page browser tests: ${CHROMIUM} is missing (apt-get install chromium; REQUIRE_BROWSER=1 makes this a failure)`);
-
-describe.skipIf(missing && !required)('team page in Chromium', () => {
+describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => {
   let browser: Browser;
   let world: World;
   let app: FastifyInstance;
   let base: string;
 
   beforeAll(async () => {
-    if (missing) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: install Debian's chromium package`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -41,8 +34,7 @@ describe.skipIf(missing && !required)('team page in Chromium', () => {
     await seedSmallOrganisation(world);
     await world.runner.start();
     app = await appFor(world);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
 
   afterEach(async () => {
@@ -58,15 +50,6 @@ describe.skipIf(missing && !required)('team page in Chromium', () => {
     await page.getByRole('link', { name: 'Engineering' }).click();
     const row = page.locator('tr.team-row', { hasText: 'Search' });
     return row.locator('td.cell').nth(3).innerText();
-  }
-
-  async function axeViolations(page: Page) {
-    await page.addScriptTag({ path: join(root, 'node_modules', 'axe-core', 'axe.min.js') });
-    const results = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
-      return axe.run();
-    });
-    return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target) }));
   }
 
   it('records a check-in with the defaults in one click, swapped in place by htmx, and it shows on the heatmap', async () => {

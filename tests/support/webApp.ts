@@ -10,7 +10,11 @@ import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
-import { readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteTimelineQueries } from '../../projections/index.ts';
+import { SqliteCoachWeekQueries } from '../../projections/coachWeek/queries.ts';
+import { readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteTimelineQueries, waitForWrite } from '../../projections/index.ts';
+import { SqliteOrgQueries } from '../../projections/org/queries.ts';
+import { SqliteResistanceQueries } from '../../projections/resistance/queries.ts';
+import { SqliteStakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
 import { validateNewEvent, type UptakeEvent } from '../../src/events.ts';
 import { buildApp, type AppDeps } from '../../src/http/app.ts';
@@ -86,12 +90,16 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Pr
   return buildApp({
     queries: world.queries,
     timeline: new SqliteTimelineQueries(world.db),
+    org: new SqliteOrgQueries(world.db),
+    resistance: new SqliteResistanceQueries(world.db),
+    stakeholders: new SqliteStakeholderQueries(world.db),
+    coachWeek: new SqliteCoachWeekQueries(world.db, world.queries),
     store: world.store,
     health,
     today: () => TODAY,
     now: () => new Date(`${TODAY}T10:00:00.000Z`),
     application: { store: world.store, directory: new SqliteDirectory(world.db) },
-    waitFor: (position) => world.runner.waitFor(position),
+    waitFor: waitForWrite(world.runner, world.queries),
     ...overrides,
   });
 }

@@ -1,0 +1,46 @@
+/**
+ * The browser specs' shared conventions: Debian's Chromium driven by playwright-core (never
+ * `npx playwright install`), the app listening on loopback, and axe-core's accessibility check.
+ * Without Chromium the specs skip and say why, except under REQUIRE_BROWSER=1 (CI), where a
+ * missing browser fails them.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { findPackageRoot } from '../../src/http/packageRoot.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+/** Flags that work on these machines (STACK.md); never `--user-data-dir`: each launch gets a fresh profile. */
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const missing = !existsSync(CHROMIUM);
+const required = process.env.REQUIRE_BROWSER === '1';
+
+/** For `describe.skipIf`: true when the suite must skip, after warning why. */
+export function skipWithoutBrowser(suite: string): boolean {
+  if (missing && !required) console.warn(`skipping the ${suite} browser tests: ${CHROMIUM} is missing (apt-get install chromium; REQUIRE_BROWSER=1 makes this a failure)`);
+  return missing && !required;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (missing) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: install Debian's chromium package`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/** Listens on loopback (port 0: any free port) and returns the base URL. */
+export async function listenOnLoopback(app: FastifyInstance, port = 0): Promise<string> {
+  await app.listen({ port, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: join(findPackageRoot(), 'node_modules', 'axe-core', 'axe.min.js') });
+  const results = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
+    return axe.run();
+  });
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target) }));
+}
