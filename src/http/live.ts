@@ -50,6 +50,7 @@ const livePages: readonly LivePage[] = [
   { path: /^\/(heatmap)?$/, regions: ['heatmap'] },
   { path: /^\/areas\/[^/]+$/, regions: ['main'] },
   { path: /^\/teams\/[^/]+$/, regions: ['team-head', 'team-scores', 'team-check-in'] },
+  { path: /^\/coaches\/[^/]+\/week$/, regions: ['coach-week'] },
 ];
 
 /** The only parameters the live pages read; anything else in a page URL is left out of its topic. */

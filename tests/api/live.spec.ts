@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { holdCheckIn } from '../../src/application.ts';
 import { regionOf, topicOf } from '../../src/http/live.ts';
 import { SqliteDirectory } from '../../projections/index.ts';
-import { appFor, closeWorld, CYCLE, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 /** The client end of an injected websocket, as the spec uses it. */
 interface Client {
@@ -147,6 +147,18 @@ describe('live updates over websockets', () => {
     clients.push(client);
     const closed = new Promise<number>((resolve) => client.on('close', (code) => resolve(code)));
     expect(await closed).toBe(1008);
+  });
+
+  it("updates a coach's week when a team in their area holds its late check-in", async () => {
+    await given(world, 'coach', 'grace', '2026-09-01', { type: 'CoachRegistered', data: { coachId: 'grace', name: 'Grace Hopper', email: 'grace@example.org' } });
+    await given(world, 'area', 'eng', '2026-09-01', { type: 'CoachAssignedToArea', data: { areaId: 'eng', coachId: 'grace' } });
+    const week = await open('/coaches/grace/week');
+    expect(regionOf(await week.nth(1), 'coach-week')).toContain('Search &amp; &lt;Discovery&gt;');
+
+    await checkIn('srch', TODAY);
+    const pushed = regionOf(await week.nth(2), 'coach-week');
+    expect(pushed).toBe(await rendered('/coaches/grace/week', 'coach-week'));
+    expect(pushed).not.toContain('Search &amp; &lt;Discovery&gt;');
   });
 
   it('closes every socket when the server shuts down with a code the browser answers by reconnecting', async () => {
