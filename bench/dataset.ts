@@ -19,7 +19,7 @@ export async function makeDataset(
   /** `today` is the server's today too, so the heatmap it serves by default is the seeded open cycle. */
   options: { scale: number; today: string },
 ): Promise<Dataset> {
-  const file = workspace.file('events-only.db');
+  const file = workspace.file(`events-only-scale-${options.scale}.db`);
   const { db, store, close } = openStore(file);
   const seeded = await seed(
     { store, unitOfWork: sqliteUnitOfWork(db) },

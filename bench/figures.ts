@@ -14,6 +14,14 @@ export interface Figure {
   digits?: number;
 }
 
+/** One page's latency over the runs; only its p99 is held to a target. */
+export interface PageFigures {
+  name: string;
+  p50: Figure;
+  p99: Figure;
+  throughput: Figure;
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
   const sorted = [...values].sort((a, b) => a - b);

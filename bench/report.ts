@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { describeTarget, describeVerdict, type Figure, format, formatValue, median, verdict } from './figures.ts';
+import { describeTarget, describeVerdict, type Figure, format, formatValue, median, type PageFigures, verdict } from './figures.ts';
 import type { Machine } from './machine.ts';
 
 export interface Session {
@@ -8,6 +8,11 @@ export interface Session {
   /** What the data set holds, e.g. `271,090 events: 10 areas, 400 teams, …`. */
   data: string;
   figures: Figure[];
+  /** What the page latencies were measured on, e.g. `27,645 events from \`uptake seed\` at scale 1 …`. */
+  pagesData: string;
+  pages: PageFigures[];
+  /** The 1, 5 and 15 minute load averages when the run started and when it ended: how quiet the machine was. */
+  loadAverages: { start: number[]; end: number[] };
   /** Anything a reader must know to trust the runs (failed requests, a rebuild that ended early). */
   warnings: string[];
   minutes: number;
@@ -18,33 +23,61 @@ const END = '<!-- figures:end -->';
 
 const runsOf = (figure: Figure) => figure.runs.map((r) => format(r, figure.digits)).join(' · ');
 
-export function printTable(figures: readonly Figure[]): void {
-  const rows = [
-    ['figure', 'median', 'target', 'verdict', 'runs'],
-    ...figures.map((f) => [f.name, formatValue(f, median(f.runs)), describeTarget(f), describeVerdict(f), runsOf(f)]),
-  ];
+const figureRow = (f: Figure) => [f.name, formatValue(f, median(f.runs)), describeTarget(f), describeVerdict(f), runsOf(f)];
+
+const pageRow = (page: PageFigures) => [
+  page.name,
+  formatValue(page.p50, median(page.p50.runs)),
+  formatValue(page.p99, median(page.p99.runs)),
+  describeTarget(page.p99),
+  describeVerdict(page.p99),
+  runsOf(page.p99),
+  formatValue(page.throughput, median(page.throughput.runs)),
+];
+
+const FIGURE_HEAD = ['figure', 'median', 'target', 'verdict', 'every run'];
+const PAGE_HEAD = ['page', 'p50', 'p99', 'p99 target', 'verdict', 'p99, every run', 'throughput'];
+
+function printRows(rows: string[][]): void {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
 }
 
+export function printTable(figures: readonly Figure[], pages: readonly PageFigures[]): void {
+  printRows([FIGURE_HEAD, ...figures.map(figureRow)]);
+  console.log('');
+  printRows([PAGE_HEAD, ...pages.map(pageRow)]);
+}
+
+/** A markdown table: names and verdicts left-aligned, numbers right-aligned. */
+const markdownTable = (head: string[], rows: string[][]): string[] => [
+  `| ${head.join(' | ')} |`,
+  `|---|${head.slice(1).map((h) => (h === 'verdict' ? '---|' : '--:|')).join('')}`,
+  ...rows.map((row) => `| ${row.join(' | ')} |`),
+];
+
+const loads = (averages: number[]) => averages.map((a) => a.toFixed(1)).join(' / ');
+
 export function markdown(session: Session): string {
   const { machine } = session;
-  const missed = session.figures.flatMap((figure) => {
+  const missed = [...session.figures, ...session.pages.map((page) => page.p99)].flatMap((figure) => {
     const v = verdict(figure);
     return v?.met === false ? [{ figure, by: v.by }] : [];
   });
   return [
     START,
     '',
-    `Measured on ${session.date}, ${session.minutes.toFixed(1)} minutes for the whole run.`,
+    `Measured on ${session.date}, ${session.minutes.toFixed(1)} minutes for the whole run; load average (1 / 5 / 15 min) ${loads(session.loadAverages.start)} at the start, ${loads(session.loadAverages.end)} at the end.`,
     '',
     `- **Machine:** ${machine.cpus} × ${machine.cpuModel} (\`nproc\` ${machine.cpus}), ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.kernel}`,
     `- **Software:** Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3), temp files under ${machine.tmpFileSystem}`,
     `- **Data:** ${session.data}`,
     '',
-    '| figure | median | target | verdict | every run |',
-    '|---|--:|--:|---|--:|',
-    ...session.figures.map((f) => `| ${f.name} | ${formatValue(f, median(f.runs))} | ${describeTarget(f)} | ${describeVerdict(f)} | ${runsOf(f)} |`),
+    ...markdownTable(FIGURE_HEAD, session.figures.map(figureRow)),
+    '',
+    `**Every page at the demo size:** ${session.pagesData}`,
+    '',
+    ...markdownTable(PAGE_HEAD, session.pages.map(pageRow)),
     '',
     ...(missed.length === 0
       ? ['Every target is met.']

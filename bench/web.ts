@@ -1,26 +1,34 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { SqliteHeatmapQueries } from '../projections/index.ts';
-import { openStore } from './sqlite.ts';
 import { load, type Load } from './load.ts';
-import { exited, peakRssMiB, startServer, uptake } from './server.ts';
+import { exited, peakRssMiB, type RunningServer, startServer, uptake } from './server.ts';
 
-/** The area whose page lists the most teams: the heaviest area page in the data set. */
-export async function busiestArea(file: string, today: string): Promise<{ areaId: string; teams: number }> {
-  const { db, close } = openStore(file);
+/** How long each path is loaded: a warm-up (not measured), then the measured window. */
+export interface Timing {
+  warmUpSeconds: number;
+  seconds: number;
+}
+
+/** Warms every path up first (JIT, caches), then loads each in turn; latencies by path. */
+async function loadEach(server: RunningServer, paths: readonly string[], { warmUpSeconds, seconds }: Timing): Promise<Record<string, Load>> {
+  for (const path of paths) await load(server.url + path, { seconds: warmUpSeconds });
+  const pages: Record<string, Load> = {};
+  for (const path of paths) pages[path] = await load(server.url + path, { seconds });
+  return pages;
+}
+
+async function withServer<T>(file: string, work: (server: RunningServer) => Promise<T>): Promise<T> {
+  const server = await startServer(file);
   try {
-    const queries = new SqliteHeatmapQueries(db);
-    const cycle = queries.defaultCycle(today);
-    if (!cycle) throw new Error('the data set has no cycle');
-    const areas = queries.heatmap(cycle.cycleId, today)?.areas ?? [];
-    const sized = areas.map((a) => ({ areaId: a.areaId, teams: queries.area(a.areaId, cycle.cycleId, today)?.teams.length ?? 0 }));
-    const busiest = sized.sort((a, b) => b.teams - a.teams)[0];
-    if (!busiest) throw new Error('the data set has no area');
-    return busiest;
+    return await work(server);
   } finally {
-    await close();
+    await server.stop();
   }
 }
+
+/** One server on its own copy of the data, each path loaded in turn. */
+export const measurePages = (file: string, paths: readonly string[], timing: Timing): Promise<Record<string, Load>> =>
+  withServer(file, (server) => loadEach(server, paths, timing));
 
 /** Reads the rebuild's progress from the file, as another process sees it. */
 function rebuildProgress(file: string): { rebuilding: boolean; position: number } {
@@ -48,16 +56,13 @@ export interface WebRun {
 }
 
 /**
- * One server on its own copy of the data: a short warm-up, `seconds` of load on each path in
- * turn, then `uptake rebuild` in a second process on the same file with the heatmap loaded
- * again for `seconds` while it replays (the rebuild is stopped after that window).
+ * One server on its own copy of the data: each path loaded in turn, then `uptake rebuild` in a
+ * second process on the same file with the first path loaded again for `seconds` while it
+ * replays (the rebuild is stopped after that window).
  */
-export async function measureWeb(file: string, paths: readonly string[], seconds: number): Promise<WebRun> {
-  const server = await startServer(file);
-  try {
-    for (const path of paths) await load(server.url + path, { seconds: 2 });
-    const pages: Record<string, Load> = {};
-    for (const path of paths) pages[path] = await load(server.url + path, { seconds });
+export function measureWeb(file: string, paths: readonly string[], timing: Timing): Promise<WebRun> {
+  return withServer(file, async (server) => {
+    const pages = await loadEach(server, paths, timing);
     const peakRss = peakRssMiB(server.pid);
 
     const rebuild = uptake('rebuild', { UPTAKE_DB: file, LOG_LEVEL: 'warn' });
@@ -69,13 +74,11 @@ export async function measureWeb(file: string, paths: readonly string[], seconds
     }
     if (rebuild.exitCode !== null) throw new Error(`uptake rebuild ended before the load started: ${(await rebuildExit).stderr}`);
     const startedAt = performance.now();
-    const duringRebuild = await load(server.url + paths[0], { seconds, until: rebuildExit });
+    const duringRebuild = await load(server.url + paths[0], { seconds: timing.seconds, until: rebuildExit });
     const end = rebuildProgress(file);
     const rebuildEventsPerSecond = (end.position - start.position) / ((performance.now() - startedAt) / 1000);
     rebuild.kill('SIGTERM');
     await rebuildExit;
     return { pages, peakRssMiB: peakRss, duringRebuild, rebuildEventsPerSecond, peakRssWithRebuildMiB: peakRssMiB(server.pid) };
-  } finally {
-    await server.stop();
-  }
+  });
 }

@@ -8,6 +8,25 @@ import type { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, Subscr
 type EventRow = [position: number, streamId: string, revision: number, type: string, data: string, metadata: string];
 const EVENT_COLUMNS = 'position, stream_id, revision, type, data, metadata';
 
+type StoredRow = [eventId: string, streamId: string, position: number];
+
+/**
+ * A retried batch: every event is already stored in this stream. Its answer is the last
+ * position among them; `null` when anything is new (then the append goes on, and an event id
+ * stored elsewhere fails the unique index, rejecting the whole batch).
+ */
+function alreadyStored(rows: StoredRow[], events: NewEvent[], streamId: string): bigint | null {
+  if (rows.length === 0) return null;
+  const byId = new Map(rows.map((row) => [row[0], row]));
+  let position = 0;
+  for (const event of events) {
+    const row = byId.get(event.metadata.eventId);
+    if (row === undefined || row[1] !== streamId) return null;
+    position = Math.max(position, row[2]);
+  }
+  return BigInt(position);
+}
+
 export interface SqliteEventStoreOptions {
   /** Checks each event before it is stored (schema of its type and metadata); throws to reject the batch. */
   validate?: (event: NewEvent) => void;
@@ -50,7 +69,8 @@ export class SqliteEventStore implements EventStore {
     this.appended.setMaxListeners(0);
     this.statements = {
       lastRevision: db.prepare<[string], { revision: number }>('SELECT max(revision) AS revision FROM events WHERE stream_id = ?'),
-      stored: db.prepare<[string], { stream_id: string; position: number }>('SELECT stream_id, position FROM events WHERE event_id = ?'),
+      /** The events of a batch already stored, by a JSON array of event ids: one lookup per append, not one per event. */
+      stored: db.prepare<[string], StoredRow>('SELECT event_id, stream_id, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))').raw(),
       insert: db.prepare<[string, string, number, string, string, string]>(
         'INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -63,10 +83,8 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTransaction = (streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => {
     const { lastRevision, stored, insert } = this.statements;
     const current = lastRevision.get(streamId)?.revision ?? null;
-    const alreadyStored = events.map((e) => stored.get(e.metadata.eventId));
-    if (events.length > 0 && alreadyStored.every((s) => s?.stream_id === streamId)) {
-      return { nextExpectedRevision: current ?? -1, position: BigInt(Math.max(...alreadyStored.map((s) => s?.position ?? 0))) };
-    }
+    const retried = events.length > 0 ? alreadyStored(stored.all(JSON.stringify(events.map((e) => e.metadata.eventId))), events, streamId) : null;
+    if (retried !== null) return { nextExpectedRevision: current ?? -1, position: retried };
     const actual = current ?? 'no_stream';
     const ok =
       expected === 'any' ||
@@ -75,13 +93,12 @@ export class SqliteEventStore implements EventStore {
       expected === current;
     if (!ok) throw new ConcurrencyConflictError(streamId, expected, actual);
     let revision = current ?? -1;
-    let position = 0n;
+    let position: number | bigint = 0;
     for (const event of events) {
       revision += 1;
-      const info = insert.run(event.metadata.eventId, streamId, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
-      position = BigInt(info.lastInsertRowid);
+      position = insert.run(event.metadata.eventId, streamId, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)).lastInsertRowid;
     }
-    return { nextExpectedRevision: revision, position };
+    return { nextExpectedRevision: revision, position: BigInt(position) };
   };
 
   async appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
