@@ -209,7 +209,7 @@ describe('web app over SQLite', () => {
       expect(htmx.body.length).toBeGreaterThan(10_000);
       expect((await app.inject('/vendor/htmx/skills/htmx-guidance.md')).statusCode).toBe(404);
       const page = await app.inject('/');
-      expect(page.body).toContain('<script src="/vendor/htmx/htmx.min.js" defer></script>');
+      expect(page.body).toContain('<script src="/vendor/htmx/htmx.min.js"></script>');
       expect(page.body).not.toMatch(/https?:\/\/[^"]*htmx/);
     });
 
