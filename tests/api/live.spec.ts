@@ -152,6 +152,7 @@ describe('live updates over websockets', () => {
   it("updates a coach's week when a team in their area holds its late check-in", async () => {
     await given(world, 'coach', 'grace', '2026-09-01', { type: 'CoachRegistered', data: { coachId: 'grace', name: 'Grace Hopper', email: 'grace@example.org' } });
     await given(world, 'area', 'eng', '2026-09-01', { type: 'CoachAssignedToArea', data: { areaId: 'eng', coachId: 'grace' } });
+    await world.runner.waitFor(await world.store.headPosition());
     const week = await open('/coaches/grace/week');
     expect(regionOf(await week.nth(1), 'coach-week')).toContain('Search &amp; &lt;Discovery&gt;');
 

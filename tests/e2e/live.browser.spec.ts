@@ -128,13 +128,11 @@ describe.skipIf(skipWithoutBrowser('live update'))('live updates in Chromium', (
     const port = Number(new URL(base).port);
     const framesBefore = frames.length;
 
-    let t = Date.now();
     await app.close();
-    console.error('DIAG close', Date.now() - t); t = Date.now();
     await start(port);
-    console.error('DIAG start', Date.now() - t);
-    // The ws extension reconnects on its own (backoff from 500 ms); the new socket is sent the page at once.
-    await expect.poll(() => sockets.length, { timeout: 10_000 }).toBe(2);
+    // The ws extension reconnects on its own (backoff from 500 ms; an attempt made while the server
+    // was down is a socket too); the socket that connects is sent the page at once.
+    await expect.poll(() => sockets.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await expect.poll(() => frames.length, { timeout: 5_000 }).toBeGreaterThan(framesBefore);
     const before = await areaRun(leader, 'Engineering');
 
