@@ -23,7 +23,7 @@ export interface LiveOptions {
 }
 
 /** The part of `ws`'s WebSocket the hub uses (the package ships no types). */
-export interface LiveSocket {
+interface LiveSocket {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
@@ -111,7 +111,7 @@ const unfoldableAreas = (html: string): string[] => [...new Set([...html.matchAl
  * region would fold them away, so the rows of every area are re-sent too, aimed at its team rows
  * only while they are unfolded (`:not(:empty)`). Null when the page is gone (404 and the like).
  */
-export async function renderTopic(app: FastifyInstance, topic: Topic): Promise<string | null> {
+async function renderTopic(app: FastifyInstance, topic: Topic): Promise<string | null> {
   const page = await app.inject({ method: 'GET', url: topic.url });
   // 422: a page with a rejected parameter still renders, with the message beside its field.
   if (page.statusCode !== 200 && page.statusCode !== 422) return null;
@@ -141,7 +141,7 @@ interface Subscriber {
  * After that, a batch of events marks every socket due; due sockets are served together after
  * `coalesceMs`, rendering each topic once, so a burst of events is one push per socket.
  */
-export class LiveHub {
+class LiveHub {
   private readonly subscribers = new Map<LiveSocket, Subscriber>();
   private readonly due = new Set<LiveSocket>();
   private timer: NodeJS.Timeout | undefined;
