@@ -19,7 +19,7 @@ import { describeMachine } from './machine.ts';
 import { markdown, printTable, writeFigures } from './report.ts';
 import { Workspace } from './sqlite.ts';
 import { busiestArea, everyPage, withReadModels } from './pages.ts';
-import { measurePages, measureWeb, type WebRun } from './web.ts';
+import { measurePages, measureWeb } from './web.ts';
 
 const { values } = parseArgs({
   options: {

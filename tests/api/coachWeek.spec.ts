@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, CYCLE, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 let world: World;
 let app: FastifyInstance;
@@ -45,8 +45,7 @@ async function settle(): Promise<void> {
   expect(await world.runner.waitFor(await world.store.headPosition())).toBe(true);
 }
 
-const post = (url: string, fields: Record<string, string>) =>
-  app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) => postForm(app, url, fields, headers);
 
 /** One section of the week page, from its opening tag to its end. */
 function section(html: string, id: string): string {

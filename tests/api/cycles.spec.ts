@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CycleSummary } from '../../projections/heatmap/types.ts';
 import { nextCycle } from '../../src/http/routes/cycles.ts';
-import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, CYCLE, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 let world: World;
 let app: FastifyInstance;
@@ -29,8 +29,7 @@ afterEach(async () => {
   if (world) await closeWorld(world);
 });
 
-const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) => postForm(app, url, fields, headers);
 
 function tag(html: string, id: string): string {
   const match = new RegExp(`<(?:input|select)[^>]* id="${id}"[^>]*>`).exec(html);

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appFor, closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 let world: World;
 let app: FastifyInstance;
@@ -26,8 +26,7 @@ afterEach(async () => {
   if (world) await closeWorld(world);
 });
 
-const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) => postForm(app, url, fields, headers);
 
 const page = async (url: string) => (await app.inject(url)).body;
 

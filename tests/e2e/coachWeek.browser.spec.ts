@@ -4,18 +4,12 @@
  * finds the week clear; on a phone, every action is a full-width button. axe finds no serious or
  * critical problem on either page. The screenshot is taken on the seeded demo organisation.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
-import { findPackageRoot } from '../../src/http/packageRoot.ts';
-import { seed } from '../../src/seed/seed.ts';
-import { axeViolations, launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
-import { appFor, closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
-const root = findPackageRoot();
 
 describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", () => {
   let browser: Browser;
@@ -114,9 +108,7 @@ describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", 
   it(
     'looks right on the seeded demo organisation (docs/screenshots/coach-week.png)',
     async () => {
-      world = openWorld();
-      await seed({ store: world.store, unitOfWork: sqliteUnitOfWork(world.db) }, { seed: 42, scale: 1, today: TODAY, now: new Date(`${TODAY}T18:00:00.000Z`) });
-      await world.runner.catchUp();
+      world = await openDemoWorld();
       app = await appFor(world);
       base = await listenOnLoopback(app);
 
@@ -132,8 +124,7 @@ describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", 
       );
       await page.goto(`${base}${busiest}`);
       expect(await axeViolations(page)).toEqual([]);
-      mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
-      await page.screenshot({ path: join(root, 'docs', 'screenshots', 'coach-week.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('coach-week.png'), fullPage: true });
       await context.close();
     },
     120_000,

@@ -5,18 +5,12 @@
  * no serious or critical axe violation and fits a phone. Screenshots are taken on the seeded
  * demo organisation.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
-import { findPackageRoot } from '../../src/http/packageRoot.ts';
-import { seed } from '../../src/seed/seed.ts';
-import { axeViolations, launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
-import { appFor, closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
-const root = findPackageRoot();
 
 describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and cycles in Chromium', () => {
   let browser: Browser;
@@ -134,9 +128,7 @@ describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and
   it(
     'has no serious or critical accessibility violations, fits a phone, and looks right on the seeded organisation',
     async () => {
-      world = openWorld();
-      await seed({ store: world.store, unitOfWork: sqliteUnitOfWork(world.db) }, { seed: 42, scale: 1, today: TODAY, now: new Date(`${TODAY}T18:00:00.000Z`) });
-      await world.runner.catchUp();
+      world = await openDemoWorld();
       app = await appFor(world);
       const base = await listenOnLoopback(app);
       // The area with the most below it makes the fullest picture.
@@ -144,14 +136,13 @@ describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and
         .prepare('SELECT parent_area_id AS areaId FROM org_areas WHERE parent_area_id IS NOT NULL GROUP BY parent_area_id ORDER BY count(*) DESC, parent_area_id LIMIT 1')
         .all() as { areaId: string }[];
       const pages = { organisation: `/organisation?area=${widest!.areaId}`, cycles: '/cycles', area: `/areas/${widest!.areaId}` };
-      mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
 
       const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await desktop.newPage();
       for (const [name, path] of Object.entries(pages)) {
         await page.goto(`${base}${path}`);
         expect(await axeViolations(page), name).toEqual([]);
-        if (name !== 'area') await page.screenshot({ path: join(root, 'docs', 'screenshots', `${name}.png`), fullPage: true });
+        if (name !== 'area') await page.screenshot({ path: screenshotPath(`${name}.png`), fullPage: true });
       }
       await desktop.close();
 

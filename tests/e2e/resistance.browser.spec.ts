@@ -6,19 +6,12 @@
  * axe finds no serious or critical problem on either page; screenshots are taken on the seeded
  * demo organisation.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
-import { findPackageRoot } from '../../src/http/packageRoot.ts';
-import { seed } from '../../src/seed/seed.ts';
-import { axeViolations, launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
-import { appFor, closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
-const root = findPackageRoot();
-const screenshots = join(root, 'docs', 'screenshots');
 
 describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromium', () => {
   let browser: Browser;
@@ -163,12 +156,9 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
   it(
     'looks right on the seeded demo organisation, on a desktop and a phone (docs/screenshots/resistance*.png)',
     async () => {
-      world = openWorld();
-      await seed({ store: world.store, unitOfWork: sqliteUnitOfWork(world.db) }, { seed: 42, scale: 1, today: TODAY, now: new Date(`${TODAY}T18:00:00.000Z`) });
-      await world.runner.catchUp();
+      world = await openDemoWorld();
       app = await appFor(world);
       base = await listenOnLoopback(app);
-      mkdirSync(screenshots, { recursive: true });
 
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
@@ -176,14 +166,14 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
       expect(await page.locator('tr.signal-row').count()).toBeGreaterThan(10);
       expect(await page.locator('tr.signal-row--overdue').count()).toBeGreaterThan(0);
       expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: join(screenshots, 'resistance.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('resistance.png'), fullPage: true });
 
       // The most severe signal with an overdue intervention: the page at its busiest.
       await page.locator('tr.signal-row--overdue a.signal-row__kind').first().click();
       await page.waitForURL(/\/resistance\/[0-9a-f-]{36}$/);
       expect(await page.locator('li.intervention--overdue').count()).toBeGreaterThan(0);
       expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: join(screenshots, 'resistance-signal.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('resistance-signal.png'), fullPage: true });
       await context.close();
 
       const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
@@ -193,7 +183,7 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
       // Nothing of the log's own is wider than the phone.
       const widest = await small.locator('#resistance').evaluate((el) => Math.max(...[...el.querySelectorAll('*')].map((e) => e.getBoundingClientRect().right)));
       expect(widest).toBeLessThanOrEqual(390);
-      await small.screenshot({ path: join(screenshots, 'resistance-phone.png'), fullPage: true });
+      await small.screenshot({ path: screenshotPath('resistance-phone.png'), fullPage: true });
       await phone.close();
     },
     120_000,

@@ -5,19 +5,12 @@
  * JavaScript; a phone gets the grid without sideways scrolling; axe finds no serious or critical
  * problem on either page. The screenshots are taken on the seeded demo organisation.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
-import { findPackageRoot } from '../../src/http/packageRoot.ts';
-import { seed } from '../../src/seed/seed.ts';
-import { axeViolations, launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
-import { appFor, closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
-const root = findPackageRoot();
-const screenshots = join(root, 'docs', 'screenshots');
 
 describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', () => {
   let browser: Browser;
@@ -146,31 +139,28 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
   it(
     'has no serious or critical accessibility violations and looks right on the seeded demo organisation (docs/screenshots/stakeholders*.png)',
     async () => {
-      world = openWorld();
-      await seed({ store: world.store, unitOfWork: sqliteUnitOfWork(world.db) }, { seed: 42, scale: 1, today: TODAY, now: new Date(`${TODAY}T18:00:00.000Z`) });
-      await world.runner.catchUp();
+      world = await openDemoWorld();
       app = await appFor(world);
       base = await listenOnLoopback(app);
-      mkdirSync(screenshots, { recursive: true });
 
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await page.goto(`${base}/stakeholders`);
       expect(await axeViolations(page)).toEqual([]);
       // The grid and the first rows of the list: all 120 rows make an unreadably tall picture.
-      await page.screenshot({ path: join(screenshots, 'stakeholders.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1600 } });
+      await page.screenshot({ path: screenshotPath('stakeholders.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1600 } });
 
       // The most influential stakeholder, first in the list, has the longest history.
       await page.locator('table.stakeholder-table tbody tr').first().getByRole('link').first().click();
       await page.waitForURL(/\/stakeholders\/[0-9a-f-]{36}$/);
       expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: join(screenshots, 'stakeholders-detail.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('stakeholders-detail.png'), fullPage: true });
 
       const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
       const small = await phone.newPage();
       await small.goto(`${base}/stakeholders`);
       expect(await contentRight(small)).toBeLessThanOrEqual(390);
-      await small.screenshot({ path: join(screenshots, 'stakeholders-phone.png'), fullPage: false });
+      await small.screenshot({ path: screenshotPath('stakeholders-phone.png'), fullPage: false });
       await phone.close();
       await context.close();
     },

@@ -4,16 +4,12 @@
  * without JavaScript, and sees it on the team page and on the heatmap; a bad date comes back
  * beside its field; axe finds no serious or critical accessibility problem.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findPackageRoot } from '../../src/http/packageRoot.ts';
-import { axeViolations, launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
-const root = findPackageRoot();
 
 describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => {
   let browser: Browser;
@@ -109,8 +105,7 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
     await page.goto(`${base}/teams/pay`);
     await page.locator('summary', { hasText: 'OKRs aligned' }).click();
     expect(await axeViolations(page)).toEqual([]);
-    mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(root, 'docs', 'screenshots', 'team.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('team.png'), fullPage: true });
     await context.close();
   });
 });

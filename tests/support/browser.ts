@@ -4,7 +4,7 @@
  * Without Chromium the specs skip and say why, except under REQUIRE_BROWSER=1 (CI), where a
  * missing browser fails them.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -43,4 +43,11 @@ export async function axeViolations(page: Page) {
     return axe.run();
   });
   return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target) }));
+}
+
+/** Where a page's screenshot goes: `docs/screenshots/<name>`, the folder the README shows. */
+export function screenshotPath(name: string): string {
+  const folder = join(findPackageRoot(), 'docs', 'screenshots');
+  mkdirSync(folder, { recursive: true });
+  return join(folder, name);
 }

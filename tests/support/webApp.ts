@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase } from '../../infra/sqlite/database.ts';
+import { openDatabase, sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { SqliteCoachWeekQueries } from '../../projections/coachWeek/queries.ts';
 import { readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteTimelineQueries, waitForWrite } from '../../projections/index.ts';
@@ -18,6 +18,7 @@ import { SqliteStakeholderQueries } from '../../projections/stakeholders/queries
 import { ProjectionRunner } from '../../projections/runner.ts';
 import { validateNewEvent, type UptakeEvent } from '../../src/events.ts';
 import { buildApp, type AppDeps } from '../../src/http/app.ts';
+import { seed } from '../../src/seed/seed.ts';
 import type { Health } from '../../src/http/routes/health.ts';
 import { withMetadata } from '../../src/shared/commandHandler.ts';
 import { streamName, type Category } from '../../src/shared/streams.ts';
@@ -103,3 +104,15 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Pr
     ...overrides,
   });
 }
+
+/** The demo organisation `npm start` seeds (seed 42, as of TODAY), read models caught up: what the screenshots show. */
+export async function openDemoWorld(): Promise<World> {
+  const world = openWorld();
+  await seed({ store: world.store, unitOfWork: sqliteUnitOfWork(world.db) }, { seed: 42, scale: 1, today: TODAY, now: new Date(`${TODAY}T18:00:00.000Z`) });
+  await world.runner.catchUp();
+  return world;
+}
+
+/** A form POST as a browser without JavaScript sends it; extra headers (`hx-request`) make it an htmx one. */
+export const postForm = (app: FastifyInstance, url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
