@@ -113,6 +113,17 @@ export class EsdbEventStore implements EventStore {
     return events as RecordedEvent<E>[];
   }
 
+  async streamRevision(streamId: string): Promise<number> {
+    try {
+      for await (const { event } of this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
+        if (event) return Number(event.revision);
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return -1;
+  }
+
   async readAll({ after = 0n, maxCount = PAGE }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     if (maxCount <= 0) return [];
     return firstEvents(this.client.readAll({ fromPosition: readPosition(after) }), maxCount, after);

@@ -112,6 +112,10 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readStream.all(streamId).map(toRecorded) as RecordedEvent<E>[];
   }
 
+  async streamRevision(streamId: string): Promise<number> {
+    return this.statements.lastRevision.get(streamId)?.revision ?? -1;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     return this.readAllSync(options.after ?? 0n, options.maxCount ?? PAGE);
   }

@@ -45,6 +45,11 @@ export class StreamCache implements EventStore {
     if (this.streams.size > this.capacity) this.streams.delete(this.streams.keys().next().value!);
   }
 
+  async streamRevision(streamId: string): Promise<number> {
+    const cached = this.streams.get(streamId);
+    return cached ? cached.length - 1 : this.store.streamRevision(streamId);
+  }
+
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.store.readAll(options);
   }

@@ -40,6 +40,8 @@ export interface EventStore {
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** The stream's events in order; a stream that does not exist is an empty array. */
   readStream<E extends DomainEvent = DomainEvent>(streamId: string): Promise<RecordedEvent<E>[]>;
+  /** Revision of the stream's last event, -1 when it does not exist: what an edit form carries, without reading the stream. */
+  streamRevision(streamId: string): Promise<number>;
   /** All events in global order after a position, one page at a time. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch up from a position, then stay live. */

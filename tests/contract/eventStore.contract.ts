@@ -119,6 +119,14 @@ export function eventStoreContract(name: string, makeStore: (options?: StoreOpti
         expect(await store.readStream(streamId())).toEqual([]);
       });
 
+      it("answers a stream's revision without reading it: -1 when missing, else its last event's", async () => {
+        const store = await open();
+        const stream = streamId();
+        expect(await store.streamRevision(stream)).toBe(-1);
+        await store.appendToStream(stream, [event(1), event(2), event(3)], 'no_stream');
+        expect(await store.streamRevision(stream)).toBe(2);
+      });
+
       it('round-trips data and every metadata field', async () => {
         const store = await open();
         const stream = streamId();

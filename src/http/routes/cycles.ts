@@ -132,8 +132,8 @@ export const cycleRoutes: FastifyPluginAsync<CycleRouteOptions> = async (app, { 
     const cycles = queries.cycles().toSorted((a, b) => b.startsOn.localeCompare(a.startsOn) || a.name.localeCompare(b.name));
     // Only open cycles have a close form; there are few of them at any time.
     const open = cycles.filter((c) => c.closedOn === null);
-    const histories = await Promise.all(open.map((c) => application.store.readStream(streamName('cycle', c.cycleId))));
-    return { cycles, revisions: new Map(open.map((c, i) => [c.cycleId, histories[i]!.at(-1)?.revision ?? -1])), today: today() };
+    const revisions = await Promise.all(open.map((c) => application.store.streamRevision(streamName('cycle', c.cycleId))));
+    return { cycles, revisions: new Map(open.map((c, i) => [c.cycleId, revisions[i]!])), today: today() };
   }
 
   const render = async (fragment: boolean, input: Parameters<typeof cyclesView>[1]) =>

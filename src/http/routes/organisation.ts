@@ -293,8 +293,8 @@ export const organisationRoutes: FastifyPluginAsync<OrganisationRouteOptions> = 
     if (openedId === undefined) return { areas, coaches, opened: null };
     const area = areas.find((a) => a.areaId === openedId);
     if (area === undefined) throw new NotFoundError(`There is no area "${openedId}".`);
-    const history = await application.store.readStream(streamName('area', openedId));
-    return { areas, coaches, opened: { area, teams: org.teamsIn(openedId), revision: history.at(-1)?.revision ?? -1 } };
+    const revision = await application.store.streamRevision(streamName('area', openedId));
+    return { areas, coaches, opened: { area, teams: org.teamsIn(openedId), revision } };
   }
 
   const render = async (fragment: boolean, openedId: string | undefined, input: Parameters<typeof organisationView>[1]) =>

@@ -284,9 +284,9 @@ export const teamRoutes: FastifyPluginAsync<TeamRouteOptions> = async (app, { qu
     const { cycle, selection } = requireSelection(queries, today, { cycle: cycleQuery });
     const team = queries.team(teamId, selection.cycleId, selection.asOf);
     if (team === null) throw new NotFoundError(`There is no team "${teamId}".`);
-    const history = await application.store.readStream(streamName('team', teamId));
+    const revision = await application.store.streamRevision(streamName('team', teamId));
     const heatmap = queries.heatmap(selection.cycleId, selection.asOf);
-    return { team, cycle, cycles: queries.cycles(), areas: heatmap?.areas ?? [], selection, revision: history.at(-1)?.revision ?? -1 };
+    return { team, cycle, cycles: queries.cycles(), areas: heatmap?.areas ?? [], selection, revision };
   }
 
   app.get('/teams/:teamId', async (request, reply) => {
