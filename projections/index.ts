@@ -1,18 +1,21 @@
 import { adoptionProjection } from './adoption.ts';
 import { orgProjection } from './org.ts';
 import type { Projection } from './projection.ts';
+import { revisionsProjection } from './revisions.ts';
 import { signalsProjection } from './signals.ts';
 import { stakeholdersProjection } from './stakeholders.ts';
 import { timelineProjection } from './timeline.ts';
 
 /** Every read model Uptake keeps; the runner applies each batch to all of them. */
-export const readModels: readonly Projection[] = [orgProjection, adoptionProjection, signalsProjection, stakeholdersProjection, timelineProjection];
+export const readModels: readonly Projection[] = [orgProjection, adoptionProjection, signalsProjection, stakeholdersProjection, timelineProjection, revisionsProjection];
 
 import { SqliteHeatmapQueries } from './heatmap/queries.ts';
 import { ProjectionRunner } from './runner.ts';
 
 export { ProjectionRunner, SqliteHeatmapQueries };
 export { SqliteDirectory } from './org/directory.ts';
+export { SqliteNames } from './org/names.ts';
+export { SqliteRevisions } from './revisions.ts';
 export { SqliteTimelineQueries } from './timeline.ts';
 
 /**

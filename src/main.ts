@@ -8,10 +8,11 @@ import { SingleBar } from 'cli-progress';
 import { DatabaseFileError } from '../infra/sqlite/database.ts';
 import { openStorage, type Storage } from '../infra/storage.ts';
 import { SqliteCoachWeekQueries } from '../projections/coachWeek/queries.ts';
+import { SqliteNames } from '../projections/org/names.ts';
 import { SqliteOrgQueries } from '../projections/org/queries.ts';
 import { SqliteResistanceQueries } from '../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../projections/stakeholders/queries.ts';
-import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteTimelineQueries, waitForWrite } from '../projections/index.ts';
+import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteRevisions, SqliteTimelineQueries, waitForWrite } from '../projections/index.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { seed } from './seed/seed.ts';
@@ -91,6 +92,8 @@ async function serve(config: Config): Promise<void> {
     resistance: new SqliteResistanceQueries(storage.readModels),
     stakeholders: new SqliteStakeholderQueries(storage.readModels),
     store: storage.store,
+    names: new SqliteNames(storage.readModels),
+    revisions: new SqliteRevisions(storage.readModels),
     today,
     now: () => new Date(),
     application: { store: storage.store, directory: new SqliteDirectory(storage.readModels) },

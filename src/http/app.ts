@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { CoachWeekQueries } from '../../projections/coachWeek/queries.ts';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
 import type { OrgQueries } from '../../projections/org/queries.ts';
@@ -11,12 +12,12 @@ import type { StakeholderQueries } from '../../projections/stakeholders/queries.
 import type { TimelineQueries } from '../../projections/timeline.ts';
 import type { Deps as ApplicationDeps } from '../application.ts';
 import type { EventStore } from '../shared/eventStore.ts';
+import type { Names } from '../shared/names.ts';
 import { installErrorHandling } from './errors.ts';
 import { liveRoutes, type OnApplied } from './live.ts';
 import { findPackageRoot } from './packageRoot.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { coachWeekRoutes } from './routes/coachWeek.ts';
-import { cycleRoutes } from './routes/cycles.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes, type Health } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
@@ -26,6 +27,8 @@ import { stakeholderRoutes } from './routes/stakeholders.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { createViews } from './views.ts';
+import type { Revisions, WebDeps } from './webDeps.ts';
+import { cycleRoutes } from '../cycle/routes.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -41,6 +44,10 @@ export interface AppDeps {
   stakeholders: StakeholderQueries;
   /** The event store the write routes append to. */
   store: EventStore;
+  /** Names of areas, teams, coaches, cycles and stakeholders, for putting events in words. */
+  names: Names;
+  /** Each stream's revision as the read models know it: what edit forms carry. */
+  revisions: Revisions;
   health: () => Promise<Health>;
   /** Today's calendar date (`YYYY-MM-DD`) from the injected clock. */
   today: () => string;
@@ -67,6 +74,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const root = findPackageRoot();
   const views = createViews(root);
 
+  // Every route declares its params, querystring and body as zod schemas.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, views);
   await app.register(formbody);
   await app.register(websocket);
@@ -79,6 +89,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const read = { queries: deps.queries, views, today: deps.today };
+  const web: WebDeps = {
+    views,
+    today: deps.today,
+    handlers: deps.application,
+    forms: { store: deps.store, names: deps.names, waitFor: deps.waitFor, now: deps.now },
+    revisions: deps.revisions,
+  };
   await app.register(heatmapRoutes, read);
   await app.register(areaRoutes, { ...read, org: deps.org, timeline: deps.timeline });
   await app.register(evidenceRoutes, read);
@@ -87,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(coachWeekRoutes, { ...read, coachWeek: deps.coachWeek });
   await app.register(resistanceRoutes, { resistance: deps.resistance, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
   await app.register(organisationRoutes, { org: deps.org, views, application: deps.application, waitFor: deps.waitFor, now: deps.now });
-  await app.register(cycleRoutes, { ...read, application: deps.application, waitFor: deps.waitFor, now: deps.now });
+  await app.register(cycleRoutes, { ...web, queries: deps.queries });
   await app.register(stakeholderRoutes, { stakeholders: deps.stakeholders, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
   await app.register(healthRoutes, { health: deps.health });
   await app.register(liveRoutes, { onApplied: deps.onApplied });

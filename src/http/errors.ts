@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ConcurrencyConflictError, UptakeError, ValidationError, type FieldIssue } from '../shared/errors.ts';
 import { sendHtml, wantsFragment, type Views } from './views.ts';
 
@@ -38,6 +39,11 @@ export function problemOf(error: FastifyError | Error): Problem {
       problem.message = 'It was changed since you loaded it. Reload to see the latest version, then try again.';
     }
     return problem;
+  }
+  // A route's declared schema refused a parameter: a rule broken, named like any other.
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((v) => ({ field: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || (error.validationContext ?? 'request'), message: v.message ?? 'is not valid' }));
+    return { statusCode: 422, code: 'validation_failed', title: titleFor(422), message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues };
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

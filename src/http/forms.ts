@@ -1,73 +1,148 @@
 /**
- * Form handling shared by every page that records something. A form is declared once
- * (`FormSpec`: its fields, named as the command's data, and how each is read) and a POST goes:
+ * Every form that records something takes one path. A form is declared once, against the
+ * command it fills (`defineForm`): its fields are checked against the command's input at compile
+ * time, and each field's kind brings the zod schema that turns posted text into the command's
+ * value. A POST then goes:
  *
- * - fields → command data → the application function, with a CommandContext (the web user,
+ * - posted text → the form's schema (coercion: whole numbers, percentages, empty = not given)
+ *   → the command's own schema → the slice's handler, with a CommandContext (the web user,
  *   source `ui`, the injected clock) → wait until the read models include the write → 303 back
  *   to the page for a plain HTML form, or the re-rendered partial for htmx;
- * - ValidationError → 422: the same form, what was typed kept, each message beside its field;
- * - ConcurrencyConflictError → 409: the same form, with the events recorded since the revision
- *   it carried listed plainly, and a reload link. Never a silent overwrite.
+ * - a broken rule, at any step → 422: the same form, what was typed kept, each message beside
+ *   its field and spoken in the field's label ("Ends on must be after Starts on");
+ * - ConcurrencyConflictError → 409: the same form, with what was recorded since the revision it
+ *   carried, described in words, and a reload link. Never a silent overwrite.
+ *
+ * Forms that create or log something carry a key rendered into the page: it becomes the new
+ * thing's id, so a POST retried after a lost response records once.
  *
  * htmx 4 swaps 4xx answers like 2xx ones, deliberately relied on here: a 422 or 409 answer is
  * the same partial as a success, so it replaces the form in place. Any other error goes through
  * the error handler, which retargets it to the page's notices.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import type { CommandDefinition, CommandOf } from '../shared/command.ts';
+import { z } from 'zod';
+import { describeEvent } from '../describe.ts';
+import type { UptakeEvent } from '../events.ts';
+import { parseCommand, type CommandDefinition, type CommandOf } from '../shared/command.ts';
 import type { CommandContext } from '../shared/commandHandler.ts';
 import { ConcurrencyConflictError, ValidationError, type FieldIssue } from '../shared/errors.ts';
 import type { Actor, RecordedEvent } from '../shared/event.ts';
 import type { EventStore } from '../shared/eventStore.ts';
-import { parseStreamName } from '../shared/streams.ts';
+import type { Names } from '../shared/names.ts';
 import { formatInstant } from './viewModels.ts';
 import { sendHtml, wantsFragment } from './views.ts';
-
-/** A form's parsed data as the command it fills; the application function validates it against the command's schema. */
-export const asCommand = <D extends CommandDefinition>(definition: D, data: Record<string, unknown>): CommandOf<D> => ({ type: definition.type, data }) as CommandOf<D>;
 
 /** Until sign-in exists, every form is recorded as this user. */
 const webUser: Actor = { kind: 'user', id: 'web' };
 
 /** The hidden field an edit form carries its stream revision in. */
 export const REVISION = 'revision';
+/** The hidden field a create or log form carries its idempotency key in. */
+export const KEY = 'key';
 
-/** How a field's text becomes command data: `percent` is typed 0–100 and stored as a fraction. */
 export type FieldKind = 'text' | 'date' | 'integer' | 'percent' | 'select';
 
-export interface FieldSpec {
-  /** The command data field it fills, so a ValidationError naming it lands beside it. */
-  name: string;
-  label: string;
-  kind: FieldKind;
-  optional?: boolean;
-  /** A select whose options are whole numbers (a 1–5 rating, a sentiment): posted as text, sent as a number. */
-  numeric?: boolean;
+/** One field: how it is shown, and the schema from its posted text to the command's value. */
+export interface Field<T> {
+  readonly label: string;
+  readonly kind: FieldKind;
+  readonly optional: boolean;
+  readonly hint: string | undefined;
+  readonly schema: z.ZodType<T>;
+}
+
+interface FieldOptions {
   hint?: string;
 }
 
-export interface FormSpec {
+const wholeNumber = /^[+-]?\d+$/;
+const decimalNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+const Integer = z
+  .string()
+  .regex(wholeNumber, 'must be a whole number')
+  .transform(Number);
+const Percent = z
+  .string()
+  .regex(decimalNumber, 'must be a percentage from 0 to 100')
+  .transform(Number)
+  .refine((n) => n >= 0 && n <= 100, 'must be a percentage from 0 to 100')
+  .transform((n) => n / 100);
+
+function makeField<T>(kind: FieldKind, label: string, schema: z.ZodType<T>, options: FieldOptions = {}): Field<T> {
+  return { label, kind, optional: false, hint: options.hint, schema };
+}
+
+/** A required field made optional: empty text means "not given". */
+export function optional<T>(field: Field<T>): Field<T | undefined> {
+  return { ...field, optional: true, schema: field.schema.optional() };
+}
+
+/** The field kinds a form is made of; `optional(…)` wraps any of them. */
+export const fields = {
+  text: (label: string, options?: FieldOptions) => makeField('text', label, z.string(), options),
+  date: (label: string, options?: FieldOptions) => makeField('date', label, z.string(), options),
+  integer: (label: string, options?: FieldOptions) => makeField('integer', label, Integer, options),
+  /** Typed 0–100, sent as a fraction. */
+  percent: (label: string, options?: FieldOptions) => makeField('percent', label, Percent, options),
+  select: (label: string, options?: FieldOptions) => makeField('select', label, z.string(), options),
+  /** A select whose options are whole numbers (a 1–5 rating, a sentiment). */
+  numericSelect: (label: string, options?: FieldOptions) => makeField('select', label, Integer, options),
+};
+
+/** A command value as a form can produce it: an enum's member is chosen from text. */
+type Widened<V> = V extends string ? string : V extends number ? number : V;
+type CommandInput<C extends CommandDefinition> = z.input<C['schema']>;
+type FieldsOf<C extends CommandDefinition> = { [K in keyof CommandInput<C>]?: Field<Widened<CommandInput<C>[K]>> };
+type AnyFields = Record<string, Field<unknown>>;
+
+/** What the form's fields hold once coerced, typed from the field kinds. */
+export type FormValues<F extends AnyFields> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+export interface Form<C extends CommandDefinition = CommandDefinition, F extends AnyFields = AnyFields> {
   /** Unique on its page; part of the form's URL and of its elements' ids (`check-in-held`). */
+  readonly id: string;
+  readonly command: C;
+  readonly title: string;
+  readonly submit: string;
+  /** The status line shown after a success. */
+  readonly recorded: string;
+  readonly fields: F;
+  /** An edit of existing state: carries the stream revision the page was rendered from. */
+  readonly revisioned: boolean;
+  /** Creates or logs something: carries a key that becomes its id. */
+  readonly keyed: boolean;
+}
+
+interface FormSpec<F> {
   id: string;
   title: string;
   submit: string;
-  /** The status line shown after a success. */
   recorded: string;
-  fields: readonly FieldSpec[];
-  /**
-   * The command's data schema. When the form's own checks fail, the schema's verdict on the
-   * other fields is added, so one round trip shows every problem.
-   */
-  schema: z.ZodType;
-  /** An edit of existing state: carries the stream revision the page was rendered from. */
+  fields: F;
   revisioned?: boolean;
+  keyed?: boolean;
 }
+
+/**
+ * A form for `command`. Naming a field the command does not have, or giving a field a kind whose
+ * value the command cannot take (text for a number), does not compile.
+ */
+export function defineForm<C extends CommandDefinition, const F extends FieldsOf<C> & AnyFields>(
+  command: C,
+  spec: FormSpec<F & Record<Exclude<keyof F, keyof CommandInput<C>>, never>>,
+): Form<C, F> {
+  return { ...spec, command, revisioned: spec.revisioned ?? false, keyed: spec.keyed ?? false };
+}
+
+/** The same form under another id, for pages that show one per thing (a close form per open cycle). */
+export const formFor = <C extends CommandDefinition, F extends AnyFields>(form: Form<C, F>, id: string, title = form.title): Form<C, F> => ({ ...form, id, title });
 
 /** One event recorded since a form's revision, in words. */
 export interface Change {
   what: string;
-  details: string;
   when: string;
   who: string;
 }
@@ -83,35 +158,46 @@ export interface FormState {
 export interface FormDeps {
   /** Read on a conflict, to say what changed. */
   store: EventStore;
+  /** Names the things an event mentions, for the conflict list. */
+  names: Names;
   waitFor: (position: bigint) => Promise<boolean>;
   now: () => Date;
 }
 
-export interface Submission {
-  spec: FormSpec;
-  /** Runs the application function; it validates `data` against the command's schema. */
-  execute: (data: Record<string, unknown>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<{ position: bigint }>;
+export interface Submission<C extends CommandDefinition, F extends AnyFields> {
+  form: Form<C, F>;
+  /** The command's data: the form's values completed with what the URL says (the team, the signal) and, for a keyed form, the new id. */
+  data: (values: FormValues<F>, key: string) => Record<string, unknown>;
+  /** Runs the slice's handler. */
+  execute: (command: CommandOf<C>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<{ position: bigint }>;
   /** Where a browser without JavaScript goes after a success (303). */
-  redirectTo: string;
+  redirectTo: string | ((key: string) => string);
   /** The page, or for htmx its partial; `state` null after a success (fresh defaults, the status line). */
   render: (answer: { state: FormState | null; fragment: boolean }) => string | Promise<string>;
 }
 
-export async function submitForm(request: FastifyRequest, reply: FastifyReply, deps: FormDeps, submission: Submission): Promise<FastifyReply> {
-  const { spec } = submission;
-  const values = typedValues(spec, request.body);
+export async function submitForm<C extends CommandDefinition, F extends AnyFields>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: FormDeps,
+  submission: Submission<C, F>,
+): Promise<FastifyReply> {
+  const { form } = submission;
+  const values = postedText(form, request.body);
   const fragment = wantsFragment(request);
   const answer = async (state: FormState | null, statusCode: number) => sendHtml(reply, await submission.render({ state, fragment }), statusCode);
   try {
-    const { data, expectedRevision } = parseValues(spec, values);
-    const { position } = await submission.execute(data, { actor: webUser, source: 'ui', now: deps.now() }, expectedRevision);
+    const { command, key, expectedRevision } = commandFrom(form, values, submission.data);
+    const { position } = await submission.execute(command, { actor: webUser, source: 'ui', now: deps.now() }, expectedRevision);
     // The event is durable already; a slow projection only means the page may lag behind it.
     if (!(await deps.waitFor(position))) request.log.warn({ position: String(position) }, 'read models did not reach the write in time');
-    return fragment ? answer(null, 200) : reply.code(303).header('location', submission.redirectTo).send();
+    if (fragment) return answer(null, 200);
+    const location = typeof submission.redirectTo === 'string' ? submission.redirectTo : submission.redirectTo(key);
+    return reply.code(303).header('location', location).send();
   } catch (error) {
     if (error instanceof ValidationError) return answer({ values, issues: error.issues }, 422);
     if (error instanceof ConcurrencyConflictError) {
-      const { changes, revision } = await changesSince(deps.store, error);
+      const { changes, revision } = await changesSince(deps, error);
       // The form now carries the current revision: sending it again is a decision made with the changes in view.
       return answer({ values: { ...values, [REVISION]: String(revision) }, issues: [], changes }, 409);
     }
@@ -119,99 +205,70 @@ export async function submitForm(request: FastifyRequest, reply: FastifyReply, d
   }
 }
 
+const hiddenFields = (form: Form) => [...(form.revisioned ? [REVISION] : []), ...(form.keyed ? [KEY] : [])];
+
 /** The fields' text as typed (a form body holds strings; a repeated name keeps its first). */
-function typedValues(spec: FormSpec, body: unknown): Record<string, string> {
-  const fields = (body ?? {}) as Record<string, unknown>;
-  const names = [...spec.fields.map((f) => f.name), ...(spec.revisioned ? [REVISION] : [])];
+function postedText(form: Form, body: unknown): Record<string, string> {
+  const posted = (body ?? {}) as Record<string, unknown>;
   return Object.fromEntries(
-    names.map((name) => {
-      const value = fields[name];
+    [...Object.keys(form.fields), ...hiddenFields(form)].map((name) => {
+      const value = posted[name];
       const text = Array.isArray(value) ? value[0] : value;
       return [name, typeof text === 'string' ? text : ''];
     }),
   );
 }
 
-const wholeNumber = /^[+-]?\d+$/;
-const decimalNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const Revision = z.coerce.number().int().min(-1);
+
+/** The form's schema: each field's own, empty text meaning "not given". */
+const schemaOf = (form: Form) =>
+  z.object(
+    Object.fromEntries(
+      Object.entries(form.fields).map(([name, field]) => [name, z.preprocess((text) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined), field.schema)]),
+    ),
+  );
 
 /**
- * Text to command data. Only what a form adds is checked here (required, number syntax,
- * percentages); every domain rule stays with the command's schema and decider.
+ * Posted text to the command. Every problem is reported at once: the fields the form's own
+ * schema refuses, and the command's verdict on the rest.
  */
-function parseValues(spec: FormSpec, values: Record<string, string>): { data: Record<string, unknown>; expectedRevision: number | undefined } {
+function commandFrom<C extends CommandDefinition, F extends AnyFields>(form: Form<C, F>, text: Record<string, string>, complete: Submission<C, F>['data']) {
   const issues: FieldIssue[] = [];
-  const data: Record<string, unknown> = {};
-  for (const field of spec.fields) {
-    const text = values[field.name]!.trim();
-    if (text === '') {
-      if (!field.optional) issues.push({ field: field.name, message: 'is required' });
-      continue;
-    }
-    switch (field.kind) {
-      case 'text':
-      case 'date':
-        data[field.name] = text;
-        break;
-      case 'select':
-        data[field.name] = field.numeric && wholeNumber.test(text) ? Number(text) : text;
-        break;
-      case 'integer':
-        if (wholeNumber.test(text)) data[field.name] = Number(text);
-        else issues.push({ field: field.name, message: 'must be a whole number' });
-        break;
-      case 'percent': {
-        const percent = Number(text);
-        if (decimalNumber.test(text) && percent >= 0 && percent <= 100) data[field.name] = percent / 100;
-        else issues.push({ field: field.name, message: 'must be a percentage from 0 to 100' });
-        break;
-      }
-      default: {
-        const unexpected: never = field.kind;
-        throw new Error(`unknown field kind ${String(unexpected)}`);
-      }
-    }
-  }
   let expectedRevision: number | undefined;
-  if (spec.revisioned) {
-    const revision = values[REVISION]!.trim();
-    if (wholeNumber.test(revision) && Number(revision) >= -1) expectedRevision = Number(revision);
+  if (form.revisioned) {
+    const revision = Revision.safeParse(text[REVISION]);
+    if (revision.success) expectedRevision = revision.data;
     else issues.push({ field: REVISION, message: 'is missing or damaged: reload the page and try again' });
   }
-  if (issues.length > 0) {
-    const flagged = new Set(issues.map((i) => i.field));
-    const others = (spec.schema.safeParse(data).error?.issues ?? [])
-      .map((i) => ({ field: i.path.map(String).join('.'), message: i.message }))
-      .filter((i) => spec.fields.some((f) => f.name === i.field) && !flagged.has(i.field));
-    throw new ValidationError([...issues, ...others]);
+  let key = '';
+  if (form.keyed) {
+    const parsed = z.uuid().safeParse(text[KEY]);
+    if (parsed.success) key = parsed.data;
+    else issues.push({ field: KEY, message: 'is missing or damaged: reload the page and try again' });
   }
-  return { data, expectedRevision };
+  const coerced = schemaOf(form).safeParse(text);
+  const flagged = new Set(coerced.error?.issues.map((i) => String(i.path[0])) ?? []);
+  issues.push(...(coerced.error?.issues ?? []).map((i) => ({ field: String(i.path[0]), message: i.message })));
+  const values = (coerced.data ?? Object.fromEntries(Object.entries(text).filter(([name]) => !flagged.has(name) && name in form.fields))) as FormValues<F>;
+  let command: CommandOf<C> | undefined;
+  try {
+    command = parseCommand(form.command, complete(values, key));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    issues.push(...error.issues.filter((i) => !flagged.has(i.field)));
+  }
+  if (issues.length > 0 || command === undefined) throw new ValidationError(issues);
+  return { command, key, expectedRevision };
 }
 
-/** `CheckInHeld` → `Check in held`, `heldOn` → `held on`. */
-const inWords = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-
-const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
-
-function changeOf(event: RecordedEvent, streamOwnId: string): Change {
-  const details = Object.entries(event.data as Record<string, unknown>)
-    .filter(([, value]) => value !== undefined && value !== streamOwnId)
-    .map(([key, value]) => `${inWords(key)} ${String(value)}`)
-    .join(', ');
-  const { recordedAt, actor, source } = event.metadata;
-  return {
-    what: sentence(inWords(event.type)),
-    details,
-    when: formatInstant(recordedAt),
-    who: `${actor.kind} ${actor.id} via ${source}`,
-  };
-}
-
-async function changesSince(store: EventStore, conflict: ConcurrencyConflictError): Promise<{ changes: Change[]; revision: number }> {
-  const history = await store.readStream(conflict.streamId);
+async function changesSince(deps: FormDeps, conflict: ConcurrencyConflictError): Promise<{ changes: Change[]; revision: number }> {
+  const history = await deps.store.readStream<UptakeEvent>(conflict.streamId);
   const after = typeof conflict.expected === 'number' ? conflict.expected : -1;
-  const { id } = parseStreamName(conflict.streamId);
-  return { changes: history.filter((e) => e.revision > after).map((e) => changeOf(e, id)), revision: history.at(-1)?.revision ?? -1 };
+  const changes = history
+    .filter((e) => e.revision > after)
+    .map((e: RecordedEvent<UptakeEvent>) => ({ what: describeEvent(e, deps.names), when: formatInstant(e.metadata.recordedAt), who: deps.names.actor(e.metadata.actor) }));
+  return { changes, revision: history.at(-1)?.revision ?? -1 };
 }
 
 export interface Option {
@@ -219,39 +276,63 @@ export interface Option {
   label: string;
 }
 
+/** Names a form has no field for, as a coach reads them. */
+const otherLabels: Record<string, string> = { [REVISION]: 'The page you sent this from', [KEY]: 'The form you sent' };
+
+const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+/** `keyResultRef` → `key result ref`: the last resort for a name no label covers. */
+const inWords = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
+/**
+ * A rule's message in the form's words: the field's label in front, and other fields the message
+ * mentions by name (`must be after startsOn`) by their labels too.
+ */
+function spoken(form: Form, issue: FieldIssue): string {
+  // A message that is a whole sentence ("Team SALES2 is not in Finance") names its subject itself.
+  if (/^[A-Z]/.test(issue.message)) return issue.message;
+  const labelOf = (name: string) => form.fields[name]?.label ?? otherLabels[name];
+  const message = issue.message.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (name) => labelOf(name) ?? name);
+  return `${labelOf(issue.field) ?? sentence(inWords(issue.field))} ${message}`;
+}
+
+/** A fresh form's values: the page's defaults, and for a keyed form a new key. */
+export function freshState(form: Form, values: Record<string, string>): FormState {
+  return { values: form.keyed ? { ...values, [KEY]: randomUUID() } : values, issues: [] };
+}
+
 /**
  * What `views/partials/form.eta` prints for one form: every id, attribute and message worked
  * out here, so the template stays a loop.
  */
 export function formView(
-  spec: FormSpec,
+  form: Form,
   input: { action: string; hxTarget: string; state: FormState; options?: Record<string, readonly Option[]>; reloadHref: string },
 ) {
   const { state } = input;
-  const known = new Set(spec.fields.map((f) => f.name));
-  const messagesFor = (name: string) => state.issues.filter((i) => i.field === name).map((i) => i.message);
-  const firstInvalid = spec.fields.find((f) => messagesFor(f.name).length > 0)?.name;
-  const fields = spec.fields.map((field) => {
-    const id = `${spec.id}-${field.name}`;
-    const value = state.values[field.name] ?? '';
-    const messages = messagesFor(field.name);
+  const messagesFor = (name: string) => state.issues.filter((i) => i.field === name).map((i) => spoken(form, i));
+  const names = Object.keys(form.fields);
+  const firstInvalid = names.find((name) => messagesFor(name).length > 0);
+  const fieldViews = Object.entries(form.fields).map(([name, field]) => {
+    const id = `${form.id}-${name}`;
+    const value = state.values[name] ?? '';
+    const messages = messagesFor(name);
     const error = messages.length === 0 ? null : messages.join('; ');
     const hintId = field.hint ? `${id}-hint` : null;
     const errorId = error === null ? null : `${id}-error`;
     return {
       id,
-      name: field.name,
+      name,
       label: field.label,
-      optional: field.optional ?? false,
+      optional: field.optional,
       hint: field.hint ?? null,
       hintId,
       error,
       errorId,
       describedBy: [hintId, errorId].filter((x) => x !== null).join(' ') || null,
-      autofocus: field.name === firstInvalid,
+      autofocus: name === firstInvalid,
       value,
       select: field.kind === 'select',
-      options: (input.options?.[field.name] ?? []).map((o) => ({ ...o, selected: o.value === value })),
+      options: (input.options?.[name] ?? []).map((o) => ({ ...o, selected: o.value === value })),
       type: field.kind === 'date' ? 'date' : field.kind === 'text' ? 'text' : 'number',
       number:
         field.kind === 'percent'
@@ -263,15 +344,16 @@ export function formView(
     };
   });
   return {
-    id: spec.id,
-    title: spec.title,
-    submit: spec.submit,
+    id: form.id,
+    title: form.title,
+    submit: form.submit,
     action: input.action,
     hxTarget: input.hxTarget,
-    revision: spec.revisioned ? (state.values[REVISION] ?? '') : null,
-    fields,
+    revision: form.revisioned ? (state.values[REVISION] ?? '') : null,
+    key: form.keyed ? (state.values[KEY] ?? randomUUID()) : null,
+    fields: fieldViews,
     // Rules about something the form has no field for (the team itself, the revision).
-    errors: state.issues.filter((i) => !known.has(i.field)).map((i) => sentence(`${inWords(i.field)} ${i.message}`)),
+    errors: state.issues.filter((i) => !(i.field in form.fields)).map((i) => spoken(form, i)),
     changes: state.changes ?? null,
     reloadHref: input.reloadHref,
     invalid: state.issues.length > 0 || state.changes !== undefined,

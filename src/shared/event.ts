@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// Plain messages for every schema below and every schema built from them.
+import './messages.ts';
 
 /** A date a person chose (`…On` fields): a calendar day, no time zone. */
 export const CalendarDate = z.iso.date({ error: 'must be a calendar date, YYYY-MM-DD' });

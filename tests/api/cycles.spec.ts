@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * The cycles page over real components: the list with dates, cadence and days left, opening a
  * cycle (suggested: the quarter after the latest) and closing one with its revision, each
@@ -6,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CycleSummary } from '../../projections/heatmap/types.ts';
-import { nextCycle } from '../../src/http/routes/cycles.ts';
+import { nextCycle } from '../../src/cycle/nextCycle.ts';
 import { appFor, closeWorld, CYCLE, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 let world: World;
@@ -97,7 +98,7 @@ describe('the cycles page', () => {
 
 describe('opening a cycle', () => {
   it('opens it (303), lists it, and the heatmap can show it', async () => {
-    const res = await post('/cycles', { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: '7' });
+    const res = await post('/cycles', { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: '7', key: randomUUID() });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/cycles?recorded=open-cycle');
     const page = await app.inject(res.headers.location as string);
@@ -112,18 +113,18 @@ describe('opening a cycle', () => {
     expect(heatmap.body).toContain(`<option value="${cycleId}" selected>2027-Q1</option>`);
   });
 
-  it('puts the domain’s rules beside the fields (422): endsOn after startsOn, cadence 1–42', async () => {
-    const res = await post('/cycles', { name: '2027-Q1', startsOn: '2027-03-31', endsOn: '2027-01-01', checkInCadenceDays: '7' });
+  it('puts the domain’s rules beside the fields in their labels (422): ends after it starts, cadence 1–42', async () => {
+    const res = await post('/cycles', { name: '2027-Q1', startsOn: '2027-03-31', endsOn: '2027-01-01', checkInCadenceDays: '7', key: randomUUID() });
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, 'open-cycle-endsOn')).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(/id="open-cycle-endsOn-error">must be after startsOn</);
+    expect(res.body).toMatch(/id="open-cycle-endsOn-error">Ends on must be after Starts on</);
     expect(tag(res.body, 'open-cycle-startsOn')).toContain('value="2027-03-31"');
 
-    const cadence = await post('/cycles', { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: '60' }, { 'hx-request': 'true' });
+    const cadence = await post('/cycles', { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: '60', key: randomUUID() }, { 'hx-request': 'true' });
     expect(cadence.statusCode).toBe(422);
     expect(cadence.body.trimStart()).toMatch(/^<div id="cycles"/);
     expect(tag(cadence.body, 'open-cycle-checkInCadenceDays')).toContain('value="60"');
-    expect(cadence.body).toMatch(/id="open-cycle-checkInCadenceDays-error">[^<]*42/);
+    expect(cadence.body).toMatch(/id="open-cycle-checkInCadenceDays-error">Check-in every must be at most 42</);
     expect(world.queries.cycles()).toHaveLength(2);
   });
 });
@@ -141,7 +142,7 @@ describe('closing a cycle', () => {
     const res = await post(`/cycles/${CYCLE}/close`, { closedOn: '2026-09-01', revision: '0' });
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, `close-${CYCLE}-closedOn`)).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(new RegExp(`id="close-${CYCLE}-closedOn-error">must be on or after the cycle start`));
+    expect(res.body).toMatch(new RegExp(`id="close-${CYCLE}-closedOn-error">Closed on must be on or after the cycle start`));
   });
 
   it('tells a second close from a stale page that the cycle is closed already, in its own form', async () => {

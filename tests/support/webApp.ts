@@ -11,7 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase, sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { SqliteCoachWeekQueries } from '../../projections/coachWeek/queries.ts';
-import { readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteTimelineQueries, waitForWrite } from '../../projections/index.ts';
+import { readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteRevisions, SqliteTimelineQueries, waitForWrite } from '../../projections/index.ts';
+import { SqliteNames } from '../../projections/org/names.ts';
 import { SqliteOrgQueries } from '../../projections/org/queries.ts';
 import { SqliteResistanceQueries } from '../../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../../projections/stakeholders/queries.ts';
@@ -96,6 +97,8 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Pr
     stakeholders: new SqliteStakeholderQueries(world.db),
     coachWeek: new SqliteCoachWeekQueries(world.db, world.queries),
     store: world.store,
+    names: new SqliteNames(world.db),
+    revisions: new SqliteRevisions(world.db),
     health,
     today: () => TODAY,
     now: () => new Date(`${TODAY}T10:00:00.000Z`),

@@ -19,7 +19,7 @@ import { NotFoundError } from '../../shared/errors.ts';
 import { Id } from '../../shared/event.ts';
 import { streamName } from '../../shared/streams.ts';
 import { RegisterTeam } from '../../team/commands.ts';
-import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
+import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../legacyForms.ts';
 import { optional, parseQuery } from '../query.ts';
 import { areaPath, teamPath } from '../urls.ts';
 import { sendHtml, type Views } from '../views.ts';

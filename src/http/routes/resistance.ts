@@ -27,7 +27,7 @@ import type { CommandContext } from '../../shared/commandHandler.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { Id, type RecordedEvent } from '../../shared/event.ts';
 import { streamName } from '../../shared/streams.ts';
-import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
+import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../legacyForms.ts';
 import { optional, parseLeniently, parseQuery } from '../query.ts';
 import { areaPath, resistanceUrl, signalPath, stakeholderPath, teamPath } from '../urls.ts';
 import { formatDate, formatInstant, issuesByField } from '../viewModels.ts';

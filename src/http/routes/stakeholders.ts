@@ -18,7 +18,7 @@ import { streamName } from '../../shared/streams.ts';
 import { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from '../../stakeholder/commands.ts';
 import type { StakeholderState } from '../../stakeholder/decider.ts';
 import { AdkarStage, Attitude, EngagementKind, type StakeholderEvent } from '../../stakeholder/events.ts';
-import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
+import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../legacyForms.ts';
 import { optional, parseLeniently, parseQuery } from '../query.ts';
 import { areaPath, stakeholderPath } from '../urls.ts';
 import { issuesByField } from '../viewModels.ts';

@@ -33,7 +33,7 @@ import {
   ResizeTeam,
 } from '../../team/commands.ts';
 import { TrainingKind } from '../../team/events.ts';
-import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../forms.ts';
+import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../legacyForms.ts';
 import { parseQuery, SelectionQuery } from '../query.ts';
 import { areaUrl, heatmapUrl, teamPath, type Selection } from '../urls.ts';
 import { columnHeads, teamRowsView } from '../viewModels.ts';

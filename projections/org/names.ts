@@ -1,0 +1,48 @@
+import type { Actor } from '../../src/shared/event.ts';
+import type { Names } from '../../src/shared/names.ts';
+import type { SqlDatabase } from '../../src/shared/sql.ts';
+import { orgProjection } from '../org.ts';
+import { stakeholdersProjection } from '../stakeholders.ts';
+
+/** Names from the organisation and stakeholder read models, one primary-key lookup each. */
+export class SqliteNames implements Names {
+  private readonly lookups;
+
+  constructor(db: SqlDatabase) {
+    for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
+    const byId = (sql: string) => {
+      const statement = db.prepare<[string], { name: string }>(sql);
+      return (id: string) => statement.get(id)?.name ?? id;
+    };
+    this.lookups = {
+      area: byId('SELECT name FROM org_areas WHERE area_id = ?'),
+      team: byId('SELECT name FROM org_teams WHERE team_id = ?'),
+      coach: byId('SELECT name FROM org_coaches WHERE coach_id = ?'),
+      cycle: byId('SELECT name FROM org_cycles WHERE cycle_id = ?'),
+      stakeholder: byId('SELECT name FROM stakeholders WHERE stakeholder_id = ?'),
+    };
+  }
+
+  area = (areaId: string) => this.lookups.area(areaId);
+  team = (teamId: string) => this.lookups.team(teamId);
+  coach = (coachId: string) => this.lookups.coach(coachId);
+  cycle = (cycleId: string) => this.lookups.cycle(cycleId);
+  stakeholder = (stakeholderId: string) => this.lookups.stakeholder(stakeholderId);
+
+  actor(actor: Actor): string {
+    switch (actor.kind) {
+      case 'user':
+        return this.lookups.coach(actor.id);
+      case 'integration':
+        return `integration ${actor.id}`;
+      case 'rule':
+        return `rule ${actor.id}`;
+      case 'system':
+        return 'Uptake';
+      default: {
+        const unexpected: never = actor.kind;
+        return unexpected;
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+import type { InterventionKind, ResistanceKind, SignalSource } from './events.ts';
+
+/** Words for the resistance slice's values, one place for every page, history and export. */
+
+export const severityLabels: Readonly<Record<number, string>> = { 1: 'Minor', 2: 'Low', 3: 'Moderate', 4: 'High', 5: 'Critical' };
+
+export const kindLabels: Record<z.infer<typeof ResistanceKind>, string> = {
+  unaware: 'Unaware',
+  unconvinced: 'Unconvinced',
+  unable: 'Unable',
+  'no-time': 'No time',
+  'tool-friction': 'Tool friction',
+  'passive-non-participation': 'Passive non-participation',
+  'active-opposition': 'Active opposition',
+};
+
+export const interventionLabels: Record<z.infer<typeof InterventionKind>, string> = {
+  'coaching-session': 'Coaching session',
+  training: 'Training',
+  workshop: 'Workshop',
+  'one-on-one': 'One-on-one',
+  communication: 'Communication',
+  'sponsor-escalation': 'Sponsor escalation',
+};
+
+export const sourceLabels: Record<z.infer<typeof SignalSource>, string> = { observed: 'Observed', integration: 'Integration', rule: 'Rule' };
