@@ -2,7 +2,7 @@
  * Form handling shared by every page that records something. A form is declared once
  * (`FormSpec`: its fields, named as the command's data, and how each is read) and a POST goes:
  *
- * - fields → command data → the application function, with a CommandContext (the web user,
+ * - fields → command data → the command handler, with a CommandContext (the web user,
  *   source `ui`, the injected clock) → wait until the read models include the write → 303 back
  *   to the page for a plain HTML form, or the re-rendered partial for htmx;
  * - ValidationError → 422: the same form, what was typed kept, each message beside its field;
@@ -24,7 +24,7 @@ import { parseStreamName } from '../shared/streams.ts';
 import { formatInstant } from './viewModels.ts';
 import { sendHtml, wantsFragment } from './views.ts';
 
-/** A form's parsed data as the command it fills; the application function validates it against the command's schema. */
+/** A form's parsed data as the command it fills; the command handler validates it against the command's schema. */
 export const asCommand = <D extends CommandDefinition>(definition: D, data: Record<string, unknown>): CommandOf<D> => ({ type: definition.type, data }) as CommandOf<D>;
 
 /** Until sign-in exists, every form is recorded as this user. */
@@ -89,7 +89,7 @@ export interface FormDeps {
 
 export interface Submission {
   spec: FormSpec;
-  /** Runs the application function; it validates `data` against the command's schema. */
+  /** Runs the command handler; it validates `data` against the command's schema. */
   execute: (data: Record<string, unknown>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<{ position: bigint }>;
   /** Where a browser without JavaScript goes after a success (303). */
   redirectTo: string;

@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { CycleSummary } from '../../../projections/heatmap/types.ts';
 import { addDays, daysBetween, formatDate } from '../../adoption/calendar.ts';
-import { closeCycle, openCycle, type Deps as ApplicationDeps } from '../../application.ts';
+import { closeCycle, openCycle } from '../../cycle/handlers.ts';
+import type { HandlerDeps } from '../../shared/directory.ts';
 import { CloseCycle, OpenCycle } from '../../cycle/commands.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { Id } from '../../shared/event.ts';
@@ -14,7 +15,7 @@ import { sendHtml } from '../views.ts';
 import type { ReadRouteOptions } from './selection.ts';
 
 export interface CycleRouteOptions extends ReadRouteOptions {
-  application: ApplicationDeps;
+  application: HandlerDeps;
   waitFor: (position: bigint) => Promise<boolean>;
   now: () => Date;
 }

@@ -10,7 +10,8 @@ import {
   type StakeholderSort,
 } from '../../../projections/stakeholders/queries.ts';
 import { addDays, daysBetween, formatDate } from '../../adoption/calendar.ts';
-import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder, type Deps as ApplicationDeps } from '../../application.ts';
+import type { HandlerDeps } from '../../shared/directory.ts';
+import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from '../../stakeholder/handlers.ts';
 import type { CommandContext, HandleResult } from '../../shared/commandHandler.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { Id, type RecordedEvent } from '../../shared/event.ts';
@@ -30,7 +31,7 @@ export interface StakeholderRouteOptions {
   /** Today's calendar date, from the injected clock. */
   today: () => string;
   now: () => Date;
-  application: ApplicationDeps;
+  application: HandlerDeps;
   waitFor: (position: bigint) => Promise<boolean>;
 }
 
@@ -299,7 +300,7 @@ const identifyForm: FormSpec = {
 };
 
 interface StakeholderForm extends FormSpec {
-  run: (deps: ApplicationDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<HandleResult<StakeholderState>>;
+  run: (deps: HandlerDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<HandleResult<StakeholderState>>;
   /** Why a submission that changes nothing is refused, named by the field to change. */
   unchanged?: { field: string; message: (state: StakeholderState) => string };
 }
