@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { CycleSummary } from '../../../projections/heatmap/types.ts';
-import { addDays, daysBetween, formatDate } from '../../adoption/calendar.ts';
+import { daysBetween, formatDate } from '../../adoption/calendar.ts';
+import { nextCycle } from '../../cycle/next.ts';
 import { closeCycle, openCycle } from '../../cycle/handlers.ts';
 import type { HandlerDeps } from '../../shared/directory.ts';
 import { CloseCycle, OpenCycle } from '../../cycle/commands.ts';
@@ -49,26 +50,6 @@ const closeFormFor = (cycle: CycleSummary): FormSpec => ({ ...closeForm, id: `cl
 
 const CyclesQuery = z.object({ recorded: optional(z.enum([openForm.id, closeForm.id])) });
 const CycleParams = z.object({ cycleId: Id });
-
-const DEFAULT_CADENCE_DAYS = 14;
-
-const quarterOf = (date: string) => ({ year: Number(date.slice(0, 4)), quarter: Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1 });
-const quarterStart = (year: number, quarter: number) => `${year}-${String(quarter * 3 - 2).padStart(2, '0')}-01`;
-
-/**
- * What the open form suggests: the first calendar quarter that starts after the latest cycle
- * ends (or the quarter holding today when there is none), named `2027-Q1`, with the latest
- * cycle's check-in cadence.
- */
-export function nextCycle(cycles: readonly CycleSummary[], today: string): { name: string; startsOn: string; endsOn: string; checkInCadenceDays: number } {
-  const latest = cycles.reduce<CycleSummary | undefined>((last, c) => (last === undefined || c.endsOn > last.endsOn ? c : last), undefined);
-  const after = latest === undefined ? today : addDays(latest.endsOn, 1);
-  let { year, quarter } = quarterOf(after);
-  if (latest !== undefined && quarterStart(year, quarter) < after) [year, quarter] = quarter === 4 ? [year + 1, 1] : [year, quarter + 1];
-  const startsOn = quarterStart(year, quarter);
-  const following = quarter === 4 ? quarterStart(year + 1, 1) : quarterStart(year, quarter + 1);
-  return { name: `${year}-Q${quarter}`, startsOn, endsOn: addDays(following, -1), checkInCadenceDays: latest?.checkInCadenceDays ?? DEFAULT_CADENCE_DAYS };
-}
 
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 
