@@ -1,4 +1,5 @@
 import { areaOf } from '../area/handlers.ts';
+import { coachOf } from '../coach/handlers.ts';
 import { parseCommand } from '../shared/command.ts';
 import { commandHandlerFor, type CommandContext } from '../shared/commandHandler.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
@@ -31,7 +32,8 @@ export async function acknowledgeResistanceSignal(deps: HandlerDeps, command: Ac
 }
 
 export async function planIntervention(deps: HandlerDeps, command: PlanIntervention, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, parseCommand(PlanIntervention, command.data), ctx, expectedRevision);
+  const { type, data } = parseCommand(PlanIntervention, command.data);
+  return inSignal(deps.store, { type, data, context: { owner: await coachOf(deps.store, data.ownerId) } }, ctx, expectedRevision);
 }
 
 export async function completeIntervention(deps: HandlerDeps, command: CompleteIntervention, ctx: CommandContext, expectedRevision?: number) {
