@@ -8,6 +8,7 @@
  */
 import { addDays } from '../../src/adoption/calendar.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
+import { quietBefore } from '../../src/stakeholder/model.ts';
 import type { HeatmapQueries, TeamRow } from '../heatmap/types.ts';
 import { orgProjection } from '../org.ts';
 import { signalsProjection } from '../signals.ts';
@@ -15,8 +16,6 @@ import { stakeholdersProjection } from '../stakeholders.ts';
 
 /** A signal raised this many days ago or less, and still open, is new. */
 export const NEW_SIGNAL_DAYS = 14;
-/** A stakeholder last engaged longer ago than this (or never) needs the coach. */
-export const QUIET_STAKEHOLDER_DAYS = 28;
 
 export const needKinds = ['checkIns', 'interventions', 'signals', 'stakeholders'] as const;
 export type NeedKind = (typeof needKinds)[number];
@@ -273,7 +272,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       });
     }
 
-    for (const row of this.sql.stakeholders.all({ coach, quietBefore: addDays(today, -QUIET_STAKEHOLDER_DAYS) })) {
+    for (const row of this.sql.stakeholders.all({ coach, quietBefore: quietBefore(today) })) {
       const { coachId, stakeholderId, name, role, influence, interest, attitude, lastEngagedOn } = row;
       of(coachId).stakeholders.push({ stakeholderId, name, role, influence, interest, attitude, lastEngagedOn, area: areaOf(row) });
     }

@@ -2,9 +2,9 @@ import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { orgProjection } from '../org.ts';
 
 /**
- * Questions that span many streams, answered from the org read model: the application's
- * `Directory` (src/application.ts), which this satisfies structurally so projections do not
- * import the application layer.
+ * Questions that span many streams, answered from the org read model: the handlers'
+ * `Directory` (src/shared/directory.ts), which this satisfies structurally so projections do not
+ * import the command side.
  */
 export class SqliteDirectory {
   private readonly sql;

@@ -13,5 +13,3 @@ export type RenameArea = CommandOf<typeof RenameArea>;
 export type MoveArea = CommandOf<typeof MoveArea>;
 export type AssignCoachToArea = CommandOf<typeof AssignCoachToArea>;
 export type UnassignCoachFromArea = CommandOf<typeof UnassignCoachFromArea>;
-
-export const areaCommands = [RegisterArea, RenameArea, MoveArea, AssignCoachToArea, UnassignCoachFromArea] as const;

@@ -3,5 +3,3 @@ import { CoachRegistered } from './events.ts';
 
 export const RegisterCoach = defineCommand('RegisterCoach', CoachRegistered.schema);
 export type RegisterCoach = CommandOf<typeof RegisterCoach>;
-
-export const coachCommands = [RegisterCoach] as const;

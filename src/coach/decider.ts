@@ -8,8 +8,8 @@ export type CoachState = { status: 'Empty' } | { status: 'Registered'; coachId: 
 export type CoachCommand = RegisterCoach;
 
 /** For commands elsewhere that name a coach (an area's assignment, an engagement's author). */
-export function requireRegisteredCoach(coach: CoachState, coachId: string): void {
-  if (coach.status !== 'Registered') throw ruleBroken('coachId', `coach ${coachId} is not registered`);
+export function requireRegisteredCoach(coach: CoachState, coachId: string, field = 'coachId'): void {
+  if (coach.status !== 'Registered') throw ruleBroken(field, `coach ${coachId} is not registered`);
 }
 
 export const coachDecider: Decider<CoachState, CoachCommand, CoachEvent> = {

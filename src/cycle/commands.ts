@@ -9,5 +9,3 @@ export const CloseCycle = defineCommand('CloseCycle', CycleClosed.schema);
 
 export type OpenCycle = CommandOf<typeof OpenCycle>;
 export type CloseCycle = CommandOf<typeof CloseCycle>;
-
-export const cycleCommands = [OpenCycle, CloseCycle] as const;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
-import { closeCycle, openCycle } from '../application.ts';
+import { closeCycle, openCycle } from './handlers.ts';
 import { submitForm } from '../http/forms.ts';
 import { optional } from '../http/query.ts';
 import { sendHtml } from '../http/views.ts';

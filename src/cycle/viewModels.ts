@@ -3,7 +3,7 @@ import { daysBetween, formatDate } from '../adoption/calendar.ts';
 import { formFor, formView, freshState, REVISION, type FormState } from '../http/forms.ts';
 import { plural } from '../shared/vocabulary.ts';
 import { closeCycleForm, openCycleForm } from './forms.ts';
-import { nextCycle } from './nextCycle.ts';
+import { nextCycle } from './next.ts';
 
 /** Where a cycle stands today, in words, and the tone of its label. */
 function standing(cycle: CycleSummary, today: string): { state: 'open' | 'closed' | 'overdue'; label: string; note: string } {

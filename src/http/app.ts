@@ -10,7 +10,7 @@ import type { OrgQueries } from '../../projections/org/queries.ts';
 import type { ResistanceQueries } from '../../projections/resistance/queries.ts';
 import type { StakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import type { TimelineQueries } from '../../projections/timeline.ts';
-import type { Deps as ApplicationDeps } from '../application.ts';
+import type { HandlerDeps } from '../shared/directory.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import type { Names } from '../shared/names.ts';
 import { installErrorHandling } from './errors.ts';
@@ -53,8 +53,8 @@ export interface AppDeps {
   today: () => string;
   /** The injected clock's instant: when a form's command is recorded. */
   now: () => Date;
-  /** What the application's command functions need (src/application.ts). */
-  application: ApplicationDeps;
+  /** What the command handlers need (src/<slice>/handlers.ts). */
+  application: HandlerDeps;
   /** Resolves once the read models include the event at `position`, so a write's redirect shows it. */
   waitFor: (position: bigint) => Promise<boolean>;
   /** The projection runner's feed of applied batches: open pages update live from it (without it, only on connect). */

@@ -1,4 +1,4 @@
-import type { Deps as HandlerDeps } from '../application.ts';
+import type { HandlerDeps } from '../shared/directory.ts';
 import type { FormDeps } from './forms.ts';
 import type { Views } from './views.ts';
 

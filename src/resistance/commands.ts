@@ -28,12 +28,3 @@ export type PlanIntervention = CommandOf<typeof PlanIntervention>;
 export type CompleteIntervention = CommandOf<typeof CompleteIntervention>;
 export type ResolveResistanceSignal = CommandOf<typeof ResolveResistanceSignal>;
 export type EscalateResistanceSignal = CommandOf<typeof EscalateResistanceSignal>;
-
-export const resistanceCommands = [
-  RaiseResistanceSignal,
-  AcknowledgeResistanceSignal,
-  PlanIntervention,
-  CompleteIntervention,
-  ResolveResistanceSignal,
-  EscalateResistanceSignal,
-] as const;

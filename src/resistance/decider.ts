@@ -1,4 +1,5 @@
 import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
+import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
 import type { WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
 import { requireNotBefore, ruleBroken } from '../shared/validation.ts';
@@ -30,7 +31,7 @@ export type ResistanceCommand =
   /** `team` and `stakeholder` are null when the signal names none. */
   | WithContext<RaiseResistanceSignal, { area: AreaState; team: TeamState | null; stakeholder: StakeholderState | null }>
   | AcknowledgeResistanceSignal
-  | PlanIntervention
+  | WithContext<PlanIntervention, { owner: CoachState }>
   | CompleteIntervention
   | ResolveResistanceSignal
   | EscalateResistanceSignal;
@@ -39,7 +40,11 @@ function decideRaise(command: Extract<ResistanceCommand, { type: 'RaiseResistanc
   const { data, context } = command;
   if (state.status !== 'Empty') throw ruleBroken('signalId', `signal ${data.signalId} is already raised`);
   requireRegisteredArea(context.area, data.areaId);
-  if (data.teamId !== undefined && context.team?.status !== 'Registered') throw ruleBroken('teamId', `team ${data.teamId} is not registered`);
+  if (data.teamId !== undefined) {
+    const { team, area } = context;
+    if (team?.status !== 'Registered') throw ruleBroken('teamId', `team ${data.teamId} is not registered`);
+    if (team.areaId !== data.areaId && area.status === 'Registered') throw ruleBroken('teamId', `Team ${team.key} (${team.name}) is not in ${area.name}`);
+  }
   if (data.stakeholderId !== undefined && context.stakeholder?.status !== 'Identified') {
     throw ruleBroken('stakeholderId', `stakeholder ${data.stakeholderId} is not identified`);
   }
@@ -88,6 +93,7 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         if (state.interventions[command.data.interventionId]) {
           throw ruleBroken('interventionId', `intervention ${command.data.interventionId} is already planned`);
         }
+        requireRegisteredCoach(command.context.owner, command.data.ownerId, 'ownerId');
         notBeforeRaised('dueOn', command.data.dueOn);
         return [{ type: 'InterventionPlanned', data: command.data }];
       case 'CompleteIntervention': {

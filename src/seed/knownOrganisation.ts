@@ -1,4 +1,4 @@
-import type { Directory } from '../application.ts';
+import type { Directory } from '../shared/directory.ts';
 import type { AreaSummary } from '../area/decider.ts';
 import type { SeedCommand } from './story.ts';
 

@@ -1,6 +1,6 @@
 /**
  * `uptake seed`: tells the demo organisation's story (story.ts) and records every step through
- * the same application functions a user's form goes through, so the store holds nothing a user
+ * the same command handlers a user's form goes through, so the store holds nothing a user
  * could not have recorded.
  *
  * Resuming: every event id is a function of the story's options and the step's place in it, and
@@ -13,37 +13,20 @@
  * is refused rather than mixed with it.
  */
 import { daysBetween } from '../adoption/calendar.ts';
+import { assignCoachToArea, registerArea, renameArea } from '../area/handlers.ts';
+import { registerCoach } from '../coach/handlers.ts';
+import { closeCycle, openCycle } from '../cycle/handlers.ts';
 import {
   acknowledgeResistanceSignal,
-  alignOkrs,
-  assessAdkarStage,
-  assessAttitude,
-  assignCoachToArea,
-  closeCycle,
   completeIntervention,
-  completeTraining,
-  type Deps,
-  draftOkrs,
   escalateResistanceSignal,
-  holdCheckIn,
-  holdCycleReview,
-  holdRetrospective,
-  identifyStakeholder,
-  logEngagement,
-  mapStakeholder,
-  missCheckIn,
-  openCycle,
   planIntervention,
-  publishOkrs,
   raiseResistanceSignal,
-  registerArea,
-  registerCoach,
-  registerTeam,
-  renameArea,
-  reportKeyResultProgress,
-  resizeTeam,
   resolveResistanceSignal,
-} from '../application.ts';
+} from '../resistance/handlers.ts';
+import type { HandlerDeps } from '../shared/directory.ts';
+import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from '../stakeholder/handlers.ts';
+import { completeTraining, recordAdoption, registerTeam, resizeTeam } from '../team/handlers.ts';
 import type { CommandContext } from '../shared/commandHandler.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { CalendarDate, type NewEvent } from '../shared/event.ts';
@@ -105,7 +88,7 @@ export interface SeedResult {
   interrupted: boolean;
 }
 
-type Handler<C extends SeedCommand> = (deps: Deps, command: C, ctx: CommandContext) => Promise<{ events: NewEvent[] }>;
+type Handler<C extends SeedCommand> = (deps: HandlerDeps, command: C, ctx: CommandContext) => Promise<{ events: NewEvent[] }>;
 
 const handlers: { [T in SeedCommand['type']]: Handler<Extract<SeedCommand, { type: T }>> } = {
   RegisterCoach: registerCoach,
@@ -117,14 +100,14 @@ const handlers: { [T in SeedCommand['type']]: Handler<Extract<SeedCommand, { typ
   RegisterTeam: registerTeam,
   ResizeTeam: resizeTeam,
   CompleteTraining: completeTraining,
-  DraftOkrs: draftOkrs,
-  PublishOkrs: publishOkrs,
-  AlignOkrs: alignOkrs,
-  HoldCheckIn: holdCheckIn,
-  MissCheckIn: missCheckIn,
-  ReportKeyResultProgress: reportKeyResultProgress,
-  HoldCycleReview: holdCycleReview,
-  HoldRetrospective: holdRetrospective,
+  DraftOkrs: recordAdoption,
+  PublishOkrs: recordAdoption,
+  AlignOkrs: recordAdoption,
+  HoldCheckIn: recordAdoption,
+  MissCheckIn: recordAdoption,
+  ReportKeyResultProgress: recordAdoption,
+  HoldCycleReview: recordAdoption,
+  HoldRetrospective: recordAdoption,
   IdentifyStakeholder: identifyStakeholder,
   MapStakeholder: mapStakeholder,
   AssessAttitude: assessAttitude,
@@ -138,7 +121,7 @@ const handlers: { [T in SeedCommand['type']]: Handler<Extract<SeedCommand, { typ
   EscalateResistanceSignal: escalateResistanceSignal,
 };
 
-const dispatch = (deps: Deps, command: SeedCommand, ctx: CommandContext) => (handlers[command.type] as Handler<SeedCommand>)(deps, command, ctx);
+const dispatch = (deps: HandlerDeps, command: SeedCommand, ctx: CommandContext) => (handlers[command.type] as Handler<SeedCommand>)(deps, command, ctx);
 
 /**
  * The stream a command writes to, named by its most specific id: a signal's commands also name
@@ -174,7 +157,7 @@ export async function seed(deps: SeedDeps, options: SeedOptions): Promise<SeedRe
 
   const store = new StreamCache(deps.store);
   const directory = new KnownOrganisation();
-  const application: Deps = { store, directory };
+  const handlerDeps: HandlerDeps = { store, directory };
   const unitOfWork = deps.unitOfWork ?? ((work) => work());
   let recorded = 0;
   let alreadyStored = 0;
@@ -205,7 +188,7 @@ export async function seed(deps: SeedDeps, options: SeedOptions): Promise<SeedRe
       causationId: null,
       newEventId: () => eventIdOf(index, eventIndex++),
     };
-    const { events } = await dispatch(application, step.command, ctx);
+    const { events } = await dispatch(handlerDeps, step.command, ctx);
     // A step that records nothing would break resuming (its id would never be found stored).
     if (events.length === 0) throw new Error(`seed step ${index} (${step.command.type}) recorded nothing: the story repeats a fact`);
     recorded += events.length;

@@ -14,7 +14,7 @@ export function defineCommand<T extends string, S extends z.ZodType>(type: T, sc
 export type CommandOf<D> = D extends CommandDefinition<infer T, infer S> ? { type: T; data: z.output<S> } : never;
 
 /**
- * A command completed by the application layer with what it read from other streams (the
+ * A command completed by its handler (`src/<slice>/handlers.ts`) with what it read from other streams (the
  * area a team joins, the cycle a check-in belongs to), so the decider can check it and stay pure.
  */
 export type WithContext<C, Context> = C & { context: Context };

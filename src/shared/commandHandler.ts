@@ -17,6 +17,7 @@ import { catalogue } from '../events.ts';
 import type { Decider } from './decider.ts';
 import type { Actor, DomainEvent, NewEvent } from './event.ts';
 import type { EventStore, ExpectedRevision } from './eventStore.ts';
+import { streamName, type Category } from './streams.ts';
 
 /** Who asked, from where and when: becomes every resulting event's metadata. */
 export interface CommandContext {
@@ -80,4 +81,24 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   const events = withMetadata(decided, ctx);
   const result = await store.appendToStream(streamId, events, expected);
   return { events, revision: result.nextExpectedRevision, position: result.position, state: decided.reduce(decider.evolve, state) };
+}
+
+/** A stream's current state, for a decision in another stream that depends on it (the area a team joins). */
+export async function stateOf<State, Event extends DomainEvent>(
+  store: EventStore,
+  category: Category,
+  id: string,
+  decider: Decider<State, never, Event>,
+): Promise<State> {
+  const history = await store.readStream<Event>(streamName(category, id));
+  return history.reduce(decider.evolve, decider.initialState());
+}
+
+/**
+ * One writer per stream category: `handleCommand` bound to a category's decider, sending each
+ * command to the stream named by the id it carries (`teamId` → `team-<teamId>`).
+ */
+export function commandHandlerFor<State, Command, Event extends DomainEvent>(category: Category, decider: Decider<State, Command, Event>, idOf: (command: Command) => string) {
+  return (store: EventStore, command: Command, ctx: CommandContext, expectedRevision?: number): Promise<HandleResult<State>> =>
+    handleCommand(store, streamName(category, idOf(command)), decider, command, ctx, expectedRevision);
 }

@@ -13,5 +13,3 @@ export type MapStakeholder = CommandOf<typeof MapStakeholder>;
 export type AssessAttitude = CommandOf<typeof AssessAttitude>;
 export type AssessAdkarStage = CommandOf<typeof AssessAdkarStage>;
 export type LogEngagement = CommandOf<typeof LogEngagement>;
-
-export const stakeholderCommands = [IdentifyStakeholder, MapStakeholder, AssessAttitude, AssessAdkarStage, LogEngagement] as const;

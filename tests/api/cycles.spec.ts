@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 /**
  * The cycles page over real components: the list with dates, cadence and days left, opening a
- * cycle (suggested: the quarter after the latest) and closing one with its revision, each
+ * cycle (suggested by src/cycle/next.ts) and closing one with its revision, each
  * through the shared form path.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CycleSummary } from '../../projections/heatmap/types.ts';
-import { nextCycle } from '../../src/cycle/nextCycle.ts';
 import { appFor, closeWorld, CYCLE, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 let world: World;
@@ -39,28 +37,6 @@ function tag(html: string, id: string): string {
 }
 
 const cycleIdByName = (name: string): string => (world.db.prepare('SELECT cycle_id AS cycleId FROM org_cycles WHERE name = ?').get(name) as { cycleId: string }).cycleId;
-
-describe('suggesting the next cycle', () => {
-  const cycle = (startsOn: string, endsOn: string, checkInCadenceDays = 14): CycleSummary => ({ cycleId: startsOn, name: startsOn, startsOn, endsOn, checkInCadenceDays, closedOn: null });
-
-  it('suggests the quarter after the latest cycle, with its cadence', () => {
-    expect(nextCycle([cycle('2026-10-01', '2026-12-31', 7), cycle('2026-07-01', '2026-09-30')], TODAY)).toEqual({
-      name: '2027-Q1',
-      startsOn: '2027-01-01',
-      endsOn: '2027-03-31',
-      checkInCadenceDays: 7,
-    });
-    expect(nextCycle([cycle('2027-01-01', '2027-03-31')], TODAY)).toMatchObject({ name: '2027-Q2', startsOn: '2027-04-01', endsOn: '2027-06-30' });
-  });
-
-  it('starts at the next quarter boundary when the latest cycle ends mid-quarter', () => {
-    expect(nextCycle([cycle('2026-09-15', '2026-11-10')], TODAY)).toMatchObject({ name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31' });
-  });
-
-  it('suggests the quarter holding today, every 14 days, when there is no cycle yet', () => {
-    expect(nextCycle([], TODAY)).toEqual({ name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 });
-  });
-});
 
 describe('the cycles page', () => {
   it('lists cycles newest first with dates, cadence, status and days left, and suggests the next one', async () => {

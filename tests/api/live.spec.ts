@@ -1,11 +1,11 @@
 /**
  * The live hub over the real SQLite store and projection runner: sockets opened with
  * `app.injectWS('/live?page=…')` get their page's live regions on connect, and again when an
- * event recorded through the application layer changes what that page shows, and only then.
+ * event recorded through the command handlers changes what that page shows, and only then.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { holdCheckIn } from '../../src/application.ts';
+import { recordAdoption } from '../../src/team/handlers.ts';
 import { regionOf, topicOf } from '../../src/http/live.ts';
 import { SqliteDirectory } from '../../projections/index.ts';
 import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
@@ -62,7 +62,7 @@ describe('live updates over websockets', () => {
   }
 
   const checkIn = (teamId: string, heldOn: string) =>
-    holdCheckIn(
+    recordAdoption(
       { store: world.store, directory: new SqliteDirectory(world.db) },
       { type: 'HoldCheckIn', data: { teamId, cycleId: CYCLE, heldOn } },
       { actor: { kind: 'user', id: 'coach-grace' }, source: 'ui', now: new Date(`${TODAY}T11:00:00.000Z`) },

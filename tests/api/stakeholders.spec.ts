@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lastEngagementView, quadrantOf } from '../../src/http/routes/stakeholders.ts';
+import { lastEngagementView } from '../../src/http/routes/stakeholders.ts';
 import { appFor, closeWorld, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 let world: World;
@@ -87,14 +87,6 @@ const revisionOf = (html: string, formId: string): string => {
 };
 
 describe('the words the pages use', () => {
-  it('puts a stakeholder in the classic quadrant, 3 counting as high', () => {
-    expect(quadrantOf(5, 5).label).toBe('Manage closely');
-    expect(quadrantOf(3, 3).label).toBe('Manage closely');
-    expect(quadrantOf(4, 2).label).toBe('Keep satisfied');
-    expect(quadrantOf(2, 3).label).toBe('Keep informed');
-    expect(quadrantOf(2, 2).label).toBe('Monitor');
-  });
-
   it('says how long ago the last engagement was, stale from four weeks', () => {
     expect(lastEngagementView('2026-11-25', TODAY)).toMatchObject({ ago: 'today', stale: false });
     expect(lastEngagementView('2026-11-24', TODAY)).toMatchObject({ ago: '1 day ago', stale: false });

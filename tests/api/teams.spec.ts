@@ -1,6 +1,6 @@
 /**
  * The team page and its forms over real components (SQLite store, live projection runner):
- * a POST runs the application function, waits for the read models and redirects (303) or, for
+ * a POST runs the command handler, waits for the read models and redirects (303) or, for
  * htmx, answers with the re-rendered partial; bad input is a 422 with the form kept; a stale
  * edit is a 409 that says what changed.
  */

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { holdCheckIn } from '../../src/application.ts';
+import { recordAdoption } from '../../src/team/handlers.ts';
 import { SqliteDirectory } from '../../projections/index.ts';
 import { launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, CYCLE, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
@@ -110,7 +110,7 @@ describe.skipIf(skipWithoutBrowser('live update'))('live updates in Chromium', (
     expect(new URL(sockets[1]!.url()).searchParams.get('page')).toBe(new URL(leader.url()).pathname + new URL(leader.url()).search);
     const before = await areaRun(leader, 'Engineering');
 
-    await holdCheckIn(
+    await recordAdoption(
       { store: world.store, directory: new SqliteDirectory(world.db) },
       { type: 'HoldCheckIn', data: { teamId: 'srch', cycleId: CYCLE, heldOn: TODAY } },
       { actor: { kind: 'user', id: 'coach-grace' }, source: 'ui', now: new Date(`${TODAY}T11:00:00.000Z`) },
@@ -137,7 +137,7 @@ describe.skipIf(skipWithoutBrowser('live update'))('live updates in Chromium', (
     const before = await areaRun(leader, 'Engineering');
 
     // An event from outside the web app (as an integration would append it) still shows up live.
-    await holdCheckIn(
+    await recordAdoption(
       { store: world.store, directory: new SqliteDirectory(world.db) },
       { type: 'HoldCheckIn', data: { teamId: 'srch', cycleId: CYCLE, heldOn: TODAY } },
       { actor: { kind: 'integration', id: 'okr-tool' }, source: 'http', now: new Date(`${TODAY}T11:00:00.000Z`) },

@@ -1,4 +1,4 @@
-import type { Directory } from '../../src/application.ts';
+import type { Directory } from '../../src/shared/directory.ts';
 import type { AreaEvent } from '../../src/area/events.ts';
 import type { RecordedEvent } from '../../src/shared/event.ts';
 import type { EventStore } from '../../src/shared/eventStore.ts';

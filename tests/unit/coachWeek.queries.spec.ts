@@ -61,7 +61,7 @@ beforeAll(async () => {
   await raise('s6', 's', 5, '2026-11-22');
   await acknowledge('s6', '2026-11-23');
 
-  // Stakeholders: h1 never engaged, h2 and h4 more than four weeks ago; h3 exactly four weeks ago, h5 recently.
+  // Stakeholders: h1 never engaged, h2 more than four weeks ago, h4 exactly four weeks ago (quiet); h3 a day less, h5 recently.
   const stakeholder = async (stakeholderId: string, areaId: string, influence: number, lastEngagedOn?: string) => {
     await append(store, `stakeholder-${stakeholderId}`, ev('StakeholderIdentified', { stakeholderId, name: `Person ${stakeholderId}`, role: 'Lead', areaId, influence, interest: 3 }));
     if (lastEngagedOn) {
@@ -70,8 +70,8 @@ beforeAll(async () => {
   };
   await stakeholder('h2', 'r', 5, '2026-10-01');
   await stakeholder('h1', 's', 5);
-  await stakeholder('h3', 'r', 3, '2026-10-28');
-  await stakeholder('h4', 's', 4, '2026-10-27');
+  await stakeholder('h3', 'r', 3, '2026-10-29');
+  await stakeholder('h4', 's', 4, '2026-10-28');
   await stakeholder('h5', 'r', 2, '2026-11-20');
   await stakeholder('hx', 'x', 5);
 
@@ -112,12 +112,12 @@ describe("a coach's week", () => {
     ]);
   });
 
-  it('lists stakeholders not engaged for more than four weeks, highest influence first, never engaged before long ago', () => {
+  it('lists stakeholders not engaged for four weeks or more, highest influence first, never engaged before long ago', () => {
     const week = queries.week('ada', TODAY, 'q4')!;
     expect(week.stakeholders.map((s) => [s.stakeholderId, s.influence, s.lastEngagedOn])).toEqual([
       ['h1', 5, null],
       ['h2', 5, '2026-10-01'],
-      ['h4', 4, '2026-10-27'],
+      ['h4', 4, '2026-10-28'],
     ]);
   });
 

@@ -3,7 +3,7 @@ import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { readModels, ProjectionRunner, SqliteDirectory, SqliteHeatmapQueries } from '../../projections/index.ts';
-import type { Directory } from '../../src/application.ts';
+import type { Directory } from '../../src/shared/directory.ts';
 import { append, appendOrganisation, ev } from './projections.events.ts';
 
 // Area R (root) holds team A (size 2) and area S, which holds team B (size 6). Weekly cycle from 1 Oct.
@@ -132,7 +132,7 @@ describe('cycles', () => {
 });
 
 describe('directory', () => {
-  it('answers the application’s questions from the org tables', async () => {
+  it('answers the handlers’ directory questions from the org tables', async () => {
     expect(await directory.areasUnder(null)).toEqual([{ areaId: 'r', name: 'Retail' }]);
     expect(await directory.areasUnder('r')).toEqual([{ areaId: 's', name: 'Stores' }]);
     expect(await directory.descendantsOf('r')).toEqual(['s']);

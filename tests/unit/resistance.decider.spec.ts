@@ -1,4 +1,5 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { CoachState } from '../../src/coach/decider.ts';
 import type { AreaState } from '../../src/area/decider.ts';
 import { RaiseResistanceSignal } from '../../src/resistance/commands.ts';
 import { resistanceDecider, type ResistanceCommand } from '../../src/resistance/decider.ts';
@@ -27,9 +28,11 @@ const raise = (context: Partial<Extract<ResistanceCommand, { type: 'RaiseResista
   context: { area: eng, team: platform, stakeholder: null, ...context },
 });
 const raised: ResistanceEvent = { type: 'ResistanceSignalRaised', data: signal };
+const ana: CoachState = { status: 'Registered', coachId: 'c1', name: 'Ana', email: 'ana@example.org' };
 const plan = {
   type: 'PlanIntervention' as const,
   data: { signalId: 'sig1', interventionId: 'i1', kind: 'coaching-session' as const, ownerId: 'c1', dueOn: '2026-10-27' },
+  context: { owner: ana },
 };
 const planned: ResistanceEvent = { type: 'InterventionPlanned', data: plan.data };
 const complete = { type: 'CompleteIntervention' as const, data: { signalId: 'sig1', interventionId: 'i1', outcome: 'agreed a 15-minute format', completedOn: '2026-10-27' } };
@@ -49,6 +52,12 @@ describe('resistance decider', () => {
       spec.given([]).when(raise({ area: { status: 'Empty' } })).thenRejects('areaId');
       spec.given([]).when(raise({ team: { status: 'Empty' } })).thenRejects('teamId');
       spec.given([raised]).when(raise()).thenRejects('signalId');
+    });
+
+    it('refuses a team that is not in the signal\'s area', () => {
+      const sales2: TeamState = { ...platform, key: 'SALES2', name: 'Sales 2', areaId: 'sales' };
+      const error = spec.given([]).when(raise({ team: sales2 })).thenRejects('teamId');
+      expect(error.issues[0]!.message).toBe('Team SALES2 (Sales 2) is not in Engineering');
     });
 
     it('refuses a stakeholder that was not identified', () => {
@@ -88,6 +97,10 @@ describe('resistance decider', () => {
     it('plans an intervention, once per id', () => {
       spec.given([raised]).when(plan).then([planned]);
       spec.given([raised, planned]).when(plan).thenRejects('interventionId');
+    });
+
+    it('refuses an owner who is not a registered coach', () => {
+      spec.given([raised]).when({ ...plan, context: { owner: { status: 'Empty' } } }).thenRejects('ownerId');
     });
 
     it('completes a planned intervention only once', () => {

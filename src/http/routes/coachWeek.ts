@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { CheckInDue, CoachSummary, CoachWeek, CoachWeekQueries, NeedKind, NewSignal, OverdueIntervention, QuietStakeholder } from '../../../projections/coachWeek/queries.ts';
-import { NEW_SIGNAL_DAYS, QUIET_STAKEHOLDER_DAYS } from '../../../projections/coachWeek/queries.ts';
+import { NEW_SIGNAL_DAYS } from '../../../projections/coachWeek/queries.ts';
+import { QUIET_STAKEHOLDER_WEEKS } from '../../stakeholder/model.ts';
 import type { CycleSummary, HeatmapQueries } from '../../../projections/heatmap/types.ts';
 import { daysBetween } from '../../adoption/calendar.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -87,7 +88,7 @@ const sections: Record<NeedKind, { id: string; title: string; hint: string; empt
   stakeholders: {
     id: 'stakeholders',
     title: 'Stakeholders not engaged for weeks',
-    hint: `Not engaged in the last ${QUIET_STAKEHOLDER_DAYS / 7} weeks, or never; most influential first`,
+    hint: `Not engaged in the last ${QUIET_STAKEHOLDER_WEEKS} weeks, or never; most influential first`,
     empty: 'Nothing here — good. Every stakeholder in your areas was engaged recently.',
     brief: ['quiet stakeholder', 'quiet stakeholders'],
   },

@@ -3,16 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { OrgArea, OrgCoach, OrgQueries, OrgTeam } from '../../../projections/org/queries.ts';
 import { AssignCoachToArea, MoveArea, RegisterArea, RenameArea, UnassignCoachFromArea } from '../../area/commands.ts';
-import {
-  assignCoachToArea,
-  moveArea,
-  registerArea,
-  registerCoach,
-  registerTeam,
-  renameArea,
-  unassignCoachFromArea,
-  type Deps as ApplicationDeps,
-} from '../../application.ts';
+import { assignCoachToArea, moveArea, registerArea, renameArea, unassignCoachFromArea } from '../../area/handlers.ts';
+import { registerCoach } from '../../coach/handlers.ts';
+import type { HandlerDeps } from '../../shared/directory.ts';
+import { registerTeam } from '../../team/handlers.ts';
 import { RegisterCoach } from '../../coach/commands.ts';
 import type { CommandContext } from '../../shared/commandHandler.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -27,13 +21,13 @@ import { sendHtml, type Views } from '../views.ts';
 export interface OrganisationRouteOptions {
   org: OrgQueries;
   views: Views;
-  application: ApplicationDeps;
+  application: HandlerDeps;
   waitFor: (position: bigint) => Promise<boolean>;
   now: () => Date;
 }
 
-/** Form fields as a command; the application function validates them against the command's schema. */
-type Execute = (deps: ApplicationDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision?: number) => Promise<{ position: bigint }>;
+/** Form fields as a command; the command handler validates them against the command's schema. */
+type Execute = (deps: HandlerDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision?: number) => Promise<{ position: bigint }>;
 
 /** An empty parent select means the top level, which the commands spell `null`. */
 const withParent = (data: Record<string, unknown>) => ({ parentAreaId: null, ...data });

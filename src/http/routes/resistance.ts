@@ -11,8 +11,8 @@ import {
   planIntervention,
   raiseResistanceSignal,
   resolveResistanceSignal,
-  type Deps as ApplicationDeps,
-} from '../../application.ts';
+} from '../../resistance/handlers.ts';
+import type { HandlerDeps } from '../../shared/directory.ts';
 import {
   AcknowledgeResistanceSignal,
   CompleteIntervention,
@@ -39,7 +39,7 @@ export interface ResistanceRouteOptions {
   /** Today's calendar date, from the injected clock: form defaults, and what "overdue" means. */
   today: () => string;
   now: () => Date;
-  application: ApplicationDeps;
+  application: HandlerDeps;
   waitFor: (position: bigint) => Promise<boolean>;
   /** Ids for new signals and interventions; random unless a test fixes them. */
   newId?: () => string;
@@ -109,16 +109,16 @@ type Filters = Omit<ResistanceQuery, 'raised'>;
 // Forms
 
 type Execute = (
-  deps: ApplicationDeps,
+  deps: HandlerDeps,
   data: Record<string, unknown>,
   ctx: CommandContext,
   expectedRevision: number | undefined,
   newId: () => string,
 ) => Promise<{ position: bigint }>;
-/** A form on a signal's page: where under the signal's path it posts, and the application function it calls. */
+/** A form on a signal's page: where under the signal's path it posts, and the command handler it calls. */
 type SignalForm = FormSpec & { path: string; execute: Execute };
 
-/** Form fields as a command; the application function validates them against the command's schema. */
+/** Form fields as a command; the command handler validates them against the command's schema. */
 const raiseForm: FormSpec = {
   id: 'raise',
   schema: RaiseResistanceSignal.schema,

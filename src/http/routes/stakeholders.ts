@@ -10,7 +10,8 @@ import {
   type StakeholderSort,
 } from '../../../projections/stakeholders/queries.ts';
 import { addDays, daysBetween, formatDate } from '../../adoption/calendar.ts';
-import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder, type Deps as ApplicationDeps } from '../../application.ts';
+import type { HandlerDeps } from '../../shared/directory.ts';
+import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from '../../stakeholder/handlers.ts';
 import type { CommandContext, HandleResult } from '../../shared/commandHandler.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { Id, type RecordedEvent } from '../../shared/event.ts';
@@ -18,6 +19,7 @@ import { streamName } from '../../shared/streams.ts';
 import { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from '../../stakeholder/commands.ts';
 import type { StakeholderState } from '../../stakeholder/decider.ts';
 import { AdkarStage, Attitude, EngagementKind, type StakeholderEvent } from '../../stakeholder/events.ts';
+import { HIGH_RATING, isQuiet, QUIET_STAKEHOLDER_WEEKS, quadrantOf } from '../../stakeholder/model.ts';
 import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../legacyForms.ts';
 import { optional, parseLeniently, parseQuery } from '../query.ts';
 import { areaPath, stakeholderPath } from '../urls.ts';
@@ -30,7 +32,7 @@ export interface StakeholderRouteOptions {
   /** Today's calendar date, from the injected clock. */
   today: () => string;
   now: () => Date;
-  application: ApplicationDeps;
+  application: HandlerDeps;
   waitFor: (position: bigint) => Promise<boolean>;
 }
 
@@ -94,26 +96,6 @@ const sentimentView = (value: number) => {
   return { key: known.key, label: known.label, value: signed(value) };
 };
 
-/**
- * The classic quadrants of the influence × interest grid. 3 counts as high on both axes: a
- * middling stakeholder gets more attention rather than less.
- */
-const quadrants = {
-  manage: { key: 'manage', label: 'Manage closely' },
-  satisfy: { key: 'satisfy', label: 'Keep satisfied' },
-  inform: { key: 'inform', label: 'Keep informed' },
-  monitor: { key: 'monitor', label: 'Monitor' },
-} as const;
-const HIGH = 3;
-
-export function quadrantOf(influence: number, interest: number) {
-  if (influence >= HIGH) return interest >= HIGH ? quadrants.manage : quadrants.satisfy;
-  return interest >= HIGH ? quadrants.inform : quadrants.monitor;
-}
-
-/** Not engaged for this many weeks or more: the stakeholder stands out as due for engagement. */
-export const STALE_WEEKS = 4;
-
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** How long ago the last engagement was, in words, and whether it is stale. */
@@ -122,7 +104,7 @@ export function lastEngagementView(lastEngagedOn: string | null, today: string) 
   const days = daysBetween(lastEngagedOn, today);
   const weeks = Math.floor(days / 7);
   const ago = days < 0 ? `in ${plural(-days, 'day')}` : days === 0 ? 'today' : days < 7 ? `${plural(days, 'day')} ago` : `${plural(weeks, 'week')} ago`;
-  return { date: lastEngagedOn, label: formatDate(lastEngagedOn), ago, stale: weeks >= STALE_WEEKS };
+  return { date: lastEngagedOn, label: formatDate(lastEngagedOn), ago, stale: isQuiet(lastEngagedOn, today) };
 }
 
 const initialsOf = (name: string): string =>
@@ -217,7 +199,7 @@ type RowView = ReturnType<typeof rowView>;
  * the quadrants behind the cells.
  */
 function gridView(rows: readonly RowView[]) {
-  const gridRow = (influence: number) => (influence >= HIGH ? 7 - influence : 8 - influence);
+  const gridRow = (influence: number) => (influence >= HIGH_RATING ? 7 - influence : 8 - influence);
   const cells = [...RATINGS].reverse().flatMap((influence) =>
     RATINGS.map((interest) => {
       const people = rows.filter((r) => r.influence === influence && r.interest === interest);
@@ -261,7 +243,7 @@ function listView(page: ListPage) {
     empty,
     count: plural(rows.length, 'stakeholder'),
     stale: rows.filter((r) => r.engagement.stale).length,
-    staleWeeks: STALE_WEEKS,
+    staleWeeks: QUIET_STAKEHOLDER_WEEKS,
     rows,
     grid: gridView(rows),
     columns: (['name', 'influence', 'engagement'] as const).map((sort) => ({ sort, href: sortHref(sort), active: sort === active })),
@@ -299,7 +281,7 @@ const identifyForm: FormSpec = {
 };
 
 interface StakeholderForm extends FormSpec {
-  run: (deps: ApplicationDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<HandleResult<StakeholderState>>;
+  run: (deps: HandlerDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<HandleResult<StakeholderState>>;
   /** Why a submission that changes nothing is refused, named by the field to change. */
   unchanged?: { field: string; message: (state: StakeholderState) => string };
 }
@@ -503,7 +485,7 @@ function detailView(page: DetailPage, input: { answered?: { formId: string; stat
     recorded: input.recorded ?? null,
     engagementForm: engagementForm!,
     assessmentForms,
-    staleWeeks: STALE_WEEKS,
+    staleWeeks: QUIET_STAKEHOLDER_WEEKS,
     ...splitLog(engagementsOf(page.events, (id) => coachNames.get(id) ?? id)),
     history: historyOf(page.events, (id) => coachNames.get(id) ?? id),
   };

@@ -1,20 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AreaRow, CycleSummary, TeamDetail } from '../../../projections/heatmap/types.ts';
-import {
-  alignOkrs,
-  completeTraining,
-  draftOkrs,
-  holdCheckIn,
-  holdCycleReview,
-  holdRetrospective,
-  missCheckIn,
-  moveTeam,
-  publishOkrs,
-  reportKeyResultProgress,
-  resizeTeam,
-  type Deps as ApplicationDeps,
-} from '../../application.ts';
+import type { HandlerDeps } from '../../shared/directory.ts';
+import { completeTraining, moveTeam, recordAdoption, resizeTeam } from '../../team/handlers.ts';
 import type { CommandContext } from '../../shared/commandHandler.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { Id } from '../../shared/event.ts';
@@ -41,17 +29,17 @@ import { sendHtml } from '../views.ts';
 import { requireSelection, type ReadRouteOptions } from './selection.ts';
 
 export interface TeamRouteOptions extends ReadRouteOptions {
-  application: ApplicationDeps;
+  application: HandlerDeps;
   waitFor: (position: bigint) => Promise<boolean>;
   now: () => Date;
 }
 
-type Execute = (deps: ApplicationDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision?: number) => Promise<{ position: bigint }>;
+type Execute = (deps: HandlerDeps, data: Record<string, unknown>, ctx: CommandContext, expectedRevision?: number) => Promise<{ position: bigint }>;
 
-/** Form fields as a command; the application function validates them against the command's schema. */
+/** Form fields as a command; the command handler validates them against the command's schema. */
 const cycleField = { name: 'cycleId', label: 'Cycle', kind: 'select' } as const;
 
-/** Every form on the team page: what it asks for, and the application function it calls. */
+/** Every form on the team page: what it asks for, and the command handler it calls. */
 const teamForms: readonly (FormSpec & { execute: Execute })[] = [
   {
     id: 'check-in-held',
@@ -65,7 +53,7 @@ const teamForms: readonly (FormSpec & { execute: Execute })[] = [
       { name: 'attendance', label: 'Attendance', kind: 'percent', optional: true, hint: 'Share of the team present' },
       { name: 'confidence', label: 'Confidence', kind: 'percent', optional: true, hint: 'In reaching the key results' },
     ],
-    execute: (deps, data, ctx) => holdCheckIn(deps, asCommand(HoldCheckIn, data), ctx),
+    execute: (deps, data, ctx) => recordAdoption(deps, asCommand(HoldCheckIn, data), ctx),
   },
   {
     id: 'check-in-missed',
@@ -74,7 +62,7 @@ const teamForms: readonly (FormSpec & { execute: Execute })[] = [
     submit: 'Record missed check-in',
     recorded: 'Missed check-in recorded.',
     fields: [{ name: 'dueOn', label: 'Was due on', kind: 'date' }, cycleField, { name: 'reason', label: 'Reason', kind: 'text', optional: true }],
-    execute: (deps, data, ctx) => missCheckIn(deps, asCommand(MissCheckIn, data), ctx),
+    execute: (deps, data, ctx) => recordAdoption(deps, asCommand(MissCheckIn, data), ctx),
   },
   {
     id: 'training-completed',
@@ -102,7 +90,7 @@ const teamForms: readonly (FormSpec & { execute: Execute })[] = [
       { name: 'draftedOn', label: 'Drafted on', kind: 'date' },
       cycleField,
     ],
-    execute: (deps, data, ctx) => draftOkrs(deps, asCommand(DraftOkrs, data), ctx),
+    execute: (deps, data, ctx) => recordAdoption(deps, asCommand(DraftOkrs, data), ctx),
   },
   {
     id: 'okrs-published',
@@ -111,7 +99,7 @@ const teamForms: readonly (FormSpec & { execute: Execute })[] = [
     submit: 'Record publication',
     recorded: 'OKR publication recorded.',
     fields: [{ name: 'publishedOn', label: 'Published on', kind: 'date' }, cycleField],
-    execute: (deps, data, ctx) => publishOkrs(deps, asCommand(PublishOkrs, data), ctx),
+    execute: (deps, data, ctx) => recordAdoption(deps, asCommand(PublishOkrs, data), ctx),
   },
   {
     id: 'okrs-aligned',
@@ -124,7 +112,7 @@ const teamForms: readonly (FormSpec & { execute: Execute })[] = [
       { name: 'alignedOn', label: 'Aligned on', kind: 'date' },
       cycleField,
     ],
-    execute: (deps, data, ctx) => alignOkrs(deps, asCommand(AlignOkrs, data), ctx),
+    execute: (deps, data, ctx) => recordAdoption(deps, asCommand(AlignOkrs, data), ctx),
   },
   {
     id: 'key-result-progress',
@@ -138,7 +126,7 @@ const teamForms: readonly (FormSpec & { execute: Execute })[] = [
       { name: 'reportedOn', label: 'Reported on', kind: 'date' },
       cycleField,
     ],
-    execute: (deps, data, ctx) => reportKeyResultProgress(deps, asCommand(ReportKeyResultProgress, data), ctx),
+    execute: (deps, data, ctx) => recordAdoption(deps, asCommand(ReportKeyResultProgress, data), ctx),
   },
   {
     id: 'cycle-review',
@@ -147,7 +135,7 @@ const teamForms: readonly (FormSpec & { execute: Execute })[] = [
     submit: 'Record review',
     recorded: 'Cycle review recorded.',
     fields: [{ name: 'heldOn', label: 'Held on', kind: 'date' }, cycleField],
-    execute: (deps, data, ctx) => holdCycleReview(deps, asCommand(HoldCycleReview, data), ctx),
+    execute: (deps, data, ctx) => recordAdoption(deps, asCommand(HoldCycleReview, data), ctx),
   },
   {
     id: 'retrospective',
@@ -156,7 +144,7 @@ const teamForms: readonly (FormSpec & { execute: Execute })[] = [
     submit: 'Record retrospective',
     recorded: 'Retrospective recorded.',
     fields: [{ name: 'heldOn', label: 'Held on', kind: 'date' }, { name: 'actions', label: 'Actions agreed', kind: 'integer', optional: true }, cycleField],
-    execute: (deps, data, ctx) => holdRetrospective(deps, asCommand(HoldRetrospective, data), ctx),
+    execute: (deps, data, ctx) => recordAdoption(deps, asCommand(HoldRetrospective, data), ctx),
   },
   {
     id: 'resize',

@@ -1,11 +1,5 @@
 import { addDays } from '../adoption/calendar.ts';
 
-export interface CycleDates {
-  startsOn: string;
-  endsOn: string;
-  checkInCadenceDays: number;
-}
-
 const DEFAULT_CADENCE_DAYS = 14;
 
 const quarterOf = (date: string) => ({ year: Number(date.slice(0, 4)), quarter: Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1 });
@@ -16,8 +10,11 @@ const quarterStart = (year: number, quarter: number) => `${year}-${String(quarte
  * the quarter holding today when there is none), named `2027-Q1`, with the latest cycle's
  * check-in cadence.
  */
-export function nextCycle(cycles: readonly CycleDates[], today: string): { name: string } & CycleDates {
-  const latest = cycles.reduce<CycleDates | undefined>((last, c) => (last === undefined || c.endsOn > last.endsOn ? c : last), undefined);
+export function nextCycle(
+  cycles: readonly { endsOn: string; checkInCadenceDays: number }[],
+  today: string,
+): { name: string; startsOn: string; endsOn: string; checkInCadenceDays: number } {
+  const latest = cycles.reduce<(typeof cycles)[number] | undefined>((last, c) => (last === undefined || c.endsOn > last.endsOn ? c : last), undefined);
   const after = latest === undefined ? today : addDays(latest.endsOn, 1);
   let { year, quarter } = quarterOf(after);
   if (latest !== undefined && quarterStart(year, quarter) < after) [year, quarter] = quarter === 4 ? [year + 1, 1] : [year, quarter + 1];

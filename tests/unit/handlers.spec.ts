@@ -1,7 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
-import * as app from '../../src/application.ts';
+import * as area from '../../src/area/handlers.ts';
+import * as cycle from '../../src/cycle/handlers.ts';
+import * as resistance from '../../src/resistance/handlers.ts';
+import type { HandlerDeps } from '../../src/shared/directory.ts';
+import * as team from '../../src/team/handlers.ts';
 import { parseEvent } from '../../src/events.ts';
 import type { CommandContext } from '../../src/shared/commandHandler.ts';
 import { ConcurrencyConflictError, DomainRuleError, ValidationError } from '../../src/shared/errors.ts';
@@ -29,9 +33,9 @@ const q4 = {
 };
 const checkIn = (heldOn: string) => ({ type: 'HoldCheckIn' as const, data: { teamId: 't1', cycleId: 'q4', heldOn } });
 
-describe('application layer on the SQLite event store', () => {
+describe('command handlers on the SQLite event store', () => {
   let store: EventStore;
-  let deps: app.Deps;
+  let deps: HandlerDeps;
 
   beforeEach(() => {
     // Validating on append proves every decided event also satisfies its event schema.
@@ -40,27 +44,27 @@ describe('application layer on the SQLite event store', () => {
   });
 
   it("refuses a team whose area doesn't exist, then registers it once the area does", async () => {
-    await rejection(app.registerTeam(deps, platform, ctx), DomainRuleError, 'areaId');
-    await app.registerArea(deps, engineering, ctx);
-    const result = await app.registerTeam(deps, platform, ctx);
+    await rejection(team.registerTeam(deps, platform, ctx), DomainRuleError, 'areaId');
+    await area.registerArea(deps, engineering, ctx);
+    const result = await team.registerTeam(deps, platform, ctx);
     expect(result.revision).toBe(0);
     const [stored] = await store.readStream(streamName('team', 't1'));
     expect(stored).toMatchObject({ type: 'TeamRegistered', data: platform.data, metadata: { actor: ctx.actor, source: 'test', recordedAt: ctx.now.toISOString() } });
   });
 
   it('refuses a team key another team already has', async () => {
-    await app.registerArea(deps, engineering, ctx);
-    await app.registerTeam(deps, platform, ctx);
-    await rejection(app.registerTeam(deps, { ...platform, data: { ...platform.data, teamId: 't2' } }, ctx), DomainRuleError, 'key');
+    await area.registerArea(deps, engineering, ctx);
+    await team.registerTeam(deps, platform, ctx);
+    await rejection(team.registerTeam(deps, { ...platform, data: { ...platform.data, teamId: 't2' } }, ctx), DomainRuleError, 'key');
   });
 
   it('refuses moving an area under its own descendant, read from the directory', async () => {
-    await app.registerArea(deps, engineering, ctx);
-    await app.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'web', code: 'WEB', name: 'Web', parentAreaId: 'eng' } }, ctx);
-    await app.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'mob', code: 'MOB', name: 'Mobile', parentAreaId: 'web' } }, ctx);
-    await rejection(app.moveArea(deps, { type: 'MoveArea', data: { areaId: 'eng', parentAreaId: 'mob' } }, ctx), DomainRuleError, 'parentAreaId');
+    await area.registerArea(deps, engineering, ctx);
+    await area.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'web', code: 'WEB', name: 'Web', parentAreaId: 'eng' } }, ctx);
+    await area.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'mob', code: 'MOB', name: 'Mobile', parentAreaId: 'web' } }, ctx);
+    await rejection(area.moveArea(deps, { type: 'MoveArea', data: { areaId: 'eng', parentAreaId: 'mob' } }, ctx), DomainRuleError, 'parentAreaId');
     await rejection(
-      app.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'web2', code: 'WEB2', name: 'web', parentAreaId: 'eng' } }, ctx),
+      area.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'web2', code: 'WEB2', name: 'web', parentAreaId: 'eng' } }, ctx),
       DomainRuleError,
       'name',
     );
@@ -68,51 +72,51 @@ describe('application layer on the SQLite event store', () => {
 
   describe('a check-in needs its cycle', () => {
     beforeEach(async () => {
-      await app.registerArea(deps, engineering, ctx);
-      await app.registerTeam(deps, platform, ctx);
+      await area.registerArea(deps, engineering, ctx);
+      await team.registerTeam(deps, platform, ctx);
     });
 
     it('is refused before the cycle is opened', async () => {
-      await rejection(app.holdCheckIn(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'cycleId');
+      await rejection(team.recordAdoption(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'cycleId');
     });
 
     it('is held in the open cycle, on a day inside it, once a day', async () => {
-      await app.openCycle(deps, q4, ctx);
-      await rejection(app.holdCheckIn(deps, checkIn('2027-01-07'), ctx), DomainRuleError, 'heldOn');
-      const held = await app.holdCheckIn(deps, checkIn('2026-10-07'), ctx);
+      await cycle.openCycle(deps, q4, ctx);
+      await rejection(team.recordAdoption(deps, checkIn('2027-01-07'), ctx), DomainRuleError, 'heldOn');
+      const held = await team.recordAdoption(deps, checkIn('2026-10-07'), ctx);
       expect(held.events.map((e) => e.type)).toEqual(['CheckInHeld']);
-      await rejection(app.holdCheckIn(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'heldOn');
+      await rejection(team.recordAdoption(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'heldOn');
     });
 
     it('is refused once the cycle is closed', async () => {
-      await app.openCycle(deps, q4, ctx);
-      await app.closeCycle(deps, { type: 'CloseCycle', data: { cycleId: 'q4', closedOn: '2026-12-31' } }, ctx);
-      await rejection(app.holdCheckIn(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'cycleId');
+      await cycle.openCycle(deps, q4, ctx);
+      await cycle.closeCycle(deps, { type: 'CloseCycle', data: { cycleId: 'q4', closedOn: '2026-12-31' } }, ctx);
+      await rejection(team.recordAdoption(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'cycleId');
     });
   });
 
   it('answers a stale expected revision with a ConcurrencyConflictError', async () => {
-    await app.registerArea(deps, engineering, ctx);
-    const { revision } = await app.registerTeam(deps, platform, ctx);
+    await area.registerArea(deps, engineering, ctx);
+    const { revision } = await team.registerTeam(deps, platform, ctx);
     const resize = (size: number) => ({ type: 'ResizeTeam' as const, data: { teamId: 't1', size } });
-    await app.resizeTeam(deps, resize(9), ctx, revision);
-    await expect(app.resizeTeam(deps, resize(10), ctx, revision)).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    await team.resizeTeam(deps, resize(9), ctx, revision);
+    await expect(team.resizeTeam(deps, resize(10), ctx, revision)).rejects.toBeInstanceOf(ConcurrencyConflictError);
     expect((await store.readStream(streamName('team', 't1'))).length).toBe(2);
   });
 
   it('records nothing for a command that changes nothing', async () => {
-    await app.registerArea(deps, engineering, ctx);
-    const result = await app.renameArea(deps, { type: 'RenameArea', data: { areaId: 'eng', name: ' Engineering ' } }, ctx);
+    await area.registerArea(deps, engineering, ctx);
+    const result = await area.renameArea(deps, { type: 'RenameArea', data: { areaId: 'eng', name: ' Engineering ' } }, ctx);
     expect(result).toMatchObject({ events: [], revision: 0 });
   });
 
   it('validates commands whoever built them', async () => {
-    await app.registerArea(deps, engineering, ctx);
+    await area.registerArea(deps, engineering, ctx);
     const signal: RaiseResistanceSignal = {
       type: 'RaiseResistanceSignal',
       data: { signalId: 's1', areaId: 'eng', kind: 'unaware', severity: 9, description: 'never heard of OKRs', source: 'observed', raisedOn: '2026-10-07' },
     };
-    await rejection(app.raiseResistanceSignal(deps, signal, ctx), ValidationError, 'severity');
+    await rejection(resistance.raiseResistanceSignal(deps, signal, ctx), ValidationError, 'severity');
     expect(await store.readStream(streamName('signal', 's1'))).toEqual([]);
   });
 });

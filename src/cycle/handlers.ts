@@ -1,0 +1,18 @@
+import { parseCommand } from '../shared/command.ts';
+import { commandHandlerFor, stateOf, type CommandContext } from '../shared/commandHandler.ts';
+import type { HandlerDeps } from '../shared/directory.ts';
+import type { EventStore } from '../shared/eventStore.ts';
+import { CloseCycle, OpenCycle } from './commands.ts';
+import { cycleDecider } from './decider.ts';
+
+export const cycleOf = (store: EventStore, cycleId: string) => stateOf(store, 'cycle', cycleId, cycleDecider);
+
+const inCycle = commandHandlerFor('cycle', cycleDecider, (command) => command.data.cycleId);
+
+export async function openCycle(deps: HandlerDeps, command: OpenCycle, ctx: CommandContext, expectedRevision?: number) {
+  return inCycle(deps.store, parseCommand(OpenCycle, command.data), ctx, expectedRevision);
+}
+
+export async function closeCycle(deps: HandlerDeps, command: CloseCycle, ctx: CommandContext, expectedRevision?: number) {
+  return inCycle(deps.store, parseCommand(CloseCycle, command.data), ctx, expectedRevision);
+}

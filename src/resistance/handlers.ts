@@ -1,0 +1,49 @@
+import { areaOf } from '../area/handlers.ts';
+import { coachOf } from '../coach/handlers.ts';
+import { parseCommand } from '../shared/command.ts';
+import { commandHandlerFor, type CommandContext } from '../shared/commandHandler.ts';
+import type { HandlerDeps } from '../shared/directory.ts';
+import { stakeholderOf } from '../stakeholder/handlers.ts';
+import { teamOf } from '../team/handlers.ts';
+import {
+  AcknowledgeResistanceSignal,
+  CompleteIntervention,
+  EscalateResistanceSignal,
+  PlanIntervention,
+  RaiseResistanceSignal,
+  ResolveResistanceSignal,
+} from './commands.ts';
+import { resistanceDecider } from './decider.ts';
+
+const inSignal = commandHandlerFor('signal', resistanceDecider, (command) => command.data.signalId);
+
+export async function raiseResistanceSignal(deps: HandlerDeps, command: RaiseResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
+  const { type, data } = parseCommand(RaiseResistanceSignal, command.data);
+  const [area, team, stakeholder] = await Promise.all([
+    areaOf(deps.store, data.areaId),
+    data.teamId === undefined ? null : teamOf(deps.store, data.teamId),
+    data.stakeholderId === undefined ? null : stakeholderOf(deps.store, data.stakeholderId),
+  ]);
+  return inSignal(deps.store, { type, data, context: { area, team, stakeholder } }, ctx, expectedRevision);
+}
+
+export async function acknowledgeResistanceSignal(deps: HandlerDeps, command: AcknowledgeResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
+  return inSignal(deps.store, parseCommand(AcknowledgeResistanceSignal, command.data), ctx, expectedRevision);
+}
+
+export async function planIntervention(deps: HandlerDeps, command: PlanIntervention, ctx: CommandContext, expectedRevision?: number) {
+  const { type, data } = parseCommand(PlanIntervention, command.data);
+  return inSignal(deps.store, { type, data, context: { owner: await coachOf(deps.store, data.ownerId) } }, ctx, expectedRevision);
+}
+
+export async function completeIntervention(deps: HandlerDeps, command: CompleteIntervention, ctx: CommandContext, expectedRevision?: number) {
+  return inSignal(deps.store, parseCommand(CompleteIntervention, command.data), ctx, expectedRevision);
+}
+
+export async function resolveResistanceSignal(deps: HandlerDeps, command: ResolveResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
+  return inSignal(deps.store, parseCommand(ResolveResistanceSignal, command.data), ctx, expectedRevision);
+}
+
+export async function escalateResistanceSignal(deps: HandlerDeps, command: EscalateResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
+  return inSignal(deps.store, parseCommand(EscalateResistanceSignal, command.data), ctx, expectedRevision);
+}

@@ -1,0 +1,22 @@
+import type { AreaSummary } from '../area/decider.ts';
+import type { EventStore } from './eventStore.ts';
+
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * Questions that span many streams, answered from the organisation read model. Read models lag
+ * the store slightly, so uniqueness checked here is best effort under concurrent registrations.
+ */
+export interface Directory {
+  /** Areas directly under a parent; `null` asks for the top level. */
+  areasUnder(parentAreaId: string | null): Awaitable<readonly AreaSummary[]>;
+  /** Ids of every area below this one, at any depth. */
+  descendantsOf(areaId: string): Awaitable<readonly string[]>;
+  teamKeys(): Awaitable<readonly string[]>;
+}
+
+/** What every slice's command handlers (`src/<slice>/handlers.ts`) need. */
+export interface HandlerDeps {
+  store: EventStore;
+  directory: Directory;
+}
