@@ -1,4 +1,3 @@
-import { formatDate } from '../src/adoption/calendar.ts';
 import { catalogue, type UptakeEvent, type UptakeEventType } from '../src/events.ts';
 import type { Actor } from '../src/shared/event.ts';
 import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
@@ -6,106 +5,6 @@ import { streamName } from '../src/shared/streams.ts';
 import { orgProjection } from './org.ts';
 import { stakeholdersProjection } from './stakeholders.ts';
 import { defineProjection } from './support.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Summaries: one line per event, in the domain's words
-// ---------------------------------------------------------------------------------------------
-
-
-const percent = (fraction: number): string => `${Math.round(fraction * 100)}%`;
-const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
-/** Details in brackets after the sentence, the absent ones left out. */
-const details = (...parts: (string | false | undefined)[]): string => {
-  const present = parts.filter((p): p is string => typeof p === 'string' && p !== '');
-  return present.length === 0 ? '' : ` (${present.join(', ')})`;
-};
-
-/**
- * What an event recorded, in one line a person reads in the timeline: "Check-in held on 24 Nov
- * 2026 (attendance 80%)". Computed once, when the event is projected. Ids are left out (the
- * timeline links the area, team and stakeholder by name); free text (descriptions, outcomes,
- * notes) is too, except a missed check-in's short reason.
- */
-export function summarise(event: UptakeEvent): string {
-  switch (event.type) {
-    case 'AreaRegistered':
-      return `Area ${event.data.code} registered: ${event.data.name}`;
-    case 'AreaRenamed':
-      return `Area renamed to ${event.data.name}`;
-    case 'AreaMoved':
-      return event.data.parentAreaId === null ? 'Area moved to the top level' : 'Area moved under another area';
-    case 'CoachAssignedToArea':
-      return 'Coach assigned to the area';
-    case 'CoachUnassignedFromArea':
-      return 'Coach unassigned from the area';
-    case 'CoachRegistered':
-      return `Coach registered: ${event.data.name} (${event.data.email})`;
-    case 'CycleOpened': {
-      const { name, startsOn, endsOn, checkInCadenceDays } = event.data;
-      return `Cycle ${name} opened: ${formatDate(startsOn)} – ${formatDate(endsOn)}, check-ins every ${plural(checkInCadenceDays, 'day')}`;
-    }
-    case 'CycleClosed':
-      return `Cycle closed on ${formatDate(event.data.closedOn)}`;
-    case 'TeamRegistered':
-      return `Team ${event.data.key} registered: ${event.data.name}, ${plural(event.data.size, 'person', 'people')}`;
-    case 'TeamMoved':
-      return 'Team moved to another area';
-    case 'TeamResized':
-      return `Team resized to ${plural(event.data.size, 'person', 'people')}`;
-    case 'TrainingCompleted':
-      return `Training ${event.data.kind} completed on ${formatDate(event.data.completedOn)}${details(plural(event.data.participants, 'participant'))}`;
-    case 'OkrsDrafted': {
-      const { draftedOn, objectives, keyResults } = event.data;
-      return `OKRs drafted on ${formatDate(draftedOn)}${details(plural(objectives, 'objective'), plural(keyResults, 'key result'))}`;
-    }
-    case 'OkrsPublished':
-      return `OKRs published on ${formatDate(event.data.publishedOn)}`;
-    case 'OkrsAligned':
-      return `OKRs aligned to ${event.data.parentRef} on ${formatDate(event.data.alignedOn)}`;
-    case 'CheckInHeld': {
-      const { heldOn, attendance, confidence } = event.data;
-      return `Check-in held on ${formatDate(heldOn)}${details(attendance !== undefined && `attendance ${percent(attendance)}`, confidence !== undefined && `confidence ${percent(confidence)}`)}`;
-    }
-    case 'CheckInMissed':
-      return `Check-in missed, due ${formatDate(event.data.dueOn)}${details(event.data.reason)}`;
-    case 'KeyResultProgressReported':
-      return `Key result ${event.data.keyResultRef} at ${percent(event.data.progress)} on ${formatDate(event.data.reportedOn)}`;
-    case 'CycleReviewHeld':
-      return `Cycle review held on ${formatDate(event.data.heldOn)}`;
-    case 'RetrospectiveHeld':
-      return `Retrospective held on ${formatDate(event.data.heldOn)}${details(event.data.actions !== undefined && plural(event.data.actions, 'action'))}`;
-    case 'StakeholderIdentified': {
-      const { name, role, influence, interest } = event.data;
-      return `Stakeholder identified: ${name}, ${role}${details(`influence ${influence}`, `interest ${interest}`)}`;
-    }
-    case 'StakeholderMapped':
-      return `Stakeholder mapped: influence ${event.data.influence}, interest ${event.data.interest}`;
-    case 'AttitudeAssessed':
-      return `Attitude assessed: ${event.data.attitude}`;
-    case 'AdkarStageAssessed':
-      return `ADKAR stage assessed: ${event.data.stage}`;
-    case 'EngagementLogged': {
-      const { kind, occurredOn, sentiment } = event.data;
-      return `Engagement logged: ${kind} on ${formatDate(occurredOn)}${details(`sentiment ${sentiment > 0 ? '+' : ''}${sentiment}`)}`;
-    }
-    case 'ResistanceSignalRaised':
-      return `Resistance signal raised: ${event.data.kind}, severity ${event.data.severity}${details(event.data.rule && `rule ${event.data.rule}`)}`;
-    case 'ResistanceSignalAcknowledged':
-      return `Resistance signal acknowledged on ${formatDate(event.data.acknowledgedOn)}`;
-    case 'InterventionPlanned':
-      return `Intervention planned: ${event.data.kind}, due ${formatDate(event.data.dueOn)}`;
-    case 'InterventionCompleted':
-      return `Intervention completed on ${formatDate(event.data.completedOn)}`;
-    case 'ResistanceSignalResolved':
-      return `Resistance signal resolved on ${formatDate(event.data.resolvedOn)}`;
-    case 'ResistanceSignalEscalated':
-      return `Resistance signal escalated to ${event.data.to} on ${formatDate(event.data.escalatedOn)}`;
-    default: {
-      const unexpected: never = event;
-      return (unexpected as { type: string }).type;
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The read model: one row per event
@@ -156,20 +55,20 @@ const uncommon = { type: `type <> '${commonest.type}'`, actorKind: `actor_kind <
 type EventValues = [
   position: bigint, event_id: string, type: string, stream_id: string, occurred_at: string, recorded_at: string, actor_kind: string,
   actor_id: string, source: string, area_id: string | null, team_id: string | null, stakeholder_id: string | null, signal_id: string | null,
-  cycle_id: string | null, summary: string,
+  cycle_id: string | null, data: string,
 ];
 
 /**
- * Every event, newest first, for the timeline / audit page: who (actor), what (type and a
- * one-line summary), when (business time and recorded time), from where (source), and the area,
+ * Every event, newest first, for the timeline / audit page: who (actor), what (its type and
+ * data, put in words when read, so rewording needs no rebuild), when (business time and recorded time), from where (source), and the area,
  * team, stakeholder, signal and cycle it concerns. An event about a team, stakeholder or signal
  * is filed under the area it was in when the event happened (a team that moves later keeps its
  * history where it was made).
  */
 export const timelineProjection = defineProjection({
   name: 'timeline',
-  // 2: the type and actor indexes leave out the commonest value
-  version: 2,
+  // 2: the type and actor indexes leave out the commonest value; 3: the event's data instead of its wording
+  version: 3,
   reads: timelineEventTypes,
   tables: ['timeline_events', 'timeline_subjects'],
   schema: `
@@ -189,7 +88,8 @@ export const timelineProjection = defineProjection({
       stakeholder_id TEXT,
       signal_id      TEXT,
       cycle_id       TEXT,
-      summary        TEXT NOT NULL
+      -- the event's data as JSON, described when read
+      data           TEXT NOT NULL
     );
     -- one per filter; each entry ends with the row id (position), so a filter's rows come newest first
     CREATE INDEX IF NOT EXISTS timeline_events_area ON timeline_events (area_id) WHERE area_id IS NOT NULL;
@@ -215,7 +115,7 @@ export const timelineProjection = defineProjection({
     // Positional parameters: binding by name costs a lookup per column per row.
     insert: db.prepare<EventValues>(`
       INSERT INTO timeline_events (position, event_id, type, stream_id, occurred_at, recorded_at, actor_kind, actor_id, source,
-        area_id, team_id, stakeholder_id, signal_id, cycle_id, summary)
+        area_id, team_id, stakeholder_id, signal_id, cycle_id, data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     /** Placements read or written during this fold (null: never placed), saving a query per event. */
     placements: new Map<string, Placement | null>(),
@@ -252,7 +152,7 @@ export const timelineProjection = defineProjection({
       stakeholderId ?? placed?.stakeholder_id ?? null,
       signalId,
       idIn(data, 'cycleId'),
-      summarise(event),
+      JSON.stringify(data),
     );
     return undefined;
   },
@@ -277,7 +177,8 @@ export interface TimelineEntry {
   /** Decimal text: positions are 64-bit. */
   position: string;
   eventId: string;
-  type: string;
+  /** What happened, to put in words with `describeEvent`. */
+  event: UptakeEvent;
   streamId: string;
   occurredAt: string;
   recordedAt: string;
@@ -290,7 +191,6 @@ export interface TimelineEntry {
   stakeholder: { stakeholderId: string; name: string | null } | null;
   signalId: string | null;
   cycleId: string | null;
-  summary: string;
 }
 
 export interface TimelinePage {
@@ -334,7 +234,7 @@ interface EntryRow {
   stakeholderName: string | null;
   signalId: string | null;
   cycleId: string | null;
-  summary: string;
+  data: string;
 }
 
 type Condition = keyof TimelineFilter;
@@ -371,12 +271,13 @@ const entryColumns = `
   e.occurred_at AS occurredAt, e.recorded_at AS recordedAt,
   e.actor_kind AS actorKind, e.actor_id AS actorId, c.name AS actorName, e.source,
   e.area_id AS areaId, a.name AS areaName, e.team_id AS teamId, t.key AS teamKey, t.name AS teamName,
-  e.stakeholder_id AS stakeholderId, st.name AS stakeholderName, e.signal_id AS signalId, e.cycle_id AS cycleId, e.summary`;
+  e.stakeholder_id AS stakeholderId, st.name AS stakeholderName, e.signal_id AS signalId, e.cycle_id AS cycleId, e.data`;
 
 const toEntry = (r: EntryRow): TimelineEntry => ({
   position: r.position,
   eventId: r.eventId,
-  type: r.type,
+  // Stored from an event the store had validated (and upcast): its type and data belong together.
+  event: { type: r.type, data: JSON.parse(r.data) } as UptakeEvent,
   streamId: r.streamId,
   occurredAt: r.occurredAt,
   recordedAt: r.recordedAt,
@@ -387,7 +288,6 @@ const toEntry = (r: EntryRow): TimelineEntry => ({
   stakeholder: r.stakeholderId === null ? null : { stakeholderId: r.stakeholderId, name: r.stakeholderName },
   signalId: r.signalId,
   cycleId: r.cycleId,
-  summary: r.summary,
 });
 
 /**

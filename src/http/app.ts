@@ -16,19 +16,15 @@ import type { Names } from '../shared/names.ts';
 import { installErrorHandling } from './errors.ts';
 import { liveRoutes, type OnApplied } from './live.ts';
 import { findPackageRoot } from './packageRoot.ts';
-import { areaRoutes } from './routes/areas.ts';
-import { coachWeekRoutes } from './routes/coachWeek.ts';
-import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes, type Health } from './routes/health.ts';
-import { heatmapRoutes } from './routes/heatmap.ts';
 import { organisationRoutes } from './routes/organisation.ts';
 import { resistanceRoutes } from './routes/resistance.ts';
 import { stakeholderRoutes } from './routes/stakeholders.ts';
 import { teamRoutes } from './routes/teams.ts';
-import { timelineRoutes } from './routes/timeline.ts';
 import { createViews } from './views.ts';
 import type { Revisions, WebDeps } from './webDeps.ts';
 import { cycleRoutes } from '../cycle/routes.ts';
+import { overviewRoutes } from '../overview/routes.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -96,12 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forms: { store: deps.store, names: deps.names, waitFor: deps.waitFor, now: deps.now },
     revisions: deps.revisions,
   };
-  await app.register(heatmapRoutes, read);
-  await app.register(areaRoutes, { ...read, org: deps.org, timeline: deps.timeline });
-  await app.register(evidenceRoutes, read);
+  await app.register(overviewRoutes, { ...web, queries: deps.queries, org: deps.org, timeline: deps.timeline, coachWeek: deps.coachWeek, names: deps.names });
   await app.register(teamRoutes, { ...read, application: deps.application, waitFor: deps.waitFor, now: deps.now });
-  await app.register(timelineRoutes, { timeline: deps.timeline, views });
-  await app.register(coachWeekRoutes, { ...read, coachWeek: deps.coachWeek });
   await app.register(resistanceRoutes, { resistance: deps.resistance, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
   await app.register(organisationRoutes, { org: deps.org, views, application: deps.application, waitFor: deps.waitFor, now: deps.now });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });

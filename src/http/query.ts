@@ -40,9 +40,24 @@ export function parseLeniently<S extends z.ZodType>(schema: S, input: unknown): 
   return { value: parseQuery(schema, rest), issues: result.issues };
 }
 
+/**
+ * A querystring schema for pages that re-render with the message beside the field: it never
+ * fails; the bad parameters are reported (each message quoting what was given) and dropped, and
+ * the rest is used. Every field of `schema` must be optional.
+ */
+export function lenient<S extends z.ZodObject>(schema: S) {
+  return z.record(z.string(), z.unknown()).transform((input): { value: z.output<S>; issues: FieldIssue[] } => {
+    const { value, issues } = parseLeniently(schema, input);
+    return { value, issues: issues.map((i) => ({ field: i.field, message: `${JSON.stringify(String(input[i.field] ?? ''))} ${i.message}` })) };
+  });
+}
+
 /** Parses a querystring; a bad value is a ValidationError (422) naming the parameter and the rule. */
 export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = checkQuery(schema, input);
   if (result.ok) return result.value;
   throw new ValidationError(result.issues);
 }
+
+/** A lenient query's issues as the messages a filter prints beside each field. */
+export const messagesByField = (issues: FieldIssue[]): Record<string, string> => Object.fromEntries(issues.map((i) => [i.field, i.message]));

@@ -253,7 +253,7 @@ describe('the area page', () => {
     expect(res.body).toContain('<a href="/organisation?area=eng#area-eng">Manage Engineering</a>');
     expect(res.body).toContain('<b>Ada Lovelace</b>');
     expect(res.body).toContain('<li class="resistance resistance--high">severity 4: <b>1</b></li>');
-    expect(res.body).toContain('<a href="/resistance/sig-1">no-time</a>');
+    expect(res.body).toContain('<a href="/resistance/sig-1">No time</a>');
     expect(res.body).toContain('Search skips check-ins during the release crunch');
     expect(res.body).toContain('href="/resistance?area=eng">All 1 open in the resistance log</a>');
     // Stakeholders of the area and the areas within it, most influential first.
@@ -263,7 +263,9 @@ describe('the area page', () => {
     expect(res.body).toContain('influence 5 · interest 4 · not assessed · never engaged');
     // The newest event first: the stakeholder just identified in Engineering.
     const events = res.body.slice(res.body.indexOf('id="events-title"'));
-    expect(events.indexOf('Stakeholder identified: Mo')).toBeLessThan(events.indexOf('Resistance signal raised: no-time, severity 4'));
+    const raised = events.indexOf('Resistance signal raised in Search &amp; &lt;Discovery&gt;: No time, high (4)');
+    expect(raised).toBeGreaterThan(0);
+    expect(events.indexOf('Stakeholder Mo, ')).toBeLessThan(raised);
     expect(events).toContain('<a href="/timeline?area=eng">Everything in Engineering on the timeline</a>');
   });
 

@@ -94,7 +94,7 @@ describe('timeline page', () => {
     expect(positions).toEqual([...positions].sort((a, b) => b - a));
 
     const [newest, engagement] = rowsIn(res.body);
-    expect(newest).toContain('Resistance signal raised: no-time, severity 3 (rule stale-check-ins)');
+    expect(newest).toContain('Resistance signal raised in Lab &lt;X&gt;: No time, moderate (3), by rule stale-check-ins');
     expect(newest).toContain('ResistanceSignalRaised');
     expect(newest).toContain('<span class="actor actor--rule">rule</span> <span title="stale-check-ins">stale-check-ins</span>');
     expect(newest).toContain('from <code>http</code>');

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../../src/http/packageRoot.ts';
-import { formatDate, scoreBands, toneOf } from '../../src/http/viewModels.ts';
+import { formatDate } from '../../src/adoption/calendar.ts';
+import { scoreBands, toneOf } from '../../src/overview/viewModels.ts';
 
 const css = readFileSync(join(findPackageRoot(), 'views', 'assets', 'uptake.css'), 'utf8');
 

@@ -24,9 +24,9 @@ import { TrainingKind } from '../../team/events.ts';
 import { asCommand, formView, REVISION, submitForm, type FormSpec, type FormState, type Option } from '../legacyForms.ts';
 import { parseQuery, SelectionQuery } from '../query.ts';
 import { areaUrl, heatmapUrl, teamPath, type Selection } from '../urls.ts';
-import { columnHeads, teamRowsView } from '../viewModels.ts';
+import { columnHeads, teamRowsView } from '../../overview/viewModels.ts';
 import { sendHtml } from '../views.ts';
-import { requireSelection, type ReadRouteOptions } from './selection.ts';
+import { requireSelection, type ReadRouteOptions } from '../../overview/selection.ts';
 
 export interface TeamRouteOptions extends ReadRouteOptions {
   application: HandlerDeps;

@@ -1,7 +1,7 @@
-import type { CycleSummary, HeatmapQueries } from '../../../projections/heatmap/types.ts';
-import { NotFoundError } from '../../shared/errors.ts';
-import type { Selection } from '../urls.ts';
-import type { Views } from '../views.ts';
+import type { CycleSummary, HeatmapQueries } from '../../projections/heatmap/types.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import type { Selection } from '../http/urls.ts';
+import type { Views } from '../http/views.ts';
 
 /** What the read pages' route plugins are given. */
 export interface ReadRouteOptions {

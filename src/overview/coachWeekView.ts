@@ -1,46 +1,19 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
-import type { CheckInDue, CoachSummary, CoachWeek, CoachWeekQueries, NeedKind, NewSignal, OverdueIntervention, QuietStakeholder } from '../../../projections/coachWeek/queries.ts';
-import { NEW_SIGNAL_DAYS } from '../../../projections/coachWeek/queries.ts';
-import { QUIET_STAKEHOLDER_WEEKS } from '../../stakeholder/model.ts';
-import type { CycleSummary, HeatmapQueries } from '../../../projections/heatmap/types.ts';
-import { daysBetween } from '../../adoption/calendar.ts';
-import { NotFoundError } from '../../shared/errors.ts';
-import { Id } from '../../shared/event.ts';
-import { parseQuery } from '../query.ts';
-import { areaPath, signalPath, stakeholderPath, teamPath } from '../urls.ts';
-import { formatDate } from '../viewModels.ts';
-import { sendHtml, type Views } from '../views.ts';
-
-export interface CoachWeekRouteOptions {
-  coachWeek: CoachWeekQueries;
-  queries: HeatmapQueries;
-  views: Views;
-  /** Today's calendar date, from the injected clock. */
-  today: () => string;
-}
+import type { CheckInDue, CoachSummary, CoachWeek, NeedKind, NewSignal, OverdueIntervention, QuietStakeholder } from '../../projections/coachWeek/queries.ts';
+import { NEW_SIGNAL_DAYS } from '../../projections/coachWeek/queries.ts';
+import type { CycleSummary } from '../../projections/heatmap/types.ts';
+import { daysBetween, formatDate } from '../adoption/calendar.ts';
+import { areaPath, signalPath, stakeholderPath, teamPath } from '../http/urls.ts';
+import { interventionLabels, kindLabels } from '../resistance/vocabulary.ts';
+import { QUIET_STAKEHOLDER_WEEKS } from '../stakeholder/model.ts';
+import { labelOf, plural } from '../shared/vocabulary.ts';
+import { attitudeLabels } from './viewModels.ts';
 
 export const coachWeekPath = (coachId: string): string => `/coaches/${encodeURIComponent(coachId)}/week`;
-// The resistance and stakeholder pages, where a coach answers a signal or logs an engagement.
-
-/** `no-time` → `No time`: kinds, attitudes and sources read as words. */
-const label = (kind: string): string => {
-  const words = kind.replaceAll('-', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-};
-
-const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
 
 function ago(days: number): string {
   if (days <= 0) return 'today';
   if (days === 1) return 'yesterday';
   return days < 14 ? `${days} days ago` : `${Math.floor(days / 7)} weeks ago`;
-}
-
-/** Only a cycle that is open today has check-ins due; the heatmap's default may be a finished one. */
-function currentCycle(queries: HeatmapQueries, today: string): CycleSummary | null {
-  const cycle = queries.defaultCycle(today);
-  return cycle !== null && cycle.closedOn === null && cycle.startsOn <= today && today <= cycle.endsOn ? cycle : null;
 }
 
 type Tone = 'high' | 'medium' | 'low';
@@ -121,9 +94,9 @@ function interventionView(intervention: OverdueIntervention, today: string, coac
   return {
     urgency: { tone: late >= 7 ? 'high' : 'medium', label: `${plural(late, 'day')} overdue` },
     key: intervention.team?.key ?? null,
-    title: `${label(intervention.kind)}: ${signal.description}`,
-    lines: [where(`Due ${formatDate(intervention.dueOn)}`, ownerLabel), where(intervention.area.name, intervention.team?.name, `${label(signal.kind)}, severity ${signal.severity}`)],
-    actions: [{ label: 'Complete it', context: `: ${label(intervention.kind)} for ${signal.description}`, href: signalPath(intervention.signalId) }],
+    title: `${labelOf(interventionLabels, intervention.kind)}: ${signal.description}`,
+    lines: [where(`Due ${formatDate(intervention.dueOn)}`, ownerLabel), where(intervention.area.name, intervention.team?.name, `${labelOf(kindLabels, signal.kind)}, severity ${signal.severity}`)],
+    actions: [{ label: 'Complete it', context: `: ${labelOf(interventionLabels, intervention.kind)} for ${signal.description}`, href: signalPath(intervention.signalId) }],
   };
 }
 
@@ -133,7 +106,7 @@ function signalView(signal: NewSignal, today: string): NeedView {
     key: signal.team?.key ?? null,
     title: signal.description,
     lines: [
-      where(label(signal.kind), `raised ${formatDate(signal.raisedOn)} (${ago(daysBetween(signal.raisedOn, today))})`, `source: ${signal.source}`),
+      where(labelOf(kindLabels, signal.kind), `raised ${formatDate(signal.raisedOn)} (${ago(daysBetween(signal.raisedOn, today))})`, `source: ${signal.source}`),
       where(signal.area.name, signal.team?.name, signal.stakeholder?.name),
     ],
     actions: [{ label: 'Acknowledge', context: `: ${signal.description}`, href: signalPath(signal.signalId) }],
@@ -148,7 +121,7 @@ function stakeholderView(stakeholder: QuietStakeholder, today: string): NeedView
     title: stakeholder.name,
     lines: [
       where(stakeholder.role, stakeholder.area.name),
-      where(`Influence ${stakeholder.influence}, interest ${stakeholder.interest}`, stakeholder.attitude === null ? 'attitude not assessed' : label(stakeholder.attitude)),
+      where(`Influence ${stakeholder.influence}, interest ${stakeholder.interest}`, stakeholder.attitude === null ? 'attitude not assessed' : labelOf(attitudeLabels, stakeholder.attitude)),
       lastEngagedOn === null ? 'Never engaged' : `Last engaged ${formatDate(lastEngagedOn)} (${ago(daysBetween(lastEngagedOn, today))})`,
     ],
     actions: [{ label: 'Log an engagement', context: `with ${stakeholder.name}`, href: stakeholderPath(stakeholder.stakeholderId) }],
@@ -208,26 +181,3 @@ export function coachesPageView(coaches: CoachSummary[]) {
   };
 }
 
-const CoachParams = z.object({ coachId: Id });
-
-/**
- * The coach's week: `/coaches` to pick a coach (until sign-in exists), then a bookmarkable
- * `/coaches/:coachId/week` listing what needs them today, each item a link to the form that
- * answers it.
- */
-export const coachWeekRoutes: FastifyPluginAsync<CoachWeekRouteOptions> = async (app, { coachWeek, queries, views, today }) => {
-  app.get('/coaches', async (_request, reply) => {
-    const day = today();
-    const coaches = coachWeek.coaches(day, currentCycle(queries, day)?.cycleId ?? null);
-    return sendHtml(reply, views.render('pages/coaches', coachesPageView(coaches)));
-  });
-
-  app.get('/coaches/:coachId/week', async (request, reply) => {
-    const { coachId } = parseQuery(CoachParams, request.params);
-    const day = today();
-    const cycle = currentCycle(queries, day);
-    const week = coachWeek.week(coachId, day, cycle?.cycleId ?? null);
-    if (week === null) throw new NotFoundError(`There is no coach "${coachId}".`);
-    return sendHtml(reply, views.render('pages/coachWeek', coachWeekPageView(week, cycle)));
-  });
-};

@@ -1,0 +1,278 @@
+/**
+ * What the heatmap, area and evidence pages print, computed here so the Eta views stay free of
+ * logic. Pure functions of the read side's answers and the selection.
+ */
+import {
+  dimensions,
+  type AreaDetail,
+  type AreaRow,
+  type CheckInFreshness,
+  type CycleSummary,
+  type Dimension,
+  type Heatmap,
+  type ScoreEvidence,
+  type Scores,
+  type Stage,
+  type TeamRow,
+} from '../../projections/heatmap/types.ts';
+import type { AreaStakeholders, OpenSignals, OrgCoach } from '../../projections/org/queries.ts';
+import type { TimelineEntry } from '../../projections/timeline.ts';
+import { formatDate, formatInstant } from '../adoption/calendar.ts';
+import { describeEvent } from '../describe.ts';
+import { areaPath, areaUrl, evidenceUrl, heatmapUrl, resistanceUrl, signalPath, stakeholderPath, teamPath, teamUrl, type Selection } from '../http/urls.ts';
+import { kindLabels } from '../resistance/vocabulary.ts';
+import type { Names } from '../shared/names.ts';
+import { labelOf } from '../shared/vocabulary.ts';
+import { attitudes } from '../stakeholder/vocabulary.ts';
+import { organisationUrl } from '../http/routes/organisation.ts';
+import { timelineUrl } from './timelineView.ts';
+
+type Column = Dimension | 'overall';
+const columns: readonly Column[] = [...dimensions, 'overall'];
+
+export const columnHeads: { column: Column; label: string; hint: string }[] = [
+  { column: 'learn', label: 'Learn', hint: 'trained' },
+  { column: 'set', label: 'Set', hint: 'drafted, published' },
+  { column: 'align', label: 'Align', hint: 'linked to strategy' },
+  { column: 'run', label: 'Run', hint: 'check-ins held' },
+  { column: 'reflect', label: 'Reflect', hint: 'review, retro' },
+  { column: 'overall', label: 'Overall', hint: 'all five' },
+];
+const columnLabel = (column: Column): string => columnHeads.find((h) => h.column === column)?.label ?? column;
+
+/** Five equal bands of the 0–100 score; each has a colour token in uptake.css (`--tone-N`). */
+export const scoreBands = [0, 20, 40, 60, 80].map((from, tone) => ({ tone: String(tone), label: tone === 4 ? `${from}–100` : `${from}–${from + 19}` }));
+
+/** The band of the number as printed (rounded), so a cell showing 60 is never coloured as 40–59. */
+export function toneOf(score: number | null): string {
+  if (score === null || Number.isNaN(score)) return 'none';
+  return String(Math.min(4, Math.max(0, Math.floor(Math.round(score) / 20))));
+}
+
+export interface ScoreCell {
+  value: string;
+  tone: string;
+  title: string;
+  href: string | null;
+}
+
+function scoreCell(column: Column, score: number | null, href: string | null = null): ScoreCell {
+  const value = score === null ? '—' : String(Math.round(score));
+  return { value, tone: toneOf(score), title: score === null ? `${columnLabel(column)}: no teams` : `${columnLabel(column)}: ${value} of 100`, href };
+}
+
+/**
+ * Reviews and retrospectives fall due at the cycle's end (docs/adoption-model.md): until then a
+ * reflect score of 0 is "not due yet", not a failure, and the overall score leaves it out.
+ */
+const notDueCell = (selection: Selection): ScoreCell => ({
+  value: '·',
+  tone: 'none',
+  title: `Reflect: not due until the cycle ends on ${formatDate(selection.cycleEndsOn)}`,
+  href: null,
+});
+
+const scoreCells = (scores: Scores | null, selection: Selection, href: (column: Column) => string | null = () => null): ScoreCell[] =>
+  columns.map((column) =>
+    column === 'reflect' && scores?.reflect === 0 && selection.asOf < selection.cycleEndsOn
+      ? notDueCell(selection)
+      : scoreCell(column, scores?.[column] ?? null, href(column)),
+  );
+
+const stageLabels: Record<Stage, string> = { 'not-started': 'Not started', exploring: 'Exploring', practicing: 'Practicing', embedded: 'Embedded' };
+const stageView = (stage: Stage) => ({ key: stage, label: stageLabels[stage] });
+
+const freshnessLabels: Record<CheckInFreshness, string> = { fresh: 'on time', late: 'late', never: 'none yet' };
+const freshnessOrder: CheckInFreshness[] = ['fresh', 'late', 'never'];
+
+/** An attitude's label by its stored value (the read models keep it as text). */
+export const attitudeLabels: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(attitudes).map(([attitude, { label }]) => [attitude, label]));
+
+/** The tone the resistance labels use for a severity (uptake.css `.resistance--*`). */
+const severityLevel = (severity: number) => (severity >= 4 ? 'high' : severity === 3 ? 'medium' : 'low');
+
+/** `href`: the area's signals (and those of the areas below it) in the resistance log. */
+function resistanceView(areaId: string, openSignals: number, highestSeverity: number | null) {
+  const level = openSignals === 0 || highestSeverity === null ? 'none' : severityLevel(highestSeverity);
+  const href = resistanceUrl({ area: areaId });
+  return { open: openSignals, severity: highestSeverity, level, label: openSignals === 1 ? '1 open' : `${openSignals} open`, href };
+}
+
+function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0) {
+  return {
+    areaId: area.areaId,
+    code: area.code,
+    name: area.name,
+    depth: Math.max(0, area.depth - baseDepth),
+    href: areaUrl(area.areaId, selection),
+    teamsId: `teams-${area.areaId}`,
+    teamCount: area.teamCount,
+    people: area.people,
+    cells: scoreCells(area.scores, selection),
+    stage: stageView(area.stage),
+    // Only the kinds that occur: "12 on time · 1 late" reads faster than a row of zeros.
+    freshness: freshnessOrder.map((key) => ({ key, label: freshnessLabels[key], count: area.freshness[key] })).filter((f) => f.count > 0),
+    resistance: resistanceView(area.areaId, area.openSignals, area.highestSeverity),
+  };
+}
+
+function teamRowView(team: TeamRow, selection: Selection) {
+  const { freshness, lastHeldOn, held, expected } = team.checkIn;
+  return {
+    teamId: team.teamId,
+    href: teamUrl(team.teamId, selection),
+    key: team.key,
+    name: team.name,
+    size: team.size,
+    cells: scoreCells(team.scores, selection, (column) => (column === 'overall' ? null : evidenceUrl(team, column, selection))),
+    stage: stageView(team.stage),
+    checkIn: {
+      key: freshness,
+      label: freshnessLabels[freshness],
+      held: `${held} of ${expected} held`,
+      last: lastHeldOn === null ? 'no check-in yet' : `last ${formatDate(lastHeldOn)}`,
+    },
+  };
+}
+
+/** The rows one area contributes under its heading: shared by the heatmap fragment and the area page. */
+export function teamRowsView(detail: AreaDetail, selection: Selection, depth: number) {
+  return { depth, teams: detail.teams.map((team) => teamRowView(team, selection)), emptyText: `No teams directly in ${detail.area.name}.` };
+}
+
+const cycleRange = (cycle: CycleSummary) => `${formatDate(cycle.startsOn)} – ${formatDate(cycle.endsOn)}`;
+
+function selectionView(cycles: CycleSummary[], selection: Selection, errors: Record<string, string>) {
+  return {
+    cycles: cycles.map((c) => ({ cycleId: c.cycleId, name: c.name, selected: c.cycleId === selection.cycleId })),
+    asOf: selection.asOf,
+    errors,
+  };
+}
+
+export type HeatmapEmptyState = 'no-cycle' | 'no-areas';
+
+export function heatmapPageView(input: { cycles: CycleSummary[]; heatmap: Heatmap; errors?: Record<string, string> }) {
+  const { heatmap, cycles } = input;
+  const selection: Selection = { cycleId: heatmap.cycle.cycleId, asOf: heatmap.asOf, cycleEndsOn: heatmap.cycle.endsOn };
+  const topLevel = heatmap.areas.filter((a) => a.depth === 0);
+  const sum = (pick: (a: AreaRow) => number) => topLevel.reduce((n, a) => n + pick(a), 0);
+  return {
+    title: `Adoption heatmap · ${heatmap.cycle.name}`,
+    filter: selectionView(cycles, selection, input.errors ?? {}),
+    cycle: { name: heatmap.cycle.name, range: cycleRange(heatmap.cycle), closed: heatmap.cycle.closedOn !== null },
+    asOfLabel: formatDate(heatmap.asOf),
+    empty: (heatmap.areas.length === 0 ? 'no-areas' : null) as HeatmapEmptyState | null,
+    summary: {
+      overall: scoreCell('overall', heatmap.organisation?.overall ?? null),
+      teams: sum((a) => a.teamCount),
+      people: sum((a) => a.people),
+      openSignals: sum((a) => a.openSignals),
+      lateCheckIns: sum((a) => a.freshness.late + a.freshness.never),
+    },
+    organisation: scoreCells(heatmap.organisation, selection),
+    columns: columnHeads,
+    areas: heatmap.areas.map((area) => areaRowView(area, selection)),
+    legend: scoreBands,
+  };
+}
+
+export function noCyclePageView() {
+  return { title: 'Adoption heatmap', empty: 'no-cycle' as HeatmapEmptyState };
+}
+
+export function areaPageView(input: { cycles: CycleSummary[]; cycle: CycleSummary; detail: AreaDetail; selection: Selection; parent: AreaRow | null }) {
+  const { detail, selection } = input;
+  const { area } = detail;
+  return {
+    title: `${area.name} · ${input.cycle.name}`,
+    filter: selectionView(input.cycles, selection, {}),
+    action: areaPath(area.areaId),
+    cycle: { name: input.cycle.name, range: cycleRange(input.cycle), closed: input.cycle.closedOn !== null },
+    asOfLabel: formatDate(selection.asOf),
+    heatmapHref: heatmapUrl(selection),
+    parent: input.parent === null ? null : { name: input.parent.name, href: areaUrl(input.parent.areaId, selection) },
+    area: areaRowView(area, selection, area.depth),
+    columns: columnHeads,
+    children: detail.children.map((child) => areaRowView(child, selection, area.depth + 1)),
+    teamRows: teamRowsView(detail, selection, 0),
+    legend: scoreBands,
+  };
+}
+
+/** The area page's sections beyond its scores: who coaches it, what resists, who matters, what happened. */
+export function areaSectionsView(input: {
+  areaId: string;
+  coaches: Omit<OrgCoach, 'areas'>[];
+  signals: OpenSignals;
+  stakeholders: AreaStakeholders;
+  events: TimelineEntry[];
+  names: Names;
+}) {
+  const { areaId, signals, stakeholders, names } = input;
+  return {
+    manageHref: organisationUrl({ area: areaId }),
+    coaches: input.coaches.map((c) => ({ name: c.name, email: c.email, mailto: `mailto:${c.email}` })),
+    signals: {
+      total: signals.total,
+      bySeverity: signals.bySeverity.map((s) => ({ severity: s.severity, count: s.count, level: severityLevel(s.severity) })),
+      top: signals.top.map((s) => ({
+        href: signalPath(s.signalId),
+        kind: labelOf(kindLabels, s.kind),
+        severity: s.severity,
+        level: severityLevel(s.severity),
+        status: s.status,
+        description: s.description,
+        where: [s.areaId === areaId ? null : s.areaName, s.teamName].filter((w) => w !== null).join(' · '),
+        raised: formatDate(s.raisedOn),
+      })),
+      allHref: resistanceUrl({ area: areaId }),
+    },
+    stakeholders: {
+      total: stakeholders.total,
+      top: stakeholders.top.map((s) => ({
+        href: stakeholderPath(s.stakeholderId),
+        name: s.name,
+        role: s.role,
+        influence: s.influence,
+        interest: s.interest,
+        attitude: s.attitude === null ? 'not assessed' : labelOf(attitudeLabels, s.attitude).toLowerCase(),
+        engaged: s.lastEngagedOn === null ? 'never engaged' : `engaged ${formatDate(s.lastEngagedOn)}`,
+      })),
+      allHref: `/stakeholders?${new URLSearchParams({ area: areaId }).toString()}`,
+    },
+    events: input.events.map((e) => ({
+      summary: describeEvent(e.event, names),
+      team: e.team === null ? null : { name: e.team.name ?? e.team.teamId, href: teamPath(e.team.teamId) },
+      when: { iso: e.occurredAt, label: formatInstant(e.occurredAt) },
+      who: `${names.actor(e.actor)} via ${e.source}`,
+    })),
+    eventsHref: timelineUrl({ area: areaId }),
+  };
+}
+
+const countBy = (keys: string[]) => [...keys.reduce((counts, key) => counts.set(key, (counts.get(key) ?? 0) + 1), new Map<string, number>())].map(([key, count]) => ({ key, count }));
+
+export function evidencePageView(input: {
+  cycle: CycleSummary;
+  selection: Selection;
+  dimension: Dimension;
+  teamId: string;
+  area: AreaDetail | null;
+  evidence: ScoreEvidence[];
+}) {
+  const { selection, dimension, area } = input;
+  const team = area?.teams.find((t) => t.teamId === input.teamId) ?? null;
+  const head = columnHeads.find((h) => h.column === dimension)!;
+  return {
+    title: `${head.label} evidence · ${team?.name ?? input.teamId}`,
+    dimension: { label: head.label, hint: head.hint },
+    team: team === null ? { name: input.teamId, key: null, score: null } : { name: team.name, key: team.key, score: scoreCell(dimension, team.scores[dimension]) },
+    area: area === null ? null : { name: area.area.name, href: areaUrl(area.area.areaId, selection) },
+    cycle: { name: input.cycle.name },
+    asOfLabel: formatDate(selection.asOf),
+    heatmapHref: heatmapUrl(selection),
+    byType: countBy(input.evidence.map((e) => e.type)),
+    events: input.evidence.map((e) => ({ ...e, onLabel: formatDate(e.on) })),
+  };
+}
