@@ -1,8 +1,8 @@
 import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
 import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
-import type { WithContext } from '../shared/command.ts';
+import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { requireNotBefore, ruleBroken } from '../shared/validation.ts';
+import { requireNotAfterToday, requireNotBefore, ruleBroken } from '../shared/validation.ts';
 import type { StakeholderState } from '../stakeholder/decider.ts';
 import type { TeamState } from '../team/decider.ts';
 import type {
@@ -29,17 +29,19 @@ export type SignalState = { status: 'Empty' } | ({ status: 'Raised' } & SignalFa
 
 export type ResistanceCommand =
   /** `team` and `stakeholder` are null when the signal names none. */
-  | WithContext<RaiseResistanceSignal, { area: AreaState; team: TeamState | null; stakeholder: StakeholderState | null }>
-  | AcknowledgeResistanceSignal
+  | WithContext<RaiseResistanceSignal, { area: AreaState; team: TeamState | null; stakeholder: StakeholderState | null } & Today>
+  | WithContext<AcknowledgeResistanceSignal, Today>
+  /** A plan's due date may be in the future; every other date is when something happened. */
   | WithContext<PlanIntervention, { owner: CoachState }>
-  | CompleteIntervention
-  | ResolveResistanceSignal
-  | EscalateResistanceSignal;
+  | WithContext<CompleteIntervention, Today>
+  | WithContext<ResolveResistanceSignal, Today>
+  | WithContext<EscalateResistanceSignal, Today>;
 
 function decideRaise(command: Extract<ResistanceCommand, { type: 'RaiseResistanceSignal' }>, state: SignalState): ResistanceEvent[] {
   const { data, context } = command;
   if (state.status !== 'Empty') throw ruleBroken('signalId', `signal ${data.signalId} is already raised`);
   requireRegisteredArea(context.area, data.areaId);
+  requireNotAfterToday('raisedOn', data.raisedOn, context.today);
   if (data.teamId !== undefined) {
     const { team, area } = context;
     if (team?.status !== 'Registered') throw ruleBroken('teamId', `team ${data.teamId} is not registered`);
@@ -84,10 +86,14 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
     if (state.status === 'Empty') throw ruleBroken('signalId', `signal ${signalId} is not raised`);
     if (state.status === 'Resolved') throw ruleBroken('signalId', `signal ${signalId} was resolved on ${state.resolvedOn}`);
     const notBeforeRaised = (field: string, date: string) => requireNotBefore(field, date, state.raisedOn, 'the day the signal was raised');
+    const happened = (field: string, date: string, today: string) => {
+      notBeforeRaised(field, date);
+      requireNotAfterToday(field, date, today);
+    };
     switch (command.type) {
       case 'AcknowledgeResistanceSignal':
         if (state.acknowledgedOn !== null) return [];
-        notBeforeRaised('acknowledgedOn', command.data.acknowledgedOn);
+        happened('acknowledgedOn', command.data.acknowledgedOn, command.context.today);
         return [{ type: 'ResistanceSignalAcknowledged', data: command.data }];
       case 'PlanIntervention':
         if (state.interventions[command.data.interventionId]) {
@@ -101,14 +107,14 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         const intervention = state.interventions[interventionId];
         if (intervention === undefined) throw ruleBroken('interventionId', `intervention ${interventionId} is not planned`);
         if (intervention === 'done') throw ruleBroken('interventionId', `intervention ${interventionId} is already completed`);
-        notBeforeRaised('completedOn', completedOn);
+        happened('completedOn', completedOn, command.context.today);
         return [{ type: 'InterventionCompleted', data: command.data }];
       }
       case 'ResolveResistanceSignal':
-        notBeforeRaised('resolvedOn', command.data.resolvedOn);
+        happened('resolvedOn', command.data.resolvedOn, command.context.today);
         return [{ type: 'ResistanceSignalResolved', data: command.data }];
       case 'EscalateResistanceSignal':
-        notBeforeRaised('escalatedOn', command.data.escalatedOn);
+        happened('escalatedOn', command.data.escalatedOn, command.context.today);
         return [{ type: 'ResistanceSignalEscalated', data: command.data }];
       default: {
         const unexpected: never = command;

@@ -33,6 +33,9 @@ export interface CommandContext {
   newEventId?: () => string;
 }
 
+/** The UTC calendar date of `ctx.now`: what "today" means to a decider. */
+export const todayOf = (ctx: CommandContext): string => ctx.now.toISOString().slice(0, 10);
+
 export interface HandleResult<State> {
   events: NewEvent[];
   /** Stream revision after the append (the value a form carries back for its next edit). */

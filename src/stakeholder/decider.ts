@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
 import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
-import type { WithContext } from '../shared/command.ts';
+import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { ruleBroken } from '../shared/validation.ts';
+import { requireNotAfterToday, ruleBroken } from '../shared/validation.ts';
 import type { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from './commands.ts';
 import type { AdkarStage, Attitude, StakeholderEvent } from './events.ts';
 
@@ -28,7 +28,7 @@ export type StakeholderCommand =
   | MapStakeholder
   | AssessAttitude
   | AssessAdkarStage
-  | WithContext<LogEngagement, { coach: CoachState }>;
+  | WithContext<LogEngagement, { coach: CoachState } & Today>;
 
 export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, StakeholderEvent> = {
   initialState: () => ({ status: 'Empty' }),
@@ -75,6 +75,7 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
         const { data, context } = command;
         if (state.engagementIds.includes(data.engagementId)) throw ruleBroken('engagementId', `engagement ${data.engagementId} is already logged`);
         requireRegisteredCoach(context.coach, data.coachId);
+        requireNotAfterToday('occurredOn', data.occurredOn, context.today);
         return [{ type: 'EngagementLogged', data }];
       }
       default: {

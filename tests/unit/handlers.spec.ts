@@ -88,6 +88,12 @@ describe('command handlers on the SQLite event store', () => {
       await rejection(team.recordAdoption(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'heldOn');
     });
 
+    it('is refused after today, the UTC date of the context\'s now', async () => {
+      await cycle.openCycle(deps, q4, ctx);
+      await rejection(team.recordAdoption(deps, checkIn('2026-10-08'), ctx), DomainRuleError, 'heldOn');
+      await team.recordAdoption(deps, checkIn('2026-10-08'), { ...ctx, now: new Date('2026-10-08T00:00:00Z') });
+    });
+
     it('is refused once the cycle is closed', async () => {
       await cycle.openCycle(deps, q4, ctx);
       await cycle.closeCycle(deps, { type: 'CloseCycle', data: { cycleId: 'q4', closedOn: '2026-12-31' } }, ctx);

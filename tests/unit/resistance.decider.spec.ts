@@ -12,6 +12,8 @@ const spec = deciderSpec(resistanceDecider);
 
 const eng: AreaState = { status: 'Registered', areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null, coachIds: [] };
 const platform: TeamState = { status: 'Registered', teamId: 't1', key: 'PLAT', name: 'Platform', areaId: 'eng', size: 8, cycles: {} };
+/** The day the commands are decided on. */
+const today = '2026-12-31';
 const signal = {
   signalId: 'sig1',
   areaId: 'eng',
@@ -25,7 +27,7 @@ const signal = {
 const raise = (context: Partial<Extract<ResistanceCommand, { type: 'RaiseResistanceSignal' }>['context']> = {}) => ({
   type: 'RaiseResistanceSignal' as const,
   data: signal,
-  context: { area: eng, team: platform, stakeholder: null, ...context },
+  context: { area: eng, team: platform, stakeholder: null, today, ...context },
 });
 const raised: ResistanceEvent = { type: 'ResistanceSignalRaised', data: signal };
 const ana: CoachState = { status: 'Registered', coachId: 'c1', name: 'Ana', email: 'ana@example.org' };
@@ -35,12 +37,12 @@ const plan = {
   context: { owner: ana },
 };
 const planned: ResistanceEvent = { type: 'InterventionPlanned', data: plan.data };
-const complete = { type: 'CompleteIntervention' as const, data: { signalId: 'sig1', interventionId: 'i1', outcome: 'agreed a 15-minute format', completedOn: '2026-10-27' } };
+const complete = { type: 'CompleteIntervention' as const, data: { signalId: 'sig1', interventionId: 'i1', outcome: 'agreed a 15-minute format', completedOn: '2026-10-27' } , context: { today } };
 const completed: ResistanceEvent = { type: 'InterventionCompleted', data: complete.data };
-const resolve = { type: 'ResolveResistanceSignal' as const, data: { signalId: 'sig1', resolution: 'check-ins back on cadence', resolvedOn: '2026-11-10' } };
+const resolve = { type: 'ResolveResistanceSignal' as const, data: { signalId: 'sig1', resolution: 'check-ins back on cadence', resolvedOn: '2026-11-10' } , context: { today } };
 const resolved: ResistanceEvent = { type: 'ResistanceSignalResolved', data: resolve.data };
-const acknowledge = { type: 'AcknowledgeResistanceSignal' as const, data: { signalId: 'sig1', acknowledgedOn: '2026-10-21' } };
-const escalate = { type: 'EscalateResistanceSignal' as const, data: { signalId: 'sig1', to: 'CTO', reason: 'needs sponsor support', escalatedOn: '2026-10-25' } };
+const acknowledge = { type: 'AcknowledgeResistanceSignal' as const, data: { signalId: 'sig1', acknowledgedOn: '2026-10-21' } , context: { today } };
+const escalate = { type: 'EscalateResistanceSignal' as const, data: { signalId: 'sig1', to: 'CTO', reason: 'needs sponsor support', escalatedOn: '2026-10-25' } , context: { today } };
 
 describe('resistance decider', () => {
   describe('RaiseResistanceSignal', () => {
@@ -87,6 +89,14 @@ describe('resistance decider', () => {
   it('refuses a date before the signal was raised', () => {
     spec.given([raised]).when({ ...acknowledge, data: { ...acknowledge.data, acknowledgedOn: '2026-10-19' } }).thenRejects('acknowledgedOn');
     spec.given([raised]).when({ ...resolve, data: { ...resolve.data, resolvedOn: '2026-10-01' } }).thenRejects('resolvedOn');
+  });
+
+  it('refuses a date after today', () => {
+    spec.given([]).when(raise({ today: '2026-10-19' })).thenRejects('raisedOn');
+    spec.given([raised]).when({ ...acknowledge, context: { today: '2026-10-20' } }).thenRejects('acknowledgedOn');
+    spec.given([raised, planned]).when({ ...complete, context: { today: '2026-10-20' } }).thenRejects('completedOn');
+    spec.given([raised]).when({ ...resolve, context: { today: '2026-10-20' } }).thenRejects('resolvedOn');
+    spec.given([raised]).when({ ...escalate, context: { today: '2026-10-20' } }).thenRejects('escalatedOn');
   });
 
   it('refuses commands for a signal never raised', () => {
