@@ -23,7 +23,7 @@ export interface Placement {
 }
 
 export type AreaCommand =
-  | WithContext<RegisterArea, Placement>
+  | WithContext<RegisterArea, Placement & { areaCodes: readonly string[] }>
   | WithContext<RenameArea, { siblings: readonly AreaSummary[] }>
   | WithContext<MoveArea, Placement & { descendantIds: readonly string[] }>
   | WithContext<AssignCoachToArea, { coach: CoachState }>
@@ -75,6 +75,7 @@ export const areaDecider: Decider<AreaState, AreaCommand, AreaEvent> = {
       if (state.status !== 'Empty') throw ruleBroken('areaId', `area ${data.areaId} is already registered`);
       requireParent(data.parentAreaId, context.parent);
       requireUniqueName(data.name, data.areaId, context.siblings);
+      if (context.areaCodes.includes(data.code)) throw ruleBroken('code', `another area already has the code ${data.code}`);
       return [{ type: 'AreaRegistered', data }];
     }
     if (state.status !== 'Registered') throw ruleBroken('areaId', `area ${command.data.areaId} is not registered`);

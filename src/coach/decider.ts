@@ -1,3 +1,4 @@
+import type { WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
 import { ruleBroken } from '../shared/validation.ts';
 import type { RegisterCoach } from './commands.ts';
@@ -5,7 +6,8 @@ import type { CoachEvent } from './events.ts';
 
 export type CoachState = { status: 'Empty' } | { status: 'Registered'; coachId: string; name: string; email: string };
 
-export type CoachCommand = RegisterCoach;
+/** `emails`: every registered coach's e-mail, from the directory. */
+export type CoachCommand = WithContext<RegisterCoach, { emails: readonly string[] }>;
 
 /** For commands elsewhere that name a coach (an area's assignment, an engagement's author). */
 export function requireRegisteredCoach(coach: CoachState, coachId: string, field = 'coachId'): void {
@@ -30,6 +32,9 @@ export const coachDecider: Decider<CoachState, CoachCommand, CoachEvent> = {
     switch (command.type) {
       case 'RegisterCoach':
         if (state.status !== 'Empty') throw ruleBroken('coachId', `coach ${command.data.coachId} is already registered`);
+        if (command.context.emails.some((email) => email.toLowerCase() === command.data.email.toLowerCase())) {
+          throw ruleBroken('email', `another coach is already registered as ${command.data.email}`);
+        }
         return [{ type: 'CoachRegistered', data: command.data }];
       default: {
         const unexpected: never = command.type;

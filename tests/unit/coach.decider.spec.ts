@@ -9,11 +9,15 @@ const ana = { coachId: 'c1', name: 'Ana Costa', email: 'ana@example.org' };
 
 describe('coach decider', () => {
   it('registers a coach', () => {
-    spec.given([]).when({ type: 'RegisterCoach', data: ana }).then([{ type: 'CoachRegistered', data: ana }]);
+    spec.given([]).when({ type: 'RegisterCoach', data: ana, context: { emails: [] } }).then([{ type: 'CoachRegistered', data: ana }]);
   });
 
   it('refuses to register the same coach twice', () => {
-    spec.given([{ type: 'CoachRegistered', data: ana }]).when({ type: 'RegisterCoach', data: ana }).thenRejects('coachId');
+    spec.given([{ type: 'CoachRegistered', data: ana }]).when({ type: 'RegisterCoach', data: ana, context: { emails: [] } }).thenRejects('coachId');
+  });
+
+  it('refuses an e-mail another coach already has, ignoring case', () => {
+    spec.given([]).when({ type: 'RegisterCoach', data: ana, context: { emails: ['ANA@example.org'] } }).thenRejects('email');
   });
 
   it('validates the email', () => {

@@ -101,6 +101,12 @@ describe('command handlers on the SQLite event store', () => {
     });
   });
 
+  it('refuses a cycle whose name or dates another cycle already has, read from the directory', async () => {
+    await cycle.openCycle(deps, q4, ctx);
+    await rejection(cycle.openCycle(deps, { type: 'OpenCycle', data: { ...q4.data, cycleId: 'q4b', startsOn: '2027-01-01', endsOn: '2027-03-31' } }, ctx), DomainRuleError, 'name');
+    await rejection(cycle.openCycle(deps, { type: 'OpenCycle', data: { ...q4.data, cycleId: 'q1', name: '2027-Q1', endsOn: '2027-03-31' } }, ctx), DomainRuleError, 'startsOn');
+  });
+
   it('answers a stale expected revision with a ConcurrencyConflictError', async () => {
     await area.registerArea(deps, engineering, ctx);
     const { revision } = await team.registerTeam(deps, platform, ctx);
