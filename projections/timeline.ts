@@ -96,6 +96,8 @@ export function summarise(event: UptakeEvent): string {
       return `Intervention planned: ${event.data.kind}, due ${formatDate(event.data.dueOn)}`;
     case 'InterventionCompleted':
       return `Intervention completed on ${formatDate(event.data.completedOn)}`;
+    case 'InterventionCancelled':
+      return `Intervention cancelled on ${formatDate(event.data.cancelledOn)}${details(event.data.reason)}`;
     case 'ResistanceSignalResolved':
       return `Resistance signal resolved on ${formatDate(event.data.resolvedOn)}`;
     case 'ResistanceSignalEscalated':

@@ -7,6 +7,7 @@ import type { StakeholderState } from '../stakeholder/decider.ts';
 import type { TeamState } from '../team/decider.ts';
 import type {
   AcknowledgeResistanceSignal,
+  CancelIntervention,
   CompleteIntervention,
   EscalateResistanceSignal,
   PlanIntervention,
@@ -21,8 +22,8 @@ interface SignalFacts {
   severity: number;
   raisedOn: string;
   acknowledgedOn: string | null;
-  /** Planned → done, per intervention id. */
-  interventions: Readonly<Record<string, 'planned' | 'done'>>;
+  /** Planned → done or cancelled, per intervention id. */
+  interventions: Readonly<Record<string, 'planned' | 'done' | 'cancelled'>>;
 }
 
 export type SignalState = { status: 'Empty' } | ({ status: 'Raised' } & SignalFacts) | ({ status: 'Resolved'; resolvedOn: string } & SignalFacts);
@@ -34,6 +35,7 @@ export type ResistanceCommand =
   /** A plan's due date may be in the future; every other date is when something happened. */
   | WithContext<PlanIntervention, { owner: CoachState }>
   | WithContext<CompleteIntervention, Today>
+  | WithContext<CancelIntervention, Today>
   | WithContext<ResolveResistanceSignal, Today>
   | WithContext<EscalateResistanceSignal, Today>;
 
@@ -53,6 +55,13 @@ function decideRaise(command: Extract<ResistanceCommand, { type: 'RaiseResistanc
   return [{ type: 'ResistanceSignalRaised', data }];
 }
 
+function requirePlanned(state: Extract<SignalState, { status: 'Raised' }>, interventionId: string): void {
+  const intervention = state.interventions[interventionId];
+  if (intervention === undefined) throw ruleBroken('interventionId', `intervention ${interventionId} is not planned`);
+  if (intervention === 'done') throw ruleBroken('interventionId', `intervention ${interventionId} is already completed`);
+  if (intervention === 'cancelled') throw ruleBroken('interventionId', `intervention ${interventionId} was cancelled`);
+}
+
 export const resistanceDecider: Decider<SignalState, ResistanceCommand, ResistanceEvent> = {
   initialState: () => ({ status: 'Empty' }),
 
@@ -69,6 +78,8 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'planned' } };
       case 'InterventionCompleted':
         return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'done' } };
+      case 'InterventionCancelled':
+        return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'cancelled' } };
       case 'ResistanceSignalResolved':
         return { ...state, status: 'Resolved', resolvedOn: event.data.resolvedOn };
       case 'ResistanceSignalEscalated':
@@ -104,15 +115,29 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         return [{ type: 'InterventionPlanned', data: command.data }];
       case 'CompleteIntervention': {
         const { interventionId, completedOn } = command.data;
-        const intervention = state.interventions[interventionId];
-        if (intervention === undefined) throw ruleBroken('interventionId', `intervention ${interventionId} is not planned`);
-        if (intervention === 'done') throw ruleBroken('interventionId', `intervention ${interventionId} is already completed`);
+        requirePlanned(state, interventionId);
         happened('completedOn', completedOn, command.context.today);
         return [{ type: 'InterventionCompleted', data: command.data }];
       }
-      case 'ResolveResistanceSignal':
-        happened('resolvedOn', command.data.resolvedOn, command.context.today);
-        return [{ type: 'ResistanceSignalResolved', data: command.data }];
+      case 'CancelIntervention': {
+        const { interventionId, cancelledOn } = command.data;
+        requirePlanned(state, interventionId);
+        happened('cancelledOn', cancelledOn, command.context.today);
+        return [{ type: 'InterventionCancelled', data: command.data }];
+      }
+      case 'ResolveResistanceSignal': {
+        const { cancelOpenInterventions, ...resolution } = command.data;
+        happened('resolvedOn', resolution.resolvedOn, command.context.today);
+        const open = Object.keys(state.interventions).filter((id) => state.interventions[id] === 'planned');
+        if (open.length > 0 && cancelOpenInterventions !== true) {
+          throw ruleBroken('cancelOpenInterventions', `interventions still planned (${open.join(', ')}): complete or cancel them first, or cancel them with the resolution`);
+        }
+        const cancelled = open.map((interventionId): ResistanceEvent => ({
+          type: 'InterventionCancelled',
+          data: { signalId, interventionId, reason: 'signal resolved', cancelledOn: resolution.resolvedOn },
+        }));
+        return [...cancelled, { type: 'ResistanceSignalResolved', data: resolution }];
+      }
       case 'EscalateResistanceSignal':
         happened('escalatedOn', command.data.escalatedOn, command.context.today);
         return [{ type: 'ResistanceSignalEscalated', data: command.data }];

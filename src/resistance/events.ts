@@ -38,6 +38,11 @@ export const InterventionCompleted = defineEvent(
   'InterventionCompleted',
   z.object({ signalId: Id, interventionId: Id, outcome: z.string().trim().min(3).max(2000), completedOn: CalendarDate }),
 );
+/** A planned intervention that will not happen (the signal was resolved without it, or plans changed). */
+export const InterventionCancelled = defineEvent(
+  'InterventionCancelled',
+  z.object({ signalId: Id, interventionId: Id, reason: z.string().trim().min(3).max(2000), cancelledOn: CalendarDate }),
+);
 export const ResistanceSignalResolved = defineEvent(
   'ResistanceSignalResolved',
   z.object({ signalId: Id, resolution: z.string().trim().min(3).max(2000), resolvedOn: CalendarDate }),
@@ -52,6 +57,7 @@ export const resistanceEvents = [
   ResistanceSignalAcknowledged,
   InterventionPlanned,
   InterventionCompleted,
+  InterventionCancelled,
   ResistanceSignalResolved,
   ResistanceSignalEscalated,
 ] as const;

@@ -7,6 +7,7 @@ import { stakeholderOf } from '../stakeholder/handlers.ts';
 import { teamOf } from '../team/handlers.ts';
 import {
   AcknowledgeResistanceSignal,
+  CancelIntervention,
   CompleteIntervention,
   EscalateResistanceSignal,
   PlanIntervention,
@@ -38,6 +39,10 @@ export async function planIntervention(deps: HandlerDeps, command: PlanIntervent
 
 export async function completeIntervention(deps: HandlerDeps, command: CompleteIntervention, ctx: CommandContext, expectedRevision?: number) {
   return inSignal(deps.store, { ...parseCommand(CompleteIntervention, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
+}
+
+export async function cancelIntervention(deps: HandlerDeps, command: CancelIntervention, ctx: CommandContext, expectedRevision?: number) {
+  return inSignal(deps.store, { ...parseCommand(CancelIntervention, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
 }
 
 export async function resolveResistanceSignal(deps: HandlerDeps, command: ResolveResistanceSignal, ctx: CommandContext, expectedRevision?: number) {

@@ -123,6 +123,40 @@ describe('resistance decider', () => {
     });
   });
 
+  describe('open interventions when the signal is resolved', () => {
+    const cancel = {
+      type: 'CancelIntervention' as const,
+      data: { signalId: 'sig1', interventionId: 'i1', reason: 'the team found its own format', cancelledOn: '2026-10-26' },
+      context: { today },
+    };
+    const cancelled: ResistanceEvent = { type: 'InterventionCancelled', data: cancel.data };
+
+    it('refuses to resolve while an intervention is planned, naming it', () => {
+      const error = spec.given([raised, planned]).when(resolve).thenRejects('cancelOpenInterventions');
+      expect(error.issues[0]!.message).toContain('i1');
+    });
+
+    it('cancels the open interventions first when asked to', () => {
+      const second: ResistanceEvent = { type: 'InterventionPlanned', data: { ...plan.data, interventionId: 'i2' } };
+      spec
+        .given([raised, planned, second, { type: 'InterventionCompleted', data: { ...complete.data, interventionId: 'i2' } }, { ...planned, data: { ...plan.data, interventionId: 'i3' } }])
+        .when({ ...resolve, data: { ...resolve.data, cancelOpenInterventions: true } })
+        .then([
+          { type: 'InterventionCancelled', data: { signalId: 'sig1', interventionId: 'i1', reason: 'signal resolved', cancelledOn: '2026-11-10' } },
+          { type: 'InterventionCancelled', data: { signalId: 'sig1', interventionId: 'i3', reason: 'signal resolved', cancelledOn: '2026-11-10' } },
+          resolved,
+        ]);
+    });
+
+    it('cancels a planned intervention once; then the signal resolves', () => {
+      spec.given([raised, planned]).when(cancel).then([cancelled]);
+      spec.given([raised, planned, cancelled]).when(cancel).thenRejects('interventionId');
+      spec.given([raised, planned, completed]).when(cancel).thenRejects('interventionId');
+      spec.given([raised, planned, cancelled]).when(complete).thenRejects('interventionId');
+      spec.given([raised, planned, cancelled]).when(resolve).then([resolved]);
+    });
+  });
+
   it('resolves and escalates an open signal', () => {
     spec.given([raised, planned, completed]).when(resolve).then([resolved]);
     spec.given([raised]).when(escalate).then([{ type: 'ResistanceSignalEscalated', data: escalate.data }]);
