@@ -1,7 +1,7 @@
 import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
 import type { WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { ruleBroken } from '../shared/validation.ts';
+import { ruleBroken, sameData } from '../shared/validation.ts';
 import type { AssignCoachToArea, MoveArea, RegisterArea, RenameArea, UnassignCoachFromArea } from './commands.ts';
 import type { AreaEvent } from './events.ts';
 
@@ -72,7 +72,11 @@ export const areaDecider: Decider<AreaState, AreaCommand, AreaEvent> = {
   decide: (command, state) => {
     if (command.type === 'RegisterArea') {
       const { data, context } = command;
-      if (state.status !== 'Empty') throw ruleBroken('areaId', `area ${data.areaId} is already registered`);
+      if (state.status !== 'Empty') {
+        const { status, coachIds, ...registered } = state;
+        if (sameData(data, registered)) return [];
+        throw ruleBroken('areaId', `area ${data.areaId} is already registered`);
+      }
       requireParent(data.parentAreaId, context.parent);
       requireUniqueName(data.name, data.areaId, context.siblings);
       if (context.areaCodes.includes(data.code)) throw ruleBroken('code', `another area already has the code ${data.code}`);

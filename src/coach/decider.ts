@@ -1,6 +1,6 @@
 import type { WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { ruleBroken } from '../shared/validation.ts';
+import { ruleBroken, sameData } from '../shared/validation.ts';
 import type { RegisterCoach } from './commands.ts';
 import type { CoachEvent } from './events.ts';
 
@@ -31,7 +31,11 @@ export const coachDecider: Decider<CoachState, CoachCommand, CoachEvent> = {
   decide: (command, state) => {
     switch (command.type) {
       case 'RegisterCoach':
-        if (state.status !== 'Empty') throw ruleBroken('coachId', `coach ${command.data.coachId} is already registered`);
+        if (state.status !== 'Empty') {
+          const { status, ...registered } = state;
+          if (sameData(command.data, registered)) return [];
+          throw ruleBroken('coachId', `coach ${command.data.coachId} is already registered`);
+        }
         if (command.context.emails.some((email) => email.toLowerCase() === command.data.email.toLowerCase())) {
           throw ruleBroken('email', `another coach is already registered as ${command.data.email}`);
         }

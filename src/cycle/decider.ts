@@ -1,6 +1,6 @@
 import type { WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { requireNotBefore, ruleBroken } from '../shared/validation.ts';
+import { requireNotBefore, ruleBroken, sameData } from '../shared/validation.ts';
 import type { CloseCycle, OpenCycle } from './commands.ts';
 import type { CycleEvent } from './events.ts';
 
@@ -50,6 +50,10 @@ export const cycleDecider: Decider<CycleState, CycleCommand, CycleEvent> = {
   decide: (command, state) => {
     switch (command.type) {
       case 'OpenCycle':
+        if (state.status === 'Open') {
+          const { status, ...opened } = state;
+          if (sameData(command.data, opened)) return [];
+        }
         if (state.status !== 'Empty') throw ruleBroken('cycleId', `cycle ${command.data.cycleId} is already opened`);
         requireFits(command.data, command.context.cycles);
         return [{ type: 'CycleOpened', data: command.data }];

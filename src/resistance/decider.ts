@@ -2,7 +2,7 @@ import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
 import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
 import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { requireNotAfterToday, requireNotBefore, ruleBroken } from '../shared/validation.ts';
+import { requireNotAfterToday, requireNotBefore, ruleBroken, sameData } from '../shared/validation.ts';
 import type { StakeholderState } from '../stakeholder/decider.ts';
 import type { TeamState } from '../team/decider.ts';
 import type {
@@ -16,14 +16,17 @@ import type {
 } from './commands.ts';
 import type { ResistanceEvent } from './events.ts';
 
+type Raised = Extract<ResistanceEvent, { type: 'ResistanceSignalRaised' }>['data'];
+type Plan = Extract<ResistanceEvent, { type: 'InterventionPlanned' }>['data'];
+
 interface SignalFacts {
-  signalId: string;
-  areaId: string;
-  severity: number;
-  raisedOn: string;
+  /** What the raise recorded: a retried raise is recognised by it. */
+  raised: Raised;
   acknowledgedOn: string | null;
   /** Planned → done or cancelled, per intervention id. */
   interventions: Readonly<Record<string, 'planned' | 'done' | 'cancelled'>>;
+  /** What each plan recorded, by intervention id. */
+  plans: Readonly<Record<string, Plan>>;
 }
 
 export type SignalState = { status: 'Empty' } | ({ status: 'Raised' } & SignalFacts) | ({ status: 'Resolved'; resolvedOn: string } & SignalFacts);
@@ -41,7 +44,10 @@ export type ResistanceCommand =
 
 function decideRaise(command: Extract<ResistanceCommand, { type: 'RaiseResistanceSignal' }>, state: SignalState): ResistanceEvent[] {
   const { data, context } = command;
-  if (state.status !== 'Empty') throw ruleBroken('signalId', `signal ${data.signalId} is already raised`);
+  if (state.status !== 'Empty') {
+    if (sameData(data, state.raised)) return [];
+    throw ruleBroken('signalId', `signal ${data.signalId} is already raised`);
+  }
   requireRegisteredArea(context.area, data.areaId);
   requireNotAfterToday('raisedOn', data.raisedOn, context.today);
   if (data.teamId !== undefined) {
@@ -66,16 +72,17 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
   initialState: () => ({ status: 'Empty' }),
 
   evolve: (state, event) => {
-    if (event.type === 'ResistanceSignalRaised') {
-      const { signalId, areaId, severity, raisedOn } = event.data;
-      return { status: 'Raised', signalId, areaId, severity, raisedOn, acknowledgedOn: null, interventions: {} };
-    }
+    if (event.type === 'ResistanceSignalRaised') return { status: 'Raised', raised: event.data, acknowledgedOn: null, interventions: {}, plans: {} };
     if (state.status !== 'Raised') return state;
     switch (event.type) {
       case 'ResistanceSignalAcknowledged':
         return { ...state, acknowledgedOn: event.data.acknowledgedOn };
       case 'InterventionPlanned':
-        return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'planned' } };
+        return {
+          ...state,
+          interventions: { ...state.interventions, [event.data.interventionId]: 'planned' },
+          plans: { ...state.plans, [event.data.interventionId]: event.data },
+        };
       case 'InterventionCompleted':
         return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'done' } };
       case 'InterventionCancelled':
@@ -96,7 +103,7 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
     const { signalId } = command.data;
     if (state.status === 'Empty') throw ruleBroken('signalId', `signal ${signalId} is not raised`);
     if (state.status === 'Resolved') throw ruleBroken('signalId', `signal ${signalId} was resolved on ${state.resolvedOn}`);
-    const notBeforeRaised = (field: string, date: string) => requireNotBefore(field, date, state.raisedOn, 'the day the signal was raised');
+    const notBeforeRaised = (field: string, date: string) => requireNotBefore(field, date, state.raised.raisedOn, 'the day the signal was raised');
     const happened = (field: string, date: string, today: string) => {
       notBeforeRaised(field, date);
       requireNotAfterToday(field, date, today);
@@ -107,7 +114,9 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         happened('acknowledgedOn', command.data.acknowledgedOn, command.context.today);
         return [{ type: 'ResistanceSignalAcknowledged', data: command.data }];
       case 'PlanIntervention':
-        if (state.interventions[command.data.interventionId]) {
+        const plan = state.plans[command.data.interventionId];
+        if (plan !== undefined) {
+          if (sameData(command.data, plan)) return [];
           throw ruleBroken('interventionId', `intervention ${command.data.interventionId} is already planned`);
         }
         requireRegisteredCoach(command.context.owner, command.data.ownerId, 'ownerId');

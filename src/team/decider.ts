@@ -2,7 +2,7 @@ import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
 import type { CycleState } from '../cycle/decider.ts';
 import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { requireNotAfterToday, ruleBroken } from '../shared/validation.ts';
+import { requireNotAfterToday, ruleBroken, sameData } from '../shared/validation.ts';
 import type { CompleteTraining, CycleAdoptionCommand, MoveTeam, RegisterTeam, ResizeTeam } from './commands.ts';
 import type { TeamEvent } from './events.ts';
 
@@ -173,7 +173,11 @@ export const teamDecider: Decider<TeamState, TeamCommand, TeamEvent> = {
   decide: (command, state) => {
     if (command.type === 'RegisterTeam') {
       const { data, context } = command;
-      if (state.status !== 'Empty') throw ruleBroken('teamId', `team ${data.teamId} is already registered`);
+      if (state.status !== 'Empty') {
+        const { status, cycles, ...registered } = state;
+        if (sameData(data, registered)) return [];
+        throw ruleBroken('teamId', `team ${data.teamId} is already registered`);
+      }
       requireRegisteredArea(context.area, data.areaId);
       if (context.teamKeys.includes(data.key)) throw ruleBroken('key', `another team already has the key ${data.key}`);
       return [{ type: 'TeamRegistered', data }];

@@ -46,8 +46,9 @@ describe('area decider', () => {
       spec.given([]).when({ type: 'RegisterArea', data: sales, context: { ...top, areaCodes: ['SAL'] } }).thenRejects('code');
     });
 
-    it('refuses to register the same area twice', () => {
-      spec.given([registered]).when({ type: 'RegisterArea', data: sales, context: top }).thenRejects('areaId');
+    it('records the same registration again (a retried form) as nothing, and refuses its id with other data', () => {
+      spec.given([registered]).when({ type: 'RegisterArea', data: sales, context: { ...top, siblings: [{ areaId: 'sales', name: 'Sales' }], areaCodes: ['SAL'] } }).thenNothing();
+      spec.given([registered]).when({ type: 'RegisterArea', data: { ...sales, name: 'Marketing' }, context: top }).thenRejects('areaId');
     });
 
     it('validates the code', () => {

@@ -15,8 +15,9 @@ describe('cycle decider', () => {
     spec.given([]).when({ type: 'OpenCycle', data: q4, context: { cycles: [] } }).then([opened]);
   });
 
-  it('refuses to open a cycle twice', () => {
-    spec.given([opened]).when({ type: 'OpenCycle', data: q4, context: { cycles: [] } }).thenRejects('cycleId');
+  it('records the same opening again as nothing, and refuses its id with other data', () => {
+    spec.given([opened]).when({ type: 'OpenCycle', data: q4, context: { cycles: [q4] } }).thenNothing();
+    spec.given([opened]).when({ type: 'OpenCycle', data: { ...q4, checkInCadenceDays: 14 }, context: { cycles: [] } }).thenRejects('cycleId');
   });
 
   describe('among the other cycles', () => {

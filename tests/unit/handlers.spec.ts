@@ -107,6 +107,13 @@ describe('command handlers on the SQLite event store', () => {
     await rejection(cycle.openCycle(deps, { type: 'OpenCycle', data: { ...q4.data, cycleId: 'q1', name: '2027-Q1', endsOn: '2027-03-31' } }, ctx), DomainRuleError, 'startsOn');
   });
 
+  it('records a retried registration once, and refuses its id with other data', async () => {
+    await area.registerArea(deps, engineering, ctx);
+    expect(await area.registerArea(deps, engineering, ctx)).toMatchObject({ events: [], revision: 0 });
+    await rejection(area.registerArea(deps, { ...engineering, data: { ...engineering.data, code: 'ENG2' } }, ctx), DomainRuleError, 'areaId');
+    expect(await store.readStream(streamName('area', 'eng'))).toHaveLength(1);
+  });
+
   it('answers a stale expected revision with a ConcurrencyConflictError', async () => {
     await area.registerArea(deps, engineering, ctx);
     const { revision } = await team.registerTeam(deps, platform, ctx);

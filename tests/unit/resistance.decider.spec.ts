@@ -50,10 +50,12 @@ describe('resistance decider', () => {
       spec.given([]).when(raise()).then([raised]);
     });
 
-    it('refuses an unknown area or team, and a second raise', () => {
+    it('refuses an unknown area or team; the same raise again records nothing, other data under its id is refused', () => {
       spec.given([]).when(raise({ area: { status: 'Empty' } })).thenRejects('areaId');
       spec.given([]).when(raise({ team: { status: 'Empty' } })).thenRejects('teamId');
-      spec.given([raised]).when(raise()).thenRejects('signalId');
+      spec.given([raised]).when(raise()).thenNothing();
+      spec.given([raised]).when({ ...raise(), data: { ...signal, severity: 4 } }).thenRejects('signalId');
+      spec.given([raised]).when({ ...raise(), data: { ...signal, teamId: undefined } }).thenRejects('signalId');
     });
 
     it('refuses a team that is not in the signal\'s area', () => {
@@ -104,9 +106,10 @@ describe('resistance decider', () => {
   });
 
   describe('interventions', () => {
-    it('plans an intervention, once per id', () => {
+    it('plans an intervention once per id; the same plan again records nothing', () => {
       spec.given([raised]).when(plan).then([planned]);
-      spec.given([raised, planned]).when(plan).thenRejects('interventionId');
+      spec.given([raised, planned]).when(plan).thenNothing();
+      spec.given([raised, planned]).when({ ...plan, data: { ...plan.data, dueOn: '2026-10-28' } }).thenRejects('interventionId');
     });
 
     it('refuses an owner who is not a registered coach', () => {

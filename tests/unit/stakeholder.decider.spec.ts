@@ -22,9 +22,10 @@ describe('stakeholder decider', () => {
     spec.given([]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).then([identified]);
   });
 
-  it('refuses an area that does not exist, and a second identification', () => {
+  it('refuses an area that does not exist; the same identification again records nothing, other data under its id is refused', () => {
     spec.given([]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: { status: 'Empty' } } }).thenRejects('areaId');
-    spec.given([identified]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).thenRejects('stakeholderId');
+    spec.given([identified]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).thenNothing();
+    spec.given([identified]).when({ type: 'IdentifyStakeholder', data: { ...vp, role: 'CFO' }, context: { area: eng } }).thenRejects('stakeholderId');
   });
 
   it('validates influence and interest (1–5)', () => {
@@ -56,9 +57,10 @@ describe('stakeholder decider', () => {
     spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana, today } }).then([logged]);
   });
 
-  it('refuses an engagement by an unknown coach, or logged twice', () => {
+  it('refuses an engagement by an unknown coach; the same engagement again records nothing, other data under its id is refused', () => {
     spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: { status: 'Empty' }, today } }).thenRejects('coachId');
-    spec.given([identified, logged]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana, today } }).thenRejects('engagementId');
+    spec.given([identified, logged]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana, today } }).thenNothing();
+    spec.given([identified, logged]).when({ type: 'LogEngagement', data: { ...engagement, sentiment: -1 }, context: { coach: ana, today } }).thenRejects('engagementId');
   });
 
   it('refuses an engagement after today', () => {

@@ -40,8 +40,9 @@ describe('team decider', () => {
       spec.given([]).when(register(eng, ['OPS', 'PLAT'])).thenRejects('key');
     });
 
-    it('refuses to register a team twice', () => {
-      spec.given([registered]).when(register()).thenRejects('teamId');
+    it('records the same registration again (a retried form) as nothing, and refuses its id with other data', () => {
+      spec.given([registered]).when(register(eng, ['PLAT'])).thenNothing();
+      spec.given([registered]).when({ ...register(), data: { ...platform, size: 9 } }).thenRejects('teamId');
     });
 
     it('validates key and size', () => {
