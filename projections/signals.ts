@@ -7,8 +7,16 @@ import { defineProjection, unless } from './support.ts';
  */
 export const signalsProjection = defineProjection({
   name: 'signals',
-  version: 2,
-  reads: ['ResistanceSignalRaised', 'ResistanceSignalAcknowledged', 'ResistanceSignalEscalated', 'ResistanceSignalResolved', 'InterventionPlanned', 'InterventionCompleted'],
+  version: 3,
+  reads: [
+    'ResistanceSignalRaised',
+    'ResistanceSignalAcknowledged',
+    'ResistanceSignalEscalated',
+    'ResistanceSignalResolved',
+    'InterventionPlanned',
+    'InterventionCompleted',
+    'InterventionCancelled',
+  ],
   tables: ['signals', 'interventions'],
   schema: `
     CREATE TABLE IF NOT EXISTS signals (
@@ -38,9 +46,10 @@ export const signalsProjection = defineProjection({
       kind            TEXT NOT NULL,
       owner_id        TEXT NOT NULL,
       due_on          TEXT NOT NULL,
-      -- planned → done
+      -- planned → done or cancelled; a cancelled one keeps its reason as its outcome
       status          TEXT NOT NULL,
       completed_on    TEXT,
+      cancelled_on    TEXT,
       outcome         TEXT
     );
     CREATE INDEX IF NOT EXISTS interventions_due ON interventions (status, due_on);
@@ -66,6 +75,9 @@ export const signalsProjection = defineProjection({
       VALUES (?, ?, ?, ?, ?, ?, 'planned') ON CONFLICT DO NOTHING`),
     complete: db.prepare<[string, string, string, string]>(
       "UPDATE interventions SET status = 'done', completed_on = ?, outcome = ? WHERE intervention_id = ? AND signal_id = ? AND status = 'planned'",
+    ),
+    cancel: db.prepare<[string, string, string, string]>(
+      "UPDATE interventions SET status = 'cancelled', cancelled_on = ?, outcome = ? WHERE intervention_id = ? AND signal_id = ? AND status = 'planned'",
     ),
   }),
   handle(sql, event) {
@@ -95,6 +107,10 @@ export const signalsProjection = defineProjection({
       case 'InterventionCompleted': {
         const { completedOn, outcome, interventionId, signalId } = event.data;
         return unless(sql.complete.run(completedOn, outcome, interventionId, signalId).changes, `intervention ${interventionId} unknown or already done`);
+      }
+      case 'InterventionCancelled': {
+        const { cancelledOn, reason, interventionId, signalId } = event.data;
+        return unless(sql.cancel.run(cancelledOn, reason, interventionId, signalId).changes, `intervention ${interventionId} unknown or no longer planned`);
       }
       default:
         return undefined;

@@ -21,6 +21,11 @@ export class SqliteDirectory {
           UNION SELECT a.area_id FROM org_areas a JOIN below b ON a.parent_area_id = b.area_id
         ) SELECT area_id AS areaId FROM below ORDER BY area_id`),
       teamKeys: db.prepare<[], { key: string }>('SELECT key FROM org_teams ORDER BY key'),
+      areaCodes: db.prepare<[], { code: string }>('SELECT code FROM org_areas ORDER BY code'),
+      coachEmails: db.prepare<[], { email: string }>('SELECT email FROM org_coaches ORDER BY email'),
+      cycles: db.prepare<[], { cycleId: string; name: string; startsOn: string; endsOn: string }>(
+        'SELECT cycle_id AS cycleId, name, starts_on AS startsOn, ends_on AS endsOn FROM org_cycles ORDER BY starts_on, cycle_id',
+      ),
     };
   }
 
@@ -36,5 +41,18 @@ export class SqliteDirectory {
 
   teamKeys(): string[] {
     return this.sql.teamKeys.all().map((r) => r.key);
+  }
+
+  areaCodes(): string[] {
+    return this.sql.areaCodes.all().map((r) => r.code);
+  }
+
+  coachEmails(): string[] {
+    return this.sql.coachEmails.all().map((r) => r.email);
+  }
+
+  /** Every cycle ever opened, earliest first. */
+  cycles(): { cycleId: string; name: string; startsOn: string; endsOn: string }[] {
+    return this.sql.cycles.all();
   }
 }

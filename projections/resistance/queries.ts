@@ -55,7 +55,7 @@ export interface Intervention {
   kind: string;
   owner: { coachId: string; name: string | null };
   dueOn: string;
-  status: 'planned' | 'done';
+  status: 'planned' | 'done' | 'cancelled';
   completedOn: string | null;
   outcome: string | null;
   overdue: boolean;
@@ -111,7 +111,7 @@ interface InterventionRow {
   ownerId: string;
   ownerName: string | null;
   dueOn: string;
-  status: 'planned' | 'done';
+  status: 'planned' | 'done' | 'cancelled';
   completedOn: string | null;
   outcome: string | null;
 }

@@ -1,7 +1,7 @@
 import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
 import type { WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { ruleBroken } from '../shared/validation.ts';
+import { ruleBroken, sameData } from '../shared/validation.ts';
 import type { AssignCoachToArea, MoveArea, RegisterArea, RenameArea, UnassignCoachFromArea } from './commands.ts';
 import type { AreaEvent } from './events.ts';
 
@@ -23,7 +23,7 @@ export interface Placement {
 }
 
 export type AreaCommand =
-  | WithContext<RegisterArea, Placement>
+  | WithContext<RegisterArea, Placement & { areaCodes: readonly string[] }>
   | WithContext<RenameArea, { siblings: readonly AreaSummary[] }>
   | WithContext<MoveArea, Placement & { descendantIds: readonly string[] }>
   | WithContext<AssignCoachToArea, { coach: CoachState }>
@@ -72,9 +72,14 @@ export const areaDecider: Decider<AreaState, AreaCommand, AreaEvent> = {
   decide: (command, state) => {
     if (command.type === 'RegisterArea') {
       const { data, context } = command;
-      if (state.status !== 'Empty') throw ruleBroken('areaId', `area ${data.areaId} is already registered`);
+      if (state.status !== 'Empty') {
+        const { status, coachIds, ...registered } = state;
+        if (sameData(data, registered)) return [];
+        throw ruleBroken('areaId', `area ${data.areaId} is already registered`);
+      }
       requireParent(data.parentAreaId, context.parent);
       requireUniqueName(data.name, data.areaId, context.siblings);
+      if (context.areaCodes.includes(data.code)) throw ruleBroken('code', `another area already has the code ${data.code}`);
       return [{ type: 'AreaRegistered', data }];
     }
     if (state.status !== 'Registered') throw ruleBroken('areaId', `area ${command.data.areaId} is not registered`);

@@ -15,11 +15,12 @@ const inArea = commandHandlerFor('area', areaDecider, (command) => command.data.
 
 export async function registerArea(deps: HandlerDeps, command: RegisterArea, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(RegisterArea, command.data);
-  const [parent, siblings] = await Promise.all([
+  const [parent, siblings, areaCodes] = await Promise.all([
     data.parentAreaId === null ? null : areaOf(deps.store, data.parentAreaId),
     deps.directory.areasUnder(data.parentAreaId),
+    deps.directory.areaCodes(),
   ]);
-  return inArea(deps.store, { type, data, context: { parent, siblings } }, ctx, expectedRevision);
+  return inArea(deps.store, { type, data, context: { parent, siblings, areaCodes } }, ctx, expectedRevision);
 }
 
 export async function renameArea(deps: HandlerDeps, command: RenameArea, ctx: CommandContext, expectedRevision?: number) {

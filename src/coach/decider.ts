@@ -1,11 +1,13 @@
+import type { WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { ruleBroken } from '../shared/validation.ts';
+import { ruleBroken, sameData } from '../shared/validation.ts';
 import type { RegisterCoach } from './commands.ts';
 import type { CoachEvent } from './events.ts';
 
 export type CoachState = { status: 'Empty' } | { status: 'Registered'; coachId: string; name: string; email: string };
 
-export type CoachCommand = RegisterCoach;
+/** `emails`: every registered coach's e-mail, from the directory. */
+export type CoachCommand = WithContext<RegisterCoach, { emails: readonly string[] }>;
 
 /** For commands elsewhere that name a coach (an area's assignment, an engagement's author). */
 export function requireRegisteredCoach(coach: CoachState, coachId: string, field = 'coachId'): void {
@@ -29,7 +31,14 @@ export const coachDecider: Decider<CoachState, CoachCommand, CoachEvent> = {
   decide: (command, state) => {
     switch (command.type) {
       case 'RegisterCoach':
-        if (state.status !== 'Empty') throw ruleBroken('coachId', `coach ${command.data.coachId} is already registered`);
+        if (state.status !== 'Empty') {
+          const { status, ...registered } = state;
+          if (sameData(command.data, registered)) return [];
+          throw ruleBroken('coachId', `coach ${command.data.coachId} is already registered`);
+        }
+        if (command.context.emails.some((email) => email.toLowerCase() === command.data.email.toLowerCase())) {
+          throw ruleBroken('email', `another coach is already registered as ${command.data.email}`);
+        }
         return [{ type: 'CoachRegistered', data: command.data }];
       default: {
         const unexpected: never = command.type;

@@ -10,5 +10,6 @@ export const coachOf = (store: EventStore, coachId: string) => stateOf(store, 'c
 const inCoach = commandHandlerFor('coach', coachDecider, (command) => command.data.coachId);
 
 export async function registerCoach(deps: HandlerDeps, command: RegisterCoach, ctx: CommandContext, expectedRevision?: number) {
-  return inCoach(deps.store, parseCommand(RegisterCoach, command.data), ctx, expectedRevision);
+  const { type, data } = parseCommand(RegisterCoach, command.data);
+  return inCoach(deps.store, { type, data, context: { emails: await deps.directory.coachEmails() } }, ctx, expectedRevision);
 }

@@ -1,5 +1,6 @@
+import type { WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { requireNotBefore, ruleBroken } from '../shared/validation.ts';
+import { requireNotBefore, ruleBroken, sameData } from '../shared/validation.ts';
 import type { CloseCycle, OpenCycle } from './commands.ts';
 import type { CycleEvent } from './events.ts';
 
@@ -13,7 +14,22 @@ interface CycleFacts {
 
 export type CycleState = { status: 'Empty' } | ({ status: 'Open' } & CycleFacts) | ({ status: 'Closed'; closedOn: string } & CycleFacts);
 
-export type CycleCommand = OpenCycle | CloseCycle;
+/** A cycle as another cycle's opening sees it. */
+export type CycleSpan = Pick<CycleFacts, 'cycleId' | 'name' | 'startsOn' | 'endsOn'>;
+
+/** `cycles`: every cycle already opened, from the directory. */
+export type CycleCommand = WithContext<OpenCycle, { cycles: readonly CycleSpan[] }> | CloseCycle;
+
+/** One organisation, one cycle at a time: names are unique (ignoring case) and dates never overlap. */
+function requireFits(cycle: OpenCycle['data'], others: readonly CycleSpan[]): void {
+  for (const other of others) {
+    if (other.cycleId === cycle.cycleId) continue;
+    if (other.name.toLowerCase() === cycle.name.toLowerCase()) throw ruleBroken('name', `another cycle is already named ${other.name}`);
+    if (cycle.startsOn <= other.endsOn && other.startsOn <= cycle.endsOn) {
+      throw ruleBroken('startsOn', `overlaps cycle ${other.name} (${other.startsOn} to ${other.endsOn})`);
+    }
+  }
+}
 
 export const cycleDecider: Decider<CycleState, CycleCommand, CycleEvent> = {
   initialState: () => ({ status: 'Empty' }),
@@ -34,7 +50,12 @@ export const cycleDecider: Decider<CycleState, CycleCommand, CycleEvent> = {
   decide: (command, state) => {
     switch (command.type) {
       case 'OpenCycle':
+        if (state.status === 'Open') {
+          const { status, ...opened } = state;
+          if (sameData(command.data, opened)) return [];
+        }
         if (state.status !== 'Empty') throw ruleBroken('cycleId', `cycle ${command.data.cycleId} is already opened`);
+        requireFits(command.data, command.context.cycles);
         return [{ type: 'CycleOpened', data: command.data }];
       case 'CloseCycle':
         if (state.status === 'Empty') throw ruleBroken('cycleId', `cycle ${command.data.cycleId} is not opened`);

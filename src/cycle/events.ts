@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { CalendarDate, defineEvent, type EventOf, Id } from '../shared/event.ts';
+import { text } from '../shared/text.ts';
 
-export const CycleName = z.string().trim().min(2).max(40);
+export const CycleName = text({ min: 2, max: 40 });
 
 export const CycleOpened = defineEvent(
   'CycleOpened',

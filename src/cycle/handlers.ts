@@ -10,7 +10,8 @@ export const cycleOf = (store: EventStore, cycleId: string) => stateOf(store, 'c
 const inCycle = commandHandlerFor('cycle', cycleDecider, (command) => command.data.cycleId);
 
 export async function openCycle(deps: HandlerDeps, command: OpenCycle, ctx: CommandContext, expectedRevision?: number) {
-  return inCycle(deps.store, parseCommand(OpenCycle, command.data), ctx, expectedRevision);
+  const { type, data } = parseCommand(OpenCycle, command.data);
+  return inCycle(deps.store, { type, data, context: { cycles: await deps.directory.cycles() } }, ctx, expectedRevision);
 }
 
 export async function closeCycle(deps: HandlerDeps, command: CloseCycle, ctx: CommandContext, expectedRevision?: number) {

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { defineCommand, type CommandOf } from '../shared/command.ts';
 import {
+  InterventionCancelled,
   InterventionCompleted,
   InterventionPlanned,
   ResistanceSignalAcknowledged,
@@ -19,12 +21,18 @@ export const RaiseResistanceSignal = defineCommand(
 export const AcknowledgeResistanceSignal = defineCommand('AcknowledgeResistanceSignal', ResistanceSignalAcknowledged.schema);
 export const PlanIntervention = defineCommand('PlanIntervention', InterventionPlanned.schema);
 export const CompleteIntervention = defineCommand('CompleteIntervention', InterventionCompleted.schema);
-export const ResolveResistanceSignal = defineCommand('ResolveResistanceSignal', ResistanceSignalResolved.schema);
+export const CancelIntervention = defineCommand('CancelIntervention', InterventionCancelled.schema);
+/** With `cancelOpenInterventions`, interventions still planned are cancelled first; without, they block the resolution. */
+export const ResolveResistanceSignal = defineCommand(
+  'ResolveResistanceSignal',
+  ResistanceSignalResolved.schema.extend({ cancelOpenInterventions: z.boolean().optional() }),
+);
 export const EscalateResistanceSignal = defineCommand('EscalateResistanceSignal', ResistanceSignalEscalated.schema);
 
 export type RaiseResistanceSignal = CommandOf<typeof RaiseResistanceSignal>;
 export type AcknowledgeResistanceSignal = CommandOf<typeof AcknowledgeResistanceSignal>;
 export type PlanIntervention = CommandOf<typeof PlanIntervention>;
 export type CompleteIntervention = CommandOf<typeof CompleteIntervention>;
+export type CancelIntervention = CommandOf<typeof CancelIntervention>;
 export type ResolveResistanceSignal = CommandOf<typeof ResolveResistanceSignal>;
 export type EscalateResistanceSignal = CommandOf<typeof EscalateResistanceSignal>;

@@ -1,12 +1,13 @@
 import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
 import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
-import type { WithContext } from '../shared/command.ts';
+import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { requireNotBefore, ruleBroken } from '../shared/validation.ts';
+import { requireNotAfterToday, requireNotBefore, ruleBroken, sameData } from '../shared/validation.ts';
 import type { StakeholderState } from '../stakeholder/decider.ts';
 import type { TeamState } from '../team/decider.ts';
 import type {
   AcknowledgeResistanceSignal,
+  CancelIntervention,
   CompleteIntervention,
   EscalateResistanceSignal,
   PlanIntervention,
@@ -15,31 +16,40 @@ import type {
 } from './commands.ts';
 import type { ResistanceEvent } from './events.ts';
 
+type Raised = Extract<ResistanceEvent, { type: 'ResistanceSignalRaised' }>['data'];
+type Plan = Extract<ResistanceEvent, { type: 'InterventionPlanned' }>['data'];
+
 interface SignalFacts {
-  signalId: string;
-  areaId: string;
-  severity: number;
-  raisedOn: string;
+  /** What the raise recorded: a retried raise is recognised by it. */
+  raised: Raised;
   acknowledgedOn: string | null;
-  /** Planned → done, per intervention id. */
-  interventions: Readonly<Record<string, 'planned' | 'done'>>;
+  /** Planned → done or cancelled, per intervention id. */
+  interventions: Readonly<Record<string, 'planned' | 'done' | 'cancelled'>>;
+  /** What each plan recorded, by intervention id. */
+  plans: Readonly<Record<string, Plan>>;
 }
 
 export type SignalState = { status: 'Empty' } | ({ status: 'Raised' } & SignalFacts) | ({ status: 'Resolved'; resolvedOn: string } & SignalFacts);
 
 export type ResistanceCommand =
   /** `team` and `stakeholder` are null when the signal names none. */
-  | WithContext<RaiseResistanceSignal, { area: AreaState; team: TeamState | null; stakeholder: StakeholderState | null }>
-  | AcknowledgeResistanceSignal
+  | WithContext<RaiseResistanceSignal, { area: AreaState; team: TeamState | null; stakeholder: StakeholderState | null } & Today>
+  | WithContext<AcknowledgeResistanceSignal, Today>
+  /** A plan's due date may be in the future; every other date is when something happened. */
   | WithContext<PlanIntervention, { owner: CoachState }>
-  | CompleteIntervention
-  | ResolveResistanceSignal
-  | EscalateResistanceSignal;
+  | WithContext<CompleteIntervention, Today>
+  | WithContext<CancelIntervention, Today>
+  | WithContext<ResolveResistanceSignal, Today>
+  | WithContext<EscalateResistanceSignal, Today>;
 
 function decideRaise(command: Extract<ResistanceCommand, { type: 'RaiseResistanceSignal' }>, state: SignalState): ResistanceEvent[] {
   const { data, context } = command;
-  if (state.status !== 'Empty') throw ruleBroken('signalId', `signal ${data.signalId} is already raised`);
+  if (state.status !== 'Empty') {
+    if (sameData(data, state.raised)) return [];
+    throw ruleBroken('signalId', `signal ${data.signalId} is already raised`);
+  }
   requireRegisteredArea(context.area, data.areaId);
+  requireNotAfterToday('raisedOn', data.raisedOn, context.today);
   if (data.teamId !== undefined) {
     const { team, area } = context;
     if (team?.status !== 'Registered') throw ruleBroken('teamId', `team ${data.teamId} is not registered`);
@@ -51,22 +61,32 @@ function decideRaise(command: Extract<ResistanceCommand, { type: 'RaiseResistanc
   return [{ type: 'ResistanceSignalRaised', data }];
 }
 
+function requirePlanned(state: Extract<SignalState, { status: 'Raised' }>, interventionId: string): void {
+  const intervention = state.interventions[interventionId];
+  if (intervention === undefined) throw ruleBroken('interventionId', `intervention ${interventionId} is not planned`);
+  if (intervention === 'done') throw ruleBroken('interventionId', `intervention ${interventionId} is already completed`);
+  if (intervention === 'cancelled') throw ruleBroken('interventionId', `intervention ${interventionId} was cancelled`);
+}
+
 export const resistanceDecider: Decider<SignalState, ResistanceCommand, ResistanceEvent> = {
   initialState: () => ({ status: 'Empty' }),
 
   evolve: (state, event) => {
-    if (event.type === 'ResistanceSignalRaised') {
-      const { signalId, areaId, severity, raisedOn } = event.data;
-      return { status: 'Raised', signalId, areaId, severity, raisedOn, acknowledgedOn: null, interventions: {} };
-    }
+    if (event.type === 'ResistanceSignalRaised') return { status: 'Raised', raised: event.data, acknowledgedOn: null, interventions: {}, plans: {} };
     if (state.status !== 'Raised') return state;
     switch (event.type) {
       case 'ResistanceSignalAcknowledged':
         return { ...state, acknowledgedOn: event.data.acknowledgedOn };
       case 'InterventionPlanned':
-        return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'planned' } };
+        return {
+          ...state,
+          interventions: { ...state.interventions, [event.data.interventionId]: 'planned' },
+          plans: { ...state.plans, [event.data.interventionId]: event.data },
+        };
       case 'InterventionCompleted':
         return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'done' } };
+      case 'InterventionCancelled':
+        return { ...state, interventions: { ...state.interventions, [event.data.interventionId]: 'cancelled' } };
       case 'ResistanceSignalResolved':
         return { ...state, status: 'Resolved', resolvedOn: event.data.resolvedOn };
       case 'ResistanceSignalEscalated':
@@ -83,14 +103,20 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
     const { signalId } = command.data;
     if (state.status === 'Empty') throw ruleBroken('signalId', `signal ${signalId} is not raised`);
     if (state.status === 'Resolved') throw ruleBroken('signalId', `signal ${signalId} was resolved on ${state.resolvedOn}`);
-    const notBeforeRaised = (field: string, date: string) => requireNotBefore(field, date, state.raisedOn, 'the day the signal was raised');
+    const notBeforeRaised = (field: string, date: string) => requireNotBefore(field, date, state.raised.raisedOn, 'the day the signal was raised');
+    const happened = (field: string, date: string, today: string) => {
+      notBeforeRaised(field, date);
+      requireNotAfterToday(field, date, today);
+    };
     switch (command.type) {
       case 'AcknowledgeResistanceSignal':
         if (state.acknowledgedOn !== null) return [];
-        notBeforeRaised('acknowledgedOn', command.data.acknowledgedOn);
+        happened('acknowledgedOn', command.data.acknowledgedOn, command.context.today);
         return [{ type: 'ResistanceSignalAcknowledged', data: command.data }];
       case 'PlanIntervention':
-        if (state.interventions[command.data.interventionId]) {
+        const plan = state.plans[command.data.interventionId];
+        if (plan !== undefined) {
+          if (sameData(command.data, plan)) return [];
           throw ruleBroken('interventionId', `intervention ${command.data.interventionId} is already planned`);
         }
         requireRegisteredCoach(command.context.owner, command.data.ownerId, 'ownerId');
@@ -98,17 +124,31 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         return [{ type: 'InterventionPlanned', data: command.data }];
       case 'CompleteIntervention': {
         const { interventionId, completedOn } = command.data;
-        const intervention = state.interventions[interventionId];
-        if (intervention === undefined) throw ruleBroken('interventionId', `intervention ${interventionId} is not planned`);
-        if (intervention === 'done') throw ruleBroken('interventionId', `intervention ${interventionId} is already completed`);
-        notBeforeRaised('completedOn', completedOn);
+        requirePlanned(state, interventionId);
+        happened('completedOn', completedOn, command.context.today);
         return [{ type: 'InterventionCompleted', data: command.data }];
       }
-      case 'ResolveResistanceSignal':
-        notBeforeRaised('resolvedOn', command.data.resolvedOn);
-        return [{ type: 'ResistanceSignalResolved', data: command.data }];
+      case 'CancelIntervention': {
+        const { interventionId, cancelledOn } = command.data;
+        requirePlanned(state, interventionId);
+        happened('cancelledOn', cancelledOn, command.context.today);
+        return [{ type: 'InterventionCancelled', data: command.data }];
+      }
+      case 'ResolveResistanceSignal': {
+        const { cancelOpenInterventions, ...resolution } = command.data;
+        happened('resolvedOn', resolution.resolvedOn, command.context.today);
+        const open = Object.keys(state.interventions).filter((id) => state.interventions[id] === 'planned');
+        if (open.length > 0 && cancelOpenInterventions !== true) {
+          throw ruleBroken('cancelOpenInterventions', `interventions still planned (${open.join(', ')}): complete or cancel them first, or cancel them with the resolution`);
+        }
+        const cancelled = open.map((interventionId): ResistanceEvent => ({
+          type: 'InterventionCancelled',
+          data: { signalId, interventionId, reason: 'signal resolved', cancelledOn: resolution.resolvedOn },
+        }));
+        return [...cancelled, { type: 'ResistanceSignalResolved', data: resolution }];
+      }
       case 'EscalateResistanceSignal':
-        notBeforeRaised('escalatedOn', command.data.escalatedOn);
+        happened('escalatedOn', command.data.escalatedOn, command.context.today);
         return [{ type: 'ResistanceSignalEscalated', data: command.data }];
       default: {
         const unexpected: never = command;

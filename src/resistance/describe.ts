@@ -17,6 +17,8 @@ export function describeResistanceEvent(event: ResistanceEvent, names: Names): s
       return `${labelOf(interventionLabels, event.data.kind)} planned, owned by ${names.coach(event.data.ownerId)}, due ${formatDate(event.data.dueOn)}`;
     case 'InterventionCompleted':
       return `Intervention completed on ${formatDate(event.data.completedOn)}`;
+    case 'InterventionCancelled':
+      return `Intervention cancelled on ${formatDate(event.data.cancelledOn)}`;
     case 'ResistanceSignalResolved':
       return `Resistance signal resolved on ${formatDate(event.data.resolvedOn)}`;
     case 'ResistanceSignalEscalated':

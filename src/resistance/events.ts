@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CalendarDate, defineEvent, type EventOf, Id } from '../shared/event.ts';
+import { text } from '../shared/text.ts';
 
 export const ResistanceKind = z.enum([
   'unaware',
@@ -23,9 +24,9 @@ export const ResistanceSignalRaised = defineEvent(
     stakeholderId: Id.optional(),
     kind: ResistanceKind,
     severity: Severity,
-    description: z.string().trim().min(3).max(2000),
+    description: text({ min: 3, max: 2000 }),
     source: SignalSource,
-    rule: z.string().trim().min(1).max(120).optional(),
+    rule: text({ min: 1, max: 120 }).optional(),
     raisedOn: CalendarDate,
   }),
 );
@@ -36,15 +37,20 @@ export const InterventionPlanned = defineEvent(
 );
 export const InterventionCompleted = defineEvent(
   'InterventionCompleted',
-  z.object({ signalId: Id, interventionId: Id, outcome: z.string().trim().min(3).max(2000), completedOn: CalendarDate }),
+  z.object({ signalId: Id, interventionId: Id, outcome: text({ min: 3, max: 2000 }), completedOn: CalendarDate }),
+);
+/** A planned intervention that will not happen (the signal was resolved without it, or plans changed). */
+export const InterventionCancelled = defineEvent(
+  'InterventionCancelled',
+  z.object({ signalId: Id, interventionId: Id, reason: text({ min: 3, max: 2000 }), cancelledOn: CalendarDate }),
 );
 export const ResistanceSignalResolved = defineEvent(
   'ResistanceSignalResolved',
-  z.object({ signalId: Id, resolution: z.string().trim().min(3).max(2000), resolvedOn: CalendarDate }),
+  z.object({ signalId: Id, resolution: text({ min: 3, max: 2000 }), resolvedOn: CalendarDate }),
 );
 export const ResistanceSignalEscalated = defineEvent(
   'ResistanceSignalEscalated',
-  z.object({ signalId: Id, to: z.string().trim().min(2).max(120), reason: z.string().trim().min(3).max(2000), escalatedOn: CalendarDate }),
+  z.object({ signalId: Id, to: text({ min: 2, max: 120 }), reason: text({ min: 3, max: 2000 }), escalatedOn: CalendarDate }),
 );
 
 export const resistanceEvents = [
@@ -52,6 +58,7 @@ export const resistanceEvents = [
   ResistanceSignalAcknowledged,
   InterventionPlanned,
   InterventionCompleted,
+  InterventionCancelled,
   ResistanceSignalResolved,
   ResistanceSignalEscalated,
 ] as const;

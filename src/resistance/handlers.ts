@@ -1,12 +1,13 @@
 import { areaOf } from '../area/handlers.ts';
 import { coachOf } from '../coach/handlers.ts';
 import { parseCommand } from '../shared/command.ts';
-import { commandHandlerFor, type CommandContext } from '../shared/commandHandler.ts';
+import { commandHandlerFor, todayOf, type CommandContext } from '../shared/commandHandler.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import { stakeholderOf } from '../stakeholder/handlers.ts';
 import { teamOf } from '../team/handlers.ts';
 import {
   AcknowledgeResistanceSignal,
+  CancelIntervention,
   CompleteIntervention,
   EscalateResistanceSignal,
   PlanIntervention,
@@ -24,11 +25,11 @@ export async function raiseResistanceSignal(deps: HandlerDeps, command: RaiseRes
     data.teamId === undefined ? null : teamOf(deps.store, data.teamId),
     data.stakeholderId === undefined ? null : stakeholderOf(deps.store, data.stakeholderId),
   ]);
-  return inSignal(deps.store, { type, data, context: { area, team, stakeholder } }, ctx, expectedRevision);
+  return inSignal(deps.store, { type, data, context: { area, team, stakeholder, today: todayOf(ctx) } }, ctx, expectedRevision);
 }
 
 export async function acknowledgeResistanceSignal(deps: HandlerDeps, command: AcknowledgeResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, parseCommand(AcknowledgeResistanceSignal, command.data), ctx, expectedRevision);
+  return inSignal(deps.store, { ...parseCommand(AcknowledgeResistanceSignal, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
 }
 
 export async function planIntervention(deps: HandlerDeps, command: PlanIntervention, ctx: CommandContext, expectedRevision?: number) {
@@ -37,13 +38,17 @@ export async function planIntervention(deps: HandlerDeps, command: PlanIntervent
 }
 
 export async function completeIntervention(deps: HandlerDeps, command: CompleteIntervention, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, parseCommand(CompleteIntervention, command.data), ctx, expectedRevision);
+  return inSignal(deps.store, { ...parseCommand(CompleteIntervention, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
+}
+
+export async function cancelIntervention(deps: HandlerDeps, command: CancelIntervention, ctx: CommandContext, expectedRevision?: number) {
+  return inSignal(deps.store, { ...parseCommand(CancelIntervention, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
 }
 
 export async function resolveResistanceSignal(deps: HandlerDeps, command: ResolveResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, parseCommand(ResolveResistanceSignal, command.data), ctx, expectedRevision);
+  return inSignal(deps.store, { ...parseCommand(ResolveResistanceSignal, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
 }
 
 export async function escalateResistanceSignal(deps: HandlerDeps, command: EscalateResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, parseCommand(EscalateResistanceSignal, command.data), ctx, expectedRevision);
+  return inSignal(deps.store, { ...parseCommand(EscalateResistanceSignal, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
 }

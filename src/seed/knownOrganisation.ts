@@ -1,5 +1,6 @@
 import type { Directory } from '../shared/directory.ts';
 import type { AreaSummary } from '../area/decider.ts';
+import type { CycleSpan } from '../cycle/decider.ts';
 import type { SeedCommand } from './story.ts';
 
 /**
@@ -8,14 +9,16 @@ import type { SeedCommand } from './story.ts';
  * need not wait for projections to catch up before the next registration.
  */
 export class KnownOrganisation implements Directory {
-  private readonly areas = new Map<string, { name: string; parentAreaId: string | null }>();
+  private readonly areas = new Map<string, { code: string; name: string; parentAreaId: string | null }>();
   private readonly keys: string[] = [];
+  private readonly emails: string[] = [];
+  private readonly spans: CycleSpan[] = [];
 
   /** Takes note of a command that is now stored. */
   learn(command: SeedCommand): void {
     switch (command.type) {
       case 'RegisterArea':
-        this.areas.set(command.data.areaId, { name: command.data.name, parentAreaId: command.data.parentAreaId });
+        this.areas.set(command.data.areaId, { code: command.data.code, name: command.data.name, parentAreaId: command.data.parentAreaId });
         return;
       case 'RenameArea': {
         const area = this.areas.get(command.data.areaId);
@@ -25,6 +28,14 @@ export class KnownOrganisation implements Directory {
       case 'RegisterTeam':
         this.keys.push(command.data.key);
         return;
+      case 'RegisterCoach':
+        this.emails.push(command.data.email);
+        return;
+      case 'OpenCycle': {
+        const { cycleId, name, startsOn, endsOn } = command.data;
+        this.spans.push({ cycleId, name, startsOn, endsOn });
+        return;
+      }
       default:
         return;
     }
@@ -41,5 +52,17 @@ export class KnownOrganisation implements Directory {
 
   teamKeys(): readonly string[] {
     return this.keys;
+  }
+
+  areaCodes(): readonly string[] {
+    return [...this.areas.values()].map((area) => area.code);
+  }
+
+  coachEmails(): readonly string[] {
+    return this.emails;
+  }
+
+  cycles(): readonly CycleSpan[] {
+    return this.spans;
   }
 }

@@ -19,6 +19,11 @@ export type CommandOf<D> = D extends CommandDefinition<infer T, infer S> ? { typ
  */
 export type WithContext<C, Context> = C & { context: Context };
 
+/** The calendar day (UTC) a command is decided on, for rules about dates in the future. */
+export interface Today {
+  today: string;
+}
+
 /** Validates a command's data; the ValidationError names each field (`severity`, `endsOn`) and its rule. */
 export function parseCommand<D extends CommandDefinition>(definition: D, data: unknown): CommandOf<D> {
   const result = definition.schema.safeParse(data);

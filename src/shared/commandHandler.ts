@@ -15,6 +15,7 @@ export function uuidv7(ms: number): string {
 }
 import { catalogue } from '../events.ts';
 import type { Decider } from './decider.ts';
+import { ConcurrencyConflictError } from './errors.ts';
 import type { Actor, DomainEvent, NewEvent } from './event.ts';
 import type { EventStore, ExpectedRevision } from './eventStore.ts';
 import { streamName, type Category } from './streams.ts';
@@ -32,6 +33,9 @@ export interface CommandContext {
   /** Deterministic event ids for the seed and tests; random otherwise. */
   newEventId?: () => string;
 }
+
+/** The UTC calendar date of `ctx.now`: what "today" means to a decider. */
+export const todayOf = (ctx: CommandContext): string => ctx.now.toISOString().slice(0, 10);
 
 export interface HandleResult<State> {
   events: NewEvent[];
@@ -59,10 +63,14 @@ export function withMetadata(events: DomainEvent[], ctx: CommandContext): NewEve
   }));
 }
 
+/** Attempts for a command that names no revision, when other writers keep appending to its stream. */
+const ATTEMPTS = 4;
+
 /**
  * Read the stream, fold it, decide, append with the revision that was read. When the caller
  * passes `expectedRevision` (a form's hidden field), that revision is the one enforced, so an
- * edit made on a stale page is a conflict rather than an overwrite.
+ * edit made on a stale page is a conflict rather than an overwrite. Without one, nobody saw a
+ * revision that could be stale: a concurrent append is absorbed by reading and deciding again.
  */
 export async function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
@@ -71,6 +79,23 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   command: Command,
   ctx: CommandContext,
   expectedRevision?: number,
+): Promise<HandleResult<State>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await decideAndAppend(store, streamId, decider, command, ctx, expectedRevision);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError) || expectedRevision !== undefined || attempt === ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function decideAndAppend<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  ctx: CommandContext,
+  expectedRevision: number | undefined,
 ): Promise<HandleResult<State>> {
   const history = await store.readStream<Event>(streamId);
   const state = history.reduce(decider.evolve, decider.initialState());

@@ -1,4 +1,5 @@
 import type { AreaSummary } from '../area/decider.ts';
+import type { CycleSpan } from '../cycle/decider.ts';
 import type { EventStore } from './eventStore.ts';
 
 type Awaitable<T> = T | Promise<T>;
@@ -13,6 +14,10 @@ export interface Directory {
   /** Ids of every area below this one, at any depth. */
   descendantsOf(areaId: string): Awaitable<readonly string[]>;
   teamKeys(): Awaitable<readonly string[]>;
+  areaCodes(): Awaitable<readonly string[]>;
+  coachEmails(): Awaitable<readonly string[]>;
+  /** Every cycle ever opened, closed or not: names stay unique and dates never overlap. */
+  cycles(): Awaitable<readonly CycleSpan[]>;
 }
 
 /** What every slice's command handlers (`src/<slice>/handlers.ts`) need. */

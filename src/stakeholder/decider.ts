@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
 import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
-import type { WithContext } from '../shared/command.ts';
+import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { ruleBroken } from '../shared/validation.ts';
+import { requireNotAfterToday, ruleBroken, sameData } from '../shared/validation.ts';
 import type { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from './commands.ts';
-import type { AdkarStage, Attitude, StakeholderEvent } from './events.ts';
+import type { AdkarStage, Attitude, EngagementLogged, StakeholderEvent } from './events.ts';
+
+type EngagementData = z.infer<typeof EngagementLogged.schema>;
 
 export type StakeholderState =
   | { status: 'Empty' }
@@ -20,7 +22,8 @@ export type StakeholderState =
       /** Null until first assessed. */
       attitude: z.infer<typeof Attitude> | null;
       adkarStage: z.infer<typeof AdkarStage> | null;
-      engagementIds: readonly string[];
+      /** What each engagement recorded, by id. */
+      engagements: Readonly<Record<string, EngagementData>>;
     };
 
 export type StakeholderCommand =
@@ -28,13 +31,13 @@ export type StakeholderCommand =
   | MapStakeholder
   | AssessAttitude
   | AssessAdkarStage
-  | WithContext<LogEngagement, { coach: CoachState }>;
+  | WithContext<LogEngagement, { coach: CoachState } & Today>;
 
 export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, StakeholderEvent> = {
   initialState: () => ({ status: 'Empty' }),
 
   evolve: (state, event) => {
-    if (event.type === 'StakeholderIdentified') return { status: 'Identified', ...event.data, attitude: null, adkarStage: null, engagementIds: [] };
+    if (event.type === 'StakeholderIdentified') return { status: 'Identified', ...event.data, attitude: null, adkarStage: null, engagements: {} };
     if (state.status !== 'Identified') return state;
     switch (event.type) {
       case 'StakeholderMapped':
@@ -44,7 +47,7 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
       case 'AdkarStageAssessed':
         return { ...state, adkarStage: event.data.stage };
       case 'EngagementLogged':
-        return { ...state, engagementIds: [...state.engagementIds, event.data.engagementId] };
+        return { ...state, engagements: { ...state.engagements, [event.data.engagementId]: event.data } };
       default: {
         const unexpected: never = event;
         return state;
@@ -55,7 +58,11 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
   decide: (command, state) => {
     if (command.type === 'IdentifyStakeholder') {
       const { data, context } = command;
-      if (state.status !== 'Empty') throw ruleBroken('stakeholderId', `stakeholder ${data.stakeholderId} is already identified`);
+      if (state.status !== 'Empty') {
+        const { status, attitude, adkarStage, engagements, ...identified } = state;
+        if (sameData(data, identified)) return [];
+        throw ruleBroken('stakeholderId', `stakeholder ${data.stakeholderId} is already identified`);
+      }
       requireRegisteredArea(context.area, data.areaId);
       return [{ type: 'StakeholderIdentified', data }];
     }
@@ -73,8 +80,13 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
         return [{ type: 'AdkarStageAssessed', data: command.data }];
       case 'LogEngagement': {
         const { data, context } = command;
-        if (state.engagementIds.includes(data.engagementId)) throw ruleBroken('engagementId', `engagement ${data.engagementId} is already logged`);
+        const logged = state.engagements[data.engagementId];
+        if (logged !== undefined) {
+          if (sameData(data, logged)) return [];
+          throw ruleBroken('engagementId', `engagement ${data.engagementId} is already logged`);
+        }
         requireRegisteredCoach(context.coach, data.coachId);
+        requireNotAfterToday('occurredOn', data.occurredOn, context.today);
         return [{ type: 'EngagementLogged', data }];
       }
       default: {

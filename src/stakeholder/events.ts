@@ -1,19 +1,20 @@
 import { z } from 'zod';
 import { CalendarDate, defineEvent, type EventOf, Id } from '../shared/event.ts';
+import { text } from '../shared/text.ts';
 
 export const Rating = z.number().int().min(1).max(5);
 export const Attitude = z.enum(['champion', 'supporter', 'neutral', 'skeptic', 'resistor']);
 export const AdkarStage = z.enum(['awareness', 'desire', 'knowledge', 'ability', 'reinforcement']);
 export const EngagementKind = z.enum(['meeting', 'workshop', 'one-on-one', 'communication', 'training', 'feedback']);
 export const Sentiment = z.number().int().min(-2).max(2);
-const Note = z.string().trim().max(2000).optional();
+const Note = text({ max: 2000 }).optional();
 
 export const StakeholderIdentified = defineEvent(
   'StakeholderIdentified',
   z.object({
     stakeholderId: Id,
-    name: z.string().trim().min(2).max(80),
-    role: z.string().trim().min(2).max(80),
+    name: text({ min: 2, max: 80 }),
+    role: text({ min: 2, max: 80 }),
     areaId: Id,
     influence: Rating,
     interest: Rating,

@@ -1,7 +1,7 @@
 import { areaOf } from '../area/handlers.ts';
 import { coachOf } from '../coach/handlers.ts';
 import { parseCommand } from '../shared/command.ts';
-import { commandHandlerFor, stateOf, type CommandContext } from '../shared/commandHandler.ts';
+import { commandHandlerFor, stateOf, todayOf, type CommandContext } from '../shared/commandHandler.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from './commands.ts';
@@ -30,5 +30,5 @@ export async function assessAdkarStage(deps: HandlerDeps, command: AssessAdkarSt
 
 export async function logEngagement(deps: HandlerDeps, command: LogEngagement, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(LogEngagement, command.data);
-  return inStakeholder(deps.store, { type, data, context: { coach: await coachOf(deps.store, data.coachId) } }, ctx, expectedRevision);
+  return inStakeholder(deps.store, { type, data, context: { coach: await coachOf(deps.store, data.coachId), today: todayOf(ctx) } }, ctx, expectedRevision);
 }

@@ -1,8 +1,8 @@
 import { requireRegisteredArea, type AreaState } from '../area/decider.ts';
 import type { CycleState } from '../cycle/decider.ts';
-import type { WithContext } from '../shared/command.ts';
+import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { ruleBroken } from '../shared/validation.ts';
+import { requireNotAfterToday, ruleBroken, sameData } from '../shared/validation.ts';
 import type { CompleteTraining, CycleAdoptionCommand, MoveTeam, RegisterTeam, ResizeTeam } from './commands.ts';
 import type { TeamEvent } from './events.ts';
 
@@ -36,8 +36,8 @@ export type TeamCommand =
   | WithContext<MoveTeam, { area: AreaState }>
   | ResizeTeam
   /** `cycle` is null when the training belongs to no cycle. */
-  | WithContext<CompleteTraining, { cycle: CycleState | null }>
-  | WithContext<CycleAdoptionCommand, { cycle: CycleState }>;
+  | WithContext<CompleteTraining, { cycle: CycleState | null } & Today>
+  | WithContext<CycleAdoptionCommand, { cycle: CycleState } & Today>;
 
 const noAdoption: CycleAdoption = { okrs: 'none', alignedTo: [], checkInsHeldOn: [], checkInsMissedOn: [] };
 
@@ -93,9 +93,11 @@ function businessDate(command: CycleAdoptionCommand): [field: string, date: stri
   }
 }
 
-function decideAdoption(command: WithContext<CycleAdoptionCommand, { cycle: CycleState }>, state: RegisteredTeam): TeamEvent[] {
+function decideAdoption(command: WithContext<CycleAdoptionCommand, { cycle: CycleState } & Today>, state: RegisteredTeam): TeamEvent[] {
   const { cycleId } = command.data;
-  requireCycleAccepts(cycleId, command.context.cycle, ...businessDate(command));
+  const [dateField, date] = businessDate(command);
+  requireCycleAccepts(cycleId, command.context.cycle, dateField, date);
+  requireNotAfterToday(dateField, date, command.context.today);
   const adoption = adoptionIn(state, cycleId);
   switch (command.type) {
     case 'DraftOkrs':
@@ -171,7 +173,11 @@ export const teamDecider: Decider<TeamState, TeamCommand, TeamEvent> = {
   decide: (command, state) => {
     if (command.type === 'RegisterTeam') {
       const { data, context } = command;
-      if (state.status !== 'Empty') throw ruleBroken('teamId', `team ${data.teamId} is already registered`);
+      if (state.status !== 'Empty') {
+        const { status, cycles, ...registered } = state;
+        if (sameData(data, registered)) return [];
+        throw ruleBroken('teamId', `team ${data.teamId} is already registered`);
+      }
       requireRegisteredArea(context.area, data.areaId);
       if (context.teamKeys.includes(data.key)) throw ruleBroken('key', `another team already has the key ${data.key}`);
       return [{ type: 'TeamRegistered', data }];
@@ -188,6 +194,7 @@ export const teamDecider: Decider<TeamState, TeamCommand, TeamEvent> = {
       case 'CompleteTraining': {
         const { data, context } = command;
         if (data.cycleId !== undefined) requireCycleAccepts(data.cycleId, context.cycle ?? { status: 'Empty' }, 'completedOn', data.completedOn);
+        requireNotAfterToday('completedOn', data.completedOn, context.today);
         return [{ type: 'TrainingCompleted', data }];
       }
       case 'DraftOkrs':

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CalendarDate, defineEvent, type EventOf, Id } from '../shared/event.ts';
+import { text } from '../shared/text.ts';
 
 export const TeamKey = z.string().trim().min(2).max(12).regex(/^[A-Z][A-Z0-9]*$/, 'upper-case letters and digits, starting with a letter');
-export const TeamName = z.string().trim().min(2).max(80);
+export const TeamName = text({ min: 2, max: 80 });
 export const TeamSize = z.number().int().min(1).max(500);
 export const TrainingKind = z.enum(['okr-basics', 'writing-okrs', 'running-check-ins', 'reviews-and-retros', 'leading-with-okrs']);
 export const Fraction = z.number().min(0).max(1);
@@ -26,7 +27,7 @@ export const OkrsDrafted = defineEvent(
 export const OkrsPublished = defineEvent('OkrsPublished', z.object({ teamId: Id, cycleId: Id, publishedOn: CalendarDate }));
 export const OkrsAligned = defineEvent(
   'OkrsAligned',
-  z.object({ teamId: Id, cycleId: Id, parentRef: z.string().trim().min(1).max(200), alignedOn: CalendarDate }),
+  z.object({ teamId: Id, cycleId: Id, parentRef: text({ min: 1, max: 200 }), alignedOn: CalendarDate }),
 );
 export const CheckInHeld = defineEvent(
   'CheckInHeld',
@@ -34,11 +35,11 @@ export const CheckInHeld = defineEvent(
 );
 export const CheckInMissed = defineEvent(
   'CheckInMissed',
-  z.object({ teamId: Id, cycleId: Id, dueOn: CalendarDate, reason: z.string().trim().max(500).optional() }),
+  z.object({ teamId: Id, cycleId: Id, dueOn: CalendarDate, reason: text({ max: 500 }).optional() }),
 );
 export const KeyResultProgressReported = defineEvent(
   'KeyResultProgressReported',
-  z.object({ teamId: Id, cycleId: Id, keyResultRef: z.string().trim().min(1).max(200), progress: Fraction, reportedOn: CalendarDate }),
+  z.object({ teamId: Id, cycleId: Id, keyResultRef: text({ min: 1, max: 200 }), progress: Fraction, reportedOn: CalendarDate }),
 );
 export const CycleReviewHeld = defineEvent('CycleReviewHeld', z.object({ teamId: Id, cycleId: Id, heldOn: CalendarDate }));
 export const RetrospectiveHeld = defineEvent(

@@ -1,7 +1,7 @@
 import { areaOf } from '../area/handlers.ts';
 import { cycleOf } from '../cycle/handlers.ts';
 import { parseCommand } from '../shared/command.ts';
-import { commandHandlerFor, stateOf, type CommandContext } from '../shared/commandHandler.ts';
+import { commandHandlerFor, stateOf, todayOf, type CommandContext } from '../shared/commandHandler.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import { CompleteTraining, MoveTeam, RegisterTeam, ResizeTeam, cycleAdoptionCommands, type CycleAdoptionCommand } from './commands.ts';
@@ -30,7 +30,7 @@ export async function resizeTeam(deps: HandlerDeps, command: ResizeTeam, ctx: Co
 export async function completeTraining(deps: HandlerDeps, command: CompleteTraining, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(CompleteTraining, command.data);
   const cycle = data.cycleId === undefined ? null : await cycleOf(deps.store, data.cycleId);
-  return inTeam(deps.store, { type, data, context: { cycle } }, ctx, expectedRevision);
+  return inTeam(deps.store, { type, data, context: { cycle, today: todayOf(ctx) } }, ctx, expectedRevision);
 }
 
 const cycleAdoptionDefinitions = new Map(cycleAdoptionCommands.map((definition) => [definition.type, definition]));
@@ -39,5 +39,5 @@ const cycleAdoptionDefinitions = new Map(cycleAdoptionCommands.map((definition) 
 export async function recordAdoption(deps: HandlerDeps, command: CycleAdoptionCommand, ctx: CommandContext, expectedRevision?: number) {
   const valid = parseCommand(cycleAdoptionDefinitions.get(command.type)!, command.data) as CycleAdoptionCommand;
   const cycle = await cycleOf(deps.store, valid.data.cycleId);
-  return inTeam(deps.store, { ...valid, context: { cycle } }, ctx, expectedRevision);
+  return inTeam(deps.store, { ...valid, context: { cycle, today: todayOf(ctx) } }, ctx, expectedRevision);
 }

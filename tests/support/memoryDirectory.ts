@@ -1,12 +1,17 @@
 import type { Directory } from '../../src/shared/directory.ts';
 import type { AreaEvent } from '../../src/area/events.ts';
+import type { CoachEvent } from '../../src/coach/events.ts';
+import type { CycleSpan } from '../../src/cycle/decider.ts';
+import type { CycleEvent } from '../../src/cycle/events.ts';
 import type { RecordedEvent } from '../../src/shared/event.ts';
 import type { EventStore } from '../../src/shared/eventStore.ts';
 import type { TeamEvent } from '../../src/team/events.ts';
 
 interface Organisation {
-  areas: Map<string, { name: string; parentAreaId: string | null }>;
+  areas: Map<string, { code: string; name: string; parentAreaId: string | null }>;
   teamKeys: string[];
+  coachEmails: string[];
+  cycles: CycleSpan[];
 }
 
 async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
@@ -18,12 +23,14 @@ async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
 /** The directory answered by folding the whole store on every question: exact, and fine at test sizes. */
 export function memoryDirectory(store: EventStore): Directory {
   const organisation = async (): Promise<Organisation> => {
-    const org: Organisation = { areas: new Map(), teamKeys: [] };
-    for (const event of (await allEvents(store)) as RecordedEvent<AreaEvent | TeamEvent>[]) {
-      if (event.type === 'AreaRegistered') org.areas.set(event.data.areaId, { name: event.data.name, parentAreaId: event.data.parentAreaId });
+    const org: Organisation = { areas: new Map(), teamKeys: [], coachEmails: [], cycles: [] };
+    for (const event of (await allEvents(store)) as RecordedEvent<AreaEvent | TeamEvent | CoachEvent | CycleEvent>[]) {
+      if (event.type === 'AreaRegistered') org.areas.set(event.data.areaId, { code: event.data.code, name: event.data.name, parentAreaId: event.data.parentAreaId });
       if (event.type === 'AreaRenamed') org.areas.get(event.data.areaId)!.name = event.data.name;
       if (event.type === 'AreaMoved') org.areas.get(event.data.areaId)!.parentAreaId = event.data.parentAreaId;
       if (event.type === 'TeamRegistered') org.teamKeys.push(event.data.key);
+      if (event.type === 'CoachRegistered') org.coachEmails.push(event.data.email);
+      if (event.type === 'CycleOpened') org.cycles.push({ cycleId: event.data.cycleId, name: event.data.name, startsOn: event.data.startsOn, endsOn: event.data.endsOn });
     }
     return org;
   };
@@ -38,5 +45,8 @@ export function memoryDirectory(store: EventStore): Directory {
       return below(areaId);
     },
     teamKeys: async () => (await organisation()).teamKeys,
+    areaCodes: async () => [...(await organisation()).areas.values()].map((area) => area.code),
+    coachEmails: async () => (await organisation()).coachEmails,
+    cycles: async () => (await organisation()).cycles,
   };
 }

@@ -12,7 +12,7 @@ const sales = { areaId: 'sales', code: 'SAL', name: 'Sales', parentAreaId: null 
 const registered: AreaEvent = { type: 'AreaRegistered', data: sales };
 const parentState: AreaState = { status: 'Registered', areaId: 'org', code: 'ORG', name: 'Organisation', parentAreaId: null, coachIds: [] };
 const registeredCoach: CoachState = { status: 'Registered', coachId: 'c1', name: 'Ana', email: 'ana@example.org' };
-const top = { parent: null, siblings: [] };
+const top = { parent: null, siblings: [], areaCodes: [] };
 
 describe('area decider', () => {
   describe('RegisterArea', () => {
@@ -24,26 +24,31 @@ describe('area decider', () => {
       const data = { ...sales, parentAreaId: 'org' };
       spec
         .given([])
-        .when({ type: 'RegisterArea', data, context: { parent: parentState, siblings: [] } })
+        .when({ type: 'RegisterArea', data, context: { parent: parentState, siblings: [], areaCodes: [] } })
         .then([{ type: 'AreaRegistered', data }]);
     });
 
     it('refuses a parent that is not registered', () => {
       spec
         .given([])
-        .when({ type: 'RegisterArea', data: { ...sales, parentAreaId: 'nowhere' }, context: { parent: { status: 'Empty' }, siblings: [] } })
+        .when({ type: 'RegisterArea', data: { ...sales, parentAreaId: 'nowhere' }, context: { parent: { status: 'Empty' }, siblings: [], areaCodes: [] } })
         .thenRejects('parentAreaId');
     });
 
     it('refuses a name a sibling already has, whatever its case', () => {
       spec
         .given([])
-        .when({ type: 'RegisterArea', data: sales, context: { parent: null, siblings: [{ areaId: 'other', name: 'SALES' }] } })
+        .when({ type: 'RegisterArea', data: sales, context: { parent: null, siblings: [{ areaId: 'other', name: 'SALES' }], areaCodes: [] } })
         .thenRejects('name');
     });
 
-    it('refuses to register the same area twice', () => {
-      spec.given([registered]).when({ type: 'RegisterArea', data: sales, context: top }).thenRejects('areaId');
+    it('refuses a code another area already has', () => {
+      spec.given([]).when({ type: 'RegisterArea', data: sales, context: { ...top, areaCodes: ['SAL'] } }).thenRejects('code');
+    });
+
+    it('records the same registration again (a retried form) as nothing, and refuses its id with other data', () => {
+      spec.given([registered]).when({ type: 'RegisterArea', data: sales, context: { ...top, siblings: [{ areaId: 'sales', name: 'Sales' }], areaCodes: ['SAL'] } }).thenNothing();
+      spec.given([registered]).when({ type: 'RegisterArea', data: { ...sales, name: 'Marketing' }, context: top }).thenRejects('areaId');
     });
 
     it('validates the code', () => {

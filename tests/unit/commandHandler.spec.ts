@@ -1,6 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import { uuidv7 } from '../../src/shared/commandHandler.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../infra/sqlite/database.ts';
+import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
+import { registerArea } from '../../src/area/handlers.ts';
+import { registerCoach } from '../../src/coach/handlers.ts';
+import { uuidv7, type CommandContext } from '../../src/shared/commandHandler.ts';
+import { ConcurrencyConflictError } from '../../src/shared/errors.ts';
 import { EventMetadata } from '../../src/shared/event.ts';
+import { streamName } from '../../src/shared/streams.ts';
+import type { LogEngagement } from '../../src/stakeholder/commands.ts';
+import { identifyStakeholder, logEngagement } from '../../src/stakeholder/handlers.ts';
+import { memoryDirectory } from '../support/memoryDirectory.ts';
 
 describe('uuidv7', () => {
   it('is a version-7 UUID the metadata schema accepts', () => {
@@ -14,5 +27,50 @@ describe('uuidv7', () => {
     const later = uuidv7(Date.parse('2026-11-25T10:00:00.001Z'));
     expect(earlier < later).toBe(true);
     expect(earlier.slice(0, 13)).toBe('01a21225-d900'); // 48-bit milliseconds, big-endian
+  });
+});
+
+describe('two writers appending to one stream at once', () => {
+  let dir: string;
+  let databases: Database.Database[];
+  let stores: SqliteEventStore[];
+  const ctx: CommandContext = { actor: { kind: 'user', id: 'ana' }, source: 'test', now: new Date('2026-10-07T09:00:00Z') };
+  const engagement = (engagementId: string): LogEngagement => ({
+    type: 'LogEngagement',
+    data: { stakeholderId: 'pat', engagementId, kind: 'meeting', occurredOn: '2026-10-06', sentiment: 1, coachId: 'ana' },
+  });
+
+  beforeEach(async () => {
+    // One SQLite file, two connections: what two processes sharing the store see.
+    dir = mkdtempSync(join(tmpdir(), 'uptake-handler-'));
+    databases = [openDatabase(join(dir, 'events.db')), openDatabase(join(dir, 'events.db'))];
+    stores = databases.map((db) => new SqliteEventStore(db));
+    const deps = { store: stores[0]!, directory: memoryDirectory(stores[0]!) };
+    await registerArea(deps, { type: 'RegisterArea', data: { areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null } }, ctx);
+    await registerCoach(deps, { type: 'RegisterCoach', data: { coachId: 'ana', name: 'Ana Costa', email: 'ana@example.org' } }, ctx);
+    await identifyStakeholder(deps, { type: 'IdentifyStakeholder', data: { stakeholderId: 'pat', name: 'Pat Lee', role: 'VP', areaId: 'eng', influence: 4, interest: 3 } }, ctx);
+  });
+
+  afterEach(async () => {
+    for (const store of stores) await store.close();
+    for (const db of databases) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const depsOf = (store: SqliteEventStore) => ({ store, directory: memoryDirectory(store) });
+
+  it('records both log entries when neither names a revision: the later one is decided again', async () => {
+    await Promise.all([logEngagement(depsOf(stores[0]!), engagement('e1'), ctx), logEngagement(depsOf(stores[1]!), engagement('e2'), ctx)]);
+    const history = await stores[0]!.readStream(streamName('stakeholder', 'pat'));
+    expect(history.map((e) => (e.data as { engagementId?: string }).engagementId).filter(Boolean).sort()).toEqual(['e1', 'e2']);
+  });
+
+  it('still reports a conflict to an edit made on a stale page', async () => {
+    const [first, second] = await Promise.allSettled([
+      logEngagement(depsOf(stores[0]!), engagement('e1'), ctx, 0),
+      logEngagement(depsOf(stores[1]!), engagement('e2'), ctx, 0),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status === 'rejected' && second.reason).toBeInstanceOf(ConcurrencyConflictError);
   });
 });

@@ -12,11 +12,30 @@ const close = (closedOn: string) => ({ type: 'CloseCycle' as const, data: { cycl
 
 describe('cycle decider', () => {
   it('opens a cycle', () => {
-    spec.given([]).when({ type: 'OpenCycle', data: q4 }).then([opened]);
+    spec.given([]).when({ type: 'OpenCycle', data: q4, context: { cycles: [] } }).then([opened]);
   });
 
-  it('refuses to open a cycle twice', () => {
-    spec.given([opened]).when({ type: 'OpenCycle', data: q4 }).thenRejects('cycleId');
+  it('records the same opening again as nothing, and refuses its id with other data', () => {
+    spec.given([opened]).when({ type: 'OpenCycle', data: q4, context: { cycles: [q4] } }).thenNothing();
+    spec.given([opened]).when({ type: 'OpenCycle', data: { ...q4, checkInCadenceDays: 14 }, context: { cycles: [] } }).thenRejects('cycleId');
+  });
+
+  describe('among the other cycles', () => {
+    const q3 = { cycleId: '2026-q3', name: '2026-Q3', startsOn: '2026-07-01', endsOn: '2026-09-30' };
+    const open = (cycles: (typeof q3)[]) => ({ type: 'OpenCycle' as const, data: q4, context: { cycles } });
+
+    it('opens a cycle right after another', () => {
+      spec.given([]).when(open([q3])).then([opened]);
+    });
+
+    it('refuses a name another cycle has, ignoring case', () => {
+      spec.given([]).when(open([{ ...q3, name: '2026-q4' }])).thenRejects('name');
+    });
+
+    it('refuses dates that overlap another cycle, even by a day', () => {
+      spec.given([]).when(open([{ ...q3, endsOn: '2026-10-01' }])).thenRejects('startsOn');
+      spec.given([]).when(open([{ ...q3, startsOn: '2026-11-01', endsOn: '2027-01-31' }])).thenRejects('startsOn');
+    });
   });
 
   it('closes an open cycle', () => {

@@ -88,11 +88,30 @@ describe('command handlers on the SQLite event store', () => {
       await rejection(team.recordAdoption(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'heldOn');
     });
 
+    it('is refused after today, the UTC date of the context\'s now', async () => {
+      await cycle.openCycle(deps, q4, ctx);
+      await rejection(team.recordAdoption(deps, checkIn('2026-10-08'), ctx), DomainRuleError, 'heldOn');
+      await team.recordAdoption(deps, checkIn('2026-10-08'), { ...ctx, now: new Date('2026-10-08T00:00:00Z') });
+    });
+
     it('is refused once the cycle is closed', async () => {
       await cycle.openCycle(deps, q4, ctx);
       await cycle.closeCycle(deps, { type: 'CloseCycle', data: { cycleId: 'q4', closedOn: '2026-12-31' } }, ctx);
       await rejection(team.recordAdoption(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'cycleId');
     });
+  });
+
+  it('refuses a cycle whose name or dates another cycle already has, read from the directory', async () => {
+    await cycle.openCycle(deps, q4, ctx);
+    await rejection(cycle.openCycle(deps, { type: 'OpenCycle', data: { ...q4.data, cycleId: 'q4b', startsOn: '2027-01-01', endsOn: '2027-03-31' } }, ctx), DomainRuleError, 'name');
+    await rejection(cycle.openCycle(deps, { type: 'OpenCycle', data: { ...q4.data, cycleId: 'q1', name: '2027-Q1', endsOn: '2027-03-31' } }, ctx), DomainRuleError, 'startsOn');
+  });
+
+  it('records a retried registration once, and refuses its id with other data', async () => {
+    await area.registerArea(deps, engineering, ctx);
+    expect(await area.registerArea(deps, engineering, ctx)).toMatchObject({ events: [], revision: 0 });
+    await rejection(area.registerArea(deps, { ...engineering, data: { ...engineering.data, code: 'ENG2' } }, ctx), DomainRuleError, 'areaId');
+    expect(await store.readStream(streamName('area', 'eng'))).toHaveLength(1);
   });
 
   it('answers a stale expected revision with a ConcurrencyConflictError', async () => {

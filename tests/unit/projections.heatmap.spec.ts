@@ -138,6 +138,11 @@ describe('directory', () => {
     expect(await directory.descendantsOf('r')).toEqual(['s']);
     expect(await directory.descendantsOf('s')).toEqual([]);
     expect(await directory.teamKeys()).toEqual(['ALPHA', 'BETA']);
+    expect(await directory.areaCodes()).toEqual(['R', 'S']);
+    expect(await directory.cycles()).toEqual([
+      { cycleId: 'q3', name: '2026-Q3', startsOn: '2026-07-01', endsOn: '2026-09-30' },
+      { cycleId: 'q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31' },
+    ]);
   });
 });
 

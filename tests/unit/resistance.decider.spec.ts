@@ -12,6 +12,8 @@ const spec = deciderSpec(resistanceDecider);
 
 const eng: AreaState = { status: 'Registered', areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null, coachIds: [] };
 const platform: TeamState = { status: 'Registered', teamId: 't1', key: 'PLAT', name: 'Platform', areaId: 'eng', size: 8, cycles: {} };
+/** The day the commands are decided on. */
+const today = '2026-12-31';
 const signal = {
   signalId: 'sig1',
   areaId: 'eng',
@@ -25,7 +27,7 @@ const signal = {
 const raise = (context: Partial<Extract<ResistanceCommand, { type: 'RaiseResistanceSignal' }>['context']> = {}) => ({
   type: 'RaiseResistanceSignal' as const,
   data: signal,
-  context: { area: eng, team: platform, stakeholder: null, ...context },
+  context: { area: eng, team: platform, stakeholder: null, today, ...context },
 });
 const raised: ResistanceEvent = { type: 'ResistanceSignalRaised', data: signal };
 const ana: CoachState = { status: 'Registered', coachId: 'c1', name: 'Ana', email: 'ana@example.org' };
@@ -35,12 +37,12 @@ const plan = {
   context: { owner: ana },
 };
 const planned: ResistanceEvent = { type: 'InterventionPlanned', data: plan.data };
-const complete = { type: 'CompleteIntervention' as const, data: { signalId: 'sig1', interventionId: 'i1', outcome: 'agreed a 15-minute format', completedOn: '2026-10-27' } };
+const complete = { type: 'CompleteIntervention' as const, data: { signalId: 'sig1', interventionId: 'i1', outcome: 'agreed a 15-minute format', completedOn: '2026-10-27' } , context: { today } };
 const completed: ResistanceEvent = { type: 'InterventionCompleted', data: complete.data };
-const resolve = { type: 'ResolveResistanceSignal' as const, data: { signalId: 'sig1', resolution: 'check-ins back on cadence', resolvedOn: '2026-11-10' } };
+const resolve = { type: 'ResolveResistanceSignal' as const, data: { signalId: 'sig1', resolution: 'check-ins back on cadence', resolvedOn: '2026-11-10' } , context: { today } };
 const resolved: ResistanceEvent = { type: 'ResistanceSignalResolved', data: resolve.data };
-const acknowledge = { type: 'AcknowledgeResistanceSignal' as const, data: { signalId: 'sig1', acknowledgedOn: '2026-10-21' } };
-const escalate = { type: 'EscalateResistanceSignal' as const, data: { signalId: 'sig1', to: 'CTO', reason: 'needs sponsor support', escalatedOn: '2026-10-25' } };
+const acknowledge = { type: 'AcknowledgeResistanceSignal' as const, data: { signalId: 'sig1', acknowledgedOn: '2026-10-21' } , context: { today } };
+const escalate = { type: 'EscalateResistanceSignal' as const, data: { signalId: 'sig1', to: 'CTO', reason: 'needs sponsor support', escalatedOn: '2026-10-25' } , context: { today } };
 
 describe('resistance decider', () => {
   describe('RaiseResistanceSignal', () => {
@@ -48,10 +50,12 @@ describe('resistance decider', () => {
       spec.given([]).when(raise()).then([raised]);
     });
 
-    it('refuses an unknown area or team, and a second raise', () => {
+    it('refuses an unknown area or team; the same raise again records nothing, other data under its id is refused', () => {
       spec.given([]).when(raise({ area: { status: 'Empty' } })).thenRejects('areaId');
       spec.given([]).when(raise({ team: { status: 'Empty' } })).thenRejects('teamId');
-      spec.given([raised]).when(raise()).thenRejects('signalId');
+      spec.given([raised]).when(raise()).thenNothing();
+      spec.given([raised]).when({ ...raise(), data: { ...signal, severity: 4 } }).thenRejects('signalId');
+      spec.given([raised]).when({ ...raise(), data: { ...signal, teamId: undefined } }).thenRejects('signalId');
     });
 
     it('refuses a team that is not in the signal\'s area', () => {
@@ -89,14 +93,23 @@ describe('resistance decider', () => {
     spec.given([raised]).when({ ...resolve, data: { ...resolve.data, resolvedOn: '2026-10-01' } }).thenRejects('resolvedOn');
   });
 
+  it('refuses a date after today', () => {
+    spec.given([]).when(raise({ today: '2026-10-19' })).thenRejects('raisedOn');
+    spec.given([raised]).when({ ...acknowledge, context: { today: '2026-10-20' } }).thenRejects('acknowledgedOn');
+    spec.given([raised, planned]).when({ ...complete, context: { today: '2026-10-20' } }).thenRejects('completedOn');
+    spec.given([raised]).when({ ...resolve, context: { today: '2026-10-20' } }).thenRejects('resolvedOn');
+    spec.given([raised]).when({ ...escalate, context: { today: '2026-10-20' } }).thenRejects('escalatedOn');
+  });
+
   it('refuses commands for a signal never raised', () => {
     spec.given([]).when(acknowledge).thenRejects('signalId');
   });
 
   describe('interventions', () => {
-    it('plans an intervention, once per id', () => {
+    it('plans an intervention once per id; the same plan again records nothing', () => {
       spec.given([raised]).when(plan).then([planned]);
-      spec.given([raised, planned]).when(plan).thenRejects('interventionId');
+      spec.given([raised, planned]).when(plan).thenNothing();
+      spec.given([raised, planned]).when({ ...plan, data: { ...plan.data, dueOn: '2026-10-28' } }).thenRejects('interventionId');
     });
 
     it('refuses an owner who is not a registered coach', () => {
@@ -110,6 +123,40 @@ describe('resistance decider', () => {
 
     it('refuses to complete an intervention that was not planned', () => {
       spec.given([raised]).when(complete).thenRejects('interventionId');
+    });
+  });
+
+  describe('open interventions when the signal is resolved', () => {
+    const cancel = {
+      type: 'CancelIntervention' as const,
+      data: { signalId: 'sig1', interventionId: 'i1', reason: 'the team found its own format', cancelledOn: '2026-10-26' },
+      context: { today },
+    };
+    const cancelled: ResistanceEvent = { type: 'InterventionCancelled', data: cancel.data };
+
+    it('refuses to resolve while an intervention is planned, naming it', () => {
+      const error = spec.given([raised, planned]).when(resolve).thenRejects('cancelOpenInterventions');
+      expect(error.issues[0]!.message).toContain('i1');
+    });
+
+    it('cancels the open interventions first when asked to', () => {
+      const second: ResistanceEvent = { type: 'InterventionPlanned', data: { ...plan.data, interventionId: 'i2' } };
+      spec
+        .given([raised, planned, second, { type: 'InterventionCompleted', data: { ...complete.data, interventionId: 'i2' } }, { ...planned, data: { ...plan.data, interventionId: 'i3' } }])
+        .when({ ...resolve, data: { ...resolve.data, cancelOpenInterventions: true } })
+        .then([
+          { type: 'InterventionCancelled', data: { signalId: 'sig1', interventionId: 'i1', reason: 'signal resolved', cancelledOn: '2026-11-10' } },
+          { type: 'InterventionCancelled', data: { signalId: 'sig1', interventionId: 'i3', reason: 'signal resolved', cancelledOn: '2026-11-10' } },
+          resolved,
+        ]);
+    });
+
+    it('cancels a planned intervention once; then the signal resolves', () => {
+      spec.given([raised, planned]).when(cancel).then([cancelled]);
+      spec.given([raised, planned, cancelled]).when(cancel).thenRejects('interventionId');
+      spec.given([raised, planned, completed]).when(cancel).thenRejects('interventionId');
+      spec.given([raised, planned, cancelled]).when(complete).thenRejects('interventionId');
+      spec.given([raised, planned, cancelled]).when(resolve).then([resolved]);
     });
   });
 

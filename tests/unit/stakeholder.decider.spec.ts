@@ -13,6 +13,7 @@ const eng: AreaState = { status: 'Registered', areaId: 'eng', code: 'ENG', name:
 const ana: CoachState = { status: 'Registered', coachId: 'c1', name: 'Ana', email: 'ana@example.org' };
 const vp = { stakeholderId: 's1', name: 'Dana Ruiz', role: 'VP Engineering', areaId: 'eng', influence: 5, interest: 2 };
 const identified: StakeholderEvent = { type: 'StakeholderIdentified', data: vp };
+const today = '2026-12-31';
 const engagement = { stakeholderId: 's1', engagementId: 'e1', kind: 'one-on-one' as const, occurredOn: '2026-10-09', sentiment: 1, coachId: 'c1' };
 const logged: StakeholderEvent = { type: 'EngagementLogged', data: engagement };
 
@@ -21,9 +22,10 @@ describe('stakeholder decider', () => {
     spec.given([]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).then([identified]);
   });
 
-  it('refuses an area that does not exist, and a second identification', () => {
+  it('refuses an area that does not exist; the same identification again records nothing, other data under its id is refused', () => {
     spec.given([]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: { status: 'Empty' } } }).thenRejects('areaId');
-    spec.given([identified]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).thenRejects('stakeholderId');
+    spec.given([identified]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).thenNothing();
+    spec.given([identified]).when({ type: 'IdentifyStakeholder', data: { ...vp, role: 'CFO' }, context: { area: eng } }).thenRejects('stakeholderId');
   });
 
   it('validates influence and interest (1–5)', () => {
@@ -52,12 +54,17 @@ describe('stakeholder decider', () => {
   });
 
   it('logs an engagement by a registered coach', () => {
-    spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana } }).then([logged]);
+    spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana, today } }).then([logged]);
   });
 
-  it('refuses an engagement by an unknown coach, or logged twice', () => {
-    spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: { status: 'Empty' } } }).thenRejects('coachId');
-    spec.given([identified, logged]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana } }).thenRejects('engagementId');
+  it('refuses an engagement by an unknown coach; the same engagement again records nothing, other data under its id is refused', () => {
+    spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: { status: 'Empty' }, today } }).thenRejects('coachId');
+    spec.given([identified, logged]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana, today } }).thenNothing();
+    spec.given([identified, logged]).when({ type: 'LogEngagement', data: { ...engagement, sentiment: -1 }, context: { coach: ana, today } }).thenRejects('engagementId');
+  });
+
+  it('refuses an engagement after today', () => {
+    spec.given([identified]).when({ type: 'LogEngagement', data: { ...engagement, occurredOn: '2027-01-01' }, context: { coach: ana, today } }).thenRejects('occurredOn');
   });
 
   it('refuses commands for a stakeholder not identified', () => {

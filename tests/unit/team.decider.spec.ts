@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AreaState } from '../../src/area/decider.ts';
 import type { CycleState } from '../../src/cycle/decider.ts';
 import { parseCommand } from '../../src/shared/command.ts';
@@ -16,11 +16,13 @@ const q4 = { cycleId: 'q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '20
 const open: CycleState = { status: 'Open', ...q4 };
 const closed: CycleState = { status: 'Closed', closedOn: '2027-01-02', ...q4 };
 const inCycle = { teamId: 't1', cycleId: 'q4' };
+/** The day the commands are decided on, unless a test says otherwise. */
+const today = '2026-12-31';
 
 const drafted: TeamEvent = { type: 'OkrsDrafted', data: { ...inCycle, objectives: 2, keyResults: 6, draftedOn: '2026-10-03' } };
 const published: TeamEvent = { type: 'OkrsPublished', data: { ...inCycle, publishedOn: '2026-10-06' } };
-const checkIn = (heldOn: string) => ({ type: 'HoldCheckIn' as const, data: { ...inCycle, heldOn, attendance: 0.9 }, context: { cycle: open } });
-const miss = (dueOn: string) => ({ type: 'MissCheckIn' as const, data: { ...inCycle, dueOn }, context: { cycle: open } });
+const checkIn = (heldOn: string) => ({ type: 'HoldCheckIn' as const, data: { ...inCycle, heldOn, attendance: 0.9 }, context: { cycle: open, today } });
+const miss = (dueOn: string) => ({ type: 'MissCheckIn' as const, data: { ...inCycle, dueOn }, context: { cycle: open, today } });
 
 describe('team decider', () => {
   describe('RegisterTeam', () => {
@@ -38,8 +40,9 @@ describe('team decider', () => {
       spec.given([]).when(register(eng, ['OPS', 'PLAT'])).thenRejects('key');
     });
 
-    it('refuses to register a team twice', () => {
-      spec.given([registered]).when(register()).thenRejects('teamId');
+    it('records the same registration again (a retried form) as nothing, and refuses its id with other data', () => {
+      spec.given([registered]).when(register(eng, ['PLAT'])).thenNothing();
+      spec.given([registered]).when({ ...register(), data: { ...platform, size: 9 } }).thenRejects('teamId');
     });
 
     it('validates key and size', () => {
@@ -79,18 +82,40 @@ describe('team decider', () => {
     });
   });
 
+  describe('a date after today', () => {
+    const earlyToday = '2026-10-10';
+
+    it.each([
+      ['heldOn', { type: 'HoldCheckIn' as const, data: { ...inCycle, heldOn: '2026-10-11' } }],
+      ['dueOn', { type: 'MissCheckIn' as const, data: { ...inCycle, dueOn: '2026-10-11' } }],
+      ['draftedOn', { type: 'DraftOkrs' as const, data: { ...inCycle, objectives: 1, keyResults: 1, draftedOn: '2026-10-11' } }],
+      ['reportedOn', { type: 'ReportKeyResultProgress' as const, data: { ...inCycle, keyResultRef: 'KR1', progress: 0.5, reportedOn: '2026-10-11' } }],
+      ['heldOn', { type: 'HoldCycleReview' as const, data: { ...inCycle, heldOn: '2026-12-20' } }],
+      ['heldOn', { type: 'HoldRetrospective' as const, data: { ...inCycle, heldOn: '2026-12-20' } }],
+    ] as const)('is refused on %s', (field, command) => {
+      const error = spec.given([registered]).when({ ...command, context: { cycle: open, today: earlyToday } }).thenRejects(field);
+      expect(error.issues[0]!.message).toBe('cannot be after today (2026-10-10)');
+    });
+
+    it('is refused for training, and today itself is accepted', () => {
+      const training = { teamId: 't1', kind: 'okr-basics' as const, participants: 7, completedOn: '2026-10-11' };
+      spec.given([registered]).when({ type: 'CompleteTraining', data: training, context: { cycle: null, today: earlyToday } }).thenRejects('completedOn');
+      spec.given([registered]).when({ ...checkIn(earlyToday), context: { cycle: open, today: earlyToday } }).then([{ type: 'CheckInHeld', data: checkIn(earlyToday).data }]);
+    });
+  });
+
   describe('CompleteTraining', () => {
     const training = { teamId: 't1', kind: 'okr-basics' as const, participants: 7, completedOn: '2026-09-15' };
 
     it('records training outside any cycle', () => {
-      spec.given([registered]).when({ type: 'CompleteTraining', data: training, context: { cycle: null } }).then([{ type: 'TrainingCompleted', data: training }]);
+      spec.given([registered]).when({ type: 'CompleteTraining', data: training, context: { cycle: null, today } }).then([{ type: 'TrainingCompleted', data: training }]);
     });
 
     it('records training inside an open cycle only on a day of that cycle', () => {
       const data = { ...training, cycleId: 'q4' };
-      spec.given([registered]).when({ type: 'CompleteTraining', data, context: { cycle: open } }).thenRejects('completedOn');
+      spec.given([registered]).when({ type: 'CompleteTraining', data, context: { cycle: open, today } }).thenRejects('completedOn');
       const inside = { ...data, completedOn: '2026-10-02' };
-      spec.given([registered]).when({ type: 'CompleteTraining', data: inside, context: { cycle: open } }).then([{ type: 'TrainingCompleted', data: inside }]);
+      spec.given([registered]).when({ type: 'CompleteTraining', data: inside, context: { cycle: open, today } }).then([{ type: 'TrainingCompleted', data: inside }]);
     });
   });
 
@@ -98,7 +123,7 @@ describe('team decider', () => {
     const draft = (cycle: CycleState, draftedOn = '2026-10-03') => ({
       type: 'DraftOkrs' as const,
       data: { ...inCycle, objectives: 2, keyResults: 6, draftedOn },
-      context: { cycle },
+      context: { cycle, today },
     });
 
     it('drafts OKRs in an open cycle', () => {
@@ -128,11 +153,11 @@ describe('team decider', () => {
   });
 
   describe('publishing and aligning', () => {
-    const publish = { type: 'PublishOkrs' as const, data: { ...inCycle, publishedOn: '2026-10-06' }, context: { cycle: open } };
+    const publish = { type: 'PublishOkrs' as const, data: { ...inCycle, publishedOn: '2026-10-06' }, context: { cycle: open, today } };
     const align = (parentRef = 'company/grow-revenue') => ({
       type: 'AlignOkrs' as const,
       data: { ...inCycle, parentRef, alignedOn: '2026-10-08' },
-      context: { cycle: open },
+      context: { cycle: open, today },
     });
 
     it('publishes drafted OKRs', () => {
@@ -202,21 +227,21 @@ describe('team decider', () => {
   describe('progress, review and retrospective', () => {
     it('reports key-result progress within the cycle', () => {
       const data = { ...inCycle, keyResultRef: 'KR1', progress: 0.4, reportedOn: '2026-11-01' };
-      spec.given([registered]).when({ type: 'ReportKeyResultProgress', data, context: { cycle: open } }).then([{ type: 'KeyResultProgressReported', data }]);
-      spec.given([registered]).when({ type: 'ReportKeyResultProgress', data, context: { cycle: closed } }).thenRejects('cycleId');
+      spec.given([registered]).when({ type: 'ReportKeyResultProgress', data, context: { cycle: open, today } }).then([{ type: 'KeyResultProgressReported', data }]);
+      spec.given([registered]).when({ type: 'ReportKeyResultProgress', data, context: { cycle: closed, today } }).thenRejects('cycleId');
     });
 
     it('holds a cycle review and a retrospective', () => {
       const review = { ...inCycle, heldOn: '2026-12-18' };
       const retro = { ...inCycle, heldOn: '2026-12-19', actions: 3 };
-      spec.given([registered]).when({ type: 'HoldCycleReview', data: review, context: { cycle: open } }).then([{ type: 'CycleReviewHeld', data: review }]);
-      spec.given([registered]).when({ type: 'HoldRetrospective', data: retro, context: { cycle: open } }).then([{ type: 'RetrospectiveHeld', data: retro }]);
+      spec.given([registered]).when({ type: 'HoldCycleReview', data: review, context: { cycle: open, today } }).then([{ type: 'CycleReviewHeld', data: review }]);
+      spec.given([registered]).when({ type: 'HoldRetrospective', data: retro, context: { cycle: open, today } }).then([{ type: 'RetrospectiveHeld', data: retro }]);
     });
 
     it('refuses a retrospective in a closed cycle', () => {
       spec
         .given([registered])
-        .when({ type: 'HoldRetrospective', data: { ...inCycle, heldOn: '2026-12-19' }, context: { cycle: closed } })
+        .when({ type: 'HoldRetrospective', data: { ...inCycle, heldOn: '2026-12-19' }, context: { cycle: closed, today } })
         .thenRejects('cycleId');
     });
   });

@@ -381,6 +381,11 @@ function historyView(history: RecordedEvent<ResistanceEvent>[], coaches: Resista
         entry = { what: 'Intervention completed', details: `${planned.get(d.interventionId) ?? d.interventionId}: ${d.outcome}`, on: dateView(d.completedOn) };
         break;
       }
+      case 'InterventionCancelled': {
+        const d = event.data;
+        entry = { what: 'Intervention cancelled', details: `${planned.get(d.interventionId) ?? d.interventionId}: ${d.reason}`, on: dateView(d.cancelledOn) };
+        break;
+      }
       case 'ResistanceSignalEscalated':
         entry = { what: 'Escalated', details: `to ${event.data.to}: ${event.data.reason}`, on: dateView(event.data.escalatedOn) };
         break;
