@@ -46,3 +46,10 @@ export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (result.ok) return result.value;
   throw new ValidationError(result.issues);
 }
+
+/**
+ * A querystring schema for pages that re-render with the message beside the bad field: never
+ * refuses, and gives what `parseLeniently` gives (every field of `schema` must be optional).
+ */
+export const lenient = <S extends z.ZodObject>(schema: S) =>
+  z.record(z.string(), z.unknown()).transform((input): { value: z.output<S>; issues: FieldIssue[] } => parseLeniently(schema, input));
