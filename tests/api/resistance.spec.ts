@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteDirectory } from '../../projections/index.ts';
 import { appFor, closeWorld, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 let world: World;
@@ -194,6 +195,14 @@ describe('raising a signal', () => {
     expect(rows(await page('/resistance?area=plat'))).toHaveLength(1);
   });
 
+  it('records once when the same form is sent twice (a retry after a lost answer)', async () => {
+    const key = randomUUID();
+    expect((await raise({ key })).statusCode).toBe(303);
+    await raise({ key });
+    expect(await signalEvents(key)).toEqual(['ResistanceSignalRaised']);
+    expect(rows(await page('/resistance'))).toHaveLength(2);
+  });
+
   it('comes back to the log as it was filtered', async () => {
     const res = await raise({}, '/resistance?area=eng&severity=3');
     expect(res.headers.location).toMatch(/^\/resistance\?area=eng&severity=3&raised=/);
@@ -241,6 +250,17 @@ describe("a signal's page", () => {
     expect(html).toContain('<option value="coach-ada" selected>Ada &lt;Lovelace&gt;</option>');
     expect(tag(html, 'plan-dueOn')).toContain('value="2026-12-02"');
     expect(html).toContain('Nothing planned yet.');
+  });
+
+  it('reads no event stream: the page comes from the read models alone', async () => {
+    const store = Object.assign(Object.create(world.store), {
+      readStream: () => Promise.reject(new Error('a page read an event stream')),
+    });
+    const readOnly = await appFor(world, { store, application: { store, directory: new SqliteDirectory(world.db) } });
+    const res = await readOnly.inject('/resistance/sig-1');
+    await readOnly.close();
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Resistance signal raised in Search &amp; &lt;Discovery&gt;');
   });
 
   it('answers an unknown signal or form with 404', async () => {
