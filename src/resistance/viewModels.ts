@@ -254,11 +254,12 @@ function noteOf(event: ResistanceEvent): string | null {
   }
 }
 
-/** One line per event of the signal's stream, in the slice's words: what, who, from where, when recorded. */
+/** One line per event of the signal's stream, in the slice's words: when it happened, what, who, from where, when recorded. */
 function historyView(page: SignalPage) {
   return page.history.map((event) => {
-    const { actor, source, recordedAt } = event.metadata;
+    const { actor, source, occurredAt, recordedAt } = event.metadata;
     return {
+      on: dateView(occurredAt.slice(0, 10)),
       what: describeEvent(event, page.names),
       note: noteOf(event),
       who: { kind: actor.kind, name: page.names.actor(actor) },
