@@ -21,11 +21,13 @@ export { SqliteTimelineQueries } from './timeline.ts';
 /**
  * The write path's wait: until every read model includes the write, and the heatmap shows it
  * even while a burst (a rebuild, an ingest) lets it answer from a slightly older computation.
+ * False when some page may lag behind the write: a read model failed (it is not waited for) or
+ * did not get there in time.
  */
 export const waitForWrite =
   (runner: ProjectionRunner, queries: SqliteHeatmapQueries) =>
   async (position: bigint): Promise<boolean> => {
-    const reached = await runner.waitFor(position);
+    const { caughtUp } = await runner.waitFor(position);
     queries.freshAfter(position);
-    return reached;
+    return caughtUp;
   };

@@ -24,12 +24,29 @@ interface CheckpointRow {
   rebuilding: number;
 }
 
+/** Why a projection stopped: the event it threw on. Its checkpoint stays at the last batch it applied. */
+export interface ProjectionFailure {
+  projection: string;
+  /** The event that failed to apply. */
+  position: bigint;
+  eventType: string;
+  error: string;
+  at: Date;
+}
+
 export interface ProjectionStatus {
   name: string;
   version: number;
   position: bigint;
   rebuilding: boolean;
   skipped: number;
+  failed?: ProjectionFailure;
+}
+
+/** Whether the read models include a position: `lagging` names the projections that do not (failed, or not there in time). */
+export interface Reach {
+  caughtUp: boolean;
+  lagging: string[];
 }
 
 export interface RebuildProgress {
@@ -60,8 +77,10 @@ export interface RunnerOptions {
    * them). By default each batch is sized to take about 25 ms (see BATCH_BUDGET_MS).
    */
   batchSize?: number;
-  /** A live batch that failed to apply (the subscription stops; a restart resumes from the checkpoint). */
+  /** A live batch that could not be applied at all (the subscription stops; a restart resumes from the checkpoint), or a listener that threw. */
   onError?: (error: unknown) => void;
+  /** A projection threw and stopped; called once per failure. The others carry on; a new runner (a restart) tries it again. */
+  onFailure?: (failure: ProjectionFailure) => void;
 }
 
 /**
@@ -84,21 +103,31 @@ interface BatchOutcome {
   applied: readonly RecordedEvent[];
   /** A projection's checkpoint is before the batch (someone reset it): the batch cannot be applied to it. */
   behind: boolean;
+  /** Projections that threw on this batch: rolled back to their checkpoints, they stop. */
+  failed: ProjectionFailure[];
 }
+
+/** Thrown inside a savepoint only to roll it back. */
+const ROLL_BACK = Symbol('roll back');
 
 /**
  * Keeps the projections' read models up to date with the event store. Each batch is applied to
  * every projection and their checkpoints are moved in one transaction, so a crash leaves each
- * read model exactly at its checkpoint. Constructing the runner creates the tables and resets
- * (for replay) every projection whose stored version differs from its code.
+ * read model exactly at its checkpoint. Within it each projection applies in a savepoint of its
+ * own: one that throws is rolled back to its last batch and stops, and the others carry on.
+ * Constructing the runner creates the tables and resets (for replay) every projection whose
+ * stored version differs from its code.
  */
 export class ProjectionRunner {
   private readonly listeners = new Set<AppliedListener>();
-  private waiters: { position: bigint; resolve: (reached: boolean) => void }[] = [];
+  private waiters: { position: bigint; resolve: () => void }[] = [];
+  private readonly failures = new Map<string, ProjectionFailure>();
   private subscription: Subscription | undefined;
   private appliedPosition: bigint;
   private readonly sql;
   private readonly applyBatchTransaction;
+  private readonly applyInSavepoint;
+  private readonly rolledBack;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -116,6 +145,15 @@ export class ProjectionRunner {
       caughtUp: db.prepare<[string]>('UPDATE projection_checkpoints SET rebuilding = 0 WHERE projection = ?'),
     };
     this.applyBatchTransaction = db.transaction((after: bigint, events: readonly RecordedEvent[]) => this.applyBatchNow(after, events));
+    // Nested in the batch's transaction, better-sqlite3 runs these as savepoints.
+    this.applyInSavepoint = db.transaction((projection: Projection, events: readonly RecordedEvent[]) => {
+      projection.apply(db, events);
+      this.sql.move.run(events.at(-1)!.position.toString(), projection.name);
+    });
+    this.rolledBack = db.transaction((work: () => void) => {
+      work();
+      throw ROLL_BACK;
+    });
     db.transaction(() => {
       for (const projection of projections) {
         const row = this.sql.get.get(projection.name);
@@ -123,7 +161,7 @@ export class ProjectionRunner {
         else if (row.version !== projection.version) this.restart(projection);
       }
     }).immediate();
-    this.appliedPosition = this.lowestCheckpoint();
+    this.appliedPosition = this.lowestCheckpoint() ?? 0n;
   }
 
   /** Register a listener for every batch applied (the live hub pushes from it). Returns the unsubscribe. */
@@ -157,8 +195,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     await this.subscription?.close();
     this.subscription = undefined;
-    for (const waiter of this.waiters) waiter.resolve(false);
-    this.waiters = [];
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
   }
 
   /**
@@ -166,6 +203,7 @@ export class ProjectionRunner {
    * (aborted, killed), this continues it from its checkpoint instead.
    */
   async rebuild({ onProgress, signal }: RebuildOptions = {}): Promise<RebuildResult> {
+    this.failures.clear();
     if (!this.statuses().every((s) => s.rebuilding)) {
       this.db
         .transaction(() => {
@@ -187,25 +225,30 @@ export class ProjectionRunner {
   }
 
   /**
-   * Resolves true once every projection has applied the event at `position` (a writer passes
-   * the position its append returned, so the page it redirects to shows the write), false after
-   * `timeoutMs` or when the runner stops.
+   * Resolves once every projection that has not failed has applied the event at `position` (a
+   * writer passes the position its append returned, so the page it redirects to shows the write),
+   * after `timeoutMs`, or when the runner stops; a failed projection is not waited for.
    */
-  waitFor(position: bigint, timeoutMs = 5000): Promise<boolean> {
-    if (this.appliedPosition >= position) return Promise.resolve(true);
+  waitFor(position: bigint, timeoutMs = 5000): Promise<Reach> {
+    if (this.reached(position)) return Promise.resolve(this.reach(position));
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      const finish = (reached: boolean) => {
+      const finish = () => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(reached);
+        resolve(this.reach(position));
       };
+      const timer = setTimeout(finish, timeoutMs);
       const waiter = { position, resolve: finish };
       this.waiters.push(waiter);
     });
   }
 
-  /** The position every projection has reached. */
+  /** The projections that threw and stopped, oldest failure first. */
+  get failed(): ProjectionFailure[] {
+    return [...this.failures.values()];
+  }
+
+  /** The position every projection that has not failed has reached. */
   get position(): bigint {
     return this.appliedPosition;
   }
@@ -214,12 +257,14 @@ export class ProjectionRunner {
     const skipped = skippedEvents(this.db);
     return this.projections.map((projection) => {
       const row = this.sql.get.get(projection.name);
+      const failed = this.failures.get(projection.name);
       return {
         name: projection.name,
         version: row?.version ?? projection.version,
         position: BigInt(row?.position ?? '0'),
         rebuilding: row?.rebuilding === 1,
         skipped: skipped.filter((s) => s.projection === projection.name).length,
+        ...(failed && { failed }),
       };
     });
   }
@@ -233,9 +278,23 @@ export class ProjectionRunner {
     return BigInt(this.sql.get.get(projection.name)?.position ?? '0');
   }
 
-  private lowestCheckpoint(): bigint {
-    const positions = this.projections.map((p) => this.checkpointOf(p));
-    return positions.reduce((low, position) => (position < low ? position : low), positions[0] ?? 0n);
+  private healthy(): Projection[] {
+    return this.projections.filter((p) => !this.failures.has(p.name));
+  }
+
+  /** The lowest checkpoint of the projections that have not failed; undefined when all have. */
+  private lowestCheckpoint(): bigint | undefined {
+    const positions = this.healthy().map((p) => this.checkpointOf(p));
+    return positions.reduce<bigint | undefined>((low, position) => (low === undefined || position < low ? position : low), undefined);
+  }
+
+  private reached(position: bigint): boolean {
+    return this.appliedPosition >= position || this.failures.size === this.projections.length;
+  }
+
+  private reach(position: bigint): Reach {
+    const lagging = this.projections.filter((p) => this.checkpointOf(p) < position).map((p) => p.name);
+    return { caughtUp: lagging.length === 0, lagging };
   }
 
   /**
@@ -247,11 +306,12 @@ export class ProjectionRunner {
     for (;;) {
       if (signal?.aborted) return 'interrupted';
       const after = this.lowestCheckpoint();
+      if (after === undefined) return 'completed';
       // Reading counts too: the SQLite store reads synchronously.
       const started = performance.now();
       const page = await this.store.readAll({ after, maxCount: size });
       if (page.length === 0) {
-        for (const projection of this.projections) this.sql.caughtUp.run(projection.name);
+        for (const projection of this.healthy()) this.sql.caughtUp.run(projection.name);
         return 'completed';
       }
       this.applyBatch(after, page);
@@ -264,8 +324,12 @@ export class ProjectionRunner {
   /** `after`: the position the batch was read after; events follow it without a gap. */
   private applyBatch(after: bigint, events: readonly RecordedEvent[]): BatchOutcome {
     const outcome = this.applyBatchTransaction.immediate(after, events);
-    this.appliedPosition = this.lowestCheckpoint();
-    this.waiters.filter((w) => w.position <= this.appliedPosition).forEach((w) => w.resolve(true));
+    for (const failure of outcome.failed) {
+      this.failures.set(failure.projection, failure);
+      this.options.onFailure?.(failure);
+    }
+    this.appliedPosition = this.lowestCheckpoint() ?? this.appliedPosition;
+    for (const waiter of this.waiters.filter((w) => this.reached(w.position))) waiter.resolve();
     if (outcome.applied.length > 0) {
       for (const listener of this.listeners) {
         try {
@@ -282,19 +346,54 @@ export class ProjectionRunner {
   private applyBatchNow(after: bigint, events: readonly RecordedEvent[]): BatchOutcome {
     let behind = false;
     let lowest: bigint | undefined;
-    for (const projection of this.projections) {
+    const failed: ProjectionFailure[] = [];
+    for (const projection of this.healthy()) {
       const checkpoint = this.checkpointOf(projection);
       if (checkpoint < after) {
         behind = true;
         continue;
       }
       const fresh = events.filter((e) => e.position > checkpoint);
-      const last = fresh.at(-1);
-      if (!last) continue;
-      projection.apply(this.db, fresh);
-      this.sql.move.run(last.position.toString(), projection.name);
+      if (fresh.length === 0) continue;
+      try {
+        this.applyInSavepoint(projection, fresh);
+      } catch (error) {
+        failed.push(this.failureOf(projection, fresh, error));
+        continue;
+      }
       if (lowest === undefined || checkpoint < lowest) lowest = checkpoint;
     }
-    return { applied: lowest === undefined ? [] : events.filter((e) => e.position > lowest), behind };
+    return { applied: lowest === undefined ? [] : events.filter((e) => e.position > lowest), behind, failed };
+  }
+
+  /**
+   * Which event of a batch the projection threw on: the batch again, one event at a time, in a
+   * savepoint that is always rolled back. Only a failure pays for this, so batches stay large.
+   */
+  private failureOf(projection: Projection, events: readonly RecordedEvent[], batchError: unknown): ProjectionFailure {
+    // An error that needs the whole batch to happen is put on its first event.
+    let culprit = { event: events[0]!, error: batchError };
+    try {
+      this.rolledBack(() => {
+        for (const event of events) {
+          try {
+            projection.apply(this.db, [event]);
+          } catch (error) {
+            culprit = { event, error };
+            return;
+          }
+        }
+      });
+    } catch (error) {
+      if (error !== ROLL_BACK) throw error;
+    }
+    const { event, error } = culprit;
+    return {
+      projection: projection.name,
+      position: event.position,
+      eventType: event.type,
+      error: error instanceof Error ? error.message : String(error),
+      at: new Date(),
+    };
   }
 }

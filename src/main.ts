@@ -2,6 +2,7 @@
  * Composition root and CLI: the only module that wires infra/ to the application.
  *   uptake serve | seed | rebuild | events
  */
+import { createServer } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
 import closeWithGrace from 'close-with-grace';
 import { SingleBar } from 'cli-progress';
@@ -13,8 +14,10 @@ import { SqliteOrgQueries } from '../projections/org/queries.ts';
 import { SqliteResistanceQueries } from '../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../projections/stakeholders/queries.ts';
 import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteRevisions, SqliteTimelineQueries, waitForWrite } from '../projections/index.ts';
+import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
+import { healthOf } from './http/routes/health.ts';
 import { seed } from './seed/seed.ts';
 import { UptakeError } from './shared/errors.ts';
 import type { RecordedEvent } from './shared/event.ts';
@@ -27,10 +30,23 @@ const wholeNumber = (name: string) => (value: string) => {
 };
 
 /** Opens storage and the projection runner; the caller decides whether it follows live. */
-async function open(config: Config) {
+async function open(config: Config, options: RunnerOptions = {}) {
   const storage = await openStorage(config);
-  const runner = new ProjectionRunner(storage.readModels, storage.store, readModels);
+  const runner = new ProjectionRunner(storage.readModels, storage.store, readModels, options);
   return { storage, runner };
+}
+
+const failureLine = (f: ProjectionFailure) =>
+  `projection ${f.projection} failed at position ${f.position} (${f.eventType}): ${f.error}; it stays at its last good batch until a restart`;
+
+/** Fails now (EADDRINUSE, EACCES) rather than after seeding a demo database into an empty store. */
+async function probePort(port: number, host: string): Promise<void> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host }, resolve);
+  });
+  await new Promise((resolve) => server.close(resolve));
 }
 
 /** Ctrl-C stops long work between batches; running the command again resumes it. */
@@ -82,7 +98,13 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
 }
 
 async function serve(config: Config): Promise<void> {
-  const { storage, runner } = await open(config);
+  // Not app.listen first: the seed holds a transaction open across its appends, which requests would join.
+  await probePort(config.PORT, config.HOST);
+  // The runner reports only once started, by which time `app` exists.
+  const { storage, runner } = await open(config, {
+    onError: (err) => app.log.error({ err }, 'projection runner error'),
+    onFailure: (f) => app.log.error({ projection: f.projection, position: String(f.position), eventType: f.eventType, error: f.error }, failureLine(f)),
+  });
   const queries = new SqliteHeatmapQueries(storage.readModels);
   const app = await buildApp({
     queries,
@@ -100,10 +122,7 @@ async function serve(config: Config): Promise<void> {
     waitFor: waitForWrite(runner, queries),
     onApplied: (listener) => runner.onApplied(listener),
     logger: { level: config.LOG_LEVEL },
-    health: async () => {
-      const head = await storage.store.headPosition();
-      return { ok: true, store: storage.store.name, projectionsLag: Number(head - runner.position) };
-    },
+    health: healthOf(storage.store, runner),
   });
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
@@ -133,13 +152,15 @@ async function rebuild(config: Config): Promise<void> {
     },
   });
   bar.stop();
+  for (const failure of runner.failed) console.error(`uptake: ${failureLine(failure)}`);
   console.log(
     result.status === 'completed'
-      ? `rebuilt ${readModels.length} read models up to position ${result.position}`
+      ? `rebuilt ${readModels.length - runner.failed.length} read models up to position ${result.position}`
       : `rebuild interrupted at position ${result.position}: run it again to resume`,
   );
   await storage.close();
   if (result.status === 'interrupted') process.exitCode = 130;
+  else if (runner.failed.length > 0) process.exitCode = 1;
 }
 
 interface EventsOptions {

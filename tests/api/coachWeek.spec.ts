@@ -42,7 +42,7 @@ afterEach(async () => {
 });
 
 async function settle(): Promise<void> {
-  expect(await world.runner.waitFor(await world.store.headPosition())).toBe(true);
+  expect(await world.runner.waitFor(await world.store.headPosition())).toEqual({ caughtUp: true, lagging: [] });
 }
 
 const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) => postForm(app, url, fields, headers);

@@ -191,15 +191,15 @@ describe('web app over SQLite', () => {
     it('answers /healthz with the store and how far the projections lag', async () => {
       const res = await app.inject('/healthz');
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ status: 'ok', store: 'sqlite', projectionsLag: 0 });
+      expect(res.json()).toEqual({ ok: true, status: 'ok', store: 'sqlite', projectionsLag: 0, projections: [] });
     });
 
     it('answers /healthz with 503 when degraded', async () => {
-      const degraded = await appFor(world, { health: async () => ({ ok: false, store: 'sqlite', projectionsLag: 42 }) });
+      const degraded = await appFor(world, { health: async () => ({ ok: false, store: 'eventstoredb: unreachable', projectionsLag: 42, projections: [] }) });
       const res = await degraded.inject('/healthz');
       await degraded.close();
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ status: 'degraded', store: 'sqlite', projectionsLag: 42 });
+      expect(res.json()).toEqual({ ok: false, status: 'degraded', store: 'eventstoredb: unreachable', projectionsLag: 42, projections: [] });
     });
 
     it('serves htmx from node_modules, not a CDN, and nothing else from its folder', async () => {

@@ -20,7 +20,7 @@ import { ProjectionRunner } from '../../projections/runner.ts';
 import { validateNewEvent, type UptakeEvent } from '../../src/events.ts';
 import { buildApp, type AppDeps } from '../../src/http/app.ts';
 import { seed } from '../../src/seed/seed.ts';
-import type { Health } from '../../src/http/routes/health.ts';
+import { healthOf } from '../../src/http/routes/health.ts';
 import { withMetadata } from '../../src/shared/commandHandler.ts';
 import { streamName, type Category } from '../../src/shared/streams.ts';
 
@@ -88,7 +88,6 @@ export async function seedSmallOrganisation(world: World): Promise<void> {
  * first in specs that post forms.
  */
 export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Promise<FastifyInstance> {
-  const health = async (): Promise<Health> => ({ ok: true, store: world.store.name, projectionsLag: Number((await world.store.headPosition()) - world.runner.position) });
   return buildApp({
     queries: world.queries,
     timeline: new SqliteTimelineQueries(world.db),
@@ -99,7 +98,7 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Pr
     store: world.store,
     names: new SqliteNames(world.db),
     revisions: new SqliteRevisions(world.db),
-    health,
+    health: healthOf(world.store, world.runner),
     today: () => TODAY,
     now: () => new Date(`${TODAY}T10:00:00.000Z`),
     application: { store: world.store, directory: new SqliteDirectory(world.db) },

@@ -4,7 +4,7 @@ import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { readModels } from '../../projections/index.ts';
 import type { Projection } from '../../projections/projection.ts';
-import { type RebuildProgress, ProjectionRunner } from '../../projections/runner.ts';
+import { type ProjectionFailure, type RebuildProgress, ProjectionRunner } from '../../projections/runner.ts';
 import { skippedEvents } from '../../projections/support.ts';
 import type { RecordedEvent } from '../../src/shared/event.ts';
 import { append, appendHistory, appendOrganisation, dumpReadModels, ev, generatedHistory } from './projections.events.ts';
@@ -80,7 +80,7 @@ describe('live', () => {
     runner.onApplied((events) => batches.push(events.map((e) => e.type)));
 
     const { position } = await append(store, 'team-a', ev('CheckInHeld', { teamId: 'a', cycleId: 'q4', heldOn: '2026-10-06' }));
-    expect(await runner.waitFor(position)).toBe(true);
+    expect(await runner.waitFor(position)).toEqual({ caughtUp: true, lagging: [] });
     expect(count('adoption_facts')).toBe(1);
     expect(batches).toEqual([['CheckInHeld']]);
   });
@@ -88,28 +88,69 @@ describe('live', () => {
   it('gives up waiting for a position that never comes', async () => {
     const runner = runnerOn(db);
     await runner.start();
-    expect(await runner.waitFor(99n, 50)).toBe(false);
+    expect(await runner.waitFor(99n, 50)).toEqual({ caughtUp: false, lagging: readModels.map((p) => p.name) });
   });
 });
 
-describe('a batch and its checkpoint in one transaction', () => {
-  it('keeps the batch before a failure and neither applies nor checkpoints the failing one', async () => {
-    const { position: first } = await appendOrganisation(store); // 5 events: batches [1,2] [3,4] [5]
-    await append(store, 'team-boom', ev('TeamRegistered', { teamId: 'boom', key: 'BOOM', name: 'Boom', areaId: 'r', size: 3 }));
+describe('a projection that throws', () => {
+  const boom = ev('TeamRegistered', { teamId: 'boom', key: 'BOOM', name: 'Boom', areaId: 'r', size: 3 });
+
+  it('stops at its last good batch while the others apply everything, and a restart resumes it from there', async () => {
+    const { position: first } = await appendOrganisation(store); // 5 events: batches [1,2] [3,4] [5,6]
+    await append(store, 'team-boom', boom);
     const { projection, state } = countingProjection();
     state.failing = true;
-    // The boom team registers at position 6: batch [5, 6] fails.
-    const runner = runnerOn(db, [...readModels, projection], 2);
-    await expect(runner.catchUp()).rejects.toThrow('boom');
-    expect(count('counted')).toBe(4);
-    expect(count('org_teams')).toBe(2); // team-a (3) and team-b (4) kept; the cycle (5) rolled back with the batch
-    expect(count('org_cycles')).toBe(0);
-    expect(runner.statuses().every((s) => s.position === first - 1n)).toBe(true);
+    const failures: ProjectionFailure[] = [];
+    const runner = new ProjectionRunner(db, store, [...readModels, projection], { batchSize: 2, onFailure: (f) => failures.push(f) });
+    runners.push(runner);
+    // The boom team registers at position 6: batch [5, 6] fails for the counting projection only.
+    expect(await runner.catchUp()).toBe(first + 1n);
+    expect(failures).toMatchObject([{ projection: 'counting', position: first + 1n, eventType: 'TeamRegistered', error: 'boom' }]);
+    expect(count('counted')).toBe(4); // the rows it wrote for 5 and 6 were rolled back with its savepoint
+    expect(count('org_teams')).toBe(3);
+    expect(count('org_cycles')).toBe(1);
+    const statuses = runner.statuses();
+    expect(statuses.find((s) => s.name === 'counting')).toMatchObject({ position: first - 1n, rebuilding: true, failed: failures[0] });
+    expect(statuses.filter((s) => s.name !== 'counting').every((s) => s.position === first + 1n && !s.rebuilding && !s.failed)).toBe(true);
 
     state.failing = false;
-    expect(await runner.catchUp()).toBe(first + 1n);
+    const restarted = runnerOn(db, [...readModels, projection], 2);
+    expect(restarted.failed).toEqual([]);
+    expect(await restarted.catchUp()).toBe(first + 1n);
     expect(count('counted')).toBe(6); // nothing counted twice
-    expect(count('org_cycles')).toBe(1);
+    expect(count('org_teams')).toBe(3);
+  });
+
+  it('fails live once, and the waiters and the other projections do not wait for it', async () => {
+    await appendOrganisation(store);
+    const { projection, state } = countingProjection();
+    state.failing = true;
+    const failures: ProjectionFailure[] = [];
+    const runner = new ProjectionRunner(db, store, [...readModels, projection], { onFailure: (f) => failures.push(f) });
+    runners.push(runner);
+    await runner.start();
+
+    const { position } = await append(store, 'team-boom', boom);
+    // A day-long timeout: the test would time out if the failed projection were waited for.
+    expect(await runner.waitFor(position, 86_400_000)).toEqual({ caughtUp: false, lagging: ['counting'] });
+    expect(count('org_teams')).toBe(3);
+    const { position: later } = await append(store, 'team-a', ev('OkrsPublished', { teamId: 'a', cycleId: 'q4', publishedOn: '2026-10-01' }));
+    expect(await runner.waitFor(later, 86_400_000)).toEqual({ caughtUp: false, lagging: ['counting'] });
+    expect(count('adoption_facts')).toBe(1);
+    expect(failures).toMatchObject([{ projection: 'counting', position, eventType: 'TeamRegistered' }]);
+    expect(runner.failed).toEqual(failures);
+    expect(runner.position).toBe(later);
+  });
+
+  it('is not waited for when every projection has failed', async () => {
+    await appendOrganisation(store);
+    const { projection, state } = countingProjection();
+    state.failing = true;
+    const runner = runnerOn(db, [projection]);
+    await runner.start();
+    const { position } = await append(store, 'team-boom', boom);
+    expect(await runner.waitFor(position, 86_400_000)).toEqual({ caughtUp: false, lagging: ['counting'] });
+    expect(await runner.waitFor(position + 1n, 86_400_000)).toEqual({ caughtUp: false, lagging: ['counting'] });
   });
 });
 
@@ -175,7 +216,7 @@ describe('rebuild', () => {
     await runner.start();
     await runner.rebuild();
     const { position } = await append(store, 'team-a', ev('OkrsPublished', { teamId: 'a', cycleId: 'q4', publishedOn: '2026-10-01' }));
-    expect(await runner.waitFor(position)).toBe(true);
+    expect(await runner.waitFor(position)).toMatchObject({ caughtUp: true });
     expect(count('adoption_facts')).toBe(1);
     expect(count('org_teams')).toBe(2);
   });
