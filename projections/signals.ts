@@ -3,7 +3,9 @@ import { defineProjection, unless } from './support.ts';
 
 /**
  * Resistance signals per area, with their dates, so "open as of a date" is answerable: raised on
- * or before it and not resolved by then. Interventions carry their due date.
+ * or before it and not resolved by then. Interventions carry their due date. Each signal's own
+ * events are kept as they were recorded (`signal_history`), so its page lists them without
+ * reading the stream and puts them in words when it is read.
  */
 export const signalsProjection = defineProjection({
   name: 'signals',
@@ -17,7 +19,7 @@ export const signalsProjection = defineProjection({
     'InterventionCompleted',
     'InterventionCancelled',
   ],
-  tables: ['signals', 'interventions'],
+  tables: ['signals', 'interventions', 'signal_history'],
   schema: `
     CREATE TABLE IF NOT EXISTS signals (
       signal_id       TEXT PRIMARY KEY,
@@ -54,8 +56,19 @@ export const signalsProjection = defineProjection({
     );
     CREATE INDEX IF NOT EXISTS interventions_due ON interventions (status, due_on);
     CREATE INDEX IF NOT EXISTS interventions_signal ON interventions (signal_id);
+    CREATE TABLE IF NOT EXISTS signal_history (
+      signal_id   TEXT NOT NULL,
+      revision    INTEGER NOT NULL,
+      type        TEXT NOT NULL,
+      data        TEXT NOT NULL,
+      metadata    TEXT NOT NULL,
+      PRIMARY KEY (signal_id, revision)
+    ) WITHOUT ROWID;
   `,
   prepare: (db: SqlDatabase) => ({
+    record: db.prepare<[string, number, string, string, string]>(
+      'INSERT INTO signal_history (signal_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     raise: db.prepare<[string, string, string | null, string | null, string, number, string, string, string | null, string]>(`
       INSERT INTO signals (signal_id, area_id, team_id, stakeholder_id, kind, severity, description, source, rule, raised_on, status)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') ON CONFLICT DO NOTHING`),
@@ -81,15 +94,33 @@ export const signalsProjection = defineProjection({
     ),
   }),
   handle(sql, event) {
+    // Every event of a signal's stream names the signal; the history keeps each one, as recorded.
+    const { signalId } = event.data as { signalId?: unknown };
+    if (typeof signalId === 'string')
+      sql.record.run(signalId, event.revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
     switch (event.type) {
       case 'ResistanceSignalRaised': {
         const d = event.data;
         const severity = Math.min(5, Math.max(1, d.severity));
-        const changes = sql.raise.run(d.signalId, d.areaId, d.teamId ?? null, d.stakeholderId ?? null, d.kind, severity, d.description, d.source, d.rule ?? null, d.raisedOn).changes;
+        const changes = sql.raise.run(
+          d.signalId,
+          d.areaId,
+          d.teamId ?? null,
+          d.stakeholderId ?? null,
+          d.kind,
+          severity,
+          d.description,
+          d.source,
+          d.rule ?? null,
+          d.raisedOn,
+        ).changes;
         return unless(changes, `signal ${d.signalId} already raised`);
       }
       case 'ResistanceSignalAcknowledged':
-        return unless(sql.acknowledge.run(event.data.acknowledgedOn, event.data.signalId).changes, `signal ${event.data.signalId} unknown, resolved or already acknowledged`);
+        return unless(
+          sql.acknowledge.run(event.data.acknowledgedOn, event.data.signalId).changes,
+          `signal ${event.data.signalId} unknown, resolved or already acknowledged`,
+        );
       case 'ResistanceSignalEscalated': {
         const { escalatedOn, to, signalId } = event.data;
         return unless(sql.escalate.run(escalatedOn, to, signalId).changes, `signal ${signalId} unknown or resolved`);
@@ -102,11 +133,17 @@ export const signalsProjection = defineProjection({
         const { interventionId, signalId, kind, ownerId, dueOn } = event.data;
         const signal = sql.areaOf.get(signalId);
         if (!signal) return `unknown signal ${signalId}`;
-        return unless(sql.plan.run(interventionId, signalId, signal.area_id, kind, ownerId, dueOn).changes, `intervention ${interventionId} already planned`);
+        return unless(
+          sql.plan.run(interventionId, signalId, signal.area_id, kind, ownerId, dueOn).changes,
+          `intervention ${interventionId} already planned`,
+        );
       }
       case 'InterventionCompleted': {
         const { completedOn, outcome, interventionId, signalId } = event.data;
-        return unless(sql.complete.run(completedOn, outcome, interventionId, signalId).changes, `intervention ${interventionId} unknown or already done`);
+        return unless(
+          sql.complete.run(completedOn, outcome, interventionId, signalId).changes,
+          `intervention ${interventionId} unknown or already done`,
+        );
       }
       case 'InterventionCancelled': {
         const { cancelledOn, reason, interventionId, signalId } = event.data;

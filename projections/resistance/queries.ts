@@ -1,3 +1,5 @@
+import type { ResistanceEvent } from '../../src/resistance/events.ts';
+import type { NewEvent } from '../../src/shared/event.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { orgProjection } from '../org.ts';
 import { signalsProjection } from '../signals.ts';
@@ -167,6 +169,8 @@ export interface ResistanceQueries {
   signals(filter: SignalFilter, today: string): SignalRow[];
   signal(signalId: string, today: string): SignalDetail | null;
   openSummary(areaId: string | undefined, today: string): OpenSummary;
+  /** The signal's own events, oldest first, as they were recorded. */
+  history(signalId: string): NewEvent<ResistanceEvent>[];
   choices(): ResistanceChoices;
   coachFor(areaId: string): string | null;
 }
@@ -181,7 +185,14 @@ export class SqliteResistanceQueries implements ResistanceQueries {
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
-    type Filter = { areaId: string | null; status: StatusFilter; minSeverity: number; kind: string | null; source: string | null; today: string };
+    type Filter = {
+      areaId: string | null;
+      status: StatusFilter;
+      minSeverity: number;
+      kind: string | null;
+      source: string | null;
+      today: string;
+    };
     this.sql = {
       signals: db.prepare<[Filter], Row>(`${scope}
         ${signalSelect}
@@ -197,6 +208,9 @@ export class SqliteResistanceQueries implements ResistanceQueries {
           i.completed_on AS completedOn, i.outcome
         FROM interventions i LEFT JOIN org_coaches c ON c.coach_id = i.owner_id
         WHERE i.signal_id = ? ORDER BY i.due_on, i.intervention_id`),
+      history: db.prepare<[string], { type: string; data: string; metadata: string }>(
+        'SELECT type, data, metadata FROM signal_history WHERE signal_id = ? ORDER BY revision',
+      ),
       openBySeverity: db.prepare<[{ areaId: string | null }], { severity: number; open: number }>(`${scope}
         SELECT s.severity, count(*) AS open FROM signals s WHERE s.status <> 'resolved' AND ${inScope} GROUP BY s.severity`),
       overdue: db.prepare<[{ areaId: string | null; today: string }], { overdue: number }>(`${scope}
@@ -214,7 +228,9 @@ export class SqliteResistanceQueries implements ResistanceQueries {
       stakeholders: db.prepare<[], { stakeholderId: string; name: string; role: string; areaId: string }>(
         'SELECT stakeholder_id AS stakeholderId, name, role, area_id AS areaId FROM stakeholders ORDER BY name, stakeholder_id',
       ),
-      coaches: db.prepare<[], { coachId: string; name: string }>('SELECT coach_id AS coachId, name FROM org_coaches ORDER BY name, coach_id'),
+      coaches: db.prepare<[], { coachId: string; name: string }>(
+        'SELECT coach_id AS coachId, name FROM org_coaches ORDER BY name, coach_id',
+      ),
       coachFor: db.prepare<[string], { coachId: string }>(`
         WITH RECURSIVE up(area_id, depth) AS (
           SELECT ?, 0
@@ -248,6 +264,13 @@ export class SqliteResistanceQueries implements ResistanceQueries {
     return { ...toSignal(row), interventionList };
   }
 
+  history(signalId: string): NewEvent<ResistanceEvent>[] {
+    // Stored by the signals projection from events the store validated: their shape is the event's.
+    return this.sql.history
+      .all(signalId)
+      .map((r) => ({ type: r.type, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata) }) as NewEvent<ResistanceEvent>);
+  }
+
   /** Open signals by severity and the overdue interventions among them, in an area (and below it) or everywhere. */
   openSummary(areaId: string | undefined, today: string): OpenSummary {
     const counts = new Map(this.sql.openBySeverity.all({ areaId: areaId ?? null }).map((r) => [r.severity, r.open]));
@@ -258,7 +281,12 @@ export class SqliteResistanceQueries implements ResistanceQueries {
   }
 
   choices(): ResistanceChoices {
-    return { areas: this.sql.areas.all(), teams: this.sql.teams.all(), stakeholders: this.sql.stakeholders.all(), coaches: this.sql.coaches.all() };
+    return {
+      areas: this.sql.areas.all(),
+      teams: this.sql.teams.all(),
+      stakeholders: this.sql.stakeholders.all(),
+      coaches: this.sql.coaches.all(),
+    };
   }
 
   /** A coach of the area, or of the nearest area above it that has one: who an intervention goes to by default. */

@@ -250,7 +250,8 @@ function commandFrom<C extends CommandDefinition, F extends AnyFields>(form: For
   const coerced = schemaOf(form).safeParse(text);
   const flagged = new Set(coerced.error?.issues.map((i) => String(i.path[0])) ?? []);
   issues.push(...(coerced.error?.issues ?? []).map((i) => ({ field: String(i.path[0]), message: i.message })));
-  const values = (coerced.data ?? Object.fromEntries(Object.entries(text).filter(([name]) => !flagged.has(name) && name in form.fields))) as FormValues<F>;
+  // The fields the form's schema took, coerced, so the command judges them as values, not text.
+  const values = (coerced.data ?? schemaOf(form).omit(Object.fromEntries([...flagged].map((name) => [name, true] as const))).parse(text)) as FormValues<F>;
   let command: CommandOf<C> | undefined;
   try {
     command = parseCommand(form.command, complete(values, key));

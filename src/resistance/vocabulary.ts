@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SignalStatus, StatusFilter } from '../../projections/resistance/queries.ts';
 import type { InterventionKind, ResistanceKind, SignalSource } from './events.ts';
 
 /** Words for the resistance slice's values, one place for every page, history and export. */
@@ -24,4 +25,18 @@ export const interventionLabels: Record<z.infer<typeof InterventionKind>, string
   'sponsor-escalation': 'Sponsor escalation',
 };
 
-export const sourceLabels: Record<z.infer<typeof SignalSource>, string> = { observed: 'Observed', integration: 'Integration', rule: 'Rule' };
+export const sourceLabels: Record<z.infer<typeof SignalSource>, string> = {
+  observed: 'Observed',
+  integration: 'Integration',
+  rule: 'Rule',
+};
+
+/** A signal's status as the log and its page show it: an open signal not yet acknowledged reads "Raised". */
+export const statusLabels: Record<SignalStatus, string> = {
+  open: 'Raised',
+  acknowledged: 'Acknowledged',
+  escalated: 'Escalated',
+  resolved: 'Resolved',
+};
+
+export const statusFilterLabels: Record<StatusFilter, string> = { open: 'Open', resolved: 'Resolved', all: 'All' };

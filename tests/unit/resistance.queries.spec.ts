@@ -18,7 +18,16 @@ let store: SqliteEventStore;
 let resistance: SqliteResistanceQueries;
 
 const raised = (signalId: string, areaId: string, severity: number, raisedOn: string, extra: Record<string, string> = {}) =>
-  ev('ResistanceSignalRaised', { signalId, areaId, kind: 'no-time', severity, description: `signal ${signalId}`, source: 'observed', raisedOn, ...extra });
+  ev('ResistanceSignalRaised', {
+    signalId,
+    areaId,
+    kind: 'no-time',
+    severity,
+    description: `signal ${signalId}`,
+    source: 'observed',
+    raisedOn,
+    ...extra,
+  });
 
 const ids = (filter: Partial<SignalFilter> = {}) => resistance.signals({ status: 'open', ...filter }, TODAY).map((s) => s.signalId);
 
@@ -30,7 +39,11 @@ beforeEach(async () => {
   await append(store, 'coach-c', ev('CoachRegistered', { coachId: 'c', name: 'Chris', email: 'chris@example.org' }));
   await append(store, 'coach-d', ev('CoachRegistered', { coachId: 'd', name: 'Dana', email: 'dana@example.org' }));
   await append(store, 'area-r', ev('CoachAssignedToArea', { areaId: 'r', coachId: 'd' }));
-  await append(store, 'stakeholder-p', ev('StakeholderIdentified', { stakeholderId: 'p', name: 'Pat', role: 'VP Sales', areaId: 's', influence: 5, interest: 2 }));
+  await append(
+    store,
+    'stakeholder-p',
+    ev('StakeholderIdentified', { stakeholderId: 'p', name: 'Pat', role: 'VP Sales', areaId: 's', influence: 5, interest: 2 }),
+  );
   // Open in R, severity 2; open in S about team B and Pat, severity 4, with interventions; resolved in S; escalated in R by a rule.
   await append(store, 'signal-low', raised('low', 'r', 2, '2026-11-01'));
   await append(
@@ -53,7 +66,16 @@ beforeEach(async () => {
   await append(
     store,
     'signal-rule',
-    ev('ResistanceSignalRaised', { signalId: 'rule', areaId: 'r', kind: 'passive-non-participation', severity: 3, description: 'three missed', source: 'rule', rule: 'missed-check-ins', raisedOn: '2026-11-02' }),
+    ev('ResistanceSignalRaised', {
+      signalId: 'rule',
+      areaId: 'r',
+      kind: 'passive-non-participation',
+      severity: 3,
+      description: 'three missed',
+      source: 'rule',
+      rule: 'missed-check-ins',
+      raisedOn: '2026-11-02',
+    }),
     ev('ResistanceSignalEscalated', { signalId: 'rule', to: 'Head of Retail', reason: 'no response', escalatedOn: '2026-11-12' }),
   );
   await new ProjectionRunner(db, store, readModels).catchUp();
@@ -104,15 +126,24 @@ describe('the log', () => {
       rule: null,
       acknowledgedOn: '2026-11-03',
     });
-    expect(resistance.signals({ status: 'open', source: 'rule' }, TODAY)[0]).toMatchObject({ rule: 'missed-check-ins', escalatedTo: 'Head of Retail', team: null, stakeholder: null });
+    expect(resistance.signals({ status: 'open', source: 'rule' }, TODAY)[0]).toMatchObject({
+      rule: 'missed-check-ins',
+      escalatedTo: 'Head of Retail',
+      team: null,
+      stakeholder: null,
+    });
 
     await append(store, 'signal-lost', raised('lost', 'gone-area', 1, '2026-11-01', { teamId: 'gone-team' }));
     await new ProjectionRunner(db, store, readModels).catchUp();
-    expect(resistance.signal('lost', TODAY)).toMatchObject({ area: { areaId: 'gone-area', name: null }, team: { teamId: 'gone-team', key: null, name: null } });
+    expect(resistance.signal('lost', TODAY)).toMatchObject({
+      area: { areaId: 'gone-area', name: null },
+      team: { teamId: 'gone-team', key: null, name: null },
+    });
   });
 
   it('counts interventions: planned, overdue (planned and due before today) and the next one due', () => {
-    const counts = (id: string, today = TODAY) => resistance.signals({ status: 'all' }, today).find((s) => s.signalId === id)!.interventions;
+    const counts = (id: string, today = TODAY) =>
+      resistance.signals({ status: 'all' }, today).find((s) => s.signalId === id)!.interventions;
     expect(counts('high')).toEqual({ total: 3, planned: 2, overdue: 1, nextDueOn: '2026-11-20' });
     // Due today is not overdue yet.
     expect(counts('high', '2026-11-20')).toEqual({ total: 3, planned: 2, overdue: 0, nextDueOn: '2026-11-20' });
@@ -125,9 +156,36 @@ describe('one signal', () => {
   it('has its interventions, soonest due first, with owners and outcomes', () => {
     const signal = resistance.signal('high', TODAY)!;
     expect(signal.interventionList).toEqual([
-      { interventionId: 'done', kind: 'training', owner: { coachId: 'd', name: 'Dana' }, dueOn: '2026-11-10', status: 'done', completedOn: '2026-11-10', outcome: 'they came', overdue: false },
-      { interventionId: 'late', kind: 'workshop', owner: { coachId: 'c', name: 'Chris' }, dueOn: '2026-11-20', status: 'planned', completedOn: null, outcome: null, overdue: true },
-      { interventionId: 'soon', kind: 'one-on-one', owner: { coachId: 'c', name: 'Chris' }, dueOn: '2026-11-30', status: 'planned', completedOn: null, outcome: null, overdue: false },
+      {
+        interventionId: 'done',
+        kind: 'training',
+        owner: { coachId: 'd', name: 'Dana' },
+        dueOn: '2026-11-10',
+        status: 'done',
+        completedOn: '2026-11-10',
+        outcome: 'they came',
+        overdue: false,
+      },
+      {
+        interventionId: 'late',
+        kind: 'workshop',
+        owner: { coachId: 'c', name: 'Chris' },
+        dueOn: '2026-11-20',
+        status: 'planned',
+        completedOn: null,
+        outcome: null,
+        overdue: true,
+      },
+      {
+        interventionId: 'soon',
+        kind: 'one-on-one',
+        owner: { coachId: 'c', name: 'Chris' },
+        dueOn: '2026-11-30',
+        status: 'planned',
+        completedOn: null,
+        outcome: null,
+        overdue: false,
+      },
     ]);
   });
 
@@ -140,6 +198,20 @@ describe('one signal', () => {
 
   it('is null when unknown', () => {
     expect(resistance.signal('nope', TODAY)).toBeNull();
+  });
+
+  it('has its own events as recorded, oldest first, and no other signal’s', async () => {
+    const stored = await store.readStream('signal-gone');
+    expect(resistance.history('gone')).toEqual(stored.map(({ type, data, metadata }) => ({ type, data, metadata })));
+    expect(resistance.history('high').map((e) => e.type)).toEqual([
+      'ResistanceSignalRaised',
+      'ResistanceSignalAcknowledged',
+      'InterventionPlanned',
+      'InterventionPlanned',
+      'InterventionPlanned',
+      'InterventionCompleted',
+    ]);
+    expect(resistance.history('nope')).toEqual([]);
   });
 });
 

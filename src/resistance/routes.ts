@@ -1,0 +1,217 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type ResistanceQueries, statusFilters } from '../../projections/resistance/queries.ts';
+import { type Form, submitForm, type Submission } from '../http/forms.ts';
+import { lenient, optional } from '../http/query.ts';
+import { resistanceUrl, signalPath } from '../http/urls.ts';
+import { sendHtml, wantsFragment } from '../http/views.ts';
+import type { WebDeps } from '../http/webDeps.ts';
+import type { CommandDefinition } from '../shared/command.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import { Id } from '../shared/event.ts';
+import { streamName } from '../shared/streams.ts';
+import { actionsOn } from './actions.ts';
+import { ResistanceKind, SignalSource } from './events.ts';
+import { completeForm, raiseForm } from './forms.ts';
+import {
+  acknowledgeResistanceSignal,
+  completeIntervention,
+  escalateResistanceSignal,
+  planIntervention,
+  raiseResistanceSignal,
+  resolveResistanceSignal,
+} from './handlers.ts';
+import {
+  completeFormOf,
+  type LogFilters,
+  type LogInput,
+  logView,
+  type SignalInput,
+  type SignalPage,
+  signalForms,
+  signalView,
+} from './viewModels.ts';
+
+export interface ResistanceRouteOptions extends WebDeps {
+  resistance: ResistanceQueries;
+}
+
+const LogQuery = z.object({
+  area: optional(Id),
+  status: optional(z.enum(statusFilters, { error: `must be one of ${statusFilters.join(', ')}` })),
+  severity: optional(z.enum(['1', '2', '3', '4', '5'], { error: 'must be a severity from 1 to 5' }).transform(Number)),
+  kind: optional(z.enum(ResistanceKind.options, { error: `must be one of ${ResistanceKind.options.join(', ')}` })),
+  source: optional(z.enum(SignalSource.options, { error: `must be one of ${SignalSource.options.join(', ')}` })),
+  /** After a plain-HTML raise: the signal just raised, for the success line. */
+  raised: optional(Id),
+});
+
+/** What a plain-HTML POST comes back to the signal page with (`?recorded=plan`), for the success line. */
+const recordedBy = new Map<string, string>([
+  ...signalForms.map(({ action, form }) => [action, form.recorded] as const),
+  ['complete', completeForm.recorded],
+]);
+const SignalParams = z.object({ signalId: Id });
+const CompleteParams = SignalParams.extend({ interventionId: Id });
+const SignalQuery = z.object({ recorded: optional(z.enum([...recordedBy.keys()] as [string, ...string[]])) });
+
+/**
+ * The resistance log (`/resistance`: filters, counts, the raise form) and a signal's page
+ * (`/resistance/:signalId`: its interventions, history and the forms that move it on), both from
+ * the signals read model. An htmx POST gets the page's partial re-rendered whole, since a write
+ * moves the counts, the list and every form's revision together.
+ */
+export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = async (app, options) => {
+  const { resistance, views, today, handlers, forms, revisions } = options;
+
+  /** The log as filtered; an area the organisation does not know is reported beside the filter and not applied. */
+  const renderLog = (fragment: boolean, filters: LogFilters, errors: Record<string, string>, input: LogInput) => {
+    const day = today();
+    const choices = resistance.choices();
+    const known = filters.area === undefined || choices.areas.some((a) => a.areaId === filters.area);
+    const applied = known ? filters : { ...filters, area: undefined };
+    const view = logView(
+      {
+        choices,
+        filters: applied,
+        errors: known ? errors : { ...errors, area: 'must be one of the areas listed' },
+        signals: resistance.signals(
+          {
+            areaId: applied.area,
+            status: applied.status ?? 'open',
+            minSeverity: applied.severity,
+            kind: applied.kind,
+            source: applied.source,
+          },
+          day,
+        ),
+        summary: resistance.openSummary(applied.area, day),
+        today: day,
+      },
+      input,
+    );
+    return { view, html: views.render(fragment ? 'partials/signalLog' : 'pages/resistance', view) };
+  };
+
+  app.get('/resistance', { schema: { querystring: lenient(LogQuery) } }, async (request, reply) => {
+    const { value, issues } = request.query;
+    const { raised, ...filters } = value;
+    const errors = Object.fromEntries(issues.map((i) => [i.field, i.message]));
+    const { view, html } = renderLog(wantsFragment(request), filters, errors, { raised });
+    return sendHtml(reply, html, view.invalid ? 422 : 200);
+  });
+
+  app.post('/resistance', { schema: { querystring: lenient(LogQuery) } }, async (request, reply) => {
+    const { raised: _, ...filters } = request.query.value;
+    // The new signal's id is the form's key: the success line links to it.
+    let signalId: string | undefined;
+    return submitForm(request, reply, forms, {
+      form: raiseForm,
+      data: (values, key) => {
+        signalId = key;
+        return { ...values, signalId, source: 'observed' };
+      },
+      execute: (command, ctx) => raiseResistanceSignal(handlers, command, ctx),
+      redirectTo: (key) => resistanceUrl({ ...filters, raised: key }),
+      render: ({ state, fragment }) => renderLog(fragment, filters, {}, state === null ? { raised: signalId } : { raise: state }).html,
+    });
+  });
+
+  function signalPage(signalId: string): SignalPage {
+    const day = today();
+    const signal = resistance.signal(signalId, day);
+    if (signal === null) throw new NotFoundError(`There is no resistance signal "${signalId}".`);
+    return {
+      signal,
+      history: resistance.history(signalId),
+      actions: actionsOn(signal),
+      revision: revisions.of(streamName('signal', signalId)),
+      coaches: resistance.choices().coaches,
+      defaultOwner: resistance.coachFor(signal.area.areaId),
+      names: forms.names,
+      today: day,
+    };
+  }
+
+  const renderSignal = (fragment: boolean, signalId: string, input: SignalInput) =>
+    views.render(fragment ? 'partials/signal' : 'pages/signal', signalView(signalPage(signalId), input));
+
+  app.get('/resistance/:signalId', { schema: { params: SignalParams, querystring: SignalQuery } }, async (request, reply) => {
+    const { recorded } = request.query;
+    return sendHtml(
+      reply,
+      renderSignal(false, request.params.signalId, { recorded: recorded === undefined ? undefined : recordedBy.get(recorded) }),
+    );
+  });
+
+  /** Runs one of the signal's forms and answers with the signal page (303) or its partial. */
+  function submitSignalForm<C extends CommandDefinition, F extends Form<C>['fields']>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    signalId: string,
+    recorded: string,
+    submission: Pick<Submission<C, F>, 'form' | 'data' | 'execute'>,
+  ) {
+    // A form posted for a signal nobody raised is a 404, not a rule broken on an empty stream.
+    if (resistance.signal(signalId, today()) === null) throw new NotFoundError(`There is no resistance signal "${signalId}".`);
+    const { form } = submission;
+    return submitForm(request, reply, forms, {
+      ...submission,
+      redirectTo: `${signalPath(signalId)}?recorded=${recorded}`,
+      render: ({ state, fragment }) =>
+        renderSignal(fragment, signalId, state === null ? { recorded: form.recorded } : { answered: { formId: form.id, state } }),
+    });
+  }
+
+  const [acknowledge, plan, escalate, resolve] = signalForms;
+
+  app.post('/resistance/:signalId/acknowledge', { schema: { params: SignalParams } }, async (request, reply) => {
+    const { signalId } = request.params;
+    return submitSignalForm(request, reply, signalId, acknowledge.action, {
+      form: acknowledge.form,
+      data: (values) => ({ ...values, signalId }),
+      execute: (command, ctx, revision) => acknowledgeResistanceSignal(handlers, command, ctx, revision),
+    });
+  });
+
+  app.post('/resistance/:signalId/plan', { schema: { params: SignalParams } }, async (request, reply) => {
+    const { signalId } = request.params;
+    return submitSignalForm(request, reply, signalId, plan.action, {
+      form: plan.form,
+      data: (values, key) => ({ ...values, signalId, interventionId: key }),
+      execute: (command, ctx, revision) => planIntervention(handlers, command, ctx, revision),
+    });
+  });
+
+  app.post('/resistance/:signalId/escalate', { schema: { params: SignalParams } }, async (request, reply) => {
+    const { signalId } = request.params;
+    return submitSignalForm(request, reply, signalId, escalate.action, {
+      form: escalate.form,
+      data: (values) => ({ ...values, signalId }),
+      execute: (command, ctx, revision) => escalateResistanceSignal(handlers, command, ctx, revision),
+    });
+  });
+
+  app.post('/resistance/:signalId/resolve', { schema: { params: SignalParams } }, async (request, reply) => {
+    const { signalId } = request.params;
+    return submitSignalForm(request, reply, signalId, resolve.action, {
+      form: resolve.form,
+      data: (values) => ({ ...values, signalId }),
+      execute: (command, ctx, revision) => resolveResistanceSignal(handlers, command, ctx, revision),
+    });
+  });
+
+  app.post(
+    '/resistance/:signalId/interventions/:interventionId/complete',
+    { schema: { params: CompleteParams } },
+    async (request, reply) => {
+      const { signalId, interventionId } = request.params;
+      return submitSignalForm(request, reply, signalId, 'complete', {
+        form: completeFormOf(interventionId),
+        data: (values) => ({ ...values, signalId, interventionId }),
+        execute: (command, ctx, revision) => completeIntervention(handlers, command, ctx, revision),
+      });
+    },
+  );
+};

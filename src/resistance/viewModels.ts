@@ -1,0 +1,356 @@
+import type {
+  Intervention,
+  OpenSummary,
+  ResistanceChoices,
+  SignalDetail,
+  SignalRow,
+  StatusFilter,
+} from '../../projections/resistance/queries.ts';
+import { statusFilters } from '../../projections/resistance/queries.ts';
+import { addDays, formatDate } from '../adoption/calendar.ts';
+import { describeEvent } from '../describe.ts';
+import { formFor, formView, freshState, REVISION, type Form, type FormState, type FormView, type Option } from '../http/forms.ts';
+import { areaPath, resistanceUrl, signalPath, stakeholderPath, teamPath } from '../http/urls.ts';
+import { formatInstant } from '../http/viewModels.ts';
+import type { NewEvent } from '../shared/event.ts';
+import type { Names } from '../shared/names.ts';
+import { labelOf } from '../shared/vocabulary.ts';
+import type { SignalActions } from './actions.ts';
+import { InterventionKind, ResistanceKind, SignalSource, type ResistanceEvent } from './events.ts';
+import { acknowledgeForm, completeForm, escalateForm, planForm, raiseForm, resolveForm } from './forms.ts';
+import { interventionLabels, kindLabels, severityLabels, sourceLabels, statusFilterLabels, statusLabels } from './vocabulary.ts';
+
+const severityView = (severity: number) => ({
+  value: severity,
+  label: labelOf(severityLabels, String(severity)),
+  tone: String(Math.min(5, Math.max(1, severity))),
+});
+
+/** A calendar date as `<time>` prints it. */
+const dateView = (on: string) => ({ iso: on, label: formatDate(on) });
+
+const DESCRIPTION_LENGTH = 110;
+
+/** The description cut at a word before `DESCRIPTION_LENGTH` characters; the log links to the whole of it. */
+function truncate(text: string, length = DESCRIPTION_LENGTH): string {
+  if (text.length <= length) return text;
+  const cut = text.slice(0, length);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > length / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '')}…`;
+}
+
+/** `Engineering › Platform`: an area is picked by its place in the tree. */
+function areaOptions(areas: ResistanceChoices['areas']): Option[] {
+  const path: string[] = [];
+  return areas.map((a) => {
+    path.length = a.depth;
+    path.push(a.name);
+    return { value: a.areaId, label: path.join(' › ') };
+  });
+}
+
+function whereView(signal: SignalRow) {
+  const { area, team, stakeholder } = signal;
+  return {
+    area: { name: area.name ?? area.areaId, href: areaPath(area.areaId) },
+    team: team === null ? null : { key: team.key, name: team.name ?? team.teamId, href: teamPath(team.teamId) },
+    stakeholder:
+      stakeholder === null
+        ? null
+        : { name: stakeholder.name ?? stakeholder.stakeholderId, href: stakeholderPath(stakeholder.stakeholderId) },
+  };
+}
+
+function interventionsSummary({ total, planned, overdue, nextDueOn }: SignalRow['interventions']) {
+  const done = total - planned;
+  const parts = [planned > 0 ? `${planned} planned` : null, done > 0 ? `${done} done` : null].filter((p) => p !== null);
+  return {
+    total,
+    text: parts.length === 0 ? 'None yet' : parts.join(' · '),
+    next: nextDueOn === null ? null : dateView(nextDueOn),
+    overdue: overdue === 0 ? null : `${overdue} overdue`,
+  };
+}
+
+function signalRowView(signal: SignalRow, highlighted: string | undefined) {
+  return {
+    signalId: signal.signalId,
+    href: signalPath(signal.signalId),
+    highlighted: signal.signalId === highlighted,
+    severity: severityView(signal.severity),
+    kind: labelOf(kindLabels, signal.kind),
+    description: truncate(signal.description),
+    where: whereView(signal),
+    source: { key: signal.source, label: labelOf(sourceLabels, signal.source), rule: signal.rule },
+    raised: dateView(signal.raisedOn),
+    status: { key: signal.status, label: labelOf(statusLabels, signal.status) },
+    interventions: interventionsSummary(signal.interventions),
+  };
+}
+
+/** The log's filters, as applied (an unknown area is not). */
+export interface LogFilters {
+  area?: string | undefined;
+  status?: StatusFilter | undefined;
+  severity?: number | undefined;
+  kind?: string | undefined;
+  source?: string | undefined;
+}
+
+const option = (value: string, label: string, selected: string | number | undefined) => ({
+  value,
+  label,
+  selected: value === String(selected ?? ''),
+});
+
+function filterView(choices: ResistanceChoices, filters: LogFilters, errors: Record<string, string>) {
+  const severities = [5, 4, 3, 2].map((s) =>
+    option(String(s), s === 5 ? `${severityLabels[5]} (5)` : `${severityLabels[s]} and above (${s}+)`, filters.severity),
+  );
+  const fields = [
+    {
+      name: 'area',
+      label: 'Area',
+      any: 'All areas',
+      options: areaOptions(choices.areas).map((a) => option(a.value, a.label, filters.area)),
+    },
+    {
+      name: 'status',
+      label: 'Status',
+      any: null,
+      options: statusFilters.map((s) => option(s, statusFilterLabels[s], filters.status ?? 'open')),
+    },
+    { name: 'severity', label: 'Severity', any: 'Any severity', options: severities },
+    { name: 'kind', label: 'Kind', any: 'Any kind', options: ResistanceKind.options.map((k) => option(k, kindLabels[k], filters.kind)) },
+    {
+      name: 'source',
+      label: 'Source',
+      any: 'Any source',
+      options: SignalSource.options.map((s) => option(s, sourceLabels[s], filters.source)),
+    },
+  ];
+  return {
+    action: '/resistance',
+    fields: fields.map((field) => ({ ...field, error: errors[field.name] ?? null })),
+    otherErrors: Object.entries(errors)
+      .filter(([name]) => !fields.some((f) => f.name === name))
+      .map(([name, message]) => `${name} ${message}`),
+  };
+}
+
+/** What the log's read side gave for one request. */
+export interface LogPage {
+  choices: ResistanceChoices;
+  filters: LogFilters;
+  /** Bad filters, by parameter: shown beside their field, and not applied. */
+  errors: Record<string, string>;
+  signals: SignalRow[];
+  summary: OpenSummary;
+  today: string;
+}
+
+export interface LogInput {
+  /** The raise form's state after a POST that was refused; fresh defaults otherwise. */
+  raise?: FormState;
+  /** The signal just raised, for the success line. */
+  raised?: string | undefined;
+}
+
+/** The resistance log: what `partials/signalLog` prints. */
+export function logView(page: LogPage, input: LogInput) {
+  const { choices, filters, errors, today } = page;
+  const areaName = choices.areas.find((a) => a.areaId === filters.area)?.name ?? null;
+  const filtered = Object.entries(filters).some(([key, value]) => value !== undefined && !(key === 'status' && value === 'open'));
+  const defaults = {
+    areaId: filters.area ?? choices.areas[0]?.areaId ?? '',
+    teamId: '',
+    stakeholderId: '',
+    kind: filters.kind ?? 'unaware',
+    severity: '3',
+    raisedOn: today,
+    description: '',
+  };
+  const here = resistanceUrl({ ...filters });
+  return {
+    title: areaName === null ? 'Resistance log' : `Resistance · ${areaName}`,
+    areaName,
+    filter: filterView(choices, filters, errors),
+    invalid: Object.keys(errors).length > 0,
+    filtered,
+    clearHref: '/resistance',
+    summary: {
+      scope: areaName === null ? 'everywhere' : `in ${areaName} and the areas below it`,
+      bySeverity: page.summary.bySeverity.map((s) => ({ ...severityView(s.severity), open: s.open })),
+      open: page.summary.bySeverity.reduce((n, s) => n + s.open, 0),
+      overdue: page.summary.overdueInterventions,
+    },
+    raised: input.raised === undefined ? null : { href: signalPath(input.raised), message: raiseForm.recorded },
+    raiseForm: formView(raiseForm, {
+      action: here,
+      hxTarget: '#resistance',
+      state: input.raise ?? freshState(raiseForm, defaults),
+      options: {
+        areaId: areaOptions(choices.areas),
+        teamId: [
+          { value: '', label: 'No particular team' },
+          ...choices.teams.map((t) => ({ value: t.teamId, label: `${t.key} · ${t.name}` })),
+        ],
+        stakeholderId: [
+          { value: '', label: 'No particular person' },
+          ...choices.stakeholders.map((s) => ({ value: s.stakeholderId, label: `${s.name} · ${s.role}` })),
+        ],
+        kind: ResistanceKind.options.map((k) => ({ value: k, label: kindLabels[k] })),
+      },
+      reloadHref: here,
+    }),
+    signals: page.signals.map((s) => signalRowView(s, input.raised)),
+    empty: page.signals.length > 0 ? null : filtered ? 'no-match' : 'none-open',
+    hasChoices: choices.areas.length > 0,
+  };
+}
+
+/** The forms that move a signal on, in the order its page offers them, each under its action's path. */
+export const signalForms = [
+  { action: 'acknowledge', form: acknowledgeForm },
+  { action: 'plan', form: planForm },
+  { action: 'escalate', form: escalateForm },
+  { action: 'resolve', form: resolveForm },
+] as const satisfies readonly { action: Exclude<keyof SignalActions, 'complete'>; form: Form }[];
+
+/** One complete form per planned intervention, told apart by the intervention's id. */
+export const completeFormOf = (interventionId: string) => formFor(completeForm, `${completeForm.id}-${interventionId}`);
+
+/** What the signal's read side gave for one request. */
+export interface SignalPage {
+  signal: SignalDetail;
+  /** The signal's own events, oldest first. */
+  history: NewEvent<ResistanceEvent>[];
+  actions: SignalActions;
+  /** The signal's stream revision as the read models know it: what every form carries. */
+  revision: number;
+  coaches: ResistanceChoices['coaches'];
+  defaultOwner: string | null;
+  names: Names;
+  today: string;
+}
+
+/** The free text an event carries beside what `describeEvent` says: why, what came of it. */
+function noteOf(event: ResistanceEvent): string | null {
+  switch (event.type) {
+    case 'InterventionCompleted':
+      return event.data.outcome;
+    case 'ResistanceSignalEscalated':
+      return event.data.reason;
+    case 'ResistanceSignalResolved':
+      return event.data.resolution;
+    case 'InterventionCancelled':
+      return event.data.reason;
+    case 'ResistanceSignalRaised':
+    case 'ResistanceSignalAcknowledged':
+    case 'InterventionPlanned':
+      return null;
+    default: {
+      const unexpected: never = event;
+      return unexpected;
+    }
+  }
+}
+
+/** One line per event of the signal's stream, in the slice's words: when it happened, what, who, from where, when recorded. */
+function historyView(page: SignalPage) {
+  return page.history.map((event) => {
+    const { actor, source, occurredAt, recordedAt } = event.metadata;
+    return {
+      on: dateView(occurredAt.slice(0, 10)),
+      what: describeEvent(event, page.names),
+      note: noteOf(event),
+      who: { kind: actor.kind, name: page.names.actor(actor) },
+      source,
+      recorded: { iso: recordedAt, label: formatInstant(recordedAt) },
+    };
+  });
+}
+
+/** Each form's fields as the page offers them: today, the area's coach, a week to act. */
+function defaultsFor(form: Form, page: SignalPage): FormState {
+  const known: Record<string, string> = {
+    kind: 'coaching-session',
+    ownerId: page.defaultOwner ?? page.coaches[0]?.coachId ?? '',
+    dueOn: addDays(page.today, 7),
+  };
+  const values = Object.fromEntries(
+    Object.entries(form.fields).map(([name, field]) => [name, known[name] ?? (field.kind === 'date' ? page.today : '')]),
+  );
+  return freshState(form, { ...values, [REVISION]: String(page.revision) });
+}
+
+function interventionView(intervention: Intervention, form: FormView | null) {
+  return {
+    interventionId: intervention.interventionId,
+    kind: labelOf(interventionLabels, intervention.kind),
+    owner: intervention.owner.name ?? intervention.owner.coachId,
+    due: dateView(intervention.dueOn),
+    done: intervention.status === 'done',
+    overdue: intervention.overdue,
+    completed: intervention.completedOn === null ? null : dateView(intervention.completedOn),
+    outcome: intervention.outcome,
+    form,
+  };
+}
+
+export interface SignalInput {
+  /** The form a POST just answered, and what it shows now. */
+  answered?: { formId: string; state: FormState };
+  /** The status line after a success. */
+  recorded?: string | undefined;
+}
+
+/**
+ * What `partials/signal` prints. Only the forms the signal accepts now are offered; the one a
+ * POST answered is shown whatever the state, so its 422 or 409 is seen where it was sent.
+ */
+export function signalView(page: SignalPage, input: SignalInput) {
+  const { signal, actions } = page;
+  const open = signal.status !== 'resolved';
+  const view = (form: Form, action: string, offered: boolean) => {
+    const answered = input.answered?.formId === form.id ? input.answered.state : null;
+    if (!offered && answered === null) return null;
+    return formView(form, {
+      action: `${signalPath(signal.signalId)}/${action}`,
+      hxTarget: '#signal',
+      state: answered ?? defaultsFor(form, page),
+      options: {
+        kind: InterventionKind.options.map((k) => ({ value: k, label: interventionLabels[k] })),
+        ownerId: page.coaches.map((c) => ({ value: c.coachId, label: c.name })),
+      },
+      reloadHref: signalPath(signal.signalId),
+    });
+  };
+  const row = signalRowView(signal, undefined);
+  return {
+    title: `${row.kind} · ${row.where.area.name}`,
+    logHref: resistanceUrl({}),
+    areaLogHref: resistanceUrl({ area: signal.area.areaId }),
+    signal: {
+      ...row,
+      description: signal.description,
+      acknowledged: signal.acknowledgedOn === null ? null : dateView(signal.acknowledgedOn),
+      escalated: signal.escalatedOn === null ? null : { ...dateView(signal.escalatedOn), to: signal.escalatedTo },
+      resolved: signal.resolvedOn === null ? null : { ...dateView(signal.resolvedOn), resolution: signal.resolution },
+    },
+    recorded: input.recorded ?? null,
+    interventions: signal.interventionList.map((i) =>
+      interventionView(
+        i,
+        view(
+          completeFormOf(i.interventionId),
+          `interventions/${encodeURIComponent(i.interventionId)}/complete`,
+          actions.complete.has(i.interventionId),
+        ),
+      ),
+    ),
+    open,
+    actions: signalForms.map(({ action, form }) => view(form, action, actions[action])).filter((f) => f !== null),
+    history: historyView(page),
+  };
+}
