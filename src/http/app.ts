@@ -21,14 +21,14 @@ import { coachWeekRoutes } from './routes/coachWeek.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes, type Health } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
-import { organisationRoutes } from './routes/organisation.ts';
 import { resistanceRoutes } from './routes/resistance.ts';
 import { stakeholderRoutes } from './routes/stakeholders.ts';
-import { teamRoutes } from './routes/teams.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { createViews } from './views.ts';
 import type { Revisions, WebDeps } from './webDeps.ts';
 import { cycleRoutes } from '../cycle/routes.ts';
+import { organisationRoutes } from '../area/routes.ts';
+import { teamRoutes } from '../team/routes.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -99,11 +99,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(heatmapRoutes, read);
   await app.register(areaRoutes, { ...read, org: deps.org, timeline: deps.timeline });
   await app.register(evidenceRoutes, read);
-  await app.register(teamRoutes, { ...read, application: deps.application, waitFor: deps.waitFor, now: deps.now });
+  await app.register(teamRoutes, { ...web, queries: deps.queries });
   await app.register(timelineRoutes, { timeline: deps.timeline, views });
   await app.register(coachWeekRoutes, { ...read, coachWeek: deps.coachWeek });
   await app.register(resistanceRoutes, { resistance: deps.resistance, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
-  await app.register(organisationRoutes, { org: deps.org, views, application: deps.application, waitFor: deps.waitFor, now: deps.now });
+  await app.register(organisationRoutes, { ...web, org: deps.org });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });
   await app.register(stakeholderRoutes, { stakeholders: deps.stakeholders, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
   await app.register(healthRoutes, { health: deps.health });

@@ -5,10 +5,9 @@ import type { TimelineEntry, TimelineQueries } from '../../../projections/timeli
 import { NotFoundError } from '../../shared/errors.ts';
 import { Id } from '../../shared/event.ts';
 import { parseQuery, SelectionQuery } from '../query.ts';
-import { resistanceUrl, signalPath, stakeholderPath, teamPath } from '../urls.ts';
+import { organisationUrl, resistanceUrl, signalPath, stakeholderPath, teamPath } from '../urls.ts';
 import { areaPageView, formatDate, formatInstant, teamRowsView } from '../viewModels.ts';
 import { sendHtml, wantsFragment } from '../views.ts';
-import { organisationUrl } from './organisation.ts';
 import { requireSelection, type ReadRouteOptions } from './selection.ts';
 import { timelineUrl } from './timeline.ts';
 
