@@ -44,10 +44,11 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrganisationRouteOptions>
   function load(openedId: string | undefined): OrganisationPage {
     const areas = org.areas();
     const coaches = org.coaches();
-    if (openedId === undefined) return { areas, coaches, opened: null };
+    const teams = org.teams();
+    if (openedId === undefined) return { areas, coaches, teams, opened: null };
     const area = areas.find((a) => a.areaId === openedId);
     if (area === undefined) throw new NotFoundError(`There is no area "${openedId}".`);
-    return { areas, coaches, opened: { area, teams: org.teamsIn(openedId), revision: revisions.of(streamName('area', openedId)) } };
+    return { areas, coaches, teams, opened: { area, teams: org.teamsIn(openedId), revision: revisions.of(streamName('area', openedId)) } };
   }
 
   const render = (fragment: boolean, openedId: string | undefined, input: Answered) =>

@@ -1,6 +1,7 @@
 import type { OrgArea, OrgCoach, OrgTeam } from '../../projections/org/queries.ts';
 import { registerCoachForm } from '../coach/forms.ts';
 import { formView, freshState, REVISION, type Form, type FormState, type Option } from '../http/forms.ts';
+import { coachWeekPath } from '../http/routes/coachWeek.ts';
 import { areaPath, organisationUrl, orgAreaAnchor, teamPath } from '../http/urls.ts';
 import { plural } from '../shared/vocabulary.ts';
 import { registerTeamForm } from '../team/forms.ts';
@@ -32,6 +33,8 @@ export interface OrganisationPage {
   /** In tree order. */
   areas: OrgArea[];
   coaches: OrgCoach[];
+  /** Every team with its area, by key. */
+  teams: (OrgTeam & { areaId: string })[];
   /** The area opened for managing: its teams and its stream's revision as the read models know it (what the edit forms carry). */
   opened: { area: OrgArea; teams: OrgTeam[]; revision: number } | null;
 }
@@ -66,6 +69,8 @@ interface AreaNode<Manage> {
   name: string;
   href: string;
   teams: string;
+  /** The teams directly in it, each linked to its page (the opened area lists them with its forms instead). */
+  teamLinks: { key: string; name: string; href: string }[];
   coaches: string;
   manageHref: string;
   manage: Manage | null;
@@ -110,6 +115,8 @@ export function organisationView(page: OrganisationPage, input: Answered) {
             .map((f) => view(f, `/organisation/areas/${encodeURIComponent(opened.area.areaId)}/${f.id}`)),
           noCoachToAssign: coaches.length === 0 ? 'No coach is registered yet: register one below.' : assigned.size === coaches.length ? 'Every registered coach is assigned here.' : null,
         };
+  const teamsByArea = new Map<string, AreaNode<null>['teamLinks']>();
+  for (const t of page.teams) teamsByArea.set(t.areaId, [...(teamsByArea.get(t.areaId) ?? []), { key: t.key, name: t.name, href: teamPath(t.teamId) }]);
   const nodeOf = (area: OrgArea): AreaNode<typeof manage> => ({
     areaId: area.areaId,
     anchor: orgAreaAnchor(area.areaId),
@@ -117,6 +124,7 @@ export function organisationView(page: OrganisationPage, input: Answered) {
     name: area.name,
     href: areaPath(area.areaId),
     teams: area.teamsWithin === area.teams ? plural(area.teams, 'team') : `${plural(area.teams, 'team')} · ${area.teamsWithin} with sub-areas`,
+    teamLinks: area.areaId === openedId ? [] : (teamsByArea.get(area.areaId) ?? []),
     coaches: area.coaches.map((c) => c.name).join(', '),
     manageHref: organisationUrl({ area: area.areaId }),
     manage: area.areaId === openedId ? manage : null,
@@ -136,6 +144,6 @@ export function organisationView(page: OrganisationPage, input: Answered) {
     summary: `${plural(areas.length, 'area')} · ${plural(areas.reduce((n, a) => n + a.teams, 0), 'team')} · ${plural(coaches.length, 'coach', 'coaches')}`,
     tree: roots,
     registerForms: registerForms.map((f) => view(f, registerAction(f))),
-    coaches: coaches.map((c) => ({ name: c.name, email: c.email, areas: c.areas.map((a) => ({ name: a.name, href: organisationUrl({ area: a.areaId }) })) })),
+    coaches: coaches.map((c) => ({ name: c.name, href: coachWeekPath(c.coachId), email: c.email, areas: c.areas.map((a) => ({ name: a.name, href: organisationUrl({ area: a.areaId }) })) })),
   };
 }

@@ -66,6 +66,19 @@ describe('the organisation page', () => {
     expect(res.body).toContain('href="/organisation?area=plat#area-plat">Manage<span class="visually-hidden"> Platform</span>');
   });
 
+  it('lists each area’s teams, linked to their pages, and links each coach to their week', async () => {
+    const res = await app.inject('/organisation');
+    const eng = res.body.slice(res.body.indexOf('id="area-eng"'), res.body.indexOf('id="area-plat"'));
+    expect(eng).toContain('<ul class="org-area__teams" aria-label="Teams in Engineering">');
+    expect(eng).toContain('<a class="team-name" href="/teams/srch"><span class="team-key">SRCH</span> Search &amp; &lt;Discovery&gt;</a>');
+    expect(eng).not.toContain('/teams/pay');
+    const plat = res.body.slice(res.body.indexOf('id="area-plat"'), res.body.indexOf('id="area-rnd"'));
+    expect(plat).toContain('<a class="team-name" href="/teams/pay"><span class="team-key">PAY</span> Payments</a>');
+    expect(res.body.slice(res.body.indexOf('id="area-rnd"'))).not.toContain('org-area__teams');
+    expect(res.body).toContain('<a class="org-coaches__name" href="/coaches/ada/week">Ada Lovelace</a>');
+    expect((await app.inject('/coaches/ada/week')).statusCode).toBe(200);
+  });
+
   it('opens an area for managing: its teams linked to their pages, and rename, move and coach forms', async () => {
     const res = await app.inject('/organisation?area=eng');
     expect(res.body).toContain('Teams directly in Engineering');
@@ -189,7 +202,7 @@ describe('registering', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body.trimStart()).toMatch(/^<div id="organisation"/);
     expect(res.body).toContain('Coach registered.');
-    expect(res.body).toContain('<span class="org-coaches__name">Grace Hopper</span>');
+    expect(res.body).toMatch(/<a class="org-coaches__name" href="\/coaches\/[0-9a-f-]{36}\/week">Grace Hopper<\/a>/);
     const bad = await post('/organisation/register-coach', { key: randomUUID(), name: 'Grace Hopper', email: 'grace' });
     expect(bad.statusCode).toBe(422);
     expect(tag(bad.body, 'register-coach-email')).toContain('aria-invalid="true"');
