@@ -80,6 +80,8 @@ export interface OrgQueries {
   coachesOf(areaId: string): Omit<OrgCoach, 'areas'>[];
   /** Teams directly in the area, by key. */
   teamsIn(areaId: string): OrgTeam[];
+  /** Every team with its area, by key. */
+  teams(): (OrgTeam & { areaId: string })[];
   /** Signals in the area or below it that are open on `asOf` (raised by then, not resolved by then). */
   openSignals(areaId: string, asOf: string, limit: number): OpenSignals;
   /** Stakeholders in the area or below it. */
@@ -122,6 +124,7 @@ export class SqliteOrgQueries implements OrgQueries {
         SELECT c.coach_id AS coachId, c.name, c.email FROM org_area_coaches ac JOIN org_coaches c ON c.coach_id = ac.coach_id
         WHERE ac.area_id = ? ORDER BY c.name, c.coach_id`),
       teamsIn: db.prepare<[string], OrgTeam>('SELECT team_id AS teamId, key, name, size FROM org_teams WHERE area_id = ? ORDER BY key, team_id'),
+      teams: db.prepare<[], OrgTeam & { areaId: string }>('SELECT team_id AS teamId, key, name, size, area_id AS areaId FROM org_teams ORDER BY key, team_id'),
       signalsBySeverity: db.prepare<[string, string, string], { severity: number; count: number }>(`
         ${subtree}
         SELECT sg.severity, count(*) AS count FROM signals sg JOIN subtree USING (area_id)
@@ -177,6 +180,10 @@ export class SqliteOrgQueries implements OrgQueries {
 
   teamsIn(areaId: string): OrgTeam[] {
     return this.sql.teamsIn.all(areaId);
+  }
+
+  teams(): (OrgTeam & { areaId: string })[] {
+    return this.sql.teams.all();
   }
 
   openSignals(areaId: string, asOf: string, limit: number): OpenSignals {

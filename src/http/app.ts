@@ -17,14 +17,14 @@ import { installErrorHandling } from './errors.ts';
 import { liveRoutes, type OnApplied } from './live.ts';
 import { findPackageRoot } from './packageRoot.ts';
 import { healthRoutes, type Health } from './routes/health.ts';
-import { organisationRoutes } from './routes/organisation.ts';
 import { stakeholderRoutes } from './routes/stakeholders.ts';
-import { teamRoutes } from './routes/teams.ts';
 import { createViews } from './views.ts';
 import type { Revisions, WebDeps } from './webDeps.ts';
+import { organisationRoutes } from '../area/routes.ts';
 import { cycleRoutes } from '../cycle/routes.ts';
 import { overviewRoutes } from '../overview/routes.ts';
 import { resistanceRoutes } from '../resistance/routes.ts';
+import { teamRoutes } from '../team/routes.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -93,9 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     revisions: deps.revisions,
   };
   await app.register(overviewRoutes, { ...web, queries: deps.queries, org: deps.org, timeline: deps.timeline, coachWeek: deps.coachWeek, names: deps.names });
-  await app.register(teamRoutes, { ...read, application: deps.application, waitFor: deps.waitFor, now: deps.now });
+  await app.register(teamRoutes, { ...web, queries: deps.queries });
   await app.register(resistanceRoutes, { ...web, resistance: deps.resistance });
-  await app.register(organisationRoutes, { org: deps.org, views, application: deps.application, waitFor: deps.waitFor, now: deps.now });
+  await app.register(organisationRoutes, { ...web, org: deps.org });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });
   await app.register(stakeholderRoutes, { stakeholders: deps.stakeholders, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
   await app.register(healthRoutes, { health: deps.health });

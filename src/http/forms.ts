@@ -80,7 +80,12 @@ export function optional<T>(field: Field<T>): Field<T | undefined> {
   return { ...field, optional: true, schema: field.schema.optional() };
 }
 
-/** The field kinds a form is made of; `optional(…)` wraps any of them. */
+/** A field that may be left empty, which the command spells `null` (an area at the top level has no parent). */
+export function orNull<T>(field: Field<T>): Field<T | null> {
+  return { ...field, optional: true, schema: field.schema.optional().transform((value) => value ?? null) };
+}
+
+/** The field kinds a form is made of; `optional(…)` or `orNull(…)` wraps any of them. */
 export const fields = {
   text: (label: string, options?: FieldOptions) => makeField('text', label, z.string(), options),
   date: (label: string, options?: FieldOptions) => makeField('date', label, z.string(), options),
@@ -114,6 +119,8 @@ export interface Form<C extends CommandDefinition = CommandDefinition, F extends
   readonly revisioned: boolean;
   /** Creates or logs something: carries a key that becomes its id. */
   readonly keyed: boolean;
+  /** The hidden field the key travels in: `key`, unless the command has a field of that name (a team's key). */
+  readonly keyName: string;
 }
 
 interface FormSpec<F> {
@@ -124,6 +131,7 @@ interface FormSpec<F> {
   fields: F;
   revisioned?: boolean;
   keyed?: boolean;
+  keyName?: string;
 }
 
 /**
@@ -134,7 +142,7 @@ export function defineForm<C extends CommandDefinition, const F extends FieldsOf
   command: C,
   spec: FormSpec<F & Record<Exclude<keyof F, keyof CommandInput<C>>, never>>,
 ): Form<C, F> {
-  return { ...spec, command, revisioned: spec.revisioned ?? false, keyed: spec.keyed ?? false };
+  return { ...spec, command, revisioned: spec.revisioned ?? false, keyed: spec.keyed ?? false, keyName: spec.keyName ?? KEY };
 }
 
 /** The same form under another id, for pages that show one per thing (a close form per open cycle). */
@@ -205,7 +213,7 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
   }
 }
 
-const hiddenFields = (form: Form) => [...(form.revisioned ? [REVISION] : []), ...(form.keyed ? [KEY] : [])];
+const hiddenFields = (form: Form) => [...(form.revisioned ? [REVISION] : []), ...(form.keyed ? [form.keyName] : [])];
 
 /** The fields' text as typed (a form body holds strings; a repeated name keeps its first). */
 function postedText(form: Form, body: unknown): Record<string, string> {
@@ -219,7 +227,8 @@ function postedText(form: Form, body: unknown): Record<string, string> {
   );
 }
 
-const Revision = z.coerce.number().int().min(-1);
+// Not z.coerce: an empty or missing field would read as revision 0.
+const Revision = z.string().regex(wholeNumber).transform(Number).pipe(z.number().int().min(-1));
 
 /** The form's schema: each field's own, empty text meaning "not given". */
 const schemaOf = (form: Form) =>
@@ -243,11 +252,12 @@ function commandFrom<C extends CommandDefinition, F extends AnyFields>(form: For
   }
   let key = '';
   if (form.keyed) {
-    const parsed = z.uuid().safeParse(text[KEY]);
+    const parsed = z.uuid().safeParse(text[form.keyName]);
     if (parsed.success) key = parsed.data;
-    else issues.push({ field: KEY, message: 'is missing or damaged: reload the page and try again' });
+    else issues.push({ field: form.keyName, message: 'is missing or damaged: reload the page and try again' });
   }
-  const coerced = schemaOf(form).safeParse(text);
+  const schema = schemaOf(form);
+  const coerced = schema.safeParse(text);
   const flagged = new Set(coerced.error?.issues.map((i) => String(i.path[0])) ?? []);
   issues.push(...(coerced.error?.issues ?? []).map((i) => ({ field: String(i.path[0]), message: i.message })));
   // The fields the form's schema took, coerced, so the command judges them as values, not text.
@@ -291,14 +301,14 @@ const inWords = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1
 function spoken(form: Form, issue: FieldIssue): string {
   // A message that is a whole sentence ("Team SALES2 is not in Finance") names its subject itself.
   if (/^[A-Z]/.test(issue.message)) return issue.message;
-  const labelOf = (name: string) => form.fields[name]?.label ?? otherLabels[name];
+  const labelOf = (name: string) => form.fields[name]?.label ?? otherLabels[name === form.keyName ? KEY : name];
   const message = issue.message.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (name) => labelOf(name) ?? name);
   return `${labelOf(issue.field) ?? sentence(inWords(issue.field))} ${message}`;
 }
 
 /** A fresh form's values: the page's defaults, and for a keyed form a new key. */
 export function freshState(form: Form, values: Record<string, string>): FormState {
-  return { values: form.keyed ? { ...values, [KEY]: randomUUID() } : values, issues: [] };
+  return { values: form.keyed ? { ...values, [form.keyName]: randomUUID() } : values, issues: [] };
 }
 
 /**
@@ -351,7 +361,7 @@ export function formView(
     action: input.action,
     hxTarget: input.hxTarget,
     revision: form.revisioned ? (state.values[REVISION] ?? '') : null,
-    key: form.keyed ? (state.values[KEY] ?? randomUUID()) : null,
+    key: form.keyed ? { name: form.keyName, value: state.values[form.keyName] ?? randomUUID() } : null,
     fields: fieldViews,
     // Rules about something the form has no field for (the team itself, the revision).
     errors: state.issues.filter((i) => !(i.field in form.fields)).map((i) => spoken(form, i)),

@@ -23,6 +23,8 @@ export const teamUrl = (teamId: string, { cycleId, asOf }: Selection): string =>
 export const evidenceUrl = (team: { teamId: string; areaId: string }, dimension: Dimension, { cycleId, asOf }: Selection): string =>
   withQuery('/evidence', { team: team.teamId, area: team.areaId, cycle: cycleId, dimension, asOf });
 
+export const coachWeekPath = (coachId: string): string => `/coaches/${encodeURIComponent(coachId)}/week`;
+
 export const signalPath = (signalId: string): string => `/resistance/${encodeURIComponent(signalId)}`;
 
 export const stakeholderPath = (stakeholderId: string): string => `/stakeholders/${encodeURIComponent(stakeholderId)}`;
@@ -34,4 +36,13 @@ export function resistanceUrl(query: Record<string, string | number | undefined>
   );
   const search = new URLSearchParams(params).toString();
   return search === '' ? '/resistance' : `/resistance?${search}`;
+}
+
+/** An area's element id on the organisation page. */
+export const orgAreaAnchor = (areaId: string): string => `area-${areaId}`;
+
+/** The organisation page, opened at an area (and scrolled to it) when one is given. */
+export function organisationUrl(query: { area?: string | undefined; recorded?: string | undefined } = {}): string {
+  const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return `/organisation${params.size > 0 ? `?${params.toString()}` : ''}${query.area === undefined ? '' : `#${orgAreaAnchor(query.area)}`}`;
 }

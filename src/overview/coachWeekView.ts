@@ -2,13 +2,12 @@ import type { CheckInDue, CoachSummary, CoachWeek, NeedKind, NewSignal, OverdueI
 import { NEW_SIGNAL_DAYS } from '../../projections/coachWeek/queries.ts';
 import type { CycleSummary } from '../../projections/heatmap/types.ts';
 import { daysBetween, formatDate } from '../adoption/calendar.ts';
-import { areaPath, signalPath, stakeholderPath, teamPath } from '../http/urls.ts';
+import { areaPath, coachWeekPath, signalPath, stakeholderPath, teamPath } from '../http/urls.ts';
 import { interventionLabels, kindLabels } from '../resistance/vocabulary.ts';
 import { QUIET_STAKEHOLDER_WEEKS } from '../stakeholder/model.ts';
 import { labelOf, plural } from '../shared/vocabulary.ts';
 import { attitudeLabels } from './viewModels.ts';
 
-export const coachWeekPath = (coachId: string): string => `/coaches/${encodeURIComponent(coachId)}/week`;
 
 function ago(days: number): string {
   if (days <= 0) return 'today';

@@ -24,7 +24,7 @@ import { kindLabels } from '../resistance/vocabulary.ts';
 import type { Names } from '../shared/names.ts';
 import { labelOf } from '../shared/vocabulary.ts';
 import { attitudes } from '../stakeholder/vocabulary.ts';
-import { organisationUrl } from '../http/routes/organisation.ts';
+import { organisationUrl } from '../http/urls.ts';
 import { timelineUrl } from './timelineView.ts';
 
 type Column = Dimension | 'overall';

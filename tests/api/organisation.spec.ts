@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * The organisation page and the area page over real components (SQLite store, live projection
  * runner): registering areas, teams and coaches, renaming, moving and staffing an area, each
@@ -6,7 +7,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appFor, closeWorld, given, openWorld, postForm, seedSmallOrganisation, type World } from '../support/webApp.ts';
+import { SqliteDirectory } from '../../projections/index.ts';
+import { appFor, closeWorld, given, openWorld, postForm, seedSmallOrganisation, storeNoPageMayRead, type World } from '../support/webApp.ts';
 
 let world: World;
 let app: FastifyInstance;
@@ -64,6 +66,19 @@ describe('the organisation page', () => {
     expect(res.body).toContain('href="/organisation?area=plat#area-plat">Manage<span class="visually-hidden"> Platform</span>');
   });
 
+  it('lists each area’s teams, linked to their pages, and links each coach to their week', async () => {
+    const res = await app.inject('/organisation');
+    const eng = res.body.slice(res.body.indexOf('id="area-eng"'), res.body.indexOf('id="area-plat"'));
+    expect(eng).toContain('<ul class="org-area__teams" aria-label="Teams in Engineering">');
+    expect(eng).toContain('<a class="team-name" href="/teams/srch"><span class="team-key">SRCH</span> Search &amp; &lt;Discovery&gt;</a>');
+    expect(eng).not.toContain('/teams/pay');
+    const plat = res.body.slice(res.body.indexOf('id="area-plat"'), res.body.indexOf('id="area-rnd"'));
+    expect(plat).toContain('<a class="team-name" href="/teams/pay"><span class="team-key">PAY</span> Payments</a>');
+    expect(res.body.slice(res.body.indexOf('id="area-rnd"'))).not.toContain('org-area__teams');
+    expect(res.body).toContain('<a class="org-coaches__name" href="/coaches/ada/week">Ada Lovelace</a>');
+    expect((await app.inject('/coaches/ada/week')).statusCode).toBe(200);
+  });
+
   it('opens an area for managing: its teams linked to their pages, and rename, move and coach forms', async () => {
     const res = await app.inject('/organisation?area=eng');
     expect(res.body).toContain('Teams directly in Engineering');
@@ -81,6 +96,27 @@ describe('the organisation page', () => {
     expect((await app.inject('/organisation?area=nowhere')).statusCode).toBe(404);
   });
 
+  it('reads only read models: the opened area’s edit forms carry the revision the read models know', async () => {
+    const store = storeNoPageMayRead(world);
+    const readOnly = await appFor(world, { store, application: { store, directory: new SqliteDirectory(world.db) } });
+    const res = await readOnly.inject('/organisation?area=eng');
+    await readOnly.close();
+    expect(res.statusCode).toBe(200);
+    expect(revisionOf(res.body, 'move-area')).toBe('1');
+  });
+
+  it('carries a fresh key in each register form, the team’s apart from the team’s own key field', async () => {
+    const res = await app.inject('/organisation');
+    const keyOf = (formId: string, name: string) => new RegExp(`<input type="hidden" name="${name}" value="([0-9a-f-]{36})">`).exec(res.body.slice(res.body.indexOf(`<form class="form" id="${formId}"`)))?.[1];
+    expect(keyOf('register-area', 'key')).toBeDefined();
+    expect(keyOf('register-coach', 'key')).toBeDefined();
+    expect(keyOf('register-team', 'formKey')).toBeDefined();
+    expect(tag(res.body, 'register-team-key')).toContain('name="key"');
+    const keyless = await post('/organisation/register-area', { code: 'OPS', name: 'Operations', parentAreaId: '' });
+    expect(keyless.statusCode).toBe(422);
+    expect(keyless.body).toContain('The form you sent is missing or damaged: reload the page and try again');
+  });
+
   it('says what to do first when there is no area yet', async () => {
     await closeWorld(world);
     world = openWorld();
@@ -96,7 +132,7 @@ describe('the organisation page', () => {
 
 describe('registering', () => {
   it('registers an area under a parent: 303 to the page opened at it, which shows it in the tree and on the heatmap', async () => {
-    const res = await post('/organisation/register-area', { code: 'OPS', name: 'Operations', parentAreaId: 'eng' });
+    const res = await post('/organisation/register-area', { key: randomUUID(), code: 'OPS', name: 'Operations', parentAreaId: 'eng' });
     expect(res.statusCode).toBe(303);
     const areaId = areaIdByCode('OPS');
     expect(areaId).not.toBe('');
@@ -117,30 +153,30 @@ describe('registering', () => {
   });
 
   it('registers a top-level area when the parent is left at "Top level"', async () => {
-    expect((await post('/organisation/register-area', { code: 'FIN', name: 'Finance', parentAreaId: '' })).statusCode).toBe(303);
+    expect((await post('/organisation/register-area', { key: randomUUID(), code: 'FIN', name: 'Finance', parentAreaId: '' })).statusCode).toBe(303);
     const [stored] = await world.store.readStream(`area-${areaIdByCode('FIN')}`);
     expect(stored!.data).toMatchObject({ parentAreaId: null });
   });
 
   it('re-renders the form (422) naming code when it breaks its rule, keeping what was typed', async () => {
-    const res = await post('/organisation/register-area', { code: 'ops!', name: 'Operations', parentAreaId: 'eng' });
+    const res = await post('/organisation/register-area', { key: randomUUID(), code: 'ops!', name: 'Operations', parentAreaId: 'eng' });
     expect(res.statusCode).toBe(422);
     const code = tag(res.body, 'register-area-code');
     expect(code).toContain('value="ops!"');
     expect(code).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(/id="register-area-code-error">upper-case letters and digits only</);
+    expect(res.body).toMatch(/id="register-area-code-error">Code upper-case letters and digits only</);
     expect(tag(res.body, 'register-area-name')).toContain('value="Operations"');
     expect(res.body).toContain('<option value="eng" selected>Engineering</option>');
   });
 
   it('refuses a name a sibling already has (422 naming name)', async () => {
-    const res = await post('/organisation/register-area', { code: 'PLAT2', name: 'platform', parentAreaId: 'eng' });
+    const res = await post('/organisation/register-area', { key: randomUUID(), code: 'PLAT2', name: 'platform', parentAreaId: 'eng' });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toMatch(/id="register-area-name-error">another area under the same parent is already named &quot;platform&quot;</);
+    expect(res.body).toMatch(/id="register-area-name-error">Name another area under the same parent is already named &quot;platform&quot;</);
   });
 
   it('registers a team in an area: it shows on the opened area, on the area page and in the heatmap rows', async () => {
-    const res = await post('/organisation/register-team', { key: 'OPS', name: 'Ops <Crew>', areaId: 'rnd', size: '5' });
+    const res = await post('/organisation/register-team', { formKey: randomUUID(), key: 'OPS', name: 'Ops <Crew>', areaId: 'rnd', size: '5' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/organisation?area=rnd&recorded=register-team#area-rnd');
     const page = await app.inject(res.headers.location as string);
@@ -152,22 +188,22 @@ describe('registering', () => {
   });
 
   it('refuses a team key that is taken (422 naming key) and a size that is not a number', async () => {
-    const res = await post('/organisation/register-team', { key: 'PAY', name: 'Payments two', areaId: 'rnd', size: 'many' });
+    const res = await post('/organisation/register-team', { formKey: randomUUID(), key: 'PAY', name: 'Payments two', areaId: 'rnd', size: 'many' });
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, 'register-team-size')).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(/id="register-team-size-error">must be a whole number</);
-    const taken = await post('/organisation/register-team', { key: 'PAY', name: 'Payments two', areaId: 'rnd', size: '3' });
+    expect(res.body).toMatch(/id="register-team-size-error">People must be a whole number</);
+    const taken = await post('/organisation/register-team', { formKey: randomUUID(), key: 'PAY', name: 'Payments two', areaId: 'rnd', size: '3' });
     expect(taken.statusCode).toBe(422);
     expect(tag(taken.body, 'register-team-key')).toContain('aria-invalid="true"');
   });
 
   it('registers a coach (htmx: the page body re-rendered in place), who can then be assigned', async () => {
-    const res = await post('/organisation/register-coach', { name: 'Grace Hopper', email: 'grace@example.com' }, { 'hx-request': 'true' });
+    const res = await post('/organisation/register-coach', { key: randomUUID(), name: 'Grace Hopper', email: 'grace@example.com' }, { 'hx-request': 'true' });
     expect(res.statusCode).toBe(200);
     expect(res.body.trimStart()).toMatch(/^<div id="organisation"/);
     expect(res.body).toContain('Coach registered.');
-    expect(res.body).toContain('<span class="org-coaches__name">Grace Hopper</span>');
-    const bad = await post('/organisation/register-coach', { name: 'Grace Hopper', email: 'grace' });
+    expect(res.body).toMatch(/<a class="org-coaches__name" href="\/coaches\/[0-9a-f-]{36}\/week">Grace Hopper<\/a>/);
+    const bad = await post('/organisation/register-coach', { key: randomUUID(), name: 'Grace Hopper', email: 'grace' });
     expect(bad.statusCode).toBe(422);
     expect(tag(bad.body, 'register-coach-email')).toContain('aria-invalid="true"');
   });
@@ -189,7 +225,7 @@ describe('changing an area', () => {
     const conflict = await post('/organisation/areas/plat/rename-area', { name: 'Core Platform', revision: stale });
     expect(conflict.statusCode).toBe(409);
     expect(conflict.body).toContain('This changed since you loaded the page.');
-    expect(conflict.body).toContain('<li><b>Area renamed</b>: name Platform Engineering');
+    expect(conflict.body).toContain('<li><b>Area renamed to Platform Engineering</b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · web</span></li>');
     expect(conflict.body).toContain('<a href="/organisation?area=plat#area-plat">reload the page</a>');
     expect(tag(conflict.body, 'rename-area-name')).toContain('value="Core Platform"');
     expect((await world.store.readStream('area-plat')).at(-1)!.data).toMatchObject({ name: 'Platform Engineering' });
@@ -200,7 +236,7 @@ describe('changing an area', () => {
     const loop = await post('/organisation/areas/eng/move-area', { parentAreaId: 'plat', revision: revisionOf(page.body, 'move-area') });
     expect(loop.statusCode).toBe(422);
     expect(tag(loop.body, 'move-area-parentAreaId')).toContain('aria-invalid="true"');
-    expect(loop.body).toMatch(/id="move-area-parentAreaId-error">an area cannot be moved under itself or one of its descendants</);
+    expect(loop.body).toMatch(/id="move-area-parentAreaId-error">Parent area an area cannot be moved under itself or one of its descendants</);
 
     const moved = await post('/organisation/areas/eng/move-area', { parentAreaId: 'rnd', revision: revisionOf(page.body, 'move-area') });
     expect(moved.statusCode).toBe(303);
@@ -215,7 +251,7 @@ describe('changing an area', () => {
   });
 
   it('assigns and unassigns coaches, and the area page shows who coaches it', async () => {
-    await post('/organisation/register-coach', { name: 'Grace Hopper', email: 'grace@example.com' });
+    await post('/organisation/register-coach', { key: randomUUID(), name: 'Grace Hopper', email: 'grace@example.com' });
     const coachId = (world.db.prepare("SELECT coach_id AS coachId FROM org_coaches WHERE name = 'Grace Hopper'").get() as { coachId: string }).coachId;
     const assigned = await post('/organisation/areas/plat/assign-coach', { coachId });
     expect(assigned.statusCode).toBe(303);

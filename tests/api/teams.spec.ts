@@ -6,7 +6,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appFor, closeWorld, CYCLE, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { SqliteDirectory } from '../../projections/index.ts';
+import { appFor, closeWorld, CYCLE, given, openWorld, postForm, seedSmallOrganisation, storeNoPageMayRead, TODAY, type World } from '../support/webApp.ts';
 
 let world: World;
 let app: FastifyInstance;
@@ -63,6 +64,16 @@ describe('team page', () => {
     expect(res.body).toContain('<option value="2026-q4" selected>2026-Q4</option>');
     expect(res.body).toContain('<option value="2026-q3">2026-Q3 (closed)</option>');
     expect(revisionOf(res.body, 'resize')).toBe('0');
+  });
+
+  it('reads only read models: the edit forms carry the revision the read models know', async () => {
+    await post('/teams/srch/resize?cycle=2026-q4', { size: '6', revision: '0' });
+    const store = storeNoPageMayRead(world);
+    const readOnly = await appFor(world, { store, application: { store, directory: new SqliteDirectory(world.db) } });
+    const res = await readOnly.inject('/teams/srch');
+    await readOnly.close();
+    expect(res.statusCode).toBe(200);
+    expect(revisionOf(res.body, 'resize')).toBe('1');
   });
 
   it('is linked from the team rows of the heatmap and the area page', async () => {
@@ -124,7 +135,7 @@ describe('recording a check-in', () => {
     expect(res.body).toContain('id="check-in-held-heldOn-error"');
     expect(tag(res.body, 'check-in-held-attendance')).toContain('value="80"');
     expect(tag(res.body, 'check-in-held-confidence')).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(/id="check-in-held-confidence-error">must be a percentage from 0 to 100</);
+    expect(res.body).toMatch(/id="check-in-held-confidence-error">Confidence must be a percentage from 0 to 100</);
     expect(await world.store.readStream('team-srch')).toHaveLength(1);
   });
 
@@ -133,7 +144,7 @@ describe('recording a check-in', () => {
     expect(res.statusCode).toBe(422);
     const cycle = tag(res.body, 'check-in-held-cycleId');
     expect(cycle).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(/id="check-in-held-cycleId-error">cycle 2026-Q3 is closed</);
+    expect(res.body).toMatch(/id="check-in-held-cycleId-error">Cycle cycle 2026-Q3 is closed</);
     expect(res.body).toContain('<option value="2026-q3" selected>2026-Q3 (closed)</option>');
   });
 
@@ -141,7 +152,7 @@ describe('recording a check-in', () => {
     const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: '', cycleId: CYCLE }, { 'hx-request': 'true' });
     expect(res.statusCode).toBe(422);
     expect(res.body.trimStart()).toMatch(/^<div id="team"/);
-    expect(res.body).toMatch(/id="check-in-held-heldOn-error">is required</);
+    expect(res.body).toMatch(/id="check-in-held-heldOn-error">Held on is required</);
     expect(tag(res.body, 'check-in-held-heldOn')).toContain('autofocus');
   });
 });
@@ -154,7 +165,7 @@ describe('editing the team', () => {
     const res = await post('/teams/srch/resize?cycle=2026-q4', { size: '9', revision: stale });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('This changed since you loaded the page.');
-    expect(res.body).toMatch(/<li><b>Team resized<\/b>: size 6 <span class="form__when">· 25 Nov 2026, 10:00 UTC · user web via ui<\/span><\/li>/);
+    expect(res.body).toMatch(/<li><b>Team resized to 6 people<\/b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · web<\/span><\/li>/);
     expect(res.body).toContain('<a href="/teams/srch?cycle=2026-q4">reload the page</a>');
     expect(tag(res.body, 'resize-size')).toContain('value="9"');
     expect(world.queries.team('srch', CYCLE, TODAY)!.size).toBe(6);
@@ -168,7 +179,7 @@ describe('editing the team', () => {
   it('rejects a resize whose revision field is missing', async () => {
     const res = await post('/teams/srch/resize?cycle=2026-q4', { size: '9' });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('Revision is missing or damaged: reload the page and try again');
+    expect(res.body).toContain('The page you sent this from is missing or damaged: reload the page and try again');
   });
 
   it('moves the team to the area picked from the list', async () => {

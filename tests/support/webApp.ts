@@ -118,3 +118,9 @@ export async function openDemoWorld(): Promise<World> {
 /** A form POST as a browser without JavaScript sends it; extra headers (`hx-request`) make it an htmx one. */
 export const postForm = (app: FastifyInstance, url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+
+/** The world's store with every read refused: a page rendered over it proves it reads read models only. */
+export function storeNoPageMayRead(world: World): SqliteEventStore {
+  const refuse = () => Promise.reject(new Error('a page read the event store'));
+  return Object.assign(Object.create(world.store) as SqliteEventStore, { readStream: refuse, streamRevision: refuse, readAll: refuse });
+}

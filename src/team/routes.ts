@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
+import { submitForm, type Form, type Submission } from '../http/forms.ts';
+import { optional } from '../http/query.ts';
+import { requireSelection } from '../overview/selection.ts';
+import { sendHtml } from '../http/views.ts';
+import type { WebDeps } from '../http/webDeps.ts';
+import type { CommandDefinition } from '../shared/command.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import { Id } from '../shared/event.ts';
+import { streamName } from '../shared/streams.ts';
+import {
+  adoptionForms,
+  checkInHeldForm,
+  checkInMissedForm,
+  cycleReviewForm,
+  keyResultProgressForm,
+  moveTeamForm,
+  okrsAlignedForm,
+  okrsDraftedForm,
+  okrsPublishedForm,
+  resizeTeamForm,
+  retrospectiveForm,
+  teamEditForms,
+  trainingCompletedForm,
+} from './forms.ts';
+import { completeTraining, moveTeam, recordAdoption, resizeTeam } from './handlers.ts';
+import { teamPageUrl, teamView, type Answered, type TeamPage } from './viewModels.ts';
+
+export interface TeamRouteOptions extends WebDeps {
+  queries: HeatmapQueries;
+}
+
+const teamForms = [...adoptionForms, ...teamEditForms];
+const recordedBy = new Map(teamForms.map((form) => [form.id, form.recorded]));
+
+const TeamParams = z.object({ teamId: Id });
+/** The page shows one cycle as of today; `recorded` names the form a plain-HTML POST came back from. */
+const TeamPageQuery = z.object({
+  cycle: optional(Id),
+  recorded: optional(z.enum(teamForms.map((form) => form.id) as [string, ...string[]])),
+});
+const FormQuery = TeamPageQuery.pick({ cycle: true });
+
+/**
+ * The team page: the team's scores in a cycle, and the forms that record its adoption and edit
+ * it. Every form posts to `/teams/:teamId/<form>` and comes back to this page (303), or, for
+ * htmx, gets `partials/team` (the whole page body) re-rendered in place: scores, stage and the
+ * edit forms' revision all move with any write, so the page is answered whole, never half stale.
+ */
+export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, { queries, views, today, handlers, forms, revisions }) => {
+  function load(teamId: string, cycleId: string | undefined): TeamPage {
+    const { cycle, selection } = requireSelection(queries, today, { cycle: cycleId });
+    const team = queries.team(teamId, selection.cycleId, selection.asOf);
+    if (team === null) throw new NotFoundError(`There is no team "${teamId}".`);
+    const areas = queries.heatmap(selection.cycleId, selection.asOf)?.areas ?? [];
+    return { team, cycle, cycles: queries.cycles(), areas, selection, revision: revisions.of(streamName('team', teamId)) };
+  }
+
+  const render = (fragment: boolean, teamId: string, cycleId: string | undefined, input: Answered) =>
+    views.render(fragment ? 'partials/team' : 'pages/team', teamView(load(teamId, cycleId), input));
+
+  app.get('/teams/:teamId', { schema: { params: TeamParams, querystring: TeamPageQuery } }, async (request, reply) => {
+    const { cycle, recorded } = request.query;
+    return sendHtml(reply, render(false, request.params.teamId, cycle, { recorded: recorded && recordedBy.get(recorded) }));
+  });
+
+  /** One route per form: the team comes from the URL, the command from the form. */
+  function post<C extends CommandDefinition, F extends Form<C>['fields']>(form: Form<C, F>, execute: Submission<C, F>['execute']) {
+    app.post(`/teams/:teamId/${form.id}`, { schema: { params: TeamParams, querystring: FormQuery } }, async (request, reply) => {
+      const { teamId } = request.params;
+      const { cycle } = request.query;
+      return submitForm(request, reply, forms, {
+        form,
+        data: (values) => ({ ...values, teamId }),
+        execute,
+        redirectTo: teamPageUrl(teamId, '', { cycle, recorded: form.id }),
+        render: ({ state, fragment }) => render(fragment, teamId, cycle, state === null ? { recorded: form.recorded } : { answered: { formId: form.id, state } }),
+      });
+    });
+  }
+
+  // The eight adoption records that belong to a cycle are all decided with that cycle's state.
+  post(checkInHeldForm, (command, ctx) => recordAdoption(handlers, command, ctx));
+  post(checkInMissedForm, (command, ctx) => recordAdoption(handlers, command, ctx));
+  post(okrsDraftedForm, (command, ctx) => recordAdoption(handlers, command, ctx));
+  post(okrsPublishedForm, (command, ctx) => recordAdoption(handlers, command, ctx));
+  post(okrsAlignedForm, (command, ctx) => recordAdoption(handlers, command, ctx));
+  post(keyResultProgressForm, (command, ctx) => recordAdoption(handlers, command, ctx));
+  post(cycleReviewForm, (command, ctx) => recordAdoption(handlers, command, ctx));
+  post(retrospectiveForm, (command, ctx) => recordAdoption(handlers, command, ctx));
+  post(trainingCompletedForm, (command, ctx) => completeTraining(handlers, command, ctx));
+  post(resizeTeamForm, (command, ctx, revision) => resizeTeam(handlers, command, ctx, revision));
+  post(moveTeamForm, (command, ctx, revision) => moveTeam(handlers, command, ctx, revision));
+};

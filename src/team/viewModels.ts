@@ -1,0 +1,80 @@
+import type { AreaRow, CycleSummary, TeamDetail } from '../../projections/heatmap/types.ts';
+import { areaOptions } from '../area/viewModels.ts';
+import { formView, freshState, REVISION, type Form, type FormState, type Option } from '../http/forms.ts';
+import { areaUrl, heatmapUrl, teamPath, type Selection } from '../http/urls.ts';
+import { columnHeads, teamRowsView } from '../overview/viewModels.ts';
+import { TrainingKind } from './events.ts';
+import { adoptionForms, teamEditForms, trainingCompletedForm } from './forms.ts';
+import { trainingLabels } from './vocabulary.ts';
+
+/** The team page's URL, or one of its forms' (`suffix`), with the given query, leaving out what is not set. */
+export function teamPageUrl(teamId: string, suffix: string, query: Record<string, string | undefined>): string {
+  const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return `${teamPath(teamId)}${suffix}${params.size > 0 ? `?${params.toString()}` : ''}`;
+}
+
+export interface TeamPage {
+  team: TeamDetail;
+  cycle: CycleSummary;
+  cycles: CycleSummary[];
+  areas: AreaRow[];
+  selection: Selection;
+  /** The team stream's revision as the read models know it: what the edit forms carry. */
+  revision: number;
+}
+
+export interface Answered {
+  /** The form a POST just answered, and what it shows now. */
+  answered?: { formId: string; state: FormState };
+  /** The status line after a success. */
+  recorded?: string | undefined;
+}
+
+/** Each form's fields as the page offers them: the page's date, the page's cycle, the team as it is. */
+function defaultsFor(form: Form, page: TeamPage): FormState {
+  const known: Record<string, string> = {
+    cycleId: page.cycle.cycleId,
+    kind: 'okr-basics',
+    participants: String(page.team.size),
+    size: String(page.team.size),
+    areaId: page.team.areaId,
+  };
+  const values = Object.fromEntries(Object.entries(form.fields).map(([name, field]) => [name, field.kind === 'date' ? page.selection.asOf : (known[name] ?? '')]));
+  return freshState(form, form.revisioned ? { ...values, [REVISION]: String(page.revision) } : values);
+}
+
+/** What `views/partials/team.eta` prints. */
+export function teamView(page: TeamPage, input: Answered) {
+  const { team, selection, cycle } = page;
+  // The team's cells, stage and check-in exactly as the team rows of its area print them.
+  const row = teamRowsView({ area: team.area, teams: [team], children: [] }, selection, 0).teams[0]!;
+  const cycleOptions: Option[] = page.cycles.map((c) => ({ value: c.cycleId, label: c.closedOn === null ? c.name : `${c.name} (closed)` }));
+  const options: Record<string, Option[]> = {
+    cycleId: cycleOptions,
+    kind: TrainingKind.options.map((kind) => ({ value: kind, label: trainingLabels[kind] })),
+    areaId: areaOptions(page.areas),
+  };
+  const pageHref = teamPageUrl(team.teamId, '', { cycle: cycle.cycleId });
+  const view = (form: Form) =>
+    formView(form, {
+      action: teamPageUrl(team.teamId, `/${form.id}`, { cycle: cycle.cycleId }),
+      hxTarget: '#team',
+      state: input.answered?.formId === form.id ? input.answered.state : defaultsFor(form, page),
+      options: form.id === trainingCompletedForm.id ? { ...options, cycleId: [{ value: '', label: 'No cycle' }, ...cycleOptions] } : options,
+      reloadHref: pageHref,
+    });
+  const [checkIn, ...adoption] = adoptionForms.map(view);
+  return {
+    title: `${team.name} · ${cycle.name}`,
+    heatmapHref: heatmapUrl(selection),
+    area: { name: team.area.name, href: areaUrl(team.areaId, selection) },
+    team: { key: team.key, name: team.name, size: team.size, stage: row.stage },
+    cycle: { name: cycle.name, closed: cycle.closedOn !== null },
+    recorded: input.recorded ?? null,
+    scores: columnHeads.map((head, i) => ({ ...head, cell: row.cells[i]! })),
+    checkIn: row.checkIn,
+    checkInForm: checkIn!,
+    adoptionForms: adoption,
+    editForms: teamEditForms.map(view),
+  };
+}
