@@ -128,7 +128,7 @@ describe('the resistance log', () => {
     const res = await app.inject('/resistance?severity=9&kind=no-time');
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, 'filter-severity')).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(/id="filter-severity-error">Severity must be a severity from 1 to 5</);
+    expect(res.body).toMatch(/id="filter-severity-error">Severity &quot;9&quot; must be a severity from 1 to 5</);
     expect(rows(res.body)).toHaveLength(1);
   });
 
