@@ -1,6 +1,7 @@
+import type { Actor } from '../../src/shared/event.ts';
 import type { SqlDatabase, SqlStatement } from '../../src/shared/sql.ts';
 import { orgProjection } from '../org.ts';
-import { stakeholdersProjection } from '../stakeholders.ts';
+import { stakeholdersProjection, type HistoryAspect } from '../stakeholders.ts';
 
 /** An attitude or ADKAR stage filter may also ask for stakeholders not assessed yet. */
 export const UNASSESSED = 'unassessed';
@@ -35,6 +36,37 @@ export interface StakeholderRow {
   engagements: number;
 }
 
+/** One logged engagement. */
+export interface EngagementRow {
+  engagementId: string;
+  kind: string;
+  occurredOn: string;
+  sentiment: number;
+  note: string | null;
+  coachId: string;
+  /** The coach's name, or their id while the organisation read model does not know them. */
+  coach: string;
+}
+
+/** Where a stakeholder stood: on the grid, their attitude and ADKAR stage (null: not assessed). */
+export interface Standing {
+  influence: number;
+  interest: number;
+  attitude: string | null;
+  adkarStage: string | null;
+}
+
+/** One identification, re-mapping or assessment: where the stakeholder stood before it (null for the first) and after. */
+export interface HistoryRow {
+  aspect: HistoryAspect;
+  role: string;
+  before: Standing | null;
+  after: Standing;
+  note: string | null;
+  occurredAt: string;
+  actor: Actor;
+}
+
 export interface AreaChoice {
   areaId: string;
   name: string;
@@ -52,6 +84,10 @@ export interface CoachChoice {
 export interface StakeholderQueries {
   list(filter: StakeholderFilter): StakeholderRow[];
   stakeholder(stakeholderId: string): StakeholderRow | null;
+  /** Their engagements, newest first by the day they happened, then by when they were logged. */
+  engagements(stakeholderId: string): EngagementRow[];
+  /** Their identification, re-mappings and assessments, newest first. */
+  history(stakeholderId: string): HistoryRow[];
   /** Every area in tree order, each with its path. */
   areas(): AreaChoice[];
   /** Every coach; those assigned to `areaId` first. */
@@ -80,6 +116,19 @@ const orderBy: Record<StakeholderSort, string> = {
   // Longest without an engagement first; never engaged before anyone.
   engagement: 's.last_engaged_on IS NOT NULL, s.last_engaged_on, s.influence DESC, s.name, s.stakeholder_id',
 };
+
+interface FlatHistoryRow extends Standing {
+  aspect: HistoryAspect;
+  role: string;
+  note: string | null;
+  occurredAt: string;
+  actorKind: Actor['kind'];
+  actorId: string;
+  wasInfluence: number | null;
+  wasInterest: number | null;
+  wasAttitude: string | null;
+  wasAdkarStage: string | null;
+}
 
 interface ListParams {
   area: string | null;
@@ -122,6 +171,19 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
         SELECT c.coach_id AS coachId, c.name, (ac.coach_id IS NOT NULL) AS inArea
         FROM org_coaches c LEFT JOIN org_area_coaches ac ON ac.coach_id = c.coach_id AND ac.area_id = ?
         ORDER BY inArea DESC, c.name, c.coach_id`),
+      engagements: db.prepare<[string], EngagementRow>(`
+        SELECT e.engagement_id AS engagementId, e.kind, e.occurred_on AS occurredOn, e.sentiment, e.note, e.coach_id AS coachId, coalesce(c.name, e.coach_id) AS coach
+        FROM stakeholder_engagements e LEFT JOIN org_coaches c ON c.coach_id = e.coach_id
+        WHERE e.stakeholder_id = ? ORDER BY e.occurred_on DESC, e.revision DESC`),
+      history: db.prepare<[string], FlatHistoryRow>(`
+        SELECT h.aspect, s.role, h.note, h.occurred_at AS occurredAt, h.actor_kind AS actorKind, h.actor_id AS actorId,
+          h.influence, h.interest, h.attitude, h.adkar_stage AS adkarStage,
+          lag(h.influence) OVER w AS wasInfluence, lag(h.interest) OVER w AS wasInterest,
+          lag(h.attitude) OVER w AS wasAttitude, lag(h.adkar_stage) OVER w AS wasAdkarStage
+        FROM stakeholder_history h JOIN stakeholders s ON s.stakeholder_id = h.stakeholder_id
+        WHERE h.stakeholder_id = ?
+        WINDOW w AS (ORDER BY h.revision)
+        ORDER BY h.revision DESC`),
       any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM stakeholders LIMIT 1'),
     };
   }
@@ -137,6 +199,23 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
 
   stakeholder(stakeholderId: string): StakeholderRow | null {
     return this.sql.one.get(stakeholderId) ?? null;
+  }
+
+  engagements(stakeholderId: string): EngagementRow[] {
+    return this.sql.engagements.all(stakeholderId);
+  }
+
+  history(stakeholderId: string): HistoryRow[] {
+    return this.sql.history.all(stakeholderId).map((h) => ({
+      aspect: h.aspect,
+      role: h.role,
+      // Influence is never null, so only the first entry has no previous one.
+      before: h.wasInfluence === null || h.wasInterest === null ? null : { influence: h.wasInfluence, interest: h.wasInterest, attitude: h.wasAttitude, adkarStage: h.wasAdkarStage },
+      after: { influence: h.influence, interest: h.interest, attitude: h.attitude, adkarStage: h.adkarStage },
+      note: h.note,
+      occurredAt: h.occurredAt,
+      actor: { kind: h.actorKind, id: h.actorId },
+    }));
   }
 
   areas(): AreaChoice[] {

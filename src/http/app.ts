@@ -23,12 +23,12 @@ import { healthRoutes, type Health } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
 import { organisationRoutes } from './routes/organisation.ts';
 import { resistanceRoutes } from './routes/resistance.ts';
-import { stakeholderRoutes } from './routes/stakeholders.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { createViews } from './views.ts';
 import type { Revisions, WebDeps } from './webDeps.ts';
 import { cycleRoutes } from '../cycle/routes.ts';
+import { stakeholderRoutes } from '../stakeholder/routes.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -105,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(resistanceRoutes, { resistance: deps.resistance, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
   await app.register(organisationRoutes, { org: deps.org, views, application: deps.application, waitFor: deps.waitFor, now: deps.now });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });
-  await app.register(stakeholderRoutes, { stakeholders: deps.stakeholders, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
+  await app.register(stakeholderRoutes, { ...web, stakeholders: deps.stakeholders });
   await app.register(healthRoutes, { health: deps.health });
   await app.register(liveRoutes, { onApplied: deps.onApplied });
   return app;

@@ -221,12 +221,10 @@ function postedText(form: Form, body: unknown): Record<string, string> {
 
 const Revision = z.coerce.number().int().min(-1);
 
-/** The form's schema: each field's own, empty text meaning "not given". */
-const schemaOf = (form: Form) =>
-  z.object(
-    Object.fromEntries(
-      Object.entries(form.fields).map(([name, field]) => [name, z.preprocess((text) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined), field.schema)]),
-    ),
+/** Each field's schema, empty text meaning "not given". */
+const fieldSchemas = (form: Form) =>
+  Object.fromEntries(
+    Object.entries(form.fields).map(([name, field]) => [name, z.preprocess((text) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined), field.schema)]),
   );
 
 /**
@@ -247,10 +245,13 @@ function commandFrom<C extends CommandDefinition, F extends AnyFields>(form: For
     if (parsed.success) key = parsed.data;
     else issues.push({ field: KEY, message: 'is missing or damaged: reload the page and try again' });
   }
-  const coerced = schemaOf(form).safeParse(text);
+  const schemas = fieldSchemas(form);
+  const coerced = z.object(schemas).safeParse(text);
   const flagged = new Set(coerced.error?.issues.map((i) => String(i.path[0])) ?? []);
   issues.push(...(coerced.error?.issues ?? []).map((i) => ({ field: String(i.path[0]), message: i.message })));
-  const values = (coerced.data ?? Object.fromEntries(Object.entries(text).filter(([name]) => !flagged.has(name) && name in form.fields))) as FormValues<F>;
+  // When some field is refused, the others still go to the command coerced, so its verdict on them is about their values.
+  const accepted = () => Object.fromEntries(Object.entries(schemas).flatMap(([name, schema]) => (flagged.has(name) ? [] : [[name, schema.parse(text[name])]])));
+  const values = (coerced.data ?? accepted()) as FormValues<F>;
   let command: CommandOf<C> | undefined;
   try {
     command = parseCommand(form.command, complete(values, key));

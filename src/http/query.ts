@@ -46,3 +46,10 @@ export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (result.ok) return result.value;
   throw new ValidationError(result.issues);
 }
+
+/**
+ * A querystring schema for such pages: it never refuses, and gives the parsed parameters with
+ * the issues of those it dropped, for the page to show beside its filters.
+ */
+export const lenient = <S extends z.ZodObject>(schema: S) =>
+  z.record(z.string(), z.unknown()).transform((input): { value: z.output<S>; issues: FieldIssue[] } => parseLeniently(schema, input));

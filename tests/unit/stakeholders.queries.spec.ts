@@ -93,6 +93,34 @@ describe('stakeholder queries', () => {
     expect(queries.hasAny()).toBe(true);
   });
 
+  it('logs engagements newest first by the day they happened, with the coach by name', () => {
+    expect(queries.engagements('di')).toEqual([
+      { engagementId: 'di-2026-10-28', kind: 'meeting', occurredOn: '2026-10-28', sentiment: 0, note: null, coachId: 'c', coach: 'Chris' },
+      { engagementId: 'di-2026-10-14', kind: 'meeting', occurredOn: '2026-10-14', sentiment: 0, note: null, coachId: 'c', coach: 'Chris' },
+    ]);
+    expect(queries.engagements('cy')).toEqual([]);
+  });
+
+  it('keeps the history of identification, re-mapping and assessments, newest first, each with where they stood before', async () => {
+    await append(
+      store,
+      'stakeholder-bo',
+      ev('StakeholderMapped', { stakeholderId: 'bo', influence: 4, interest: 5 }),
+      ev('AttitudeAssessed', { stakeholderId: 'bo', attitude: 'skeptic', note: 'came to the review' }),
+    );
+    await new ProjectionRunner(db, store, readModels).catchUp();
+    const history = queries.history('bo');
+    expect(history.map((h) => [h.aspect, h.before && [h.before.influence, h.before.interest, h.before.attitude, h.before.adkarStage], [h.after.influence, h.after.interest, h.after.attitude, h.after.adkarStage]])).toEqual([
+      ['attitude', [4, 5, 'resistor', 'awareness'], [4, 5, 'skeptic', 'awareness']],
+      ['mapping', [3, 5, 'resistor', 'awareness'], [4, 5, 'resistor', 'awareness']],
+      ['adkar', [3, 5, 'resistor', null], [3, 5, 'resistor', 'awareness']],
+      ['attitude', [3, 5, null, null], [3, 5, 'resistor', null]],
+      ['identified', null, [3, 5, null, null]],
+    ]);
+    expect(history[0]).toMatchObject({ role: 'Director', note: 'came to the review', occurredAt: '2026-11-25T12:00:00.000Z', actor: { kind: 'system', id: 'test' } });
+    expect(queries.history('nobody')).toEqual([]);
+  });
+
   it('offers the areas in tree order and the coaches, those of the area first', () => {
     expect(queries.areas()).toEqual([
       { areaId: 'o', name: 'Online', path: 'Online', depth: 0 },
