@@ -18,7 +18,22 @@ export interface StakeholderFilter {
   adkarStage?: string | undefined;
   /** Only those last engaged on or before this date, or never. */
   notEngagedSince?: string | undefined;
+  /** Text found in the name or the role, ignoring case (of ASCII letters, as SQLite's LIKE does). */
+  search?: string | undefined;
   sort?: StakeholderSort | undefined;
+}
+
+/** One page of a list: at most `limit` rows after skipping `offset`. */
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+export interface StakeholderCounts {
+  /** Everyone matching the filter. */
+  total: number;
+  /** Of those, the ones last engaged before the given date, or never. */
+  quiet: number;
 }
 
 export interface StakeholderRow {
@@ -82,7 +97,10 @@ export interface CoachChoice {
 }
 
 export interface StakeholderQueries {
-  list(filter: StakeholderFilter): StakeholderRow[];
+  /** Everyone matching, or one page of them. */
+  list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[];
+  /** How many match, and how many of them were last engaged before `quietBefore` (or never), without reading them. */
+  count(filter: StakeholderFilter, quietBefore: string): StakeholderCounts;
   stakeholder(stakeholderId: string): StakeholderRow | null;
   /** Their engagements, newest first by the day they happened, then by when they were logged. */
   engagements(stakeholderId: string): EngagementRow[];
@@ -130,12 +148,45 @@ interface FlatHistoryRow extends Standing {
   wasAdkarStage: string | null;
 }
 
-interface ListParams {
+interface FilterParams {
   area: string | null;
   attitude: string | null;
   adkar: string | null;
   since: string | null;
+  search: string | null;
 }
+
+interface ListParams extends FilterParams {
+  /** -1: no limit. */
+  limit: number;
+  offset: number;
+}
+
+/** The stakeholders `s` matching the filter parameters, with `tree` for their area paths. */
+const matching = `
+  WITH RECURSIVE ${areaTree},
+  subtree(area_id) AS (
+    SELECT @area WHERE @area IS NOT NULL
+    UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
+  )
+  SELECT %COLUMNS% FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id
+  WHERE (@area IS NULL OR s.area_id IN (SELECT area_id FROM subtree))
+    AND (@attitude IS NULL OR coalesce(s.attitude, '${UNASSESSED}') = @attitude)
+    AND (@adkar IS NULL OR coalesce(s.adkar_stage, '${UNASSESSED}') = @adkar)
+    AND (@since IS NULL OR s.last_engaged_on IS NULL OR s.last_engaged_on <= @since)
+    AND (@search IS NULL OR s.name LIKE @search ESCAPE '\\' OR s.role LIKE @search ESCAPE '\\')`;
+const select = (columns: string) => matching.replace('%COLUMNS%', columns);
+
+/** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
+const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const filterParams = (filter: StakeholderFilter): FilterParams => ({
+  area: filter.areaId ?? null,
+  attitude: filter.attitude ?? null,
+  adkar: filter.adkarStage ?? null,
+  since: filter.notEngagedSince ?? null,
+  search: filter.search === undefined || filter.search === '' ? null : containing(filter.search),
+});
 
 /**
  * The stakeholders read side: the `stakeholders` table with each stakeholder's area path, and
@@ -148,21 +199,12 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
-    const list = (sort: StakeholderSort) =>
-      db.prepare<[ListParams], StakeholderRow>(`
-        WITH RECURSIVE ${areaTree},
-        subtree(area_id) AS (
-          SELECT @area WHERE @area IS NOT NULL
-          UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
-        )
-        SELECT ${rowColumns} FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id
-        WHERE (@area IS NULL OR s.area_id IN (SELECT area_id FROM subtree))
-          AND (@attitude IS NULL OR coalesce(s.attitude, '${UNASSESSED}') = @attitude)
-          AND (@adkar IS NULL OR coalesce(s.adkar_stage, '${UNASSESSED}') = @adkar)
-          AND (@since IS NULL OR s.last_engaged_on IS NULL OR s.last_engaged_on <= @since)
-        ORDER BY ${orderBy[sort]}`);
+    const list = (sort: StakeholderSort) => db.prepare<[ListParams], StakeholderRow>(`${select(rowColumns)} ORDER BY ${orderBy[sort]} LIMIT @limit OFFSET @offset`);
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
     this.sql = {
+      count: db.prepare<[FilterParams & { quietBefore: string }], StakeholderCounts>(
+        select('count(*) AS total, coalesce(sum(s.last_engaged_on IS NULL OR s.last_engaged_on < @quietBefore), 0) AS quiet'),
+      ),
       one: db.prepare<[string], StakeholderRow>(`
         WITH RECURSIVE ${areaTree}
         SELECT ${rowColumns} FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id WHERE s.stakeholder_id = ?`),
@@ -188,13 +230,12 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
     };
   }
 
-  list(filter: StakeholderFilter): StakeholderRow[] {
-    return this.lists[filter.sort ?? 'influence'].all({
-      area: filter.areaId ?? null,
-      attitude: filter.attitude ?? null,
-      adkar: filter.adkarStage ?? null,
-      since: filter.notEngagedSince ?? null,
-    });
+  list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[] {
+    return this.lists[filter.sort ?? 'influence'].all({ ...filterParams(filter), limit: paging?.limit ?? -1, offset: paging?.offset ?? 0 });
+  }
+
+  count(filter: StakeholderFilter, quietBefore: string): StakeholderCounts {
+    return this.sql.count.get({ ...filterParams(filter), quietBefore }) ?? { total: 0, quiet: 0 };
   }
 
   stakeholder(stakeholderId: string): StakeholderRow | null {

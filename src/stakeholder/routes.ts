@@ -17,7 +17,8 @@ import { AdkarStage, Attitude } from './events.ts';
 import { assessAttitudeForm, assessAdkarStageForm, identifyStakeholderForm, logEngagementForm, mapStakeholderForm, stakeholderPageForms } from './forms.ts';
 import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from './handlers.ts';
 import { adkarLabels, attitudes } from './vocabulary.ts';
-import { detailView, listView, stakeholdersUrl, type Answered, type Filters, type ListPage } from './viewModels.ts';
+import { quietBefore } from './model.ts';
+import { detailView, listView, PAGE_SIZE, stakeholdersUrl, type Answered, type Filters, type ListPage } from './viewModels.ts';
 
 export interface StakeholderRouteOptions extends WebDeps {
   stakeholders: StakeholderQueries;
@@ -26,6 +27,7 @@ export interface StakeholderRouteOptions extends WebDeps {
 const oneOf = (values: readonly string[]) => ({ error: `must be one of ${values.join(', ')}` });
 
 const ListQuery = z.object({
+  q: optional(z.string().trim().max(80, 'must be at most 80 characters')),
   area: optional(Id),
   attitude: optional(z.enum([...Attitude.options, UNASSESSED], oneOf([...Attitude.options, UNASSESSED]))),
   adkar: optional(z.enum([...AdkarStage.options, UNASSESSED], oneOf([...AdkarStage.options, UNASSESSED]))),
@@ -33,6 +35,7 @@ const ListQuery = z.object({
     z.coerce.number({ error: 'must be a number from 1 to 52' }).int('must be a whole number').min(1, 'must be at least 1').max(52, 'must be at most 52'),
   ),
   sort: optional(z.enum(stakeholderSorts, oneOf(stakeholderSorts))),
+  page: optional(z.coerce.number({ error: 'must be a page number' }).int('must be a whole number').min(1, 'must be at least 1')),
   /** Set after identifying someone without JavaScript: the page says so. */
   identified: optional(Id),
 });
@@ -65,17 +68,27 @@ async function changing(field: keyof typeof unchanged, result: Promise<HandleRes
  * form answers a plain POST with 303 back to its page and htmx with the page body re-rendered.
  */
 export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> = async (app, { stakeholders, views, today, handlers, forms, revisions }) => {
-  function listPage(filters: Filters, extra: Partial<Pick<ListPage, 'errors' | 'identify' | 'identified'>> = {}): ListPage {
+  function listPage(filters: Filters, requested: number | undefined, extra: Partial<Pick<ListPage, 'errors' | 'identify' | 'identified'>> = {}): ListPage {
     const day = today();
+    const filter = {
+      search: filters.q,
+      areaId: filters.area,
+      attitude: filters.attitude,
+      adkarStage: filters.adkar,
+      notEngagedSince: filters.weeks === undefined ? undefined : addDays(day, -7 * filters.weeks),
+      sort: filters.sort,
+    };
+    const counts = stakeholders.count(filter, quietBefore(day));
+    const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE));
+    // A page past the end (the list shrank since the link was made) shows the last one.
+    const page = Math.min(requested ?? 1, pages);
     return {
       filters,
-      rows: stakeholders.list({
-        areaId: filters.area,
-        attitude: filters.attitude,
-        adkarStage: filters.adkar,
-        notEngagedSince: filters.weeks === undefined ? undefined : addDays(day, -7 * filters.weeks),
-        sort: filters.sort,
-      }),
+      page,
+      pages,
+      rows: stakeholders.list(filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+      everyone: stakeholders.list(filter),
+      counts,
       areas: stakeholders.areas(),
       hasAny: stakeholders.hasAny(),
       today: day,
@@ -88,14 +101,14 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
 
   app.get('/stakeholders', { schema: { querystring: ListQuerystring } }, async (request, reply) => {
     const { value, issues } = request.query;
-    const { identified, ...filters } = value;
+    const { identified, page: requested, ...filters } = value;
     const errors = Object.fromEntries(issues.map((i) => [i.field, i.message]));
-    const page = listPage(filters, { errors, identified: identified === undefined ? null : stakeholders.stakeholder(identified) });
+    const page = listPage(filters, requested, { errors, identified: identified === undefined ? null : stakeholders.stakeholder(identified) });
     return sendHtml(reply, renderList(wantsFragment(request), page), issues.length > 0 ? 422 : 200);
   });
 
   app.post('/stakeholders', { schema: { querystring: ListQuerystring } }, async (request, reply) => {
-    const { identified: _, ...filters } = request.query.value;
+    const { identified: _, page: __, ...filters } = request.query.value;
     let identifiedId = '';
     return submitForm(request, reply, forms, {
       form: identifyStakeholderForm,
@@ -106,7 +119,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
       execute: (command, ctx) => identifyStakeholder(handlers, command, ctx),
       redirectTo: (key) => stakeholdersUrl({ ...filters, identified: key }),
       render: ({ state, fragment }) =>
-        renderList(fragment, state === null ? listPage(filters, { identified: stakeholders.stakeholder(identifiedId) }) : listPage(filters, { identify: state })),
+        renderList(fragment, listPage(filters, undefined, state === null ? { identified: stakeholders.stakeholder(identifiedId) } : { identify: state })),
     });
   });
 

@@ -6,6 +6,7 @@ import {
   type EngagementRow,
   type HistoryRow,
   type Standing,
+  type StakeholderCounts,
   type StakeholderRow,
   type StakeholderSort,
 } from '../../projections/stakeholders/queries.ts';
@@ -62,17 +63,24 @@ const initialsOf = (name: string): string =>
 // The list page: filters, the grid and the table.
 
 export interface Filters {
+  /** Text in the name or role. */
+  q?: string | undefined;
   area?: string | undefined;
   attitude?: string | undefined;
   adkar?: string | undefined;
   weeks?: number | undefined;
   sort?: StakeholderSort | undefined;
 }
-const filterNames = ['area', 'attitude', 'adkar', 'weeks', 'sort'] as const;
+const filterNames = ['q', 'area', 'attitude', 'adkar', 'weeks', 'sort'] as const;
+
+/** Rows in one page of the list; the grid shows everyone matching. */
+export const PAGE_SIZE = 25;
 const weekChoices = [1, 2, 3, 4, 6, 8, 12];
+/** The list's parameters that have no field in its filter form. */
+const otherParameters: Record<string, string> = { page: 'Page', identified: 'The stakeholder just identified' };
 
 /** The list's URL for some filters, empty ones left out so links stay short. */
-export function stakeholdersUrl(query: Filters & { identified?: string }): string {
+export function stakeholdersUrl(query: Filters & { page?: number; identified?: string }): string {
   const params = Object.entries(query).flatMap(([key, value]): [string, string][] => (value === undefined || value === '' ? [] : [[key, String(value)]]));
   const search = new URLSearchParams(params).toString();
   return search === '' ? '/stakeholders' : `/stakeholders?${search}`;
@@ -108,11 +116,12 @@ function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Reco
   const error = (name: string, subject: string) => (errors[name] === undefined ? null : `${subject} ${errors[name]}`);
   return {
     action: '/stakeholders',
+    search: { value: filters.q ?? '', error: error('q', 'Search') },
     fields: fields.map((field) => ({ ...field, error: error(field.name, ('subject' in field && field.subject) || field.label) })),
     sort: { options: stakeholderSorts.map((s) => choice(s, sortLabels[s], filters.sort ?? 'influence')), error: error('sort', 'Sort by') },
     otherErrors: Object.entries(errors)
       .filter(([field]) => !(filterNames as readonly string[]).includes(field))
-      .map(([field, message]) => `${field} ${message}`),
+      .map(([field, message]) => `${labelOf(otherParameters, field)} ${message}`),
   };
 }
 
@@ -163,7 +172,14 @@ const ratingOptions = { influence: ratingChoices, interest: ratingChoices };
 
 export interface ListPage {
   filters: Filters;
+  /** The page of the list asked for (1 = the first), and how many there are. */
+  page: number;
+  pages: number;
+  /** This page's rows. */
   rows: StakeholderRow[];
+  /** Everyone matching, for the grid. */
+  everyone: StakeholderRow[];
+  counts: StakeholderCounts;
   areas: AreaChoice[];
   hasAny: boolean;
   today: string;
@@ -179,7 +195,8 @@ export function listView(page: ListPage) {
   const { filters } = page;
   const rows = page.rows.map((row) => rowView(row, page.today));
   const filtered = filterNames.some((name) => name !== 'sort' && filters[name] !== undefined);
-  const empty: 'no-stakeholders' | 'no-match' | null = rows.length > 0 ? null : page.hasAny ? 'no-match' : 'no-stakeholders';
+  const { total, quiet } = page.counts;
+  const empty: 'no-stakeholders' | 'no-match' | null = total > 0 ? null : page.hasAny ? 'no-match' : 'no-stakeholders';
   const active = filters.sort ?? 'influence';
   const fresh = () => freshState(identifyStakeholderForm, { name: '', role: '', areaId: filters.area ?? '', influence: '3', interest: '3' });
   return {
@@ -188,14 +205,17 @@ export function listView(page: ListPage) {
     filtered,
     clearHref: '/stakeholders',
     empty,
-    count: plural(rows.length, 'stakeholder'),
-    stale: rows.filter((r) => r.engagement.stale).length,
+    count: plural(total, 'stakeholder'),
+    stale: quiet,
     staleWeeks: QUIET_STAKEHOLDER_WEEKS,
     rows,
-    grid: gridView(rows),
+    paging: pagingView(page, total),
+    grid: gridView(page.everyone.map((row) => rowView(row, page.today))),
     columns: (['name', 'influence', 'engagement'] as const).map((sort) => ({ sort, href: stakeholdersUrl({ ...filters, sort }), active: sort === active })),
     sortLabel: sortLabels[active],
     identified: page.identified === null ? null : { name: page.identified.name, href: stakeholderPath(page.identified.stakeholderId) },
+    // Open when it has something to say (a refused entry) or when there is nobody yet.
+    identifyOpen: page.identify !== null || !page.hasAny,
     identifyForm: formView(identifyStakeholderForm, {
       action: stakeholdersUrl(filters),
       hxTarget: '#stakeholders',
@@ -203,6 +223,19 @@ export function listView(page: ListPage) {
       options: { areaId: [{ value: '', label: 'Choose an area' }, ...page.areas.map((a) => ({ value: a.areaId, label: a.path }))], ...ratingOptions },
       reloadHref: stakeholdersUrl(filters),
     }),
+  };
+}
+
+/** Where this page of the list sits, with links to its neighbours; null when everyone fits on one. */
+function pagingView(page: ListPage, total: number) {
+  if (page.pages <= 1) return null;
+  const first = (page.page - 1) * PAGE_SIZE + 1;
+  const hrefOf = (n: number) => (n < 1 || n > page.pages ? null : stakeholdersUrl({ ...page.filters, page: n === 1 ? undefined : n }));
+  return {
+    label: `${first}–${first + page.rows.length - 1} of ${total}`,
+    page: `Page ${page.page} of ${page.pages}`,
+    previousHref: hrefOf(page.page - 1),
+    nextHref: hrefOf(page.page + 1),
   };
 }
 

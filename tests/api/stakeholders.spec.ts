@@ -166,7 +166,64 @@ describe('the stakeholder list', () => {
   });
 });
 
+describe('searching and paging the list', () => {
+  /** 30 more in Platform, `Person 01` … `Person 30`, never engaged. */
+  async function seedCrowd(): Promise<void> {
+    for (let n = 1; n <= 30; n++) {
+      const id = `p${n}`;
+      const name = `Person ${String(n).padStart(2, '0')}`;
+      await given(world, 'stakeholder', id, '2026-09-22', { type: 'StakeholderIdentified', data: { stakeholderId: id, name, role: n % 2 === 0 ? 'Sales lead' : 'Engineer', areaId: 'plat', influence: 1, interest: 1 } });
+    }
+    await world.runner.waitFor(await world.store.headPosition());
+  }
+
+  it('finds stakeholders by name or role, ignoring case, keeping the text in the search field', async () => {
+    const res = await app.inject('/stakeholders?q=platform');
+    expect(names(res.body)).toEqual(['Lars Ek']);
+    expect(res.body).toMatch(/<input id="stakeholders-q" name="q" type="search" value="platform"/);
+    expect(names((await app.inject('/stakeholders?q=VERA')).body)).toEqual(['Vera Patel']);
+    expect(names((await app.inject('/stakeholders?q=e&area=plat')).body)).toEqual(['Lars Ek']);
+    const none = await app.inject('/stakeholders?q=nobody');
+    expect(none.body).toContain('No stakeholder matches these filters.');
+  });
+
+  it('shows 25 rows a page with counts over every match, the grid showing everyone, links keeping the filters', async () => {
+    await seedCrowd();
+    const first = await app.inject('/stakeholders?sort=name');
+    expect(rows(first.body)).toHaveLength(25);
+    expect(first.body).toContain('33 stakeholders · <strong class="stale-count">32 not engaged for 4 weeks or more</strong>');
+    expect(first.body).toContain('1–25 of 33 · Page 1 of 2');
+    expect(first.body).toContain('<a class="pager__link" href="/stakeholders?sort=name&amp;page=2" rel="next">Next</a>');
+    expect(first.body).not.toContain('rel="prev"');
+    expect(gridCell(first.body, 1, 1)).toHaveLength(30);
+
+    const second = await app.inject('/stakeholders?sort=name&page=2');
+    expect(names(second.body)).toEqual(['Person 25', 'Person 26', 'Person 27', 'Person 28', 'Person 29', 'Person 30', 'Rita &lt;Finance&gt;', 'Vera Patel']);
+    expect(second.body).toContain('26–33 of 33 · Page 2 of 2');
+    expect(second.body).toContain('<a class="pager__link" href="/stakeholders?sort=name" rel="prev">Previous</a>');
+
+    // A search narrows the counts and the pages; a page past the end shows the last one.
+    const sales = await app.inject('/stakeholders?q=sales&page=9');
+    expect(rows(sales.body)).toHaveLength(15);
+    expect(sales.body).toContain('15 stakeholders');
+    expect(sales.body).not.toContain('class="pager"');
+  });
+
+  it('re-renders (422) with the message beside a bad page number', async () => {
+    const res = await app.inject('/stakeholders?page=0');
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('<p class="field__error" role="alert">Page must be at least 1</p>');
+  });
+});
+
 describe('identifying a stakeholder', () => {
+  it('offers the form at the top of the list, folded until asked for', async () => {
+    const res = await app.inject('/stakeholders');
+    const form = res.body.indexOf('<details class="card form-card form-card--primary identify-stakeholder">');
+    expect(form).toBeGreaterThan(0);
+    expect(form).toBeLessThan(res.body.indexOf('class="filter stakeholder-filter"'));
+  });
+
   const fields = { name: 'Noor Haddad', role: 'Head of Sales Ops', areaId: 'plat', influence: '3', interest: '5' };
   const keyed = () => ({ ...fields, key: randomUUID() });
 
@@ -207,6 +264,7 @@ describe('identifying a stakeholder', () => {
     expect(tag(res.body, 'identify-name')).toContain('value="N"');
     expect(tag(res.body, 'identify-role')).toContain('value="Head of Sales Ops"');
     expect(tag(res.body, 'identify-areaId')).toContain('aria-invalid="true"');
+    expect(res.body).toContain('<details class="card form-card form-card--primary identify-stakeholder" open>');
     expect(names(res.body)).toEqual(['Vera Patel', 'Lars Ek', 'Rita &lt;Finance&gt;']);
   });
 

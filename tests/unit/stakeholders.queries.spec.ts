@@ -87,6 +87,26 @@ describe('stakeholder queries', () => {
     expect(names({ notEngagedSince: '2026-10-27', areaId: 'r' })).toEqual(['Bo']);
   });
 
+  it('searches name and role, ignoring case, taking % and _ literally', async () => {
+    await append(store, 'stakeholder-ed', ev('StakeholderIdentified', { stakeholderId: 'ed', name: 'Ed 100%_Sure', role: 'Head of Sales', areaId: 'o', influence: 2, interest: 2 }));
+    await new ProjectionRunner(db, store, readModels).catchUp();
+    expect(names({ search: 'bo' })).toEqual(['Bo']);
+    expect(names({ search: 'SALES' })).toEqual(['Ed 100%_Sure']);
+    expect(names({ search: 'director', areaId: 's' })).toEqual(['Bo', 'Di']);
+    expect(names({ search: '%' })).toEqual(['Ed 100%_Sure']);
+    expect(names({ search: '0_S' })).toEqual([]);
+    expect(names({ search: '%_' })).toEqual(['Ed 100%_Sure']);
+  });
+
+  it('pages the list and counts matches and quiet ones without reading the rows', () => {
+    expect(queries.list({}, { limit: 2, offset: 0 }).map((s) => s.name)).toEqual(['Ann', 'Bo']);
+    expect(queries.list({}, { limit: 2, offset: 2 }).map((s) => s.name)).toEqual(['Cy', 'Di']);
+    expect(queries.list({ sort: 'name' }, { limit: 2, offset: 3 }).map((s) => s.name)).toEqual(['Di']);
+    expect(queries.count({}, '2026-10-28')).toEqual({ total: 4, quiet: 2 });
+    expect(queries.count({ areaId: 's' }, '2026-11-01')).toEqual({ total: 2, quiet: 2 });
+    expect(queries.count({ attitude: 'skeptic' }, '2026-11-01')).toEqual({ total: 0, quiet: 0 });
+  });
+
   it('answers one stakeholder, or null', () => {
     expect(queries.stakeholder('di')).toMatchObject({ name: 'Di', areaPath: 'Retail › Stores', lastEngagedOn: '2026-10-28', engagements: 2, attitude: null });
     expect(queries.stakeholder('nobody')).toBeNull();
