@@ -88,13 +88,19 @@ export const stakeholdersProjection = defineProjection({
     switch (event.type) {
       case 'StakeholderIdentified': {
         const { stakeholderId, name, role, areaId, influence, interest } = event.data;
-        const skipped = unless(sql.identify.run(stakeholderId, name, role, areaId, rating(influence), rating(interest)).changes, `stakeholder ${stakeholderId} already identified`);
+        const skipped = unless(
+          sql.identify.run(stakeholderId, name, role, areaId, rating(influence), rating(interest)).changes,
+          `stakeholder ${stakeholderId} already identified`,
+        );
         if (skipped === undefined) remember(event, stakeholderId, 'identified');
         return skipped;
       }
       case 'StakeholderMapped': {
         const { influence, interest, stakeholderId } = event.data;
-        const skipped = unless(sql.map.run(rating(influence), rating(interest), stakeholderId).changes, `unknown stakeholder ${stakeholderId}`);
+        const skipped = unless(
+          sql.map.run(rating(influence), rating(interest), stakeholderId).changes,
+          `unknown stakeholder ${stakeholderId}`,
+        );
         if (skipped === undefined) remember(event, stakeholderId, 'mapping');
         return skipped;
       }
@@ -113,7 +119,8 @@ export const stakeholdersProjection = defineProjection({
       case 'EngagementLogged': {
         const { stakeholderId, engagementId, kind, occurredOn, sentiment, note, coachId } = event.data;
         const skipped = unless(sql.engage.run(occurredOn, stakeholderId).changes, `unknown stakeholder ${stakeholderId}`);
-        if (skipped === undefined) sql.logEngagement.run(stakeholderId, engagementId, event.revision, kind, occurredOn, sentiment, note ?? null, coachId);
+        if (skipped === undefined)
+          sql.logEngagement.run(stakeholderId, engagementId, event.revision, kind, occurredOn, sentiment, note ?? null, coachId);
         return skipped;
       }
       default:

@@ -199,7 +199,8 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
-    const list = (sort: StakeholderSort) => db.prepare<[ListParams], StakeholderRow>(`${select(rowColumns)} ORDER BY ${orderBy[sort]} LIMIT @limit OFFSET @offset`);
+    const list = (sort: StakeholderSort) =>
+      db.prepare<[ListParams], StakeholderRow>(`${select(rowColumns)} ORDER BY ${orderBy[sort]} LIMIT @limit OFFSET @offset`);
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
     this.sql = {
       count: db.prepare<[FilterParams & { quietBefore: string }], StakeholderCounts>(
@@ -208,7 +209,9 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
       one: db.prepare<[string], StakeholderRow>(`
         WITH RECURSIVE ${areaTree}
         SELECT ${rowColumns} FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id WHERE s.stakeholder_id = ?`),
-      areas: db.prepare<[], AreaChoice>(`WITH RECURSIVE ${areaTree} SELECT area_id AS areaId, name, path, depth FROM tree ORDER BY sort_key`),
+      areas: db.prepare<[], AreaChoice>(
+        `WITH RECURSIVE ${areaTree} SELECT area_id AS areaId, name, path, depth FROM tree ORDER BY sort_key`,
+      ),
       coaches: db.prepare<[string | null], Omit<CoachChoice, 'inArea'> & { inArea: 0 | 1 }>(`
         SELECT c.coach_id AS coachId, c.name, (ac.coach_id IS NOT NULL) AS inArea
         FROM org_coaches c LEFT JOIN org_area_coaches ac ON ac.coach_id = c.coach_id AND ac.area_id = ?
@@ -251,7 +254,10 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
       aspect: h.aspect,
       role: h.role,
       // Influence is never null, so only the first entry has no previous one.
-      before: h.wasInfluence === null || h.wasInterest === null ? null : { influence: h.wasInfluence, interest: h.wasInterest, attitude: h.wasAttitude, adkarStage: h.wasAdkarStage },
+      before:
+        h.wasInfluence === null || h.wasInterest === null
+          ? null
+          : { influence: h.wasInfluence, interest: h.wasInterest, attitude: h.wasAttitude, adkarStage: h.wasAdkarStage },
       after: { influence: h.influence, interest: h.interest, attitude: h.attitude, adkarStage: h.adkarStage },
       note: h.note,
       occurredAt: h.occurredAt,

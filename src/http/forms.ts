@@ -172,8 +172,11 @@ export interface Submission<C extends CommandDefinition, F extends AnyFields> {
   execute: (command: CommandOf<C>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<{ position: bigint }>;
   /** Where a browser without JavaScript goes after a success (303). */
   redirectTo: string | ((key: string) => string);
-  /** The page, or for htmx its partial; `state` null after a success (fresh defaults, the status line). */
-  render: (answer: { state: FormState | null; fragment: boolean }) => string | Promise<string>;
+  /**
+   * The page, or for htmx its partial; `state` null after a success (fresh defaults, the status
+   * line), when a keyed form also gets its key: the new thing's id.
+   */
+  render: (answer: { state: FormState | null; fragment: boolean; key?: string }) => string | Promise<string>;
 }
 
 export async function submitForm<C extends CommandDefinition, F extends AnyFields>(
@@ -185,13 +188,14 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
   const { form } = submission;
   const values = postedText(form, request.body);
   const fragment = wantsFragment(request);
-  const answer = async (state: FormState | null, statusCode: number) => sendHtml(reply, await submission.render({ state, fragment }), statusCode);
+  const answer = async (state: FormState | null, statusCode: number, key?: string) =>
+    sendHtml(reply, await submission.render(key === undefined ? { state, fragment } : { state, fragment, key }), statusCode);
   try {
     const { command, key, expectedRevision } = commandFrom(form, values, submission.data);
     const { position } = await submission.execute(command, { actor: webUser, source: 'ui', now: deps.now() }, expectedRevision);
     // The event is durable already; a slow projection only means the page may lag behind it.
     if (!(await deps.waitFor(position))) request.log.warn({ position: String(position) }, 'read models did not reach the write in time');
-    if (fragment) return answer(null, 200);
+    if (fragment) return answer(null, 200, form.keyed ? key : undefined);
     const location = typeof submission.redirectTo === 'string' ? submission.redirectTo : submission.redirectTo(key);
     return reply.code(303).header('location', location).send();
   } catch (error) {

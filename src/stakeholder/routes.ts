@@ -14,7 +14,14 @@ import { Id, type Actor } from '../shared/event.ts';
 import { streamName } from '../shared/streams.ts';
 import type { StakeholderState } from './decider.ts';
 import { AdkarStage, Attitude } from './events.ts';
-import { assessAttitudeForm, assessAdkarStageForm, identifyStakeholderForm, logEngagementForm, mapStakeholderForm, stakeholderPageForms } from './forms.ts';
+import {
+  assessAttitudeForm,
+  assessAdkarStageForm,
+  identifyStakeholderForm,
+  logEngagementForm,
+  mapStakeholderForm,
+  stakeholderPageForms,
+} from './forms.ts';
 import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from './handlers.ts';
 import { adkarLabels, attitudes } from './vocabulary.ts';
 import { quietBefore } from './model.ts';
@@ -32,7 +39,11 @@ const ListQuery = z.object({
   attitude: optional(z.enum([...Attitude.options, UNASSESSED], oneOf([...Attitude.options, UNASSESSED]))),
   adkar: optional(z.enum([...AdkarStage.options, UNASSESSED], oneOf([...AdkarStage.options, UNASSESSED]))),
   weeks: optional(
-    z.coerce.number({ error: 'must be a number from 1 to 52' }).int('must be a whole number').min(1, 'must be at least 1').max(52, 'must be at most 52'),
+    z.coerce
+      .number({ error: 'must be a number from 1 to 52' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(52, 'must be at most 52'),
   ),
   sort: optional(z.enum(stakeholderSorts, oneOf(stakeholderSorts))),
   page: optional(z.coerce.number({ error: 'must be a page number' }).int('must be a whole number').min(1, 'must be at least 1')),
@@ -48,8 +59,10 @@ const recordedBy = new Map<string, string>(stakeholderPageForms.map((form) => [f
 
 /** Why an assessment that repeats the current one is refused, named by the field to change. */
 const unchanged = {
-  attitude: (s: Current) => `is already ${(s.attitude === null ? 'not assessed' : attitudes[s.attitude].label).toLowerCase()}: choose another, or log an engagement to note what you saw`,
-  stage: (s: Current) => `is already ${(s.adkarStage === null ? 'not assessed' : adkarLabels[s.adkarStage]).toLowerCase()}: choose another, or log an engagement to note what you saw`,
+  attitude: (s: Current) =>
+    `is already ${(s.attitude === null ? 'not assessed' : attitudes[s.attitude].label).toLowerCase()}: choose another, or log an engagement to note what you saw`,
+  stage: (s: Current) =>
+    `is already ${(s.adkarStage === null ? 'not assessed' : adkarLabels[s.adkarStage]).toLowerCase()}: choose another, or log an engagement to note what you saw`,
   influence: (s: Current) => `and interest are already ${s.influence} and ${s.interest}: change one to re-map`,
 };
 type Current = Extract<StakeholderState, { status: 'Identified' }>;
@@ -67,8 +80,15 @@ async function changing(field: keyof typeof unchanged, result: Promise<HandleRes
  * assessments and the forms that log and assess, all from the stakeholders read model. Every
  * form answers a plain POST with 303 back to its page and htmx with the page body re-rendered.
  */
-export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> = async (app, { stakeholders, views, today, handlers, forms, revisions }) => {
-  function listPage(filters: Filters, requested: number | undefined, extra: Partial<Pick<ListPage, 'errors' | 'identify' | 'identified'>> = {}): ListPage {
+export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> = async (
+  app,
+  { stakeholders, views, today, handlers, forms, revisions },
+) => {
+  function listPage(
+    filters: Filters,
+    requested: number | undefined,
+    extra: Partial<Pick<ListPage, 'errors' | 'identify' | 'identified'>> = {},
+  ): ListPage {
     const day = today();
     const filter = {
       search: filters.q,
@@ -97,29 +117,31 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
       identified: extra.identified ?? null,
     };
   }
-  const renderList = (fragment: boolean, page: ListPage) => views.render(fragment ? 'partials/stakeholders' : 'pages/stakeholders', listView(page));
+  const renderList = (fragment: boolean, page: ListPage) =>
+    views.render(fragment ? 'partials/stakeholders' : 'pages/stakeholders', listView(page));
 
   app.get('/stakeholders', { schema: { querystring: ListQuerystring } }, async (request, reply) => {
     const { value, issues } = request.query;
     const { identified, page: requested, ...filters } = value;
     const errors = Object.fromEntries(issues.map((i) => [i.field, i.message]));
-    const page = listPage(filters, requested, { errors, identified: identified === undefined ? null : stakeholders.stakeholder(identified) });
+    const page = listPage(filters, requested, {
+      errors,
+      identified: identified === undefined ? null : stakeholders.stakeholder(identified),
+    });
     return sendHtml(reply, renderList(wantsFragment(request), page), issues.length > 0 ? 422 : 200);
   });
 
   app.post('/stakeholders', { schema: { querystring: ListQuerystring } }, async (request, reply) => {
     const { identified: _, page: __, ...filters } = request.query.value;
-    let identifiedId = '';
     return submitForm(request, reply, forms, {
       form: identifyStakeholderForm,
-      data: (values, key) => {
-        identifiedId = key;
-        return { ...values, stakeholderId: key };
-      },
+      data: (values, key) => ({ ...values, stakeholderId: key }),
       execute: (command, ctx) => identifyStakeholder(handlers, command, ctx),
       redirectTo: (key) => stakeholdersUrl({ ...filters, identified: key }),
-      render: ({ state, fragment }) =>
-        renderList(fragment, listPage(filters, undefined, state === null ? { identified: stakeholders.stakeholder(identifiedId) } : { identify: state })),
+      render: ({ state, fragment, key }) => {
+        const answer = state === null ? { identified: key === undefined ? null : stakeholders.stakeholder(key) } : { identify: state };
+        return renderList(fragment, listPage(filters, undefined, answer));
+      },
     });
   });
 
@@ -168,8 +190,24 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     });
   }
 
-  formRoute(logEngagementForm, (values, key) => ({ ...values, engagementId: key }), (command, ctx) => logEngagement(handlers, command, ctx));
-  formRoute(assessAttitudeForm, (values) => values, (command, ctx) => changing('attitude', assessAttitude(handlers, command, ctx)));
-  formRoute(assessAdkarStageForm, (values) => values, (command, ctx) => changing('stage', assessAdkarStage(handlers, command, ctx)));
-  formRoute(mapStakeholderForm, (values) => values, (command, ctx, revision) => changing('influence', mapStakeholder(handlers, command, ctx, revision)));
+  formRoute(
+    logEngagementForm,
+    (values, key) => ({ ...values, engagementId: key }),
+    (command, ctx) => logEngagement(handlers, command, ctx),
+  );
+  formRoute(
+    assessAttitudeForm,
+    (values) => values,
+    (command, ctx) => changing('attitude', assessAttitude(handlers, command, ctx)),
+  );
+  formRoute(
+    assessAdkarStageForm,
+    (values) => values,
+    (command, ctx) => changing('stage', assessAdkarStage(handlers, command, ctx)),
+  );
+  formRoute(
+    mapStakeholderForm,
+    (values) => values,
+    (command, ctx, revision) => changing('influence', mapStakeholder(handlers, command, ctx, revision)),
+  );
 };

@@ -16,24 +16,25 @@ import { areaPath, stakeholderPath } from '../http/urls.ts';
 import type { Actor } from '../shared/event.ts';
 import { labelOf, plural, signed } from '../shared/vocabulary.ts';
 import { AdkarStage, Attitude, EngagementKind } from './events.ts';
-import { identifyStakeholderForm, stakeholderPageForms } from './forms.ts';
+import { assessAdkarStageForm, assessAttitudeForm, identifyStakeholderForm, logEngagementForm, mapStakeholderForm } from './forms.ts';
 import { HIGH_RATING, isQuiet, QUIET_STAKEHOLDER_WEEKS, quadrantOf } from './model.ts';
 import { adkarLabels, attitudes, engagementLabels, historyLabels, ratingWords, sentiments, sortLabels, unassessed } from './vocabulary.ts';
 
 const RATINGS = [1, 2, 3, 4, 5] as const;
 
-const attitudeView = (attitude: string | null) =>
-  attitude !== null && attitude in attitudes ? { key: attitude, ...attitudes[attitude as AttitudeKey] } : { key: UNASSESSED, ...unassessed };
-type AttitudeKey = (typeof Attitude.options)[number];
-type StageKey = (typeof AdkarStage.options)[number];
+const attitudeView = (attitude: string | null) => {
+  const known = Attitude.safeParse(attitude);
+  return known.success ? { key: known.data, ...attitudes[known.data] } : { key: UNASSESSED, ...unassessed };
+};
 
 const adkarView = (stage: string | null) => {
+  const known = AdkarStage.safeParse(stage);
   // -1 when not assessed: no step is reached.
-  const step = AdkarStage.options.indexOf(stage as StageKey);
+  const step = known.success ? AdkarStage.options.indexOf(known.data) : -1;
   return {
-    key: step < 0 ? UNASSESSED : stage!,
-    label: step < 0 ? unassessed.label : adkarLabels[stage as StageKey],
-    step: step < 0 ? null : step + 1,
+    key: known.success ? known.data : UNASSESSED,
+    label: known.success ? adkarLabels[known.data] : unassessed.label,
+    step: known.success ? step + 1 : null,
     steps: AdkarStage.options.map((s, i) => ({ label: adkarLabels[s], reached: i <= step })),
   };
 };
@@ -48,7 +49,14 @@ export function lastEngagementView(lastEngagedOn: string | null, today: string) 
   if (lastEngagedOn === null) return { date: null, label: 'Never', ago: 'not engaged yet', stale: true };
   const days = daysBetween(lastEngagedOn, today);
   const weeks = Math.floor(days / 7);
-  const ago = days < 0 ? `in ${plural(-days, 'day')}` : days === 0 ? 'today' : days < 7 ? `${plural(days, 'day')} ago` : `${plural(weeks, 'week')} ago`;
+  const ago =
+    days < 0
+      ? `in ${plural(-days, 'day')}`
+      : days === 0
+        ? 'today'
+        : days < 7
+          ? `${plural(days, 'day')} ago`
+          : `${plural(weeks, 'week')} ago`;
   return { date: lastEngagedOn, label: formatDate(lastEngagedOn), ago, stale: isQuiet(lastEngagedOn, today) };
 }
 
@@ -56,7 +64,7 @@ const initialsOf = (name: string): string =>
   name
     .split(/\s+/)
     .filter((part) => part !== '')
-    .map((part) => part[0]!.toUpperCase())
+    .map((part) => part.charAt(0).toUpperCase())
     .filter((_, i, all) => i === 0 || i === all.length - 1)
     .join('');
 
@@ -81,28 +89,48 @@ const otherParameters: Record<string, string> = { page: 'Page', identified: 'The
 
 /** The list's URL for some filters, empty ones left out so links stay short. */
 export function stakeholdersUrl(query: Filters & { page?: number; identified?: string }): string {
-  const params = Object.entries(query).flatMap(([key, value]): [string, string][] => (value === undefined || value === '' ? [] : [[key, String(value)]]));
+  const params = Object.entries(query).flatMap(([key, value]): [string, string][] =>
+    value === undefined || value === '' ? [] : [[key, String(value)]],
+  );
   const search = new URLSearchParams(params).toString();
   return search === '' ? '/stakeholders' : `/stakeholders?${search}`;
 }
 
-const choice = (value: string, label: string, selected: string | number | undefined) => ({ value, label, selected: value === String(selected ?? '') });
+const choice = (value: string, label: string, selected: string | number | undefined) => ({
+  value,
+  label,
+  selected: value === String(selected ?? ''),
+});
 
 function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Record<string, string>) {
-  const weeks = filters.weeks !== undefined && !weekChoices.includes(filters.weeks) ? [...weekChoices, filters.weeks].sort((a, b) => a - b) : weekChoices;
+  const weeks =
+    filters.weeks !== undefined && !weekChoices.includes(filters.weeks)
+      ? [...weekChoices, filters.weeks].sort((a, b) => a - b)
+      : weekChoices;
   const fields = [
-    { name: 'area', label: 'Area', any: 'All areas', options: areas.map((a) => choice(a.areaId, `${'\u00a0\u00a0'.repeat(a.depth)}${a.name}`, filters.area)) },
+    {
+      name: 'area',
+      label: 'Area',
+      any: 'All areas',
+      options: areas.map((a) => choice(a.areaId, `${'\u00a0\u00a0'.repeat(a.depth)}${a.name}`, filters.area)),
+    },
     {
       name: 'attitude',
       label: 'Attitude',
       any: 'Any attitude',
-      options: [...Attitude.options.map((a) => choice(a, attitudes[a].label, filters.attitude)), choice(UNASSESSED, unassessed.label, filters.attitude)],
+      options: [
+        ...Attitude.options.map((a) => choice(a, attitudes[a].label, filters.attitude)),
+        choice(UNASSESSED, unassessed.label, filters.attitude),
+      ],
     },
     {
       name: 'adkar',
       label: 'ADKAR stage',
       any: 'Any stage',
-      options: [...AdkarStage.options.map((s) => choice(s, adkarLabels[s], filters.adkar)), choice(UNASSESSED, unassessed.label, filters.adkar)],
+      options: [
+        ...AdkarStage.options.map((s) => choice(s, adkarLabels[s], filters.adkar)),
+        choice(UNASSESSED, unassessed.label, filters.adkar),
+      ],
     },
     {
       name: 'weeks',
@@ -198,7 +226,8 @@ export function listView(page: ListPage) {
   const { total, quiet } = page.counts;
   const empty: 'no-stakeholders' | 'no-match' | null = total > 0 ? null : page.hasAny ? 'no-match' : 'no-stakeholders';
   const active = filters.sort ?? 'influence';
-  const fresh = () => freshState(identifyStakeholderForm, { name: '', role: '', areaId: filters.area ?? '', influence: '3', interest: '3' });
+  const fresh = () =>
+    freshState(identifyStakeholderForm, { name: '', role: '', areaId: filters.area ?? '', influence: '3', interest: '3' });
   return {
     title: 'Stakeholders',
     filter: filterView(page.areas, filters, page.errors),
@@ -211,7 +240,11 @@ export function listView(page: ListPage) {
     rows,
     paging: pagingView(page, total),
     grid: gridView(page.everyone.map((row) => rowView(row, page.today))),
-    columns: (['name', 'influence', 'engagement'] as const).map((sort) => ({ sort, href: stakeholdersUrl({ ...filters, sort }), active: sort === active })),
+    columns: (['name', 'influence', 'engagement'] as const).map((sort) => ({
+      sort,
+      href: stakeholdersUrl({ ...filters, sort }),
+      active: sort === active,
+    })),
     sortLabel: sortLabels[active],
     identified: page.identified === null ? null : { name: page.identified.name, href: stakeholderPath(page.identified.stakeholderId) },
     // Open when it has something to say (a refused entry) or when there is nobody yet.
@@ -220,7 +253,10 @@ export function listView(page: ListPage) {
       action: stakeholdersUrl(filters),
       hxTarget: '#stakeholders',
       state: page.identify ?? fresh(),
-      options: { areaId: [{ value: '', label: 'Choose an area' }, ...page.areas.map((a) => ({ value: a.areaId, label: a.path }))], ...ratingOptions },
+      options: {
+        areaId: [{ value: '', label: 'Choose an area' }, ...page.areas.map((a) => ({ value: a.areaId, label: a.path }))],
+        ...ratingOptions,
+      },
       reloadHref: stakeholdersUrl(filters),
     }),
   };
@@ -341,15 +377,14 @@ export function detailView(page: DetailPage, input: Answered) {
       options,
       reloadHref: pageHref,
     });
-  const [engagementForm, ...assessmentForms] = stakeholderPageForms.map(view);
   const log = page.engagements.map(engagementView);
   return {
     title: `${row.name} · Stakeholders`,
     listHref: '/stakeholders',
     ...rowView(row, page.today),
     recorded: input.recorded ?? null,
-    engagementForm: engagementForm!,
-    assessmentForms,
+    engagementForm: view(logEngagementForm),
+    assessmentForms: [assessAttitudeForm, assessAdkarStageForm, mapStakeholderForm].map(view),
     staleWeeks: QUIET_STAKEHOLDER_WEEKS,
     engagementLog: log.slice(0, RECENT_ENGAGEMENTS),
     olderEngagements: log.slice(RECENT_ENGAGEMENTS),
