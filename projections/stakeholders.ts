@@ -1,15 +1,25 @@
+import type { RecordedEvent } from '../src/shared/event.ts';
 import type { SqlDatabase } from '../src/shared/sql.ts';
 import { defineProjection, unless } from './support.ts';
 
 /** Influence and interest are 1–5; anything else is clamped. */
 const rating = (value: number): number => Math.min(5, Math.max(1, Math.round(value)));
 
-/** Who the change needs, where they stand (influence, interest, attitude, ADKAR) and when they were last engaged. */
+/** What a history entry changed: the values themselves are the stakeholder's after it, so rewording needs no rebuild. */
+export const historyAspects = ['identified', 'mapping', 'attitude', 'adkar'] as const;
+export type HistoryAspect = (typeof historyAspects)[number];
+
+/**
+ * Who the change needs, where they stand (influence, interest, attitude, ADKAR) and when they
+ * were last engaged; each stakeholder's engagement log, and their history: one row per
+ * identification, re-mapping and assessment with where they stood after it (the query pairs
+ * each with the one before, so it reads before → after).
+ */
 export const stakeholdersProjection = defineProjection({
   name: 'stakeholders',
-  version: 1,
+  version: 2,
   reads: ['StakeholderIdentified', 'StakeholderMapped', 'AttitudeAssessed', 'AdkarStageAssessed', 'EngagementLogged'],
-  tables: ['stakeholders'],
+  tables: ['stakeholders', 'stakeholder_engagements', 'stakeholder_history'],
   schema: `
     CREATE TABLE IF NOT EXISTS stakeholders (
       stakeholder_id  TEXT PRIMARY KEY,
@@ -24,6 +34,32 @@ export const stakeholdersProjection = defineProjection({
       engagements     INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS stakeholders_area ON stakeholders (area_id);
+    CREATE TABLE IF NOT EXISTS stakeholder_engagements (
+      stakeholder_id TEXT NOT NULL,
+      engagement_id  TEXT NOT NULL,
+      revision       INTEGER NOT NULL,
+      kind           TEXT NOT NULL,
+      occurred_on    TEXT NOT NULL,
+      sentiment      INTEGER NOT NULL,
+      note           TEXT,
+      coach_id       TEXT NOT NULL,
+      PRIMARY KEY (stakeholder_id, engagement_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS stakeholder_engagements_by_day ON stakeholder_engagements (stakeholder_id, occurred_on, revision);
+    CREATE TABLE IF NOT EXISTS stakeholder_history (
+      stakeholder_id TEXT NOT NULL,
+      revision       INTEGER NOT NULL,
+      aspect         TEXT NOT NULL,
+      influence      INTEGER NOT NULL,
+      interest       INTEGER NOT NULL,
+      attitude       TEXT,
+      adkar_stage    TEXT,
+      note           TEXT,
+      occurred_at    TEXT NOT NULL,
+      actor_kind     TEXT NOT NULL,
+      actor_id       TEXT NOT NULL,
+      PRIMARY KEY (stakeholder_id, revision)
+    ) WITHOUT ROWID;
   `,
   prepare: (db: SqlDatabase) => ({
     identify: db.prepare<[string, string, string, string, number, number]>(
@@ -35,23 +71,58 @@ export const stakeholdersProjection = defineProjection({
     engage: db.prepare<[string, string]>(`
       UPDATE stakeholders SET engagements = engagements + 1, last_engaged_on = max(coalesce(last_engaged_on, ''), ?)
       WHERE stakeholder_id = ?`),
+    logEngagement: db.prepare<[string, string, number, string, string, number, string | null, string]>(`
+      INSERT INTO stakeholder_engagements (stakeholder_id, engagement_id, revision, kind, occurred_on, sentiment, note, coach_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    // Where the stakeholder stands once the event is folded: read back from their row.
+    history: db.prepare<[number, string, string | null, string, string, string, string]>(`
+      INSERT INTO stakeholder_history (stakeholder_id, revision, aspect, influence, interest, attitude, adkar_stage, note, occurred_at, actor_kind, actor_id)
+      SELECT stakeholder_id, ?, ?, influence, interest, attitude, adkar_stage, ?, ?, ?, ? FROM stakeholders WHERE stakeholder_id = ?
+      ON CONFLICT DO NOTHING`),
   }),
   handle(sql, event) {
+    const remember = (e: RecordedEvent, stakeholderId: string, aspect: HistoryAspect, note?: string) => {
+      const { occurredAt, actor } = e.metadata;
+      sql.history.run(e.revision, aspect, note ?? null, occurredAt, actor.kind, actor.id, stakeholderId);
+    };
     switch (event.type) {
       case 'StakeholderIdentified': {
         const { stakeholderId, name, role, areaId, influence, interest } = event.data;
-        return unless(sql.identify.run(stakeholderId, name, role, areaId, rating(influence), rating(interest)).changes, `stakeholder ${stakeholderId} already identified`);
+        const skipped = unless(
+          sql.identify.run(stakeholderId, name, role, areaId, rating(influence), rating(interest)).changes,
+          `stakeholder ${stakeholderId} already identified`,
+        );
+        if (skipped === undefined) remember(event, stakeholderId, 'identified');
+        return skipped;
       }
       case 'StakeholderMapped': {
         const { influence, interest, stakeholderId } = event.data;
-        return unless(sql.map.run(rating(influence), rating(interest), stakeholderId).changes, `unknown stakeholder ${stakeholderId}`);
+        const skipped = unless(
+          sql.map.run(rating(influence), rating(interest), stakeholderId).changes,
+          `unknown stakeholder ${stakeholderId}`,
+        );
+        if (skipped === undefined) remember(event, stakeholderId, 'mapping');
+        return skipped;
       }
-      case 'AttitudeAssessed':
-        return unless(sql.attitude.run(event.data.attitude, event.data.stakeholderId).changes, `unknown stakeholder ${event.data.stakeholderId}`);
-      case 'AdkarStageAssessed':
-        return unless(sql.adkar.run(event.data.stage, event.data.stakeholderId).changes, `unknown stakeholder ${event.data.stakeholderId}`);
-      case 'EngagementLogged':
-        return unless(sql.engage.run(event.data.occurredOn, event.data.stakeholderId).changes, `unknown stakeholder ${event.data.stakeholderId}`);
+      case 'AttitudeAssessed': {
+        const { attitude, stakeholderId, note } = event.data;
+        const skipped = unless(sql.attitude.run(attitude, stakeholderId).changes, `unknown stakeholder ${stakeholderId}`);
+        if (skipped === undefined) remember(event, stakeholderId, 'attitude', note);
+        return skipped;
+      }
+      case 'AdkarStageAssessed': {
+        const { stage, stakeholderId, note } = event.data;
+        const skipped = unless(sql.adkar.run(stage, stakeholderId).changes, `unknown stakeholder ${stakeholderId}`);
+        if (skipped === undefined) remember(event, stakeholderId, 'adkar', note);
+        return skipped;
+      }
+      case 'EngagementLogged': {
+        const { stakeholderId, engagementId, kind, occurredOn, sentiment, note, coachId } = event.data;
+        const skipped = unless(sql.engage.run(occurredOn, stakeholderId).changes, `unknown stakeholder ${stakeholderId}`);
+        if (skipped === undefined)
+          sql.logEngagement.run(stakeholderId, engagementId, event.revision, kind, occurredOn, sentiment, note ?? null, coachId);
+        return skipped;
+      }
       default:
         return undefined;
     }

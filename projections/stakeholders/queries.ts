@@ -1,6 +1,7 @@
+import type { Actor } from '../../src/shared/event.ts';
 import type { SqlDatabase, SqlStatement } from '../../src/shared/sql.ts';
 import { orgProjection } from '../org.ts';
-import { stakeholdersProjection } from '../stakeholders.ts';
+import { stakeholdersProjection, type HistoryAspect } from '../stakeholders.ts';
 
 /** An attitude or ADKAR stage filter may also ask for stakeholders not assessed yet. */
 export const UNASSESSED = 'unassessed';
@@ -17,7 +18,22 @@ export interface StakeholderFilter {
   adkarStage?: string | undefined;
   /** Only those last engaged on or before this date, or never. */
   notEngagedSince?: string | undefined;
+  /** Text found in the name or the role, ignoring case (of ASCII letters, as SQLite's LIKE does). */
+  search?: string | undefined;
   sort?: StakeholderSort | undefined;
+}
+
+/** One page of a list: at most `limit` rows after skipping `offset`. */
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+export interface StakeholderCounts {
+  /** Everyone matching the filter. */
+  total: number;
+  /** Of those, the ones last engaged before the given date, or never. */
+  quiet: number;
 }
 
 export interface StakeholderRow {
@@ -35,6 +51,37 @@ export interface StakeholderRow {
   engagements: number;
 }
 
+/** One logged engagement. */
+export interface EngagementRow {
+  engagementId: string;
+  kind: string;
+  occurredOn: string;
+  sentiment: number;
+  note: string | null;
+  coachId: string;
+  /** The coach's name, or their id while the organisation read model does not know them. */
+  coach: string;
+}
+
+/** Where a stakeholder stood: on the grid, their attitude and ADKAR stage (null: not assessed). */
+export interface Standing {
+  influence: number;
+  interest: number;
+  attitude: string | null;
+  adkarStage: string | null;
+}
+
+/** One identification, re-mapping or assessment: where the stakeholder stood before it (null for the first) and after. */
+export interface HistoryRow {
+  aspect: HistoryAspect;
+  role: string;
+  before: Standing | null;
+  after: Standing;
+  note: string | null;
+  occurredAt: string;
+  actor: Actor;
+}
+
 export interface AreaChoice {
   areaId: string;
   name: string;
@@ -50,8 +97,15 @@ export interface CoachChoice {
 }
 
 export interface StakeholderQueries {
-  list(filter: StakeholderFilter): StakeholderRow[];
+  /** Everyone matching, or one page of them. */
+  list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[];
+  /** How many match, and how many of them were last engaged before `quietBefore` (or never), without reading them. */
+  count(filter: StakeholderFilter, quietBefore: string): StakeholderCounts;
   stakeholder(stakeholderId: string): StakeholderRow | null;
+  /** Their engagements, newest first by the day they happened, then by when they were logged. */
+  engagements(stakeholderId: string): EngagementRow[];
+  /** Their identification, re-mappings and assessments, newest first. */
+  history(stakeholderId: string): HistoryRow[];
   /** Every area in tree order, each with its path. */
   areas(): AreaChoice[];
   /** Every coach; those assigned to `areaId` first. */
@@ -81,12 +135,58 @@ const orderBy: Record<StakeholderSort, string> = {
   engagement: 's.last_engaged_on IS NOT NULL, s.last_engaged_on, s.influence DESC, s.name, s.stakeholder_id',
 };
 
-interface ListParams {
+interface FlatHistoryRow extends Standing {
+  aspect: HistoryAspect;
+  role: string;
+  note: string | null;
+  occurredAt: string;
+  actorKind: Actor['kind'];
+  actorId: string;
+  wasInfluence: number | null;
+  wasInterest: number | null;
+  wasAttitude: string | null;
+  wasAdkarStage: string | null;
+}
+
+interface FilterParams {
   area: string | null;
   attitude: string | null;
   adkar: string | null;
   since: string | null;
+  search: string | null;
 }
+
+interface ListParams extends FilterParams {
+  /** -1: no limit. */
+  limit: number;
+  offset: number;
+}
+
+/** The stakeholders `s` matching the filter parameters, with `tree` for their area paths. */
+const matching = `
+  WITH RECURSIVE ${areaTree},
+  subtree(area_id) AS (
+    SELECT @area WHERE @area IS NOT NULL
+    UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
+  )
+  SELECT %COLUMNS% FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id
+  WHERE (@area IS NULL OR s.area_id IN (SELECT area_id FROM subtree))
+    AND (@attitude IS NULL OR coalesce(s.attitude, '${UNASSESSED}') = @attitude)
+    AND (@adkar IS NULL OR coalesce(s.adkar_stage, '${UNASSESSED}') = @adkar)
+    AND (@since IS NULL OR s.last_engaged_on IS NULL OR s.last_engaged_on <= @since)
+    AND (@search IS NULL OR s.name LIKE @search ESCAPE '\\' OR s.role LIKE @search ESCAPE '\\')`;
+const select = (columns: string) => matching.replace('%COLUMNS%', columns);
+
+/** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
+const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const filterParams = (filter: StakeholderFilter): FilterParams => ({
+  area: filter.areaId ?? null,
+  attitude: filter.attitude ?? null,
+  adkar: filter.adkarStage ?? null,
+  since: filter.notEngagedSince ?? null,
+  search: filter.search === undefined || filter.search === '' ? null : containing(filter.search),
+});
 
 /**
  * The stakeholders read side: the `stakeholders` table with each stakeholder's area path, and
@@ -100,43 +200,69 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
     const list = (sort: StakeholderSort) =>
-      db.prepare<[ListParams], StakeholderRow>(`
-        WITH RECURSIVE ${areaTree},
-        subtree(area_id) AS (
-          SELECT @area WHERE @area IS NOT NULL
-          UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
-        )
-        SELECT ${rowColumns} FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id
-        WHERE (@area IS NULL OR s.area_id IN (SELECT area_id FROM subtree))
-          AND (@attitude IS NULL OR coalesce(s.attitude, '${UNASSESSED}') = @attitude)
-          AND (@adkar IS NULL OR coalesce(s.adkar_stage, '${UNASSESSED}') = @adkar)
-          AND (@since IS NULL OR s.last_engaged_on IS NULL OR s.last_engaged_on <= @since)
-        ORDER BY ${orderBy[sort]}`);
+      db.prepare<[ListParams], StakeholderRow>(`${select(rowColumns)} ORDER BY ${orderBy[sort]} LIMIT @limit OFFSET @offset`);
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
     this.sql = {
+      count: db.prepare<[FilterParams & { quietBefore: string }], StakeholderCounts>(
+        select('count(*) AS total, coalesce(sum(s.last_engaged_on IS NULL OR s.last_engaged_on < @quietBefore), 0) AS quiet'),
+      ),
       one: db.prepare<[string], StakeholderRow>(`
         WITH RECURSIVE ${areaTree}
         SELECT ${rowColumns} FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id WHERE s.stakeholder_id = ?`),
-      areas: db.prepare<[], AreaChoice>(`WITH RECURSIVE ${areaTree} SELECT area_id AS areaId, name, path, depth FROM tree ORDER BY sort_key`),
+      areas: db.prepare<[], AreaChoice>(
+        `WITH RECURSIVE ${areaTree} SELECT area_id AS areaId, name, path, depth FROM tree ORDER BY sort_key`,
+      ),
       coaches: db.prepare<[string | null], Omit<CoachChoice, 'inArea'> & { inArea: 0 | 1 }>(`
         SELECT c.coach_id AS coachId, c.name, (ac.coach_id IS NOT NULL) AS inArea
         FROM org_coaches c LEFT JOIN org_area_coaches ac ON ac.coach_id = c.coach_id AND ac.area_id = ?
         ORDER BY inArea DESC, c.name, c.coach_id`),
+      engagements: db.prepare<[string], EngagementRow>(`
+        SELECT e.engagement_id AS engagementId, e.kind, e.occurred_on AS occurredOn, e.sentiment, e.note, e.coach_id AS coachId, coalesce(c.name, e.coach_id) AS coach
+        FROM stakeholder_engagements e LEFT JOIN org_coaches c ON c.coach_id = e.coach_id
+        WHERE e.stakeholder_id = ? ORDER BY e.occurred_on DESC, e.revision DESC`),
+      history: db.prepare<[string], FlatHistoryRow>(`
+        SELECT h.aspect, s.role, h.note, h.occurred_at AS occurredAt, h.actor_kind AS actorKind, h.actor_id AS actorId,
+          h.influence, h.interest, h.attitude, h.adkar_stage AS adkarStage,
+          lag(h.influence) OVER w AS wasInfluence, lag(h.interest) OVER w AS wasInterest,
+          lag(h.attitude) OVER w AS wasAttitude, lag(h.adkar_stage) OVER w AS wasAdkarStage
+        FROM stakeholder_history h JOIN stakeholders s ON s.stakeholder_id = h.stakeholder_id
+        WHERE h.stakeholder_id = ?
+        WINDOW w AS (ORDER BY h.revision)
+        ORDER BY h.revision DESC`),
       any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM stakeholders LIMIT 1'),
     };
   }
 
-  list(filter: StakeholderFilter): StakeholderRow[] {
-    return this.lists[filter.sort ?? 'influence'].all({
-      area: filter.areaId ?? null,
-      attitude: filter.attitude ?? null,
-      adkar: filter.adkarStage ?? null,
-      since: filter.notEngagedSince ?? null,
-    });
+  list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[] {
+    return this.lists[filter.sort ?? 'influence'].all({ ...filterParams(filter), limit: paging?.limit ?? -1, offset: paging?.offset ?? 0 });
+  }
+
+  count(filter: StakeholderFilter, quietBefore: string): StakeholderCounts {
+    return this.sql.count.get({ ...filterParams(filter), quietBefore }) ?? { total: 0, quiet: 0 };
   }
 
   stakeholder(stakeholderId: string): StakeholderRow | null {
     return this.sql.one.get(stakeholderId) ?? null;
+  }
+
+  engagements(stakeholderId: string): EngagementRow[] {
+    return this.sql.engagements.all(stakeholderId);
+  }
+
+  history(stakeholderId: string): HistoryRow[] {
+    return this.sql.history.all(stakeholderId).map((h) => ({
+      aspect: h.aspect,
+      role: h.role,
+      // Influence is never null, so only the first entry has no previous one.
+      before:
+        h.wasInfluence === null || h.wasInterest === null
+          ? null
+          : { influence: h.wasInfluence, interest: h.wasInterest, attitude: h.wasAttitude, adkarStage: h.wasAdkarStage },
+      after: { influence: h.influence, interest: h.interest, attitude: h.attitude, adkarStage: h.adkarStage },
+      note: h.note,
+      occurredAt: h.occurredAt,
+      actor: { kind: h.actorKind, id: h.actorId },
+    }));
   }
 
   areas(): AreaChoice[] {

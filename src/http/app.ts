@@ -17,7 +17,6 @@ import { installErrorHandling } from './errors.ts';
 import { liveRoutes, type OnApplied } from './live.ts';
 import { findPackageRoot } from './packageRoot.ts';
 import { healthRoutes, type Health } from './routes/health.ts';
-import { stakeholderRoutes } from './routes/stakeholders.ts';
 import { createViews } from './views.ts';
 import type { Revisions, WebDeps } from './webDeps.ts';
 import { organisationRoutes } from '../area/routes.ts';
@@ -25,6 +24,7 @@ import { cycleRoutes } from '../cycle/routes.ts';
 import { overviewRoutes } from '../overview/routes.ts';
 import { resistanceRoutes } from '../resistance/routes.ts';
 import { teamRoutes } from '../team/routes.ts';
+import { stakeholderRoutes } from '../stakeholder/routes.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -97,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(resistanceRoutes, { ...web, resistance: deps.resistance });
   await app.register(organisationRoutes, { ...web, org: deps.org });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });
-  await app.register(stakeholderRoutes, { stakeholders: deps.stakeholders, views, today: deps.today, now: deps.now, application: deps.application, waitFor: deps.waitFor });
+  await app.register(stakeholderRoutes, { ...web, stakeholders: deps.stakeholders });
   await app.register(healthRoutes, { health: deps.health });
   await app.register(liveRoutes, { onApplied: deps.onApplied });
   return app;

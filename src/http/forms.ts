@@ -180,8 +180,11 @@ export interface Submission<C extends CommandDefinition, F extends AnyFields> {
   execute: (command: CommandOf<C>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<{ position: bigint }>;
   /** Where a browser without JavaScript goes after a success (303). */
   redirectTo: string | ((key: string) => string);
-  /** The page, or for htmx its partial; `state` null after a success (fresh defaults, the status line). */
-  render: (answer: { state: FormState | null; fragment: boolean }) => string | Promise<string>;
+  /**
+   * The page, or for htmx its partial; `state` null after a success (fresh defaults, the status
+   * line), when a keyed form also gets its key: the new thing's id.
+   */
+  render: (answer: { state: FormState | null; fragment: boolean; key?: string }) => string | Promise<string>;
 }
 
 export async function submitForm<C extends CommandDefinition, F extends AnyFields>(
@@ -193,13 +196,14 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
   const { form } = submission;
   const values = postedText(form, request.body);
   const fragment = wantsFragment(request);
-  const answer = async (state: FormState | null, statusCode: number) => sendHtml(reply, await submission.render({ state, fragment }), statusCode);
+  const answer = async (state: FormState | null, statusCode: number, key?: string) =>
+    sendHtml(reply, await submission.render(key === undefined ? { state, fragment } : { state, fragment, key }), statusCode);
   try {
     const { command, key, expectedRevision } = commandFrom(form, values, submission.data);
     const { position } = await submission.execute(command, { actor: webUser, source: 'ui', now: deps.now() }, expectedRevision);
     // The event is durable already; a slow projection only means the page may lag behind it.
     if (!(await deps.waitFor(position))) request.log.warn({ position: String(position) }, 'read models did not reach the write in time');
-    if (fragment) return answer(null, 200);
+    if (fragment) return answer(null, 200, form.keyed ? key : undefined);
     const location = typeof submission.redirectTo === 'string' ? submission.redirectTo : submission.redirectTo(key);
     return reply.code(303).header('location', location).send();
   } catch (error) {
@@ -230,12 +234,10 @@ function postedText(form: Form, body: unknown): Record<string, string> {
 // Not z.coerce: an empty or missing field would read as revision 0.
 const Revision = z.string().regex(wholeNumber).transform(Number).pipe(z.number().int().min(-1));
 
-/** The form's schema: each field's own, empty text meaning "not given". */
-const schemaOf = (form: Form) =>
-  z.object(
-    Object.fromEntries(
-      Object.entries(form.fields).map(([name, field]) => [name, z.preprocess((text) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined), field.schema)]),
-    ),
+/** Each field's schema, empty text meaning "not given". */
+const fieldSchemas = (form: Form) =>
+  Object.fromEntries(
+    Object.entries(form.fields).map(([name, field]) => [name, z.preprocess((text) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined), field.schema)]),
   );
 
 /**
@@ -256,12 +258,13 @@ function commandFrom<C extends CommandDefinition, F extends AnyFields>(form: For
     if (parsed.success) key = parsed.data;
     else issues.push({ field: form.keyName, message: 'is missing or damaged: reload the page and try again' });
   }
-  const schema = schemaOf(form);
-  const coerced = schema.safeParse(text);
+  const schemas = fieldSchemas(form);
+  const coerced = z.object(schemas).safeParse(text);
   const flagged = new Set(coerced.error?.issues.map((i) => String(i.path[0])) ?? []);
   issues.push(...(coerced.error?.issues ?? []).map((i) => ({ field: String(i.path[0]), message: i.message })));
-  // The fields the form's schema took, coerced, so the command judges them as values, not text.
-  const values = (coerced.data ?? schemaOf(form).omit(Object.fromEntries([...flagged].map((name) => [name, true] as const))).parse(text)) as FormValues<F>;
+  // When some field is refused, the others still go to the command coerced, so its verdict on them is about their values.
+  const accepted = () => Object.fromEntries(Object.entries(schemas).flatMap(([name, schema]) => (flagged.has(name) ? [] : [[name, schema.parse(text[name])]])));
+  const values = (coerced.data ?? accepted()) as FormValues<F>;
   let command: CommandOf<C> | undefined;
   try {
     command = parseCommand(form.command, complete(values, key));

@@ -37,3 +37,11 @@ export const sentiments = [
 ] as const;
 
 export const ratingWords = ['very low', 'low', 'medium', 'high', 'very high'] as const;
+
+/** Attitude or ADKAR stage before the first assessment. */
+export const unassessed = { label: 'Not assessed', mark: '?' } as const;
+
+/** What each entry of a stakeholder's history changed. */
+export const historyLabels = { identified: 'Identified', mapping: 'Influence × interest', attitude: 'Attitude', adkar: 'ADKAR stage' } as const;
+
+export const sortLabels = { influence: 'Influence', interest: 'Interest', name: 'Name', engagement: 'Longest without engagement' } as const;

@@ -87,10 +87,58 @@ describe('stakeholder queries', () => {
     expect(names({ notEngagedSince: '2026-10-27', areaId: 'r' })).toEqual(['Bo']);
   });
 
+  it('searches name and role, ignoring case, taking % and _ literally', async () => {
+    await append(store, 'stakeholder-ed', ev('StakeholderIdentified', { stakeholderId: 'ed', name: 'Ed 100%_Sure', role: 'Head of Sales', areaId: 'o', influence: 2, interest: 2 }));
+    await new ProjectionRunner(db, store, readModels).catchUp();
+    expect(names({ search: 'bo' })).toEqual(['Bo']);
+    expect(names({ search: 'SALES' })).toEqual(['Ed 100%_Sure']);
+    expect(names({ search: 'director', areaId: 's' })).toEqual(['Bo', 'Di']);
+    expect(names({ search: '%' })).toEqual(['Ed 100%_Sure']);
+    expect(names({ search: '0_S' })).toEqual([]);
+    expect(names({ search: '%_' })).toEqual(['Ed 100%_Sure']);
+  });
+
+  it('pages the list and counts matches and quiet ones without reading the rows', () => {
+    expect(queries.list({}, { limit: 2, offset: 0 }).map((s) => s.name)).toEqual(['Ann', 'Bo']);
+    expect(queries.list({}, { limit: 2, offset: 2 }).map((s) => s.name)).toEqual(['Cy', 'Di']);
+    expect(queries.list({ sort: 'name' }, { limit: 2, offset: 3 }).map((s) => s.name)).toEqual(['Di']);
+    expect(queries.count({}, '2026-10-28')).toEqual({ total: 4, quiet: 2 });
+    expect(queries.count({ areaId: 's' }, '2026-11-01')).toEqual({ total: 2, quiet: 2 });
+    expect(queries.count({ attitude: 'skeptic' }, '2026-11-01')).toEqual({ total: 0, quiet: 0 });
+  });
+
   it('answers one stakeholder, or null', () => {
     expect(queries.stakeholder('di')).toMatchObject({ name: 'Di', areaPath: 'Retail › Stores', lastEngagedOn: '2026-10-28', engagements: 2, attitude: null });
     expect(queries.stakeholder('nobody')).toBeNull();
     expect(queries.hasAny()).toBe(true);
+  });
+
+  it('logs engagements newest first by the day they happened, with the coach by name', () => {
+    expect(queries.engagements('di')).toEqual([
+      { engagementId: 'di-2026-10-28', kind: 'meeting', occurredOn: '2026-10-28', sentiment: 0, note: null, coachId: 'c', coach: 'Chris' },
+      { engagementId: 'di-2026-10-14', kind: 'meeting', occurredOn: '2026-10-14', sentiment: 0, note: null, coachId: 'c', coach: 'Chris' },
+    ]);
+    expect(queries.engagements('cy')).toEqual([]);
+  });
+
+  it('keeps the history of identification, re-mapping and assessments, newest first, each with where they stood before', async () => {
+    await append(
+      store,
+      'stakeholder-bo',
+      ev('StakeholderMapped', { stakeholderId: 'bo', influence: 4, interest: 5 }),
+      ev('AttitudeAssessed', { stakeholderId: 'bo', attitude: 'skeptic', note: 'came to the review' }),
+    );
+    await new ProjectionRunner(db, store, readModels).catchUp();
+    const history = queries.history('bo');
+    expect(history.map((h) => [h.aspect, h.before && [h.before.influence, h.before.interest, h.before.attitude, h.before.adkarStage], [h.after.influence, h.after.interest, h.after.attitude, h.after.adkarStage]])).toEqual([
+      ['attitude', [4, 5, 'resistor', 'awareness'], [4, 5, 'skeptic', 'awareness']],
+      ['mapping', [3, 5, 'resistor', 'awareness'], [4, 5, 'resistor', 'awareness']],
+      ['adkar', [3, 5, 'resistor', null], [3, 5, 'resistor', 'awareness']],
+      ['attitude', [3, 5, null, null], [3, 5, 'resistor', null]],
+      ['identified', null, [3, 5, null, null]],
+    ]);
+    expect(history[0]).toMatchObject({ role: 'Director', note: 'came to the review', occurredAt: '2026-11-25T12:00:00.000Z', actor: { kind: 'system', id: 'test' } });
+    expect(queries.history('nobody')).toEqual([]);
   });
 
   it('offers the areas in tree order and the coaches, those of the area first', () => {

@@ -1,0 +1,213 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { stakeholderSorts, UNASSESSED, type StakeholderQueries, type StakeholderRow } from '../../projections/stakeholders/queries.ts';
+import { addDays } from '../adoption/calendar.ts';
+import { submitForm, type Form } from '../http/forms.ts';
+import { lenient, optional } from '../http/query.ts';
+import { stakeholderPath } from '../http/urls.ts';
+import { sendHtml, wantsFragment } from '../http/views.ts';
+import type { WebDeps } from '../http/webDeps.ts';
+import type { CommandDefinition, CommandOf } from '../shared/command.ts';
+import type { CommandContext, HandleResult } from '../shared/commandHandler.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { Id, type Actor } from '../shared/event.ts';
+import { streamName } from '../shared/streams.ts';
+import type { StakeholderState } from './decider.ts';
+import { AdkarStage, Attitude } from './events.ts';
+import {
+  assessAttitudeForm,
+  assessAdkarStageForm,
+  identifyStakeholderForm,
+  logEngagementForm,
+  mapStakeholderForm,
+  stakeholderPageForms,
+} from './forms.ts';
+import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from './handlers.ts';
+import { adkarLabels, attitudes } from './vocabulary.ts';
+import { quietBefore } from './model.ts';
+import { detailView, listView, PAGE_SIZE, stakeholdersUrl, type Answered, type Filters, type ListPage } from './viewModels.ts';
+
+export interface StakeholderRouteOptions extends WebDeps {
+  stakeholders: StakeholderQueries;
+}
+
+const oneOf = (values: readonly string[]) => ({ error: `must be one of ${values.join(', ')}` });
+
+const ListQuery = z.object({
+  q: optional(z.string().trim().max(80, 'must be at most 80 characters')),
+  area: optional(Id),
+  attitude: optional(z.enum([...Attitude.options, UNASSESSED], oneOf([...Attitude.options, UNASSESSED]))),
+  adkar: optional(z.enum([...AdkarStage.options, UNASSESSED], oneOf([...AdkarStage.options, UNASSESSED]))),
+  weeks: optional(
+    z.coerce
+      .number({ error: 'must be a number from 1 to 52' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(52, 'must be at most 52'),
+  ),
+  sort: optional(z.enum(stakeholderSorts, oneOf(stakeholderSorts))),
+  page: optional(z.coerce.number({ error: 'must be a page number' }).int('must be a whole number').min(1, 'must be at least 1')),
+  /** Set after identifying someone without JavaScript: the page says so. */
+  identified: optional(Id),
+});
+const ListQuerystring = lenient(ListQuery);
+
+const StakeholderParams = z.object({ stakeholderId: Id });
+const formIds = stakeholderPageForms.map((form) => form.id) as [string, ...string[]];
+const DetailQuery = z.object({ recorded: optional(z.enum(formIds)) });
+const recordedBy = new Map<string, string>(stakeholderPageForms.map((form) => [form.id, form.recorded]));
+
+/** Why an assessment that repeats the current one is refused, named by the field to change. */
+const unchanged = {
+  attitude: (s: Current) =>
+    `is already ${(s.attitude === null ? 'not assessed' : attitudes[s.attitude].label).toLowerCase()}: choose another, or log an engagement to note what you saw`,
+  stage: (s: Current) =>
+    `is already ${(s.adkarStage === null ? 'not assessed' : adkarLabels[s.adkarStage]).toLowerCase()}: choose another, or log an engagement to note what you saw`,
+  influence: (s: Current) => `and interest are already ${s.influence} and ${s.interest}: change one to re-map`,
+};
+type Current = Extract<StakeholderState, { status: 'Identified' }>;
+
+/** The decider records nothing for an assessment that repeats the current one: say so rather than "recorded". */
+async function changing(field: keyof typeof unchanged, result: Promise<HandleResult<StakeholderState>>) {
+  const { events, state, position } = await result;
+  if (events.length === 0 && state.status === 'Identified') throw ValidationError.field(field, unchanged[field](state));
+  return { position };
+}
+
+/**
+ * The stakeholders: a filtered list and influence × interest grid (`/stakeholders`, where new
+ * ones are identified) and one page per stakeholder with the engagement log, the history of
+ * assessments and the forms that log and assess, all from the stakeholders read model. Every
+ * form answers a plain POST with 303 back to its page and htmx with the page body re-rendered.
+ */
+export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> = async (
+  app,
+  { stakeholders, views, today, handlers, forms, revisions },
+) => {
+  function listPage(
+    filters: Filters,
+    requested: number | undefined,
+    extra: Partial<Pick<ListPage, 'errors' | 'identify' | 'identified'>> = {},
+  ): ListPage {
+    const day = today();
+    const filter = {
+      search: filters.q,
+      areaId: filters.area,
+      attitude: filters.attitude,
+      adkarStage: filters.adkar,
+      notEngagedSince: filters.weeks === undefined ? undefined : addDays(day, -7 * filters.weeks),
+      sort: filters.sort,
+    };
+    const counts = stakeholders.count(filter, quietBefore(day));
+    const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE));
+    // A page past the end (the list shrank since the link was made) shows the last one.
+    const page = Math.min(requested ?? 1, pages);
+    return {
+      filters,
+      page,
+      pages,
+      rows: stakeholders.list(filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+      everyone: stakeholders.list(filter),
+      counts,
+      areas: stakeholders.areas(),
+      hasAny: stakeholders.hasAny(),
+      today: day,
+      errors: extra.errors ?? {},
+      identify: extra.identify ?? null,
+      identified: extra.identified ?? null,
+    };
+  }
+  const renderList = (fragment: boolean, page: ListPage) =>
+    views.render(fragment ? 'partials/stakeholders' : 'pages/stakeholders', listView(page));
+
+  app.get('/stakeholders', { schema: { querystring: ListQuerystring } }, async (request, reply) => {
+    const { value, issues } = request.query;
+    const { identified, page: requested, ...filters } = value;
+    const errors = Object.fromEntries(issues.map((i) => [i.field, i.message]));
+    const page = listPage(filters, requested, {
+      errors,
+      identified: identified === undefined ? null : stakeholders.stakeholder(identified),
+    });
+    return sendHtml(reply, renderList(wantsFragment(request), page), issues.length > 0 ? 422 : 200);
+  });
+
+  app.post('/stakeholders', { schema: { querystring: ListQuerystring } }, async (request, reply) => {
+    const { identified: _, page: __, ...filters } = request.query.value;
+    return submitForm(request, reply, forms, {
+      form: identifyStakeholderForm,
+      data: (values, key) => ({ ...values, stakeholderId: key }),
+      execute: (command, ctx) => identifyStakeholder(handlers, command, ctx),
+      redirectTo: (key) => stakeholdersUrl({ ...filters, identified: key }),
+      render: ({ state, fragment, key }) => {
+        const answer = state === null ? { identified: key === undefined ? null : stakeholders.stakeholder(key) } : { identify: state };
+        return renderList(fragment, listPage(filters, undefined, answer));
+      },
+    });
+  });
+
+  function requireStakeholder(stakeholderId: string): StakeholderRow {
+    const row = stakeholders.stakeholder(stakeholderId);
+    if (row === null) throw new NotFoundError(`There is no stakeholder "${stakeholderId}".`);
+    return row;
+  }
+
+  const renderDetail = (fragment: boolean, stakeholderId: string, input: Answered) => {
+    const row = requireStakeholder(stakeholderId);
+    const page = {
+      row,
+      engagements: stakeholders.engagements(stakeholderId),
+      history: stakeholders.history(stakeholderId),
+      coaches: stakeholders.coaches(row.areaId),
+      revision: revisions.of(streamName('stakeholder', stakeholderId)),
+      today: today(),
+      actorName: (actor: Actor) => forms.names.actor(actor),
+    };
+    return views.render(fragment ? 'partials/stakeholder' : 'pages/stakeholder', detailView(page, input));
+  };
+
+  app.get('/stakeholders/:stakeholderId', { schema: { params: StakeholderParams, querystring: DetailQuery } }, async (request, reply) => {
+    const { recorded } = request.query;
+    return sendHtml(reply, renderDetail(false, request.params.stakeholderId, { recorded: recorded && recordedBy.get(recorded) }));
+  });
+
+  /** One POST route per form on the stakeholder page. */
+  function formRoute<C extends CommandDefinition>(
+    form: Form<C>,
+    data: (values: Record<string, unknown>, key: string) => Record<string, unknown>,
+    execute: (command: CommandOf<C>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<{ position: bigint }>,
+  ) {
+    app.post(`/stakeholders/:stakeholderId/${form.id}`, { schema: { params: StakeholderParams } }, async (request, reply) => {
+      const { stakeholderId } = request.params;
+      requireStakeholder(stakeholderId);
+      return submitForm(request, reply, forms, {
+        form,
+        data: (values, key) => ({ ...data(values, key), stakeholderId }),
+        execute,
+        redirectTo: `${stakeholderPath(stakeholderId)}?recorded=${form.id}`,
+        render: ({ state, fragment }) =>
+          renderDetail(fragment, stakeholderId, state === null ? { recorded: form.recorded } : { answered: { formId: form.id, state } }),
+      });
+    });
+  }
+
+  formRoute(
+    logEngagementForm,
+    (values, key) => ({ ...values, engagementId: key }),
+    (command, ctx) => logEngagement(handlers, command, ctx),
+  );
+  formRoute(
+    assessAttitudeForm,
+    (values) => values,
+    (command, ctx) => changing('attitude', assessAttitude(handlers, command, ctx)),
+  );
+  formRoute(
+    assessAdkarStageForm,
+    (values) => values,
+    (command, ctx) => changing('stage', assessAdkarStage(handlers, command, ctx)),
+  );
+  formRoute(
+    mapStakeholderForm,
+    (values) => values,
+    (command, ctx, revision) => changing('influence', mapStakeholder(handlers, command, ctx, revision)),
+  );
+};
