@@ -154,7 +154,7 @@ describe('the stakeholder list', () => {
   it('re-renders (422) with the message beside a bad filter, applying the others', async () => {
     const res = await app.inject('/stakeholders?weeks=many&attitude=skeptic');
     expect(res.statusCode).toBe(422);
-    expect(res.body).toMatch(/id="stakeholders-weeks-error">Weeks without engagement must be a number from 1 to 52</);
+    expect(res.body).toMatch(/id="stakeholders-weeks-error">Weeks without engagement &quot;many&quot; must be a number from 1 to 52</);
     expect(names(res.body)).toEqual(['Lars Ek']);
   });
 
@@ -212,7 +212,7 @@ describe('searching and paging the list', () => {
   it('re-renders (422) with the message beside a bad page number', async () => {
     const res = await app.inject('/stakeholders?page=0');
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('<p class="field__error" role="alert">Page must be at least 1</p>');
+    expect(res.body).toContain('<p class="field__error" role="alert">Page &quot;0&quot; must be at least 1</p>');
   });
 });
 
