@@ -106,12 +106,18 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
       expect(await page.locator('li.intervention--overdue').count()).toBe(0);
       expect(await page.locator('.intervention__outcome').innerText()).toContain('Talked it through; will try one cycle');
 
+      // A signal resolves once no intervention is left planned.
+      const stillPlanned = page.locator('li.intervention').filter({ has: page.getByLabel('Outcome') });
+      await stillPlanned.getByLabel('Outcome').fill('Agreed to sponsor the next review');
+      await stillPlanned.getByRole('button', { name: 'Record outcome' }).click();
+      await expect.poll(() => page.locator('.intervention__outcome').count()).toBe(2);
+
       await page.locator('#resolve').getByLabel('Resolution').fill('Lead now runs the check-ins');
       await page.locator('#resolve').getByRole('button', { name: 'Resolve signal' }).click();
       await expect.poll(() => page.getByRole('status').innerText()).toBe('Signal resolved.');
       expect(await page.locator('form').count()).toBe(0);
       expect(await page.locator('h1 .status').innerText()).toBe('Resolved');
-      expect(await page.locator('.signal-history tbody tr').count()).toBe(6);
+      expect(await page.locator('.signal-history tbody tr').count()).toBe(7);
 
       // The heatmap's resistance column is a link to the area's log.
       await page.goto(`${base}/heatmap`);
