@@ -1,7 +1,7 @@
 /**
  * A real Apache Kafka broker without Docker, for tests and local runs: Apache Kafka's own jars
- * from Maven Central, one KRaft node (broker and controller) on 127.0.0.1. STACK.md holds the
- * measurements behind each setting; README.md here the traps.
+ * from Maven Central, one KRaft node (broker and controller) on 127.0.0.1. README.md beside this
+ * file gives the reasons for the settings and the traps.
  *
  * Command line (through the `broker` wrapper beside this file):
  *   broker fetch                 the jars only, into the cache
