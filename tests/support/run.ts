@@ -12,6 +12,7 @@ interface VitestJson {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
+  testResults: { status: string; assertionResults: { status: string }[] }[];
 }
 
 const report = join(mkdtempSync(join(tmpdir(), 'uptake-test-')), 'report.json');
@@ -27,6 +28,8 @@ try {
   console.error('vitest wrote no report: it did not run');
   process.exit(run.status || 1);
 }
-const failed = summary.numFailedTests;
+// A file that fails outside any test (an import or a beforeAll throws) fails no test of its own.
+const failedFiles = summary.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'));
+const failed = summary.numFailedTests + failedFiles.length;
 console.log(`${summary.numPassedTests} passed, ${failed} failed, ${summary.numPendingTests + summary.numTodoTests} skipped`);
 process.exit(run.status ?? (failed > 0 ? 1 : 0));
