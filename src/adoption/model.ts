@@ -47,7 +47,15 @@ export const dimensionOf: Record<AdoptionFactKind, Dimension> = {
 };
 
 /** Kinds that move a score; missed check-ins and progress reports are evidence only. */
-export const scoredKinds: readonly AdoptionFactKind[] = ['training', 'drafted', 'published', 'aligned', 'check-in-held', 'review', 'retrospective'];
+export const scoredKinds: readonly AdoptionFactKind[] = [
+  'training',
+  'drafted',
+  'published',
+  'aligned',
+  'check-in-held',
+  'review',
+  'retrospective',
+];
 
 export interface CycleDates {
   startsOn: string;
@@ -124,14 +132,45 @@ function freshnessOf(lastHeldOn: string | null, cycle: CycleDates, asOf: string)
   return since <= cycle.checkInCadenceDays + CHECK_IN_GRACE_DAYS ? 'fresh' : 'late';
 }
 
-/** A dimension's score, and whether it is due yet (a dimension not yet due counts only when done early). */
+/** A dimension's score, and whether it is due yet (one not yet due counts only when it raises the overall). */
 interface DimensionScore {
   score: number;
   due: boolean;
 }
 
+/**
+ * The weighted mean of the dimensions that count. Due dimensions always count; one not yet due
+ * counts only if it raises the mean, so doing something early (a review held before the cycle's
+ * end, half of reflect) never lowers a team's score. Adding the early ones best first while each
+ * is above the running mean gives the highest mean any choice of them could.
+ */
+function overallScore(byDimension: Record<Dimension, DimensionScore>): number {
+  let weighted = 0;
+  let weightSum = 0;
+  const add = (dimension: Dimension) => {
+    weighted += weights[dimension] * byDimension[dimension].score;
+    weightSum += weights[dimension];
+  };
+  const early: Dimension[] = [];
+  for (const dimension of dimensions) {
+    if (byDimension[dimension].due) add(dimension);
+    else early.push(dimension);
+  }
+  early.sort((a, b) => byDimension[b].score - byDimension[a].score);
+  for (const dimension of early) {
+    if (byDimension[dimension].score * weightSum <= weighted) break;
+    add(dimension);
+  }
+  return Math.round(weighted / weightSum);
+}
+
 /** Scores and check-in status from the facts dated on or before `asOf`. */
-export function scoreTeam(allFacts: readonly AdoptionFact[], size: number, cycle: CycleDates, asOf: string): { scores: Scores; checkIn: CheckInStatus } {
+export function scoreTeam(
+  allFacts: readonly AdoptionFact[],
+  size: number,
+  cycle: CycleDates,
+  asOf: string,
+): { scores: Scores; checkIn: CheckInStatus } {
   const facts = allFacts.filter((f) => f.on <= asOf);
   const has = (kind: AdoptionFactKind): boolean => facts.some((f) => f.kind === kind);
   const heldOn = facts.filter((f) => f.kind === 'check-in-held').map((f) => f.on);
@@ -149,21 +188,13 @@ export function scoreTeam(allFacts: readonly AdoptionFact[], size: number, cycle
     reflect: { score: (has('review') ? 50 : 0) + (has('retrospective') ? 50 : 0), due: asOf >= cycle.endsOn },
   };
 
-  let weighted = 0;
-  let weightSum = 0;
-  for (const dimension of dimensions) {
-    const { score, due } = byDimension[dimension];
-    if (!due && score === 0) continue;
-    weighted += weights[dimension] * score;
-    weightSum += weights[dimension];
-  }
   const scores = {
     learn: byDimension.learn.score,
     set: byDimension.set.score,
     align: byDimension.align.score,
     run: byDimension.run.score,
     reflect: byDimension.reflect.score,
-    overall: Math.round(weighted / weightSum),
+    overall: overallScore(byDimension),
   };
   return { scores, checkIn: { freshness: freshnessOf(lastHeldOn, cycle, asOf), lastHeldOn, held: heldOn.length, expected } };
 }
@@ -193,7 +224,14 @@ export function rollUp(teams: readonly { size: number; scores: Scores }[]): Scor
   const people = teams.reduce((sum, t) => sum + t.size, 0);
   if (people === 0) return null;
   const mean = (key: Dimension | 'overall'): number => Math.round(teams.reduce((sum, t) => sum + t.size * t.scores[key], 0) / people);
-  return { learn: mean('learn'), set: mean('set'), align: mean('align'), run: mean('run'), reflect: mean('reflect'), overall: mean('overall') };
+  return {
+    learn: mean('learn'),
+    set: mean('set'),
+    align: mean('align'),
+    run: mean('run'),
+    reflect: mean('reflect'),
+    overall: mean('overall'),
+  };
 }
 
 export interface AreaAssessment {
