@@ -2,8 +2,7 @@ import type { AreaDetail, CycleSummary, Dimension, ScoreEvidence } from '../../p
 import type { TimelineEntry } from '../../projections/timeline.ts';
 import { formatDate } from '../adoption/calendar.ts';
 import { dimensionOf, dimensions, overallWorking, weights, type Working, workings } from '../adoption/model.ts';
-import { factKindLabels } from '../adoption/vocabulary.ts';
-import { describeEvent } from '../describe.ts';
+import { describeEvent, eventTypeLabel } from '../describe.ts';
 import { areaUrl, evidenceUrl, heatmapUrl, type Selection } from '../http/urls.ts';
 import type { Names } from '../shared/names.ts';
 import { labelOf, plural } from '../shared/vocabulary.ts';
@@ -83,7 +82,7 @@ export function evidencePageView(input: {
           selection.asOf,
         );
   const shown: readonly Dimension[] = column === 'overall' ? dimensions : [column];
-  const kinds = [...new Set(input.evidence.map((e) => e.fact.kind))];
+  const types = [...new Set(input.evidence.map((e) => e.type))];
   return {
     title: `${head.label} evidence · ${team?.name ?? input.teamId}`,
     dimension: { label: head.label, hint: head.hint },
@@ -106,7 +105,7 @@ export function evidencePageView(input: {
             })),
             overall: column === 'overall' ? overallInWords(byDimension) : null,
           },
-    byType: kinds.map((kind) => ({ key: factKindLabels[kind], count: input.evidence.filter((e) => e.fact.kind === kind).length })),
+    byType: types.map((type) => ({ key: eventTypeLabel(type), count: input.evidence.filter((e) => e.type === type).length })),
     showDimension: column === 'overall',
     events: input.evidence.map((e) => {
       const event = byPosition.get(e.position);
@@ -117,7 +116,7 @@ export function evidencePageView(input: {
         onLabel: formatDate(e.on),
         dimension: columnLabel(dimensionOf[e.fact.kind]),
         // The timeline may lag the adoption read model by a moment: the fact's kind says enough until it catches up.
-        summary: event === undefined ? factKindLabels[e.fact.kind] : describeEvent(event, names),
+        summary: event === undefined ? eventTypeLabel(e.type) : describeEvent(event, names),
       };
     }),
   };
