@@ -48,14 +48,29 @@ interface Placement {
  * commonest value is found by walking the table newest first anyway, as most rows have it. A
  * query for another value repeats the index's condition, so SQLite knows it may use the index.
  */
-const commonest = { type: 'KeyResultProgressReported', actorKind: 'integration' } as const satisfies { type: UptakeEventType; actorKind: Actor['kind'] };
+const commonest = { type: 'KeyResultProgressReported', actorKind: 'integration' } as const satisfies {
+  type: UptakeEventType;
+  actorKind: Actor['kind'];
+};
 const uncommon = { type: `type <> '${commonest.type}'`, actorKind: `actor_kind <> '${commonest.actorKind}'` };
 
 /** A timeline_events row's values in its column order. */
 type EventValues = [
-  position: bigint, event_id: string, type: string, stream_id: string, occurred_at: string, recorded_at: string, actor_kind: string,
-  actor_id: string, source: string, area_id: string | null, team_id: string | null, stakeholder_id: string | null, signal_id: string | null,
-  cycle_id: string | null, data: string,
+  position: bigint,
+  event_id: string,
+  type: string,
+  stream_id: string,
+  occurred_at: string,
+  recorded_at: string,
+  actor_kind: string,
+  actor_id: string,
+  source: string,
+  area_id: string | null,
+  team_id: string | null,
+  stakeholder_id: string | null,
+  signal_id: string | null,
+  cycle_id: string | null,
+  data: string,
 ];
 
 /**
@@ -212,6 +227,8 @@ export interface TimelineQueries {
   choices(): TimelineChoices;
   /** Whether any event has been projected at all (an empty timeline and a filter that matches nothing read differently). */
   hasEvents(): boolean;
+  /** The entries at these positions (those the timeline has projected), to put another read model's events in words. */
+  atPositions(positions: readonly string[]): TimelineEntry[];
 }
 
 interface EntryRow {
@@ -313,7 +330,9 @@ export class SqliteTimelineQueries implements TimelineQueries {
           UNION ALL
           SELECT a.area_id, a.name, tree.depth + 1, tree.path || a.name || char(0) FROM org_areas a JOIN tree ON a.parent_area_id = tree.area_id
         ) SELECT area_id AS areaId, name, depth FROM tree ORDER BY path`),
-      teams: db.prepare<[], { teamId: string; key: string; name: string }>('SELECT team_id AS teamId, key, name FROM org_teams ORDER BY key, team_id'),
+      teams: db.prepare<[], { teamId: string; key: string; name: string }>(
+        'SELECT team_id AS teamId, key, name FROM org_teams ORDER BY key, team_id',
+      ),
       stakeholders: db.prepare<[], { stakeholderId: string; name: string }>(
         'SELECT stakeholder_id AS stakeholderId, name FROM stakeholders ORDER BY name, stakeholder_id',
       ),
@@ -339,6 +358,12 @@ export class SqliteTimelineQueries implements TimelineQueries {
 
   hasEvents(): boolean {
     return this.sql.any.get() !== undefined;
+  }
+
+  atPositions(positions: readonly string[]): TimelineEntry[] {
+    return this.statementFor(['e.position IN (SELECT CAST(value AS INTEGER) FROM json_each(@positions))'])
+      .all({ positions: JSON.stringify(positions), limit: positions.length })
+      .map(toEntry);
   }
 
   /** The area and every area below it; an area the organisation does not know is just itself. */

@@ -1,6 +1,7 @@
 import { addDays } from '../../src/adoption/calendar.ts';
 import {
   type AdoptionFact,
+  adoptionFactKinds,
   assessArea,
   assessTeam,
   dimensionOf,
@@ -39,36 +40,8 @@ interface Computed {
   areas: AreaRow[];
 }
 
-const cycleColumns = 'cycle_id AS cycleId, name, starts_on AS startsOn, ends_on AS endsOn, check_in_cadence_days AS checkInCadenceDays, closed_on AS closedOn';
-
-const labels: Record<AdoptionFact['kind'], string> = {
-  training: 'Training completed',
-  drafted: 'OKRs drafted',
-  published: 'OKRs published',
-  aligned: 'OKRs aligned',
-  'check-in-held': 'Check-in held',
-  'check-in-missed': 'Check-in missed',
-  'key-result-progress': 'Key result progress reported',
-  review: 'Cycle review held',
-  retrospective: 'Retrospective held',
-};
-
-const pct = (fraction: number): string => `${Math.round(fraction * 100)}%`;
-
-/** One line saying what a fact recorded, for the evidence list behind a heatmap cell. */
-function summarize(fact: FactRow): string {
-  const details = [
-    fact.training_kind && `${fact.training_kind}, ${fact.participants ?? 0} participants`,
-    fact.objectives !== null && `${fact.objectives} objectives, ${fact.key_results ?? 0} key results`,
-    fact.ref && (fact.kind === 'aligned' ? `to ${fact.ref}` : fact.ref),
-    fact.progress !== null && `progress ${pct(fact.progress)}`,
-    fact.attendance !== null && `attendance ${pct(fact.attendance)}`,
-    fact.confidence !== null && `confidence ${pct(fact.confidence)}`,
-    fact.actions !== null && `${fact.actions} actions`,
-    fact.reason,
-  ].filter((d): d is string => typeof d === 'string' && d !== '');
-  return details.length === 0 ? labels[fact.kind] : `${labels[fact.kind]}: ${details.join(', ')}`;
-}
+const cycleColumns =
+  'cycle_id AS cycleId, name, starts_on AS startsOn, ends_on AS endsOn, check_in_cadence_days AS checkInCadenceDays, closed_on AS closedOn';
 
 /** The list under `key`, created empty on first use. */
 function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
@@ -147,8 +120,12 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       ),
       cycles: db.prepare<[], CycleSummary>(`SELECT ${cycleColumns} FROM org_cycles ORDER BY starts_on DESC, cycle_id`),
       cycle: db.prepare<[string], CycleSummary>(`SELECT ${cycleColumns} FROM org_cycles WHERE cycle_id = ?`),
-      areas: db.prepare<[], AreaRecord>('SELECT area_id AS areaId, code, name, parent_area_id AS parentAreaId FROM org_areas ORDER BY code, area_id'),
-      teams: db.prepare<[], TeamRecord>('SELECT team_id AS teamId, key, name, area_id AS areaId, size FROM org_teams ORDER BY key, team_id'),
+      areas: db.prepare<[], AreaRecord>(
+        'SELECT area_id AS areaId, code, name, parent_area_id AS parentAreaId FROM org_areas ORDER BY code, area_id',
+      ),
+      teams: db.prepare<[], TeamRecord>(
+        'SELECT team_id AS teamId, key, name, area_id AS areaId, size FROM org_teams ORDER BY key, team_id',
+      ),
       cycleFacts: db.prepare<[string, string], { team_id: string; kind: Exclude<AdoptionFact['kind'], 'training'>; on_date: string }>(
         `SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`,
       ),
@@ -158,9 +135,11 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       openSignals: db.prepare<[string, string], { area_id: string; open: number; highest: number }>(`
         SELECT area_id, count(*) AS open, max(severity) AS highest FROM signals
         WHERE raised_on <= ? AND (resolved_on IS NULL OR resolved_on > ?) GROUP BY area_id`),
-      teamFacts: db.prepare<[string, string, string, string], FactRow>(`
+      // The kinds asked for come as a JSON array, so the filter stays in SQL.
+      teamFacts: db.prepare<[string, string, string, string, string], FactRow>(`
         SELECT * FROM adoption_facts
         WHERE team_id = ? AND on_date <= ? AND ((kind = 'training' AND on_date >= ?) OR (kind <> 'training' AND cycle_id = ?))
+          AND kind IN (SELECT value FROM json_each(?))
         ORDER BY on_date, rowid`),
     };
   }
@@ -198,11 +177,18 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return team && area ? { ...team, area } : null;
   }
 
-  evidence(teamId: string, cycleId: string, dimension: Dimension, asOf: string): ScoreEvidence[] {
-    return this.sql.teamFacts
-      .all(teamId, asOf, learnWindowStart(asOf), cycleId)
-      .filter((f) => dimensionOf[f.kind] === dimension)
-      .map((f) => ({ eventId: f.event_id, position: f.position, type: f.event_type, on: f.on_date, summary: summarize(f) }));
+  evidence(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): ScoreEvidence[] {
+    const kinds = adoptionFactKinds.filter((kind) => dimension === null || dimensionOf[kind] === dimension);
+    return this.sql.teamFacts.all(teamId, asOf, learnWindowStart(asOf), cycleId, JSON.stringify(kinds)).map((f) => ({
+      eventId: f.event_id,
+      position: f.position,
+      type: f.event_type,
+      on: f.on_date,
+      fact:
+        f.kind === 'training'
+          ? { kind: f.kind, on: f.on_date, trainingKind: f.training_kind ?? '', participants: f.participants ?? 0 }
+          : { kind: f.kind, on: f.on_date },
+    }));
   }
 
   /**
@@ -263,7 +249,8 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const records = this.sql.areas.all();
     const known = new Set(records.map((a) => a.areaId));
     const childrenOf = new Map<string | null, AreaRecord[]>();
-    for (const area of records) listIn(childrenOf, area.parentAreaId !== null && known.has(area.parentAreaId) ? area.parentAreaId : null).push(area);
+    for (const area of records)
+      listIn(childrenOf, area.parentAreaId !== null && known.has(area.parentAreaId) ? area.parentAreaId : null).push(area);
     const teamsIn = new Map<string, TeamRecord[]>();
     for (const team of teams) listIn(teamsIn, team.areaId).push(team);
 

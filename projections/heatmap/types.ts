@@ -1,6 +1,6 @@
 /** What the heatmap read side answers; the web renders these and nothing else. */
 
-import type { CheckInFreshness, Dimension, Scores, Stage } from '../../src/adoption/model.ts';
+import type { AdoptionFact, CheckInFreshness, Dimension, Scores, Stage } from '../../src/adoption/model.ts';
 
 // The vocabulary belongs to the adoption model (src/adoption); re-exported so the web reads one contract.
 export { checkInFreshnesses, dimensions, stages } from '../../src/adoption/model.ts';
@@ -62,13 +62,14 @@ export interface AreaDetail {
   children: AreaRow[];
 }
 
-/** A fact behind a score: the event that produced it, so a number can be traced. */
+/** A fact behind a score: the event that produced it (put in words from the timeline's copy of it), so a number can be traced. */
 export interface ScoreEvidence {
   eventId: string;
   position: string;
   type: string;
   on: string;
-  summary: string;
+  /** The fact as the adoption model reads it, so the page can show how the score was computed. */
+  fact: AdoptionFact;
 }
 
 export interface HeatmapQueries {
@@ -78,5 +79,6 @@ export interface HeatmapQueries {
   heatmap(cycleId: string, asOf: string): Heatmap | null;
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null;
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null;
-  evidence(teamId: string, cycleId: string, dimension: Dimension, asOf: string): ScoreEvidence[];
+  /** The facts behind one dimension of a team's scores, or behind all of them (`null`: the overall score). */
+  evidence(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): ScoreEvidence[];
 }

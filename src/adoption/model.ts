@@ -47,7 +47,15 @@ export const dimensionOf: Record<AdoptionFactKind, Dimension> = {
 };
 
 /** Kinds that move a score; missed check-ins and progress reports are evidence only. */
-export const scoredKinds: readonly AdoptionFactKind[] = ['training', 'drafted', 'published', 'aligned', 'check-in-held', 'review', 'retrospective'];
+export const scoredKinds: readonly AdoptionFactKind[] = [
+  'training',
+  'drafted',
+  'published',
+  'aligned',
+  'check-in-held',
+  'review',
+  'retrospective',
+];
 
 export interface CycleDates {
   startsOn: string;
@@ -97,15 +105,16 @@ export const learnWindowStart = (asOf: string): string => addDays(asOf, 1 - LEAR
  * capped at the team's size; kinds do not add up, so the same people attending two trainings
  * are not counted twice.
  */
-function learnScore(facts: readonly AdoptionFact[], size: number, asOf: string): number {
+function learnWorking(facts: readonly AdoptionFact[], size: number, asOf: string): Extract<Working, { dimension: 'learn' }> {
   const from = learnWindowStart(asOf);
   const perKind = new Map<string, number>();
   for (const fact of facts) {
     if (fact.kind !== 'training' || fact.on < from) continue;
     perKind.set(fact.trainingKind, (perKind.get(fact.trainingKind) ?? 0) + fact.participants);
   }
-  const best = Math.max(0, ...perKind.values());
-  return percent(best, size);
+  let best: [string | null, number] = [null, 0];
+  for (const entry of perKind) if (entry[1] > best[1]) best = entry;
+  return { dimension: 'learn', score: percent(best[1], size), due: true, trainingKind: best[0], trained: best[1], size, from };
 }
 
 /** Check-ins the cadence asks for between the cycle's start and `asOf` (or its end, if earlier). */
@@ -124,47 +133,111 @@ function freshnessOf(lastHeldOn: string | null, cycle: CycleDates, asOf: string)
   return since <= cycle.checkInCadenceDays + CHECK_IN_GRACE_DAYS ? 'fresh' : 'late';
 }
 
-/** A dimension's score, and whether it is due yet (a dimension not yet due counts only when done early). */
-interface DimensionScore {
+/**
+ * How a dimension's score was reached, term by term (what the evidence page puts in words), and
+ * whether it is due yet (one not yet due counts only when it raises the overall).
+ */
+export type Working = { score: number; due: boolean } & (
+  | { dimension: 'learn'; trainingKind: string | null; trained: number; size: number; from: string }
+  | { dimension: 'set'; drafted: boolean; published: boolean }
+  | { dimension: 'align'; aligned: boolean }
+  | { dimension: 'run'; held: number; expected: number; cadenceDays: number; startsOn: string; until: string }
+  | { dimension: 'reflect'; review: boolean; retrospective: boolean; endsOn: string }
+);
+
+export type Workings = { readonly [D in Dimension]: Extract<Working, { dimension: D }> };
+
+/** The overall score and the dimensions it counted; the others were not due and would have lowered it (or were 0). */
+export interface OverallWorking {
   score: number;
-  due: boolean;
+  counted: Dimension[];
+}
+
+/**
+ * The weighted mean of the dimensions that count. Due dimensions always count; one not yet due
+ * counts only if it raises the mean, so doing something early (a review held before the cycle's
+ * end, half of reflect) never lowers a team's score. Adding the early ones best first while each
+ * is above the running mean gives the highest mean any choice of them could.
+ */
+export function overallWorking(byDimension: Workings): OverallWorking {
+  let weighted = 0;
+  let weightSum = 0;
+  const counted: Dimension[] = [];
+  const add = (dimension: Dimension) => {
+    weighted += weights[dimension] * byDimension[dimension].score;
+    weightSum += weights[dimension];
+    counted.push(dimension);
+  };
+  const early: Dimension[] = [];
+  for (const dimension of dimensions) {
+    if (byDimension[dimension].due) add(dimension);
+    else early.push(dimension);
+  }
+  early.sort((a, b) => byDimension[b].score - byDimension[a].score);
+  for (const dimension of early) {
+    if (byDimension[dimension].score * weightSum <= weighted) break;
+    add(dimension);
+  }
+  return { score: Math.round(weighted / weightSum), counted: dimensions.filter((d) => counted.includes(d)) };
+}
+
+/** Each dimension's working from the facts dated on or before `asOf`. */
+export function workings(allFacts: readonly AdoptionFact[], size: number, cycle: CycleDates, asOf: string): Workings {
+  const facts = allFacts.filter((f) => f.on <= asOf);
+  const has = (kind: AdoptionFactKind): boolean => facts.some((f) => f.kind === kind);
+  const held = facts.filter((f) => f.kind === 'check-in-held').length;
+  const expected = expectedCheckIns(cycle, asOf);
+  const [drafted, published, aligned, review, retrospective] = [
+    has('drafted'),
+    has('published'),
+    has('aligned'),
+    has('review'),
+    has('retrospective'),
+  ];
+  return {
+    learn: learnWorking(facts, size, asOf),
+    set: { dimension: 'set', score: published ? 100 : drafted ? 50 : 0, due: true, drafted, published },
+    align: { dimension: 'align', score: aligned ? 100 : 0, due: true, aligned },
+    run: {
+      dimension: 'run',
+      score: expected === 0 ? (held > 0 ? 100 : 0) : percent(held, expected),
+      due: expected > 0,
+      held,
+      expected,
+      cadenceDays: cycle.checkInCadenceDays,
+      startsOn: cycle.startsOn,
+      until: earlierOf(asOf, cycle.endsOn),
+    },
+    reflect: {
+      dimension: 'reflect',
+      score: (review ? 50 : 0) + (retrospective ? 50 : 0),
+      due: asOf >= cycle.endsOn,
+      review,
+      retrospective,
+      endsOn: cycle.endsOn,
+    },
+  };
 }
 
 /** Scores and check-in status from the facts dated on or before `asOf`. */
-export function scoreTeam(allFacts: readonly AdoptionFact[], size: number, cycle: CycleDates, asOf: string): { scores: Scores; checkIn: CheckInStatus } {
-  const facts = allFacts.filter((f) => f.on <= asOf);
-  const has = (kind: AdoptionFactKind): boolean => facts.some((f) => f.kind === kind);
-  const heldOn = facts.filter((f) => f.kind === 'check-in-held').map((f) => f.on);
+export function scoreTeam(
+  allFacts: readonly AdoptionFact[],
+  size: number,
+  cycle: CycleDates,
+  asOf: string,
+): { scores: Scores; checkIn: CheckInStatus } {
+  const heldOn = allFacts.filter((f) => f.kind === 'check-in-held' && f.on <= asOf).map((f) => f.on);
   const lastHeldOn = heldOn.length === 0 ? null : heldOn.reduce((a, b) => (a >= b ? a : b));
-  const expected = expectedCheckIns(cycle, asOf);
-
-  const byDimension: Record<Dimension, DimensionScore> = {
-    learn: { score: learnScore(facts, size, asOf), due: true },
-    set: { score: has('published') ? 100 : has('drafted') ? 50 : 0, due: true },
-    align: { score: has('aligned') ? 100 : 0, due: true },
-    run: {
-      score: expected === 0 ? (heldOn.length > 0 ? 100 : 0) : percent(heldOn.length, expected),
-      due: expected > 0,
-    },
-    reflect: { score: (has('review') ? 50 : 0) + (has('retrospective') ? 50 : 0), due: asOf >= cycle.endsOn },
-  };
-
-  let weighted = 0;
-  let weightSum = 0;
-  for (const dimension of dimensions) {
-    const { score, due } = byDimension[dimension];
-    if (!due && score === 0) continue;
-    weighted += weights[dimension] * score;
-    weightSum += weights[dimension];
-  }
+  const byDimension = workings(allFacts, size, cycle, asOf);
   const scores = {
     learn: byDimension.learn.score,
     set: byDimension.set.score,
     align: byDimension.align.score,
     run: byDimension.run.score,
     reflect: byDimension.reflect.score,
-    overall: Math.round(weighted / weightSum),
+    overall: overallWorking(byDimension).score,
   };
+  const expected = byDimension.run.expected;
   return { scores, checkIn: { freshness: freshnessOf(lastHeldOn, cycle, asOf), lastHeldOn, held: heldOn.length, expected } };
 }
 
@@ -193,7 +266,14 @@ export function rollUp(teams: readonly { size: number; scores: Scores }[]): Scor
   const people = teams.reduce((sum, t) => sum + t.size, 0);
   if (people === 0) return null;
   const mean = (key: Dimension | 'overall'): number => Math.round(teams.reduce((sum, t) => sum + t.size * t.scores[key], 0) / people);
-  return { learn: mean('learn'), set: mean('set'), align: mean('align'), run: mean('run'), reflect: mean('reflect'), overall: mean('overall') };
+  return {
+    learn: mean('learn'),
+    set: mean('set'),
+    align: mean('align'),
+    run: mean('run'),
+    reflect: mean('reflect'),
+    overall: mean('overall'),
+  };
 }
 
 export interface AreaAssessment {

@@ -16,7 +16,7 @@ export const EvidenceQuery = z.object({
   team: Id,
   area: optional(Id),
   cycle: CycleId,
-  dimension: z.enum(dimensions, { error: `must be one of ${dimensions.join(', ')}` }),
+  dimension: z.enum([...dimensions, 'overall'], { error: `must be one of ${[...dimensions, 'overall'].join(', ')}` }),
   asOf: optional(AsOf),
 });
 
@@ -48,7 +48,10 @@ export function parseLeniently<S extends z.ZodType>(schema: S, input: unknown): 
 export function lenient<S extends z.ZodObject>(schema: S) {
   return z.record(z.string(), z.unknown()).transform((input): { value: z.output<S>; issues: FieldIssue[] } => {
     const { value, issues } = parseLeniently(schema, input);
-    return { value, issues: issues.map((i) => ({ field: i.field, message: `${JSON.stringify(String(input[i.field] ?? ''))} ${i.message}` })) };
+    return {
+      value,
+      issues: issues.map((i) => ({ field: i.field, message: `${JSON.stringify(String(input[i.field] ?? ''))} ${i.message}` })),
+    };
   });
 }
 
@@ -60,4 +63,5 @@ export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 /** A lenient query's issues as the messages a filter prints beside each field. */
-export const messagesByField = (issues: FieldIssue[]): Record<string, string> => Object.fromEntries(issues.map((i) => [i.field, i.message]));
+export const messagesByField = (issues: FieldIssue[]): Record<string, string> =>
+  Object.fromEntries(issues.map((i) => [i.field, i.message]));

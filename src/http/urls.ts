@@ -20,8 +20,12 @@ export const teamPath = (teamId: string): string => `/teams/${encodeURIComponent
 
 export const teamUrl = (teamId: string, { cycleId, asOf }: Selection): string => withQuery(teamPath(teamId), { cycle: cycleId, asOf });
 
-export const evidenceUrl = (team: { teamId: string; areaId: string }, dimension: Dimension, { cycleId, asOf }: Selection): string =>
-  withQuery('/evidence', { team: team.teamId, area: team.areaId, cycle: cycleId, dimension, asOf });
+/** `overall`: the evidence of every dimension, with how the overall score weighs them. */
+export const evidenceUrl = (
+  team: { teamId: string; areaId: string },
+  dimension: Dimension | 'overall',
+  { cycleId, asOf }: Selection,
+): string => withQuery('/evidence', { team: team.teamId, area: team.areaId, cycle: cycleId, dimension, asOf });
 
 export const coachWeekPath = (coachId: string): string => `/coaches/${encodeURIComponent(coachId)}/week`;
 

@@ -24,7 +24,7 @@ export const TimelineQuery = z.object({
   area: optional(Id),
   team: optional(Id),
   stakeholder: optional(Id),
-  type: optional(z.enum(timelineEventTypes, { error: 'must be an event type, e.g. CheckInHeld' })),
+  type: optional(z.enum(timelineEventTypes, { error: 'must be one of the event types the filter offers' })),
   actor: optional(z.enum(actorKinds, { error: `must be one of ${actorKinds.join(', ')}` })),
   before: optional(Position),
 });
@@ -44,7 +44,17 @@ export interface TimelineRouteOptions extends WebDeps {
 export const timelineRoutes: FastifyPluginAsyncZod<TimelineRouteOptions> = async (app, { timeline, views, names }) => {
   app.get('/timeline', { schema: { querystring: lenient(TimelineQuery) } }, async (request, reply) => {
     const { value: query, issues } = request.query;
-    const page = timeline.page({ areaId: query.area, teamId: query.team, stakeholderId: query.stakeholder, type: query.type, actorKind: query.actor, before: query.before }, TIMELINE_PAGE_SIZE);
+    const page = timeline.page(
+      {
+        areaId: query.area,
+        teamId: query.team,
+        stakeholderId: query.stakeholder,
+        type: query.type,
+        actorKind: query.actor,
+        before: query.before,
+      },
+      TIMELINE_PAGE_SIZE,
+    );
     const view = timelinePageView({
       page,
       choices: timeline.choices(),
@@ -53,6 +63,10 @@ export const timelineRoutes: FastifyPluginAsyncZod<TimelineRouteOptions> = async
       hasEvents: page.entries.length > 0 || timeline.hasEvents(),
       errors: messagesByField(issues),
     });
-    return sendHtml(reply, views.render(wantsFragment(request) ? 'partials/timeline' : 'pages/timeline', view), issues.length > 0 ? 422 : 200);
+    return sendHtml(
+      reply,
+      views.render(wantsFragment(request) ? 'partials/timeline' : 'pages/timeline', view),
+      issues.length > 0 ? 422 : 200,
+    );
   });
 };

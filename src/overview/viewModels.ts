@@ -19,7 +19,18 @@ import type { AreaStakeholders, OpenSignals, OrgCoach } from '../../projections/
 import type { TimelineEntry } from '../../projections/timeline.ts';
 import { formatDate, formatInstant } from '../adoption/calendar.ts';
 import { describeEvent } from '../describe.ts';
-import { areaPath, areaUrl, evidenceUrl, heatmapUrl, resistanceUrl, signalPath, stakeholderPath, teamPath, teamUrl, type Selection } from '../http/urls.ts';
+import {
+  areaPath,
+  areaUrl,
+  evidenceUrl,
+  heatmapUrl,
+  resistanceUrl,
+  signalPath,
+  stakeholderPath,
+  teamPath,
+  teamUrl,
+  type Selection,
+} from '../http/urls.ts';
 import { kindLabels } from '../resistance/vocabulary.ts';
 import type { Names } from '../shared/names.ts';
 import { labelOf } from '../shared/vocabulary.ts';
@@ -27,7 +38,8 @@ import { attitudes } from '../stakeholder/vocabulary.ts';
 import { organisationUrl } from '../http/urls.ts';
 import { timelineUrl } from './timelineView.ts';
 
-type Column = Dimension | 'overall';
+/** A column of the matrix: one adoption dimension, or the overall score. */
+export type Column = Dimension | 'overall';
 const columns: readonly Column[] = [...dimensions, 'overall'];
 
 export const columnHeads: { column: Column; label: string; hint: string }[] = [
@@ -38,10 +50,13 @@ export const columnHeads: { column: Column; label: string; hint: string }[] = [
   { column: 'reflect', label: 'Reflect', hint: 'review, retro' },
   { column: 'overall', label: 'Overall', hint: 'all five' },
 ];
-const columnLabel = (column: Column): string => columnHeads.find((h) => h.column === column)?.label ?? column;
+export const columnLabel = (column: Column): string => columnHeads.find((h) => h.column === column)?.label ?? column;
 
 /** Five equal bands of the 0–100 score; each has a colour token in uptake.css (`--tone-N`). */
-export const scoreBands = [0, 20, 40, 60, 80].map((from, tone) => ({ tone: String(tone), label: tone === 4 ? `${from}–100` : `${from}–${from + 19}` }));
+export const scoreBands = [0, 20, 40, 60, 80].map((from, tone) => ({
+  tone: String(tone),
+  label: tone === 4 ? `${from}–100` : `${from}–${from + 19}`,
+}));
 
 /** The band of the number as printed (rounded), so a cell showing 60 is never coloured as 40–59. */
 export function toneOf(score: number | null): string {
@@ -56,9 +71,14 @@ export interface ScoreCell {
   href: string | null;
 }
 
-function scoreCell(column: Column, score: number | null, href: string | null = null): ScoreCell {
+export function scoreCell(column: Column, score: number | null, href: string | null = null): ScoreCell {
   const value = score === null ? '—' : String(Math.round(score));
-  return { value, tone: toneOf(score), title: score === null ? `${columnLabel(column)}: no teams` : `${columnLabel(column)}: ${value} of 100`, href };
+  return {
+    value,
+    tone: toneOf(score),
+    title: score === null ? `${columnLabel(column)}: no teams` : `${columnLabel(column)}: ${value} of 100`,
+    href,
+  };
 }
 
 /**
@@ -79,14 +99,21 @@ const scoreCells = (scores: Scores | null, selection: Selection, href: (column: 
       : scoreCell(column, scores?.[column] ?? null, href(column)),
   );
 
-const stageLabels: Record<Stage, string> = { 'not-started': 'Not started', exploring: 'Exploring', practicing: 'Practicing', embedded: 'Embedded' };
+const stageLabels: Record<Stage, string> = {
+  'not-started': 'Not started',
+  exploring: 'Exploring',
+  practicing: 'Practicing',
+  embedded: 'Embedded',
+};
 const stageView = (stage: Stage) => ({ key: stage, label: stageLabels[stage] });
 
 const freshnessLabels: Record<CheckInFreshness, string> = { fresh: 'on time', late: 'late', never: 'none yet' };
 const freshnessOrder: CheckInFreshness[] = ['fresh', 'late', 'never'];
 
 /** An attitude's label by its stored value (the read models keep it as text). */
-export const attitudeLabels: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(attitudes).map(([attitude, { label }]) => [attitude, label]));
+export const attitudeLabels: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(attitudes).map(([attitude, { label }]) => [attitude, label]),
+);
 
 /** The tone the resistance labels use for a severity (uptake.css `.resistance--*`). */
 const severityLevel = (severity: number) => (severity >= 4 ? 'high' : severity === 3 ? 'medium' : 'low');
@@ -98,7 +125,8 @@ function resistanceView(areaId: string, openSignals: number, highestSeverity: nu
   return { open: openSignals, severity: highestSeverity, level, label: openSignals === 1 ? '1 open' : `${openSignals} open`, href };
 }
 
-function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0) {
+/** `linked`: its score cells open the area's page (false on that page itself). */
+function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0, linked = true) {
   return {
     areaId: area.areaId,
     code: area.code,
@@ -108,7 +136,7 @@ function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0) {
     teamsId: `teams-${area.areaId}`,
     teamCount: area.teamCount,
     people: area.people,
-    cells: scoreCells(area.scores, selection),
+    cells: scoreCells(area.scores, selection, () => (linked ? areaUrl(area.areaId, selection) : null)),
     stage: stageView(area.stage),
     // Only the kinds that occur: "12 on time · 1 late" reads faster than a row of zeros.
     freshness: freshnessOrder.map((key) => ({ key, label: freshnessLabels[key], count: area.freshness[key] })).filter((f) => f.count > 0),
@@ -124,7 +152,7 @@ function teamRowView(team: TeamRow, selection: Selection) {
     key: team.key,
     name: team.name,
     size: team.size,
-    cells: scoreCells(team.scores, selection, (column) => (column === 'overall' ? null : evidenceUrl(team, column, selection))),
+    cells: scoreCells(team.scores, selection, (column) => evidenceUrl(team, column, selection)),
     stage: stageView(team.stage),
     checkIn: {
       key: freshness,
@@ -181,7 +209,13 @@ export function noCyclePageView() {
   return { title: 'Adoption heatmap', empty: 'no-cycle' as HeatmapEmptyState };
 }
 
-export function areaPageView(input: { cycles: CycleSummary[]; cycle: CycleSummary; detail: AreaDetail; selection: Selection; parent: AreaRow | null }) {
+export function areaPageView(input: {
+  cycles: CycleSummary[];
+  cycle: CycleSummary;
+  detail: AreaDetail;
+  selection: Selection;
+  parent: AreaRow | null;
+}) {
   const { detail, selection } = input;
   const { area } = detail;
   return {
@@ -192,7 +226,7 @@ export function areaPageView(input: { cycles: CycleSummary[]; cycle: CycleSummar
     asOfLabel: formatDate(selection.asOf),
     heatmapHref: heatmapUrl(selection),
     parent: input.parent === null ? null : { name: input.parent.name, href: areaUrl(input.parent.areaId, selection) },
-    area: areaRowView(area, selection, area.depth),
+    area: areaRowView(area, selection, area.depth, false),
     columns: columnHeads,
     children: detail.children.map((child) => areaRowView(child, selection, area.depth + 1)),
     teamRows: teamRowsView(detail, selection, 0),
@@ -248,31 +282,5 @@ export function areaSectionsView(input: {
       who: `${names.actor(e.actor)} via ${e.source}`,
     })),
     eventsHref: timelineUrl({ area: areaId }),
-  };
-}
-
-const countBy = (keys: string[]) => [...keys.reduce((counts, key) => counts.set(key, (counts.get(key) ?? 0) + 1), new Map<string, number>())].map(([key, count]) => ({ key, count }));
-
-export function evidencePageView(input: {
-  cycle: CycleSummary;
-  selection: Selection;
-  dimension: Dimension;
-  teamId: string;
-  area: AreaDetail | null;
-  evidence: ScoreEvidence[];
-}) {
-  const { selection, dimension, area } = input;
-  const team = area?.teams.find((t) => t.teamId === input.teamId) ?? null;
-  const head = columnHeads.find((h) => h.column === dimension)!;
-  return {
-    title: `${head.label} evidence · ${team?.name ?? input.teamId}`,
-    dimension: { label: head.label, hint: head.hint },
-    team: team === null ? { name: input.teamId, key: null, score: null } : { name: team.name, key: team.key, score: scoreCell(dimension, team.scores[dimension]) },
-    area: area === null ? null : { name: area.area.name, href: areaUrl(area.area.areaId, selection) },
-    cycle: { name: input.cycle.name },
-    asOfLabel: formatDate(selection.asOf),
-    heatmapHref: heatmapUrl(selection),
-    byType: countBy(input.evidence.map((e) => e.type)),
-    events: input.evidence.map((e) => ({ ...e, onLabel: formatDate(e.on) })),
   };
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { SignalStatus, StatusFilter } from '../../projections/resistance/queries.ts';
-import type { InterventionKind, ResistanceKind, SignalSource } from './events.ts';
+import type { InterventionKind, ResistanceEvent, ResistanceKind, SignalSource } from './events.ts';
 
 /** Words for the resistance slice's values, one place for every page, history and export. */
 
@@ -40,3 +40,14 @@ export const statusLabels: Record<SignalStatus, string> = {
 };
 
 export const statusFilterLabels: Record<StatusFilter, string> = { open: 'Open', resolved: 'Resolved', all: 'All' };
+
+/** The resistance slice's event types in words, as the timeline's filter and rows name them. */
+export const eventTypeLabels: Record<ResistanceEvent['type'], string> = {
+  ResistanceSignalRaised: 'Resistance signal raised',
+  ResistanceSignalAcknowledged: 'Resistance signal acknowledged',
+  InterventionPlanned: 'Intervention planned',
+  InterventionCompleted: 'Intervention completed',
+  InterventionCancelled: 'Intervention cancelled',
+  ResistanceSignalResolved: 'Resistance signal resolved',
+  ResistanceSignalEscalated: 'Resistance signal escalated',
+};

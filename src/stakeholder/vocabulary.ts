@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AdkarStage, Attitude, EngagementKind } from './events.ts';
+import type { AdkarStage, Attitude, EngagementKind, StakeholderEvent } from './events.ts';
 
 /** Words for the stakeholder slice's values: colour is never the only signal, so each has a mark too. */
 
@@ -42,6 +42,20 @@ export const ratingWords = ['very low', 'low', 'medium', 'high', 'very high'] as
 export const unassessed = { label: 'Not assessed', mark: '?' } as const;
 
 /** What each entry of a stakeholder's history changed. */
-export const historyLabels = { identified: 'Identified', mapping: 'Influence × interest', attitude: 'Attitude', adkar: 'ADKAR stage' } as const;
+export const historyLabels = {
+  identified: 'Identified',
+  mapping: 'Influence × interest',
+  attitude: 'Attitude',
+  adkar: 'ADKAR stage',
+} as const;
 
 export const sortLabels = { influence: 'Influence', interest: 'Interest', name: 'Name', engagement: 'Longest without engagement' } as const;
+
+/** The stakeholder slice's event types in words, as the timeline's filter and rows name them. */
+export const eventTypeLabels: Record<StakeholderEvent['type'], string> = {
+  StakeholderIdentified: 'Stakeholder identified',
+  StakeholderMapped: 'Stakeholder mapped',
+  AttitudeAssessed: 'Attitude assessed',
+  AdkarStageAssessed: 'ADKAR stage assessed',
+  EngagementLogged: 'Engagement logged',
+};

@@ -17,7 +17,9 @@ function cellsOfRow(html: string, name: string): { value: string; tone: string }
 
 /** As printed mid-cycle: a reflect score of 0 reads "not due yet" (·) until the cycle ends. */
 const printed = (scores: Scores | null) =>
-  [...dimensions, 'overall' as const].map((d) => (scores === null ? '—' : d === 'reflect' && scores[d] === 0 ? '·' : String(Math.round(scores[d]))));
+  [...dimensions, 'overall' as const].map((d) =>
+    scores === null ? '—' : d === 'reflect' && scores[d] === 0 ? '·' : String(Math.round(scores[d])),
+  );
 
 describe('web app over SQLite', () => {
   let world: World;
@@ -54,10 +56,14 @@ describe('web app over SQLite', () => {
       const platform = heatmap.areas.find((a) => a.areaId === 'plat')!;
       expect(platform.scores!.overall).toBeGreaterThan(0);
       for (const area of heatmap.areas) {
-        expect(cellsOfRow(res.body, `>${area.name.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}<`).map((c) => c.value)).toEqual(printed(area.scores));
+        expect(
+          cellsOfRow(res.body, `>${area.name.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}<`).map((c) => c.value),
+        ).toEqual(printed(area.scores));
       }
       expect(cellsOfRow(res.body, 'All areas').map((c) => c.value)).toEqual(printed(heatmap.organisation));
-      expect(cellsOfRow(res.body, '>Platform<').at(-1)!.tone).toBe(String(Math.min(4, Math.floor(Math.round(platform.scores!.overall) / 20))));
+      expect(cellsOfRow(res.body, '>Platform<').at(-1)!.tone).toBe(
+        String(Math.min(4, Math.floor(Math.round(platform.scores!.overall) / 20))),
+      );
     });
 
     it('indents child areas and shows stage, check-in freshness and open resistance beside each area', async () => {
@@ -119,7 +125,16 @@ describe('web app over SQLite', () => {
       const payments = world.queries.area('plat', CYCLE, TODAY)!.teams[0]!;
       expect(cellsOfRow(res.body, 'Payments').map((c) => c.value)).toEqual(printed(payments.scores));
       expect(res.body).toContain('href="/evidence?team=pay&amp;area=plat&amp;cycle=2026-q4&amp;dimension=run&amp;asOf=2026-11-25"');
+      expect(res.body).toContain('href="/evidence?team=pay&amp;area=plat&amp;cycle=2026-q4&amp;dimension=overall&amp;asOf=2026-11-25"');
       expect(res.body).toContain('3 of 3 held · last 12 Nov 2026');
+    });
+
+    it("links an area's score cells to the area's page, where its teams' numbers are", async () => {
+      const res = await app.inject('/');
+      const platform = res.body.split('<tr').find((r) => r.includes('>Platform<'))!;
+      const links = [...platform.matchAll(/<td class="cell[^"]*"[^>]*><a href="([^"]+)"/g)].map((m) => m[1]);
+      expect(links).toHaveLength(5); // reflect is "not due yet" and links nowhere
+      expect(new Set(links)).toEqual(new Set(['/areas/plat?cycle=2026-q4&amp;asOf=2026-11-25']));
     });
 
     it('says so when an area has no teams of its own', async () => {
@@ -135,11 +150,16 @@ describe('web app over SQLite', () => {
       expect(res.body).toContain('Search &amp; &lt;Discovery&gt;');
       expect(res.body).not.toContain('<Discovery>');
       expect(res.body).toContain('Areas within Engineering');
-      expect(cellsOfRow(res.body, '>Platform<').map((c) => c.value)).toEqual(printed(world.queries.area('plat', CYCLE, TODAY)!.area.scores));
+      expect(cellsOfRow(res.body, '>Platform<').map((c) => c.value)).toEqual(
+        printed(world.queries.area('plat', CYCLE, TODAY)!.area.scores),
+      );
     });
 
     it('gives a history restore (htmx, whole body) the full page', async () => {
-      const res = await app.inject({ url: '/areas/eng?cycle=2026-q4', headers: { 'hx-request': 'true', 'hx-history-restore-request': 'true' } });
+      const res = await app.inject({
+        url: '/areas/eng?cycle=2026-q4',
+        headers: { 'hx-request': 'true', 'hx-history-restore-request': 'true' },
+      });
       expect(res.body).toMatch(/^<!doctype html>/);
     });
 
@@ -165,7 +185,10 @@ describe('web app over SQLite', () => {
       expect(page.body).toContain('<code>asOf</code> must be a calendar date, YYYY-MM-DD');
       const json = await app.inject({ url: '/areas/eng?asOf=yesterday', headers: { accept: 'application/json' } });
       expect(json.statusCode).toBe(422);
-      expect(json.json()).toMatchObject({ error: 'validation_failed', issues: [{ field: 'asOf', message: 'must be a calendar date, YYYY-MM-DD' }] });
+      expect(json.json()).toMatchObject({
+        error: 'validation_failed',
+        issues: [{ field: 'asOf', message: 'must be a calendar date, YYYY-MM-DD' }],
+      });
     });
   });
 
@@ -183,7 +206,49 @@ describe('web app over SQLite', () => {
     it('rejects a dimension that does not exist, naming it', async () => {
       const res = await app.inject('/evidence?team=pay&cycle=2026-q4&dimension=happiness');
       expect(res.statusCode).toBe(422);
-      expect(res.body).toContain('<code>dimension</code> must be one of learn, set, align, run, reflect');
+      expect(res.body).toContain('<code>dimension</code> must be one of learn, set, align, run, reflect, overall');
+    });
+
+    it('shows how the model computed the number, and the events in words', async () => {
+      const run = await app.inject('/evidence?team=pay&area=plat&cycle=2026-q4&dimension=run&asOf=2026-11-25');
+      // 55 days since 1 Oct, every 14 days: floor(55 / 14) = 3 expected; 3 held.
+      expect(run.body).toContain('3 check-ins held of 3 expected by 25 Nov 2026 (every 14 days since 1 Oct 2026) → 100');
+      expect(run.body).toContain('Check-in held on 12 Nov 2026 (attendance 90%, confidence 70%)');
+      expect(run.body).not.toContain('CheckInHeld');
+      const learn = await app.inject('/evidence?team=pay&area=plat&cycle=2026-q4&dimension=learn&asOf=2026-11-25');
+      expect(learn.body).toContain('8 of 8 people trained in “OKR basics” since 26 Nov 2025');
+    });
+
+    it('traces the overall column to every dimension, weighted, and says why reflect is left out', async () => {
+      const res = await app.inject('/evidence?team=pay&area=plat&cycle=2026-q4&dimension=overall&asOf=2026-11-25');
+      expect(res.statusCode).toBe(200);
+      // learn 100, set 100, align 0, run 100: 7000 / 85 = 82.4.
+      expect(res.body).toContain('(15×100 + 20×100 + 15×0 + 35×100) / 85 → 82');
+      expect(res.body).toContain('Reflect is left out: not due until the cycle ends on 31 Dec 2026; nothing done yet.');
+      expect(res.body).toContain('href="/evidence?team=pay&amp;area=plat&amp;cycle=2026-q4&amp;dimension=run&amp;asOf=2026-11-25"');
+      for (const e of world.queries.evidence('pay', CYCLE, null, TODAY)) expect(res.body).toContain(e.eventId);
+    });
+
+    it('says on the page why an early review does not count yet', async () => {
+      const early = openWorld();
+      try {
+        await seedSmallOrganisation(early);
+        await given(early, 'team', 'pay', '2026-11-20', {
+          type: 'CycleReviewHeld',
+          data: { teamId: 'pay', cycleId: CYCLE, heldOn: '2026-11-20' },
+        });
+        await early.runner.catchUp();
+        const earlyApp = await appFor(early);
+        const res = await earlyApp.inject('/evidence?team=pay&area=plat&cycle=2026-q4&dimension=overall&asOf=2026-11-25');
+        await earlyApp.close();
+        expect(res.body).toContain('Cycle review held (50) + retrospective not held (0), not due until the cycle ends on 31 Dec 2026 → 50');
+        expect(res.body).toContain(
+          'Reflect is left out: not due until the cycle ends on 31 Dec 2026; 50 would lower the overall, and doing it early never does.',
+        );
+        expect(res.body).toContain('/ 85 → 82');
+      } finally {
+        await closeWorld(early);
+      }
     });
   });
 
@@ -195,11 +260,19 @@ describe('web app over SQLite', () => {
     });
 
     it('answers /healthz with 503 when degraded', async () => {
-      const degraded = await appFor(world, { health: async () => ({ ok: false, store: 'eventstoredb: unreachable', projectionsLag: 42, projections: [] }) });
+      const degraded = await appFor(world, {
+        health: async () => ({ ok: false, store: 'eventstoredb: unreachable', projectionsLag: 42, projections: [] }),
+      });
       const res = await degraded.inject('/healthz');
       await degraded.close();
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ ok: false, status: 'degraded', store: 'eventstoredb: unreachable', projectionsLag: 42, projections: [] });
+      expect(res.json()).toEqual({
+        ok: false,
+        status: 'degraded',
+        store: 'eventstoredb: unreachable',
+        projectionsLag: 42,
+        projections: [],
+      });
     });
 
     it('serves htmx from node_modules, not a CDN, and nothing else from its folder', async () => {

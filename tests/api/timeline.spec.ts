@@ -26,6 +26,8 @@ const positionsIn = (html: string): number[] => [...html.matchAll(/· position (
 
 /** The rows of the entries, one string each. */
 const rowsIn = (html: string): string[] => html.split('<td class="timeline__when">').slice(1);
+/** A row's event type, as the page words it. */
+const typeOf = (row: string): string => /timeline__type">([^<]+?) · position/.exec(row)![1]!;
 
 const CHECK_INS = 60;
 
@@ -39,18 +41,45 @@ async function seedTimeline(world: World): Promise<{ last: bigint }> {
     type: 'CycleOpened',
     data: { cycleId: CYCLE, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 },
   });
-  await record(world, 'coach-coach-ada', system, 'seed', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'coach-ada', name: 'Ada Lovelace', email: 'ada@example.org' } });
-  await record(world, 'area-eng', system, 'seed', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null } });
-  await record(world, 'area-plat', system, 'seed', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'plat', code: 'PLAT', name: 'Platform', parentAreaId: 'eng' } });
-  await record(world, 'area-rnd', system, 'seed', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'rnd', code: 'RND', name: 'R&D', parentAreaId: null } });
-  await record(world, 'team-pay', ada, 'ui', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'pay', key: 'PAY', name: 'Payments', areaId: 'plat', size: 8 } });
-  await record(world, 'team-srch', ada, 'ui', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'srch', key: 'SRCH', name: 'Search', areaId: 'eng', size: 4 } });
-  await record(world, 'team-lab', ada, 'cli', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'lab', key: 'LAB', name: 'Lab <X>', areaId: 'rnd', size: 3 } });
+  await record(world, 'coach-coach-ada', system, 'seed', '2026-09-20', {
+    type: 'CoachRegistered',
+    data: { coachId: 'coach-ada', name: 'Ada Lovelace', email: 'ada@example.org' },
+  });
+  await record(world, 'area-eng', system, 'seed', '2026-09-20', {
+    type: 'AreaRegistered',
+    data: { areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null },
+  });
+  await record(world, 'area-plat', system, 'seed', '2026-09-20', {
+    type: 'AreaRegistered',
+    data: { areaId: 'plat', code: 'PLAT', name: 'Platform', parentAreaId: 'eng' },
+  });
+  await record(world, 'area-rnd', system, 'seed', '2026-09-20', {
+    type: 'AreaRegistered',
+    data: { areaId: 'rnd', code: 'RND', name: 'R&D', parentAreaId: null },
+  });
+  await record(world, 'team-pay', ada, 'ui', '2026-09-21', {
+    type: 'TeamRegistered',
+    data: { teamId: 'pay', key: 'PAY', name: 'Payments', areaId: 'plat', size: 8 },
+  });
+  await record(world, 'team-srch', ada, 'ui', '2026-09-21', {
+    type: 'TeamRegistered',
+    data: { teamId: 'srch', key: 'SRCH', name: 'Search', areaId: 'eng', size: 4 },
+  });
+  await record(world, 'team-lab', ada, 'cli', '2026-09-21', {
+    type: 'TeamRegistered',
+    data: { teamId: 'lab', key: 'LAB', name: 'Lab <X>', areaId: 'rnd', size: 3 },
+  });
   for (let i = 0; i < CHECK_INS; i++) {
     const heldOn = new Date(Date.parse('2026-10-01T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10);
-    await record(world, 'team-pay', okrTool, 'kafka:okr-events', heldOn, { type: 'CheckInHeld', data: { teamId: 'pay', cycleId: CYCLE, heldOn, attendance: 0.8 } });
+    await record(world, 'team-pay', okrTool, 'kafka:okr-events', heldOn, {
+      type: 'CheckInHeld',
+      data: { teamId: 'pay', cycleId: CYCLE, heldOn, attendance: 0.8 },
+    });
   }
-  await record(world, 'team-srch', ada, 'ui', '2026-11-20', { type: 'CheckInMissed', data: { teamId: 'srch', cycleId: CYCLE, dueOn: '2026-11-20' } });
+  await record(world, 'team-srch', ada, 'ui', '2026-11-20', {
+    type: 'CheckInMissed',
+    data: { teamId: 'srch', cycleId: CYCLE, dueOn: '2026-11-20' },
+  });
   await record(world, 'stakeholder-vp', ada, 'ui', '2026-11-21', {
     type: 'StakeholderIdentified',
     data: { stakeholderId: 'vp', name: 'Val Pryor', role: 'VP Engineering', areaId: 'eng', influence: 5, interest: 3 },
@@ -61,7 +90,17 @@ async function seedTimeline(world: World): Promise<{ last: bigint }> {
   });
   const last = await record(world, 'signal-s1', staleCheckIns, 'http', '2026-11-23', {
     type: 'ResistanceSignalRaised',
-    data: { signalId: 's1', areaId: 'rnd', teamId: 'lab', kind: 'no-time', severity: 3, description: 'No check-in for three weeks', source: 'rule', rule: 'stale-check-ins', raisedOn: '2026-11-23' },
+    data: {
+      signalId: 's1',
+      areaId: 'rnd',
+      teamId: 'lab',
+      kind: 'no-time',
+      severity: 3,
+      description: 'No check-in for three weeks',
+      source: 'rule',
+      rule: 'stale-check-ins',
+      raisedOn: '2026-11-23',
+    },
   });
   await world.runner.catchUp();
   return { last };
@@ -95,7 +134,7 @@ describe('timeline page', () => {
 
     const [newest, engagement] = rowsIn(res.body);
     expect(newest).toContain('Resistance signal raised in Lab &lt;X&gt;: No time, moderate (3), by rule stale-check-ins');
-    expect(newest).toContain('ResistanceSignalRaised');
+    expect(typeOf(newest!)).toBe('Resistance signal raised');
     expect(newest).toContain('<span class="actor actor--rule">rule</span> <span title="stale-check-ins">stale-check-ins</span>');
     expect(newest).toContain('from <code>http</code>');
     expect(newest).toContain('<time datetime="2026-11-23T09:30:00.000Z">23 Nov 2026, 09:30 UTC</time>');
@@ -106,7 +145,7 @@ describe('timeline page', () => {
     expect(engagement).toContain('<span class="actor actor--user">user</span> <span title="coach-ada">Ada Lovelace</span>');
     expect(engagement).toContain('Val Pryor');
 
-    const checkIn = rowsIn(res.body).find((r) => r.includes('CheckInHeld'))!;
+    const checkIn = rowsIn(res.body).find((r) => typeOf(r) === 'Check-in held')!;
     expect(checkIn).toContain('<span class="actor actor--integration">integration</span>');
     expect(checkIn).toContain('from <code>kafka:okr-events</code>');
     expect(checkIn).toContain('<a href="/areas/plat">Platform</a>');
@@ -148,7 +187,7 @@ describe('timeline page', () => {
   it('filters by team', async () => {
     const res = await app.inject('/timeline?team=srch');
     const rows = rowsIn(res.body);
-    expect(rows.map((r) => /timeline__type">(\w+)/.exec(r)![1])).toEqual(['CheckInMissed', 'TeamRegistered']);
+    expect(rows.map(typeOf)).toEqual(['Check-in missed', 'Team registered']);
     expect(res.body).toContain('<option value="srch" selected>SRCH · Search</option>');
     expect(res.body).toContain('Clear filters');
   });
@@ -163,12 +202,20 @@ describe('timeline page', () => {
     const platform = await app.inject('/timeline?area=plat&type=CheckInHeld&before=1000');
     expect(positionsIn(platform.body)).toHaveLength(50);
     const rnd = await app.inject('/timeline?area=rnd');
-    expect(rowsIn(rnd.body).map((r) => /timeline__type">(\w+)/.exec(r)![1])).toEqual(['ResistanceSignalRaised', 'TeamRegistered', 'AreaRegistered']);
+    expect(rowsIn(rnd.body).map(typeOf)).toEqual(['Resistance signal raised', 'Team registered', 'Area registered']);
+  });
+
+  it('words every event type: the rows and the type filter show no type names', async () => {
+    const res = await app.inject('/timeline');
+    expect(res.body).toContain('<option value="CheckInHeld">Check-in held</option>');
+    expect(res.body).toContain('<option value="ResistanceSignalRaised">Resistance signal raised</option>');
+    const visible = res.body.replace(/<[^>]*>/g, ' ');
+    expect(visible).not.toMatch(/\b(?:[A-Z][a-z]+){2,}\b/);
   });
 
   it('filters by stakeholder, type and actor', async () => {
     const stakeholder = await app.inject('/timeline?stakeholder=vp');
-    expect(rowsIn(stakeholder.body).map((r) => /timeline__type">(\w+)/.exec(r)![1])).toEqual(['EngagementLogged', 'StakeholderIdentified']);
+    expect(rowsIn(stakeholder.body).map(typeOf)).toEqual(['Engagement logged', 'Stakeholder identified']);
 
     const type = await app.inject('/timeline?type=AreaRegistered');
     expect(positionsIn(type.body)).toEqual([5, 4, 3]);
@@ -212,7 +259,9 @@ describe('timeline page', () => {
   it('rejects an unknown type or actor kind with 422, the message beside the field', async () => {
     const type = await app.inject('/timeline?type=CheckInSkipped&team=pay');
     expect(type.statusCode).toBe(422);
-    expect(type.body).toContain('id="timeline-type-error">type &quot;CheckInSkipped&quot; must be an event type, e.g. CheckInHeld</p>');
+    expect(type.body).toContain(
+      'id="timeline-type-error">type &quot;CheckInSkipped&quot; must be one of the event types the filter offers</p>',
+    );
     expect(type.body).toMatch(/id="timeline-type" name="type" aria-invalid="true"/);
     expect(type.body).toContain('<option value="pay" selected>');
 

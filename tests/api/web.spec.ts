@@ -1,7 +1,8 @@
 /**
  * The heatmap's colour scale: every score band has a colour token and an ink token in
- * uptake.css, the colours get darker as the score rises (readable without hue), and the number
- * printed on each keeps WCAG AA contrast.
+ * uptake.css, the colours get lighter as the score rises (low scores stand out, readable
+ * without hue), "no data" is set apart from 0, and the number printed on each keeps WCAG AA
+ * contrast.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,9 @@ function token(name: string): string {
 
 /** WCAG 2 relative luminance. */
 function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const [r, g, b] = [1, 3, 5]
+    .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
 
@@ -37,9 +40,13 @@ describe('score colour scale', () => {
     expect(contrast(token(`tone-${tone}`), token(`tone-ink-${tone}`))).toBeGreaterThanOrEqual(4.5);
   });
 
-  it('gets darker with every band, so it reads without telling hues apart', () => {
+  it('gets lighter with every band: the lowest scores are the darkest cells, and the order reads without telling hues apart', () => {
     const lightness = scoreBands.map((b) => luminance(token(`tone-${b.tone}`)));
-    for (let i = 1; i < lightness.length; i++) expect(lightness[i]).toBeLessThan(lightness[i - 1]!);
+    for (let i = 1; i < lightness.length; i++) expect(lightness[i]).toBeGreaterThan(lightness[i - 1]!);
+  });
+
+  it('sets "no data" apart from a score of 0 (at least 3:1, WCAG non-text contrast)', () => {
+    expect(contrast(token('tone-none'), token('tone-0'))).toBeGreaterThanOrEqual(3);
   });
 
   it('puts every score in the band its legend names', () => {

@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { type AdoptionFact, assessArea, assessTeam, type CycleDates, expectedCheckIns, learnWindowStart, rollUp, type Scores, scoreTeam, stageOf } from '../../src/adoption/model.ts';
+import {
+  type AdoptionFact,
+  assessArea,
+  assessTeam,
+  type CycleDates,
+  expectedCheckIns,
+  learnWindowStart,
+  rollUp,
+  type Scores,
+  scoreTeam,
+  stageOf,
+} from '../../src/adoption/model.ts';
 
 // Every expectation below is computed by hand from docs/adoption-model.md; the arithmetic is in the comments.
 const cycle: CycleDates = { startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 };
 const zero: Scores = { learn: 0, set: 0, align: 0, run: 0, reflect: 0, overall: 0 };
 
-const training = (on: string, participants: number, trainingKind = 'okr-basics'): AdoptionFact => ({ kind: 'training', on, trainingKind, participants });
+const training = (on: string, participants: number, trainingKind = 'okr-basics'): AdoptionFact => ({
+  kind: 'training',
+  on,
+  trainingKind,
+  participants,
+});
 const fact = (kind: Exclude<AdoptionFact['kind'], 'training'>, on: string): AdoptionFact => ({ kind, on });
 const checkIns = (...days: string[]): AdoptionFact[] => days.map((on) => fact('check-in-held', on));
 
@@ -93,9 +109,36 @@ describe('reflect', () => {
   });
 });
 
+describe('something done before it is due', () => {
+  // Alpha of the worked example as of 22 October: learn 100, set 100, align 0, run 67 → overall 5845 / 85 = 68.8 → 69.
+  const alpha = [
+    training('2026-09-01', 2),
+    fact('drafted', '2026-09-20'),
+    fact('published', '2026-09-25'),
+    ...checkIns('2026-10-06', '2026-10-13'),
+  ];
+  const overall = (facts: AdoptionFact[]) => scoreTeam(facts, 2, cycle, '2026-10-22').scores.overall;
+
+  it('never lowers the overall: an early review alone (reflect 50, below 68.8) is left out', () => {
+    expect(overall(alpha)).toBe(69);
+    // Counted, it would give (5845 + 15×50) / 100 = 66.
+    expect(overall([...alpha, fact('review', '2026-10-21')])).toBe(69);
+  });
+
+  it('counts once it raises the overall: review and retrospective (reflect 100) give (5845 + 1500) / 100 = 73', () => {
+    expect(overall([...alpha, fact('review', '2026-10-21'), fact('retrospective', '2026-10-21')])).toBe(73);
+  });
+});
+
 describe('facts dated after asOf', () => {
   it('are ignored', () => {
-    const future = [training('2026-11-15', 8), fact('drafted', '2026-11-02'), fact('published', '2026-11-10'), fact('aligned', '2026-11-03'), ...checkIns('2026-11-02')];
+    const future = [
+      training('2026-11-15', 8),
+      fact('drafted', '2026-11-02'),
+      fact('published', '2026-11-10'),
+      fact('aligned', '2026-11-03'),
+      ...checkIns('2026-11-02'),
+    ];
     expect(scoreTeam(future, 8, cycle, '2026-11-01')).toEqual(scoreTeam([], 8, cycle, '2026-11-01'));
   });
 });

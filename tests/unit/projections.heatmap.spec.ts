@@ -4,6 +4,7 @@ import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { readModels, ProjectionRunner, SqliteDirectory, SqliteHeatmapQueries } from '../../projections/index.ts';
 import type { Directory } from '../../src/shared/directory.ts';
+import type { Dimension } from '../../src/adoption/model.ts';
 import { append, appendOrganisation, ev } from './projections.events.ts';
 
 // Area R (root) holds team A (size 2) and area S, which holds team B (size 6). Weekly cycle from 1 Oct.
@@ -16,7 +17,11 @@ beforeAll(async () => {
   db = openDatabase(':memory:');
   store = new SqliteEventStore(db);
   await appendOrganisation(store);
-  await append(store, 'cycle-q3', ev('CycleOpened', { cycleId: 'q3', name: '2026-Q3', startsOn: '2026-07-01', endsOn: '2026-09-30', checkInCadenceDays: 14 }));
+  await append(
+    store,
+    'cycle-q3',
+    ev('CycleOpened', { cycleId: 'q3', name: '2026-Q3', startsOn: '2026-07-01', endsOn: '2026-09-30', checkInCadenceDays: 14 }),
+  );
   await append(store, 'cycle-q3', ev('CycleClosed', { cycleId: 'q3', closedOn: '2026-10-01' }));
   await append(
     store,
@@ -39,9 +44,22 @@ beforeAll(async () => {
     ev('CheckInHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-10-20' }),
   );
   const signal = (signalId: string, areaId: string, severity: number, raisedOn: string) =>
-    ev('ResistanceSignalRaised', { signalId, areaId, kind: 'no-time', severity, description: 'no slot for check-ins', source: 'observed', raisedOn });
+    ev('ResistanceSignalRaised', {
+      signalId,
+      areaId,
+      kind: 'no-time',
+      severity,
+      description: 'no slot for check-ins',
+      source: 'observed',
+      raisedOn,
+    });
   await append(store, 'signal-1', signal('1', 's', 4, '2026-10-05'));
-  await append(store, 'signal-2', signal('2', 'r', 2, '2026-10-01'), ev('ResistanceSignalResolved', { signalId: '2', resolution: 'slot found', resolvedOn: '2026-10-10' }));
+  await append(
+    store,
+    'signal-2',
+    signal('2', 'r', 2, '2026-10-01'),
+    ev('ResistanceSignalResolved', { signalId: '2', resolution: 'slot found', resolvedOn: '2026-10-10' }),
+  );
   await new ProjectionRunner(db, store, readModels).catchUp();
   queries = new SqliteHeatmapQueries(db);
   directory = new SqliteDirectory(db);
@@ -110,15 +128,23 @@ describe('heatmap as of a past date', () => {
 });
 
 describe('evidence', () => {
-  it('lists the events behind a cell, up to asOf, with what each recorded', () => {
-    expect(queries.evidence('b', 'q4', 'run', '2026-10-12').map((e) => [e.type, e.on, e.summary])).toEqual([
-      ['CheckInHeld', '2026-10-06', 'Check-in held: attendance 80%'],
-      ['KeyResultProgressReported', '2026-10-10', 'Key result progress reported: kr1, progress 25%'],
+  it('lists the events behind a cell, up to asOf, with the fact each recorded', () => {
+    expect(queries.evidence('b', 'q4', 'run', '2026-10-12').map((e) => [e.type, e.on, e.fact])).toEqual([
+      ['CheckInHeld', '2026-10-06', { kind: 'check-in-held', on: '2026-10-06' }],
+      ['KeyResultProgressReported', '2026-10-10', { kind: 'key-result-progress', on: '2026-10-10' }],
     ]);
     const [training] = queries.evidence('a', 'q4', 'learn', '2026-10-22');
-    expect(training).toMatchObject({ type: 'TrainingCompleted', summary: 'Training completed: okr-basics, 2 participants' });
+    expect(training).toMatchObject({ type: 'TrainingCompleted', fact: { kind: 'training', trainingKind: 'okr-basics', participants: 2 } });
     expect(training!.eventId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(queries.evidence('a', 'q4', 'set', '2026-10-22').map((e) => e.summary)).toEqual(['OKRs drafted: 2 objectives, 5 key results', 'OKRs published']);
+    expect(queries.evidence('a', 'q4', 'set', '2026-10-22').map((e) => e.type)).toEqual(['OkrsDrafted', 'OkrsPublished']);
+  });
+
+  it('lists the events behind every dimension for the overall score', () => {
+    const all = queries.evidence('a', 'q4', null, '2026-10-22').map((e) => e.type);
+    expect(all).toEqual(expect.arrayContaining(['TrainingCompleted', 'OkrsDrafted', 'OkrsPublished', 'CheckInHeld']));
+    expect(all.length).toBe(
+      ['learn', 'set', 'align', 'run', 'reflect'].reduce((n, d) => n + queries.evidence('a', 'q4', d as Dimension, '2026-10-22').length, 0),
+    );
   });
 });
 
