@@ -13,8 +13,10 @@
  * - ConcurrencyConflictError → 409: the same form, with what was recorded since the revision it
  *   carried, described in words, and a reload link. Never a silent overwrite.
  *
- * Forms that create or log something carry a key rendered into the page: it becomes the new
- * thing's id, so a POST retried after a lost response records once.
+ * Forms that create or log something carry a key rendered into the page: it becomes the id of
+ * the event recorded (and of the new thing, for a create), so a POST retried after a lost
+ * response records once. Such forms name no revision: a log entry depends on nothing a page
+ * showed, and the handler absorbs a concurrent append by deciding again.
  *
  * htmx 4 swaps 4xx answers like 2xx ones, deliberately relied on here: a 422 or 409 answer is
  * the same partial as a success, so it replaces the form in place. Any other error goes through
@@ -60,10 +62,7 @@ interface FieldOptions {
 const wholeNumber = /^[+-]?\d+$/;
 const decimalNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
-const Integer = z
-  .string()
-  .regex(wholeNumber, 'must be a whole number')
-  .transform(Number);
+const Integer = z.string().regex(wholeNumber, 'must be a whole number').transform(Number);
 const Percent = z
   .string()
   .regex(decimalNumber, 'must be a percentage from 0 to 100')
@@ -123,16 +122,24 @@ export interface Form<C extends CommandDefinition = CommandDefinition, F extends
   readonly keyName: string;
 }
 
-interface FormSpec<F> {
+interface FormBasics<F> {
   id: string;
   title: string;
   submit: string;
   recorded: string;
   fields: F;
-  revisioned?: boolean;
-  keyed?: boolean;
-  keyName?: string;
 }
+
+/**
+ * An edit carries a revision; a create or log carries a key, and never a revision: it depends on
+ * nothing the page showed, and only a command without one is decided again after a concurrent append.
+ */
+type FormSpec<F> = FormBasics<F> &
+  (
+    | { revisioned?: false; keyed?: false; keyName?: never }
+    | { revisioned: true; keyed?: false; keyName?: never }
+    | { revisioned?: false; keyed: true; keyName?: string }
+  );
 
 /**
  * A form for `command`. Naming a field the command does not have, or giving a field a kind whose
@@ -146,7 +153,11 @@ export function defineForm<C extends CommandDefinition, const F extends FieldsOf
 }
 
 /** The same form under another id, for pages that show one per thing (a close form per open cycle). */
-export const formFor = <C extends CommandDefinition, F extends AnyFields>(form: Form<C, F>, id: string, title = form.title): Form<C, F> => ({ ...form, id, title });
+export const formFor = <C extends CommandDefinition, F extends AnyFields>(
+  form: Form<C, F>,
+  id: string,
+  title = form.title,
+): Form<C, F> => ({ ...form, id, title });
 
 /** One event recorded since a form's revision, in words. */
 export interface Change {
@@ -200,7 +211,8 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
     sendHtml(reply, await submission.render(key === undefined ? { state, fragment } : { state, fragment, key }), statusCode);
   try {
     const { command, key, expectedRevision } = commandFrom(form, values, submission.data);
-    const { position } = await submission.execute(command, { actor: webUser, source: 'ui', now: deps.now() }, expectedRevision);
+    const ctx: CommandContext = { actor: webUser, source: 'ui', now: deps.now(), ...(form.keyed ? { idempotencyKey: key } : {}) };
+    const { position } = await submission.execute(command, ctx, expectedRevision);
     // The event is durable already; a slow projection only means the page may lag behind it.
     if (!(await deps.waitFor(position))) request.log.warn({ position: String(position) }, 'read models did not reach the write in time');
     if (fragment) return answer(null, 200, form.keyed ? key : undefined);
@@ -237,14 +249,21 @@ const Revision = z.string().regex(wholeNumber).transform(Number).pipe(z.number()
 /** Each field's schema, empty text meaning "not given". */
 const fieldSchemas = (form: Form) =>
   Object.fromEntries(
-    Object.entries(form.fields).map(([name, field]) => [name, z.preprocess((text) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined), field.schema)]),
+    Object.entries(form.fields).map(([name, field]) => [
+      name,
+      z.preprocess((text) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined), field.schema),
+    ]),
   );
 
 /**
  * Posted text to the command. Every problem is reported at once: the fields the form's own
  * schema refuses, and the command's verdict on the rest.
  */
-function commandFrom<C extends CommandDefinition, F extends AnyFields>(form: Form<C, F>, text: Record<string, string>, complete: Submission<C, F>['data']) {
+function commandFrom<C extends CommandDefinition, F extends AnyFields>(
+  form: Form<C, F>,
+  text: Record<string, string>,
+  complete: Submission<C, F>['data'],
+) {
   const issues: FieldIssue[] = [];
   let expectedRevision: number | undefined;
   if (form.revisioned) {
@@ -263,7 +282,8 @@ function commandFrom<C extends CommandDefinition, F extends AnyFields>(form: For
   const flagged = new Set(coerced.error?.issues.map((i) => String(i.path[0])) ?? []);
   issues.push(...(coerced.error?.issues ?? []).map((i) => ({ field: String(i.path[0]), message: i.message })));
   // When some field is refused, the others still go to the command coerced, so its verdict on them is about their values.
-  const accepted = () => Object.fromEntries(Object.entries(schemas).flatMap(([name, schema]) => (flagged.has(name) ? [] : [[name, schema.parse(text[name])]])));
+  const accepted = () =>
+    Object.fromEntries(Object.entries(schemas).flatMap(([name, schema]) => (flagged.has(name) ? [] : [[name, schema.parse(text[name])]])));
   const values = (coerced.data ?? accepted()) as FormValues<F>;
   let command: CommandOf<C> | undefined;
   try {
@@ -281,7 +301,11 @@ async function changesSince(deps: FormDeps, conflict: ConcurrencyConflictError):
   const after = typeof conflict.expected === 'number' ? conflict.expected : -1;
   const changes = history
     .filter((e) => e.revision > after)
-    .map((e: RecordedEvent<UptakeEvent>) => ({ what: describeEvent(e, deps.names), when: formatInstant(e.metadata.recordedAt), who: deps.names.actor(e.metadata.actor) }));
+    .map((e: RecordedEvent<UptakeEvent>) => ({
+      what: describeEvent(e, deps.names),
+      when: formatInstant(e.metadata.recordedAt),
+      who: deps.names.actor(e.metadata.actor),
+    }));
   return { changes, revision: history.at(-1)?.revision ?? -1 };
 }
 

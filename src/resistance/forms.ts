@@ -34,14 +34,13 @@ export const acknowledgeForm = defineForm(AcknowledgeResistanceSignal, {
   fields: { acknowledgedOn: fields.date('Acknowledged on') },
 });
 
-/** Plans a new intervention (keyed: the key is its id) on the signal's stream (revisioned). */
+/** Plans a new intervention: keyed, the key is its id. */
 export const planForm = defineForm(PlanIntervention, {
   id: 'plan',
   title: 'Plan an intervention',
   submit: 'Plan intervention',
   recorded: 'Intervention planned.',
   keyed: true,
-  revisioned: true,
   fields: {
     kind: fields.select('Intervention'),
     ownerId: fields.select('Owner'),

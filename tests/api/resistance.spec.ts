@@ -245,7 +245,9 @@ describe("a signal's page", () => {
     expect(html).toMatch(
       /<b>Resistance signal raised in Search &amp; &lt;Discovery&gt;: No time, high \(4\)<\/b><\/td>\s*<td><span class="actor-kind">user<\/span> Ada &lt;Lovelace&gt;<small>from <code>ui<\/code>/,
     );
-    for (const form of ['acknowledge', 'plan', 'escalate', 'resolve']) expect(revisionOf(html, form)).toBe('0');
+    for (const form of ['acknowledge', 'escalate', 'resolve']) expect(revisionOf(html, form)).toBe('0');
+    // Planning logs something new: it carries a key and no revision, so it never conflicts.
+    expect(html.slice(html.indexOf('id="plan"'), html.indexOf('</form>', html.indexOf('id="plan"')))).not.toContain('name="revision"');
     expect(tag(html, 'acknowledge-acknowledgedOn')).toContain(`value="${TODAY}"`);
     expect(html).toContain('<option value="coach-ada" selected>Ada &lt;Lovelace&gt;</option>');
     expect(tag(html, 'plan-dueOn')).toContain('value="2026-12-02"');
@@ -283,7 +285,6 @@ describe("a signal's page", () => {
       kind: 'workshop',
       ownerId: 'coach-bob',
       dueOn: '2026-11-20',
-      revision: revisionOf(html, 'plan'),
     });
     expect(res.statusCode).toBe(303);
     html = await page('/resistance/sig-1');
@@ -353,7 +354,7 @@ describe("a signal's page", () => {
     expect(res.statusCode).toBe(200);
     expect(res.body.trimStart()).toMatch(/^<div id="signal"/);
     expect(res.body).toContain('Signal acknowledged.');
-    expect(revisionOf(res.body, 'plan')).toBe('1');
+    expect(revisionOf(res.body, 'escalate')).toBe('1');
   });
 
   it('puts a rule the signal refuses beside its field (422), keeping what was typed', async () => {
@@ -362,7 +363,6 @@ describe("a signal's page", () => {
       kind: 'workshop',
       ownerId: 'coach-ada',
       dueOn: '2026-10-01',
-      revision: '0',
     });
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, 'plan-dueOn')).toContain('value="2026-10-01"');
@@ -371,30 +371,29 @@ describe("a signal's page", () => {
   });
 
   it('answers a form from a stale page with 409, listing what changed, and records nothing', async () => {
-    expect(
-      (
-        await post('/resistance/sig-1/plan', {
-          key: randomUUID(),
-          kind: 'workshop',
-          ownerId: 'coach-ada',
-          dueOn: '2026-12-01',
-          revision: '0',
-        })
-      ).statusCode,
-    ).toBe(303);
-    const res = await post('/resistance/sig-1/plan', {
-      key: randomUUID(),
-      kind: 'training',
-      ownerId: 'coach-bob',
-      dueOn: '2026-12-03',
+    const plan = { kind: 'workshop', ownerId: 'coach-ada', dueOn: '2026-12-01' };
+    expect((await post('/resistance/sig-1/plan', { key: randomUUID(), ...plan })).statusCode).toBe(303);
+    const res = await post('/resistance/sig-1/escalate', {
+      to: 'Head of Engineering',
+      reason: 'Still skipping',
+      escalatedOn: TODAY,
       revision: '0',
     });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('This changed since you loaded the page.');
     expect(res.body).toContain('<li><b>Workshop planned, owned by Ada &lt;Lovelace&gt;, due 1 Dec 2026</b>');
-    expect(tag(res.body, 'plan-dueOn')).toContain('value="2026-12-03"');
-    expect(revisionOf(res.body, 'plan')).toBe('1');
+    expect(tag(res.body, 'escalate-to')).toContain('value="Head of Engineering"');
+    expect(revisionOf(res.body, 'escalate')).toBe('1');
     expect(await signalEvents('sig-1')).toEqual(['ResistanceSignalRaised', 'InterventionPlanned']);
+  });
+
+  it('plans once when the same plan is sent twice, and two plans from one page both count', async () => {
+    const plan = { kind: 'workshop', ownerId: 'coach-ada', dueOn: '2026-12-01' };
+    const key = randomUUID();
+    expect((await post('/resistance/sig-1/plan', { key, ...plan })).statusCode).toBe(303);
+    expect((await post('/resistance/sig-1/plan', { key, ...plan })).statusCode).toBe(303);
+    expect((await post('/resistance/sig-1/plan', { key: randomUUID(), ...plan, kind: 'training' })).statusCode).toBe(303);
+    expect(await signalEvents('sig-1')).toEqual(['ResistanceSignalRaised', 'InterventionPlanned', 'InterventionPlanned']);
   });
 
   it('offers no action on a resolved signal, and refuses a form from a page loaded before it was resolved (422)', async () => {

@@ -4,10 +4,22 @@
  * htmx, answers with the re-rendered partial; bad input is a 422 with the form kept; a stale
  * edit is a 409 that says what changed.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDirectory } from '../../projections/index.ts';
-import { appFor, closeWorld, CYCLE, given, openWorld, postForm, seedSmallOrganisation, storeNoPageMayRead, TODAY, type World } from '../support/webApp.ts';
+import {
+  appFor,
+  closeWorld,
+  CYCLE,
+  given,
+  openWorld,
+  postForm,
+  seedSmallOrganisation,
+  storeNoPageMayRead,
+  TODAY,
+  type World,
+} from '../support/webApp.ts';
 
 let world: World;
 let app: FastifyInstance;
@@ -90,7 +102,13 @@ describe('team page', () => {
 describe('recording a check-in', () => {
   it('redirects (303) to the team page, which shows the new score, and so does the heatmap', async () => {
     const before = world.queries.team('srch', CYCLE, TODAY)!;
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: TODAY, cycleId: CYCLE, attendance: '75', confidence: '' });
+    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', {
+      key: randomUUID(),
+      heldOn: TODAY,
+      cycleId: CYCLE,
+      attendance: '75',
+      confidence: '',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/teams/srch?cycle=2026-q4&recorded=check-in-held');
 
@@ -115,8 +133,41 @@ describe('recording a check-in', () => {
     });
   });
 
+  it('records once when the same check-in is sent twice (a retry after a lost answer): the key is the event’s id', async () => {
+    const key = randomUUID();
+    const checkIn = { key, heldOn: TODAY, cycleId: CYCLE, attendance: '75' };
+    expect((await post('/teams/srch/check-in-held?cycle=2026-q4', checkIn)).statusCode).toBe(303);
+    expect((await post('/teams/srch/check-in-held?cycle=2026-q4', checkIn, { 'hx-request': 'true' })).statusCode).toBe(200);
+    expect((await post('/teams/srch/check-in-held?cycle=2026-q4', checkIn)).statusCode).toBe(303);
+    const checkIns = (await world.store.readStream('team-srch')).filter((e) => e.type === 'CheckInHeld');
+    expect(checkIns.map((e) => e.metadata.eventId)).toEqual([key]);
+  });
+
+  it('carries a fresh key in every adoption form, and no revision', async () => {
+    const html = (await app.inject('/teams/srch')).body;
+    for (const formId of [
+      'check-in-held',
+      'check-in-missed',
+      'training-completed',
+      'okrs-drafted',
+      'okrs-published',
+      'okrs-aligned',
+      'key-result-progress',
+      'cycle-review',
+      'retrospective',
+    ]) {
+      const form = html.slice(html.indexOf(`id="${formId}"`), html.indexOf('</form>', html.indexOf(`id="${formId}"`)));
+      expect(form, formId).toMatch(/name="key" value="[0-9a-f-]{36}"/);
+      expect(form, formId).not.toContain('name="revision"');
+    }
+  });
+
   it('answers htmx with the re-rendered partial instead of a redirect', async () => {
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: TODAY, cycleId: CYCLE }, { 'hx-request': 'true' });
+    const res = await post(
+      '/teams/srch/check-in-held?cycle=2026-q4',
+      { key: randomUUID(), heldOn: TODAY, cycleId: CYCLE },
+      { 'hx-request': 'true' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('<html');
     expect(res.body.trimStart()).toMatch(/^<div id="team"/);
@@ -125,7 +176,13 @@ describe('recording a check-in', () => {
   });
 
   it('re-renders the form (422) naming heldOn when the date is not a date, keeping what was typed', async () => {
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: '2026-13-45', cycleId: CYCLE, attendance: '80', confidence: 'lots' });
+    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', {
+      key: randomUUID(),
+      heldOn: '2026-13-45',
+      cycleId: CYCLE,
+      attendance: '80',
+      confidence: 'lots',
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toMatch(/^<!doctype html>/);
     const heldOn = tag(res.body, 'check-in-held-heldOn');
@@ -140,7 +197,7 @@ describe('recording a check-in', () => {
   });
 
   it('refuses a check-in in a closed cycle (422) naming cycleId', async () => {
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: '2026-08-10', cycleId: '2026-q3' });
+    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { key: randomUUID(), heldOn: '2026-08-10', cycleId: '2026-q3' });
     expect(res.statusCode).toBe(422);
     const cycle = tag(res.body, 'check-in-held-cycleId');
     expect(cycle).toContain('aria-invalid="true"');
@@ -149,7 +206,11 @@ describe('recording a check-in', () => {
   });
 
   it('answers an htmx 422 with the partial, the message beside the field', async () => {
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: '', cycleId: CYCLE }, { 'hx-request': 'true' });
+    const res = await post(
+      '/teams/srch/check-in-held?cycle=2026-q4',
+      { key: randomUUID(), heldOn: '', cycleId: CYCLE },
+      { 'hx-request': 'true' },
+    );
     expect(res.statusCode).toBe(422);
     expect(res.body.trimStart()).toMatch(/^<div id="team"/);
     expect(res.body).toMatch(/id="check-in-held-heldOn-error">Held on is required</);
