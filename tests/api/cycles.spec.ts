@@ -142,14 +142,14 @@ describe('closing a cycle', () => {
     const res = await post(`/cycles/${CYCLE}/close`, { closedOn: '2026-09-01', revision: '0' });
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, `close-${CYCLE}-closedOn`)).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(new RegExp(`id="close-${CYCLE}-closedOn-error">Closed on must be on or after the cycle start`));
+    expect(res.body).toMatch(new RegExp(`id="close-${CYCLE}-closedOn-error">Closed on must be on or after the day the cycle starts`));
   });
 
   it('tells a second close from a stale page that the cycle is closed already, in its own form', async () => {
     expect((await post(`/cycles/${CYCLE}/close`, { closedOn: TODAY, revision: '0' })).statusCode).toBe(303);
     const res = await post(`/cycles/${CYCLE}/close`, { closedOn: '2026-11-26', revision: '0' });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('Cycle id cycle 2026-Q4 is already closed (on 2026-11-25)');
+    expect(res.body).toContain('Cycle 2026-Q4 was already closed on 2026-11-25');
     expect(tag(res.body, `close-${CYCLE}-closedOn`)).toContain('value="2026-11-26"');
   });
 

@@ -223,7 +223,7 @@ describe('raising a signal', () => {
   it('refuses a team that is not registered (422, beside the team)', async () => {
     const res = await raise({ teamId: 'nobody' });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toMatch(/id="raise-teamId-error">Team team nobody is not registered</);
+    expect(res.body).toMatch(/id="raise-teamId-error">Team must be a registered team \(none has the id &quot;nobody&quot;\)</);
   });
 
   it('answers htmx with the re-rendered log: the new row, the counts and a fresh form', async () => {
@@ -408,7 +408,7 @@ describe("a signal's page", () => {
       revision: revisionOf(before, 'escalate'),
     });
     expect(stale.statusCode).toBe(422);
-    expect(stale.body).toContain(`<p>Signal id signal sig-1 was resolved on ${TODAY}</p>`);
+    expect(stale.body).toContain(`<p>This signal was resolved on ${TODAY}</p>`);
     expect(stale.body).toContain('This signal is resolved');
     // Only the form that was sent is shown, with its answer and what was typed; no other action is offered.
     expect(stale.body.match(/<form/g)).toHaveLength(1);

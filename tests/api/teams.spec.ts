@@ -201,7 +201,7 @@ describe('recording a check-in', () => {
     expect(res.statusCode).toBe(422);
     const cycle = tag(res.body, 'check-in-held-cycleId');
     expect(cycle).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(/id="check-in-held-cycleId-error">Cycle cycle 2026-Q3 is closed</);
+    expect(res.body).toMatch(/id="check-in-held-cycleId-error">Cycle 2026-Q3 is closed</);
     expect(res.body).toContain('<option value="2026-q3" selected>2026-Q3 (closed)</option>');
   });
 
