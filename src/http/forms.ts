@@ -44,7 +44,7 @@ export const REVISION = 'revision';
 /** The hidden field a create or log form carries its idempotency key in. */
 export const KEY = 'key';
 
-export type FieldKind = 'text' | 'date' | 'integer' | 'percent' | 'select';
+export type FieldKind = 'text' | 'date' | 'integer' | 'percent' | 'select' | 'checkbox';
 
 /** One field: how it is shown, and the schema from its posted text to the command's value. */
 export interface Field<T> {
@@ -69,6 +69,11 @@ const Percent = z
   .transform(Number)
   .refine((n) => n >= 0 && n <= 100, 'must be a percentage from 0 to 100')
   .transform((n) => n / 100);
+/** A ticked box posts `on`; an unticked one posts nothing, which is `false`, never "not given". */
+const Ticked = z
+  .enum(['on', 'true'], { error: 'must be ticked or left empty' })
+  .optional()
+  .transform((value) => value !== undefined);
 
 function makeField<T>(kind: FieldKind, label: string, schema: z.ZodType<T>, options: FieldOptions = {}): Field<T> {
   return { label, kind, optional: false, hint: options.hint, schema };
@@ -94,6 +99,8 @@ export const fields = {
   select: (label: string, options?: FieldOptions) => makeField('select', label, z.string(), options),
   /** A select whose options are whole numbers (a 1–5 rating, a sentiment). */
   numericSelect: (label: string, options?: FieldOptions) => makeField('select', label, Integer, options),
+  /** Ticked or not: a boolean, unticked = false. */
+  checkbox: (label: string, options?: FieldOptions) => makeField('checkbox', label, Ticked, options),
 };
 
 /** A command value as a form can produce it: an enum's member is chosen from text. */
@@ -326,8 +333,8 @@ const inWords = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1
  * mentions by name (`must be after startsOn`) by their labels too.
  */
 function spoken(form: Form, issue: FieldIssue): string {
-  // A message that is a whole sentence ("Team SALES2 is not in Finance") names its subject itself.
-  if (/^[A-Z]/.test(issue.message)) return issue.message;
+  // A message that is a whole sentence ("Team SALES2 is not in Finance", "2 interventions are…") names its subject itself.
+  if (/^[A-Z0-9]/.test(issue.message)) return issue.message;
   const labelOf = (name: string) => form.fields[name]?.label ?? otherLabels[name === form.keyName ? KEY : name];
   const message = issue.message.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (name) => labelOf(name) ?? name);
   return `${labelOf(issue.field) ?? sentence(inWords(issue.field))} ${message}`;
@@ -370,6 +377,8 @@ export function formView(
       autofocus: name === firstInvalid,
       value,
       select: field.kind === 'select',
+      checkbox: field.kind === 'checkbox',
+      checked: value === 'on' || value === 'true',
       options: (input.options?.[name] ?? []).map((o) => ({ ...o, selected: o.value === value })),
       type: field.kind === 'date' ? 'date' : field.kind === 'text' ? 'text' : 'number',
       number:

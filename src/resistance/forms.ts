@@ -1,6 +1,7 @@
 import { defineForm, fields, optional } from '../http/forms.ts';
 import {
   AcknowledgeResistanceSignal,
+  CancelIntervention,
   CompleteIntervention,
   EscalateResistanceSignal,
   PlanIntervention,
@@ -70,6 +71,7 @@ export const resolveForm = defineForm(ResolveResistanceSignal, {
   fields: {
     resolution: fields.text('Resolution', { hint: 'What changed, in a sentence' }),
     resolvedOn: fields.date('Resolved on'),
+    cancelOpenInterventions: fields.checkbox('Cancel the planned interventions'),
   },
 });
 
@@ -83,5 +85,18 @@ export const completeForm = defineForm(CompleteIntervention, {
   fields: {
     outcome: fields.text('Outcome'),
     completedOn: fields.date('Completed on'),
+  },
+});
+
+/** One per planned intervention, beside its complete form: why it will not happen. */
+export const cancelForm = defineForm(CancelIntervention, {
+  id: 'cancel',
+  title: 'Cancel',
+  submit: 'Cancel intervention',
+  recorded: 'Intervention cancelled.',
+  revisioned: true,
+  fields: {
+    reason: fields.text('Why it will not happen'),
+    cancelledOn: fields.date('Cancelled on'),
   },
 });

@@ -396,6 +396,85 @@ describe("a signal's page", () => {
     expect(await signalEvents('sig-1')).toEqual(['ResistanceSignalRaised', 'InterventionPlanned', 'InterventionPlanned']);
   });
 
+  /** Plans an intervention on sig-1 and gives back its id (the form's key). */
+  async function planned(kind: string): Promise<string> {
+    const key = randomUUID();
+    expect((await post('/resistance/sig-1/plan', { key, kind, ownerId: 'coach-ada', dueOn: '2026-12-01' })).statusCode).toBe(303);
+    return key;
+  }
+
+  it('cancels a planned intervention with its reason: shown as cancelled, no longer offered', async () => {
+    const workshop = await planned('workshop');
+    let html = await page('/resistance/sig-1');
+    expect(html).toContain(`action="/resistance/sig-1/interventions/${workshop}/cancel"`);
+    const res = await post(`/resistance/sig-1/interventions/${workshop}/cancel`, {
+      reason: 'The team lead left',
+      cancelledOn: TODAY,
+      revision: revisionOf(html, `cancel-${workshop}`),
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/resistance/sig-1?recorded=cancel');
+    html = await page(res.headers.location as string);
+    expect(html).toContain('<p class="success">Intervention cancelled.</p>');
+    expect(html).toContain('<span class="status status--cancelled">Cancelled</span>');
+    expect(html).toMatch(/<b>Cancelled<\/b> The team lead left <span class="muted">· <time datetime="2026-11-25">25 Nov 2026<\/time>/);
+    expect(html).not.toContain(`/interventions/${workshop}/`);
+    expect(html).toMatch(/<b>Intervention cancelled on 25 Nov 2026<\/b><small>The team lead left<\/small>/);
+  });
+
+  it('refuses a cancellation without a reason (422, beside the field)', async () => {
+    const workshop = await planned('workshop');
+    const html = await page('/resistance/sig-1');
+    const res = await post(`/resistance/sig-1/interventions/${workshop}/cancel`, {
+      reason: '',
+      cancelledOn: TODAY,
+      revision: revisionOf(html, `cancel-${workshop}`),
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(new RegExp(`id="cancel-${workshop}-reason-error">Why it will not happen is required<`));
+    expect(res.body).toMatch(/<details class="intervention__cancel" open>/);
+  });
+
+  it('offers to cancel the planned interventions with the resolution, and says why it refuses without', async () => {
+    let html = await page('/resistance/sig-1');
+    expect(html).not.toContain('name="cancelOpenInterventions"');
+    await planned('workshop');
+    await planned('training');
+    html = await page('/resistance/sig-1');
+    expect(tag(html, 'resolve-cancelOpenInterventions')).toContain('type="checkbox"');
+    expect(html).toContain('> Cancel the 2 planned interventions</label>');
+
+    const refused = await post('/resistance/sig-1/resolve', {
+      resolution: 'Gone quiet',
+      resolvedOn: TODAY,
+      revision: revisionOf(html, 'resolve'),
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toMatch(
+      /id="resolve-cancelOpenInterventions-error">2 interventions are still planned: complete or cancel them first, or cancel them with the resolution</,
+    );
+    expect(tag(refused.body, 'resolve-resolution')).toContain('value="Gone quiet"');
+
+    const res = await post('/resistance/sig-1/resolve', {
+      resolution: 'Gone quiet',
+      resolvedOn: TODAY,
+      cancelOpenInterventions: 'on',
+      revision: revisionOf(html, 'resolve'),
+    });
+    expect(res.statusCode).toBe(303);
+    html = await page('/resistance/sig-1');
+    expect(html.match(/<span class="status status--cancelled">Cancelled<\/span>/g)).toHaveLength(2);
+    expect(html.match(/<b>Cancelled<\/b> signal resolved/g)).toHaveLength(2);
+    expect(await signalEvents('sig-1')).toEqual([
+      'ResistanceSignalRaised',
+      'InterventionPlanned',
+      'InterventionPlanned',
+      'InterventionCancelled',
+      'InterventionCancelled',
+      'ResistanceSignalResolved',
+    ]);
+  });
+
   it('offers no action on a resolved signal, and refuses a form from a page loaded before it was resolved (422)', async () => {
     const before = await page('/resistance/sig-1');
     expect((await post('/resistance/sig-1/resolve', { resolution: 'Gone quiet', resolvedOn: TODAY, revision: '0' })).statusCode).toBe(303);
