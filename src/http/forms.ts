@@ -351,12 +351,20 @@ export function freshState(form: Form, values: Record<string, string>): FormStat
  */
 export function formView(
   form: Form,
-  input: { action: string; hxTarget: string; state: FormState; options?: Record<string, readonly Option[]>; reloadHref: string },
+  input: {
+    action: string;
+    hxTarget: string;
+    state: FormState;
+    options?: Record<string, readonly Option[]>;
+    reloadHref: string;
+    /** This form was just sent and recorded: it says so itself, its first field ready for the next entry. */
+    recorded?: boolean;
+  },
 ) {
   const { state } = input;
   const messagesFor = (name: string) => state.issues.filter((i) => i.field === name).map((i) => spoken(form, i));
   const names = Object.keys(form.fields);
-  const firstInvalid = names.find((name) => messagesFor(name).length > 0);
+  const focused = input.recorded ? names[0] : names.find((name) => messagesFor(name).length > 0);
   const fieldViews = Object.entries(form.fields).map(([name, field]) => {
     const id = `${form.id}-${name}`;
     const value = state.values[name] ?? '';
@@ -374,7 +382,7 @@ export function formView(
       error,
       errorId,
       describedBy: [hintId, errorId].filter((x) => x !== null).join(' ') || null,
-      autofocus: name === firstInvalid,
+      autofocus: name === focused,
       value,
       select: field.kind === 'select',
       checkbox: field.kind === 'checkbox',
@@ -399,6 +407,7 @@ export function formView(
     revision: form.revisioned ? (state.values[REVISION] ?? '') : null,
     key: form.keyed ? { name: form.keyName, value: state.values[form.keyName] ?? randomUUID() } : null,
     fields: fieldViews,
+    recorded: input.recorded ? form.recorded : null,
     // Rules about something the form has no field for (the team itself, the revision).
     errors: state.issues.filter((i) => !(i.field in form.fields)).map((i) => spoken(form, i)),
     changes: state.changes ?? null,

@@ -33,7 +33,6 @@ export interface TeamRouteOptions extends WebDeps {
 }
 
 const teamForms = [...adoptionForms, ...teamEditForms];
-const recordedBy = new Map(teamForms.map((form) => [form.id, form.recorded]));
 
 const TeamParams = z.object({ teamId: Id });
 /** The page shows one cycle as of today; `recorded` names the form a plain-HTML POST came back from. */
@@ -63,7 +62,7 @@ export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, {
 
   app.get('/teams/:teamId', { schema: { params: TeamParams, querystring: TeamPageQuery } }, async (request, reply) => {
     const { cycle, recorded } = request.query;
-    return sendHtml(reply, render(false, request.params.teamId, cycle, { recorded: recorded && recordedBy.get(recorded) }));
+    return sendHtml(reply, render(false, request.params.teamId, cycle, { recordedBy: recorded }));
   });
 
   /** One route per form: the team comes from the URL, the command from the form. */
@@ -75,8 +74,9 @@ export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, {
         form,
         data: (values) => ({ ...values, teamId }),
         execute,
-        redirectTo: teamPageUrl(teamId, '', { cycle, recorded: form.id }),
-        render: ({ state, fragment }) => render(fragment, teamId, cycle, state === null ? { recorded: form.recorded } : { answered: { formId: form.id, state } }),
+        redirectTo: `${teamPageUrl(teamId, '', { cycle, recorded: form.id })}#${form.id}`,
+        render: ({ state, fragment }) =>
+          render(fragment, teamId, cycle, state === null ? { recordedBy: form.id } : { answered: { formId: form.id, state } }),
       });
     });
   }

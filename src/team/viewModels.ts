@@ -26,8 +26,8 @@ export interface TeamPage {
 export interface Answered {
   /** The form a POST just answered, and what it shows now. */
   answered?: { formId: string; state: FormState };
-  /** The status line after a success. */
-  recorded?: string | undefined;
+  /** The form a success came from: it shows the status line, open and ready for the next entry. */
+  recordedBy?: string | undefined;
 }
 
 /** Each form's fields as the page offers them: the page's date, the page's cycle, the team as it is. */
@@ -39,7 +39,9 @@ function defaultsFor(form: Form, page: TeamPage): FormState {
     size: String(page.team.size),
     areaId: page.team.areaId,
   };
-  const values = Object.fromEntries(Object.entries(form.fields).map(([name, field]) => [name, field.kind === 'date' ? page.selection.asOf : (known[name] ?? '')]));
+  const values = Object.fromEntries(
+    Object.entries(form.fields).map(([name, field]) => [name, field.kind === 'date' ? page.selection.asOf : (known[name] ?? '')]),
+  );
   return freshState(form, form.revisioned ? { ...values, [REVISION]: String(page.revision) } : values);
 }
 
@@ -57,11 +59,14 @@ export function teamView(page: TeamPage, input: Answered) {
   const pageHref = teamPageUrl(team.teamId, '', { cycle: cycle.cycleId });
   const view = (form: Form) =>
     formView(form, {
-      action: teamPageUrl(team.teamId, `/${form.id}`, { cycle: cycle.cycleId }),
+      // The anchor brings the form back into view after an htmx swap (htmx scrolls to it), as the 303's does without JavaScript.
+      action: `${teamPageUrl(team.teamId, `/${form.id}`, { cycle: cycle.cycleId })}#${form.id}`,
       hxTarget: '#team',
       state: input.answered?.formId === form.id ? input.answered.state : defaultsFor(form, page),
-      options: form.id === trainingCompletedForm.id ? { ...options, cycleId: [{ value: '', label: 'No cycle' }, ...cycleOptions] } : options,
+      options:
+        form.id === trainingCompletedForm.id ? { ...options, cycleId: [{ value: '', label: 'No cycle' }, ...cycleOptions] } : options,
       reloadHref: pageHref,
+      recorded: input.recordedBy === form.id,
     });
   const [checkIn, ...adoption] = adoptionForms.map(view);
   return {
@@ -70,7 +75,6 @@ export function teamView(page: TeamPage, input: Answered) {
     area: { name: team.area.name, href: areaUrl(team.areaId, selection) },
     team: { key: team.key, name: team.name, size: team.size, stage: row.stage },
     cycle: { name: cycle.name, closed: cycle.closedOn !== null },
-    recorded: input.recorded ?? null,
     scores: columnHeads.map((head, i) => ({ ...head, cell: row.cells[i]! })),
     checkIn: row.checkIn,
     checkInForm: checkIn!,

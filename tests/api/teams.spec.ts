@@ -110,12 +110,19 @@ describe('recording a check-in', () => {
       confidence: '',
     });
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/teams/srch?cycle=2026-q4&recorded=check-in-held');
+    // The anchor brings the browser back to the form, which says it was recorded and is ready for the next one.
+    expect(res.headers.location).toBe('/teams/srch?cycle=2026-q4&recorded=check-in-held#check-in-held');
 
     const after = world.queries.team('srch', CYCLE, TODAY)!;
     expect(after.scores.run).toBeGreaterThan(before.scores.run);
     const page = await app.inject(res.headers.location as string);
-    expect(page.body).toContain('Check-in recorded.');
+    const form = page.body.slice(
+      page.body.indexOf('<form class="form" id="check-in-held"'),
+      page.body.indexOf('</form>', page.body.indexOf('id="check-in-held"')),
+    );
+    expect(form).toContain('<p class="success form__recorded" role="status">Check-in recorded.</p>');
+    expect(tag(page.body, 'check-in-held-heldOn')).toContain('autofocus');
+    expect(page.body.match(/role="status"/g)).toHaveLength(1);
     expect(pageScore(page.body, 'run')).toBe(String(Math.round(after.scores.run)));
     expect(page.body).toContain('last 25 Nov 2026');
 
@@ -160,6 +167,19 @@ describe('recording a check-in', () => {
       expect(form, formId).toMatch(/name="key" value="[0-9a-f-]{36}"/);
       expect(form, formId).not.toContain('name="revision"');
     }
+  });
+
+  it('keeps an adoption form open after it was used, saying so inside it, and its action brings it back into view', async () => {
+    const res = await post(
+      '/teams/srch/key-result-progress?cycle=2026-q4',
+      { key: randomUUID(), keyResultRef: 'KR1', progress: '40', reportedOn: TODAY, cycleId: CYCLE },
+      { 'hx-request': 'true' },
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/<details class="form-card" open>\s*<summary id="key-result-progress-title">/);
+    expect(res.body).toContain('action="/teams/srch/key-result-progress?cycle=2026-q4#key-result-progress"');
+    expect(res.body).toContain('<p class="success form__recorded" role="status">Key-result progress recorded.</p>');
+    expect(res.body.match(/<details class="form-card" open>/g)).toHaveLength(1);
   });
 
   it('answers htmx with the re-rendered partial instead of a redirect', async () => {
