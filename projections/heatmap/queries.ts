@@ -39,7 +39,8 @@ interface Computed {
   areas: AreaRow[];
 }
 
-const cycleColumns = 'cycle_id AS cycleId, name, starts_on AS startsOn, ends_on AS endsOn, check_in_cadence_days AS checkInCadenceDays, closed_on AS closedOn';
+const cycleColumns =
+  'cycle_id AS cycleId, name, starts_on AS startsOn, ends_on AS endsOn, check_in_cadence_days AS checkInCadenceDays, closed_on AS closedOn';
 
 const labels: Record<AdoptionFact['kind'], string> = {
   training: 'Training completed',
@@ -147,8 +148,12 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       ),
       cycles: db.prepare<[], CycleSummary>(`SELECT ${cycleColumns} FROM org_cycles ORDER BY starts_on DESC, cycle_id`),
       cycle: db.prepare<[string], CycleSummary>(`SELECT ${cycleColumns} FROM org_cycles WHERE cycle_id = ?`),
-      areas: db.prepare<[], AreaRecord>('SELECT area_id AS areaId, code, name, parent_area_id AS parentAreaId FROM org_areas ORDER BY code, area_id'),
-      teams: db.prepare<[], TeamRecord>('SELECT team_id AS teamId, key, name, area_id AS areaId, size FROM org_teams ORDER BY key, team_id'),
+      areas: db.prepare<[], AreaRecord>(
+        'SELECT area_id AS areaId, code, name, parent_area_id AS parentAreaId FROM org_areas ORDER BY code, area_id',
+      ),
+      teams: db.prepare<[], TeamRecord>(
+        'SELECT team_id AS teamId, key, name, area_id AS areaId, size FROM org_teams ORDER BY key, team_id',
+      ),
       cycleFacts: db.prepare<[string, string], { team_id: string; kind: Exclude<AdoptionFact['kind'], 'training'>; on_date: string }>(
         `SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`,
       ),
@@ -162,6 +167,9 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
         SELECT * FROM adoption_facts
         WHERE team_id = ? AND on_date <= ? AND ((kind = 'training' AND on_date >= ?) OR (kind <> 'training' AND cycle_id = ?))
         ORDER BY on_date, rowid`),
+      keyResults: db.prepare<[string, string], { ref: string }>(
+        "SELECT DISTINCT ref FROM adoption_facts WHERE team_id = ? AND cycle_id = ? AND kind = 'key-result-progress' ORDER BY ref",
+      ),
     };
   }
 
@@ -203,6 +211,10 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       .all(teamId, asOf, learnWindowStart(asOf), cycleId)
       .filter((f) => dimensionOf[f.kind] === dimension)
       .map((f) => ({ eventId: f.event_id, position: f.position, type: f.event_type, on: f.on_date, summary: summarize(f) }));
+  }
+
+  keyResults(teamId: string, cycleId: string): string[] {
+    return this.sql.keyResults.all(teamId, cycleId).map((row) => row.ref);
   }
 
   /**
@@ -263,7 +275,8 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const records = this.sql.areas.all();
     const known = new Set(records.map((a) => a.areaId));
     const childrenOf = new Map<string | null, AreaRecord[]>();
-    for (const area of records) listIn(childrenOf, area.parentAreaId !== null && known.has(area.parentAreaId) ? area.parentAreaId : null).push(area);
+    for (const area of records)
+      listIn(childrenOf, area.parentAreaId !== null && known.has(area.parentAreaId) ? area.parentAreaId : null).push(area);
     const teamsIn = new Map<string, TeamRecord[]>();
     for (const team of teams) listIn(teamsIn, team.areaId).push(team);
 

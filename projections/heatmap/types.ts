@@ -79,4 +79,6 @@ export interface HeatmapQueries {
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null;
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null;
   evidence(teamId: string, cycleId: string, dimension: Dimension, asOf: string): ScoreEvidence[];
+  /** The key results a team has reported progress on in a cycle (their `keyResultRef`s), in order. */
+  keyResults(teamId: string, cycleId: string): string[];
 }

@@ -44,7 +44,7 @@ export const REVISION = 'revision';
 /** The hidden field a create or log form carries its idempotency key in. */
 export const KEY = 'key';
 
-export type FieldKind = 'text' | 'date' | 'integer' | 'percent' | 'select' | 'checkbox';
+export type FieldKind = 'text' | 'date' | 'integer' | 'percent' | 'select' | 'checkbox' | 'choiceOrOther';
 
 /** One field: how it is shown, and the schema from its posted text to the command's value. */
 export interface Field<T> {
@@ -53,11 +53,16 @@ export interface Field<T> {
   readonly optional: boolean;
   readonly hint: string | undefined;
   readonly schema: z.ZodType<T>;
+  /** A choice-or-other field's text box: its label. */
+  readonly other?: string;
 }
 
 interface FieldOptions {
   hint?: string;
 }
+
+/** The posted name of a choice-or-other field's text box, beside the choice's own. */
+const otherName = (name: string) => `${name}-other`;
 
 const wholeNumber = /^[+-]?\d+$/;
 const decimalNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
@@ -101,6 +106,14 @@ export const fields = {
   numericSelect: (label: string, options?: FieldOptions) => makeField('select', label, Integer, options),
   /** Ticked or not: a boolean, unticked = false. */
   checkbox: (label: string, options?: FieldOptions) => makeField('checkbox', label, Ticked, options),
+  /**
+   * One of the options offered, or another typed in the box labelled `other` (a key result
+   * reported before, or a new one). What is typed wins over what is chosen.
+   */
+  choiceOrOther: (label: string, other: string, options?: FieldOptions) => ({
+    ...makeField('choiceOrOther', label, z.string(), options),
+    other,
+  }),
 };
 
 /** A command value as a form can produce it: an enum's member is chosen from text. */
@@ -241,11 +254,15 @@ const hiddenFields = (form: Form) => [...(form.revisioned ? [REVISION] : []), ..
 /** The fields' text as typed (a form body holds strings; a repeated name keeps its first). */
 function postedText(form: Form, body: unknown): Record<string, string> {
   const posted = (body ?? {}) as Record<string, unknown>;
+  const textOf = (name: string) => {
+    const value = posted[name];
+    const text = Array.isArray(value) ? value[0] : value;
+    return typeof text === 'string' ? text : '';
+  };
   return Object.fromEntries(
     [...Object.keys(form.fields), ...hiddenFields(form)].map((name) => {
-      const value = posted[name];
-      const text = Array.isArray(value) ? value[0] : value;
-      return [name, typeof text === 'string' ? text : ''];
+      const other = form.fields[name]?.kind === 'choiceOrOther' ? textOf(otherName(name)) : '';
+      return [name, other.trim() !== '' ? other : textOf(name)];
     }),
   );
 }
@@ -371,6 +388,8 @@ export function formView(
     const messages = messagesFor(name);
     const error = messages.length === 0 ? null : messages.join('; ');
     const hintId = field.hint ? `${id}-hint` : null;
+    const offered = input.options?.[name] ?? [];
+    const chosen = offered.some((o) => o.value === value);
     const errorId = error === null ? null : `${id}-error`;
     return {
       id,
@@ -384,11 +403,19 @@ export function formView(
       describedBy: [hintId, errorId].filter((x) => x !== null).join(' ') || null,
       autofocus: name === focused,
       value,
-      select: field.kind === 'select',
+      select: field.kind === 'select' || (field.kind === 'choiceOrOther' && offered.length > 0),
+      // With nothing to choose from, a choice-or-other field is its text box alone.
+      other:
+        field.kind === 'choiceOrOther' && offered.length > 0
+          ? { id: `${id}-other`, name: otherName(name), label: field.other ?? '', value: chosen ? '' : value }
+          : null,
       checkbox: field.kind === 'checkbox',
       checked: value === 'on' || value === 'true',
-      options: (input.options?.[name] ?? []).map((o) => ({ ...o, selected: o.value === value })),
-      type: field.kind === 'date' ? 'date' : field.kind === 'text' ? 'text' : 'number',
+      options: [
+        ...offered.map((o) => ({ ...o, selected: o.value === value })),
+        ...(field.kind === 'choiceOrOther' ? [{ value: '', label: field.other ?? '', selected: !chosen }] : []),
+      ],
+      type: field.kind === 'date' ? 'date' : field.kind === 'text' || field.kind === 'choiceOrOther' ? 'text' : 'number',
       number:
         field.kind === 'percent'
           ? { min: '0', max: '100', step: 'any', inputmode: 'decimal' }

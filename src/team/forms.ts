@@ -96,7 +96,7 @@ export const keyResultProgressForm = defineForm(ReportKeyResultProgress, {
   submit: 'Record progress',
   recorded: 'Key-result progress recorded.',
   fields: {
-    keyResultRef: fields.text('Key result'),
+    keyResultRef: fields.choiceOrOther('Key result', 'Another key result'),
     progress: fields.percent('Progress'),
     reportedOn: fields.date('Reported on'),
     cycleId: cycle,

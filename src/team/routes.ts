@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
+import type { ResistanceQueries } from '../../projections/resistance/queries.ts';
+import type { StakeholderQueries } from '../../projections/stakeholders/queries.ts';
+import type { TimelineQueries } from '../../projections/timeline.ts';
 import { submitForm, type Form, type Submission } from '../http/forms.ts';
 import { optional } from '../http/query.ts';
 import { requireSelection } from '../overview/selection.ts';
@@ -30,7 +33,13 @@ import { teamPageUrl, teamView, type Answered, type TeamPage } from './viewModel
 
 export interface TeamRouteOptions extends WebDeps {
   queries: HeatmapQueries;
+  timeline: TimelineQueries;
+  resistance: ResistanceQueries;
+  stakeholders: StakeholderQueries;
 }
+
+/** How much of the team's history, signals and stakeholders its page shows; the rest is a link away. */
+const RECENT = 10;
 
 const teamForms = [...adoptionForms, ...teamEditForms];
 
@@ -48,13 +57,29 @@ const FormQuery = TeamPageQuery.pick({ cycle: true });
  * htmx, gets `partials/team` (the whole page body) re-rendered in place: scores, stage and the
  * edit forms' revision all move with any write, so the page is answered whole, never half stale.
  */
-export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, { queries, views, today, handlers, forms, revisions }) => {
+export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, options) => {
+  const { queries, timeline, resistance, stakeholders, views, today, handlers, forms, revisions } = options;
   function load(teamId: string, cycleId: string | undefined): TeamPage {
     const { cycle, selection } = requireSelection(queries, today, { cycle: cycleId });
     const team = queries.team(teamId, selection.cycleId, selection.asOf);
     if (team === null) throw new NotFoundError(`There is no team "${teamId}".`);
     const areas = queries.heatmap(selection.cycleId, selection.asOf)?.areas ?? [];
-    return { team, cycle, cycles: queries.cycles(), areas, selection, revision: revisions.of(streamName('team', teamId)) };
+    // The signals read model filters by area; the team's own are those of its area that name it.
+    const signals = resistance.signals({ areaId: team.areaId, status: 'open' }, today()).filter((s) => s.team?.teamId === teamId);
+    return {
+      team,
+      cycle,
+      cycles: queries.cycles(),
+      areas,
+      selection,
+      revision: revisions.of(streamName('team', teamId)),
+      keyResults: queries.keyResults(teamId, selection.cycleId),
+      history: timeline.page({ teamId }, RECENT),
+      signals,
+      stakeholders: stakeholders.list({ areaId: team.areaId }, { limit: RECENT, offset: 0 }),
+      stakeholderCount: stakeholders.count({ areaId: team.areaId }, today()).total,
+      names: forms.names,
+    };
   }
 
   const render = (fragment: boolean, teamId: string, cycleId: string | undefined, input: Answered) =>

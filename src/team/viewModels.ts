@@ -1,8 +1,18 @@
 import type { AreaRow, CycleSummary, TeamDetail } from '../../projections/heatmap/types.ts';
+import type { SignalRow } from '../../projections/resistance/queries.ts';
+import type { StakeholderRow } from '../../projections/stakeholders/queries.ts';
+import type { TimelinePage } from '../../projections/timeline.ts';
+import { formatDate, formatInstant } from '../adoption/calendar.ts';
+import { describeEvent } from '../describe.ts';
 import { areaOptions } from '../area/viewModels.ts';
 import { formView, freshState, REVISION, type Form, type FormState, type Option } from '../http/forms.ts';
-import { areaUrl, heatmapUrl, teamPath, type Selection } from '../http/urls.ts';
+import { areaUrl, heatmapUrl, resistanceUrl, signalPath, stakeholderPath, teamPath, type Selection } from '../http/urls.ts';
+import { timelineUrl } from '../overview/timelineView.ts';
 import { columnHeads, teamRowsView } from '../overview/viewModels.ts';
+import { kindLabels, severityLabels } from '../resistance/vocabulary.ts';
+import type { Names } from '../shared/names.ts';
+import { labelOf } from '../shared/vocabulary.ts';
+import { attitudeView, stakeholdersUrl } from '../stakeholder/viewModels.ts';
 import { TrainingKind } from './events.ts';
 import { adoptionForms, teamEditForms, trainingCompletedForm } from './forms.ts';
 import { trainingLabels } from './vocabulary.ts';
@@ -21,6 +31,16 @@ export interface TeamPage {
   selection: Selection;
   /** The team stream's revision as the read models know it: what the edit forms carry. */
   revision: number;
+  /** The key results reported in the cycle so far: the progress form offers them. */
+  keyResults: string[];
+  /** The team's latest events, newest first. */
+  history: TimelinePage;
+  /** The team's open resistance signals. */
+  signals: SignalRow[];
+  /** The first stakeholders of the team's area, most influential first, and how many there are. */
+  stakeholders: StakeholderRow[];
+  stakeholderCount: number;
+  names: Names;
 }
 
 export interface Answered {
@@ -38,6 +58,7 @@ function defaultsFor(form: Form, page: TeamPage): FormState {
     participants: String(page.team.size),
     size: String(page.team.size),
     areaId: page.team.areaId,
+    keyResultRef: page.keyResults[0] ?? '',
   };
   const values = Object.fromEntries(
     Object.entries(form.fields).map(([name, field]) => [name, field.kind === 'date' ? page.selection.asOf : (known[name] ?? '')]),
@@ -55,6 +76,7 @@ export function teamView(page: TeamPage, input: Answered) {
     cycleId: cycleOptions,
     kind: TrainingKind.options.map((kind) => ({ value: kind, label: trainingLabels[kind] })),
     areaId: areaOptions(page.areas),
+    keyResultRef: page.keyResults.map((ref) => ({ value: ref, label: ref })),
   };
   const pageHref = teamPageUrl(team.teamId, '', { cycle: cycle.cycleId });
   const view = (form: Form) =>
@@ -80,5 +102,30 @@ export function teamView(page: TeamPage, input: Answered) {
     checkInForm: checkIn!,
     adoptionForms: adoption,
     editForms: teamEditForms.map(view),
+    history: {
+      entries: page.history.entries.map((entry) => ({
+        what: describeEvent(entry.event, page.names),
+        occurred: { iso: entry.occurredAt, label: formatInstant(entry.occurredAt) },
+        who: entry.actor.name ?? entry.actor.id,
+      })),
+      allHref: timelineUrl({ team: team.teamId }),
+      more: page.history.older !== null,
+    },
+    signals: page.signals.map((s) => ({
+      href: signalPath(s.signalId),
+      kind: labelOf(kindLabels, s.kind),
+      severity: { value: s.severity, label: labelOf(severityLabels, String(s.severity)), tone: String(s.severity) },
+      description: s.description,
+      raised: { iso: s.raisedOn, label: formatDate(s.raisedOn) },
+    })),
+    signalsHref: resistanceUrl({ area: team.areaId }),
+    stakeholders: page.stakeholders.map((s) => ({
+      href: stakeholderPath(s.stakeholderId),
+      name: s.name,
+      role: s.role,
+      attitude: attitudeView(s.attitude),
+    })),
+    stakeholdersMore: page.stakeholderCount > page.stakeholders.length ? page.stakeholderCount : null,
+    stakeholdersHref: stakeholdersUrl({ area: team.areaId }),
   };
 }

@@ -99,6 +99,91 @@ describe('team page', () => {
   });
 });
 
+describe('what the team page tells about the team', () => {
+  it('shows its recent history in words, linked to the whole of it in the timeline', async () => {
+    const html = (await app.inject('/teams/pay')).body;
+    const history = html.slice(html.indexOf('id="team-history"'));
+    expect(history).toContain('<a class="muted" href="/timeline?team=pay">In the timeline</a>');
+    expect(history).toMatch(/<td>Check-in held on 12 Nov 2026[^<]*<\/td>/);
+    expect(history).toContain('Team Payments (PAY) registered in Platform, 8 people');
+    expect(history).not.toContain('CheckInHeld');
+  });
+
+  it('lists its open signals, linked, and the stakeholders of its area, linked', async () => {
+    await given(world, 'stakeholder', 'vera', '2026-10-01', {
+      type: 'StakeholderIdentified',
+      data: { stakeholderId: 'vera', name: 'Vera <Patel>', role: 'VP Engineering', areaId: 'eng', influence: 5, interest: 4 },
+    });
+    await given(world, 'stakeholder', 'rita', '2026-10-01', {
+      type: 'StakeholderIdentified',
+      data: { stakeholderId: 'rita', name: 'Rita', role: 'CFO', areaId: 'rnd', influence: 5, interest: 2 },
+    });
+    await world.runner.catchUp();
+    const html = (await app.inject('/teams/srch')).body;
+    const signals = html.slice(html.indexOf('id="team-signals"'), html.indexOf('id="team-stakeholders"'));
+    expect(signals).toContain('<a href="/resistance/sig-1">No time</a>');
+    expect(signals).toContain('Search skips check-ins during the release crunch');
+    const stakeholders = html.slice(html.indexOf('id="team-stakeholders"'), html.indexOf('aria-labelledby="edit-title"'));
+    expect(stakeholders).toContain('<a href="/stakeholders/vera">Vera &lt;Patel&gt;</a>');
+    expect(stakeholders).not.toContain('Rita');
+
+    const payments = (await app.inject('/teams/pay')).body;
+    expect(payments.slice(payments.indexOf('id="team-signals"'))).toContain('No open signal names this team.');
+  });
+
+  it('offers the key results reported in the cycle, and takes another one typed beside them', async () => {
+    let html = (await app.inject('/teams/pay')).body;
+    expect(tag(html, 'key-result-progress-keyResultRef')).toMatch(/^<input[^>]* type="text"/);
+    const report = (fields: Record<string, string>) =>
+      post('/teams/pay/key-result-progress?cycle=2026-q4', {
+        key: randomUUID(),
+        progress: '40',
+        reportedOn: TODAY,
+        cycleId: CYCLE,
+        ...fields,
+      });
+    expect((await report({ keyResultRef: 'KR2 Churn' })).statusCode).toBe(303);
+    expect((await report({ keyResultRef: 'KR2 Churn', 'keyResultRef-other': 'KR1 Activation' })).statusCode).toBe(303);
+
+    html = (await app.inject('/teams/pay')).body;
+    const select = html.slice(
+      html.indexOf('<select id="key-result-progress-keyResultRef"'),
+      html.indexOf('</select>', html.indexOf('id="key-result-progress-keyResultRef"')),
+    );
+    expect(select).toContain('<option value="KR1 Activation" selected>KR1 Activation</option>');
+    expect(select).toContain('<option value="KR2 Churn">KR2 Churn</option>');
+    expect(select).toContain('<option value="">Another key result</option>');
+    expect(tag(html, 'key-result-progress-keyResultRef-other')).toContain('name="keyResultRef-other"');
+
+    expect((await report({ keyResultRef: 'KR1 Activation' })).statusCode).toBe(303);
+    const refs = (await world.store.readStream('team-pay'))
+      .filter((e) => e.type === 'KeyResultProgressReported')
+      .map((e) => (e.data as { keyResultRef: string }).keyResultRef);
+    expect(refs).toEqual(['KR2 Churn', 'KR1 Activation', 'KR1 Activation']);
+  });
+
+  it('keeps what was typed as another key result when the form is refused', async () => {
+    await post('/teams/pay/key-result-progress?cycle=2026-q4', {
+      key: randomUUID(),
+      keyResultRef: 'KR2 Churn',
+      progress: '40',
+      reportedOn: TODAY,
+      cycleId: CYCLE,
+    });
+    const res = await post('/teams/pay/key-result-progress?cycle=2026-q4', {
+      key: randomUUID(),
+      keyResultRef: '',
+      'keyResultRef-other': 'KR9 New',
+      progress: '140',
+      reportedOn: TODAY,
+      cycleId: CYCLE,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(tag(res.body, 'key-result-progress-keyResultRef-other')).toContain('value="KR9 New"');
+    expect(res.body).toContain('<option value="" selected>Another key result</option>');
+  });
+});
+
 describe('recording a check-in', () => {
   it('redirects (303) to the team page, which shows the new score, and so does the heatmap', async () => {
     const before = world.queries.team('srch', CYCLE, TODAY)!;

@@ -101,11 +101,12 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
     const form = page.locator('#key-result-progress');
     const reports = async () => (await world.store.readStream('team-pay')).filter((e) => e.type === 'KeyResultProgressReported').length;
 
-    for (const [i, [keyResult, progress]] of [
-      ['KR1 Activation', '40'],
-      ['KR2 Churn', '65'],
+    // The first key result is typed; once reported the form offers it, and a second is typed beside it.
+    for (const [i, [label, keyResult, progress]] of [
+      ['Key result', 'KR1 Activation', '40'],
+      ['Another key result', 'KR2 Churn', '65'],
     ].entries()) {
-      await form.getByLabel('Key result').fill(keyResult!);
+      await form.getByLabel(label!, { exact: true }).fill(keyResult!);
       await form.getByLabel('Progress').fill(progress!);
       await form.getByRole('button', { name: 'Record progress' }).click();
       await expect.poll(reports).toBe(i + 1);
@@ -115,6 +116,11 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
       expect(await page.evaluate('document.activeElement.id')).toBe('key-result-progress-keyResultRef');
     }
     expect(page.url()).toBe(`${base}/teams/pay`);
+    expect(await form.getByLabel('Key result', { exact: true }).locator('option').allInnerTexts()).toEqual([
+      'KR1 Activation',
+      'KR2 Churn',
+      'Another key result',
+    ]);
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
@@ -126,7 +132,7 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
     await page.goto(`${base}/teams/pay`);
     await page.locator('summary', { hasText: 'Key-result progress' }).click();
     const form = page.locator('#key-result-progress');
-    await form.getByLabel('Key result').fill('KR1 Activation');
+    await form.getByLabel('Key result', { exact: true }).fill('KR1 Activation');
     await form.getByLabel('Progress').fill('40');
     await form.getByRole('button', { name: 'Record progress' }).click();
     await page.waitForURL(`${base}/teams/pay?cycle=2026-q4&recorded=key-result-progress#key-result-progress`);
