@@ -141,6 +141,9 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
         WHERE team_id = ? AND on_date <= ? AND ((kind = 'training' AND on_date >= ?) OR (kind <> 'training' AND cycle_id = ?))
           AND kind IN (SELECT value FROM json_each(?))
         ORDER BY on_date, rowid`),
+      keyResults: db.prepare<[string, string], { ref: string }>(
+        "SELECT DISTINCT ref FROM adoption_facts WHERE team_id = ? AND cycle_id = ? AND kind = 'key-result-progress' ORDER BY ref",
+      ),
     };
   }
 
@@ -189,6 +192,10 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
           ? { kind: f.kind, on: f.on_date, trainingKind: f.training_kind ?? '', participants: f.participants ?? 0 }
           : { kind: f.kind, on: f.on_date },
     }));
+  }
+
+  keyResults(teamId: string, cycleId: string): string[] {
+    return this.sql.keyResults.all(teamId, cycleId).map((row) => row.ref);
   }
 
   /**

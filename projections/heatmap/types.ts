@@ -81,4 +81,6 @@ export interface HeatmapQueries {
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null;
   /** The facts behind one dimension of a team's scores, or behind all of them (`null`: the overall score). */
   evidence(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): ScoreEvidence[];
+  /** The key results a team has reported progress on in a cycle (their `keyResultRef`s), in order. */
+  keyResults(teamId: string, cycleId: string): string[];
 }

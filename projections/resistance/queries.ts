@@ -59,6 +59,8 @@ export interface Intervention {
   dueOn: string;
   status: 'planned' | 'done' | 'cancelled';
   completedOn: string | null;
+  cancelledOn: string | null;
+  /** What came of it; for a cancelled one, why it was cancelled. */
   outcome: string | null;
   overdue: boolean;
 }
@@ -115,6 +117,7 @@ interface InterventionRow {
   dueOn: string;
   status: 'planned' | 'done' | 'cancelled';
   completedOn: string | null;
+  cancelledOn: string | null;
   outcome: string | null;
 }
 
@@ -205,7 +208,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
       signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect} WHERE s.signal_id = @signalId`),
       interventions: db.prepare<[string], InterventionRow>(`
         SELECT i.intervention_id AS interventionId, i.kind, i.owner_id AS ownerId, c.name AS ownerName, i.due_on AS dueOn, i.status,
-          i.completed_on AS completedOn, i.outcome
+          i.completed_on AS completedOn, i.cancelled_on AS cancelledOn, i.outcome
         FROM interventions i LEFT JOIN org_coaches c ON c.coach_id = i.owner_id
         WHERE i.signal_id = ? ORDER BY i.due_on, i.intervention_id`),
       history: db.prepare<[string], { type: string; data: string; metadata: string }>(

@@ -34,13 +34,13 @@ const sameName = (a: string, b: string) => a.localeCompare(b, undefined, { sensi
 
 function requireUniqueName(name: string, areaId: string, siblings: readonly AreaSummary[]): void {
   if (siblings.some((s) => s.areaId !== areaId && sameName(s.name, name))) {
-    throw ruleBroken('name', `another area under the same parent is already named "${name}"`);
+    throw ruleBroken('name', `Another area under the same parent is already named "${name}"`);
   }
 }
 
 /** For commands elsewhere that point at an area (a team's, a stakeholder's, a signal's). */
 export function requireRegisteredArea(area: AreaState, areaId: string, field = 'areaId'): void {
-  if (area.status !== 'Registered') throw ruleBroken(field, `area ${areaId} is not registered`);
+  if (area.status !== 'Registered') throw ruleBroken(field, `must be a registered area (none has the id "${areaId}")`);
 }
 
 function requireParent(parentAreaId: string | null, parent: AreaState | null): void {
@@ -75,14 +75,14 @@ export const areaDecider: Decider<AreaState, AreaCommand, AreaEvent> = {
       if (state.status !== 'Empty') {
         const { status, coachIds, ...registered } = state;
         if (sameData(data, registered)) return [];
-        throw ruleBroken('areaId', `area ${data.areaId} is already registered`);
+        throw ruleBroken('areaId', `Area ${state.name} is already registered under this id, with other details`);
       }
       requireParent(data.parentAreaId, context.parent);
       requireUniqueName(data.name, data.areaId, context.siblings);
-      if (context.areaCodes.includes(data.code)) throw ruleBroken('code', `another area already has the code ${data.code}`);
+      if (context.areaCodes.includes(data.code)) throw ruleBroken('code', `Another area already has the code ${data.code}`);
       return [{ type: 'AreaRegistered', data }];
     }
-    if (state.status !== 'Registered') throw ruleBroken('areaId', `area ${command.data.areaId} is not registered`);
+    if (state.status !== 'Registered') throw ruleBroken('areaId', `There is no area "${command.data.areaId}"`);
     switch (command.type) {
       case 'RenameArea':
         if (command.data.name === state.name) return [];
@@ -92,7 +92,7 @@ export const areaDecider: Decider<AreaState, AreaCommand, AreaEvent> = {
         const { data, context } = command;
         if (data.parentAreaId === state.parentAreaId) return [];
         if (data.parentAreaId === state.areaId || (data.parentAreaId !== null && context.descendantIds.includes(data.parentAreaId))) {
-          throw ruleBroken('parentAreaId', 'an area cannot be moved under itself or one of its descendants');
+          throw ruleBroken('parentAreaId', 'An area cannot be moved under itself or an area inside it');
         }
         requireParent(data.parentAreaId, context.parent);
         requireUniqueName(state.name, state.areaId, context.siblings);

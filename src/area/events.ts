@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { defineEvent, type EventOf, Id } from '../shared/event.ts';
 import { text } from '../shared/text.ts';
 
-export const AreaCode = z.string().trim().min(2).max(12).regex(/^[A-Z0-9]+$/, 'upper-case letters and digits only');
+export const AreaCode = z
+  .string()
+  .trim()
+  .min(2)
+  .max(12)
+  .regex(/^[A-Z0-9]+$/, 'must be upper-case letters and digits only');
 export const AreaName = text({ min: 2, max: 80 });
 
 export const AreaRegistered = defineEvent(

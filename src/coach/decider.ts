@@ -11,7 +11,7 @@ export type CoachCommand = WithContext<RegisterCoach, { emails: readonly string[
 
 /** For commands elsewhere that name a coach (an area's assignment, an engagement's author). */
 export function requireRegisteredCoach(coach: CoachState, coachId: string, field = 'coachId'): void {
-  if (coach.status !== 'Registered') throw ruleBroken(field, `coach ${coachId} is not registered`);
+  if (coach.status !== 'Registered') throw ruleBroken(field, `must be a registered coach (none has the id "${coachId}")`);
 }
 
 export const coachDecider: Decider<CoachState, CoachCommand, CoachEvent> = {
@@ -34,10 +34,10 @@ export const coachDecider: Decider<CoachState, CoachCommand, CoachEvent> = {
         if (state.status !== 'Empty') {
           const { status, ...registered } = state;
           if (sameData(command.data, registered)) return [];
-          throw ruleBroken('coachId', `coach ${command.data.coachId} is already registered`);
+          throw ruleBroken('coachId', `Coach ${state.name} is already registered under this id, with other details`);
         }
         if (command.context.emails.some((email) => email.toLowerCase() === command.data.email.toLowerCase())) {
-          throw ruleBroken('email', `another coach is already registered as ${command.data.email}`);
+          throw ruleBroken('email', `Another coach is already registered as ${command.data.email}`);
         }
         return [{ type: 'CoachRegistered', data: command.data }];
       default: {

@@ -24,9 +24,9 @@ export type CycleCommand = WithContext<OpenCycle, { cycles: readonly CycleSpan[]
 function requireFits(cycle: OpenCycle['data'], others: readonly CycleSpan[]): void {
   for (const other of others) {
     if (other.cycleId === cycle.cycleId) continue;
-    if (other.name.toLowerCase() === cycle.name.toLowerCase()) throw ruleBroken('name', `another cycle is already named ${other.name}`);
+    if (other.name.toLowerCase() === cycle.name.toLowerCase()) throw ruleBroken('name', `Another cycle is already named ${other.name}`);
     if (cycle.startsOn <= other.endsOn && other.startsOn <= cycle.endsOn) {
-      throw ruleBroken('startsOn', `overlaps cycle ${other.name} (${other.startsOn} to ${other.endsOn})`);
+      throw ruleBroken('startsOn', `These dates overlap cycle ${other.name} (${other.startsOn} to ${other.endsOn}); cycles cannot overlap`);
     }
   }
 }
@@ -54,13 +54,14 @@ export const cycleDecider: Decider<CycleState, CycleCommand, CycleEvent> = {
           const { status, ...opened } = state;
           if (sameData(command.data, opened)) return [];
         }
-        if (state.status !== 'Empty') throw ruleBroken('cycleId', `cycle ${command.data.cycleId} is already opened`);
+        if (state.status !== 'Empty')
+          throw ruleBroken('cycleId', `Cycle ${state.name} is already opened under this id, with other details`);
         requireFits(command.data, command.context.cycles);
         return [{ type: 'CycleOpened', data: command.data }];
       case 'CloseCycle':
-        if (state.status === 'Empty') throw ruleBroken('cycleId', `cycle ${command.data.cycleId} is not opened`);
-        if (state.status === 'Closed') throw ruleBroken('cycleId', `cycle ${state.name} is already closed (on ${state.closedOn})`);
-        requireNotBefore('closedOn', command.data.closedOn, state.startsOn, 'the cycle start');
+        if (state.status === 'Empty') throw ruleBroken('cycleId', `There is no cycle "${command.data.cycleId}"`);
+        if (state.status === 'Closed') throw ruleBroken('cycleId', `Cycle ${state.name} was already closed on ${state.closedOn}`);
+        requireNotBefore('closedOn', command.data.closedOn, state.startsOn, 'the day the cycle starts');
         return [{ type: 'CycleClosed', data: command.data }];
       default: {
         const unexpected: never = command;

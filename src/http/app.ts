@@ -92,8 +92,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forms: { store: deps.store, names: deps.names, waitFor: deps.waitFor, now: deps.now },
     revisions: deps.revisions,
   };
-  await app.register(overviewRoutes, { ...web, queries: deps.queries, org: deps.org, timeline: deps.timeline, coachWeek: deps.coachWeek, names: deps.names });
-  await app.register(teamRoutes, { ...web, queries: deps.queries });
+  await app.register(overviewRoutes, {
+    ...web,
+    queries: deps.queries,
+    org: deps.org,
+    timeline: deps.timeline,
+    coachWeek: deps.coachWeek,
+    names: deps.names,
+  });
+  await app.register(teamRoutes, {
+    ...web,
+    queries: deps.queries,
+    timeline: deps.timeline,
+    resistance: deps.resistance,
+    stakeholders: deps.stakeholders,
+  });
   await app.register(resistanceRoutes, { ...web, resistance: deps.resistance });
   await app.register(organisationRoutes, { ...web, org: deps.org });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });

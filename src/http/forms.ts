@@ -13,8 +13,10 @@
  * - ConcurrencyConflictError → 409: the same form, with what was recorded since the revision it
  *   carried, described in words, and a reload link. Never a silent overwrite.
  *
- * Forms that create or log something carry a key rendered into the page: it becomes the new
- * thing's id, so a POST retried after a lost response records once.
+ * Forms that create or log something carry a key rendered into the page: it becomes the id of
+ * the event recorded (and of the new thing, for a create), so a POST retried after a lost
+ * response records once. Such forms name no revision: a log entry depends on nothing a page
+ * showed, and the handler absorbs a concurrent append by deciding again.
  *
  * htmx 4 swaps 4xx answers like 2xx ones, deliberately relied on here: a 422 or 409 answer is
  * the same partial as a success, so it replaces the form in place. Any other error goes through
@@ -42,7 +44,7 @@ export const REVISION = 'revision';
 /** The hidden field a create or log form carries its idempotency key in. */
 export const KEY = 'key';
 
-export type FieldKind = 'text' | 'date' | 'integer' | 'percent' | 'select';
+export type FieldKind = 'text' | 'date' | 'integer' | 'percent' | 'select' | 'checkbox' | 'choiceOrOther';
 
 /** One field: how it is shown, and the schema from its posted text to the command's value. */
 export interface Field<T> {
@@ -51,25 +53,32 @@ export interface Field<T> {
   readonly optional: boolean;
   readonly hint: string | undefined;
   readonly schema: z.ZodType<T>;
+  /** A choice-or-other field's text box: its label. */
+  readonly other?: string;
 }
 
 interface FieldOptions {
   hint?: string;
 }
 
+/** The posted name of a choice-or-other field's text box, beside the choice's own. */
+const otherName = (name: string) => `${name}-other`;
+
 const wholeNumber = /^[+-]?\d+$/;
 const decimalNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
-const Integer = z
-  .string()
-  .regex(wholeNumber, 'must be a whole number')
-  .transform(Number);
+const Integer = z.string().regex(wholeNumber, 'must be a whole number').transform(Number);
 const Percent = z
   .string()
   .regex(decimalNumber, 'must be a percentage from 0 to 100')
   .transform(Number)
   .refine((n) => n >= 0 && n <= 100, 'must be a percentage from 0 to 100')
   .transform((n) => n / 100);
+/** A ticked box posts `on`; an unticked one posts nothing, which is `false`, never "not given". */
+const Ticked = z
+  .enum(['on', 'true'], { error: 'must be ticked or left empty' })
+  .optional()
+  .transform((value) => value !== undefined);
 
 function makeField<T>(kind: FieldKind, label: string, schema: z.ZodType<T>, options: FieldOptions = {}): Field<T> {
   return { label, kind, optional: false, hint: options.hint, schema };
@@ -95,6 +104,16 @@ export const fields = {
   select: (label: string, options?: FieldOptions) => makeField('select', label, z.string(), options),
   /** A select whose options are whole numbers (a 1–5 rating, a sentiment). */
   numericSelect: (label: string, options?: FieldOptions) => makeField('select', label, Integer, options),
+  /** Ticked or not: a boolean, unticked = false. */
+  checkbox: (label: string, options?: FieldOptions) => makeField('checkbox', label, Ticked, options),
+  /**
+   * One of the options offered, or another typed in the box labelled `other` (a key result
+   * reported before, or a new one). What is typed wins over what is chosen.
+   */
+  choiceOrOther: (label: string, other: string, options?: FieldOptions) => ({
+    ...makeField('choiceOrOther', label, z.string(), options),
+    other,
+  }),
 };
 
 /** A command value as a form can produce it: an enum's member is chosen from text. */
@@ -123,16 +142,24 @@ export interface Form<C extends CommandDefinition = CommandDefinition, F extends
   readonly keyName: string;
 }
 
-interface FormSpec<F> {
+interface FormBasics<F> {
   id: string;
   title: string;
   submit: string;
   recorded: string;
   fields: F;
-  revisioned?: boolean;
-  keyed?: boolean;
-  keyName?: string;
 }
+
+/**
+ * An edit carries a revision; a create or log carries a key, and never a revision: it depends on
+ * nothing the page showed, and only a command without one is decided again after a concurrent append.
+ */
+type FormSpec<F> = FormBasics<F> &
+  (
+    | { revisioned?: false; keyed?: false; keyName?: never }
+    | { revisioned: true; keyed?: false; keyName?: never }
+    | { revisioned?: false; keyed: true; keyName?: string }
+  );
 
 /**
  * A form for `command`. Naming a field the command does not have, or giving a field a kind whose
@@ -146,7 +173,11 @@ export function defineForm<C extends CommandDefinition, const F extends FieldsOf
 }
 
 /** The same form under another id, for pages that show one per thing (a close form per open cycle). */
-export const formFor = <C extends CommandDefinition, F extends AnyFields>(form: Form<C, F>, id: string, title = form.title): Form<C, F> => ({ ...form, id, title });
+export const formFor = <C extends CommandDefinition, F extends AnyFields>(
+  form: Form<C, F>,
+  id: string,
+  title = form.title,
+): Form<C, F> => ({ ...form, id, title });
 
 /** One event recorded since a form's revision, in words. */
 export interface Change {
@@ -200,7 +231,8 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
     sendHtml(reply, await submission.render(key === undefined ? { state, fragment } : { state, fragment, key }), statusCode);
   try {
     const { command, key, expectedRevision } = commandFrom(form, values, submission.data);
-    const { position } = await submission.execute(command, { actor: webUser, source: 'ui', now: deps.now() }, expectedRevision);
+    const ctx: CommandContext = { actor: webUser, source: 'ui', now: deps.now(), ...(form.keyed ? { idempotencyKey: key } : {}) };
+    const { position } = await submission.execute(command, ctx, expectedRevision);
     // The event is durable already; a slow projection only means the page may lag behind it.
     if (!(await deps.waitFor(position))) request.log.warn({ position: String(position) }, 'read models did not reach the write in time');
     if (fragment) return answer(null, 200, form.keyed ? key : undefined);
@@ -222,11 +254,15 @@ const hiddenFields = (form: Form) => [...(form.revisioned ? [REVISION] : []), ..
 /** The fields' text as typed (a form body holds strings; a repeated name keeps its first). */
 function postedText(form: Form, body: unknown): Record<string, string> {
   const posted = (body ?? {}) as Record<string, unknown>;
+  const textOf = (name: string) => {
+    const value = posted[name];
+    const text = Array.isArray(value) ? value[0] : value;
+    return typeof text === 'string' ? text : '';
+  };
   return Object.fromEntries(
     [...Object.keys(form.fields), ...hiddenFields(form)].map((name) => {
-      const value = posted[name];
-      const text = Array.isArray(value) ? value[0] : value;
-      return [name, typeof text === 'string' ? text : ''];
+      const other = form.fields[name]?.kind === 'choiceOrOther' ? textOf(otherName(name)) : '';
+      return [name, other.trim() !== '' ? other : textOf(name)];
     }),
   );
 }
@@ -237,14 +273,21 @@ const Revision = z.string().regex(wholeNumber).transform(Number).pipe(z.number()
 /** Each field's schema, empty text meaning "not given". */
 const fieldSchemas = (form: Form) =>
   Object.fromEntries(
-    Object.entries(form.fields).map(([name, field]) => [name, z.preprocess((text) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined), field.schema)]),
+    Object.entries(form.fields).map(([name, field]) => [
+      name,
+      z.preprocess((text) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined), field.schema),
+    ]),
   );
 
 /**
  * Posted text to the command. Every problem is reported at once: the fields the form's own
  * schema refuses, and the command's verdict on the rest.
  */
-function commandFrom<C extends CommandDefinition, F extends AnyFields>(form: Form<C, F>, text: Record<string, string>, complete: Submission<C, F>['data']) {
+function commandFrom<C extends CommandDefinition, F extends AnyFields>(
+  form: Form<C, F>,
+  text: Record<string, string>,
+  complete: Submission<C, F>['data'],
+) {
   const issues: FieldIssue[] = [];
   let expectedRevision: number | undefined;
   if (form.revisioned) {
@@ -263,7 +306,8 @@ function commandFrom<C extends CommandDefinition, F extends AnyFields>(form: For
   const flagged = new Set(coerced.error?.issues.map((i) => String(i.path[0])) ?? []);
   issues.push(...(coerced.error?.issues ?? []).map((i) => ({ field: String(i.path[0]), message: i.message })));
   // When some field is refused, the others still go to the command coerced, so its verdict on them is about their values.
-  const accepted = () => Object.fromEntries(Object.entries(schemas).flatMap(([name, schema]) => (flagged.has(name) ? [] : [[name, schema.parse(text[name])]])));
+  const accepted = () =>
+    Object.fromEntries(Object.entries(schemas).flatMap(([name, schema]) => (flagged.has(name) ? [] : [[name, schema.parse(text[name])]])));
   const values = (coerced.data ?? accepted()) as FormValues<F>;
   let command: CommandOf<C> | undefined;
   try {
@@ -281,7 +325,11 @@ async function changesSince(deps: FormDeps, conflict: ConcurrencyConflictError):
   const after = typeof conflict.expected === 'number' ? conflict.expected : -1;
   const changes = history
     .filter((e) => e.revision > after)
-    .map((e: RecordedEvent<UptakeEvent>) => ({ what: describeEvent(e, deps.names), when: formatInstant(e.metadata.recordedAt), who: deps.names.actor(e.metadata.actor) }));
+    .map((e: RecordedEvent<UptakeEvent>) => ({
+      what: describeEvent(e, deps.names),
+      when: formatInstant(e.metadata.recordedAt),
+      who: deps.names.actor(e.metadata.actor),
+    }));
   return { changes, revision: history.at(-1)?.revision ?? -1 };
 }
 
@@ -302,8 +350,8 @@ const inWords = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1
  * mentions by name (`must be after startsOn`) by their labels too.
  */
 function spoken(form: Form, issue: FieldIssue): string {
-  // A message that is a whole sentence ("Team SALES2 is not in Finance") names its subject itself.
-  if (/^[A-Z]/.test(issue.message)) return issue.message;
+  // A message that is a whole sentence ("Team SALES2 is not in Finance", "2 interventions are…") names its subject itself.
+  if (/^[A-Z0-9]/.test(issue.message)) return issue.message;
   const labelOf = (name: string) => form.fields[name]?.label ?? otherLabels[name === form.keyName ? KEY : name];
   const message = issue.message.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (name) => labelOf(name) ?? name);
   return `${labelOf(issue.field) ?? sentence(inWords(issue.field))} ${message}`;
@@ -320,18 +368,28 @@ export function freshState(form: Form, values: Record<string, string>): FormStat
  */
 export function formView(
   form: Form,
-  input: { action: string; hxTarget: string; state: FormState; options?: Record<string, readonly Option[]>; reloadHref: string },
+  input: {
+    action: string;
+    hxTarget: string;
+    state: FormState;
+    options?: Record<string, readonly Option[]>;
+    reloadHref: string;
+    /** This form was just sent and recorded: it says so itself, its first field ready for the next entry. */
+    recorded?: boolean;
+  },
 ) {
   const { state } = input;
   const messagesFor = (name: string) => state.issues.filter((i) => i.field === name).map((i) => spoken(form, i));
   const names = Object.keys(form.fields);
-  const firstInvalid = names.find((name) => messagesFor(name).length > 0);
+  const focused = input.recorded ? names[0] : names.find((name) => messagesFor(name).length > 0);
   const fieldViews = Object.entries(form.fields).map(([name, field]) => {
     const id = `${form.id}-${name}`;
     const value = state.values[name] ?? '';
     const messages = messagesFor(name);
     const error = messages.length === 0 ? null : messages.join('; ');
     const hintId = field.hint ? `${id}-hint` : null;
+    const offered = input.options?.[name] ?? [];
+    const chosen = offered.some((o) => o.value === value);
     const errorId = error === null ? null : `${id}-error`;
     return {
       id,
@@ -343,11 +401,21 @@ export function formView(
       error,
       errorId,
       describedBy: [hintId, errorId].filter((x) => x !== null).join(' ') || null,
-      autofocus: name === firstInvalid,
+      autofocus: name === focused,
       value,
-      select: field.kind === 'select',
-      options: (input.options?.[name] ?? []).map((o) => ({ ...o, selected: o.value === value })),
-      type: field.kind === 'date' ? 'date' : field.kind === 'text' ? 'text' : 'number',
+      select: field.kind === 'select' || (field.kind === 'choiceOrOther' && offered.length > 0),
+      // With nothing to choose from, a choice-or-other field is its text box alone.
+      other:
+        field.kind === 'choiceOrOther' && offered.length > 0
+          ? { id: `${id}-other`, name: otherName(name), label: field.other ?? '', value: chosen ? '' : value }
+          : null,
+      checkbox: field.kind === 'checkbox',
+      checked: value === 'on' || value === 'true',
+      options: [
+        ...offered.map((o) => ({ ...o, selected: o.value === value })),
+        ...(field.kind === 'choiceOrOther' ? [{ value: '', label: field.other ?? '', selected: !chosen }] : []),
+      ],
+      type: field.kind === 'date' ? 'date' : field.kind === 'text' || field.kind === 'choiceOrOther' ? 'text' : 'number',
       number:
         field.kind === 'percent'
           ? { min: '0', max: '100', step: 'any', inputmode: 'decimal' }
@@ -366,6 +434,7 @@ export function formView(
     revision: form.revisioned ? (state.values[REVISION] ?? '') : null,
     key: form.keyed ? { name: form.keyName, value: state.values[form.keyName] ?? randomUUID() } : null,
     fields: fieldViews,
+    recorded: input.recorded ? form.recorded : null,
     // Rules about something the form has no field for (the team itself, the revision).
     errors: state.issues.filter((i) => !(i.field in form.fields)).map((i) => spoken(form, i)),
     changes: state.changes ?? null,

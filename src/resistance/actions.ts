@@ -6,13 +6,14 @@ export interface SignalActions {
   plan: boolean;
   escalate: boolean;
   resolve: boolean;
-  /** The interventions that can be completed: the planned ones. */
+  /** The interventions that can be completed or cancelled: the planned ones. */
   complete: ReadonlySet<string>;
 }
 
 /**
  * Which commands a signal accepts, from its read model: none once it is resolved; otherwise
- * acknowledging (once), planning, escalating, resolving, and completing each planned intervention.
+ * acknowledging (once), planning, escalating, resolving, and completing or cancelling each planned
+ * intervention.
  */
 export function actionsOn(signal: Pick<SignalDetail, 'status' | 'acknowledgedOn' | 'interventionList'>): SignalActions {
   const open = signal.status !== 'resolved';

@@ -15,7 +15,7 @@ export const RaiseResistanceSignal = defineCommand(
   'RaiseResistanceSignal',
   ResistanceSignalRaised.schema.refine((d) => (d.source === 'rule') === (d.rule !== undefined), {
     path: ['rule'],
-    message: 'required when source is "rule", and only then',
+    message: 'is required when the source is "rule", and only then',
   }),
 );
 export const AcknowledgeResistanceSignal = defineCommand('AcknowledgeResistanceSignal', ResistanceSignalAcknowledged.schema);

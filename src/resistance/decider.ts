@@ -29,7 +29,10 @@ interface SignalFacts {
   plans: Readonly<Record<string, Plan>>;
 }
 
-export type SignalState = { status: 'Empty' } | ({ status: 'Raised' } & SignalFacts) | ({ status: 'Resolved'; resolvedOn: string } & SignalFacts);
+export type SignalState =
+  | { status: 'Empty' }
+  | ({ status: 'Raised' } & SignalFacts)
+  | ({ status: 'Resolved'; resolvedOn: string } & SignalFacts);
 
 export type ResistanceCommand =
   /** `team` and `stakeholder` are null when the signal names none. */
@@ -46,33 +49,35 @@ function decideRaise(command: Extract<ResistanceCommand, { type: 'RaiseResistanc
   const { data, context } = command;
   if (state.status !== 'Empty') {
     if (sameData(data, state.raised)) return [];
-    throw ruleBroken('signalId', `signal ${data.signalId} is already raised`);
+    throw ruleBroken('signalId', 'This signal is already raised, with other details');
   }
   requireRegisteredArea(context.area, data.areaId);
   requireNotAfterToday('raisedOn', data.raisedOn, context.today);
   if (data.teamId !== undefined) {
     const { team, area } = context;
-    if (team?.status !== 'Registered') throw ruleBroken('teamId', `team ${data.teamId} is not registered`);
-    if (team.areaId !== data.areaId && area.status === 'Registered') throw ruleBroken('teamId', `Team ${team.key} (${team.name}) is not in ${area.name}`);
+    if (team?.status !== 'Registered') throw ruleBroken('teamId', `must be a registered team (none has the id "${data.teamId}")`);
+    if (team.areaId !== data.areaId && area.status === 'Registered')
+      throw ruleBroken('teamId', `Team ${team.key} (${team.name}) is not in ${area.name}`);
   }
   if (data.stakeholderId !== undefined && context.stakeholder?.status !== 'Identified') {
-    throw ruleBroken('stakeholderId', `stakeholder ${data.stakeholderId} is not identified`);
+    throw ruleBroken('stakeholderId', `must be an identified stakeholder (none has the id "${data.stakeholderId}")`);
   }
   return [{ type: 'ResistanceSignalRaised', data }];
 }
 
 function requirePlanned(state: Extract<SignalState, { status: 'Raised' }>, interventionId: string): void {
   const intervention = state.interventions[interventionId];
-  if (intervention === undefined) throw ruleBroken('interventionId', `intervention ${interventionId} is not planned`);
-  if (intervention === 'done') throw ruleBroken('interventionId', `intervention ${interventionId} is already completed`);
-  if (intervention === 'cancelled') throw ruleBroken('interventionId', `intervention ${interventionId} was cancelled`);
+  if (intervention === undefined) throw ruleBroken('interventionId', 'This signal has no such intervention');
+  if (intervention === 'done') throw ruleBroken('interventionId', 'This intervention is already completed');
+  if (intervention === 'cancelled') throw ruleBroken('interventionId', 'This intervention was cancelled');
 }
 
 export const resistanceDecider: Decider<SignalState, ResistanceCommand, ResistanceEvent> = {
   initialState: () => ({ status: 'Empty' }),
 
   evolve: (state, event) => {
-    if (event.type === 'ResistanceSignalRaised') return { status: 'Raised', raised: event.data, acknowledgedOn: null, interventions: {}, plans: {} };
+    if (event.type === 'ResistanceSignalRaised')
+      return { status: 'Raised', raised: event.data, acknowledgedOn: null, interventions: {}, plans: {} };
     if (state.status !== 'Raised') return state;
     switch (event.type) {
       case 'ResistanceSignalAcknowledged':
@@ -101,9 +106,10 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
   decide: (command, state) => {
     if (command.type === 'RaiseResistanceSignal') return decideRaise(command, state);
     const { signalId } = command.data;
-    if (state.status === 'Empty') throw ruleBroken('signalId', `signal ${signalId} is not raised`);
-    if (state.status === 'Resolved') throw ruleBroken('signalId', `signal ${signalId} was resolved on ${state.resolvedOn}`);
-    const notBeforeRaised = (field: string, date: string) => requireNotBefore(field, date, state.raised.raisedOn, 'the day the signal was raised');
+    if (state.status === 'Empty') throw ruleBroken('signalId', `There is no signal "${signalId}"`);
+    if (state.status === 'Resolved') throw ruleBroken('signalId', `This signal was resolved on ${state.resolvedOn}`);
+    const notBeforeRaised = (field: string, date: string) =>
+      requireNotBefore(field, date, state.raised.raisedOn, 'the day the signal was raised');
     const happened = (field: string, date: string, today: string) => {
       notBeforeRaised(field, date);
       requireNotAfterToday(field, date, today);
@@ -117,7 +123,7 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         const plan = state.plans[command.data.interventionId];
         if (plan !== undefined) {
           if (sameData(command.data, plan)) return [];
-          throw ruleBroken('interventionId', `intervention ${command.data.interventionId} is already planned`);
+          throw ruleBroken('interventionId', 'This intervention is already planned, with other details');
         }
         requireRegisteredCoach(command.context.owner, command.data.ownerId, 'ownerId');
         notBeforeRaised('dueOn', command.data.dueOn);
@@ -139,12 +145,17 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         happened('resolvedOn', resolution.resolvedOn, command.context.today);
         const open = Object.keys(state.interventions).filter((id) => state.interventions[id] === 'planned');
         if (open.length > 0 && cancelOpenInterventions !== true) {
-          throw ruleBroken('cancelOpenInterventions', `interventions still planned (${open.join(', ')}): complete or cancel them first, or cancel them with the resolution`);
+          throw ruleBroken(
+            'cancelOpenInterventions',
+            `${open.length === 1 ? 'An intervention is' : `${open.length} interventions are`} still planned: complete or cancel ${open.length === 1 ? 'it' : 'them'} first, or cancel ${open.length === 1 ? 'it' : 'them'} with the resolution`,
+          );
         }
-        const cancelled = open.map((interventionId): ResistanceEvent => ({
-          type: 'InterventionCancelled',
-          data: { signalId, interventionId, reason: 'signal resolved', cancelledOn: resolution.resolvedOn },
-        }));
+        const cancelled = open.map(
+          (interventionId): ResistanceEvent => ({
+            type: 'InterventionCancelled',
+            data: { signalId, interventionId, reason: 'signal resolved', cancelledOn: resolution.resolvedOn },
+          }),
+        );
         return [...cancelled, { type: 'ResistanceSignalResolved', data: resolution }];
       }
       case 'EscalateResistanceSignal':

@@ -1,6 +1,7 @@
 import { defineForm, fields, optional } from '../http/forms.ts';
 import {
   AcknowledgeResistanceSignal,
+  CancelIntervention,
   CompleteIntervention,
   EscalateResistanceSignal,
   PlanIntervention,
@@ -34,14 +35,13 @@ export const acknowledgeForm = defineForm(AcknowledgeResistanceSignal, {
   fields: { acknowledgedOn: fields.date('Acknowledged on') },
 });
 
-/** Plans a new intervention (keyed: the key is its id) on the signal's stream (revisioned). */
+/** Plans a new intervention: keyed, the key is its id. */
 export const planForm = defineForm(PlanIntervention, {
   id: 'plan',
   title: 'Plan an intervention',
   submit: 'Plan intervention',
   recorded: 'Intervention planned.',
   keyed: true,
-  revisioned: true,
   fields: {
     kind: fields.select('Intervention'),
     ownerId: fields.select('Owner'),
@@ -71,6 +71,7 @@ export const resolveForm = defineForm(ResolveResistanceSignal, {
   fields: {
     resolution: fields.text('Resolution', { hint: 'What changed, in a sentence' }),
     resolvedOn: fields.date('Resolved on'),
+    cancelOpenInterventions: fields.checkbox('Cancel the planned interventions'),
   },
 });
 
@@ -84,5 +85,18 @@ export const completeForm = defineForm(CompleteIntervention, {
   fields: {
     outcome: fields.text('Outcome'),
     completedOn: fields.date('Completed on'),
+  },
+});
+
+/** One per planned intervention, beside its complete form: why it will not happen. */
+export const cancelForm = defineForm(CancelIntervention, {
+  id: 'cancel',
+  title: 'Cancel',
+  submit: 'Cancel intervention',
+  recorded: 'Intervention cancelled.',
+  revisioned: true,
+  fields: {
+    reason: fields.text('Why it will not happen'),
+    cancelledOn: fields.date('Cancelled on'),
   },
 });

@@ -13,9 +13,10 @@ import { Id } from '../shared/event.ts';
 import { streamName } from '../shared/streams.ts';
 import { actionsOn } from './actions.ts';
 import { ResistanceKind, SignalSource } from './events.ts';
-import { completeForm, raiseForm } from './forms.ts';
+import { cancelForm, completeForm, raiseForm } from './forms.ts';
 import {
   acknowledgeResistanceSignal,
+  cancelIntervention,
   completeIntervention,
   escalateResistanceSignal,
   planIntervention,
@@ -23,6 +24,7 @@ import {
   resolveResistanceSignal,
 } from './handlers.ts';
 import {
+  cancelFormOf,
   completeFormOf,
   type LogFilters,
   type LogInput,
@@ -51,9 +53,10 @@ const LogQuery = z.object({
 const recordedBy = new Map<string, string>([
   ...signalForms.map(({ action, form }) => [action, form.recorded] as const),
   ['complete', completeForm.recorded],
+  ['cancel', cancelForm.recorded],
 ]);
 const SignalParams = z.object({ signalId: Id });
-const CompleteParams = SignalParams.extend({ interventionId: Id });
+const InterventionParams = SignalParams.extend({ interventionId: Id });
 const SignalQuery = z.object({ recorded: optional(z.enum([...recordedBy.keys()] as [string, ...string[]])) });
 
 /**
@@ -204,13 +207,26 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
 
   app.post(
     '/resistance/:signalId/interventions/:interventionId/complete',
-    { schema: { params: CompleteParams } },
+    { schema: { params: InterventionParams } },
     async (request, reply) => {
       const { signalId, interventionId } = request.params;
       return submitSignalForm(request, reply, signalId, 'complete', {
         form: completeFormOf(interventionId),
         data: (values) => ({ ...values, signalId, interventionId }),
         execute: (command, ctx, revision) => completeIntervention(handlers, command, ctx, revision),
+      });
+    },
+  );
+
+  app.post(
+    '/resistance/:signalId/interventions/:interventionId/cancel',
+    { schema: { params: InterventionParams } },
+    async (request, reply) => {
+      const { signalId, interventionId } = request.params;
+      return submitSignalForm(request, reply, signalId, 'cancel', {
+        form: cancelFormOf(interventionId),
+        data: (values) => ({ ...values, signalId, interventionId }),
+        execute: (command, ctx, revision) => cancelIntervention(handlers, command, ctx, revision),
       });
     },
   );

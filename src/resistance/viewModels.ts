@@ -17,7 +17,7 @@ import type { Names } from '../shared/names.ts';
 import { labelOf } from '../shared/vocabulary.ts';
 import type { SignalActions } from './actions.ts';
 import { InterventionKind, ResistanceKind, SignalSource, type ResistanceEvent } from './events.ts';
-import { acknowledgeForm, completeForm, escalateForm, planForm, raiseForm, resolveForm } from './forms.ts';
+import { acknowledgeForm, cancelForm, completeForm, escalateForm, planForm, raiseForm, resolveForm } from './forms.ts';
 import { interventionLabels, kindLabels, severityLabels, sourceLabels, statusFilterLabels, statusLabels } from './vocabulary.ts';
 
 const severityView = (severity: number) => ({
@@ -219,6 +219,19 @@ export const signalForms = [
 
 /** One complete form per planned intervention, told apart by the intervention's id. */
 export const completeFormOf = (interventionId: string) => formFor(completeForm, `${completeForm.id}-${interventionId}`);
+/** One cancel form per planned intervention, likewise. */
+export const cancelFormOf = (interventionId: string) => formFor(cancelForm, `${cancelForm.id}-${interventionId}`);
+
+/**
+ * The resolve form as the signal's page offers it: with interventions still planned, a box to
+ * cancel them with the resolution, saying how many; without, no box (unticked is what it sends).
+ */
+function resolveFormFor(planned: number): Form {
+  const { cancelOpenInterventions, ...rest } = resolveForm.fields;
+  if (planned === 0) return { ...resolveForm, fields: rest };
+  const label = planned === 1 ? 'Cancel the planned intervention' : `Cancel the ${planned} planned interventions`;
+  return { ...resolveForm, fields: { ...rest, cancelOpenInterventions: { ...cancelOpenInterventions, label } } };
+}
 
 /** What the signal's read side gave for one request. */
 export interface SignalPage {
@@ -284,7 +297,8 @@ function defaultsFor(form: Form, page: SignalPage): FormState {
   return freshState(form, { ...values, [REVISION]: String(page.revision) });
 }
 
-function interventionView(intervention: Intervention, form: FormView | null) {
+function interventionView(intervention: Intervention, form: FormView | null, cancelForm: FormView | null) {
+  const cancelled = intervention.status === 'cancelled';
   return {
     interventionId: intervention.interventionId,
     kind: labelOf(interventionLabels, intervention.kind),
@@ -293,8 +307,12 @@ function interventionView(intervention: Intervention, form: FormView | null) {
     done: intervention.status === 'done',
     overdue: intervention.overdue,
     completed: intervention.completedOn === null ? null : dateView(intervention.completedOn),
-    outcome: intervention.outcome,
+    outcome: cancelled ? null : intervention.outcome,
+    cancelled: cancelled
+      ? { on: intervention.cancelledOn === null ? null : dateView(intervention.cancelledOn), reason: intervention.outcome }
+      : null,
     form,
+    cancelForm,
   };
 }
 
@@ -339,18 +357,19 @@ export function signalView(page: SignalPage, input: SignalInput) {
       resolved: signal.resolvedOn === null ? null : { ...dateView(signal.resolvedOn), resolution: signal.resolution },
     },
     recorded: input.recorded ?? null,
-    interventions: signal.interventionList.map((i) =>
-      interventionView(
+    interventions: signal.interventionList.map((i) => {
+      const path = `interventions/${encodeURIComponent(i.interventionId)}`;
+      const planned = actions.complete.has(i.interventionId);
+      return interventionView(
         i,
-        view(
-          completeFormOf(i.interventionId),
-          `interventions/${encodeURIComponent(i.interventionId)}/complete`,
-          actions.complete.has(i.interventionId),
-        ),
-      ),
-    ),
+        view(completeFormOf(i.interventionId), `${path}/complete`, planned),
+        view(cancelFormOf(i.interventionId), `${path}/cancel`, planned),
+      );
+    }),
     open,
-    actions: signalForms.map(({ action, form }) => view(form, action, actions[action])).filter((f) => f !== null),
+    actions: signalForms
+      .map(({ action, form }) => view(action === 'resolve' ? resolveFormFor(actions.complete.size) : form, action, actions[action]))
+      .filter((f) => f !== null),
     history: historyView(page),
   };
 }

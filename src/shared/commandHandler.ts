@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 /**
  * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Later ids sort later, so
@@ -13,10 +13,24 @@ export function uuidv7(ms: number): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The id of the `index`-th event a keyed command records: the key itself for the first, then a
+ * name-based UUID (v5-style: SHA-1 of key and index) so every event of the batch has its own id
+ * and a retry derives the same ones, on any store.
+ */
+export function eventIdFor(key: string, index: number): string {
+  if (index === 0) return key;
+  const bytes = createHash('sha1').update(`${key}/${index}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 import { catalogue } from '../events.ts';
 import type { Decider } from './decider.ts';
 import { ConcurrencyConflictError } from './errors.ts';
-import type { Actor, DomainEvent, NewEvent } from './event.ts';
+import type { Actor, DomainEvent, NewEvent, RecordedEvent } from './event.ts';
 import type { EventStore, ExpectedRevision } from './eventStore.ts';
 import { streamName, type Category } from './streams.ts';
 
@@ -32,6 +46,11 @@ export interface CommandContext {
   causationId?: string | null;
   /** Deterministic event ids for the seed and tests; random otherwise. */
   newEventId?: () => string;
+  /**
+   * A retried request's key (a form's hidden key, a UUID): its events' ids derive from it
+   * (`eventIdFor`), and a stream that already holds them makes the command a no-op.
+   */
+  idempotencyKey?: string;
 }
 
 /** The UTC calendar date of `ctx.now`: what "today" means to a decider. */
@@ -48,10 +67,10 @@ export interface HandleResult<State> {
 export function withMetadata(events: DomainEvent[], ctx: CommandContext): NewEvent[] {
   const recordedAt = ctx.now.toISOString();
   const correlationId = ctx.correlationId ?? randomUUID();
-  return events.map((event) => ({
+  return events.map((event, index) => ({
     ...event,
     metadata: {
-      eventId: ctx.newEventId?.() ?? uuidv7(ctx.now.getTime()),
+      eventId: ctx.idempotencyKey === undefined ? (ctx.newEventId?.() ?? uuidv7(ctx.now.getTime())) : eventIdFor(ctx.idempotencyKey, index),
       actor: ctx.actor,
       source: ctx.source,
       occurredAt: ctx.occurredAt ?? recordedAt,
@@ -99,13 +118,25 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
 ): Promise<HandleResult<State>> {
   const history = await store.readStream<Event>(streamId);
   const state = history.reduce(decider.evolve, decider.initialState());
-  const decided = decider.decide(command, state);
   const readRevision = history.length - 1;
+  // Checked here, not left to the store: EventStoreDB treats a batch as a retry only when it is
+  // appended at the revision it was first appended at, and this read has moved past it.
+  const recorded = ctx.idempotencyKey === undefined ? undefined : lastOfBatch(history, ctx.idempotencyKey);
+  if (recorded !== undefined) return { events: [], revision: readRevision, position: recorded, state };
+  const decided = decider.decide(command, state);
   const expected: ExpectedRevision = expectedRevision ?? (readRevision < 0 ? 'no_stream' : readRevision);
   if (decided.length === 0) return { events: [], revision: readRevision, position: history.at(-1)?.position ?? 0n, state };
   const events = withMetadata(decided, ctx);
   const result = await store.appendToStream(streamId, events, expected);
   return { events, revision: result.nextExpectedRevision, position: result.position, state: decided.reduce(decider.evolve, state) };
+}
+
+/** Where the batch recorded under `key` ends in this history, if it is there. */
+function lastOfBatch(history: RecordedEvent[], key: string): bigint | undefined {
+  const byId = new Map(history.map((e) => [e.metadata.eventId, e.position]));
+  let position: bigint | undefined;
+  for (let index = 0; byId.has(eventIdFor(key, index)); index++) position = byId.get(eventIdFor(key, index));
+  return position;
 }
 
 /** A stream's current state, for a decision in another stream that depends on it (the area a team joins). */
@@ -123,7 +154,11 @@ export async function stateOf<State, Event extends DomainEvent>(
  * One writer per stream category: `handleCommand` bound to a category's decider, sending each
  * command to the stream named by the id it carries (`teamId` → `team-<teamId>`).
  */
-export function commandHandlerFor<State, Command, Event extends DomainEvent>(category: Category, decider: Decider<State, Command, Event>, idOf: (command: Command) => string) {
+export function commandHandlerFor<State, Command, Event extends DomainEvent>(
+  category: Category,
+  decider: Decider<State, Command, Event>,
+  idOf: (command: Command) => string,
+) {
   return (store: EventStore, command: Command, ctx: CommandContext, expectedRevision?: number): Promise<HandleResult<State>> =>
     handleCommand(store, streamName(category, idOf(command)), decider, command, ctx, expectedRevision);
 }

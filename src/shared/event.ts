@@ -6,7 +6,11 @@ import './messages.ts';
 export const CalendarDate = z.iso.date({ error: 'must be a calendar date, YYYY-MM-DD' });
 /** An instant (`…At` fields). */
 export const Instant = z.iso.datetime({ offset: true });
-export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits and _ . : - only');
 
 export const ActorKind = z.enum(['user', 'integration', 'rule', 'system']);
 export const Actor = z.object({ kind: ActorKind, id: z.string().min(1).max(200) });

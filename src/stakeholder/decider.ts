@@ -37,7 +37,8 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
   initialState: () => ({ status: 'Empty' }),
 
   evolve: (state, event) => {
-    if (event.type === 'StakeholderIdentified') return { status: 'Identified', ...event.data, attitude: null, adkarStage: null, engagements: {} };
+    if (event.type === 'StakeholderIdentified')
+      return { status: 'Identified', ...event.data, attitude: null, adkarStage: null, engagements: {} };
     if (state.status !== 'Identified') return state;
     switch (event.type) {
       case 'StakeholderMapped':
@@ -61,12 +62,12 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
       if (state.status !== 'Empty') {
         const { status, attitude, adkarStage, engagements, ...identified } = state;
         if (sameData(data, identified)) return [];
-        throw ruleBroken('stakeholderId', `stakeholder ${data.stakeholderId} is already identified`);
+        throw ruleBroken('stakeholderId', `${state.name} is already identified under this id, with other details`);
       }
       requireRegisteredArea(context.area, data.areaId);
       return [{ type: 'StakeholderIdentified', data }];
     }
-    if (state.status !== 'Identified') throw ruleBroken('stakeholderId', `stakeholder ${command.data.stakeholderId} is not identified`);
+    if (state.status !== 'Identified') throw ruleBroken('stakeholderId', `There is no stakeholder "${command.data.stakeholderId}"`);
     switch (command.type) {
       case 'MapStakeholder':
         if (command.data.influence === state.influence && command.data.interest === state.interest) return [];
@@ -83,7 +84,7 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
         const logged = state.engagements[data.engagementId];
         if (logged !== undefined) {
           if (sameData(data, logged)) return [];
-          throw ruleBroken('engagementId', `engagement ${data.engagementId} is already logged`);
+          throw ruleBroken('engagementId', 'This engagement is already logged, with other details');
         }
         requireRegisteredCoach(context.coach, data.coachId);
         requireNotAfterToday('occurredOn', data.occurredOn, context.today);

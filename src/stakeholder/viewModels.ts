@@ -22,7 +22,7 @@ import { adkarLabels, attitudes, engagementLabels, historyLabels, ratingWords, s
 
 const RATINGS = [1, 2, 3, 4, 5] as const;
 
-const attitudeView = (attitude: string | null) => {
+export const attitudeView = (attitude: string | null) => {
   const known = Attitude.safeParse(attitude);
   return known.success ? { key: known.data, ...attitudes[known.data] } : { key: UNASSESSED, ...unassessed };
 };

@@ -54,9 +54,9 @@ function withAdoption(state: RegisteredTeam, cycleId: string, change: (a: CycleA
 function requireCycleAccepts(cycleId: string, cycle: CycleState, dateField: string, date: string): void {
   switch (cycle.status) {
     case 'Empty':
-      throw ruleBroken('cycleId', `cycle ${cycleId} is not opened`);
+      throw ruleBroken('cycleId', `There is no cycle "${cycleId}"`);
     case 'Closed':
-      throw ruleBroken('cycleId', `cycle ${cycle.name} is closed`);
+      throw ruleBroken('cycleId', `Cycle ${cycle.name} is closed`);
     case 'Open':
       if (date < cycle.startsOn || date > cycle.endsOn) {
         throw ruleBroken(dateField, `must be within cycle ${cycle.name} (${cycle.startsOn} to ${cycle.endsOn})`);
@@ -112,12 +112,12 @@ function decideAdoption(command: WithContext<CycleAdoptionCommand, { cycle: Cycl
       return [{ type: 'OkrsAligned', data: command.data }];
     case 'HoldCheckIn':
       if (adoption.checkInsHeldOn.includes(command.data.heldOn)) {
-        throw ruleBroken('heldOn', `a check-in for this cycle was already held on ${command.data.heldOn}`);
+        throw ruleBroken('heldOn', `A check-in for this cycle was already held on ${command.data.heldOn}`);
       }
       return [{ type: 'CheckInHeld', data: command.data }];
     case 'MissCheckIn':
       if (adoption.checkInsHeldOn.includes(command.data.dueOn)) {
-        throw ruleBroken('dueOn', `a check-in for this cycle was held on ${command.data.dueOn}`);
+        throw ruleBroken('dueOn', `A check-in for this cycle was held on ${command.data.dueOn}`);
       }
       // A miss is often inferred by a rule that may run again: recording it twice changes nothing.
       if (adoption.checkInsMissedOn.includes(command.data.dueOn)) return [];
@@ -176,13 +176,13 @@ export const teamDecider: Decider<TeamState, TeamCommand, TeamEvent> = {
       if (state.status !== 'Empty') {
         const { status, cycles, ...registered } = state;
         if (sameData(data, registered)) return [];
-        throw ruleBroken('teamId', `team ${data.teamId} is already registered`);
+        throw ruleBroken('teamId', `Team ${state.key} (${state.name}) is already registered under this id, with other details`);
       }
       requireRegisteredArea(context.area, data.areaId);
-      if (context.teamKeys.includes(data.key)) throw ruleBroken('key', `another team already has the key ${data.key}`);
+      if (context.teamKeys.includes(data.key)) throw ruleBroken('key', `Another team already has the key ${data.key}`);
       return [{ type: 'TeamRegistered', data }];
     }
-    if (state.status !== 'Registered') throw ruleBroken('teamId', `team ${command.data.teamId} is not registered`);
+    if (state.status !== 'Registered') throw ruleBroken('teamId', `There is no team "${command.data.teamId}"`);
     switch (command.type) {
       case 'MoveTeam':
         if (command.data.areaId === state.areaId) return [];
@@ -193,7 +193,8 @@ export const teamDecider: Decider<TeamState, TeamCommand, TeamEvent> = {
         return [{ type: 'TeamResized', data: command.data }];
       case 'CompleteTraining': {
         const { data, context } = command;
-        if (data.cycleId !== undefined) requireCycleAccepts(data.cycleId, context.cycle ?? { status: 'Empty' }, 'completedOn', data.completedOn);
+        if (data.cycleId !== undefined)
+          requireCycleAccepts(data.cycleId, context.cycle ?? { status: 'Empty' }, 'completedOn', data.completedOn);
         requireNotAfterToday('completedOn', data.completedOn, context.today);
         return [{ type: 'TrainingCompleted', data }];
       }

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { CalendarDate, defineEvent, type EventOf, Id } from '../shared/event.ts';
 import { text } from '../shared/text.ts';
 
-export const TeamKey = z.string().trim().min(2).max(12).regex(/^[A-Z][A-Z0-9]*$/, 'upper-case letters and digits, starting with a letter');
+export const TeamKey = z
+  .string()
+  .trim()
+  .min(2)
+  .max(12)
+  .regex(/^[A-Z][A-Z0-9]*$/, 'must be upper-case letters and digits, starting with a letter');
 export const TeamName = text({ min: 2, max: 80 });
 export const TeamSize = z.number().int().min(1).max(500);
 export const TrainingKind = z.enum(['okr-basics', 'writing-okrs', 'running-check-ins', 'reviews-and-retros', 'leading-with-okrs']);
@@ -18,11 +23,23 @@ export const TeamResized = defineEvent('TeamResized', z.object({ teamId: Id, siz
 // Adoption: what a team does with OKRs. Dates here are business dates (the day it happened).
 export const TrainingCompleted = defineEvent(
   'TrainingCompleted',
-  z.object({ teamId: Id, cycleId: Id.optional(), kind: TrainingKind, participants: z.number().int().min(1).max(500), completedOn: CalendarDate }),
+  z.object({
+    teamId: Id,
+    cycleId: Id.optional(),
+    kind: TrainingKind,
+    participants: z.number().int().min(1).max(500),
+    completedOn: CalendarDate,
+  }),
 );
 export const OkrsDrafted = defineEvent(
   'OkrsDrafted',
-  z.object({ teamId: Id, cycleId: Id, objectives: z.number().int().min(1).max(10), keyResults: z.number().int().min(1).max(50), draftedOn: CalendarDate }),
+  z.object({
+    teamId: Id,
+    cycleId: Id,
+    objectives: z.number().int().min(1).max(10),
+    keyResults: z.number().int().min(1).max(50),
+    draftedOn: CalendarDate,
+  }),
 );
 export const OkrsPublished = defineEvent('OkrsPublished', z.object({ teamId: Id, cycleId: Id, publishedOn: CalendarDate }));
 export const OkrsAligned = defineEvent(

@@ -18,6 +18,7 @@ const cycle = fields.select('Cycle');
 
 export const checkInHeldForm = defineForm(HoldCheckIn, {
   id: 'check-in-held',
+  keyed: true,
   title: 'Check-in held',
   submit: 'Record check-in',
   recorded: 'Check-in recorded.',
@@ -31,6 +32,7 @@ export const checkInHeldForm = defineForm(HoldCheckIn, {
 
 export const checkInMissedForm = defineForm(MissCheckIn, {
   id: 'check-in-missed',
+  keyed: true,
   title: 'Check-in missed',
   submit: 'Record missed check-in',
   recorded: 'Missed check-in recorded.',
@@ -39,6 +41,7 @@ export const checkInMissedForm = defineForm(MissCheckIn, {
 
 export const trainingCompletedForm = defineForm(CompleteTraining, {
   id: 'training-completed',
+  keyed: true,
   title: 'Training completed',
   submit: 'Record training',
   recorded: 'Training recorded.',
@@ -52,6 +55,7 @@ export const trainingCompletedForm = defineForm(CompleteTraining, {
 
 export const okrsDraftedForm = defineForm(DraftOkrs, {
   id: 'okrs-drafted',
+  keyed: true,
   title: 'OKRs drafted',
   submit: 'Record draft',
   recorded: 'OKR draft recorded.',
@@ -65,6 +69,7 @@ export const okrsDraftedForm = defineForm(DraftOkrs, {
 
 export const okrsPublishedForm = defineForm(PublishOkrs, {
   id: 'okrs-published',
+  keyed: true,
   title: 'OKRs published',
   submit: 'Record publication',
   recorded: 'OKR publication recorded.',
@@ -73,6 +78,7 @@ export const okrsPublishedForm = defineForm(PublishOkrs, {
 
 export const okrsAlignedForm = defineForm(AlignOkrs, {
   id: 'okrs-aligned',
+  keyed: true,
   title: 'OKRs aligned',
   submit: 'Record alignment',
   recorded: 'OKR alignment recorded.',
@@ -85,11 +91,12 @@ export const okrsAlignedForm = defineForm(AlignOkrs, {
 
 export const keyResultProgressForm = defineForm(ReportKeyResultProgress, {
   id: 'key-result-progress',
+  keyed: true,
   title: 'Key-result progress',
   submit: 'Record progress',
   recorded: 'Key-result progress recorded.',
   fields: {
-    keyResultRef: fields.text('Key result'),
+    keyResultRef: fields.choiceOrOther('Key result', 'Another key result'),
     progress: fields.percent('Progress'),
     reportedOn: fields.date('Reported on'),
     cycleId: cycle,
@@ -98,6 +105,7 @@ export const keyResultProgressForm = defineForm(ReportKeyResultProgress, {
 
 export const cycleReviewForm = defineForm(HoldCycleReview, {
   id: 'cycle-review',
+  keyed: true,
   title: 'Cycle review held',
   submit: 'Record review',
   recorded: 'Cycle review recorded.',
@@ -106,6 +114,7 @@ export const cycleReviewForm = defineForm(HoldCycleReview, {
 
 export const retrospectiveForm = defineForm(HoldRetrospective, {
   id: 'retrospective',
+  keyed: true,
   title: 'Retrospective held',
   submit: 'Record retrospective',
   recorded: 'Retrospective recorded.',

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
+import type { ResistanceQueries } from '../../projections/resistance/queries.ts';
+import type { StakeholderQueries } from '../../projections/stakeholders/queries.ts';
+import type { TimelineQueries } from '../../projections/timeline.ts';
 import { submitForm, type Form, type Submission } from '../http/forms.ts';
 import { optional } from '../http/query.ts';
 import { requireSelection } from '../overview/selection.ts';
@@ -30,10 +33,15 @@ import { teamPageUrl, teamView, type Answered, type TeamPage } from './viewModel
 
 export interface TeamRouteOptions extends WebDeps {
   queries: HeatmapQueries;
+  timeline: TimelineQueries;
+  resistance: ResistanceQueries;
+  stakeholders: StakeholderQueries;
 }
 
+/** How much of the team's history, signals and stakeholders its page shows; the rest is a link away. */
+const RECENT = 10;
+
 const teamForms = [...adoptionForms, ...teamEditForms];
-const recordedBy = new Map(teamForms.map((form) => [form.id, form.recorded]));
 
 const TeamParams = z.object({ teamId: Id });
 /** The page shows one cycle as of today; `recorded` names the form a plain-HTML POST came back from. */
@@ -49,13 +57,29 @@ const FormQuery = TeamPageQuery.pick({ cycle: true });
  * htmx, gets `partials/team` (the whole page body) re-rendered in place: scores, stage and the
  * edit forms' revision all move with any write, so the page is answered whole, never half stale.
  */
-export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, { queries, views, today, handlers, forms, revisions }) => {
+export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, options) => {
+  const { queries, timeline, resistance, stakeholders, views, today, handlers, forms, revisions } = options;
   function load(teamId: string, cycleId: string | undefined): TeamPage {
     const { cycle, selection } = requireSelection(queries, today, { cycle: cycleId });
     const team = queries.team(teamId, selection.cycleId, selection.asOf);
     if (team === null) throw new NotFoundError(`There is no team "${teamId}".`);
     const areas = queries.heatmap(selection.cycleId, selection.asOf)?.areas ?? [];
-    return { team, cycle, cycles: queries.cycles(), areas, selection, revision: revisions.of(streamName('team', teamId)) };
+    // The signals read model filters by area; the team's own are those of its area that name it.
+    const signals = resistance.signals({ areaId: team.areaId, status: 'open' }, today()).filter((s) => s.team?.teamId === teamId);
+    return {
+      team,
+      cycle,
+      cycles: queries.cycles(),
+      areas,
+      selection,
+      revision: revisions.of(streamName('team', teamId)),
+      keyResults: queries.keyResults(teamId, selection.cycleId),
+      history: timeline.page({ teamId }, RECENT),
+      signals,
+      stakeholders: stakeholders.list({ areaId: team.areaId }, { limit: RECENT, offset: 0 }),
+      stakeholderCount: stakeholders.count({ areaId: team.areaId }, today()).total,
+      names: forms.names,
+    };
   }
 
   const render = (fragment: boolean, teamId: string, cycleId: string | undefined, input: Answered) =>
@@ -63,7 +87,7 @@ export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, {
 
   app.get('/teams/:teamId', { schema: { params: TeamParams, querystring: TeamPageQuery } }, async (request, reply) => {
     const { cycle, recorded } = request.query;
-    return sendHtml(reply, render(false, request.params.teamId, cycle, { recorded: recorded && recordedBy.get(recorded) }));
+    return sendHtml(reply, render(false, request.params.teamId, cycle, { recordedBy: recorded }));
   });
 
   /** One route per form: the team comes from the URL, the command from the form. */
@@ -75,8 +99,9 @@ export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, {
         form,
         data: (values) => ({ ...values, teamId }),
         execute,
-        redirectTo: teamPageUrl(teamId, '', { cycle, recorded: form.id }),
-        render: ({ state, fragment }) => render(fragment, teamId, cycle, state === null ? { recorded: form.recorded } : { answered: { formId: form.id, state } }),
+        redirectTo: `${teamPageUrl(teamId, '', { cycle, recorded: form.id })}#${form.id}`,
+        render: ({ state, fragment }) =>
+          render(fragment, teamId, cycle, state === null ? { recordedBy: form.id } : { answered: { formId: form.id, state } }),
       });
     });
   }

@@ -3,6 +3,7 @@
  * runner): what needs a coach shows up with the link that answers it, and leaves once answered,
  * whether through the team page's form or events from elsewhere.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appFor, closeWorld, CYCLE, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
@@ -12,14 +13,32 @@ let app: FastifyInstance;
 
 /** Ada coaches Engineering (Platform is under it); Bo has no area yet. */
 async function seedCoaches(world: World): Promise<void> {
-  await given(world, 'coach', 'ada', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'ada', name: 'Ada <Lovelace>', email: 'ada@example.com' } });
-  await given(world, 'coach', 'bo', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'bo', name: 'Bo', email: 'bo@example.com' } });
+  await given(world, 'coach', 'ada', '2026-09-20', {
+    type: 'CoachRegistered',
+    data: { coachId: 'ada', name: 'Ada <Lovelace>', email: 'ada@example.com' },
+  });
+  await given(world, 'coach', 'bo', '2026-09-20', {
+    type: 'CoachRegistered',
+    data: { coachId: 'bo', name: 'Bo', email: 'bo@example.com' },
+  });
   await given(world, 'area', 'eng', '2026-09-20', { type: 'CoachAssignedToArea', data: { areaId: 'eng', coachId: 'ada' } });
   // sig-1 (Engineering, 2 Nov) is open but no longer new; Ada's coaching session for it is overdue.
-  await given(world, 'signal', 'sig-1', '2026-11-03', { type: 'InterventionPlanned', data: { signalId: 'sig-1', interventionId: 'int-1', kind: 'coaching-session', ownerId: 'ada', dueOn: '2026-11-20' } });
+  await given(world, 'signal', 'sig-1', '2026-11-03', {
+    type: 'InterventionPlanned',
+    data: { signalId: 'sig-1', interventionId: 'int-1', kind: 'coaching-session', ownerId: 'ada', dueOn: '2026-11-20' },
+  });
   await given(world, 'signal', 'sig-2', '2026-11-20', {
     type: 'ResistanceSignalRaised',
-    data: { signalId: 'sig-2', areaId: 'plat', teamId: 'pay', kind: 'tool-friction', severity: 3, description: 'Payments keep OKRs in a <spreadsheet>', source: 'observed', raisedOn: '2026-11-20' },
+    data: {
+      signalId: 'sig-2',
+      areaId: 'plat',
+      teamId: 'pay',
+      kind: 'tool-friction',
+      severity: 3,
+      description: 'Payments keep OKRs in a <spreadsheet>',
+      source: 'observed',
+      raisedOn: '2026-11-20',
+    },
   });
   await given(world, 'stakeholder', 'st-1', '2026-09-22', {
     type: 'StakeholderIdentified',
@@ -95,14 +114,18 @@ describe("a coach's week", () => {
     expect(html).toContain('<h1>Ada &lt;Lovelace&gt;</h1>');
     expect(html).toContain("Coach's week · 25 Nov 2026 · cycle 2026-Q4");
     expect(html).toContain('<strong>4 things need you today.</strong>');
-    expect(html).toMatch(/<a href="#check-ins"><span class="kpi__label">Check-ins late or missing<\/span><span class="kpi__value">1<\/span><\/a>/);
+    expect(html).toMatch(
+      /<a href="#check-ins"><span class="kpi__label">Check-ins late or missing<\/span><span class="kpi__value">1<\/span><\/a>/,
+    );
 
     const checkIns = section(html, 'check-ins');
     expect(countOf(html, 'check-ins')).toBe('1');
     expect(checkIns).toContain('<b>Search &amp; &lt;Discovery&gt;</b>');
     expect(checkIns).toContain('None yet');
     expect(checkIns).toContain('No check-in in 2026-Q4 · 0 of 3 held');
-    expect(checkIns).toContain('href="/teams/srch?cycle=2026-q4#check-in-held">Record check-in<span class="sr-only"> for Search &amp; &lt;Discovery&gt;</span></a>');
+    expect(checkIns).toContain(
+      'href="/teams/srch?cycle=2026-q4#check-in-held">Record check-in<span class="sr-only"> for Search &amp; &lt;Discovery&gt;</span></a>',
+    );
     expect(checkIns).toContain('href="/teams/srch?cycle=2026-q4#check-in-missed">Record missed check-in');
     expect(checkIns).not.toContain('Payments'); // checked in 13 days ago: on time
 
@@ -131,7 +154,7 @@ describe("a coach's week", () => {
     expect(before.freshness.never).toBe(1);
 
     // The one-click action: the team page's check-in form with its defaults.
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: TODAY, cycleId: CYCLE });
+    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { key: randomUUID(), heldOn: TODAY, cycleId: CYCLE });
     expect(res.statusCode).toBe(303);
     let html = await week();
     expect(countOf(html, 'check-ins')).toBe('0');
@@ -141,8 +164,14 @@ describe("a coach's week", () => {
     expect(after.freshness).toMatchObject({ late: 0, never: 0 });
     expect((await app.inject('/coaches')).body).toContain('<span class="need-count need-count--some">3</span> things need them today');
 
-    await given(world, 'signal', 'sig-1', TODAY, { type: 'InterventionCompleted', data: { signalId: 'sig-1', interventionId: 'int-1', outcome: 'Check-ins moved to Monday', completedOn: TODAY } });
-    await given(world, 'signal', 'sig-2', TODAY, { type: 'ResistanceSignalAcknowledged', data: { signalId: 'sig-2', acknowledgedOn: TODAY } });
+    await given(world, 'signal', 'sig-1', TODAY, {
+      type: 'InterventionCompleted',
+      data: { signalId: 'sig-1', interventionId: 'int-1', outcome: 'Check-ins moved to Monday', completedOn: TODAY },
+    });
+    await given(world, 'signal', 'sig-2', TODAY, {
+      type: 'ResistanceSignalAcknowledged',
+      data: { signalId: 'sig-2', acknowledgedOn: TODAY },
+    });
     await given(world, 'stakeholder', 'st-1', TODAY, {
       type: 'EngagementLogged',
       data: { stakeholderId: 'st-1', engagementId: 'e-1', kind: 'one-on-one', occurredOn: TODAY, sentiment: 1, coachId: 'ada' },
@@ -157,7 +186,10 @@ describe("a coach's week", () => {
   });
 
   it('shows an intervention someone else owns in the coach’s areas, naming its owner', async () => {
-    await given(world, 'signal', 'sig-2', '2026-11-21', { type: 'InterventionPlanned', data: { signalId: 'sig-2', interventionId: 'int-2', kind: 'workshop', ownerId: 'bo', dueOn: '2026-11-24' } });
+    await given(world, 'signal', 'sig-2', '2026-11-21', {
+      type: 'InterventionPlanned',
+      data: { signalId: 'sig-2', interventionId: 'int-2', kind: 'workshop', ownerId: 'bo', dueOn: '2026-11-24' },
+    });
     await settle();
     const interventions = section(await week(), 'interventions');
     const [ada, bo] = [interventions.indexOf('Due 20 Nov 2026 · yours'), interventions.indexOf('Due 24 Nov 2026 · owner Bo')];

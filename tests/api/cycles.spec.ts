@@ -36,7 +36,8 @@ function tag(html: string, id: string): string {
   return match[0];
 }
 
-const cycleIdByName = (name: string): string => (world.db.prepare('SELECT cycle_id AS cycleId FROM org_cycles WHERE name = ?').get(name) as { cycleId: string }).cycleId;
+const cycleIdByName = (name: string): string =>
+  (world.db.prepare('SELECT cycle_id AS cycleId FROM org_cycles WHERE name = ?').get(name) as { cycleId: string }).cycleId;
 
 describe('the cycles page', () => {
   it('lists cycles newest first with dates, cadence, status and days left, and suggests the next one', async () => {
@@ -74,7 +75,13 @@ describe('the cycles page', () => {
 
 describe('opening a cycle', () => {
   it('opens it (303), lists it, and the heatmap can show it', async () => {
-    const res = await post('/cycles', { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: '7', key: randomUUID() });
+    const res = await post('/cycles', {
+      name: '2027-Q1',
+      startsOn: '2027-01-01',
+      endsOn: '2027-03-31',
+      checkInCadenceDays: '7',
+      key: randomUUID(),
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/cycles?recorded=open-cycle');
     const page = await app.inject(res.headers.location as string);
@@ -89,14 +96,31 @@ describe('opening a cycle', () => {
     expect(heatmap.body).toContain(`<option value="${cycleId}" selected>2027-Q1</option>`);
   });
 
+  it('opens once when the same form is sent twice (a retry after a lost answer)', async () => {
+    const fields = { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: '7', key: randomUUID() };
+    expect((await post('/cycles', fields)).statusCode).toBe(303);
+    expect((await post('/cycles', fields)).statusCode).toBe(303);
+    expect((await world.store.readStream(`cycle-${fields.key}`)).map((e) => e.type)).toEqual(['CycleOpened']);
+  });
+
   it('puts the domain’s rules beside the fields in their labels (422): ends after it starts, cadence 1–42', async () => {
-    const res = await post('/cycles', { name: '2027-Q1', startsOn: '2027-03-31', endsOn: '2027-01-01', checkInCadenceDays: '7', key: randomUUID() });
+    const res = await post('/cycles', {
+      name: '2027-Q1',
+      startsOn: '2027-03-31',
+      endsOn: '2027-01-01',
+      checkInCadenceDays: '7',
+      key: randomUUID(),
+    });
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, 'open-cycle-endsOn')).toContain('aria-invalid="true"');
     expect(res.body).toMatch(/id="open-cycle-endsOn-error">Ends on must be after Starts on</);
     expect(tag(res.body, 'open-cycle-startsOn')).toContain('value="2027-03-31"');
 
-    const cadence = await post('/cycles', { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: '60', key: randomUUID() }, { 'hx-request': 'true' });
+    const cadence = await post(
+      '/cycles',
+      { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: '60', key: randomUUID() },
+      { 'hx-request': 'true' },
+    );
     expect(cadence.statusCode).toBe(422);
     expect(cadence.body.trimStart()).toMatch(/^<div id="cycles"/);
     expect(tag(cadence.body, 'open-cycle-checkInCadenceDays')).toContain('value="60"');
@@ -118,14 +142,14 @@ describe('closing a cycle', () => {
     const res = await post(`/cycles/${CYCLE}/close`, { closedOn: '2026-09-01', revision: '0' });
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, `close-${CYCLE}-closedOn`)).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(new RegExp(`id="close-${CYCLE}-closedOn-error">Closed on must be on or after the cycle start`));
+    expect(res.body).toMatch(new RegExp(`id="close-${CYCLE}-closedOn-error">Closed on must be on or after the day the cycle starts`));
   });
 
   it('tells a second close from a stale page that the cycle is closed already, in its own form', async () => {
     expect((await post(`/cycles/${CYCLE}/close`, { closedOn: TODAY, revision: '0' })).statusCode).toBe(303);
     const res = await post(`/cycles/${CYCLE}/close`, { closedOn: '2026-11-26', revision: '0' });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('Cycle id cycle 2026-Q4 is already closed (on 2026-11-25)');
+    expect(res.body).toContain('Cycle 2026-Q4 was already closed on 2026-11-25');
     expect(tag(res.body, `close-${CYCLE}-closedOn`)).toContain('value="2026-11-26"');
   });
 

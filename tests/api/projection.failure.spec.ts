@@ -2,6 +2,7 @@
  * A read model that throws: the app stays up and says so. /healthz is degraded naming it, the
  * other read models keep up, writes answer at once, and a restart resumes it from its checkpoint.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, expect, it } from 'vitest';
 import { readModels } from '../../projections/index.ts';
@@ -35,7 +36,11 @@ afterEach(async () => {
   await closeWorld(world);
 });
 
-const seen = () => world.db.prepare<[], { position: number }>('SELECT position FROM faulty_seen ORDER BY position').all().map((r) => r.position);
+const seen = () =>
+  world.db
+    .prepare<[], { position: number }>('SELECT position FROM faulty_seen ORDER BY position')
+    .all()
+    .map((r) => r.position);
 
 it('reports a failed projection on /healthz, keeps the others and the writes going, and resumes it after a restart', async () => {
   const fault = checkInFault();
@@ -65,7 +70,13 @@ it('reports a failed projection on /healthz, keeps the others and the writes goi
   });
 
   const before = world.queries.team('srch', CYCLE, TODAY)!.scores.run;
-  const res = await postForm(app, '/teams/srch/check-in-held?cycle=2026-q4', { heldOn: TODAY, cycleId: CYCLE, attendance: '75', confidence: '' });
+  const res = await postForm(app, '/teams/srch/check-in-held?cycle=2026-q4', {
+    key: randomUUID(),
+    heldOn: TODAY,
+    cycleId: CYCLE,
+    attendance: '75',
+    confidence: '',
+  });
   expect(res.statusCode).toBe(303);
   expect(world.queries.team('srch', CYCLE, TODAY)!.scores.run).toBeGreaterThan(before);
   expect(failures).toHaveLength(1); // logged once, not once per batch

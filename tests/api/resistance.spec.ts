@@ -223,7 +223,7 @@ describe('raising a signal', () => {
   it('refuses a team that is not registered (422, beside the team)', async () => {
     const res = await raise({ teamId: 'nobody' });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toMatch(/id="raise-teamId-error">Team team nobody is not registered</);
+    expect(res.body).toMatch(/id="raise-teamId-error">Team must be a registered team \(none has the id &quot;nobody&quot;\)</);
   });
 
   it('answers htmx with the re-rendered log: the new row, the counts and a fresh form', async () => {
@@ -245,7 +245,9 @@ describe("a signal's page", () => {
     expect(html).toMatch(
       /<b>Resistance signal raised in Search &amp; &lt;Discovery&gt;: No time, high \(4\)<\/b><\/td>\s*<td><span class="actor-kind">user<\/span> Ada &lt;Lovelace&gt;<small>from <code>ui<\/code>/,
     );
-    for (const form of ['acknowledge', 'plan', 'escalate', 'resolve']) expect(revisionOf(html, form)).toBe('0');
+    for (const form of ['acknowledge', 'escalate', 'resolve']) expect(revisionOf(html, form)).toBe('0');
+    // Planning logs something new: it carries a key and no revision, so it never conflicts.
+    expect(html.slice(html.indexOf('id="plan"'), html.indexOf('</form>', html.indexOf('id="plan"')))).not.toContain('name="revision"');
     expect(tag(html, 'acknowledge-acknowledgedOn')).toContain(`value="${TODAY}"`);
     expect(html).toContain('<option value="coach-ada" selected>Ada &lt;Lovelace&gt;</option>');
     expect(tag(html, 'plan-dueOn')).toContain('value="2026-12-02"');
@@ -283,7 +285,6 @@ describe("a signal's page", () => {
       kind: 'workshop',
       ownerId: 'coach-bob',
       dueOn: '2026-11-20',
-      revision: revisionOf(html, 'plan'),
     });
     expect(res.statusCode).toBe(303);
     html = await page('/resistance/sig-1');
@@ -353,7 +354,7 @@ describe("a signal's page", () => {
     expect(res.statusCode).toBe(200);
     expect(res.body.trimStart()).toMatch(/^<div id="signal"/);
     expect(res.body).toContain('Signal acknowledged.');
-    expect(revisionOf(res.body, 'plan')).toBe('1');
+    expect(revisionOf(res.body, 'escalate')).toBe('1');
   });
 
   it('puts a rule the signal refuses beside its field (422), keeping what was typed', async () => {
@@ -362,7 +363,6 @@ describe("a signal's page", () => {
       kind: 'workshop',
       ownerId: 'coach-ada',
       dueOn: '2026-10-01',
-      revision: '0',
     });
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, 'plan-dueOn')).toContain('value="2026-10-01"');
@@ -371,30 +371,108 @@ describe("a signal's page", () => {
   });
 
   it('answers a form from a stale page with 409, listing what changed, and records nothing', async () => {
-    expect(
-      (
-        await post('/resistance/sig-1/plan', {
-          key: randomUUID(),
-          kind: 'workshop',
-          ownerId: 'coach-ada',
-          dueOn: '2026-12-01',
-          revision: '0',
-        })
-      ).statusCode,
-    ).toBe(303);
-    const res = await post('/resistance/sig-1/plan', {
-      key: randomUUID(),
-      kind: 'training',
-      ownerId: 'coach-bob',
-      dueOn: '2026-12-03',
+    const plan = { kind: 'workshop', ownerId: 'coach-ada', dueOn: '2026-12-01' };
+    expect((await post('/resistance/sig-1/plan', { key: randomUUID(), ...plan })).statusCode).toBe(303);
+    const res = await post('/resistance/sig-1/escalate', {
+      to: 'Head of Engineering',
+      reason: 'Still skipping',
+      escalatedOn: TODAY,
       revision: '0',
     });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('This changed since you loaded the page.');
     expect(res.body).toContain('<li><b>Workshop planned, owned by Ada &lt;Lovelace&gt;, due 1 Dec 2026</b>');
-    expect(tag(res.body, 'plan-dueOn')).toContain('value="2026-12-03"');
-    expect(revisionOf(res.body, 'plan')).toBe('1');
+    expect(tag(res.body, 'escalate-to')).toContain('value="Head of Engineering"');
+    expect(revisionOf(res.body, 'escalate')).toBe('1');
     expect(await signalEvents('sig-1')).toEqual(['ResistanceSignalRaised', 'InterventionPlanned']);
+  });
+
+  it('plans once when the same plan is sent twice, and two plans from one page both count', async () => {
+    const plan = { kind: 'workshop', ownerId: 'coach-ada', dueOn: '2026-12-01' };
+    const key = randomUUID();
+    expect((await post('/resistance/sig-1/plan', { key, ...plan })).statusCode).toBe(303);
+    expect((await post('/resistance/sig-1/plan', { key, ...plan })).statusCode).toBe(303);
+    expect((await post('/resistance/sig-1/plan', { key: randomUUID(), ...plan, kind: 'training' })).statusCode).toBe(303);
+    expect(await signalEvents('sig-1')).toEqual(['ResistanceSignalRaised', 'InterventionPlanned', 'InterventionPlanned']);
+  });
+
+  /** Plans an intervention on sig-1 and gives back its id (the form's key). */
+  async function planned(kind: string): Promise<string> {
+    const key = randomUUID();
+    expect((await post('/resistance/sig-1/plan', { key, kind, ownerId: 'coach-ada', dueOn: '2026-12-01' })).statusCode).toBe(303);
+    return key;
+  }
+
+  it('cancels a planned intervention with its reason: shown as cancelled, no longer offered', async () => {
+    const workshop = await planned('workshop');
+    let html = await page('/resistance/sig-1');
+    expect(html).toContain(`action="/resistance/sig-1/interventions/${workshop}/cancel"`);
+    const res = await post(`/resistance/sig-1/interventions/${workshop}/cancel`, {
+      reason: 'The team lead left',
+      cancelledOn: TODAY,
+      revision: revisionOf(html, `cancel-${workshop}`),
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/resistance/sig-1?recorded=cancel');
+    html = await page(res.headers.location as string);
+    expect(html).toContain('<p class="success">Intervention cancelled.</p>');
+    expect(html).toContain('<span class="status status--cancelled">Cancelled</span>');
+    expect(html).toMatch(/<b>Cancelled<\/b> The team lead left <span class="muted">· <time datetime="2026-11-25">25 Nov 2026<\/time>/);
+    expect(html).not.toContain(`/interventions/${workshop}/`);
+    expect(html).toMatch(/<b>Intervention cancelled on 25 Nov 2026<\/b><small>The team lead left<\/small>/);
+  });
+
+  it('refuses a cancellation without a reason (422, beside the field)', async () => {
+    const workshop = await planned('workshop');
+    const html = await page('/resistance/sig-1');
+    const res = await post(`/resistance/sig-1/interventions/${workshop}/cancel`, {
+      reason: '',
+      cancelledOn: TODAY,
+      revision: revisionOf(html, `cancel-${workshop}`),
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(new RegExp(`id="cancel-${workshop}-reason-error">Why it will not happen is required<`));
+    expect(res.body).toMatch(/<details class="intervention__cancel" open>/);
+  });
+
+  it('offers to cancel the planned interventions with the resolution, and says why it refuses without', async () => {
+    let html = await page('/resistance/sig-1');
+    expect(html).not.toContain('name="cancelOpenInterventions"');
+    await planned('workshop');
+    await planned('training');
+    html = await page('/resistance/sig-1');
+    expect(tag(html, 'resolve-cancelOpenInterventions')).toContain('type="checkbox"');
+    expect(html).toContain('> Cancel the 2 planned interventions</label>');
+
+    const refused = await post('/resistance/sig-1/resolve', {
+      resolution: 'Gone quiet',
+      resolvedOn: TODAY,
+      revision: revisionOf(html, 'resolve'),
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toMatch(
+      /id="resolve-cancelOpenInterventions-error">2 interventions are still planned: complete or cancel them first, or cancel them with the resolution</,
+    );
+    expect(tag(refused.body, 'resolve-resolution')).toContain('value="Gone quiet"');
+
+    const res = await post('/resistance/sig-1/resolve', {
+      resolution: 'Gone quiet',
+      resolvedOn: TODAY,
+      cancelOpenInterventions: 'on',
+      revision: revisionOf(html, 'resolve'),
+    });
+    expect(res.statusCode).toBe(303);
+    html = await page('/resistance/sig-1');
+    expect(html.match(/<span class="status status--cancelled">Cancelled<\/span>/g)).toHaveLength(2);
+    expect(html.match(/<b>Cancelled<\/b> signal resolved/g)).toHaveLength(2);
+    expect(await signalEvents('sig-1')).toEqual([
+      'ResistanceSignalRaised',
+      'InterventionPlanned',
+      'InterventionPlanned',
+      'InterventionCancelled',
+      'InterventionCancelled',
+      'ResistanceSignalResolved',
+    ]);
   });
 
   it('offers no action on a resolved signal, and refuses a form from a page loaded before it was resolved (422)', async () => {
@@ -409,7 +487,7 @@ describe("a signal's page", () => {
       revision: revisionOf(before, 'escalate'),
     });
     expect(stale.statusCode).toBe(422);
-    expect(stale.body).toContain(`<p>Signal id signal sig-1 was resolved on ${TODAY}</p>`);
+    expect(stale.body).toContain(`<p>This signal was resolved on ${TODAY}</p>`);
     expect(stale.body).toContain('This signal is resolved');
     // Only the form that was sent is shown, with its answer and what was typed; no other action is offered.
     expect(stale.body.match(/<form/g)).toHaveLength(1);

@@ -19,23 +19,52 @@ let app: FastifyInstance;
  * awareness, engaged six weeks ago) and Rita in R&D (2/1, never assessed nor engaged).
  */
 async function seedStakeholders(): Promise<void> {
-  await given(world, 'coach', 'ada', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.org' } });
-  await given(world, 'coach', 'bo', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'bo', name: 'Bo Berg', email: 'bo@example.org' } });
+  await given(world, 'coach', 'ada', '2026-09-20', {
+    type: 'CoachRegistered',
+    data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.org' },
+  });
+  await given(world, 'coach', 'bo', '2026-09-20', {
+    type: 'CoachRegistered',
+    data: { coachId: 'bo', name: 'Bo Berg', email: 'bo@example.org' },
+  });
   await given(world, 'area', 'plat', '2026-09-20', { type: 'CoachAssignedToArea', data: { areaId: 'plat', coachId: 'ada' } });
   const identify = (stakeholderId: string, name: string, role: string, areaId: string, influence: number, interest: number) =>
-    given(world, 'stakeholder', stakeholderId, '2026-09-22', { type: 'StakeholderIdentified', data: { stakeholderId, name, role, areaId, influence, interest } });
+    given(world, 'stakeholder', stakeholderId, '2026-09-22', {
+      type: 'StakeholderIdentified',
+      data: { stakeholderId, name, role, areaId, influence, interest },
+    });
   await identify('vera', 'Vera Patel', 'VP Engineering', 'eng', 5, 4);
   await identify('lars', 'Lars Ek', 'Head of Platform', 'plat', 4, 2);
   await identify('rita', 'Rita <Finance>', 'CFO', 'rnd', 2, 1);
-  await given(world, 'stakeholder', 'vera', '2026-09-25', { type: 'AttitudeAssessed', data: { stakeholderId: 'vera', attitude: 'neutral' } });
-  await given(world, 'stakeholder', 'vera', '2026-10-20', { type: 'AttitudeAssessed', data: { stakeholderId: 'vera', attitude: 'champion', note: 'opened the all-hands with OKRs' } });
+  await given(world, 'stakeholder', 'vera', '2026-09-25', {
+    type: 'AttitudeAssessed',
+    data: { stakeholderId: 'vera', attitude: 'neutral' },
+  });
+  await given(world, 'stakeholder', 'vera', '2026-10-20', {
+    type: 'AttitudeAssessed',
+    data: { stakeholderId: 'vera', attitude: 'champion', note: 'opened the all-hands with OKRs' },
+  });
   await given(world, 'stakeholder', 'vera', '2026-10-20', { type: 'AdkarStageAssessed', data: { stakeholderId: 'vera', stage: 'desire' } });
   await given(world, 'stakeholder', 'vera', '2026-11-18', {
     type: 'EngagementLogged',
-    data: { stakeholderId: 'vera', engagementId: 'e1', kind: 'one-on-one', occurredOn: '2026-11-18', sentiment: 2, note: 'wants OKRs in every QBR', coachId: 'ada' },
+    data: {
+      stakeholderId: 'vera',
+      engagementId: 'e1',
+      kind: 'one-on-one',
+      occurredOn: '2026-11-18',
+      sentiment: 2,
+      note: 'wants OKRs in every QBR',
+      coachId: 'ada',
+    },
   });
-  await given(world, 'stakeholder', 'lars', '2026-09-25', { type: 'AttitudeAssessed', data: { stakeholderId: 'lars', attitude: 'skeptic' } });
-  await given(world, 'stakeholder', 'lars', '2026-09-25', { type: 'AdkarStageAssessed', data: { stakeholderId: 'lars', stage: 'awareness' } });
+  await given(world, 'stakeholder', 'lars', '2026-09-25', {
+    type: 'AttitudeAssessed',
+    data: { stakeholderId: 'lars', attitude: 'skeptic' },
+  });
+  await given(world, 'stakeholder', 'lars', '2026-09-25', {
+    type: 'AdkarStageAssessed',
+    data: { stakeholderId: 'lars', stage: 'awareness' },
+  });
   await given(world, 'stakeholder', 'lars', '2026-10-14', {
     type: 'EngagementLogged',
     data: { stakeholderId: 'lars', engagementId: 'e2', kind: 'meeting', occurredOn: '2026-10-14', sentiment: -1, coachId: 'bo' },
@@ -69,7 +98,12 @@ function rows(html: string): string[][] {
   const body = /<table class="events stakeholder-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html);
   if (!body) return [];
   return [...body[1]!.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
-    [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()),
+    [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) =>
+      cell[1]!
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
   );
 }
 
@@ -106,11 +140,20 @@ describe('the stakeholder list', () => {
     expect(res.body).toContain('<a href="/stakeholders" aria-current="page">Stakeholders</a>');
     expect(rows(res.body)).toEqual([
       ['Vera Patel VP Engineering', 'Engineering', '5 / 4 Manage closely', '++ Champion', 'Desire 2 of 5', '1 week ago 18 Nov 2026'],
-      ['Lars Ek Head of Platform', 'Engineering › Platform', '4 / 2 Keep satisfied', '− Skeptic', 'Awareness 1 of 5', 'Overdue 6 weeks ago 14 Oct 2026'],
+      [
+        'Lars Ek Head of Platform',
+        'Engineering › Platform',
+        '4 / 2 Keep satisfied',
+        '− Skeptic',
+        'Awareness 1 of 5',
+        'Overdue 6 weeks ago 14 Oct 2026',
+      ],
       ['Rita &lt;Finance&gt; CFO', 'R&amp;D &lt;Labs&gt;', '2 / 1 Monitor', '? Not assessed', 'Not assessed', 'Overdue not engaged yet'],
     ]);
     expect(res.body).toContain('3 stakeholders · <strong class="stale-count">2 not engaged for 4 weeks or more</strong>');
-    expect(res.body).toContain('<span class="engaged engaged--stale"><span class="engaged__flag">Overdue</span> <time datetime="2026-10-14">6 weeks ago</time></span>');
+    expect(res.body).toContain(
+      '<span class="engaged engaged--stale"><span class="engaged__flag">Overdue</span> <time datetime="2026-10-14">6 weeks ago</time></span>',
+    );
   });
 
   it('places each stakeholder on the influence × interest grid, attitude in colour and in words, linked to their page', async () => {
@@ -119,8 +162,11 @@ describe('the stakeholder list', () => {
     expect(gridCell(res.body, 4, 2)).toEqual(['Lars Ek, Skeptic']);
     expect(gridCell(res.body, 2, 1)).toEqual(['Rita &lt;Finance&gt;, Not assessed']);
     expect(gridCell(res.body, 3, 3)).toEqual([]);
-    expect(res.body).toContain('<a class="sh-chip attitude--champion" href="/stakeholders/vera" title="Vera Patel · Champion · influence 5, interest 4"><span aria-hidden="true">VP<span class="sh-chip__mark">++</span></span>');
-    for (const quadrant of ['Manage closely', 'Keep satisfied', 'Keep informed', 'Monitor']) expect(res.body).toContain(`>${quadrant} <small>`);
+    expect(res.body).toContain(
+      '<a class="sh-chip attitude--champion" href="/stakeholders/vera" title="Vera Patel · Champion · influence 5, interest 4"><span aria-hidden="true">VP<span class="sh-chip__mark">++</span></span>',
+    );
+    for (const quadrant of ['Manage closely', 'Keep satisfied', 'Keep informed', 'Monitor'])
+      expect(res.body).toContain(`>${quadrant} <small>`);
   });
 
   it('filters list and grid by area including the areas below it, attitude, ADKAR stage and weeks without engagement', async () => {
@@ -141,7 +187,9 @@ describe('the stakeholder list', () => {
     expect(names((await app.inject('/stakeholders?sort=name')).body)).toEqual(['Lars Ek', 'Rita &lt;Finance&gt;', 'Vera Patel']);
     const byEngagement = await app.inject('/stakeholders?sort=engagement&area=eng');
     expect(names(byEngagement.body)).toEqual(['Lars Ek', 'Vera Patel']);
-    expect(byEngagement.body).toContain('<th scope="col" aria-sort="ascending"><a href="/stakeholders?area=eng&amp;sort=engagement">Last engagement</a></th>');
+    expect(byEngagement.body).toContain(
+      '<th scope="col" aria-sort="ascending"><a href="/stakeholders?area=eng&amp;sort=engagement">Last engagement</a></th>',
+    );
   });
 
   it('says when no stakeholder matches, and how to clear the filters', async () => {
@@ -172,7 +220,10 @@ describe('searching and paging the list', () => {
     for (let n = 1; n <= 30; n++) {
       const id = `p${n}`;
       const name = `Person ${String(n).padStart(2, '0')}`;
-      await given(world, 'stakeholder', id, '2026-09-22', { type: 'StakeholderIdentified', data: { stakeholderId: id, name, role: n % 2 === 0 ? 'Sales lead' : 'Engineer', areaId: 'plat', influence: 1, interest: 1 } });
+      await given(world, 'stakeholder', id, '2026-09-22', {
+        type: 'StakeholderIdentified',
+        data: { stakeholderId: id, name, role: n % 2 === 0 ? 'Sales lead' : 'Engineer', areaId: 'plat', influence: 1, interest: 1 },
+      });
     }
     await world.runner.waitFor(await world.store.headPosition());
   }
@@ -198,7 +249,16 @@ describe('searching and paging the list', () => {
     expect(gridCell(first.body, 1, 1)).toHaveLength(30);
 
     const second = await app.inject('/stakeholders?sort=name&page=2');
-    expect(names(second.body)).toEqual(['Person 25', 'Person 26', 'Person 27', 'Person 28', 'Person 29', 'Person 30', 'Rita &lt;Finance&gt;', 'Vera Patel']);
+    expect(names(second.body)).toEqual([
+      'Person 25',
+      'Person 26',
+      'Person 27',
+      'Person 28',
+      'Person 29',
+      'Person 30',
+      'Rita &lt;Finance&gt;',
+      'Vera Patel',
+    ]);
     expect(second.body).toContain('26–33 of 33 · Page 2 of 2');
     expect(second.body).toContain('<a class="pager__link" href="/stakeholders?sort=name" rel="prev">Previous</a>');
 
@@ -234,7 +294,11 @@ describe('identifying a stakeholder', () => {
     const id = /identified=([0-9a-f-]{36})$/.exec(location)![1]!;
     expect(location).toBe(`/stakeholders?area=eng&identified=${id}`);
     const stored = (await world.store.readStream(`stakeholder-${id}`))[0]!;
-    expect(stored).toMatchObject({ type: 'StakeholderIdentified', data: { stakeholderId: id, ...fields, influence: 3, interest: 5 }, metadata: { actor: { kind: 'user', id: 'web' }, source: 'ui' } });
+    expect(stored).toMatchObject({
+      type: 'StakeholderIdentified',
+      data: { stakeholderId: id, ...fields, influence: 3, interest: 5 },
+      metadata: { actor: { kind: 'user', id: 'web' }, source: 'ui' },
+    });
 
     const page = await app.inject(location);
     expect(page.body).toContain(`Noor Haddad is identified. <a href="/stakeholders/${id}">Open their page</a>`);
@@ -244,6 +308,13 @@ describe('identifying a stakeholder', () => {
     const timeline = await app.inject(`/timeline?stakeholder=${id}`);
     expect(timeline.body).toContain('Noor Haddad');
     expect(timeline.body).toContain('StakeholderIdentified');
+  });
+
+  it('identifies once when the same form is sent twice (a retry after a lost answer)', async () => {
+    const sent = keyed();
+    expect((await post('/stakeholders', sent)).statusCode).toBe(303);
+    expect((await post('/stakeholders', sent)).statusCode).toBe(303);
+    expect((await world.store.readStream(`stakeholder-${sent.key}`)).map((e) => e.type)).toEqual(['StakeholderIdentified']);
   });
 
   it('answers htmx with the list re-rendered, the new stakeholder in it', async () => {
@@ -279,13 +350,21 @@ describe('a stakeholder page', () => {
   it('shows the header, the engagement log and the history of assessments, newest first', async () => {
     const res = await app.inject('/stakeholders/vera');
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/<h1>Vera Patel <span class="attitude attitude--champion"><span class="attitude__mark" aria-hidden="true">\+\+<\/span> Champion<\/span>\s*<\/h1>/);
+    expect(res.body).toMatch(
+      /<h1>Vera Patel <span class="attitude attitude--champion"><span class="attitude__mark" aria-hidden="true">\+\+<\/span> Champion<\/span>\s*<\/h1>/,
+    );
     expect(res.body).toContain('VP Engineering · <a href="/areas/eng">Engineering</a>');
     expect(res.body).toContain('<p class="eyebrow">Stakeholder · Manage closely</p>');
     expect(res.body).toContain('<span class="kpi__value kpi__value--text">Desire</span>');
-    expect(res.body).toMatch(/<td><time datetime="2026-11-18">18 Nov 2026<\/time><\/td>\s*<td>One-on-one<\/td>\s*<td><span class="sentiment sentiment--very-positive"><b>\+2<\/b> Very positive<\/span><\/td>\s*<td class="engagement-log__note">wants OKRs in every QBR<\/td>\s*<td>Ada Lovelace<\/td>/);
+    expect(res.body).toMatch(
+      /<td><time datetime="2026-11-18">18 Nov 2026<\/time><\/td>\s*<td>One-on-one<\/td>\s*<td><span class="sentiment sentiment--very-positive"><b>\+2<\/b> Very positive<\/span><\/td>\s*<td class="engagement-log__note">wants OKRs in every QBR<\/td>\s*<td>Ada Lovelace<\/td>/,
+    );
     const history = /<table class="events stakeholder-history">([\s\S]*?)<\/table>/.exec(res.body)![1]!;
-    const entries = [...history.matchAll(/<td class="events__type">([^<]*)<\/td>\s*<td>([^<]*)<\/td>\s*<td class="stakeholder-history__note">([^<]*)<\/td>/g)].map((m) => `${m[1]}: ${m[2]} (${m[3]})`);
+    const entries = [
+      ...history.matchAll(
+        /<td class="events__type">([^<]*)<\/td>\s*<td>([^<]*)<\/td>\s*<td class="stakeholder-history__note">([^<]*)<\/td>/g,
+      ),
+    ].map((m) => `${m[1]}: ${m[2]} (${m[3]})`);
     expect(entries).toEqual([
       'ADKAR stage: Desire ()',
       'Attitude: Neutral → Champion (opened the all-hands with OKRs)',
@@ -304,7 +383,9 @@ describe('a stakeholder page', () => {
 
   it('offers the coaches, the area’s coach first and chosen, today, and the stakeholder as they are', async () => {
     const res = await app.inject('/stakeholders/lars');
-    expect(res.body).toMatch(/<select id="engagement-coachId"[^>]*>\s*<option value="ada" selected>Ada Lovelace \(coaches this area\)<\/option>\s*<option value="bo">Bo Berg<\/option>/);
+    expect(res.body).toMatch(
+      /<select id="engagement-coachId"[^>]*>\s*<option value="ada" selected>Ada Lovelace \(coaches this area\)<\/option>\s*<option value="bo">Bo Berg<\/option>/,
+    );
     expect(tag(res.body, 'engagement-occurredOn')).toContain(`value="${TODAY}"`);
     expect(res.body).toContain('<option value="skeptic" selected>Skeptic</option>');
     expect(res.body).toMatch(/<select id="map-influence"[\s\S]*?<option value="4" selected>4 · high<\/option>/);
@@ -316,38 +397,72 @@ describe('a stakeholder page', () => {
 
   it('answers an unknown stakeholder or form with 404', async () => {
     expect((await app.inject('/stakeholders/nobody')).statusCode).toBe(404);
-    expect((await post('/stakeholders/nobody/engagement', { key: randomUUID(),})).statusCode).toBe(404);
+    expect((await post('/stakeholders/nobody/engagement', { key: randomUUID() })).statusCode).toBe(404);
     expect((await post('/stakeholders/vera/nonsense', {})).statusCode).toBe(404);
   });
 });
 
 describe('logging an engagement', () => {
+  it('logs once when the same form is sent twice (a retry after a lost answer)', async () => {
+    const engagement = { key: randomUUID(), kind: 'meeting', occurredOn: TODAY, sentiment: '0', coachId: 'ada' };
+    const before = (await world.store.readStream('stakeholder-lars')).length;
+    expect((await post('/stakeholders/lars/engagement', engagement)).statusCode).toBe(303);
+    expect((await post('/stakeholders/lars/engagement', engagement)).statusCode).toBe(303);
+    expect((await world.store.readStream('stakeholder-lars')).length).toBe(before + 1);
+  });
+
   it('redirects (303) to the page, where it heads the log; the list shows it as the last engagement', async () => {
-    const res = await post('/stakeholders/lars/engagement', { key: randomUUID(), kind: 'workshop', occurredOn: TODAY, sentiment: '1', coachId: 'bo', note: 'came round on check-ins' });
+    const res = await post('/stakeholders/lars/engagement', {
+      key: randomUUID(),
+      kind: 'workshop',
+      occurredOn: TODAY,
+      sentiment: '1',
+      coachId: 'bo',
+      note: 'came round on check-ins',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/stakeholders/lars?recorded=engagement');
     const page = await app.inject(res.headers.location as string);
     expect(page.body).toContain('<p class="success">Engagement logged.</p>');
-    expect(page.body).toMatch(/<tbody>\s*<tr>\s*<td><time datetime="2026-11-25">25 Nov 2026<\/time><\/td>\s*<td>Workshop<\/td>\s*<td><span class="sentiment sentiment--positive"><b>\+1<\/b> Positive<\/span><\/td>\s*<td class="engagement-log__note">came round on check-ins<\/td>\s*<td>Bo Berg<\/td>/);
+    expect(page.body).toMatch(
+      /<tbody>\s*<tr>\s*<td><time datetime="2026-11-25">25 Nov 2026<\/time><\/td>\s*<td>Workshop<\/td>\s*<td><span class="sentiment sentiment--positive"><b>\+1<\/b> Positive<\/span><\/td>\s*<td class="engagement-log__note">came round on check-ins<\/td>\s*<td>Bo Berg<\/td>/,
+    );
     const list = await app.inject('/stakeholders?area=plat');
     expect(rows(list.body)[0]![5]).toBe('today 25 Nov 2026');
     expect(names((await app.inject('/stakeholders?weeks=4')).body)).toEqual(['Rita &lt;Finance&gt;']);
   });
 
   it('answers htmx with the page body re-rendered', async () => {
-    const res = await post('/stakeholders/lars/engagement', { key: randomUUID(), kind: 'meeting', occurredOn: TODAY, sentiment: '-2', coachId: 'ada' }, { 'hx-request': 'true' });
+    const res = await post(
+      '/stakeholders/lars/engagement',
+      { key: randomUUID(), kind: 'meeting', occurredOn: TODAY, sentiment: '-2', coachId: 'ada' },
+      { 'hx-request': 'true' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body.trimStart()).toMatch(/^<div id="stakeholder"/);
     expect(res.body).toContain('<span class="sentiment sentiment--very-negative"><b>−2</b> Very negative</span>');
   });
 
   it('re-renders the form (422) beside a bad date and a coach that does not exist', async () => {
-    const res = await post('/stakeholders/lars/engagement', { key: randomUUID(), kind: 'meeting', occurredOn: '2026-02-30', sentiment: '0', coachId: 'ada', note: 'kept' });
+    const res = await post('/stakeholders/lars/engagement', {
+      key: randomUUID(),
+      kind: 'meeting',
+      occurredOn: '2026-02-30',
+      sentiment: '0',
+      coachId: 'ada',
+      note: 'kept',
+    });
     expect(res.statusCode).toBe(422);
     expect(tag(res.body, 'engagement-occurredOn')).toContain('aria-invalid="true"');
     expect(res.body).toMatch(/id="engagement-occurredOn-error">Occurred on must be a calendar date, YYYY-MM-DD</);
     expect(tag(res.body, 'engagement-note')).toContain('value="kept"');
-    const ghost = await post('/stakeholders/lars/engagement', { key: randomUUID(), kind: 'meeting', occurredOn: TODAY, sentiment: '0', coachId: 'ghost' });
+    const ghost = await post('/stakeholders/lars/engagement', {
+      key: randomUUID(),
+      kind: 'meeting',
+      occurredOn: TODAY,
+      sentiment: '0',
+      coachId: 'ghost',
+    });
     expect(ghost.statusCode).toBe(422);
     expect(tag(ghost.body, 'engagement-coachId')).toContain('aria-invalid="true"');
     expect(await world.store.readStream('stakeholder-lars')).toHaveLength(4);
@@ -360,7 +475,9 @@ describe('assessing', () => {
     expect(res.statusCode).toBe(303);
     const page = await app.inject(res.headers.location as string);
     expect(page.body).toContain('<p class="success">Attitude assessed.</p>');
-    expect(page.body).toMatch(/<td class="events__type">Attitude<\/td>\s*<td>Skeptic → Supporter<\/td>\s*<td class="stakeholder-history__note">saw the pilot results<\/td>\s*<td>web<\/td>/);
+    expect(page.body).toMatch(
+      /<td class="events__type">Attitude<\/td>\s*<td>Skeptic → Supporter<\/td>\s*<td class="stakeholder-history__note">saw the pilot results<\/td>\s*<td>web<\/td>/,
+    );
     expect(gridCell((await app.inject('/stakeholders')).body, 4, 2)).toEqual(['Lars Ek, Supporter']);
   });
 
@@ -372,7 +489,9 @@ describe('assessing', () => {
   it('refuses (422) an assessment that repeats the current one, saying what to do instead', async () => {
     const res = await post('/stakeholders/lars/attitude', { attitude: 'skeptic', note: 'still unsure' });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toMatch(/id="attitude-attitude-error">Attitude is already skeptic: choose another, or log an engagement to note what you saw</);
+    expect(res.body).toMatch(
+      /id="attitude-attitude-error">Attitude is already skeptic: choose another, or log an engagement to note what you saw</,
+    );
     expect(tag(res.body, 'attitude-note')).toContain('value="still unsure"');
     expect(await world.store.readStream('stakeholder-lars')).toHaveLength(4);
   });
@@ -385,7 +504,9 @@ describe('re-mapping influence and interest', () => {
     expect(res.statusCode).toBe(303);
     const after = await app.inject(res.headers.location as string);
     expect(after.body).toContain('Influence and interest re-mapped.');
-    expect(after.body).toMatch(/<td class="events__type">Influence × interest<\/td>\s*<td>influence 4, interest 2 → influence 5, interest 5<\/td>/);
+    expect(after.body).toMatch(
+      /<td class="events__type">Influence × interest<\/td>\s*<td>influence 4, interest 2 → influence 5, interest 5<\/td>/,
+    );
     const list = await app.inject('/stakeholders');
     expect(gridCell(list.body, 5, 5)).toEqual(['Lars Ek, Skeptic']);
     expect(gridCell(list.body, 4, 2)).toEqual([]);
@@ -393,12 +514,24 @@ describe('re-mapping influence and interest', () => {
 
   it('answers a re-map from a stale page with 409, listing what changed, and overwrites nothing', async () => {
     const stale = revisionOf((await app.inject('/stakeholders/lars')).body, 'map');
-    expect((await post('/stakeholders/lars/engagement', { key: randomUUID(), kind: 'meeting', occurredOn: TODAY, sentiment: '0', coachId: 'ada' })).statusCode).toBe(303);
+    expect(
+      (
+        await post('/stakeholders/lars/engagement', {
+          key: randomUUID(),
+          kind: 'meeting',
+          occurredOn: TODAY,
+          sentiment: '0',
+          coachId: 'ada',
+        })
+      ).statusCode,
+    ).toBe(303);
 
     const res = await post('/stakeholders/lars/map', { influence: '2', interest: '2', revision: stale });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('This changed since you loaded the page.');
-    expect(res.body).toMatch(/<li><b>Meeting on 25 Nov 2026 with Ada Lovelace \(sentiment 0\)<\/b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · web<\/span><\/li>/);
+    expect(res.body).toMatch(
+      /<li><b>Meeting on 25 Nov 2026 with Ada Lovelace \(sentiment 0\)<\/b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · web<\/span><\/li>/,
+    );
     expect(res.body).toContain('<a href="/stakeholders/lars">reload the page</a>');
     expect(tag(res.body, 'map-influence')).toBeDefined();
     expect(res.body).toMatch(/<select id="map-influence"[\s\S]*?<option value="2" selected>/);

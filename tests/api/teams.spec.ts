@@ -4,10 +4,22 @@
  * htmx, answers with the re-rendered partial; bad input is a 422 with the form kept; a stale
  * edit is a 409 that says what changed.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDirectory } from '../../projections/index.ts';
-import { appFor, closeWorld, CYCLE, given, openWorld, postForm, seedSmallOrganisation, storeNoPageMayRead, TODAY, type World } from '../support/webApp.ts';
+import {
+  appFor,
+  closeWorld,
+  CYCLE,
+  given,
+  openWorld,
+  postForm,
+  seedSmallOrganisation,
+  storeNoPageMayRead,
+  TODAY,
+  type World,
+} from '../support/webApp.ts';
 
 let world: World;
 let app: FastifyInstance;
@@ -87,17 +99,115 @@ describe('team page', () => {
   });
 });
 
+describe('what the team page tells about the team', () => {
+  it('shows its recent history in words, linked to the whole of it in the timeline', async () => {
+    const html = (await app.inject('/teams/pay')).body;
+    const history = html.slice(html.indexOf('id="team-history"'));
+    expect(history).toContain('<a class="muted" href="/timeline?team=pay">In the timeline</a>');
+    expect(history).toMatch(/<td>Check-in held on 12 Nov 2026[^<]*<\/td>/);
+    expect(history).toContain('Team Payments (PAY) registered in Platform, 8 people');
+    expect(history).not.toContain('CheckInHeld');
+  });
+
+  it('lists its open signals, linked, and the stakeholders of its area, linked', async () => {
+    await given(world, 'stakeholder', 'vera', '2026-10-01', {
+      type: 'StakeholderIdentified',
+      data: { stakeholderId: 'vera', name: 'Vera <Patel>', role: 'VP Engineering', areaId: 'eng', influence: 5, interest: 4 },
+    });
+    await given(world, 'stakeholder', 'rita', '2026-10-01', {
+      type: 'StakeholderIdentified',
+      data: { stakeholderId: 'rita', name: 'Rita', role: 'CFO', areaId: 'rnd', influence: 5, interest: 2 },
+    });
+    await world.runner.catchUp();
+    const html = (await app.inject('/teams/srch')).body;
+    const signals = html.slice(html.indexOf('id="team-signals"'), html.indexOf('id="team-stakeholders"'));
+    expect(signals).toContain('<a href="/resistance/sig-1">No time</a>');
+    expect(signals).toContain('Search skips check-ins during the release crunch');
+    const stakeholders = html.slice(html.indexOf('id="team-stakeholders"'), html.indexOf('aria-labelledby="edit-title"'));
+    expect(stakeholders).toContain('<a href="/stakeholders/vera">Vera &lt;Patel&gt;</a>');
+    expect(stakeholders).not.toContain('Rita');
+
+    const payments = (await app.inject('/teams/pay')).body;
+    expect(payments.slice(payments.indexOf('id="team-signals"'))).toContain('No open signal names this team.');
+  });
+
+  it('offers the key results reported in the cycle, and takes another one typed beside them', async () => {
+    let html = (await app.inject('/teams/pay')).body;
+    expect(tag(html, 'key-result-progress-keyResultRef')).toMatch(/^<input[^>]* type="text"/);
+    const report = (fields: Record<string, string>) =>
+      post('/teams/pay/key-result-progress?cycle=2026-q4', {
+        key: randomUUID(),
+        progress: '40',
+        reportedOn: TODAY,
+        cycleId: CYCLE,
+        ...fields,
+      });
+    expect((await report({ keyResultRef: 'KR2 Churn' })).statusCode).toBe(303);
+    expect((await report({ keyResultRef: 'KR2 Churn', 'keyResultRef-other': 'KR1 Activation' })).statusCode).toBe(303);
+
+    html = (await app.inject('/teams/pay')).body;
+    const select = html.slice(
+      html.indexOf('<select id="key-result-progress-keyResultRef"'),
+      html.indexOf('</select>', html.indexOf('id="key-result-progress-keyResultRef"')),
+    );
+    expect(select).toContain('<option value="KR1 Activation" selected>KR1 Activation</option>');
+    expect(select).toContain('<option value="KR2 Churn">KR2 Churn</option>');
+    expect(select).toContain('<option value="">Another key result</option>');
+    expect(tag(html, 'key-result-progress-keyResultRef-other')).toContain('name="keyResultRef-other"');
+
+    expect((await report({ keyResultRef: 'KR1 Activation' })).statusCode).toBe(303);
+    const refs = (await world.store.readStream('team-pay'))
+      .filter((e) => e.type === 'KeyResultProgressReported')
+      .map((e) => (e.data as { keyResultRef: string }).keyResultRef);
+    expect(refs).toEqual(['KR2 Churn', 'KR1 Activation', 'KR1 Activation']);
+  });
+
+  it('keeps what was typed as another key result when the form is refused', async () => {
+    await post('/teams/pay/key-result-progress?cycle=2026-q4', {
+      key: randomUUID(),
+      keyResultRef: 'KR2 Churn',
+      progress: '40',
+      reportedOn: TODAY,
+      cycleId: CYCLE,
+    });
+    const res = await post('/teams/pay/key-result-progress?cycle=2026-q4', {
+      key: randomUUID(),
+      keyResultRef: '',
+      'keyResultRef-other': 'KR9 New',
+      progress: '140',
+      reportedOn: TODAY,
+      cycleId: CYCLE,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(tag(res.body, 'key-result-progress-keyResultRef-other')).toContain('value="KR9 New"');
+    expect(res.body).toContain('<option value="" selected>Another key result</option>');
+  });
+});
+
 describe('recording a check-in', () => {
   it('redirects (303) to the team page, which shows the new score, and so does the heatmap', async () => {
     const before = world.queries.team('srch', CYCLE, TODAY)!;
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: TODAY, cycleId: CYCLE, attendance: '75', confidence: '' });
+    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', {
+      key: randomUUID(),
+      heldOn: TODAY,
+      cycleId: CYCLE,
+      attendance: '75',
+      confidence: '',
+    });
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/teams/srch?cycle=2026-q4&recorded=check-in-held');
+    // The anchor brings the browser back to the form, which says it was recorded and is ready for the next one.
+    expect(res.headers.location).toBe('/teams/srch?cycle=2026-q4&recorded=check-in-held#check-in-held');
 
     const after = world.queries.team('srch', CYCLE, TODAY)!;
     expect(after.scores.run).toBeGreaterThan(before.scores.run);
     const page = await app.inject(res.headers.location as string);
-    expect(page.body).toContain('Check-in recorded.');
+    const form = page.body.slice(
+      page.body.indexOf('<form class="form" id="check-in-held"'),
+      page.body.indexOf('</form>', page.body.indexOf('id="check-in-held"')),
+    );
+    expect(form).toContain('<p class="success form__recorded" role="status">Check-in recorded.</p>');
+    expect(tag(page.body, 'check-in-held-heldOn')).toContain('autofocus');
+    expect(page.body.match(/role="status"/g)).toHaveLength(1);
     expect(pageScore(page.body, 'run')).toBe(String(Math.round(after.scores.run)));
     expect(page.body).toContain('last 25 Nov 2026');
 
@@ -115,8 +225,54 @@ describe('recording a check-in', () => {
     });
   });
 
+  it('records once when the same check-in is sent twice (a retry after a lost answer): the key is the event’s id', async () => {
+    const key = randomUUID();
+    const checkIn = { key, heldOn: TODAY, cycleId: CYCLE, attendance: '75' };
+    expect((await post('/teams/srch/check-in-held?cycle=2026-q4', checkIn)).statusCode).toBe(303);
+    expect((await post('/teams/srch/check-in-held?cycle=2026-q4', checkIn, { 'hx-request': 'true' })).statusCode).toBe(200);
+    expect((await post('/teams/srch/check-in-held?cycle=2026-q4', checkIn)).statusCode).toBe(303);
+    const checkIns = (await world.store.readStream('team-srch')).filter((e) => e.type === 'CheckInHeld');
+    expect(checkIns.map((e) => e.metadata.eventId)).toEqual([key]);
+  });
+
+  it('carries a fresh key in every adoption form, and no revision', async () => {
+    const html = (await app.inject('/teams/srch')).body;
+    for (const formId of [
+      'check-in-held',
+      'check-in-missed',
+      'training-completed',
+      'okrs-drafted',
+      'okrs-published',
+      'okrs-aligned',
+      'key-result-progress',
+      'cycle-review',
+      'retrospective',
+    ]) {
+      const form = html.slice(html.indexOf(`id="${formId}"`), html.indexOf('</form>', html.indexOf(`id="${formId}"`)));
+      expect(form, formId).toMatch(/name="key" value="[0-9a-f-]{36}"/);
+      expect(form, formId).not.toContain('name="revision"');
+    }
+  });
+
+  it('keeps an adoption form open after it was used, saying so inside it, and its action brings it back into view', async () => {
+    const res = await post(
+      '/teams/srch/key-result-progress?cycle=2026-q4',
+      { key: randomUUID(), keyResultRef: 'KR1', progress: '40', reportedOn: TODAY, cycleId: CYCLE },
+      { 'hx-request': 'true' },
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/<details class="form-card" open>\s*<summary id="key-result-progress-title">/);
+    expect(res.body).toContain('action="/teams/srch/key-result-progress?cycle=2026-q4#key-result-progress"');
+    expect(res.body).toContain('<p class="success form__recorded" role="status">Key-result progress recorded.</p>');
+    expect(res.body.match(/<details class="form-card" open>/g)).toHaveLength(1);
+  });
+
   it('answers htmx with the re-rendered partial instead of a redirect', async () => {
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: TODAY, cycleId: CYCLE }, { 'hx-request': 'true' });
+    const res = await post(
+      '/teams/srch/check-in-held?cycle=2026-q4',
+      { key: randomUUID(), heldOn: TODAY, cycleId: CYCLE },
+      { 'hx-request': 'true' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('<html');
     expect(res.body.trimStart()).toMatch(/^<div id="team"/);
@@ -125,7 +281,13 @@ describe('recording a check-in', () => {
   });
 
   it('re-renders the form (422) naming heldOn when the date is not a date, keeping what was typed', async () => {
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: '2026-13-45', cycleId: CYCLE, attendance: '80', confidence: 'lots' });
+    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', {
+      key: randomUUID(),
+      heldOn: '2026-13-45',
+      cycleId: CYCLE,
+      attendance: '80',
+      confidence: 'lots',
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toMatch(/^<!doctype html>/);
     const heldOn = tag(res.body, 'check-in-held-heldOn');
@@ -140,16 +302,20 @@ describe('recording a check-in', () => {
   });
 
   it('refuses a check-in in a closed cycle (422) naming cycleId', async () => {
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: '2026-08-10', cycleId: '2026-q3' });
+    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { key: randomUUID(), heldOn: '2026-08-10', cycleId: '2026-q3' });
     expect(res.statusCode).toBe(422);
     const cycle = tag(res.body, 'check-in-held-cycleId');
     expect(cycle).toContain('aria-invalid="true"');
-    expect(res.body).toMatch(/id="check-in-held-cycleId-error">Cycle cycle 2026-Q3 is closed</);
+    expect(res.body).toMatch(/id="check-in-held-cycleId-error">Cycle 2026-Q3 is closed</);
     expect(res.body).toContain('<option value="2026-q3" selected>2026-Q3 (closed)</option>');
   });
 
   it('answers an htmx 422 with the partial, the message beside the field', async () => {
-    const res = await post('/teams/srch/check-in-held?cycle=2026-q4', { heldOn: '', cycleId: CYCLE }, { 'hx-request': 'true' });
+    const res = await post(
+      '/teams/srch/check-in-held?cycle=2026-q4',
+      { key: randomUUID(), heldOn: '', cycleId: CYCLE },
+      { 'hx-request': 'true' },
+    );
     expect(res.statusCode).toBe(422);
     expect(res.body.trimStart()).toMatch(/^<div id="team"/);
     expect(res.body).toMatch(/id="check-in-held-heldOn-error">Held on is required</);

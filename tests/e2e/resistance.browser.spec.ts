@@ -1,7 +1,8 @@
 /**
  * The resistance log in Debian's Chromium: a coach raises a signal from the log (htmx swaps the
  * log in place), opens it, acknowledges it, plans an intervention that is already overdue and
- * sees it stand out, completes it with an outcome and resolves the signal; the heatmap's
+ * sees it stand out, completes it with an outcome, cancels another with its reason and resolves
+ * the signal, ticking the box that cancels the one still planned; the heatmap's
  * resistance column leads back to the area's log. The same raise works without JavaScript.
  * axe finds no serious or critical problem on either page; screenshots are taken on the seeded
  * demo organisation.
@@ -11,7 +12,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
-
 
 describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromium', () => {
   let browser: Browser;
@@ -36,7 +36,10 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
     beforeEach(async () => {
       world = openWorld();
       await seedSmallOrganisation(world);
-      await given(world, 'coach', 'ada', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.com' } });
+      await given(world, 'coach', 'ada', '2026-09-20', {
+        type: 'CoachRegistered',
+        data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.com' },
+      });
       await given(world, 'area', 'eng', '2026-09-20', { type: 'CoachAssignedToArea', data: { areaId: 'eng', coachId: 'ada' } });
       await world.runner.start();
       app = await appFor(world);
@@ -106,18 +109,34 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
       expect(await page.locator('li.intervention--overdue').count()).toBe(0);
       expect(await page.locator('.intervention__outcome').innerText()).toContain('Talked it through; will try one cycle');
 
-      // A signal resolves once no intervention is left planned.
+      // One that will not happen is cancelled, with its reason, and stays on the page as cancelled.
       const stillPlanned = page.locator('li.intervention').filter({ has: page.getByLabel('Outcome') });
-      await stillPlanned.getByLabel('Outcome').fill('Agreed to sponsor the next review');
-      await stillPlanned.getByRole('button', { name: 'Record outcome' }).click();
-      await expect.poll(() => page.locator('.intervention__outcome').count()).toBe(2);
+      await stillPlanned.locator('summary', { hasText: 'Cancel this intervention' }).click();
+      await stillPlanned.getByLabel('Why it will not happen').fill('Ada is away that week');
+      await stillPlanned.getByRole('button', { name: 'Cancel intervention' }).click();
+      await expect.poll(() => page.getByRole('status').innerText()).toBe('Intervention cancelled.');
+      const cancelled = page.locator('li.intervention', { has: page.locator('.status--cancelled') });
+      expect(await cancelled.innerText()).toContain('Ada is away that week');
+      expect(await cancelled.locator('form').count()).toBe(0);
 
+      // Resolving with an intervention still planned: refused beside the box that cancels it, then ticked.
+      await plan.getByLabel('Due on').fill('2026-11-30');
+      await plan.getByRole('button', { name: 'Plan intervention' }).click();
+      await expect.poll(() => page.locator('#resolve').getByLabel('Cancel the planned intervention').count()).toBe(1);
       await page.locator('#resolve').getByLabel('Resolution').fill('Lead now runs the check-ins');
+      await page.locator('#resolve').getByRole('button', { name: 'Resolve signal' }).click();
+      await expect
+        .poll(() => page.locator('#resolve-cancelOpenInterventions-error').innerText())
+        .toBe('An intervention is still planned: complete or cancel it first, or cancel it with the resolution');
+      expect(await page.locator('#resolve').getByLabel('Resolution').inputValue()).toBe('Lead now runs the check-ins');
+      expect(await axeViolations(page)).toEqual([]);
+      await page.locator('#resolve').getByLabel('Cancel the planned intervention').check();
       await page.locator('#resolve').getByRole('button', { name: 'Resolve signal' }).click();
       await expect.poll(() => page.getByRole('status').innerText()).toBe('Signal resolved.');
       expect(await page.locator('form').count()).toBe(0);
       expect(await page.locator('h1 .status').innerText()).toBe('Resolved');
-      expect(await page.locator('.signal-history tbody tr').count()).toBe(7);
+      expect(await page.locator('li.intervention .status--cancelled').count()).toBe(2);
+      expect(await page.locator('.signal-history tbody tr').count()).toBe(9);
 
       // The heatmap's resistance column is a link to the area's log.
       await page.goto(`${base}/heatmap`);
@@ -159,39 +178,37 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
     });
   });
 
-  it(
-    'looks right on the seeded demo organisation, on a desktop and a phone (docs/screenshots/resistance*.png)',
-    async () => {
-      world = await openDemoWorld();
-      app = await appFor(world);
-      base = await listenOnLoopback(app);
+  it('looks right on the seeded demo organisation, on a desktop and a phone (docs/screenshots/resistance*.png)', async () => {
+    world = await openDemoWorld();
+    app = await appFor(world);
+    base = await listenOnLoopback(app);
 
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      await page.goto(`${base}/resistance`);
-      expect(await page.locator('tr.signal-row').count()).toBeGreaterThan(10);
-      expect(await page.locator('tr.signal-row--overdue').count()).toBeGreaterThan(0);
-      expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: screenshotPath('resistance.png'), fullPage: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/resistance`);
+    expect(await page.locator('tr.signal-row').count()).toBeGreaterThan(10);
+    expect(await page.locator('tr.signal-row--overdue').count()).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('resistance.png'), fullPage: true });
 
-      // The most severe signal with an overdue intervention: the page at its busiest.
-      await page.locator('tr.signal-row--overdue a.signal-row__kind').first().click();
-      await page.waitForURL(/\/resistance\/[0-9a-f-]{36}$/);
-      expect(await page.locator('li.intervention--overdue').count()).toBeGreaterThan(0);
-      expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: screenshotPath('resistance-signal.png'), fullPage: true });
-      await context.close();
+    // The most severe signal with an overdue intervention: the page at its busiest.
+    await page.locator('tr.signal-row--overdue a.signal-row__kind').first().click();
+    await page.waitForURL(/\/resistance\/[0-9a-f-]{36}$/);
+    expect(await page.locator('li.intervention--overdue').count()).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('resistance-signal.png'), fullPage: true });
+    await context.close();
 
-      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-      const small = await phone.newPage();
-      // The critical signals only: the summary, the filter and a few signals as cards fit one picture.
-      await small.goto(`${base}/resistance?severity=5`);
-      // Nothing of the log's own is wider than the phone.
-      const widest = await small.locator('#resistance').evaluate((el) => Math.max(...[...el.querySelectorAll('*')].map((e) => e.getBoundingClientRect().right)));
-      expect(widest).toBeLessThanOrEqual(390);
-      await small.screenshot({ path: screenshotPath('resistance-phone.png'), fullPage: true });
-      await phone.close();
-    },
-    120_000,
-  );
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const small = await phone.newPage();
+    // The critical signals only: the summary, the filter and a few signals as cards fit one picture.
+    await small.goto(`${base}/resistance?severity=5`);
+    // Nothing of the log's own is wider than the phone.
+    const widest = await small
+      .locator('#resistance')
+      .evaluate((el) => Math.max(...[...el.querySelectorAll('*')].map((e) => e.getBoundingClientRect().right)));
+    expect(widest).toBeLessThanOrEqual(390);
+    await small.screenshot({ path: screenshotPath('resistance-phone.png'), fullPage: true });
+    await phone.close();
+  }, 120_000);
 });

@@ -10,6 +10,7 @@ const intervention = (interventionId: string, status: Intervention['status']): I
   dueOn: '2026-11-30',
   status,
   completedOn: status === 'done' ? '2026-11-20' : null,
+  cancelledOn: status === 'cancelled' ? '2026-11-21' : null,
   outcome: status === 'done' ? 'they came' : null,
   overdue: false,
 });

@@ -37,12 +37,28 @@ const plan = {
   context: { owner: ana },
 };
 const planned: ResistanceEvent = { type: 'InterventionPlanned', data: plan.data };
-const complete = { type: 'CompleteIntervention' as const, data: { signalId: 'sig1', interventionId: 'i1', outcome: 'agreed a 15-minute format', completedOn: '2026-10-27' } , context: { today } };
+const complete = {
+  type: 'CompleteIntervention' as const,
+  data: { signalId: 'sig1', interventionId: 'i1', outcome: 'agreed a 15-minute format', completedOn: '2026-10-27' },
+  context: { today },
+};
 const completed: ResistanceEvent = { type: 'InterventionCompleted', data: complete.data };
-const resolve = { type: 'ResolveResistanceSignal' as const, data: { signalId: 'sig1', resolution: 'check-ins back on cadence', resolvedOn: '2026-11-10' } , context: { today } };
+const resolve = {
+  type: 'ResolveResistanceSignal' as const,
+  data: { signalId: 'sig1', resolution: 'check-ins back on cadence', resolvedOn: '2026-11-10' },
+  context: { today },
+};
 const resolved: ResistanceEvent = { type: 'ResistanceSignalResolved', data: resolve.data };
-const acknowledge = { type: 'AcknowledgeResistanceSignal' as const, data: { signalId: 'sig1', acknowledgedOn: '2026-10-21' } , context: { today } };
-const escalate = { type: 'EscalateResistanceSignal' as const, data: { signalId: 'sig1', to: 'CTO', reason: 'needs sponsor support', escalatedOn: '2026-10-25' } , context: { today } };
+const acknowledge = {
+  type: 'AcknowledgeResistanceSignal' as const,
+  data: { signalId: 'sig1', acknowledgedOn: '2026-10-21' },
+  context: { today },
+};
+const escalate = {
+  type: 'EscalateResistanceSignal' as const,
+  data: { signalId: 'sig1', to: 'CTO', reason: 'needs sponsor support', escalatedOn: '2026-10-25' },
+  context: { today },
+};
 
 describe('resistance decider', () => {
   describe('RaiseResistanceSignal', () => {
@@ -51,16 +67,31 @@ describe('resistance decider', () => {
     });
 
     it('refuses an unknown area or team; the same raise again records nothing, other data under its id is refused', () => {
-      spec.given([]).when(raise({ area: { status: 'Empty' } })).thenRejects('areaId');
-      spec.given([]).when(raise({ team: { status: 'Empty' } })).thenRejects('teamId');
+      spec
+        .given([])
+        .when(raise({ area: { status: 'Empty' } }))
+        .thenRejects('areaId');
+      spec
+        .given([])
+        .when(raise({ team: { status: 'Empty' } }))
+        .thenRejects('teamId');
       spec.given([raised]).when(raise()).thenNothing();
-      spec.given([raised]).when({ ...raise(), data: { ...signal, severity: 4 } }).thenRejects('signalId');
-      spec.given([raised]).when({ ...raise(), data: { ...signal, teamId: undefined } }).thenRejects('signalId');
+      spec
+        .given([raised])
+        .when({ ...raise(), data: { ...signal, severity: 4 } })
+        .thenRejects('signalId');
+      spec
+        .given([raised])
+        .when({ ...raise(), data: { ...signal, teamId: undefined } })
+        .thenRejects('signalId');
     });
 
-    it('refuses a team that is not in the signal\'s area', () => {
+    it("refuses a team that is not in the signal's area", () => {
       const sales2: TeamState = { ...platform, key: 'SALES2', name: 'Sales 2', areaId: 'sales' };
-      const error = spec.given([]).when(raise({ team: sales2 })).thenRejects('teamId');
+      const error = spec
+        .given([])
+        .when(raise({ team: sales2 }))
+        .thenRejects('teamId');
       expect(error.issues[0]!.message).toBe('Team SALES2 (Sales 2) is not in Engineering');
     });
 
@@ -89,16 +120,37 @@ describe('resistance decider', () => {
   });
 
   it('refuses a date before the signal was raised', () => {
-    spec.given([raised]).when({ ...acknowledge, data: { ...acknowledge.data, acknowledgedOn: '2026-10-19' } }).thenRejects('acknowledgedOn');
-    spec.given([raised]).when({ ...resolve, data: { ...resolve.data, resolvedOn: '2026-10-01' } }).thenRejects('resolvedOn');
+    spec
+      .given([raised])
+      .when({ ...acknowledge, data: { ...acknowledge.data, acknowledgedOn: '2026-10-19' } })
+      .thenRejects('acknowledgedOn');
+    spec
+      .given([raised])
+      .when({ ...resolve, data: { ...resolve.data, resolvedOn: '2026-10-01' } })
+      .thenRejects('resolvedOn');
   });
 
   it('refuses a date after today', () => {
-    spec.given([]).when(raise({ today: '2026-10-19' })).thenRejects('raisedOn');
-    spec.given([raised]).when({ ...acknowledge, context: { today: '2026-10-20' } }).thenRejects('acknowledgedOn');
-    spec.given([raised, planned]).when({ ...complete, context: { today: '2026-10-20' } }).thenRejects('completedOn');
-    spec.given([raised]).when({ ...resolve, context: { today: '2026-10-20' } }).thenRejects('resolvedOn');
-    spec.given([raised]).when({ ...escalate, context: { today: '2026-10-20' } }).thenRejects('escalatedOn');
+    spec
+      .given([])
+      .when(raise({ today: '2026-10-19' }))
+      .thenRejects('raisedOn');
+    spec
+      .given([raised])
+      .when({ ...acknowledge, context: { today: '2026-10-20' } })
+      .thenRejects('acknowledgedOn');
+    spec
+      .given([raised, planned])
+      .when({ ...complete, context: { today: '2026-10-20' } })
+      .thenRejects('completedOn');
+    spec
+      .given([raised])
+      .when({ ...resolve, context: { today: '2026-10-20' } })
+      .thenRejects('resolvedOn');
+    spec
+      .given([raised])
+      .when({ ...escalate, context: { today: '2026-10-20' } })
+      .thenRejects('escalatedOn');
   });
 
   it('refuses commands for a signal never raised', () => {
@@ -109,11 +161,17 @@ describe('resistance decider', () => {
     it('plans an intervention once per id; the same plan again records nothing', () => {
       spec.given([raised]).when(plan).then([planned]);
       spec.given([raised, planned]).when(plan).thenNothing();
-      spec.given([raised, planned]).when({ ...plan, data: { ...plan.data, dueOn: '2026-10-28' } }).thenRejects('interventionId');
+      spec
+        .given([raised, planned])
+        .when({ ...plan, data: { ...plan.data, dueOn: '2026-10-28' } })
+        .thenRejects('interventionId');
     });
 
     it('refuses an owner who is not a registered coach', () => {
-      spec.given([raised]).when({ ...plan, context: { owner: { status: 'Empty' } } }).thenRejects('ownerId');
+      spec
+        .given([raised])
+        .when({ ...plan, context: { owner: { status: 'Empty' } } })
+        .thenRejects('ownerId');
     });
 
     it('completes a planned intervention only once', () => {
@@ -134,19 +192,36 @@ describe('resistance decider', () => {
     };
     const cancelled: ResistanceEvent = { type: 'InterventionCancelled', data: cancel.data };
 
-    it('refuses to resolve while an intervention is planned, naming it', () => {
+    it('refuses to resolve while an intervention is planned, saying how many in words', () => {
       const error = spec.given([raised, planned]).when(resolve).thenRejects('cancelOpenInterventions');
-      expect(error.issues[0]!.message).toContain('i1');
+      expect(error.issues[0]!.message).toBe(
+        'An intervention is still planned: complete or cancel it first, or cancel it with the resolution',
+      );
+      const second: ResistanceEvent = { type: 'InterventionPlanned', data: { ...plan.data, interventionId: 'i2' } };
+      const two = spec.given([raised, planned, second]).when(resolve).thenRejects('cancelOpenInterventions');
+      expect(two.issues[0]!.message).toMatch(/^2 interventions are still planned/);
     });
 
     it('cancels the open interventions first when asked to', () => {
       const second: ResistanceEvent = { type: 'InterventionPlanned', data: { ...plan.data, interventionId: 'i2' } };
       spec
-        .given([raised, planned, second, { type: 'InterventionCompleted', data: { ...complete.data, interventionId: 'i2' } }, { ...planned, data: { ...plan.data, interventionId: 'i3' } }])
+        .given([
+          raised,
+          planned,
+          second,
+          { type: 'InterventionCompleted', data: { ...complete.data, interventionId: 'i2' } },
+          { ...planned, data: { ...plan.data, interventionId: 'i3' } },
+        ])
         .when({ ...resolve, data: { ...resolve.data, cancelOpenInterventions: true } })
         .then([
-          { type: 'InterventionCancelled', data: { signalId: 'sig1', interventionId: 'i1', reason: 'signal resolved', cancelledOn: '2026-11-10' } },
-          { type: 'InterventionCancelled', data: { signalId: 'sig1', interventionId: 'i3', reason: 'signal resolved', cancelledOn: '2026-11-10' } },
+          {
+            type: 'InterventionCancelled',
+            data: { signalId: 'sig1', interventionId: 'i1', reason: 'signal resolved', cancelledOn: '2026-11-10' },
+          },
+          {
+            type: 'InterventionCancelled',
+            data: { signalId: 'sig1', interventionId: 'i3', reason: 'signal resolved', cancelledOn: '2026-11-10' },
+          },
           resolved,
         ]);
     });
@@ -162,7 +237,10 @@ describe('resistance decider', () => {
 
   it('resolves and escalates an open signal', () => {
     spec.given([raised, planned, completed]).when(resolve).then([resolved]);
-    spec.given([raised]).when(escalate).then([{ type: 'ResistanceSignalEscalated', data: escalate.data }]);
+    spec
+      .given([raised])
+      .when(escalate)
+      .then([{ type: 'ResistanceSignalEscalated', data: escalate.data }]);
   });
 
   describe('a resolved signal', () => {

@@ -163,6 +163,7 @@ describe('one signal', () => {
         dueOn: '2026-11-10',
         status: 'done',
         completedOn: '2026-11-10',
+        cancelledOn: null,
         outcome: 'they came',
         overdue: false,
       },
@@ -173,6 +174,7 @@ describe('one signal', () => {
         dueOn: '2026-11-20',
         status: 'planned',
         completedOn: null,
+        cancelledOn: null,
         outcome: null,
         overdue: true,
       },
@@ -183,6 +185,7 @@ describe('one signal', () => {
         dueOn: '2026-11-30',
         status: 'planned',
         completedOn: null,
+        cancelledOn: null,
         outcome: null,
         overdue: false,
       },
@@ -192,7 +195,7 @@ describe('one signal', () => {
   it('shows a cancelled intervention as cancelled, with its reason, no longer counted as planned or overdue', async () => {
     await append(store, 'signal-high', ev('InterventionCancelled', { signalId: 'high', interventionId: 'late', reason: 'signal resolved', cancelledOn: '2026-11-21' }));
     await new ProjectionRunner(db, store, readModels).catchUp();
-    expect(resistance.signal('high', TODAY)!.interventionList.find((i) => i.interventionId === 'late')).toMatchObject({ status: 'cancelled', outcome: 'signal resolved', overdue: false });
+    expect(resistance.signal('high', TODAY)!.interventionList.find((i) => i.interventionId === 'late')).toMatchObject({ status: 'cancelled', cancelledOn: '2026-11-21', outcome: 'signal resolved', overdue: false });
     expect(resistance.signals({ status: 'all' }, TODAY).find((s) => s.signalId === 'high')!.interventions).toMatchObject({ planned: 1, overdue: 0 });
   });
 
