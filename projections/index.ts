@@ -10,7 +10,7 @@ import { timelineProjection } from './timeline.ts';
 export const readModels: readonly Projection[] = [orgProjection, adoptionProjection, signalsProjection, stakeholdersProjection, timelineProjection, revisionsProjection];
 
 import { SqliteHeatmapQueries } from './heatmap/queries.ts';
-import { ProjectionRunner } from './runner.ts';
+import { ProjectionRunner, type Reach } from './runner.ts';
 
 export { ProjectionRunner, SqliteHeatmapQueries };
 export { SqliteDirectory } from './org/directory.ts';
@@ -21,13 +21,13 @@ export { SqliteTimelineQueries } from './timeline.ts';
 /**
  * The write path's wait: until every read model includes the write, and the heatmap shows it
  * even while a burst (a rebuild, an ingest) lets it answer from a slightly older computation.
- * False when some page may lag behind the write: a read model failed (it is not waited for) or
- * did not get there in time.
+ * `lagging` names the read models that may not show the write yet: one failed (it is not waited
+ * for) or did not get there in time.
  */
 export const waitForWrite =
   (runner: ProjectionRunner, queries: SqliteHeatmapQueries) =>
-  async (position: bigint): Promise<boolean> => {
-    const { caughtUp } = await runner.waitFor(position);
+  async (position: bigint): Promise<Reach> => {
+    const reach = await runner.waitFor(position);
     queries.freshAfter(position);
-    return caughtUp;
+    return reach;
   };

@@ -12,6 +12,7 @@ import type { StakeholderQueries } from '../../projections/stakeholders/queries.
 import type { TimelineQueries } from '../../projections/timeline.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import type { EventStore } from '../shared/eventStore.ts';
+import type { Reach } from '../../projections/runner.ts';
 import type { Names } from '../shared/names.ts';
 import { installErrorHandling } from './errors.ts';
 import { liveRoutes, type OnApplied } from './live.ts';
@@ -52,7 +53,7 @@ export interface AppDeps {
   /** What the command handlers need (src/<slice>/handlers.ts). */
   application: HandlerDeps;
   /** Resolves once the read models include the event at `position`, so a write's redirect shows it. */
-  waitFor: (position: bigint) => Promise<boolean>;
+  waitFor: (position: bigint) => Promise<Reach>;
   /** The projection runner's feed of applied batches: open pages update live from it (without it, only on connect). */
   onApplied?: OnApplied;
   logger?: FastifyServerOptions['logger'];

@@ -32,6 +32,7 @@ import type { CommandContext } from '../shared/commandHandler.ts';
 import { ConcurrencyConflictError, ValidationError, type FieldIssue } from '../shared/errors.ts';
 import type { Actor, RecordedEvent } from '../shared/event.ts';
 import type { EventStore } from '../shared/eventStore.ts';
+import type { Reach } from '../../projections/runner.ts';
 import type { Names } from '../shared/names.ts';
 import { formatInstant } from './viewModels.ts';
 import { sendHtml, wantsFragment } from './views.ts';
@@ -199,7 +200,8 @@ export interface FormDeps {
   store: EventStore;
   /** Names the things an event mentions, for the conflict list. */
   names: Names;
-  waitFor: (position: bigint) => Promise<boolean>;
+  /** Resolves once the read models include the write; names those that may lag behind it. */
+  waitFor: (position: bigint) => Promise<Reach>;
   now: () => Date;
 }
 
@@ -227,15 +229,16 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
   const { form } = submission;
   const values = postedText(form, request.body);
   const fragment = wantsFragment(request);
-  const answer = async (state: FormState | null, statusCode: number, key?: string) =>
-    sendHtml(reply, await submission.render(key === undefined ? { state, fragment } : { state, fragment, key }), statusCode);
+  const answer = async (state: FormState | null, statusCode: number, key?: string, notice = '') =>
+    sendHtml(reply, (await submission.render(key === undefined ? { state, fragment } : { state, fragment, key })) + notice, statusCode);
   try {
     const { command, key, expectedRevision } = commandFrom(form, values, submission.data);
     const ctx: CommandContext = { actor: webUser, source: 'ui', now: deps.now(), ...(form.keyed ? { idempotencyKey: key } : {}) };
     const { position } = await submission.execute(command, ctx, expectedRevision);
-    // The event is durable already; a slow projection only means the page may lag behind it.
-    if (!(await deps.waitFor(position))) request.log.warn({ position: String(position) }, 'read models did not reach the write in time');
-    if (fragment) return answer(null, 200, form.keyed ? key : undefined);
+    // The event is durable already; a failed or slow read model only means some page lags behind it.
+    const { caughtUp, lagging } = await deps.waitFor(position);
+    if (!caughtUp) request.log.warn({ position: String(position), lagging }, 'read models did not reach the write in time');
+    if (fragment) return answer(null, 200, form.keyed ? key : undefined, caughtUp ? '' : lagNotice(lagging));
     const location = typeof submission.redirectTo === 'string' ? submission.redirectTo : submission.redirectTo(key);
     return reply.code(303).header('location', location).send();
   } catch (error) {
@@ -248,6 +251,25 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
     throw error;
   }
 }
+
+/** What each read model serves, for the notice that it lags behind a write. */
+const readModelPages: Readonly<Record<string, string>> = {
+  org: 'the organisation',
+  adoption: 'the heatmap and team scores',
+  signals: 'the resistance log',
+  stakeholders: 'the stakeholder pages',
+  timeline: 'the timeline',
+  revisions: 'edit forms',
+};
+
+/** Swapped into the page's notices beside the answer: saved, but some pages do not show it yet. */
+function lagNotice(lagging: readonly string[]): string {
+  const pages = lagging.map((name) => readModelPages[name] ?? name).join(', ');
+  const message = `Saved. ${pages === '' ? 'Some pages' : sentence(pages)} may not show it yet; they catch up by themselves, or an administrator is told on /healthz.`;
+  return `<hx-partial hx-target="#notices" hx-swap="innerHTML"><div class="notice" role="status"><p>${escapeHtml(message)}</p></div></hx-partial>`;
+}
+
+const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 const hiddenFields = (form: Form) => [...(form.revisioned ? [REVISION] : []), ...(form.keyed ? [form.keyName] : [])];
 

@@ -59,7 +59,7 @@ it('reports a failed projection on /healthz, keeps the others and the writes goi
 
   // Writes wait for the healthy read models only: with a ten-minute timeout the test would time out otherwise.
   await world.runner.start();
-  app = await appFor(world, { waitFor: async (position) => (await world.runner.waitFor(position, 600_000)).caughtUp });
+  app = await appFor(world, { waitFor: (position) => world.runner.waitFor(position, 600_000) });
   const health = await app.inject('/healthz');
   expect(health.statusCode).toBe(503);
   expect(health.json()).toMatchObject({
@@ -79,6 +79,16 @@ it('reports a failed projection on /healthz, keeps the others and the writes goi
   });
   expect(res.statusCode).toBe(303);
   expect(world.queries.team('srch', CYCLE, TODAY)!.scores.run).toBeGreaterThan(before);
+  // With htmx the answer says, in the page's notices, which pages may not show the write yet.
+  const inPlace = await postForm(
+    app,
+    '/teams/srch/check-in-missed?cycle=2026-q4',
+    { key: randomUUID(), dueOn: '2026-11-11', cycleId: CYCLE, reason: '' },
+    { 'hx-request': 'true' },
+  );
+  expect(inPlace.statusCode).toBe(200);
+  expect(inPlace.body).toContain('<hx-partial hx-target="#notices" hx-swap="innerHTML">');
+  expect(inPlace.body).toContain('Saved. Faulty may not show it yet');
   expect(failures).toHaveLength(1); // logged once, not once per batch
   expect(seen()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   await app.close();
