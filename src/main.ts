@@ -17,7 +17,7 @@ import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries, Sq
 import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
-import { healthOf } from './http/routes/health.ts';
+import { healthOf } from './http/health.ts';
 import { seed } from './seed/seed.ts';
 import { UptakeError } from './shared/errors.ts';
 import type { RecordedEvent } from './shared/event.ts';

@@ -17,7 +17,7 @@ import type { Names } from '../shared/names.ts';
 import { installErrorHandling } from './errors.ts';
 import { liveRoutes, type OnApplied } from './live.ts';
 import { findPackageRoot } from './packageRoot.ts';
-import { healthRoutes, type Health } from './routes/health.ts';
+import { healthRoutes, type Health } from './health.ts';
 import { createViews } from './views.ts';
 import type { Revisions, WebDeps } from './webDeps.ts';
 import { organisationRoutes } from '../area/routes.ts';

@@ -20,7 +20,7 @@ import { ProjectionRunner } from '../../projections/runner.ts';
 import { validateNewEvent, type UptakeEvent } from '../../src/events.ts';
 import { buildApp, type AppDeps } from '../../src/http/app.ts';
 import { seed } from '../../src/seed/seed.ts';
-import { healthOf } from '../../src/http/routes/health.ts';
+import { healthOf } from '../../src/http/health.ts';
 import { withMetadata } from '../../src/shared/commandHandler.ts';
 import { streamName, type Category } from '../../src/shared/streams.ts';
 

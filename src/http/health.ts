@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ProjectionRunner } from '../../../projections/runner.ts';
-import type { EventStore } from '../../shared/eventStore.ts';
+import type { ProjectionRunner } from '../../projections/runner.ts';
+import type { EventStore } from '../shared/eventStore.ts';
 
 /** A read model that stopped: the event position it failed on, so it can be found with `uptake events`. */
 export interface FailedProjection {
