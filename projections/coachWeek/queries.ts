@@ -223,8 +223,10 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
   private needs(coach: string | null, today: string, cycleId: string | null): Map<string, Needs> {
     const byCoach = new Map<string, Needs>();
     const of = (coachId: string): Needs => {
-      let needs = byCoach.get(coachId);
-      if (!needs) byCoach.set(coachId, (needs = { checkIns: [], interventions: [], signals: [], stakeholders: [] }));
+      const known = byCoach.get(coachId);
+      if (known) return known;
+      const needs: Needs = { checkIns: [], interventions: [], signals: [], stakeholders: [] };
+      byCoach.set(coachId, needs);
       return needs;
     };
 

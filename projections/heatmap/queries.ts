@@ -45,8 +45,10 @@ const cycleColumns =
 
 /** The list under `key`, created empty on first use. */
 function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
-  let list = lists.get(key);
-  if (list === undefined) lists.set(key, (list = []));
+  const known = lists.get(key);
+  if (known !== undefined) return known;
+  const list: V[] = [];
+  lists.set(key, list);
   return list;
 }
 
@@ -229,6 +231,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const positions = rows.map((r) => BigInt(r.position));
     return {
       state: rows.map((r) => `${r.projection}:${r.position}`).join(','),
+      // biome-ignore lint/complexity/useMathMinMax: positions are bigints, which Math.min does not take.
       position: positions.reduce((low, p) => (p < low ? p : low), positions[0] ?? 0n),
       rebuilding: rows.some((r) => r.rebuilding === 1),
     };

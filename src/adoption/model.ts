@@ -227,6 +227,7 @@ export function scoreTeam(
   asOf: string,
 ): { scores: Scores; checkIn: CheckInStatus } {
   const heldOn = allFacts.filter((f) => f.kind === 'check-in-held' && f.on <= asOf).map((f) => f.on);
+  // biome-ignore lint/complexity/useMathMinMax: calendar dates compare as text, not as numbers.
   const lastHeldOn = heldOn.length === 0 ? null : heldOn.reduce((a, b) => (a >= b ? a : b));
   const byDimension = workings(allFacts, size, cycle, asOf);
   const scores = {

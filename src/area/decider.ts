@@ -63,7 +63,7 @@ export const areaDecider: Decider<AreaState, AreaCommand, AreaEvent> = {
       case 'CoachUnassignedFromArea':
         return { ...state, coachIds: state.coachIds.filter((id) => id !== event.data.coachId) };
       default: {
-        const unexpected: never = event;
+        event satisfies never;
         return state;
       }
     }

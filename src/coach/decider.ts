@@ -22,7 +22,7 @@ export const coachDecider: Decider<CoachState, CoachCommand, CoachEvent> = {
       case 'CoachRegistered':
         return { status: 'Registered', ...event.data };
       default: {
-        const unexpected: never = event.type;
+        event.type satisfies never;
         return state;
       }
     }

@@ -41,7 +41,7 @@ export const cycleDecider: Decider<CycleState, CycleCommand, CycleEvent> = {
       case 'CycleClosed':
         return state.status === 'Open' ? { ...state, status: 'Closed', closedOn: event.data.closedOn } : state;
       default: {
-        const unexpected: never = event;
+        event satisfies never;
         return state;
       }
     }

@@ -85,7 +85,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedPath: (path) => htmxFile.test(path),
   });
 
-  const read = { queries: deps.queries, views, today: deps.today };
   const web: WebDeps = {
     views,
     today: deps.today,

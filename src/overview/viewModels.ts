@@ -10,7 +10,6 @@ import {
   type CycleSummary,
   type Dimension,
   type Heatmap,
-  type ScoreEvidence,
   type Scores,
   type Stage,
   type TeamRow,

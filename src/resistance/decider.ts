@@ -97,7 +97,7 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
       case 'ResistanceSignalEscalated':
         return state;
       default: {
-        const unexpected: never = event;
+        event satisfies never;
         return state;
       }
     }
@@ -119,7 +119,7 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         if (state.acknowledgedOn !== null) return [];
         happened('acknowledgedOn', command.data.acknowledgedOn, command.context.today);
         return [{ type: 'ResistanceSignalAcknowledged', data: command.data }];
-      case 'PlanIntervention':
+      case 'PlanIntervention': {
         const plan = state.plans[command.data.interventionId];
         if (plan !== undefined) {
           if (sameData(command.data, plan)) return [];
@@ -128,6 +128,7 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         requireRegisteredCoach(command.context.owner, command.data.ownerId, 'ownerId');
         notBeforeRaised('dueOn', command.data.dueOn);
         return [{ type: 'InterventionPlanned', data: command.data }];
+      }
       case 'CompleteIntervention': {
         const { interventionId, completedOn } = command.data;
         requirePlanned(state, interventionId);

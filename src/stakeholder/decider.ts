@@ -50,7 +50,7 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
       case 'EngagementLogged':
         return { ...state, engagements: { ...state.engagements, [event.data.engagementId]: event.data } };
       default: {
-        const unexpected: never = event;
+        event satisfies never;
         return state;
       }
     }

@@ -164,7 +164,7 @@ export const teamDecider: Decider<TeamState, TeamCommand, TeamEvent> = {
         // Scored by the heatmap projection; no decision here depends on them.
         return state;
       default: {
-        const unexpected: never = event;
+        event satisfies never;
         return state;
       }
     }

@@ -35,6 +35,7 @@ const lowestCheckpoint = (file: string): bigint => {
   const db = openDatabase(file);
   try {
     const rows = db.prepare<[], { position: string }>('SELECT position FROM projection_checkpoints').all();
+    // biome-ignore lint/complexity/useMathMinMax: positions are bigints, which Math.min does not take.
     return rows.length < readModels.length ? 0n : rows.map((r) => BigInt(r.position)).reduce((a, b) => (b < a ? b : a));
   } finally {
     db.close();

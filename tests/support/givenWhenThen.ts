@@ -29,6 +29,7 @@ export function deciderSpec<State, Command, Event extends DomainEvent>(decider: 
       when: (command: Command) => {
         const decide = () => decider.decide(command, events.reduce(decider.evolve, decider.initialState()));
         return {
+          // biome-ignore lint/suspicious/noThenProperty: given / when / then reads as the rule it tests; nothing awaits it.
           then: (expected: readonly Event[]) => expect(decide()).toEqual(expected),
           /** The command is accepted and changes nothing. */
           thenNothing: () => expect(decide()).toEqual([]),
