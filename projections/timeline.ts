@@ -45,7 +45,7 @@ interface Placement {
 /**
  * Most events are key-result progress sent by integrations. The type and actor indexes leave
  * them out: every index entry is written once per event during a rebuild, and a page of the
- * commonest value is found by walking the table newest first anyway, as most rows have it. A
+ * commonest value is found by walking the time index newest first anyway, as most rows have it. A
  * query for another value repeats the index's condition, so SQLite knows it may use the index.
  */
 const commonest = { type: 'KeyResultProgressReported', actorKind: 'integration' } as const satisfies {
@@ -74,25 +74,27 @@ type EventValues = [
 ];
 
 /**
- * Every event, newest first, for the timeline / audit page: who (actor), what (its type and
- * data, put in words when read, so rewording needs no rebuild), when (business time and recorded time), from where (source), and the area,
- * team, stakeholder, signal and cycle it concerns. An event about a team, stakeholder or signal
- * is filed under the area it was in when the event happened (a team that moves later keeps its
- * history where it was made).
+ * Every event, latest business time first, for the timeline / audit page: who (actor), what (its
+ * type and data, put in words when read, so rewording needs no rebuild), when (business time and
+ * recorded time), from where (source), and the area, team, stakeholder, signal and cycle it
+ * concerns. An event about a team, stakeholder or signal is filed under the area it was in when
+ * the event happened (a team that moves later keeps its history where it was made).
  */
 export const timelineProjection = defineProjection({
   name: 'timeline',
-  // 2: the type and actor indexes leave out the commonest value; 3: the event's data instead of its wording
-  version: 3,
+  // 2: the type and actor indexes leave out the commonest value; 3: the event's data instead of its wording;
+  // 4: ordered by business time (normalised to UTC), indexes end with (occurred_at, position), the actors
+  version: 4,
   reads: timelineEventTypes,
-  tables: ['timeline_events', 'timeline_subjects'],
+  tables: ['timeline_events', 'timeline_subjects', 'timeline_actors'],
   schema: `
     CREATE TABLE IF NOT EXISTS timeline_events (
-      -- the store's global position: the row id, so newest first is a backwards walk of the table
+      -- the store's global position: the row id, and the tie-break between events that happened at the same instant
       position       INTEGER PRIMARY KEY,
       event_id       TEXT NOT NULL,
       type           TEXT NOT NULL,
       stream_id      TEXT NOT NULL,
+      -- business time in UTC with milliseconds (YYYY-MM-DDTHH:MM:SS.sssZ), so text order is time order
       occurred_at    TEXT NOT NULL,
       recorded_at    TEXT NOT NULL,
       actor_kind     TEXT NOT NULL,
@@ -106,12 +108,21 @@ export const timelineProjection = defineProjection({
       -- the event's data as JSON, described when read
       data           TEXT NOT NULL
     );
-    -- one per filter; each entry ends with the row id (position), so a filter's rows come newest first
-    CREATE INDEX IF NOT EXISTS timeline_events_area ON timeline_events (area_id) WHERE area_id IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS timeline_events_team ON timeline_events (team_id) WHERE team_id IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS timeline_events_stakeholder ON timeline_events (stakeholder_id) WHERE stakeholder_id IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS timeline_events_type ON timeline_events (type) WHERE ${uncommon.type};
-    CREATE INDEX IF NOT EXISTS timeline_events_actor ON timeline_events (actor_kind) WHERE ${uncommon.actorKind};
+    -- the timeline's order, then one per filter ending with it, so a page is a walk of one index from a cursor
+    CREATE INDEX IF NOT EXISTS timeline_events_when ON timeline_events (occurred_at, position);
+    CREATE INDEX IF NOT EXISTS timeline_events_area ON timeline_events (area_id, occurred_at, position) WHERE area_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS timeline_events_team ON timeline_events (team_id, occurred_at, position) WHERE team_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS timeline_events_stakeholder ON timeline_events (stakeholder_id, occurred_at, position)
+      WHERE stakeholder_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS timeline_events_type ON timeline_events (type, occurred_at, position) WHERE ${uncommon.type};
+    CREATE INDEX IF NOT EXISTS timeline_events_actor ON timeline_events (actor_kind, actor_id, occurred_at, position)
+      WHERE ${uncommon.actorKind};
+    -- everyone who recorded an event, for the actor filter (not a DISTINCT over every event)
+    CREATE TABLE IF NOT EXISTS timeline_actors (
+      actor_kind     TEXT NOT NULL,
+      actor_id       TEXT NOT NULL,
+      PRIMARY KEY (actor_kind, actor_id)
+    ) WITHOUT ROWID;
     -- where each team, stakeholder and signal is (this projection does not read another's tables)
     CREATE TABLE IF NOT EXISTS timeline_subjects (
       subject        TEXT PRIMARY KEY,
@@ -132,11 +143,15 @@ export const timelineProjection = defineProjection({
       INSERT INTO timeline_events (position, event_id, type, stream_id, occurred_at, recorded_at, actor_kind, actor_id, source,
         area_id, team_id, stakeholder_id, signal_id, cycle_id, data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    addActor: db.prepare<[string, string]>('INSERT OR IGNORE INTO timeline_actors (actor_kind, actor_id) VALUES (?, ?)'),
     /** Placements read or written during this fold (null: never placed), saving a query per event. */
     placements: new Map<string, Placement | null>(),
+    /** Actors added during this fold (`kind:id`), saving a write per event. */
+    actors: new Set<string>(),
   }),
-  beginFold({ placements }) {
+  beginFold({ placements, actors }) {
     placements.clear();
+    actors.clear();
   },
   handle(sql, event) {
     const { data, metadata } = event;
@@ -152,15 +167,22 @@ export const timelineProjection = defineProjection({
       else placed = known !== undefined ? known : (sql.placement.get(subject) ?? null);
       sql.placements.set(subject, placed);
     }
+    const { actor } = metadata;
+    const actorKey = `${actor.kind}:${actor.id}`;
+    if (!sql.actors.has(actorKey)) {
+      sql.addActor.run(actor.kind, actor.id);
+      sql.actors.add(actorKey);
+    }
     sql.insert.run(
       event.position,
       metadata.eventId,
       event.type,
       event.streamId,
-      metadata.occurredAt,
+      // An instant with an offset or other precision, in the one form whose text order is time order.
+      new Date(metadata.occurredAt).toISOString(),
       metadata.recordedAt,
-      metadata.actor.kind,
-      metadata.actor.id,
+      actor.kind,
+      actor.id,
       metadata.source,
       areaId ?? placed?.area_id ?? null,
       teamId ?? placed?.team_id ?? null,
@@ -183,10 +205,39 @@ export interface TimelineFilter {
   teamId?: string | undefined;
   stakeholderId?: string | undefined;
   type?: UptakeEventType | undefined;
-  actorKind?: Actor['kind'] | undefined;
-  /** Keyset pagination: only events strictly before this position. */
-  before?: bigint | undefined;
+  actor?: Actor | undefined;
 }
+
+/** A place in the timeline's order (business time, then position: a total order), for keyset paging. */
+export interface TimelineCursor {
+  /** UTC with milliseconds, as stored. */
+  occurredAt: string;
+  position: bigint;
+}
+
+/** Where a page starts: the events just before (older than) a cursor, or just after (newer than) it. */
+export type TimelineFrom = { direction: 'before' | 'after'; cursor: TimelineCursor };
+
+/** Positions are unsigned 64-bit in the stores, signed 64-bit in SQLite: the common range. */
+const MAX_POSITION = 2n ** 63n - 1n;
+const cursorPattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([1-9]\d{0,18})$/;
+
+/** A cursor as a link carries it: `2026-11-23T09:30:00.000Z_42`. */
+export const cursorText = (cursor: TimelineCursor): string => `${cursor.occurredAt}_${cursor.position}`;
+
+/** The cursor a link's text names, or null if it names none. */
+export function cursorFromText(text: string): TimelineCursor | null {
+  const match = cursorPattern.exec(text);
+  if (match === null) return null;
+  const [, occurredAt, digits] = match as unknown as [string, string, string];
+  const position = BigInt(digits);
+  const time = Date.parse(occurredAt);
+  if (position > MAX_POSITION || Number.isNaN(time) || new Date(time).toISOString() !== occurredAt) return null;
+  return { occurredAt, position };
+}
+
+/** Whether text is an event position as older links carried it (`before=42`). */
+export const isPositionText = (text: string): boolean => /^[1-9]\d{0,18}$/.test(text) && BigInt(text) <= MAX_POSITION;
 
 export interface TimelineEntry {
   /** Decimal text: positions are 64-bit. */
@@ -210,8 +261,10 @@ export interface TimelineEntry {
 
 export interface TimelinePage {
   entries: TimelineEntry[];
-  /** The `before` that shows the next, older page; null on the last page. */
-  older: string | null;
+  /** The cursor before which the next, older page starts; null when nothing older matches. */
+  older: TimelineCursor | null;
+  /** The cursor after which the previous, newer page starts; null when nothing newer matches. */
+  newer: TimelineCursor | null;
 }
 
 /** What the filter form offers. */
@@ -220,10 +273,15 @@ export interface TimelineChoices {
   areas: { areaId: string; name: string; depth: number }[];
   teams: { teamId: string; key: string; name: string }[];
   stakeholders: { stakeholderId: string; name: string }[];
+  /** Everyone who recorded an event, by kind then id. */
+  actors: Actor[];
 }
 
 export interface TimelineQueries {
-  page(filter: TimelineFilter, size: number): TimelinePage;
+  /** `size` events matching `filter` in the timeline's order, latest first: the newest, or those just before or after a cursor. */
+  page(filter: TimelineFilter, size: number, from?: TimelineFrom): TimelinePage;
+  /** The cursor of the event at a position, as older links named a page's start; null if the timeline has none there. */
+  cursorAt(position: bigint): TimelineCursor | null;
   choices(): TimelineChoices;
   /** Whether any event has been projected at all (an empty timeline and a filter that matches nothing read differently). */
   hasEvents(): boolean;
@@ -254,34 +312,62 @@ interface EntryRow {
   data: string;
 }
 
-type Condition = keyof TimelineFilter;
+/** A page's query parameters: the filter's, flattened, and the cursor's. */
+interface Params {
+  areaId?: string;
+  teamId?: string;
+  stakeholderId?: string;
+  type?: UptakeEventType;
+  actorKind?: Actor['kind'];
+  actorId?: string;
+  before?: true;
+  after?: true;
+}
+type Condition = keyof Params;
 
-/** One WHERE clause per filter. */
+/** One WHERE clause per parameter. */
 const conditions: Record<Condition, string> = {
   areaId: 'e.area_id = @areaId',
   teamId: 'e.team_id = @teamId',
   stakeholderId: 'e.stakeholder_id = @stakeholderId',
   type: 'e.type = @type',
   actorKind: 'e.actor_kind = @actorKind',
-  before: 'e.position < @before',
+  actorId: 'e.actor_id = @actorId',
+  before: '(e.occurred_at, e.position) < (@occurredAt, @position)',
+  after: '(e.occurred_at, e.position) > (@occurredAt, @position)',
 };
 const conditionOrder = Object.keys(conditions) as Condition[];
 
+function paramsOf(filter: TimelineFilter, from: TimelineFrom | undefined): Params & Record<string, unknown> {
+  const { actor, ...rest } = filter;
+  const params: Params & Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  if (actor !== undefined) Object.assign(params, { actorKind: actor.kind, actorId: actor.id });
+  if (from !== undefined) Object.assign(params, { [from.direction]: true, ...from.cursor });
+  return params;
+}
+
 /**
- * The WHERE clauses of a filter. A type or actor filter says it is not the commonest value, so
+ * The WHERE clauses of a page. A type or actor filter says it is not the commonest value, so
  * SQLite may walk the partial index, except beside a team or stakeholder filter: their indexes
  * hold a few hundred rows per team or stakeholder, while SQLite (without statistics) would rather
  * walk the type or actor index and read a table row per entry. The unary + keeps it from that.
  */
-function clausesOf(filter: TimelineFilter): string[] {
-  const narrow = filter.teamId !== undefined || filter.stakeholderId !== undefined;
+function clausesOf(params: Params): string[] {
+  const narrow = params.teamId !== undefined || params.stakeholderId !== undefined;
   return conditionOrder.flatMap((c) => {
-    if (filter[c] === undefined) return [];
-    if (c !== 'type' && c !== 'actorKind') return [conditions[c]];
+    if (params[c] === undefined) return [];
+    if (c !== 'type' && c !== 'actorKind' && c !== 'actorId') return [conditions[c]];
     if (narrow) return [`+${conditions[c]}`];
-    return filter[c] === commonest[c] ? [conditions[c]] : [conditions[c], `e.${uncommon[c]}`];
+    if (c === 'actorId') return [conditions[c]];
+    return params[c] === commonest[c] ? [conditions[c]] : [conditions[c], `e.${uncommon[c]}`];
   });
 }
+
+/** The timeline's order, latest first, on rows as read. */
+const latestFirst = (a: EntryRow, b: EntryRow): number =>
+  a.occurredAt === b.occurredAt ? Number(BigInt(b.position) - BigInt(a.position)) : a.occurredAt < b.occurredAt ? 1 : -1;
+
+const cursorOf = (entry: TimelineEntry): TimelineCursor => ({ occurredAt: entry.occurredAt, position: BigInt(entry.position) });
 
 const entryColumns = `
   CAST(e.position AS TEXT) AS position, e.event_id AS eventId, e.type, e.stream_id AS streamId,
@@ -308,8 +394,8 @@ const toEntry = (r: EntryRow): TimelineEntry => ({
 });
 
 /**
- * The timeline read side. A page is one query walking an index newest first, stopping after
- * `size + 1` rows; names of areas, teams, stakeholders and coaches come from the org and
+ * The timeline read side. A page is one query walking an index from its cursor, stopping after
+ * `size + 1` rows, and at most one more reading a single row to know whether there is more the other way; names of areas, teams, stakeholders and coaches come from the org and
  * stakeholder read models as they are now.
  */
 export class SqliteTimelineQueries implements TimelineQueries {
@@ -320,6 +406,8 @@ export class SqliteTimelineQueries implements TimelineQueries {
     for (const projection of [orgProjection, stakeholdersProjection, timelineProjection]) projection.setUp(db);
     this.sql = {
       any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM timeline_events LIMIT 1'),
+      at: db.prepare<[bigint], { occurredAt: string }>('SELECT occurred_at AS occurredAt FROM timeline_events WHERE position = ?'),
+      actors: db.prepare<[], Actor>('SELECT actor_kind AS kind, actor_id AS id FROM timeline_actors ORDER BY actor_kind, actor_id'),
       subtree: db.prepare<[string], { areaId: string }>(`
         WITH RECURSIVE subtree(area_id) AS (
           SELECT ? UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
@@ -339,21 +427,39 @@ export class SqliteTimelineQueries implements TimelineQueries {
     };
   }
 
-  page(filter: TimelineFilter, size: number): TimelinePage {
-    const statement = this.statementFor(clausesOf(filter));
-    const params: Record<string, unknown> = { limit: size + 1 };
-    for (const c of conditionOrder) if (filter[c] !== undefined) params[c] = filter[c];
-    // An area's events are those of every area below it too. One walk per area, each stopping
-    // after size + 1 rows, merged here: one query over all of them would sort every matching row.
-    const areas = filter.areaId === undefined ? [undefined] : this.subtreeOf(filter.areaId);
-    const rows = areas.flatMap((areaId) => statement.all(areaId === undefined ? params : { ...params, areaId }));
-    if (areas.length > 1) rows.sort((a, b) => (BigInt(b.position) > BigInt(a.position) ? 1 : -1));
-    const entries = rows.slice(0, size).map(toEntry);
-    return { entries, older: rows.length > size ? (entries.at(-1)?.position ?? null) : null };
+  page(filter: TimelineFilter, size: number, from?: TimelineFrom): TimelinePage {
+    const towardsNewer = from?.direction === 'after';
+    const rows = this.walk(filter, from, size + 1);
+    const more = rows.length > size;
+    const shown = rows.slice(0, size);
+    if (towardsNewer) shown.reverse();
+    const entries = shown.map(toEntry);
+    const first = entries[0];
+    const last = entries.at(-1);
+    // Beyond the end a page was not walked towards, one row says whether there is more.
+    const beyond = (direction: TimelineFrom['direction'], entry: TimelineEntry) =>
+      this.walk(filter, { direction, cursor: cursorOf(entry) }, 1).length > 0;
+    const hasOlder = last !== undefined && (towardsNewer ? beyond('before', last) : more);
+    const hasNewer = first !== undefined && (towardsNewer ? more : from !== undefined && beyond('after', first));
+    return {
+      entries,
+      older: hasOlder && last !== undefined ? cursorOf(last) : null,
+      newer: hasNewer && first !== undefined ? cursorOf(first) : null,
+    };
+  }
+
+  cursorAt(position: bigint): TimelineCursor | null {
+    const row = this.sql.at.get(position);
+    return row === undefined ? null : { occurredAt: row.occurredAt, position };
   }
 
   choices(): TimelineChoices {
-    return { areas: this.sql.areas.all(), teams: this.sql.teams.all(), stakeholders: this.sql.stakeholders.all() };
+    return {
+      areas: this.sql.areas.all(),
+      teams: this.sql.teams.all(),
+      stakeholders: this.sql.stakeholders.all(),
+      actors: this.sql.actors.all(),
+    };
   }
 
   hasEvents(): boolean {
@@ -361,7 +467,7 @@ export class SqliteTimelineQueries implements TimelineQueries {
   }
 
   atPositions(positions: readonly string[]): TimelineEntry[] {
-    return this.statementFor(['e.position IN (SELECT CAST(value AS INTEGER) FROM json_each(@positions))'])
+    return this.statementFor(['e.position IN (SELECT CAST(value AS INTEGER) FROM json_each(@positions))'], 'DESC')
       .all({ positions: JSON.stringify(positions), limit: positions.length })
       .map(toEntry);
   }
@@ -371,10 +477,27 @@ export class SqliteTimelineQueries implements TimelineQueries {
     return this.sql.subtree.all(areaId).map((r) => r.areaId);
   }
 
-  /** One statement per combination of filters in use, prepared on first use. */
-  private statementFor(clauses: string[]) {
+  /**
+   * Up to `limit` rows matching the filter from where the page starts, in the order walked:
+   * latest first, or (after a cursor) earliest first. An area's events are those of every area
+   * below it too: one walk per area, each stopping after `limit` rows, merged here; one query
+   * over all of them would sort every matching row.
+   */
+  private walk(filter: TimelineFilter, from: TimelineFrom | undefined, limit: number): EntryRow[] {
+    const params = paramsOf(filter, from);
+    const statement = this.statementFor(clausesOf(params), from?.direction === 'after' ? 'ASC' : 'DESC');
+    const areas = filter.areaId === undefined ? [undefined] : this.subtreeOf(filter.areaId);
+    const rows = areas.flatMap((areaId) => statement.all({ ...params, limit, ...(areaId === undefined ? {} : { areaId }) }));
+    if (areas.length === 1) return rows;
+    rows.sort(from?.direction === 'after' ? (a, b) => latestFirst(b, a) : latestFirst);
+    return rows.slice(0, limit);
+  }
+
+  /** One statement per combination of conditions and direction, prepared on first use. */
+  private statementFor(clauses: string[], order: 'ASC' | 'DESC') {
     const where = clauses.join(' AND ');
-    let statement = this.statements.get(where);
+    const key = `${order} ${where}`;
+    let statement = this.statements.get(key);
     if (statement === undefined) {
       statement = this.db.prepare<[Record<string, unknown>], EntryRow>(`
         SELECT ${entryColumns}
@@ -384,9 +507,9 @@ export class SqliteTimelineQueries implements TimelineQueries {
         LEFT JOIN org_teams t ON t.team_id = e.team_id
         LEFT JOIN stakeholders st ON st.stakeholder_id = e.stakeholder_id
         ${where === '' ? '' : `WHERE ${where}`}
-        ORDER BY e.position DESC
+        ORDER BY e.occurred_at ${order}, e.position ${order}
         LIMIT @limit`);
-      this.statements.set(where, statement);
+      this.statements.set(key, statement);
     }
     return statement;
   }

@@ -1,34 +1,68 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { TimelineQueries } from '../../projections/timeline.ts';
-import { timelineEventTypes } from '../../projections/timeline.ts';
+import {
+  cursorFromText,
+  isPositionText,
+  type TimelineCursor,
+  type TimelineFrom,
+  type TimelineQueries,
+  timelineEventTypes,
+} from '../../projections/timeline.ts';
 import { lenient, messagesByField, optional } from '../http/query.ts';
 import { sendHtml, wantsFragment } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
-import { ActorKind, Id } from '../shared/event.ts';
+import type { FieldIssue } from '../shared/errors.ts';
+import { Actor, Id } from '../shared/event.ts';
 import type { Names } from '../shared/names.ts';
 import { TIMELINE_PAGE_SIZE, timelinePageView } from './timelineView.ts';
 
-/** Positions are unsigned 64-bit in the stores, signed 64-bit in SQLite: the common range. */
-const MAX_POSITION = 2n ** 63n - 1n;
+const cursorRule = 'must be a place on the timeline, as its Older and Newer links give';
 
-const Position = z
-  .string()
-  .regex(/^[1-9]\d{0,18}$/, 'must be an event position, a whole number from 1')
-  .transform(BigInt)
-  .refine((p) => p <= MAX_POSITION, 'must be an event position, a whole number from 1');
-
-const actorKinds = ActorKind.options;
-
-export const TimelineQuery = z.object({
-  area: optional(Id),
-  team: optional(Id),
-  stakeholder: optional(Id),
-  type: optional(z.enum(timelineEventTypes, { error: 'must be one of the event types the filter offers' })),
-  actor: optional(z.enum(actorKinds, { error: `must be one of ${actorKinds.join(', ')}` })),
-  before: optional(Position),
+/** A page's start: a cursor, or (before only, as older links gave it) a bare event position. */
+const Cursor = z.string().transform((text, ctx) => {
+  const cursor = cursorFromText(text);
+  if (cursor === null) ctx.addIssue({ code: 'custom', message: cursorRule });
+  return cursor ?? z.NEVER;
 });
+const CursorOrPosition = z.string().transform((text, ctx): TimelineCursor | bigint => {
+  if (isPositionText(text)) return BigInt(text);
+  const cursor = cursorFromText(text);
+  if (cursor === null) ctx.addIssue({ code: 'custom', message: cursorRule });
+  return cursor ?? z.NEVER;
+});
+
+const actorRule = 'must be one of the people and systems the filter offers';
+/** An actor as the filter's value carries it: `<kind>:<id>` (`user:coach-ada`, `system:seed`). */
+const ActorValue = z.string().transform((text, ctx): Actor => {
+  const colon = text.indexOf(':');
+  const actor = Actor.safeParse({ kind: text.slice(0, colon), id: text.slice(colon + 1) });
+  if (colon < 0 || !actor.success) ctx.addIssue({ code: 'custom', message: actorRule });
+  return actor.data ?? z.NEVER;
+});
+
+export const TimelineQuery = z
+  .object({
+    area: optional(Id),
+    team: optional(Id),
+    stakeholder: optional(Id),
+    type: optional(z.enum(timelineEventTypes, { error: 'must be one of the event types the filter offers' })),
+    actor: optional(ActorValue),
+    before: optional(CursorOrPosition),
+    after: optional(Cursor),
+  })
+  .refine((q) => q.before === undefined || q.after === undefined, { path: ['after'], message: 'cannot be given with before' });
 export type TimelineQuery = z.output<typeof TimelineQuery>;
+
+/** A page's start as the query names it, a bare position resolved to its event's place. */
+function fromOf(query: TimelineQuery, timeline: TimelineQueries): { from?: TimelineFrom; issue?: FieldIssue } {
+  const { before, after } = query;
+  if (after !== undefined) return { from: { direction: 'after', cursor: after } };
+  if (before === undefined) return {};
+  if (typeof before !== 'bigint') return { from: { direction: 'before', cursor: before } };
+  const cursor = timeline.cursorAt(before);
+  if (cursor === null) return { issue: { field: 'before', message: `"${before}" must be the position of an event on the timeline` } };
+  return { from: { direction: 'before', cursor } };
+}
 
 export interface TimelineRouteOptions extends WebDeps {
   timeline: TimelineQueries;
@@ -36,27 +70,21 @@ export interface TimelineRouteOptions extends WebDeps {
 }
 
 /**
- * Every event, newest first, 50 to a page (keyset: `?before=<position>`), filtered by area,
- * team, stakeholder, type and actor, each put in words as it is read. A bad parameter re-renders
- * the page (422) with the message beside its field; htmx requests (the filter form, the Older
- * link) get the timeline section.
+ * Every event, latest business time first, 50 to a page (keyset: `?before=<cursor>` for Older,
+ * `?after=<cursor>` for Newer), filtered by area, team, stakeholder, type and actor, each put in
+ * words as it is read. A bad parameter re-renders the page (422) with the message beside its
+ * field; htmx requests (the filter form, the Older and Newer links) get the timeline section.
  */
 export const timelineRoutes: FastifyPluginAsyncZod<TimelineRouteOptions> = async (app, { timeline, views, names }) => {
   app.get('/timeline', { schema: { querystring: lenient(TimelineQuery) } }, async (request, reply) => {
-    const { value: query, issues } = request.query;
-    const page = timeline.page(
-      {
-        areaId: query.area,
-        teamId: query.team,
-        stakeholderId: query.stakeholder,
-        type: query.type,
-        actorKind: query.actor,
-        before: query.before,
-      },
-      TIMELINE_PAGE_SIZE,
-    );
+    const { value: query, issues: queryIssues } = request.query;
+    const { from, issue } = fromOf(query, timeline);
+    const issues = issue === undefined ? queryIssues : [...queryIssues, issue];
+    const filter = { areaId: query.area, teamId: query.team, stakeholderId: query.stakeholder, type: query.type, actor: query.actor };
+    const page = timeline.page(filter, TIMELINE_PAGE_SIZE, from);
     const view = timelinePageView({
       page,
+      from,
       choices: timeline.choices(),
       query,
       names,

@@ -1,24 +1,33 @@
-import type { TimelineChoices, TimelineEntry, TimelinePage } from '../../projections/timeline.ts';
-import { timelineEventTypes } from '../../projections/timeline.ts';
+import {
+  cursorText,
+  type TimelineChoices,
+  type TimelineEntry,
+  type TimelineFrom,
+  type TimelinePage,
+  timelineEventTypes,
+} from '../../projections/timeline.ts';
 import { formatInstant } from '../adoption/calendar.ts';
 import { describeEvent, eventTypeLabel } from '../describe.ts';
 import { areaPath, teamPath } from '../http/urls.ts';
-import { ActorKind } from '../shared/event.ts';
+import { type Actor, ActorKind } from '../shared/event.ts';
 import type { Names } from '../shared/names.ts';
 import type { TimelineQuery } from './timeline.ts';
 
 export const TIMELINE_PAGE_SIZE = 50;
 
-const actorKinds = ActorKind.options;
-const actorLabels: Record<(typeof actorKinds)[number], string> = {
-  user: 'Users',
+/** The actor filter's groups, in this order. */
+const actorGroups: Record<Actor['kind'], string> = {
+  user: 'People',
   integration: 'Integrations',
   rule: 'Rules',
-  system: 'System',
+  system: 'Uptake',
 };
 
+/** An actor as the filter's value carries it. */
+const actorValue = (actor: Actor): string => `${actor.kind}:${actor.id}`;
+
 /** The timeline's URL for a query, empty parameters left out so links stay short. */
-export function timelineUrl(query: Partial<Record<keyof TimelineQuery, string | bigint>>): string {
+export function timelineUrl(query: Partial<Record<keyof TimelineQuery, string>>): string {
   const params = Object.entries(query).flatMap(([key, value]): [string, string][] =>
     value === undefined || value === '' ? [] : [[key, String(value)]],
   );
@@ -47,7 +56,21 @@ const option = (value: string, label: string, selected: string | undefined) => (
 
 const filterFields = ['area', 'team', 'stakeholder', 'type', 'actor'];
 
-function filterView(choices: TimelineChoices, query: TimelineQuery, errors: Record<string, string>) {
+/** Each kind's actors by name: people (coaches by their name), integrations by source, rules, and Uptake itself. */
+function actorOptions(actors: Actor[], names: Names, selected: string | undefined) {
+  return ActorKind.options
+    .map((kind) => ({
+      label: actorGroups[kind],
+      options: actors
+        .filter((a) => a.kind === kind)
+        .map((a) => option(actorValue(a), names.actor(a), selected))
+        .sort((a, b) => a.label.localeCompare(b.label)),
+    }))
+    .filter((group) => group.options.length > 0);
+}
+
+function filterView(choices: TimelineChoices, query: TimelineQuery, names: Names, errors: Record<string, string>) {
+  const ungrouped = <T>(options: T[]) => [{ label: null, options }];
   return {
     action: '/timeline',
     fields: [
@@ -55,60 +78,84 @@ function filterView(choices: TimelineChoices, query: TimelineQuery, errors: Reco
         name: 'area',
         label: 'Area',
         any: 'All areas',
-        options: choices.areas.map((a) => option(a.areaId, `${'\u00a0\u00a0'.repeat(a.depth)}${a.name}`, query.area)),
+        groups: ungrouped(choices.areas.map((a) => option(a.areaId, `${'\u00a0\u00a0'.repeat(a.depth)}${a.name}`, query.area))),
       },
       {
         name: 'team',
         label: 'Team',
         any: 'All teams',
-        options: choices.teams.map((t) => option(t.teamId, `${t.key} · ${t.name}`, query.team)),
+        groups: ungrouped(choices.teams.map((t) => option(t.teamId, `${t.key} · ${t.name}`, query.team))),
       },
       {
         name: 'stakeholder',
         label: 'Stakeholder',
         any: 'All stakeholders',
-        options: choices.stakeholders.map((s) => option(s.stakeholderId, s.name, query.stakeholder)),
+        groups: ungrouped(choices.stakeholders.map((s) => option(s.stakeholderId, s.name, query.stakeholder))),
       },
       {
         name: 'type',
         label: 'Event type',
         any: 'All types',
-        options: timelineEventTypes.map((t) => option(t, eventTypeLabel(t), query.type)).sort((a, b) => a.label.localeCompare(b.label)),
+        groups: ungrouped(
+          timelineEventTypes.map((t) => option(t, eventTypeLabel(t), query.type)).sort((a, b) => a.label.localeCompare(b.label)),
+        ),
       },
-      { name: 'actor', label: 'Actor', any: 'Anyone', options: actorKinds.map((k) => option(k, actorLabels[k], query.actor)) },
+      {
+        name: 'actor',
+        label: 'Recorded by',
+        any: 'Anyone',
+        groups: actorOptions(choices.actors, names, query.actor === undefined ? undefined : actorValue(query.actor)),
+      },
     ].map((field) => ({ ...field, error: errors[field.name] ?? null })),
-    /** Errors about parameters the form has no field for (`before`, from a hand-made link). */
+    /** Errors about parameters the form has no field for (`before`, `after`, from a hand-made link). */
     otherErrors: Object.entries(errors)
       .filter(([field]) => !filterFields.includes(field))
       .map(([field, message]) => `${field} ${message}`),
   };
 }
 
-export type TimelineEmptyState = 'no-events' | 'no-match' | 'no-older';
+export type TimelineEmptyState = 'no-events' | 'no-match' | 'no-older' | 'no-newer';
+
+/** The filters of a query as link parameters: a page link keeps every one. */
+function filterParams(query: TimelineQuery) {
+  const { before: _before, after: _after, actor, ...filters } = query;
+  return { ...filters, actor: actor === undefined ? undefined : actorValue(actor) };
+}
 
 export function timelinePageView(input: {
   page: TimelinePage;
+  /** Where the page starts, if not at the newest event. */
+  from: TimelineFrom | undefined;
   choices: TimelineChoices;
   query: TimelineQuery;
   hasEvents: boolean;
   names: Names;
   errors?: Record<string, string>;
 }) {
-  const { page, query, names } = input;
-  const { before, ...filters } = query;
+  const { page, from, query, names } = input;
+  const filters = filterParams(query);
   const filtered = Object.values(filters).some((v) => v !== undefined);
   const empty: TimelineEmptyState | null =
-    page.entries.length > 0 ? null : !input.hasEvents ? 'no-events' : before !== undefined ? 'no-older' : 'no-match';
+    page.entries.length > 0
+      ? null
+      : !input.hasEvents
+        ? 'no-events'
+        : from === undefined
+          ? 'no-match'
+          : from.direction === 'before'
+            ? 'no-older'
+            : 'no-newer';
   return {
     title: 'Timeline',
-    filter: filterView(input.choices, query, input.errors ?? {}),
+    filter: filterView(input.choices, query, names, input.errors ?? {}),
     filtered,
     clearHref: '/timeline',
     entries: page.entries.map((entry) => entryView(entry, names)),
     empty,
-    /** Where the page starts: the newest events, or those before a position. */
-    before: before === undefined ? null : before.toString(),
-    newestHref: before === undefined ? null : timelineUrl(filters),
-    olderHref: page.older === null ? null : timelineUrl({ ...filters, before: page.older }),
+    /** Where the page starts: the newest events, or those that happened before or after an event. */
+    from: from === undefined ? null : { direction: from.direction, label: formatInstant(from.cursor.occurredAt) },
+    newestHref: from === undefined ? null : timelineUrl(filters),
+    newerHref: page.newer === null ? null : timelineUrl({ ...filters, after: cursorText(page.newer) }),
+    olderHref: page.older === null ? null : timelineUrl({ ...filters, before: cursorText(page.older) }),
   };
 }

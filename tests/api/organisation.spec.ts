@@ -361,11 +361,11 @@ describe('the area page', () => {
     expect(lin).toBeGreaterThan(0);
     expect(res.body.indexOf('<a href="/stakeholders/st-2"><b>Mo</b></a>')).toBeGreaterThan(lin);
     expect(res.body).toContain('influence 5 · interest 4 · not assessed · never engaged');
-    // The newest event first: the stakeholder just identified in Engineering.
+    // The latest first by when it happened: the signal raised on 2 Nov before Mo, identified on 2 Oct though recorded after it.
     const events = res.body.slice(res.body.indexOf('id="events-title"'));
     const raised = events.indexOf('Resistance signal raised in Search &amp; &lt;Discovery&gt;: No time, high (4)');
     expect(raised).toBeGreaterThan(0);
-    expect(events.indexOf('Stakeholder Mo, ')).toBeLessThan(raised);
+    expect(events.indexOf('Stakeholder Mo, ')).toBeGreaterThan(raised);
     expect(events).toContain('<a href="/timeline?area=eng">Everything in Engineering on the timeline</a>');
   });
 

@@ -21,6 +21,15 @@ async function record(world: World, streamId: string, actor: Actor, source: stri
   return (await world.store.appendToStream(streamId, stored, 'any')).position;
 }
 
+/** When an entry happened. */
+const occurredOf = (row: string): string => /<time datetime="([^"]+)"/.exec(row)![1]!;
+/** When each entry a page lists happened, in the order shown. */
+const occurredIn = (html: string): string[] => rowsIn(html).map(occurredOf);
+
+/** A pager link's address, as a browser would follow it. */
+const linkIn = (html: string, rel: 'next' | 'prev'): string | null =>
+  new RegExp(`rel="${rel}" href="([^"]+)"`).exec(html)?.[1]?.replaceAll('&amp;', '&') ?? null;
+
 /** Positions of the entries a page lists, in the order shown. */
 const positionsIn = (html: string): number[] => [...html.matchAll(/· position (\d+)</g)].map((m) => Number(m[1]));
 
@@ -32,11 +41,12 @@ const typeOf = (row: string): string => /timeline__type">([^<]+?) · position/.e
 const CHECK_INS = 60;
 
 /**
- * Engineering with Platform under it, and R&D; Payments (Platform) with 60 check-ins sent by the
- * OKR tool over Kafka, Search (Engineering), Lab <X> (R&D) with a signal a rule raised; a
- * stakeholder in Engineering whom Ada met.
+ * Engineering with Platform under it, and R&D; Payments (Platform) with 60 daily check-ins sent
+ * by the OKR tool over Kafka (22 Sep to 20 Nov), Search (Engineering), Lab <X> (R&D) with a
+ * signal a rule raised; a stakeholder in Engineering whom Ada met; last, a training Search held
+ * on 15 Oct, recorded after everything else.
  */
-async function seedTimeline(world: World): Promise<{ last: bigint }> {
+async function seedTimeline(world: World): Promise<{ last: bigint; signal: bigint }> {
   await record(world, `cycle-${CYCLE}`, system, 'seed', '2026-09-20', {
     type: 'CycleOpened',
     data: { cycleId: CYCLE, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 },
@@ -70,7 +80,7 @@ async function seedTimeline(world: World): Promise<{ last: bigint }> {
     data: { teamId: 'lab', key: 'LAB', name: 'Lab <X>', areaId: 'rnd', size: 3 },
   });
   for (let i = 0; i < CHECK_INS; i++) {
-    const heldOn = new Date(Date.parse('2026-10-01T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10);
+    const heldOn = new Date(Date.parse('2026-09-22T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10);
     await record(world, 'team-pay', okrTool, 'kafka:okr-events', heldOn, {
       type: 'CheckInHeld',
       data: { teamId: 'pay', cycleId: CYCLE, heldOn, attendance: 0.8 },
@@ -88,7 +98,7 @@ async function seedTimeline(world: World): Promise<{ last: bigint }> {
     type: 'EngagementLogged',
     data: { stakeholderId: 'vp', engagementId: 'e1', kind: 'one-on-one', occurredOn: '2026-11-22', sentiment: 1, coachId: 'coach-ada' },
   });
-  const last = await record(world, 'signal-s1', staleCheckIns, 'http', '2026-11-23', {
+  const signal = await record(world, 'signal-s1', staleCheckIns, 'http', '2026-11-23', {
     type: 'ResistanceSignalRaised',
     data: {
       signalId: 's1',
@@ -102,18 +112,23 @@ async function seedTimeline(world: World): Promise<{ last: bigint }> {
       raisedOn: '2026-11-23',
     },
   });
+  const last = await record(world, 'team-srch', ada, 'ui', '2026-10-15', {
+    type: 'TrainingCompleted',
+    data: { teamId: 'srch', kind: 'okr-basics', participants: 4, completedOn: '2026-10-15' },
+  });
   await world.runner.catchUp();
-  return { last };
+  return { last, signal };
 }
 
 describe('timeline page', () => {
   let world: World;
   let app: FastifyInstance;
   let last: bigint;
+  let signal: bigint;
 
   beforeAll(async () => {
     world = openWorld();
-    ({ last } = await seedTimeline(world));
+    ({ last, signal } = await seedTimeline(world));
     app = await appFor(world);
   });
 
@@ -122,15 +137,25 @@ describe('timeline page', () => {
     if (world) await closeWorld(world);
   });
 
-  it('lists every event newest first: who, what, when and from where, linked to its area and team', async () => {
+  it('lists every event by when it happened, latest first: who, what, when and from where, linked to its area and team', async () => {
     const res = await app.inject('/timeline');
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/^<!doctype html>/);
     expect(res.body).toContain('<link rel="stylesheet" href="/assets/timeline.css">');
     const positions = positionsIn(res.body);
     expect(positions).toHaveLength(50);
-    expect(positions[0]).toBe(Number(last));
-    expect(positions).toEqual([...positions].sort((a, b) => b - a));
+    expect(positions[0]).toBe(Number(signal));
+    const occurred = occurredIn(res.body);
+    expect(occurred).toEqual([...occurred].sort().reverse());
+
+    // Recorded last, it happened on 15 Oct: it sits among that day's check-ins, both times shown.
+    const rows = rowsIn(res.body);
+    const training = rows.findIndex((r) => typeOf(r) === 'Training completed');
+    expect(rows[training]).toContain('<time datetime="2026-10-15T09:30:00.000Z">15 Oct 2026, 09:30 UTC</time>');
+    expect(rows[training]).toContain('recorded <time datetime="2026-11-25T10:00:00.000Z">25 Nov 2026, 10:00 UTC</time>');
+    expect(rows[training - 1]).toContain('Check-in held on 16 Oct 2026');
+    expect(rows[training + 1]).toContain('Check-in held on 15 Oct 2026');
+    expect(positions[training]).toBe(Number(last));
 
     const [newest, engagement] = rowsIn(res.body);
     expect(newest).toContain('Resistance signal raised in Lab &lt;X&gt;: No time, moderate (3), by rule stale-check-ins');
@@ -149,45 +174,65 @@ describe('timeline page', () => {
     expect(checkIn).toContain('<span class="actor actor--integration">integration</span>');
     expect(checkIn).toContain('from <code>kafka:okr-events</code>');
     expect(checkIn).toContain('<a href="/areas/plat">Platform</a>');
-    expect(checkIn).toContain('Check-in held on 29 Nov 2026 (attendance 80%)');
+    expect(checkIn).toContain('Check-in held on 20 Nov 2026 (attendance 80%)');
   });
 
-  it('pages by position: Older continues exactly where the page ended, and the last page has no Older', async () => {
+  it('pages both ways: Older continues where the page ended, Newer returns to the same page', async () => {
     const first = await app.inject('/timeline');
-    const firstPositions = positionsIn(first.body);
-    const boundary = firstPositions.at(-1)!;
-    expect(first.body).toContain(`href="/timeline?before=${boundary}"`);
     expect(first.body).not.toContain('>Newest</a>');
+    expect(linkIn(first.body, 'prev')).toBeNull();
+    const boundary = rowsIn(first.body).at(-1)!;
+    const older = linkIn(first.body, 'next')!;
+    expect(older).toBe(`/timeline?before=${encodeURIComponent(`${occurredOf(boundary)}_${positionsIn(boundary)[0]}`)}`);
 
-    const second = await app.inject(`/timeline?before=${boundary}`);
+    const second = await app.inject(older);
     expect(second.statusCode).toBe(200);
-    const secondPositions = positionsIn(second.body);
-    expect(secondPositions[0]).toBe(boundary - 1);
-    expect(second.body).toContain('Showing events before position <strong>' + boundary + '</strong>');
+    expect(second.body).toContain('Showing events that happened before <strong>');
     expect(second.body).toMatch(/<a href="\/timeline" [^>]*>Newest<\/a>/);
+    expect(linkIn(second.body, 'next')).toBeNull();
+    const all = [...positionsIn(first.body), ...positionsIn(second.body)];
+    expect(all.toSorted((a, b) => a - b)).toEqual(Array.from({ length: Number(last) }, (_, i) => i + 1));
+    expect([...occurredIn(first.body), ...occurredIn(second.body)]).toEqual(
+      [...occurredIn(first.body), ...occurredIn(second.body)].sort().reverse(),
+    );
 
-    const total = Number(last);
-    expect(secondPositions).toEqual(Array.from({ length: total - 50 }, (_, i) => total - 50 - i));
-    expect(second.body).not.toContain('rel="next"');
-
-    const beyond = await app.inject('/timeline?before=1');
-    expect(beyond.statusCode).toBe(200);
-    expect(beyond.body).toContain('There are no older events');
+    const back = await app.inject(linkIn(second.body, 'prev')!);
+    expect(back.statusCode).toBe(200);
+    expect(positionsIn(back.body)).toEqual(positionsIn(first.body));
+    expect(linkIn(back.body, 'prev')).toBeNull();
+    expect(linkIn(back.body, 'next')).toBe(older);
   });
 
-  it('keeps the filters on the Older link', async () => {
-    const res = await app.inject('/timeline?team=pay&actor=integration');
+  it('keeps older links by position working: the page starts before that event', async () => {
+    const first = await app.inject('/timeline');
+    const byCursor = await app.inject(linkIn(first.body, 'next')!);
+    const byPosition = await app.inject(`/timeline?before=${positionsIn(first.body).at(-1)}`);
+    expect(byPosition.statusCode).toBe(200);
+    expect(positionsIn(byPosition.body)).toEqual(positionsIn(byCursor.body));
+
+    const oldest = await app.inject('/timeline?before=1');
+    expect(oldest.statusCode).toBe(200);
+    expect(oldest.body).toContain('There are no older events');
+  });
+
+  it('keeps the filters on the Older and Newer links', async () => {
+    const res = await app.inject('/timeline?team=pay&actor=integration:okr-tool');
     const positions = positionsIn(res.body);
     expect(positions).toHaveLength(50);
-    expect(res.body).toContain(`href="/timeline?team=pay&amp;actor=integration&amp;before=${positions.at(-1)}"`);
-    const older = await app.inject(`/timeline?team=pay&actor=integration&before=${positions.at(-1)}`);
+    const olderHref = linkIn(res.body, 'next')!;
+    expect(olderHref).toMatch(/^\/timeline\?team=pay&actor=integration%3Aokr-tool&before=/);
+    const older = await app.inject(olderHref);
     expect(positionsIn(older.body)).toHaveLength(CHECK_INS - 50);
+    expect(older.body).toContain('<option value="integration:okr-tool" selected>');
+    const newerHref = linkIn(older.body, 'prev')!;
+    expect(newerHref).toMatch(/^\/timeline\?team=pay&actor=integration%3Aokr-tool&after=/);
+    expect(positionsIn((await app.inject(newerHref)).body)).toEqual(positions);
   });
 
   it('filters by team', async () => {
     const res = await app.inject('/timeline?team=srch');
     const rows = rowsIn(res.body);
-    expect(rows.map(typeOf)).toEqual(['Check-in missed', 'Team registered']);
+    expect(rows.map(typeOf)).toEqual(['Check-in missed', 'Training completed', 'Team registered']);
     expect(res.body).toContain('<option value="srch" selected>SRCH · Search</option>');
     expect(res.body).toContain('Clear filters');
   });
@@ -199,8 +244,10 @@ describe('timeline page', () => {
     expect(rows[0]).toContain('Search');
     expect(rows[1]).toContain('Payments');
 
-    const platform = await app.inject('/timeline?area=plat&type=CheckInHeld&before=1000');
+    const platform = await app.inject('/timeline?area=plat&type=CheckInHeld');
     expect(positionsIn(platform.body)).toHaveLength(50);
+    const olderInPlatform = await app.inject(linkIn(platform.body, 'next')!);
+    expect(positionsIn(olderInPlatform.body)).toHaveLength(CHECK_INS - 50);
     const rnd = await app.inject('/timeline?area=rnd');
     expect(rowsIn(rnd.body).map(typeOf)).toEqual(['Resistance signal raised', 'Team registered', 'Area registered']);
   });
@@ -213,6 +260,32 @@ describe('timeline page', () => {
     expect(visible).not.toMatch(/\b(?:[A-Z][a-z]+){2,}\b/);
   });
 
+  it('offers the actors by name: people, each integration, each rule and Uptake itself', async () => {
+    const res = await app.inject('/timeline');
+    const select = /<select id="timeline-actor"[\s\S]*?<\/select>/.exec(res.body)![0];
+    expect(res.body).toContain('<label for="timeline-actor">Recorded by</label>');
+    expect([...select.matchAll(/<optgroup label="([^"]+)">/g)].map((m) => m[1])).toEqual(['People', 'Integrations', 'Rules', 'Uptake']);
+    expect([...select.matchAll(/<option value="([^"]*)">([^<]*)</g)].map((m) => [m[1], m[2]])).toEqual([
+      ['', 'Anyone'],
+      ['user:coach-ada', 'Ada Lovelace'],
+      ['integration:okr-tool', 'integration okr-tool'],
+      ['rule:stale-check-ins', 'rule stale-check-ins'],
+      ['system:seed', 'Uptake'],
+    ]);
+
+    const byAda = await app.inject('/timeline?actor=user:coach-ada');
+    expect(rowsIn(byAda.body).map(typeOf)).toEqual([
+      'Engagement logged',
+      'Stakeholder identified',
+      'Check-in missed',
+      'Training completed',
+      'Team registered',
+      'Team registered',
+      'Team registered',
+    ]);
+    expect(byAda.body).toContain('<option value="user:coach-ada" selected>Ada Lovelace</option>');
+  });
+
   it('filters by stakeholder, type and actor', async () => {
     const stakeholder = await app.inject('/timeline?stakeholder=vp');
     expect(rowsIn(stakeholder.body).map(typeOf)).toEqual(['Engagement logged', 'Stakeholder identified']);
@@ -220,14 +293,14 @@ describe('timeline page', () => {
     const type = await app.inject('/timeline?type=AreaRegistered');
     expect(positionsIn(type.body)).toEqual([5, 4, 3]);
 
-    const rule = await app.inject('/timeline?actor=rule');
-    expect(positionsIn(rule.body)).toEqual([Number(last)]);
-    const system = await app.inject('/timeline?actor=system');
+    const rule = await app.inject('/timeline?actor=rule:stale-check-ins');
+    expect(positionsIn(rule.body)).toEqual([Number(signal)]);
+    const system = await app.inject('/timeline?actor=system:seed');
     expect(positionsIn(system.body)).toEqual([5, 4, 3, 2, 1]);
   });
 
   it('says so when no event matches the filters', async () => {
-    const res = await app.inject('/timeline?team=lab&actor=integration');
+    const res = await app.inject('/timeline?team=lab&actor=integration:okr-tool');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('No event matches these filters.');
     expect(res.body).toContain('<a href="/timeline">clear the filters</a>');
@@ -243,17 +316,30 @@ describe('timeline page', () => {
   });
 
   it.each([
-    ['before=abc', 'before', '&quot;abc&quot; must be an event position, a whole number from 1'],
-    ['before=0', 'before', '&quot;0&quot; must be an event position'],
-    ['before=99999999999999999999', 'before', 'must be an event position'],
-    ['before=-3', 'before', 'must be an event position'],
-  ])('rejects %s with 422, naming before', async (query, field, message) => {
+    ['before=abc', 'before', '&quot;abc&quot; must be a place on the timeline, as its Older and Newer links give'],
+    ['before=0', 'before', '&quot;0&quot; must be a place on the timeline'],
+    ['before=99999999999999999999', 'before', 'must be a place on the timeline'],
+    ['before=-3', 'before', 'must be a place on the timeline'],
+    ['before=1000', 'before', '&quot;1000&quot; must be the position of an event on the timeline'],
+    ['before=2026-02-30T09:30:00.000Z_5', 'before', 'must be a place on the timeline'],
+    ['after=5', 'after', '&quot;5&quot; must be a place on the timeline'],
+    ['after=2026-11-20T09:30:00Z_5', 'after', 'must be a place on the timeline'],
+  ])('rejects %s with 422, naming it beside nothing', async (query, field, message) => {
     const res = await app.inject(`/timeline?${query}`);
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain(`role="alert">${field} `);
     expect(res.body).toContain(message);
     // The rest of the page still works: the newest events are listed.
-    expect(positionsIn(res.body)[0]).toBe(Number(last));
+    expect(positionsIn(res.body)[0]).toBe(Number(signal));
+  });
+
+  it('rejects Newer and Older at once with 422, keeping Older', async () => {
+    const first = await app.inject('/timeline');
+    const older = linkIn(first.body, 'next')!;
+    const both = await app.inject(`${older}&after=2026-11-20T09:30:00.000Z_5`);
+    expect(both.statusCode).toBe(422);
+    expect(both.body).toContain('role="alert">after &quot;2026-11-20T09:30:00.000Z_5&quot; cannot be given with before</p>');
+    expect(positionsIn(both.body)).toEqual(positionsIn((await app.inject(older)).body));
   });
 
   it('rejects an unknown type or actor kind with 422, the message beside the field', async () => {
@@ -265,9 +351,11 @@ describe('timeline page', () => {
     expect(type.body).toMatch(/id="timeline-type" name="type" aria-invalid="true"/);
     expect(type.body).toContain('<option value="pay" selected>');
 
-    const actor = await app.inject('/timeline?actor=robot');
+    const actor = await app.inject('/timeline?actor=robot:r2');
     expect(actor.statusCode).toBe(422);
-    expect(actor.body).toContain('id="timeline-actor-error">actor &quot;robot&quot; must be one of user, integration, rule, system</p>');
+    expect(actor.body).toContain(
+      'id="timeline-actor-error">actor &quot;robot:r2&quot; must be one of the people and systems the filter offers</p>',
+    );
 
     const area = await app.inject('/timeline?area=not%20an%20id');
     expect(area.statusCode).toBe(422);

@@ -6,7 +6,7 @@ import { readModels } from '../../projections/index.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
 import { skippedEvents } from '../../projections/support.ts';
 import { SqliteNames } from '../../projections/org/names.ts';
-import { SqliteTimelineQueries, type TimelineFilter } from '../../projections/timeline.ts';
+import { cursorFromText, cursorText, SqliteTimelineQueries, type TimelineFilter } from '../../projections/timeline.ts';
 import { describeEvent } from '../../src/describe.ts';
 import type { UptakeEvent } from '../../src/events.ts';
 import type { Actor } from '../../src/shared/event.ts';
@@ -22,9 +22,13 @@ describe('timeline projection', () => {
   const coach: Actor = { kind: 'user', id: 'c' };
   const okrTool: Actor = { kind: 'integration', id: 'okr-tool' };
 
-  /** Appends as `actor` from `source`, then brings the read models up to date. */
+  /** Appends as `actor` from `source` as it happens (at the instant the organisation was registered), then brings the read models up to date. */
   async function given(streamId: string, actor: Actor, source: string, ...events: UptakeEvent[]): Promise<void> {
-    await store.appendToStream(streamId, withMetadata(events, { actor, source, occurredAt: '2026-11-20T09:00:00.000Z', now: new Date('2026-11-20T09:00:01.000Z') }), 'any');
+    await store.appendToStream(
+      streamId,
+      withMetadata(events, { actor, source, occurredAt: '2026-11-25T12:00:00.000Z', now: new Date('2026-11-25T12:00:01.000Z') }),
+      'any',
+    );
     await runner.catchUp();
   }
 
@@ -37,17 +41,54 @@ describe('timeline projection', () => {
     timeline = new SqliteTimelineQueries(db);
     // Area R (root) with child S; team A in R, team B in S; cycle q4. All by the system actor.
     await appendOrganisation(store);
-    await given('coach-c', { kind: 'system', id: 'seed' }, 'seed', ev('CoachRegistered', { coachId: 'c', name: 'Chris', email: 'chris@example.org' }));
-    await given('stakeholder-p', coach, 'ui', ev('StakeholderIdentified', { stakeholderId: 'p', name: 'Pat', role: 'VP Sales', areaId: 's', influence: 5, interest: 2 }));
-    await given('team-b', okrTool, 'kafka:okr-events', ev('CheckInHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-11-19', attendance: 0.8 }));
+    await given(
+      'coach-c',
+      { kind: 'system', id: 'seed' },
+      'seed',
+      ev('CoachRegistered', { coachId: 'c', name: 'Chris', email: 'chris@example.org' }),
+    );
+    await given(
+      'stakeholder-p',
+      coach,
+      'ui',
+      ev('StakeholderIdentified', { stakeholderId: 'p', name: 'Pat', role: 'VP Sales', areaId: 's', influence: 5, interest: 2 }),
+    );
+    await given(
+      'team-b',
+      okrTool,
+      'kafka:okr-events',
+      ev('CheckInHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-11-19', attendance: 0.8 }),
+    );
     await given(
       'signal-x',
       coach,
       'ui',
-      ev('ResistanceSignalRaised', { signalId: 'x', areaId: 's', teamId: 'b', stakeholderId: 'p', kind: 'unconvinced', severity: 2, description: 'doubts the value', source: 'observed', raisedOn: '2026-11-19' }),
+      ev('ResistanceSignalRaised', {
+        signalId: 'x',
+        areaId: 's',
+        teamId: 'b',
+        stakeholderId: 'p',
+        kind: 'unconvinced',
+        severity: 2,
+        description: 'doubts the value',
+        source: 'observed',
+        raisedOn: '2026-11-19',
+      }),
       ev('InterventionPlanned', { signalId: 'x', interventionId: 'i', kind: 'one-on-one', ownerId: 'c', dueOn: '2026-11-30' }),
     );
-    await given('stakeholder-p', coach, 'ui', ev('EngagementLogged', { stakeholderId: 'p', engagementId: 'e', kind: 'meeting', occurredOn: '2026-11-20', sentiment: -1, coachId: 'c' }));
+    await given(
+      'stakeholder-p',
+      coach,
+      'ui',
+      ev('EngagementLogged', {
+        stakeholderId: 'p',
+        engagementId: 'e',
+        kind: 'meeting',
+        occurredOn: '2026-11-20',
+        sentiment: -1,
+        coachId: 'c',
+      }),
+    );
   });
   afterEach(() => db.close());
 
@@ -59,8 +100,8 @@ describe('timeline projection', () => {
     const checkIn = entries.find((e) => e.event.type === 'CheckInHeld')!;
     expect(checkIn).toMatchObject({
       streamId: 'team-b',
-      occurredAt: '2026-11-20T09:00:00.000Z',
-      recordedAt: '2026-11-20T09:00:01.000Z',
+      occurredAt: '2026-11-25T12:00:00.000Z',
+      recordedAt: '2026-11-25T12:00:01.000Z',
       actor: { kind: 'integration', id: 'okr-tool', name: null },
       source: 'kafka:okr-events',
       area: { areaId: 's', name: 'Stores' },
@@ -86,13 +127,26 @@ describe('timeline projection', () => {
 
   it('files events about a team, stakeholder or signal under the area, team and stakeholder they concern', () => {
     const planned = timeline.page({ type: 'InterventionPlanned' }, 10).entries[0]!;
-    expect(planned).toMatchObject({ signalId: 'x', area: { areaId: 's' }, team: { teamId: 'b' }, stakeholder: { stakeholderId: 'p', name: 'Pat' } });
+    expect(planned).toMatchObject({
+      signalId: 'x',
+      area: { areaId: 's' },
+      team: { teamId: 'b' },
+      stakeholder: { stakeholderId: 'p', name: 'Pat' },
+    });
     const engaged = timeline.page({ type: 'EngagementLogged' }, 10).entries[0]!;
     expect(engaged).toMatchObject({ area: { areaId: 's' }, team: null, stakeholder: { stakeholderId: 'p' } });
   });
 
   it('filters by area, including the areas below it', () => {
-    expect(positions({ areaId: 's' })).toEqual(['EngagementLogged', 'InterventionPlanned', 'ResistanceSignalRaised', 'CheckInHeld', 'StakeholderIdentified', 'TeamRegistered', 'AreaRegistered']);
+    expect(positions({ areaId: 's' })).toEqual([
+      'EngagementLogged',
+      'InterventionPlanned',
+      'ResistanceSignalRaised',
+      'CheckInHeld',
+      'StakeholderIdentified',
+      'TeamRegistered',
+      'AreaRegistered',
+    ]);
     const inS = positions({ areaId: 's' });
     expect(positions({ areaId: 'r' })).toEqual([...inS.slice(0, -1), 'TeamRegistered', 'AreaRegistered', 'AreaRegistered']);
     expect(positions({ areaId: 'nowhere' })).toEqual([]);
@@ -100,27 +154,107 @@ describe('timeline projection', () => {
 
   it('filters by team, stakeholder, type and actor, and combines filters', () => {
     expect(positions({ teamId: 'b' })).toEqual(['InterventionPlanned', 'ResistanceSignalRaised', 'CheckInHeld', 'TeamRegistered']);
-    expect(positions({ stakeholderId: 'p' })).toEqual(['EngagementLogged', 'InterventionPlanned', 'ResistanceSignalRaised', 'StakeholderIdentified']);
+    expect(positions({ stakeholderId: 'p' })).toEqual([
+      'EngagementLogged',
+      'InterventionPlanned',
+      'ResistanceSignalRaised',
+      'StakeholderIdentified',
+    ]);
     expect(positions({ type: 'TeamRegistered' })).toEqual(['TeamRegistered', 'TeamRegistered']);
-    expect(positions({ actorKind: 'integration' })).toEqual(['CheckInHeld']);
-    expect(positions({ actorKind: 'rule' })).toEqual([]);
-    expect(positions({ areaId: 'r', actorKind: 'user', teamId: 'b' })).toEqual(['InterventionPlanned', 'ResistanceSignalRaised']);
+    expect(positions({ actor: okrTool })).toEqual(['CheckInHeld']);
+    expect(positions({ actor: { kind: 'integration', id: 'hr-system' } })).toEqual([]);
+    expect(positions({ actor: { kind: 'system', id: 'seed' } })).toEqual(['CoachRegistered']);
+    expect(positions({ areaId: 'r', actor: coach, teamId: 'b' })).toEqual(['InterventionPlanned', 'ResistanceSignalRaised']);
   });
 
-  it('pages by position: each page starts strictly before the last one ended', () => {
+  it('pages by cursor both ways: Older continues where a page ended, Newer returns to the same page', () => {
+    const all = timeline.page({}, 100).entries.map((e) => e.position);
     const first = timeline.page({}, 4);
-    expect(first.entries).toHaveLength(4);
-    expect(first.older).toBe(first.entries.at(-1)!.position);
-    const second = timeline.page({ before: BigInt(first.older!) }, 4);
-    const third = timeline.page({ before: BigInt(second.older!) }, 4);
+    expect(first.newer).toBeNull();
+    expect(first.older).toEqual({ occurredAt: first.entries.at(-1)!.occurredAt, position: BigInt(first.entries.at(-1)!.position) });
+    const second = timeline.page({}, 4, { direction: 'before', cursor: first.older! });
+    const third = timeline.page({}, 4, { direction: 'before', cursor: second.older! });
     expect(third.entries).toHaveLength(3);
     expect(third.older).toBeNull();
-    expect([...first.entries, ...second.entries, ...third.entries].map((e) => e.position)).toEqual(timeline.page({}, 100).entries.map((e) => e.position));
-    expect(timeline.page({ before: 1n }, 4)).toEqual({ entries: [], older: null });
+    expect([...first.entries, ...second.entries, ...third.entries].map((e) => e.position)).toEqual(all);
+
+    const backToSecond = timeline.page({}, 4, { direction: 'after', cursor: third.newer! });
+    expect(backToSecond).toEqual(second);
+    const backToFirst = timeline.page({}, 4, { direction: 'after', cursor: second.newer! });
+    expect(backToFirst.entries).toEqual(first.entries);
+    expect(backToFirst.newer).toBeNull();
+    const oldest = third.entries.at(-1)!;
+    expect(
+      timeline.page({}, 4, { direction: 'before', cursor: { occurredAt: oldest.occurredAt, position: BigInt(oldest.position) } }),
+    ).toEqual({
+      entries: [],
+      older: null,
+      newer: null,
+    });
+  });
+
+  it('orders by when it happened, then by position, whatever order the events were recorded in', async () => {
+    const at = async (occurredAt: string, heldOn: string) =>
+      store.appendToStream(
+        'team-a',
+        withMetadata([ev('CheckInHeld', { teamId: 'a', cycleId: 'q4', heldOn })], {
+          actor: coach,
+          source: 'ui',
+          occurredAt,
+          now: new Date('2026-11-21T09:00:00.000Z'),
+        }),
+        'any',
+      );
+    await at('2026-11-05T12:00:00.000Z', '2026-11-05');
+    await at('2026-11-26T08:00:00+02:00', '2026-11-26'); // 06:00 UTC: after everything else
+    await at('2026-11-03T12:00:00Z', '2026-11-03');
+    await at('2026-11-05T12:00:00.000Z', '2026-11-05'); // same instant as the first: the later position first
+    await runner.catchUp();
+    const page = timeline.page({ teamId: 'a' }, 10);
+    expect(page.entries.map((e) => [e.occurredAt, e.position])).toEqual([
+      ['2026-11-26T06:00:00.000Z', '13'],
+      ['2026-11-25T12:00:00.000Z', '3'],
+      ['2026-11-05T12:00:00.000Z', '15'],
+      ['2026-11-05T12:00:00.000Z', '12'],
+      ['2026-11-03T12:00:00.000Z', '14'],
+    ]);
+    // Two to a page, each way: the same pages, and a filter keeps to its own events.
+    const older = timeline.page({ teamId: 'a' }, 2, {
+      direction: 'before',
+      cursor: { occurredAt: '2026-11-25T12:00:00.000Z', position: 3n },
+    });
+    expect(older.entries.map((e) => e.position)).toEqual(['15', '12']);
+    expect(older.newer).toEqual({ occurredAt: '2026-11-05T12:00:00.000Z', position: 15n });
+    const newer = timeline.page({ teamId: 'a' }, 2, { direction: 'after', cursor: older.newer! });
+    expect(newer.entries.map((e) => e.position)).toEqual(['13', '3']);
+    expect(newer.newer).toBeNull();
+    expect(timeline.cursorAt(12n)).toEqual({ occurredAt: '2026-11-05T12:00:00.000Z', position: 12n });
+    expect(timeline.cursorAt(999n)).toBeNull();
+  });
+
+  it('reads a cursor back from the text a link carries, and nothing else', () => {
+    const cursor = { occurredAt: '2026-11-05T12:00:00.000Z', position: 15n };
+    expect(cursorFromText(cursorText(cursor))).toEqual(cursor);
+    for (const text of [
+      '15',
+      '2026-11-05T12:00:00Z_15',
+      '2026-11-05T12:00:00.000Z_0',
+      '2026-02-30T12:00:00.000Z_1',
+      '2026-11-05T12:00:00.000Z_99999999999999999999',
+      '',
+    ]) {
+      expect(cursorFromText(text), text).toBeNull();
+    }
   });
 
   it('keeps a moved team’s earlier events where they happened', async () => {
-    await given('team-b', coach, 'ui', ev('TeamMoved', { teamId: 'b', areaId: 'r' }), ev('CycleReviewHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-11-20' }));
+    await given(
+      'team-b',
+      coach,
+      'ui',
+      ev('TeamMoved', { teamId: 'b', areaId: 'r' }),
+      ev('CycleReviewHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-11-20' }),
+    );
     expect(timeline.page({ teamId: 'b' }, 10).entries.map((e) => [e.event.type, e.area?.areaId])).toEqual([
       ['CycleReviewHeld', 'r'],
       ['TeamMoved', 'r'],
@@ -133,7 +267,11 @@ describe('timeline projection', () => {
 
   it('lists an event about a team it never saw, without an area', async () => {
     await given('team-ghost', okrTool, 'http', ev('CheckInHeld', { teamId: 'ghost', cycleId: 'q4', heldOn: '2026-11-20' }));
-    expect(timeline.page({}, 1).entries[0]).toMatchObject({ event: { type: 'CheckInHeld' }, area: null, team: { teamId: 'ghost', key: null, name: null } });
+    expect(timeline.page({}, 1).entries[0]).toMatchObject({
+      event: { type: 'CheckInHeld' },
+      area: null,
+      team: { teamId: 'ghost', key: null, name: null },
+    });
   });
 
   it('rebuilds to exactly the same rows', async () => {
@@ -153,6 +291,12 @@ describe('timeline projection', () => {
         { teamId: 'b', key: 'BETA', name: 'Beta' },
       ],
       stakeholders: [{ stakeholderId: 'p', name: 'Pat' }],
+      actors: [
+        { kind: 'integration', id: 'okr-tool' },
+        { kind: 'system', id: 'seed' },
+        { kind: 'system', id: 'test' },
+        { kind: 'user', id: 'c' },
+      ],
     });
   });
 });
