@@ -35,7 +35,7 @@ export interface LiveOptions {
   /** Every page that updates live. */
   pages: readonly LivePage[];
   onApplied?: OnApplied;
-  /** Batches closer together than this reach a socket as one push. */
+  /** Batches closer together than this reach a socket as one push (the first after a quiet spell goes at once). */
   coalesceMs?: number;
   limits?: Partial<LiveLimits>;
 }
@@ -189,8 +189,8 @@ interface TopicState {
  * The open sockets by topic. A connecting socket gets its page's regions at once (the page may
  * have changed between its render and the socket opening, or while the server restarted): what
  * the topic last rendered, or, for a topic nobody else shows, rendered for it. A batch of
- * events marks the regions it affects due; due topics are flushed together after `coalesceMs`,
- * one topic at a time with a turn of the event loop between them, so requests keep being served
+ * events marks the regions it affects due; due topics are flushed together, at most once per
+ * `coalesceMs` (a burst waits for the next flush, an isolated write does not wait), one topic at a time with a turn of the event loop between them, so requests keep being served
  * while a push is rendered.
  */
 class LiveHub {
@@ -198,6 +198,7 @@ class LiveHub {
   private readonly perAddress = new Map<string, number>();
   private sockets = 0;
   private timer: NodeJS.Timeout | undefined;
+  private lastFlush = Number.NEGATIVE_INFINITY;
   private stopped = false;
   /** Pushes go out one flush at a time, so a slow render never overtakes a newer one. */
   private flushing: Promise<void> = Promise.resolve();
@@ -245,7 +246,8 @@ class LiveHub {
         any = true;
       }
     }
-    if (any) this.schedule(this.coalesceMs);
+    // The first batch after a quiet spell is pushed at once; those that follow within `coalesceMs` of a push wait for the next one together.
+    if (any) this.schedule(Math.max(0, this.lastFlush + this.coalesceMs - performance.now()));
   }
 
   /** Cancels pending pushes. The sockets are closed by @fastify/websocket as the server closes. */
@@ -273,7 +275,11 @@ class LiveHub {
   }
 
   private async flush(): Promise<void> {
-    const pending = [...this.topics.values()].filter((s) => s.due.size > 0 || [...s.subscribers].some((sub) => !sub.primed));
+    this.lastFlush = performance.now();
+    // The topics most sockets show first: the most people see the change soonest.
+    const pending = [...this.topics.values()]
+      .filter((s) => s.due.size > 0 || [...s.subscribers].some((sub) => !sub.primed))
+      .sort((a, b) => b.subscribers.size - a.subscribers.size);
     for (const state of pending) {
       if (this.stopped) return;
       if (this.topics.get(state.topic.key) === state) this.flushTopic(state);
