@@ -41,7 +41,7 @@ export const unfoldedTeamRows = (queries: HeatmapQueries, areas: readonly AreaRo
     return detail === null ? [] : [{ id: `teams-${area.areaId}`, view: teamRowsView(detail, selection, detail.area.depth + 1) }];
   });
 
-/** The heatmap updates live: the whole section, and the team rows a reader unfolded. */
+/** The heatmap updates live: its figures and matrix (not the head with its filter), and the team rows a reader unfolded. */
 export const heatmapLive = ({ queries, today }: Pick<ReadRouteOptions, 'queries' | 'today'>) =>
   livePage({
     path: /^\/(?:heatmap)?$/,
@@ -57,7 +57,7 @@ export const heatmapLive = ({ queries, today }: Pick<ReadRouteOptions, 'queries'
       );
     },
     regions: [
-      { id: 'heatmap', partial: 'partials/heatmap', affectedBy: adoptionChanged, view: (model) => model.page },
+      { id: 'heatmap-scores', partial: 'partials/heatmapScores', affectedBy: adoptionChanged, view: (model) => model.page },
       { id: 'team-rows', partial: 'partials/teamRows', affectedBy: adoptionChanged, each: (model) => model.rows },
     ],
   });
