@@ -115,7 +115,12 @@ export function livePage<P, M>(page: LivePageDeclaration<P, M>): LivePage {
     topicOf(url) {
       const match = page.path.exec(url.pathname);
       if (match === null) return null;
-      const groups = Object.fromEntries(Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]));
+      let groups: Record<string, string>;
+      try {
+        groups = Object.fromEntries(Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]));
+      } catch {
+        return { refused: 'page is not a valid path' };
+      }
       const parsed = page.params.safeParse({ ...Object.fromEntries(url.searchParams), ...groups });
       if (!parsed.success) {
         const [issue] = parsed.error.issues;
@@ -190,8 +195,9 @@ interface TopicState {
  * have changed between its render and the socket opening, or while the server restarted): what
  * the topic last rendered, or, for a topic nobody else shows, rendered for it. A batch of
  * events marks the regions it affects due; due topics are flushed together, at most once per
- * `coalesceMs` (a burst waits for the next flush, an isolated write does not wait), one topic at a time with a turn of the event loop between them, so requests keep being served
- * while a push is rendered.
+ * `coalesceMs` (a burst waits for the next flush, an isolated write does not wait), one topic at
+ * a time with a turn of the event loop between them, so requests keep being served while a push
+ * is rendered.
  */
 class LiveHub {
   private readonly topics = new Map<string, TopicState>();
@@ -301,15 +307,13 @@ class LiveHub {
     const changed = [...html].filter(([region, swap]) => state.rendered.get(region) !== swap).map(([, swap]) => swap);
     for (const [region, swap] of html) state.rendered.set(region, swap);
     const news = changed.length > 0 ? Buffer.from(changed.join('\n')) : null;
-    const whole = Buffer.from(this.whole(state));
+    let whole: Buffer | undefined;
     for (const subscriber of state.subscribers) {
-      if (!subscriber.primed) this.send(subscriber, whole);
-      else if (news !== null) this.send(subscriber, news);
+      if (!subscriber.primed) {
+        whole ??= Buffer.from(state.topic.regions.flatMap((region) => state.rendered.get(region) ?? []).join('\n'));
+        this.send(subscriber, whole);
+      } else if (news !== null) this.send(subscriber, news);
     }
-  }
-
-  private whole(state: TopicState): string {
-    return state.topic.regions.flatMap((region) => state.rendered.get(region) ?? []).join('\n');
   }
 
   /** One encoding of a message serves every socket it goes to. */

@@ -206,6 +206,7 @@ describe('live updates over websockets', () => {
         code: 1008,
         reason: expect.stringMatching(/^type must be an event type/),
       });
+      expect(await (await open('/teams/%E0%A4%A')).closed()).toEqual({ code: 1008, reason: 'page is not a valid path' });
       expect(await (await open(null)).closed()).toEqual({ code: 1008, reason: 'page must be a path on this site, starting with /' });
     });
 
