@@ -40,8 +40,16 @@ const PAGE_HEAD = ['page', 'p50', 'p99', 'p99 target', 'verdict', 'p99, every ru
 
 function printRows(rows: string[][]): void {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }
+
+export const printFigures = (figures: readonly Figure[]): void => printRows([FIGURE_HEAD, ...figures.map(figureRow)]);
 
 export function printTable(figures: readonly Figure[], pages: readonly PageFigures[]): void {
   printRows([FIGURE_HEAD, ...figures.map(figureRow)]);
@@ -52,11 +60,16 @@ export function printTable(figures: readonly Figure[], pages: readonly PageFigur
 /** A markdown table: names and verdicts left-aligned, numbers right-aligned. */
 const markdownTable = (head: string[], rows: string[][]): string[] => [
   `| ${head.join(' | ')} |`,
-  `|---|${head.slice(1).map((h) => (h === 'verdict' ? '---|' : '--:|')).join('')}`,
+  `|---|${head
+    .slice(1)
+    .map((h) => (h === 'verdict' ? '---|' : '--:|'))
+    .join('')}`,
   ...rows.map((row) => `| ${row.join(' | ')} |`),
 ];
 
-const loads = (averages: number[]) => averages.map((a) => a.toFixed(1)).join(' / ');
+export const figuresTable = (figures: readonly Figure[]): string[] => markdownTable(FIGURE_HEAD, figures.map(figureRow));
+
+export const loads = (averages: number[]) => averages.map((a) => a.toFixed(1)).join(' / ');
 
 export function markdown(session: Session): string {
   const { machine } = session;
@@ -81,7 +94,13 @@ export function markdown(session: Session): string {
     '',
     ...(missed.length === 0
       ? ['Every target is met.']
-      : ['**Targets missed:**', '', ...missed.map(({ figure: f, by }) => `- ${f.name}: ${formatValue(f, median(f.runs))} against ${describeTarget(f)}, missed by ${by}.`)]),
+      : [
+          '**Targets missed:**',
+          '',
+          ...missed.map(
+            ({ figure: f, by }) => `- ${f.name}: ${formatValue(f, median(f.runs))} against ${describeTarget(f)}, missed by ${by}.`,
+          ),
+        ]),
     ...(session.warnings.length > 0 ? ['', ...session.warnings.map((w) => `> **Warning:** ${w}`)] : []),
     '',
     END,
@@ -89,13 +108,16 @@ export function markdown(session: Session): string {
 }
 
 /** Replaces the figures between the markers, keeping everything written around them. */
-export function writeFigures(file: string, section: string): void {
+export const writeFigures = (file: string, section: string): void => writeSection(file, { start: START, end: END }, section);
+
+/** Replaces what lies between two markers (the section starts and ends with them), or appends the section. */
+export function writeSection(file: string, markers: { start: string; end: string }, section: string): void {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const start = current.indexOf(START);
-  const end = current.indexOf(END);
+  const start = current.indexOf(markers.start);
+  const end = current.indexOf(markers.end);
   const next =
     start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + END.length)
+      ? current.slice(0, start) + section + current.slice(end + markers.end.length)
       : `${current}${current === '' || current.endsWith('\n\n') ? '' : '\n'}${section}\n`;
   writeFileSync(file, next);
 }

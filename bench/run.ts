@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --write] [--runs 3] [--seconds 10] [--page-seconds 3] [--scale 10] [--keep]`
+ * `npm run bench -- --live [--write] [--runs 3] [--keep]`: the live pushes alone (bench/live.ts).
  *
  * Measures Uptake on real SQLite files under os.tmpdir(): append and rebuild throughput, heatmap
  * and area latency over loopback on the large data set (alone and while `uptake rebuild` runs in
@@ -12,6 +13,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureAppend } from './append.ts';
+import { benchLive } from './live.ts';
 import { makeDataset, rebuild } from './dataset.ts';
 import { type Figure, format, type PageFigures } from './figures.ts';
 import type { Load } from './load.ts';
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     'page-seconds': { type: 'string', default: '3' },
     scale: { type: 'string', default: '10' },
     keep: { type: 'boolean', default: false },
+    live: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -38,6 +41,10 @@ const scale = Number(values.scale);
 if (!(Number.isInteger(runs) && runs >= 1)) throw new Error('--runs must be a whole number of at least 1');
 if (!(seconds > 0 && pageSeconds > 0)) throw new Error('--seconds and --page-seconds must be positive numbers');
 if (values.write && runs < 3) throw new Error('--write needs --runs 3 or more: every recorded figure is a median of at least three runs');
+if (values.live) {
+  await benchLive({ runs, write: values.write, keep: values.keep });
+  process.exit(0);
+}
 
 /** The demo organisation `npm start` seeds into an empty store: the size every page is held to 50 ms p99 at. */
 const DEMO_SCALE = 1;
@@ -47,11 +54,16 @@ const began = performance.now();
 const loadAtStart = loadavg();
 const log = (line: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 const times = <T>(count: number, run: (index: number) => Promise<T>): Promise<T[]> =>
-  Array.from({ length: count }, (_, i) => i + 1).reduce(async (done, index) => [...(await done), await run(index)], Promise.resolve([] as T[]));
+  Array.from({ length: count }, (_, i) => i + 1).reduce(
+    async (done, index) => [...(await done), await run(index)],
+    Promise.resolve([] as T[]),
+  );
 
 const machine = describeMachine();
 const workspace = new Workspace();
-log(`${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, SQLite ${machine.sqlite}; load average ${loadAtStart.map((a) => a.toFixed(1)).join(' / ')}; files in ${workspace.dir}`);
+log(
+  `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, SQLite ${machine.sqlite}; load average ${loadAtStart.map((a) => a.toFixed(1)).join(' / ')}; files in ${workspace.dir}`,
+);
 
 try {
   const append = await times(runs, async (run) => {
@@ -70,7 +82,9 @@ try {
     const file = run === 1 ? workspace.copy(dataset.eventsOnly, 'caught-up.db') : workspace.copy(served, `rebuild-${run}.db`);
     const result = await rebuild(file);
     if (run > 1) rmSync(file);
-    log(`rebuild run ${run}: ${format(result.events)} events in ${result.seconds.toFixed(1)} s = ${format(result.events / result.seconds)} events/s`);
+    log(
+      `rebuild run ${run}: ${format(result.events)} events in ${result.seconds.toFixed(1)} s = ${format(result.events / result.seconds)} events/s`,
+    );
     return result;
   });
   const events = rebuilds[0]!.events;
@@ -83,7 +97,9 @@ try {
     const result = await measureWeb(file, paths, { warmUpSeconds: 2, seconds });
     rmSync(file);
     for (const path of paths) log(`web run ${run}: GET ${path}: ${line(result.pages[path]!)}`);
-    log(`web run ${run}: GET / during rebuild: ${line(result.duringRebuild)}; rebuild ${format(result.rebuildEventsPerSecond)} events/s; peak RSS ${result.peakRssWithRebuildMiB.toFixed(0)} MiB`);
+    log(
+      `web run ${run}: GET / during rebuild: ${line(result.duringRebuild)}; rebuild ${format(result.rebuildEventsPerSecond)} events/s; peak RSS ${result.peakRssWithRebuildMiB.toFixed(0)} MiB`,
+    );
     return result;
   });
 
@@ -94,7 +110,11 @@ try {
   const pages = withReadModels(demoServed, (db) => everyPage(db, today));
   const pageRuns = await times(runs, async (run) => {
     const file = workspace.copy(demoServed, `demo-${run}.db`);
-    const result = await measurePages(file, pages.map((p) => p.path), PAGE_TIMING);
+    const result = await measurePages(
+      file,
+      pages.map((p) => p.path),
+      PAGE_TIMING,
+    );
     rmSync(file);
     for (const page of pages) log(`page run ${run}: ${page.label}: ${line(result[page.path]!)}`);
     return result;
@@ -104,24 +124,59 @@ try {
   const latency = (label: string, loads: Load[], target?: number): PageFigures => ({
     name: label,
     p50: { name: `${label} p50`, unit: 'ms', runs: loads.map((l) => l.p50) },
-    p99: { name: `${label} p99`, unit: 'ms', runs: loads.map((l) => l.p99), ...(target ? { target: { kind: 'max' as const, value: target } } : {}) },
+    p99: {
+      name: `${label} p99`,
+      unit: 'ms',
+      runs: loads.map((l) => l.p99),
+      ...(target ? { target: { kind: 'max' as const, value: target } } : {}),
+    },
     throughput: { name: `${label} throughput`, unit: 'req/s', runs: loads.map((l) => l.requestsPerSecond) },
   });
   const asFigures = ({ p50, p99, throughput }: PageFigures): Figure[] => [p50, p99, throughput];
   const figures: Figure[] = [
     { name: 'SQLite append, 500 events per call', unit: 'events/s', runs: append, target: { kind: 'min', value: 50_000 } },
-    { name: `Full rebuild (reset + replay), ${format(events)} events`, unit: 'events/s', runs: rebuilds.map((r) => r.events / r.seconds), target: { kind: 'min', value: 200_000 } },
-    ...asFigures(latency('GET / (heatmap)', web.map((r) => r.pages['/']!), 25)),
-    ...asFigures(latency(`GET /areas/:id (${area.count} teams)`, web.map((r) => r.pages[paths[1]]!))),
-    ...asFigures(latency('GET / while `uptake rebuild` runs', web.map((r) => r.duringRebuild), 25)),
+    {
+      name: `Full rebuild (reset + replay), ${format(events)} events`,
+      unit: 'events/s',
+      runs: rebuilds.map((r) => r.events / r.seconds),
+      target: { kind: 'min', value: 200_000 },
+    },
+    ...asFigures(
+      latency(
+        'GET / (heatmap)',
+        web.map((r) => r.pages['/']!),
+        25,
+      ),
+    ),
+    ...asFigures(
+      latency(
+        `GET /areas/:id (${area.count} teams)`,
+        web.map((r) => r.pages[paths[1]]!),
+      ),
+    ),
+    ...asFigures(
+      latency(
+        'GET / while `uptake rebuild` runs',
+        web.map((r) => r.duringRebuild),
+        25,
+      ),
+    ),
     { name: 'Rebuild while the server is loaded', unit: 'events/s', runs: web.map((r) => r.rebuildEventsPerSecond) },
     { name: 'Server peak RSS (VmHWM)', unit: 'MiB', runs: web.map((r) => r.peakRssWithRebuildMiB), target: { kind: 'max', value: 256 } },
   ];
   // `/healthz` is the floor the pages are compared with, not a page: it has no target.
-  const pageFigures = pages.map((page) => latency(page.label, pageRuns.map((r) => r[page.path]!), page.path === '/healthz' ? undefined : 50));
+  const pageFigures = pages.map((page) =>
+    latency(
+      page.label,
+      pageRuns.map((r) => r[page.path]!),
+      page.path === '/healthz' ? undefined : 50,
+    ),
+  );
 
   const failures = (label: string, run: number, loads: [string, Load][]) =>
-    loads.filter(([, l]) => l.failures > 0).map(([path, l]) => `${label} run ${run}: GET ${path}: ${l.failures} of ${l.requests} requests failed (non-2xx, error or timeout)`);
+    loads
+      .filter(([, l]) => l.failures > 0)
+      .map(([path, l]) => `${label} run ${run}: GET ${path}: ${l.failures} of ${l.requests} requests failed (non-2xx, error or timeout)`);
   const failed = [
     ...web.flatMap((r, i) => failures('web', i + 1, [...Object.entries(r.pages), ['/ during rebuild', r.duringRebuild]])),
     ...pageRuns.flatMap((r, i) => failures('page', i + 1, Object.entries(r))),
@@ -141,7 +196,20 @@ try {
       `${format(demoEvents)} events from \`uptake seed\` (seed 42, scale ${DEMO_SCALE}, the organisation \`npm start\` seeds: ${demo.seeded.areas} areas, ${demo.seeded.teams} teams, ` +
       `${demo.seeded.coaches} coaches, ${demo.seeded.stakeholders} stakeholders, ${demo.seeded.signals} resistance signals); 10 connections, ` +
       `${PAGE_TIMING.seconds} s per page after a ${PAGE_TIMING.warmUpSeconds} s warm-up; each page shows the heaviest subject in the read models.`;
-    writeFigures(file, markdown({ date: today, machine, data, figures, pagesData, pages: pageFigures, warnings: failed, minutes, loadAverages: { start: loadAtStart, end: loadavg() } }));
+    writeFigures(
+      file,
+      markdown({
+        date: today,
+        machine,
+        data,
+        figures,
+        pagesData,
+        pages: pageFigures,
+        warnings: failed,
+        minutes,
+        loadAverages: { start: loadAtStart, end: loadavg() },
+      }),
+    );
     log(`wrote the figures into ${file}`);
   }
 } finally {

@@ -15,17 +15,21 @@ import type { EventStore } from '../shared/eventStore.ts';
 import type { Reach } from '../../projections/runner.ts';
 import type { Names } from '../shared/names.ts';
 import { installErrorHandling } from './errors.ts';
-import { liveRoutes, type OnApplied } from './live.ts';
+import { type LiveLimits, liveRoutes, type OnApplied } from './live.ts';
 import { findPackageRoot } from './packageRoot.ts';
 import { healthRoutes, type Health } from './health.ts';
 import { createViews } from './views.ts';
 import type { Revisions, WebDeps } from './webDeps.ts';
 import { organisationRoutes } from '../area/routes.ts';
 import { cycleRoutes } from '../cycle/routes.ts';
+import { areaLive } from '../overview/area.ts';
+import { coachWeekLive } from '../overview/coachWeek.ts';
+import { heatmapLive } from '../overview/heatmap.ts';
 import { overviewRoutes } from '../overview/routes.ts';
-import { resistanceRoutes } from '../resistance/routes.ts';
-import { teamRoutes } from '../team/routes.ts';
-import { stakeholderRoutes } from '../stakeholder/routes.ts';
+import { timelineLive } from '../overview/timeline.ts';
+import { resistanceLogLive, resistanceRoutes, signalLive } from '../resistance/routes.ts';
+import { teamLive, teamRoutes } from '../team/routes.ts';
+import { stakeholderLive, stakeholderRoutes } from '../stakeholder/routes.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -56,6 +60,8 @@ export interface AppDeps {
   waitFor: (position: bigint) => Promise<Reach>;
   /** The projection runner's feed of applied batches: open pages update live from it (without it, only on connect). */
   onApplied?: OnApplied;
+  /** Bounds on the live sockets (default `LIVE_LIMITS`). */
+  liveLimits?: Partial<LiveLimits>;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -92,26 +98,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forms: { store: deps.store, names: deps.names, waitFor: deps.waitFor, now: deps.now },
     revisions: deps.revisions,
   };
-  await app.register(overviewRoutes, {
-    ...web,
-    queries: deps.queries,
-    org: deps.org,
-    timeline: deps.timeline,
-    coachWeek: deps.coachWeek,
-    names: deps.names,
-  });
-  await app.register(teamRoutes, {
-    ...web,
-    queries: deps.queries,
-    timeline: deps.timeline,
-    resistance: deps.resistance,
-    stakeholders: deps.stakeholders,
-  });
-  await app.register(resistanceRoutes, { ...web, resistance: deps.resistance });
+  const overview = { ...web, queries: deps.queries, org: deps.org, timeline: deps.timeline, coachWeek: deps.coachWeek, names: deps.names };
+  const team = { ...web, queries: deps.queries, timeline: deps.timeline, resistance: deps.resistance, stakeholders: deps.stakeholders };
+  const resistance = { ...web, resistance: deps.resistance };
+  const stakeholders = { ...web, stakeholders: deps.stakeholders };
+  await app.register(overviewRoutes, overview);
+  await app.register(teamRoutes, team);
+  await app.register(resistanceRoutes, resistance);
   await app.register(organisationRoutes, { ...web, org: deps.org });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });
-  await app.register(stakeholderRoutes, { ...web, stakeholders: deps.stakeholders });
+  await app.register(stakeholderRoutes, stakeholders);
   await app.register(healthRoutes, { health: deps.health });
-  await app.register(liveRoutes, { onApplied: deps.onApplied });
+  const pages = [
+    heatmapLive(overview),
+    areaLive(overview),
+    teamLive(team),
+    coachWeekLive(overview),
+    timelineLive(overview),
+    stakeholderLive(stakeholders),
+    resistanceLogLive(resistance),
+    signalLive(resistance),
+  ];
+  await app.register(liveRoutes, { views, pages, onApplied: deps.onApplied, limits: deps.liveLimits });
   return app;
 }

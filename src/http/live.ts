@@ -1,239 +1,365 @@
 /**
  * Live updates. Every page keeps a websocket to `/live?page=<the page's own URL>` (htmx's ws
- * extension, opened by the layout). When the projection runner applies a batch of events, the
- * hub renders each open page again by asking the app for that URL, so a push is exactly the HTML
- * the page's route renders from its view-model and partials. It picks the page's live regions
- * out of it by id and, when they differ from what that socket last received, sends them as
- * `<hx-partial>` swaps that htmx morphs into place. No polling, and no template is split or
- * duplicated for the websocket's sake.
+ * extension, opened by the layout). A page that updates live declares, beside its route, its
+ * live regions (`livePage`): each region's element id, the partial that renders it, the events
+ * that can change it and, for the whole page, how its parameters become a view-model. After a
+ * batch of events the hub renders each affected (topic, region) once, with the partial itself,
+ * and sends the same `<hx-partial>` swap to every socket on that topic; a topic no event touches
+ * renders nothing. Forms are never in a live region: a push must not change what someone is
+ * typing, nor the stream revision an edit form carries back (that is what makes a concurrent
+ * edit a 409 instead of a silent overwrite).
  */
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
+import type { FastifyPluginAsync } from 'fastify';
+import type { z } from 'zod';
+import { NotFoundError } from '../shared/errors.ts';
 import type { RecordedEvent } from '../shared/event.ts';
-import { parseQuery } from './query.ts';
-import { areaPath } from './urls.ts';
+import { parseStreamName } from '../shared/streams.ts';
+import type { Views } from './views.ts';
 
 /** The projection runner's `onApplied`: calls the listener after each batch; returns the unsubscribe. */
 export type OnApplied = (listener: (events: readonly RecordedEvent[]) => void) => () => void;
 
-export interface LiveOptions {
-  onApplied?: OnApplied;
-  /** Batches closer together than this reach a socket as one push. */
-  coalesceMs?: number;
+/**
+ * How many sockets the hub keeps. A browser holds one per open tab, so 20 from one address is
+ * generous for a person (an office behind one NAT may need more: raise it); 500 in all keeps a
+ * push to everyone within the 250 ms budget on two cores (BENCHMARKS.md, "Live pushes").
+ */
+export interface LiveLimits {
+  perAddress: number;
+  total: number;
 }
+export const LIVE_LIMITS: LiveLimits = { perAddress: 20, total: 500 };
+
+export interface LiveOptions {
+  views: Views;
+  /** Every page that updates live. */
+  pages: readonly LivePage[];
+  onApplied?: OnApplied;
+  /** Batches closer together than this reach a socket as one push (the first after a quiet spell goes at once). */
+  coalesceMs?: number;
+  limits?: Partial<LiveLimits>;
+}
+
+/** A live region: an element a partial renders whole, from the page's view-model. */
+interface RegionBase<P> {
+  /** The id of the element the partial renders (or, for `each`, a name for the kind of element). */
+  id: string;
+  partial: string;
+  /** Whether the event may change what this region shows on a page with these parameters. */
+  affectedBy: (event: RecordedEvent, params: P) => boolean;
+}
+
+export type LiveRegion<P, M> = RegionBase<P> &
+  (
+    | {
+        /** The partial's view-model, out of the page's. */
+        view: (model: M) => object;
+        /** `innerMorph` when the partial renders the element's content rather than the element (default `outerMorph`). */
+        swap?: 'outerMorph' | 'innerMorph';
+      }
+    | {
+        /**
+         * One partial per item, morphed inside the element with the item's id only while it has
+         * content: the heatmap's team rows, which the reader unfolds in the browser and a push
+         * of the area rows would otherwise fold away.
+         */
+        each: (model: M) => readonly { id: string; view: object }[];
+      }
+  );
+
+export interface LivePageDeclaration<P, M> {
+  /** The page's path; its named groups and the query string are what `params` parses. */
+  path: RegExp;
+  /** The parameters the page reads; anything else in its URL is not part of its topic. */
+  params: z.ZodType<P>;
+  /** What the page shows for these parameters; null, or a NotFoundError, when there is no such subject (unknown team…). */
+  load: (params: P) => M | null;
+  regions: readonly LiveRegion<P, M>[];
+}
+
+/** One page's rendering for one set of parameters: what sockets showing the same thing share. */
+export interface Topic {
+  /** The page's path and its parameters, normalised: equal for every URL that shows the same. */
+  key: string;
+  regions: readonly string[];
+  /** The regions a batch of events may change. */
+  affected(events: readonly RecordedEvent[]): string[];
+  /** Each named region's swap, as sent; null when the page's subject does not exist. */
+  render(views: Views, regions: readonly string[]): Map<string, string> | null;
+}
+
+export interface LivePage {
+  /** Null when the URL is not this page; `refused` says which parameter is wrong and why. */
+  topicOf(url: URL): Topic | { refused: string } | null;
+}
+
+const escapeAttribute = (text: string) => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+
+/** One swap htmx performs on arrival; `<hx-partial>` parses its content as a template, so table rows survive. */
+const swap = (target: string, how: 'outerMorph' | 'innerMorph', html: string) =>
+  `<hx-partial hx-target="${escapeAttribute(target)}" hx-swap="${how}">${html}</hx-partial>`;
+
+/** The page's model, or null when the route would answer 404. */
+function loaded<M>(load: () => M | null): M | null {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+/** Declares a page's live regions; the hub sees only the topics it makes. */
+export function livePage<P, M>(page: LivePageDeclaration<P, M>): LivePage {
+  return {
+    topicOf(url) {
+      const match = page.path.exec(url.pathname);
+      if (match === null) return null;
+      let groups: Record<string, string>;
+      try {
+        groups = Object.fromEntries(Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]));
+      } catch {
+        return { refused: 'page is not a valid path' };
+      }
+      const parsed = page.params.safeParse({ ...Object.fromEntries(url.searchParams), ...groups });
+      if (!parsed.success) {
+        const [issue] = parsed.error.issues;
+        return { refused: `${issue?.path.join('.') || 'page'} ${issue?.message ?? 'is not valid'}` };
+      }
+      const params = parsed.data;
+      return {
+        key: `${page.path.source} ${JSON.stringify(params, (_, value) => (typeof value === 'bigint' ? String(value) : value))}`,
+        regions: page.regions.map((r) => r.id),
+        affected: (events) => page.regions.filter((r) => events.some((e) => r.affectedBy(e, params))).map((r) => r.id),
+        render(views, ids) {
+          const model = loaded(() => page.load(params));
+          if (model === null) return null;
+          const html = new Map<string, string>();
+          for (const region of page.regions) {
+            if (!ids.includes(region.id)) continue;
+            html.set(
+              region.id,
+              'view' in region
+                ? swap(`#${region.id}`, region.swap ?? 'outerMorph', views.render(region.partial, region.view(model)))
+                : region
+                    .each(model)
+                    .map((item) => swap(`[id="${item.id}"]:not(:empty)`, 'innerMorph', views.render(region.partial, item.view)))
+                    .join('\n'),
+            );
+          }
+          return html;
+        },
+      };
+    },
+  };
+}
+
+/** `affectedBy` for a region that shows only what streams of these categories say. */
+export const fromCategories =
+  (...categories: string[]) =>
+  (event: RecordedEvent): boolean =>
+    categories.includes(parseStreamName(event.streamId).category);
 
 /** The part of `ws`'s WebSocket the hub uses (the package ships no types). */
 interface LiveSocket {
   readonly readyState: number;
-  send(data: string): void;
+  send(data: Buffer, options: { binary: false }): void;
   close(code?: number, reason?: string): void;
   on(event: 'close', listener: () => void): void;
 }
 
 const OPEN = 1;
-/** RFC 6455 close codes: htmx's ws extension does not reconnect after these. */
+/** RFC 6455 close codes. htmx's ws extension reconnects after 1013 (with backoff), not after 1000 or 1008. */
 const NORMAL = 1000;
 const POLICY_VIOLATION = 1008;
-
-/**
- * A page that updates live: the paths it answers and the ids of its live regions, each swapped
- * whole. The team page's forms are deliberately not live: a push must never change what a coach
- * is typing, nor the stream revision an edit form carries back (that is what makes a concurrent
- * edit a 409 instead of a silent overwrite).
- */
-interface LivePage {
-  path: RegExp;
-  regions: readonly string[];
-}
-
-const livePages: readonly LivePage[] = [
-  { path: /^\/(heatmap)?$/, regions: ['heatmap'] },
-  { path: /^\/areas\/[^/]+$/, regions: ['main'] },
-  { path: /^\/teams\/[^/]+$/, regions: ['team-head', 'team-scores', 'team-check-in'] },
-  { path: /^\/coaches\/[^/]+\/week$/, regions: ['coach-week'] },
-];
-
-/** The only parameters the live pages read; anything else in a page URL is left out of its topic. */
-const selectionParameters = ['cycle', 'asOf'] as const;
-
-const LiveQuery = z.object({ page: z.string().startsWith('/', { error: 'must be a path on this site, starting with /' }) });
-
-/** Where a socket's page is: the live page kind and the normalised URL that is its topic. */
-export interface Topic {
-  url: string;
-  page: LivePage;
-}
-
-/** The topic of a page URL (path and query, as `location` has them), or null when nothing on that page updates live. */
-export function topicOf(pageUrl: string): Topic | null {
-  const parsed = new URL(pageUrl, 'http://uptake.invalid');
-  const page = livePages.find((p) => p.path.test(parsed.pathname));
-  if (page === undefined) return null;
-  const query = new URLSearchParams();
-  for (const name of selectionParameters) {
-    const value = parsed.searchParams.get(name);
-    if (value !== null) query.set(name, value);
-  }
-  return { url: `${parsed.pathname}${query.size > 0 ? `?${query.toString()}` : ''}`, page };
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const escapeAttribute = (text: string) => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
-
-/**
- * The element with the given id, start tag to matching end tag, as a substring of `html`. Sound
- * for our own templates: they are well formed and escape every `<` in data, so the only tags are
- * real ones.
- */
-export function regionOf(html: string, id: string): string | null {
-  const start = new RegExp(`<([a-z][a-z0-9]*)\\b[^>]*\\sid="${escapeRegExp(id)}"[^>]*>`, 'i').exec(html);
-  if (start === null) return null;
-  const tags = new RegExp(`<(/?)${start[1]}\\b[^>]*>`, 'gi');
-  tags.lastIndex = start.index + start[0].length;
-  let depth = 1;
-  for (let tag = tags.exec(html); tag !== null; tag = tags.exec(html)) {
-    depth += tag[1] === '/' ? -1 : 1;
-    if (depth === 0) return html.slice(start.index, tag.index + tag[0].length);
-  }
-  return null;
-}
-
-/** One swap htmx performs on arrival; `<hx-partial>` parses its content as a template, so table rows survive. */
-const partial = (target: string, swap: 'outerMorph' | 'innerMorph', html: string) =>
-  `<hx-partial hx-target="${escapeAttribute(target)}" hx-swap="${swap}">${html}</hx-partial>`;
-
-/** Areas whose team rows the page can unfold in place (`areaRow`'s `tbody#teams-<areaId>`). */
-const unfoldableAreas = (html: string): string[] => [...new Set([...html.matchAll(/\sid="teams-([^"]+)"/g)].map((m) => m[1]!))];
-
-/**
- * What a socket on `topic` is sent: its live regions, morphed so focus and scroll stay put. The
- * heatmap and area pages fold each area's team rows in and out in the browser, and a morph of the
- * region would fold them away, so the rows of every area are re-sent too, aimed at its team rows
- * only while they are unfolded (`:not(:empty)`). Null when the page is gone (404 and the like).
- */
-async function renderTopic(app: FastifyInstance, topic: Topic): Promise<string | null> {
-  const page = await app.inject({ method: 'GET', url: topic.url });
-  // 422: a page with a rejected parameter still renders, with the message beside its field.
-  if (page.statusCode !== 200 && page.statusCode !== 422) return null;
-  const regions = topic.page.regions.flatMap((id) => {
-    const html = regionOf(page.body, id);
-    return html === null ? [] : [{ id, html }];
-  });
-  const search = topic.url.includes('?') ? topic.url.slice(topic.url.indexOf('?')) : '';
-  const unfolded = await Promise.all(
-    unfoldableAreas(regions.map((r) => r.html).join('')).map(async (areaId) => {
-      const rows = await app.inject({ method: 'GET', url: `${areaPath(areaId)}${search}`, headers: { 'hx-request': 'true' } });
-      return rows.statusCode === 200 ? partial(`[id="teams-${areaId}"]:not(:empty)`, 'innerMorph', rows.body) : '';
-    }),
-  );
-  return [...regions.map((r) => partial(`#${r.id}`, 'outerMorph', r.html)), ...unfolded].join('\n');
-}
+const TRY_AGAIN_LATER = 1013;
 
 interface Subscriber {
+  socket: LiveSocket;
+  address: string;
+  /** Whether the socket has had every region once; after that it is sent only what changed. */
+  primed: boolean;
+}
+
+interface TopicState {
   topic: Topic;
-  /** The last message sent, so an unchanged page is not pushed again. */
-  sent: string | null;
+  subscribers: Set<Subscriber>;
+  /** Each region's last rendered swap, so an unchanged region is not sent again. */
+  rendered: Map<string, string>;
+  /** The regions to render at the next flush. */
+  due: Set<string>;
 }
 
 /**
- * The open sockets and what each shows. A connecting socket is sent its page at once (the page
- * may have changed between its render and the socket opening, or while the server restarted).
- * After that, a batch of events marks every socket due; due sockets are served together after
- * `coalesceMs`, rendering each topic once, so a burst of events is one push per socket.
+ * The open sockets by topic. A connecting socket gets its page's regions at once (the page may
+ * have changed between its render and the socket opening, or while the server restarted): what
+ * the topic last rendered, or, for a topic nobody else shows, rendered for it. A batch of
+ * events marks the regions it affects due; due topics are flushed together, at most once per
+ * `coalesceMs` (a burst waits for the next flush, an isolated write does not wait), one topic at
+ * a time with a turn of the event loop between them, so requests keep being served while a push
+ * is rendered.
  */
 class LiveHub {
-  private readonly subscribers = new Map<LiveSocket, Subscriber>();
-  private readonly due = new Set<LiveSocket>();
+  private readonly topics = new Map<string, TopicState>();
+  private readonly perAddress = new Map<string, number>();
+  private sockets = 0;
   private timer: NodeJS.Timeout | undefined;
+  private lastFlush = Number.NEGATIVE_INFINITY;
+  private stopped = false;
   /** Pushes go out one flush at a time, so a slow render never overtakes a newer one. */
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly render: (topic: Topic) => Promise<string | null>,
+    private readonly views: Views,
+    private readonly limits: LiveLimits,
     private readonly coalesceMs: number,
-    private readonly onError: (error: unknown) => void,
+    private readonly log: {
+      rendered(topic: string, regions: readonly string[], sockets: number, ms: number): void;
+      failed(error: unknown): void;
+    },
   ) {}
 
-  add(socket: LiveSocket, topic: Topic): void {
-    this.subscribers.set(socket, { topic, sent: null });
-    socket.on('close', () => {
-      this.subscribers.delete(socket);
-      this.due.delete(socket);
-    });
-    this.due.add(socket);
+  /** Why a new socket from this address cannot be kept, with the close code; null when it can. */
+  refusal(address: string): { code: number; reason: string } | null {
+    if ((this.perAddress.get(address) ?? 0) >= this.limits.perAddress)
+      return { code: POLICY_VIOLATION, reason: `at most ${this.limits.perAddress} live pages per address: close another tab` };
+    if (this.sockets >= this.limits.total)
+      return { code: TRY_AGAIN_LATER, reason: `the server follows ${this.limits.total} live pages already` };
+    return null;
+  }
+
+  add(socket: LiveSocket, address: string, topic: Topic): void {
+    let state = this.topics.get(topic.key);
+    if (state === undefined) {
+      state = { topic, subscribers: new Set(), rendered: new Map(), due: new Set(topic.regions) };
+      this.topics.set(topic.key, state);
+    }
+    const subscriber: Subscriber = { socket, address, primed: false };
+    state.subscribers.add(subscriber);
+    this.sockets++;
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    const topicState = state;
+    socket.on('close', () => this.remove(topicState, subscriber));
     this.schedule(0);
   }
 
-  /** Something changed: every open page may show it. */
-  changed(): void {
-    for (const socket of this.subscribers.keys()) this.due.add(socket);
-    this.schedule(this.coalesceMs);
+  /** A batch was applied: the regions it affects are due on every topic shown. */
+  changed(events: readonly RecordedEvent[]): void {
+    let any = false;
+    for (const state of this.topics.values()) {
+      for (const region of state.topic.affected(events)) {
+        state.due.add(region);
+        any = true;
+      }
+    }
+    // The first batch after a quiet spell is pushed at once; those that follow within `coalesceMs` of a push wait for the next one together.
+    if (any) this.schedule(Math.max(0, this.lastFlush + this.coalesceMs - performance.now()));
   }
 
   /** Cancels pending pushes. The sockets are closed by @fastify/websocket as the server closes. */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.due.clear();
+  }
+
+  private remove(state: TopicState, subscriber: Subscriber): void {
+    if (!state.subscribers.delete(subscriber)) return;
+    this.sockets--;
+    const left = (this.perAddress.get(subscriber.address) ?? 1) - 1;
+    if (left === 0) this.perAddress.delete(subscriber.address);
+    else this.perAddress.set(subscriber.address, left);
+    if (state.subscribers.size === 0 && this.topics.get(state.topic.key) === state) this.topics.delete(state.topic.key);
   }
 
   private schedule(delayMs: number): void {
-    if (this.timer !== undefined) return;
+    if (this.timer !== undefined || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flushing = this.flushing.then(() => this.flush()).catch(this.onError);
+      this.flushing = this.flushing.then(() => this.flush()).catch(this.log.failed);
     }, delayMs);
   }
 
   private async flush(): Promise<void> {
-    const sockets = [...this.due];
-    this.due.clear();
-    const renders = new Map<string, Promise<string | null>>();
-    for (const socket of sockets) {
-      const subscriber = this.subscribers.get(socket);
-      if (subscriber === undefined) continue;
-      const { url } = subscriber.topic;
-      if (!renders.has(url)) renders.set(url, this.render(subscriber.topic));
-      let message: string | null;
-      try {
-        message = await renders.get(url)!;
-      } catch (error) {
-        this.onError(error);
-        continue;
-      }
-      if (message === null) socket.close(NORMAL, 'this page no longer exists');
-      else if (message !== subscriber.sent && socket.readyState === OPEN) {
-        socket.send(message);
-        subscriber.sent = message;
-      }
+    this.lastFlush = performance.now();
+    // The topics most sockets show first: the most people see the change soonest.
+    const pending = [...this.topics.values()]
+      .filter((s) => s.due.size > 0 || [...s.subscribers].some((sub) => !sub.primed))
+      .sort((a, b) => b.subscribers.size - a.subscribers.size);
+    for (const state of pending) {
+      if (this.stopped) return;
+      if (this.topics.get(state.topic.key) === state) this.flushTopic(state);
+      await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  private flushTopic(state: TopicState): void {
+    const due = [...state.due];
+    state.due.clear();
+    const started = performance.now();
+    const html = due.length === 0 ? new Map<string, string>() : state.topic.render(this.views, due);
+    if (due.length > 0) this.log.rendered(state.topic.key, due, state.subscribers.size, performance.now() - started);
+    if (html === null) {
+      this.topics.delete(state.topic.key);
+      for (const { socket } of state.subscribers) socket.close(POLICY_VIOLATION, 'there is no such page to follow');
+      return;
+    }
+    const changed = [...html].filter(([region, swap]) => state.rendered.get(region) !== swap).map(([, swap]) => swap);
+    for (const [region, swap] of html) state.rendered.set(region, swap);
+    const news = changed.length > 0 ? Buffer.from(changed.join('\n')) : null;
+    let whole: Buffer | undefined;
+    for (const subscriber of state.subscribers) {
+      if (!subscriber.primed) {
+        whole ??= Buffer.from(state.topic.regions.flatMap((region) => state.rendered.get(region) ?? []).join('\n'));
+        this.send(subscriber, whole);
+      } else if (news !== null) this.send(subscriber, news);
+    }
+  }
+
+  /** One encoding of a message serves every socket it goes to. */
+  private send(subscriber: Subscriber, message: Buffer): void {
+    subscriber.primed = true;
+    if (subscriber.socket.readyState === OPEN) subscriber.socket.send(message, { binary: false });
   }
 }
 
+/** Where the socket's page is, as `location` has it: a path on this site. */
+function pageUrl(query: unknown): URL | null {
+  const page = (query as { page?: unknown }).page;
+  if (typeof page !== 'string' || !page.startsWith('/') || page.startsWith('//')) return null;
+  return new URL(page, 'http://uptake.invalid');
+}
+
 /**
- * `GET /live?page=<path and query of the page>` upgraded to a websocket. A page with nothing live
- * (the timeline, an error page) is closed normally, so the browser does not retry. When the server
- * shuts down, @fastify/websocket closes every socket without a status (1005), which the browser's
- * ws extension answers by reconnecting, with backoff, until the server is back.
+ * `GET /live?page=<path and query of the page>` upgraded to a websocket, following that one page
+ * (a page that moves, like the heatmap's filter, opens a new socket). A page with nothing live
+ * (the organisation, an error page) is closed normally (1000), a page that cannot be followed
+ * (no page, a bad parameter, an unknown team) as a policy violation (1008), both with the reason;
+ * the browser retries neither. Over the per-address bound: 1008; over the total: 1013, which the
+ * browser retries later. When the server shuts down, @fastify/websocket closes every socket
+ * without a status (1005), which the browser's ws extension answers by reconnecting, with
+ * backoff, until the server is back.
  */
-export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { onApplied, coalesceMs = 150 }) => {
-  const hub = new LiveHub((topic) => renderTopic(app, topic), coalesceMs, (error) => app.log.error({ err: error }, 'live update failed'));
-  const unsubscribe = onApplied?.(() => hub.changed());
+export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { views, pages, onApplied, coalesceMs = 150, limits }) => {
+  const hub = new LiveHub(views, { ...LIVE_LIMITS, ...limits }, coalesceMs, {
+    rendered: (topic, regions, sockets, ms) =>
+      app.log.debug({ topic, regions, sockets, ms: Math.round(ms * 10) / 10 }, 'live regions rendered'),
+    failed: (error) => app.log.error({ err: error }, 'live update failed'),
+  });
+  const unsubscribe = onApplied?.((events) => hub.changed(events));
   app.addHook('preClose', async () => {
     unsubscribe?.();
     hub.stop();
   });
 
   app.get('/live', { websocket: true }, (socket: LiveSocket, request) => {
-    let page: string;
-    try {
-      ({ page } = parseQuery(LiveQuery, request.query));
-    } catch (error) {
-      socket.close(POLICY_VIOLATION, (error as Error).message.slice(0, 120));
-      return;
-    }
-    const topic = topicOf(page);
-    if (topic === null) socket.close(NORMAL, 'nothing on this page updates live');
-    else hub.add(socket, topic);
+    const url = pageUrl(request.query);
+    if (url === null) return socket.close(POLICY_VIOLATION, 'page must be a path on this site, starting with /');
+    const topic = pages.reduce<ReturnType<LivePage['topicOf']>>((found, page) => found ?? page.topicOf(url), null);
+    if (topic === null) return socket.close(NORMAL, 'nothing on this page updates live');
+    if ('refused' in topic) return socket.close(POLICY_VIOLATION, topic.refused.slice(0, 120));
+    const refusal = hub.refusal(request.ip);
+    if (refusal !== null) return socket.close(refusal.code, refusal.reason);
+    hub.add(socket, request.ip, topic);
   });
 };

@@ -2,10 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CoachWeekQueries } from '../../projections/coachWeek/queries.ts';
 import type { CycleSummary, HeatmapQueries } from '../../projections/heatmap/types.ts';
+import { fromCategories, livePage } from '../http/live.ts';
 import { sendHtml } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { Id } from '../shared/event.ts';
+import { streamName } from '../shared/streams.ts';
 import { coachesPageView, coachWeekPageView } from './coachWeekView.ts';
 
 export interface CoachWeekRouteOptions extends Pick<WebDeps, 'views' | 'today'> {
@@ -34,11 +36,30 @@ export const coachWeekRoutes: FastifyPluginAsyncZod<CoachWeekRouteOptions> = asy
   });
 
   app.get('/coaches/:coachId/week', { schema: { params: CoachParams } }, async (request, reply) => {
-    const { coachId } = request.params;
-    const day = today();
-    const cycle = currentCycle(queries, day);
-    const week = coachWeek.week(coachId, day, cycle?.cycleId ?? null);
-    if (week === null) throw new NotFoundError(`There is no coach "${coachId}".`);
-    return sendHtml(reply, views.render('pages/coachWeek', coachWeekPageView(week, cycle)));
+    return sendHtml(reply, views.render('pages/coachWeek', weekPage({ coachWeek, queries, today }, request.params.coachId)));
   });
 };
+
+function weekPage({ coachWeek, queries, today }: Omit<CoachWeekRouteOptions, 'views'>, coachId: string) {
+  const day = today();
+  const cycle = currentCycle(queries, day);
+  const week = coachWeek.week(coachId, day, cycle?.cycleId ?? null);
+  if (week === null) throw new NotFoundError(`There is no coach "${coachId}".`);
+  return coachWeekPageView(week, cycle);
+}
+
+/** The coach's week updates live with anything but what other coaches' own streams say. */
+export const coachWeekLive = (options: Omit<CoachWeekRouteOptions, 'views'>) =>
+  livePage({
+    path: /^\/coaches\/(?<coachId>[^/]+)\/week$/,
+    params: CoachParams,
+    load: ({ coachId }) => weekPage(options, coachId),
+    regions: [
+      {
+        id: 'coach-week',
+        partial: 'partials/coachWeek',
+        affectedBy: (event, { coachId }) => !fromCategories('coach')(event) || event.streamId === streamName('coach', coachId),
+        view: (page) => page,
+      },
+    ],
+  });

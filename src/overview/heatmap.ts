@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AreaRow, HeatmapQueries } from '../../projections/heatmap/types.ts';
+import { fromCategories, livePage } from '../http/live.ts';
 import { lenient, messagesByField, SelectionQuery } from '../http/query.ts';
+import type { Selection } from '../http/urls.ts';
 import { sendHtml, wantsFragment } from '../http/views.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { resolveSelection, type ReadRouteOptions } from './selection.ts';
-import { heatmapPageView, noCyclePageView } from './viewModels.ts';
+import { requireSelection, resolveSelection, type ReadRouteOptions } from './selection.ts';
+import { heatmapPageView, noCyclePageView, teamRowsView } from './viewModels.ts';
 
 /**
  * The adoption heatmap: areas × dimensions for a cycle as of a date. A bad parameter re-renders
@@ -19,7 +22,42 @@ export const heatmapRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app
       const heatmap = queries.heatmap(cycleId, asOf);
       if (heatmap === null) throw new NotFoundError(`There is no cycle "${cycleId}".`);
       const view = heatmapPageView({ cycles: queries.cycles(), heatmap, errors: messagesByField(issues) });
-      return sendHtml(reply, views.render(wantsFragment(request) ? 'partials/heatmap' : 'pages/heatmap', view), issues.length > 0 ? 422 : 200);
+      return sendHtml(
+        reply,
+        views.render(wantsFragment(request) ? 'partials/heatmap' : 'pages/heatmap', view),
+        issues.length > 0 ? 422 : 200,
+      );
     });
   }
 };
+
+/** Scores, stages, check-in freshness and open resistance: what the organisation, its cycles, its teams' adoption and its signals say. */
+export const adoptionChanged = fromCategories('area', 'team', 'cycle', 'signal');
+
+/** Each area's team rows, as its expand link fetches them: re-sent so rows a reader unfolded stay unfolded and current. */
+export const unfoldedTeamRows = (queries: HeatmapQueries, areas: readonly AreaRow[], selection: Selection) =>
+  areas.flatMap((area) => {
+    const detail = queries.area(area.areaId, selection.cycleId, selection.asOf);
+    return detail === null ? [] : [{ id: `teams-${area.areaId}`, view: teamRowsView(detail, selection, detail.area.depth + 1) }];
+  });
+
+/** The heatmap updates live: its figures and matrix (not the head with its filter), and the team rows a reader unfolded. */
+export const heatmapLive = ({ queries, today }: Pick<ReadRouteOptions, 'queries' | 'today'>) =>
+  livePage({
+    path: /^\/(?:heatmap)?$/,
+    params: SelectionQuery,
+    load: (query) => {
+      const { selection } = requireSelection(queries, today, query);
+      const heatmap = queries.heatmap(selection.cycleId, selection.asOf);
+      return (
+        heatmap && {
+          page: heatmapPageView({ cycles: queries.cycles(), heatmap }),
+          rows: unfoldedTeamRows(queries, heatmap.areas, selection),
+        }
+      );
+    },
+    regions: [
+      { id: 'heatmap-scores', partial: 'partials/heatmapScores', affectedBy: adoptionChanged, view: (model) => model.page },
+      { id: 'team-rows', partial: 'partials/teamRows', affectedBy: adoptionChanged, each: (model) => model.rows },
+    ],
+  });

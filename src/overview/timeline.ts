@@ -8,11 +8,13 @@ import {
   type TimelineQueries,
   timelineEventTypes,
 } from '../../projections/timeline.ts';
+import { livePage } from '../http/live.ts';
 import { lenient, messagesByField, optional } from '../http/query.ts';
 import { sendHtml, wantsFragment } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
 import type { FieldIssue } from '../shared/errors.ts';
-import { Actor, Id } from '../shared/event.ts';
+import { Actor, Id, type RecordedEvent } from '../shared/event.ts';
+import { streamName } from '../shared/streams.ts';
 import type { Names } from '../shared/names.ts';
 import { TIMELINE_PAGE_SIZE, timelinePageView } from './timelineView.ts';
 
@@ -75,26 +77,52 @@ export interface TimelineRouteOptions extends WebDeps {
  * words as it is read. A bad parameter re-renders the page (422) with the message beside its
  * field; htmx requests (the filter form, the Older and Newer links) get the timeline section.
  */
-export const timelineRoutes: FastifyPluginAsyncZod<TimelineRouteOptions> = async (app, { timeline, views, names }) => {
+export const timelineRoutes: FastifyPluginAsyncZod<TimelineRouteOptions> = async (app, options) => {
   app.get('/timeline', { schema: { querystring: lenient(TimelineQuery) } }, async (request, reply) => {
-    const { value: query, issues: queryIssues } = request.query;
-    const { from, issue } = fromOf(query, timeline);
-    const issues = issue === undefined ? queryIssues : [...queryIssues, issue];
-    const filter = { areaId: query.area, teamId: query.team, stakeholderId: query.stakeholder, type: query.type, actor: query.actor };
-    const page = timeline.page(filter, TIMELINE_PAGE_SIZE, from);
-    const view = timelinePageView({
-      page,
-      from,
-      choices: timeline.choices(),
-      query,
-      names,
-      hasEvents: page.entries.length > 0 || timeline.hasEvents(),
-      errors: messagesByField(issues),
-    });
-    return sendHtml(
-      reply,
-      views.render(wantsFragment(request) ? 'partials/timeline' : 'pages/timeline', view),
-      issues.length > 0 ? 422 : 200,
-    );
+    const { value: query, issues } = request.query;
+    const { view, valid } = timelineView(options, query, issues);
+    return sendHtml(reply, options.views.render(wantsFragment(request) ? 'partials/timeline' : 'pages/timeline', view), valid ? 200 : 422);
   });
 };
+
+function timelineView({ timeline, names }: Pick<TimelineRouteOptions, 'timeline' | 'names'>, query: TimelineQuery, queryIssues: FieldIssue[] = []) {
+  const { from, issue } = fromOf(query, timeline);
+  const issues = issue === undefined ? queryIssues : [...queryIssues, issue];
+  const filter = { areaId: query.area, teamId: query.team, stakeholderId: query.stakeholder, type: query.type, actor: query.actor };
+  const page = timeline.page(filter, TIMELINE_PAGE_SIZE, from);
+  const view = timelinePageView({
+    page,
+    from,
+    choices: timeline.choices(),
+    query,
+    names,
+    hasEvents: page.entries.length > 0 || timeline.hasEvents(),
+    errors: messagesByField(issues),
+  });
+  return { view, valid: issues.length === 0 };
+}
+
+/** Whether an event can be on this first page of the timeline: older and newer pages never change. */
+function newOn(event: RecordedEvent, query: TimelineQuery): boolean {
+  const data = event.data as { teamId?: unknown; stakeholderId?: unknown };
+  const { actor } = event.metadata;
+  return (
+    query.before === undefined &&
+    query.after === undefined &&
+    (query.type === undefined || event.type === query.type) &&
+    (query.actor === undefined || (actor.kind === query.actor.kind && actor.id === query.actor.id)) &&
+    (query.team === undefined || event.streamId === streamName('team', query.team) || data.teamId === query.team) &&
+    (query.stakeholder === undefined ||
+      event.streamId === streamName('stakeholder', query.stakeholder) ||
+      data.stakeholderId === query.stakeholder)
+  );
+}
+
+/** The timeline's first page takes the newest entries live; its filter form is left alone. */
+export const timelineLive = (options: Pick<TimelineRouteOptions, 'timeline' | 'names'>) =>
+  livePage({
+    path: /^\/timeline$/,
+    params: TimelineQuery,
+    load: (query) => timelineView(options, query).view,
+    regions: [{ id: 'timeline-entries', partial: 'partials/timelineEntries', affectedBy: newOn, view: (page) => page }],
+  });

@@ -3,13 +3,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type ResistanceQueries, statusFilters } from '../../projections/resistance/queries.ts';
 import { type Form, submitForm, type Submission } from '../http/forms.ts';
+import { fromCategories, livePage } from '../http/live.ts';
 import { lenient, optional } from '../http/query.ts';
 import { resistanceUrl, signalPath } from '../http/urls.ts';
 import { sendHtml, wantsFragment } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
 import type { CommandDefinition } from '../shared/command.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { Id } from '../shared/event.ts';
+import { Id, type RecordedEvent } from '../shared/event.ts';
 import { streamName } from '../shared/streams.ts';
 import { actionsOn } from './actions.ts';
 import { ResistanceKind, SignalSource } from './events.ts';
@@ -59,6 +60,78 @@ const SignalParams = z.object({ signalId: Id });
 const InterventionParams = SignalParams.extend({ interventionId: Id });
 const SignalQuery = z.object({ recorded: optional(z.enum([...recordedBy.keys()] as [string, ...string[]])) });
 
+/** The log as filtered; an area the organisation does not know is reported beside the filter and not applied. */
+function logPage({ resistance, today }: ResistanceRouteOptions, filters: LogFilters, errors: Record<string, string>) {
+  const day = today();
+  const choices = resistance.choices();
+  const known = filters.area === undefined || choices.areas.some((a) => a.areaId === filters.area);
+  const applied = known ? filters : { ...filters, area: undefined };
+  return {
+    choices,
+    filters: applied,
+    errors: known ? errors : { ...errors, area: 'must be one of the areas listed' },
+    signals: resistance.signals(
+      {
+        areaId: applied.area,
+        status: applied.status ?? 'open',
+        minSeverity: applied.severity,
+        kind: applied.kind,
+        source: applied.source,
+      },
+      day,
+    ),
+    summary: resistance.openSummary(applied.area, day),
+    today: day,
+  };
+}
+
+function signalPage({ resistance, today, revisions, forms }: ResistanceRouteOptions, signalId: string): SignalPage {
+  const day = today();
+  const signal = resistance.signal(signalId, day);
+  if (signal === null) throw new NotFoundError(`There is no resistance signal "${signalId}".`);
+  return {
+    signal,
+    history: resistance.history(signalId),
+    actions: actionsOn(signal),
+    revision: revisions.of(streamName('signal', signalId)),
+    coaches: resistance.choices().coaches,
+    defaultOwner: resistance.coachFor(signal.area.areaId),
+    names: forms.names,
+    today: day,
+  };
+}
+
+/** Signals, and the names of the areas, teams, stakeholders and coaches they mention. */
+const signalsChanged = fromCategories('signal', 'area', 'team', 'stakeholder', 'coach');
+
+/** The resistance log updates live: its counts and its list, never the raise form or the filter. */
+export const resistanceLogLive = (options: ResistanceRouteOptions) =>
+  livePage({
+    path: /^\/resistance$/,
+    params: LogQuery.omit({ raised: true }),
+    load: (filters) => logView(logPage(options, filters, {}), {}),
+    regions: [
+      { id: 'signal-summary', partial: 'partials/signalSummary', affectedBy: signalsChanged, view: (page) => page },
+      { id: 'signal-list', partial: 'partials/signalList', affectedBy: signalsChanged, view: (page) => page },
+    ],
+  });
+
+/** A signal's page updates live from its own stream: head, facts and history; never the forms that move it on. */
+export const signalLive = (options: ResistanceRouteOptions) => {
+  const affectedBy = (event: RecordedEvent, { signalId }: { signalId: string }) =>
+    event.streamId === streamName('signal', signalId) || fromCategories('area', 'team', 'stakeholder', 'coach')(event);
+  return livePage({
+    path: /^\/resistance\/(?<signalId>[^/]+)$/,
+    params: SignalParams,
+    load: ({ signalId }) => signalView(signalPage(options, signalId), {}),
+    regions: [
+      { id: 'signal-head', partial: 'partials/signalHead', affectedBy, view: (page) => page },
+      { id: 'signal-facts', partial: 'partials/signalFacts', affectedBy, view: (page) => page },
+      { id: 'signal-history', partial: 'partials/signalHistory', affectedBy, view: (page) => page },
+    ],
+  });
+};
+
 /**
  * The resistance log (`/resistance`: filters, counts, the raise form) and a signal's page
  * (`/resistance/:signalId`: its interventions, history and the forms that move it on), both from
@@ -66,34 +139,10 @@ const SignalQuery = z.object({ recorded: optional(z.enum([...recordedBy.keys()] 
  * moves the counts, the list and every form's revision together.
  */
 export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = async (app, options) => {
-  const { resistance, views, today, handlers, forms, revisions } = options;
+  const { resistance, views, today, handlers, forms } = options;
 
-  /** The log as filtered; an area the organisation does not know is reported beside the filter and not applied. */
   const renderLog = (fragment: boolean, filters: LogFilters, errors: Record<string, string>, input: LogInput) => {
-    const day = today();
-    const choices = resistance.choices();
-    const known = filters.area === undefined || choices.areas.some((a) => a.areaId === filters.area);
-    const applied = known ? filters : { ...filters, area: undefined };
-    const view = logView(
-      {
-        choices,
-        filters: applied,
-        errors: known ? errors : { ...errors, area: 'must be one of the areas listed' },
-        signals: resistance.signals(
-          {
-            areaId: applied.area,
-            status: applied.status ?? 'open',
-            minSeverity: applied.severity,
-            kind: applied.kind,
-            source: applied.source,
-          },
-          day,
-        ),
-        summary: resistance.openSummary(applied.area, day),
-        today: day,
-      },
-      input,
-    );
+    const view = logView(logPage(options, filters, errors), input);
     return { view, html: views.render(fragment ? 'partials/signalLog' : 'pages/resistance', view) };
   };
 
@@ -121,24 +170,8 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
     });
   });
 
-  function signalPage(signalId: string): SignalPage {
-    const day = today();
-    const signal = resistance.signal(signalId, day);
-    if (signal === null) throw new NotFoundError(`There is no resistance signal "${signalId}".`);
-    return {
-      signal,
-      history: resistance.history(signalId),
-      actions: actionsOn(signal),
-      revision: revisions.of(streamName('signal', signalId)),
-      coaches: resistance.choices().coaches,
-      defaultOwner: resistance.coachFor(signal.area.areaId),
-      names: forms.names,
-      today: day,
-    };
-  }
-
   const renderSignal = (fragment: boolean, signalId: string, input: SignalInput) =>
-    views.render(fragment ? 'partials/signal' : 'pages/signal', signalView(signalPage(signalId), input));
+    views.render(fragment ? 'partials/signal' : 'pages/signal', signalView(signalPage(options, signalId), input));
 
   app.get('/resistance/:signalId', { schema: { params: SignalParams, querystring: SignalQuery } }, async (request, reply) => {
     const { recorded } = request.query;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { stakeholderSorts, UNASSESSED, type StakeholderQueries, type StakeholderRow } from '../../projections/stakeholders/queries.ts';
 import { addDays } from '../adoption/calendar.ts';
 import { submitForm, type Form } from '../http/forms.ts';
+import { fromCategories, livePage } from '../http/live.ts';
 import { lenient, optional } from '../http/query.ts';
 import { stakeholderPath } from '../http/urls.ts';
 import { sendHtml, wantsFragment } from '../http/views.ts';
@@ -10,7 +11,7 @@ import type { WebDeps } from '../http/webDeps.ts';
 import type { CommandDefinition, CommandOf } from '../shared/command.ts';
 import type { CommandContext, HandleResult } from '../shared/commandHandler.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
-import { Id, type Actor } from '../shared/event.ts';
+import { Id, type Actor, type RecordedEvent } from '../shared/event.ts';
 import { streamName } from '../shared/streams.ts';
 import type { StakeholderState } from './decider.ts';
 import { AdkarStage, Attitude } from './events.ts';
@@ -74,16 +75,54 @@ async function changing(field: keyof typeof unchanged, result: Promise<HandleRes
   return { position };
 }
 
+function requireRow(stakeholders: StakeholderQueries, stakeholderId: string): StakeholderRow {
+  const row = stakeholders.stakeholder(stakeholderId);
+  if (row === null) throw new NotFoundError(`There is no stakeholder "${stakeholderId}".`);
+  return row;
+}
+
+function detailPage({ stakeholders, today, forms, revisions }: StakeholderRouteOptions, stakeholderId: string) {
+  const row = requireRow(stakeholders, stakeholderId);
+  return {
+    row,
+    engagements: stakeholders.engagements(stakeholderId),
+    history: stakeholders.history(stakeholderId),
+    coaches: stakeholders.coaches(row.areaId),
+    revision: revisions.of(streamName('stakeholder', stakeholderId)),
+    today: today(),
+    actorName: (actor: Actor) => forms.names.actor(actor),
+  };
+}
+
+/**
+ * A stakeholder's page updates live from the stakeholder's own stream (and coaches' and areas'
+ * names): head, figures, engagement log and history; never its forms, which keep the revision
+ * they were rendered with.
+ */
+export const stakeholderLive = (options: StakeholderRouteOptions) => {
+  const affectedBy = (event: RecordedEvent, { stakeholderId }: { stakeholderId: string }) =>
+    event.streamId === streamName('stakeholder', stakeholderId) || fromCategories('coach', 'area')(event);
+  return livePage({
+    path: /^\/stakeholders\/(?<stakeholderId>[^/]+)$/,
+    params: StakeholderParams,
+    load: ({ stakeholderId }) => detailView(detailPage(options, stakeholderId), {}),
+    regions: [
+      { id: 'stakeholder-head', partial: 'partials/stakeholderHead', affectedBy, view: (page) => page },
+      { id: 'stakeholder-kpis', partial: 'partials/stakeholderKpis', affectedBy, view: (page) => page },
+      { id: 'stakeholder-engagements', partial: 'partials/stakeholderEngagementLog', affectedBy, view: (page) => page },
+      { id: 'stakeholder-history', partial: 'partials/stakeholderHistory', affectedBy, view: (page) => page },
+    ],
+  });
+};
+
 /**
  * The stakeholders: a filtered list and influence × interest grid (`/stakeholders`, where new
  * ones are identified) and one page per stakeholder with the engagement log, the history of
  * assessments and the forms that log and assess, all from the stakeholders read model. Every
  * form answers a plain POST with 303 back to its page and htmx with the page body re-rendered.
  */
-export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> = async (
-  app,
-  { stakeholders, views, today, handlers, forms, revisions },
-) => {
+export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> = async (app, options) => {
+  const { stakeholders, views, today, handlers, forms } = options;
   function listPage(
     filters: Filters,
     requested: number | undefined,
@@ -145,25 +184,10 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     });
   });
 
-  function requireStakeholder(stakeholderId: string): StakeholderRow {
-    const row = stakeholders.stakeholder(stakeholderId);
-    if (row === null) throw new NotFoundError(`There is no stakeholder "${stakeholderId}".`);
-    return row;
-  }
+  const requireStakeholder = (stakeholderId: string) => requireRow(stakeholders, stakeholderId);
 
-  const renderDetail = (fragment: boolean, stakeholderId: string, input: Answered) => {
-    const row = requireStakeholder(stakeholderId);
-    const page = {
-      row,
-      engagements: stakeholders.engagements(stakeholderId),
-      history: stakeholders.history(stakeholderId),
-      coaches: stakeholders.coaches(row.areaId),
-      revision: revisions.of(streamName('stakeholder', stakeholderId)),
-      today: today(),
-      actorName: (actor: Actor) => forms.names.actor(actor),
-    };
-    return views.render(fragment ? 'partials/stakeholder' : 'pages/stakeholder', detailView(page, input));
-  };
+  const renderDetail = (fragment: boolean, stakeholderId: string, input: Answered) =>
+    views.render(fragment ? 'partials/stakeholder' : 'pages/stakeholder', detailView(detailPage(options, stakeholderId), input));
 
   app.get('/stakeholders/:stakeholderId', { schema: { params: StakeholderParams, querystring: DetailQuery } }, async (request, reply) => {
     const { recorded } = request.query;

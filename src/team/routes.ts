@@ -4,6 +4,7 @@ import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
 import type { ResistanceQueries } from '../../projections/resistance/queries.ts';
 import type { StakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import type { TimelineQueries } from '../../projections/timeline.ts';
+import { fromCategories, livePage } from '../http/live.ts';
 import { submitForm, type Form, type Submission } from '../http/forms.ts';
 import { optional } from '../http/query.ts';
 import { requireSelection } from '../overview/selection.ts';
@@ -11,7 +12,7 @@ import { sendHtml } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
 import type { CommandDefinition } from '../shared/command.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { Id } from '../shared/event.ts';
+import { Id, type RecordedEvent } from '../shared/event.ts';
 import { streamName } from '../shared/streams.ts';
 import {
   adoptionForms,
@@ -57,33 +58,53 @@ const FormQuery = TeamPageQuery.pick({ cycle: true });
  * htmx, gets `partials/team` (the whole page body) re-rendered in place: scores, stage and the
  * edit forms' revision all move with any write, so the page is answered whole, never half stale.
  */
-export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, options) => {
-  const { queries, timeline, resistance, stakeholders, views, today, handlers, forms, revisions } = options;
-  function load(teamId: string, cycleId: string | undefined): TeamPage {
-    const { cycle, selection } = requireSelection(queries, today, { cycle: cycleId });
-    const team = queries.team(teamId, selection.cycleId, selection.asOf);
-    if (team === null) throw new NotFoundError(`There is no team "${teamId}".`);
-    const areas = queries.heatmap(selection.cycleId, selection.asOf)?.areas ?? [];
-    // The signals read model filters by area; the team's own are those of its area that name it.
-    const signals = resistance.signals({ areaId: team.areaId, status: 'open' }, today()).filter((s) => s.team?.teamId === teamId);
-    return {
-      team,
-      cycle,
-      cycles: queries.cycles(),
-      areas,
-      selection,
-      revision: revisions.of(streamName('team', teamId)),
-      keyResults: queries.keyResults(teamId, selection.cycleId),
-      history: timeline.page({ teamId }, RECENT),
-      signals,
-      stakeholders: stakeholders.list({ areaId: team.areaId }, { limit: RECENT, offset: 0 }),
-      stakeholderCount: stakeholders.count({ areaId: team.areaId }, today()).total,
-      names: forms.names,
-    };
-  }
+function load(options: TeamRouteOptions, teamId: string, cycleId: string | undefined): TeamPage {
+  const { queries, timeline, resistance, stakeholders, today, forms, revisions } = options;
+  const { cycle, selection } = requireSelection(queries, today, { cycle: cycleId });
+  const team = queries.team(teamId, selection.cycleId, selection.asOf);
+  if (team === null) throw new NotFoundError(`There is no team "${teamId}".`);
+  const areas = queries.heatmap(selection.cycleId, selection.asOf)?.areas ?? [];
+  // The signals read model filters by area; the team's own are those of its area that name it.
+  const signals = resistance.signals({ areaId: team.areaId, status: 'open' }, today()).filter((s) => s.team?.teamId === teamId);
+  return {
+    team,
+    cycle,
+    cycles: queries.cycles(),
+    areas,
+    selection,
+    revision: revisions.of(streamName('team', teamId)),
+    keyResults: queries.keyResults(teamId, selection.cycleId),
+    history: timeline.page({ teamId }, RECENT),
+    signals,
+    stakeholders: stakeholders.list({ areaId: team.areaId }, { limit: RECENT, offset: 0 }),
+    stakeholderCount: stakeholders.count({ areaId: team.areaId }, today()).total,
+    names: forms.names,
+  };
+}
 
+/**
+ * The team page updates live: its head, scores and check-in status, from its own stream, its
+ * area's (the name) and the cycles. The forms are not live (see src/http/live.ts).
+ */
+export const teamLive = (options: TeamRouteOptions) => {
+  const affectedBy = (event: RecordedEvent, { teamId }: { teamId: string }) =>
+    event.streamId === streamName('team', teamId) || fromCategories('area', 'cycle')(event);
+  return livePage({
+    path: /^\/teams\/(?<teamId>[^/]+)$/,
+    params: FormQuery.extend({ teamId: Id }),
+    load: ({ teamId, cycle }) => teamView(load(options, teamId, cycle), {}),
+    regions: [
+      { id: 'team-head', partial: 'partials/teamHead', affectedBy, view: (page) => page },
+      { id: 'team-scores', partial: 'partials/teamScores', affectedBy, view: (page) => page },
+      { id: 'team-check-in', partial: 'partials/teamCheckIn', affectedBy, view: (page) => page },
+    ],
+  });
+};
+
+export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, options) => {
+  const { views, handlers, forms } = options;
   const render = (fragment: boolean, teamId: string, cycleId: string | undefined, input: Answered) =>
-    views.render(fragment ? 'partials/team' : 'pages/team', teamView(load(teamId, cycleId), input));
+    views.render(fragment ? 'partials/team' : 'pages/team', teamView(load(options, teamId, cycleId), input));
 
   app.get('/teams/:teamId', { schema: { params: TeamParams, querystring: TeamPageQuery } }, async (request, reply) => {
     const { cycle, recorded } = request.query;

@@ -1,13 +1,16 @@
 /**
  * The live hub over the real SQLite store and projection runner: sockets opened with
- * `app.injectWS('/live?page=…')` get their page's live regions on connect, and again when an
- * event recorded through the command handlers changes what that page shows, and only then.
+ * `app.injectWS('/live?page=…')` get their page's live regions on connect, rendered by the
+ * regions' own partials, and again when an event changes what that page shows, and only then.
+ * Renders are counted from the hub's debug log ("live regions rendered"): one per affected topic
+ * per flush, however many sockets show it.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordAdoption } from '../../src/team/handlers.ts';
-import { regionOf, topicOf } from '../../src/http/live.ts';
 import { SqliteDirectory } from '../../projections/index.ts';
+import type { AppDeps } from '../../src/http/app.ts';
+import { LIVE_LIMITS } from '../../src/http/live.ts';
+import { recordAdoption } from '../../src/team/handlers.ts';
 import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 /** The client end of an injected websocket, as the spec uses it. */
@@ -23,17 +26,47 @@ const QUIET_MS = 500;
 const reconnectCodes = [1001, 1005, 1006, 1011, 1012, 1013, 1014];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The swaps in a pushed message, by target: the hub's own `<hx-partial>` envelope. */
+function swapsOf(message: string): Map<string, { swap: string; html: string }> {
+  const swaps = new Map<string, { swap: string; html: string }>();
+  for (const m of message.matchAll(/<hx-partial hx-target="([^"]*)" hx-swap="([^"]*)">([\s\S]*?)<\/hx-partial>/g)) {
+    swaps.set(m[1]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&'), { swap: m[2]!, html: m[3]! });
+  }
+  return swaps;
+}
+
+interface Rendered {
+  topic: string;
+  regions: string[];
+  sockets: number;
+}
+
 describe('live updates over websockets', () => {
   let world: World;
   let app: FastifyInstance;
+  let renders: Rendered[];
   const clients: Client[] = [];
+
+  async function start(overrides: Partial<AppDeps> = {}) {
+    renders = [];
+    const stream = {
+      write(line: string) {
+        const entry = JSON.parse(line) as Rendered & { msg: string };
+        if (entry.msg === 'live regions rendered') renders.push(entry);
+      },
+    };
+    app = await appFor(world, {
+      onApplied: (listener) => world.runner.onApplied(listener),
+      logger: { level: 'debug', stream },
+      ...overrides,
+    });
+    await app.ready();
+  }
 
   beforeEach(async () => {
     world = openWorld();
     await seedSmallOrganisation(world);
     await world.runner.start();
-    app = await appFor(world, { onApplied: (listener) => world.runner.onApplied(listener) });
-    await app.ready();
   });
 
   afterEach(async () => {
@@ -43,8 +76,8 @@ describe('live updates over websockets', () => {
   });
 
   /** Opens a socket for a page and records what it receives. */
-  async function open(page: string) {
-    const client = (await app.injectWS(`/live?page=${encodeURIComponent(page)}`)) as Client;
+  async function open(page: string | null) {
+    const client = (await app.injectWS(page === null ? '/live' : `/live?page=${encodeURIComponent(page)}`)) as Client;
     clients.push(client);
     const messages: string[] = [];
     let closed: { code: number; reason: string } | null = null;
@@ -52,14 +85,20 @@ describe('live updates over websockets', () => {
     client.on('close', (code, reason) => (closed = { code, reason: reason.toString() }));
     return {
       messages,
-      closed: () => closed,
-      /** Waits for the nth message (1-based) and returns it. */
+      closed: async () => {
+        await expect.poll(() => closed, { timeout: 2000 }).not.toBeNull();
+        return closed!;
+      },
+      /** Waits for the nth message (1-based) and returns its swaps. */
       nth: async (n: number) => {
         await expect.poll(() => messages.length, { timeout: 2000 }).toBeGreaterThanOrEqual(n);
-        return messages[n - 1]!;
+        return swapsOf(messages[n - 1]!);
       },
     };
   }
+
+  /** What htmx gets when it asks the route itself for a piece of the page. */
+  const fragment = async (url: string) => (await app.inject({ url, headers: { 'hx-request': 'true' } })).body;
 
   const checkIn = (teamId: string, heldOn: string) =>
     recordAdoption(
@@ -67,126 +106,231 @@ describe('live updates over websockets', () => {
       { type: 'HoldCheckIn', data: { teamId, cycleId: CYCLE, heldOn } },
       { actor: { kind: 'user', id: 'coach-grace' }, source: 'ui', now: new Date(`${TODAY}T11:00:00.000Z`) },
     );
+  const caughtUp = async () => world.runner.waitFor(await world.store.headPosition());
 
   /** The "Run" cell of the named row (area or team) in some HTML. */
   const runOf = (html: string, name: string) => new RegExp(`${name}</(?:span|a)>[\\s\\S]*?title="Run: ([^"]+)"`).exec(html)?.[1];
 
-  /** What the page route itself renders for a region right now. */
-  const rendered = async (url: string, id: string) => regionOf((await app.inject(url)).body, id);
+  describe('with the default bounds', () => {
+    beforeEach(() => start());
 
-  it('sends the heatmap on connect, then the new scores when a check-in lands, as morphs of the same partial', async () => {
-    const heatmap = await open('/heatmap');
-    const first = await heatmap.nth(1);
-    expect(first).toContain('<hx-partial hx-target="#heatmap" hx-swap="outerMorph">');
-    expect(regionOf(first, 'heatmap')).toBe(await rendered('/heatmap', 'heatmap'));
-    const before = runOf(first, 'Engineering');
+    it('sends the heatmap on connect, then the new scores when a check-in lands, rendered by the same partial the route uses', async () => {
+      const heatmap = await open('/heatmap');
+      const first = await heatmap.nth(1);
+      expect(first.get('#heatmap-scores')?.swap).toBe('outerMorph');
+      expect(await fragment('/heatmap')).toContain(first.get('#heatmap-scores')!.html);
+      // The head, with the filter a reader may be changing, is not pushed.
+      expect(first.get('#heatmap-scores')!.html).not.toContain('<form');
+      const before = runOf(first.get('#heatmap-scores')!.html, 'Engineering');
 
-    await checkIn('srch', TODAY);
-    const pushed = await heatmap.nth(2);
-    expect(regionOf(pushed, 'heatmap')).toBe(await rendered('/heatmap', 'heatmap'));
-    expect(runOf(pushed, 'Engineering')).not.toBe(before);
-    // Engineering's team rows, aimed at its unfolded rows only, carry Search's new score.
-    const rows = /<hx-partial hx-target="\[id=&quot;teams-eng&quot;\]:not\(:empty\)" hx-swap="innerMorph">([\s\S]*?)<\/hx-partial>/.exec(pushed)?.[1] ?? '';
-    expect(runOf(rows, 'Search &amp; &lt;Discovery&gt;')).toBe(runOf((await app.inject({ url: '/areas/eng', headers: { 'hx-request': 'true' } })).body, 'Search &amp; &lt;Discovery&gt;'));
-    expect(runOf(rows, 'Search &amp; &lt;Discovery&gt;')).not.toBe('0 of 100');
+      await checkIn('srch', TODAY);
+      const pushed = await heatmap.nth(2);
+      expect(await fragment('/heatmap')).toContain(pushed.get('#heatmap-scores')!.html);
+      expect(runOf(pushed.get('#heatmap-scores')!.html, 'Engineering')).not.toBe(before);
+      // Engineering's team rows, aimed at its unfolded rows only, are what its expand link fetches.
+      const rows = pushed.get('[id="teams-eng"]:not(:empty)');
+      expect(rows).toEqual({ swap: 'innerMorph', html: await fragment('/areas/eng') });
+      expect(runOf(rows!.html, 'Search &amp; &lt;Discovery&gt;')).not.toBe('0 of 100');
+    });
+
+    it("updates the team page's head, scores and check-ins, never its forms", async () => {
+      const team = await open('/teams/srch');
+      expect([...(await team.nth(1)).keys()]).toEqual(['#team-head', '#team-scores', '#team-check-in']);
+      await checkIn('srch', TODAY);
+      const pushed = await team.nth(2);
+      expect(pushed.get('#team-scores')!.html).toContain('title="Run: ');
+      expect(pushed.get('#team-check-in')!.html).toContain('last 25 Nov 2026');
+      expect(team.messages[1]).not.toContain('<form');
+    });
+
+    it('renders nothing for a page the event cannot change, and sends nothing to a page it did not change', async () => {
+      const heatmap = await open('/heatmap');
+      const otherTeam = await open('/teams/pay');
+      const past = await open(`/heatmap?cycle=${CYCLE}&asOf=2026-11-01`);
+      await Promise.all([heatmap.nth(1), otherTeam.nth(1), past.nth(1)]);
+      renders.length = 0;
+
+      await checkIn('srch', TODAY);
+      await heatmap.nth(2);
+      await sleep(QUIET_MS);
+      // Another team's page is not even rendered; a past date is rendered, unchanged, and not sent.
+      expect(renders.map((r) => r.topic).some((t) => t.includes('"teamId":"pay"'))).toBe(false);
+      expect(renders).toHaveLength(2);
+      expect(otherTeam.messages).toHaveLength(1);
+      expect(past.messages).toHaveLength(1);
+
+      // The same socket does get a check-in it can see.
+      await checkIn('pay', TODAY);
+      expect((await otherTeam.nth(2)).get('#team-check-in')!.html).toContain('last 25 Nov 2026');
+    });
+
+    it('renders a page shown under several URLs once: unknown parameters and their order do not make a new topic', async () => {
+      const sockets = await Promise.all(
+        ['/', '/heatmap', `/heatmap?asOf=${TODAY}&cycle=${CYCLE}&utm=x`, `/heatmap?cycle=${CYCLE}&asOf=${TODAY}`].map(open),
+      );
+      await Promise.all(sockets.map((s) => s.nth(1)));
+      renders.length = 0;
+      await checkIn('srch', TODAY);
+      await Promise.all(sockets.map((s) => s.nth(2)));
+      // `/` and `/heatmap` (the defaults) are one topic, the explicit cycle and date another.
+      expect(renders.map((r) => r.sockets).sort()).toEqual([2, 2]);
+    });
+
+    it('coalesces a burst of batches into one render and one push', async () => {
+      const heatmap = await open('/heatmap');
+      await heatmap.nth(1);
+      renders.length = 0;
+      let batches = 0;
+      const stopCounting = world.runner.onApplied(() => batches++);
+      for (const heldOn of ['2026-11-19', '2026-11-21', '2026-11-23', '2026-11-24', TODAY]) {
+        await checkIn('srch', heldOn);
+        await caughtUp();
+      }
+      stopCounting();
+      expect(batches).toBe(5);
+      await heatmap.nth(2);
+      await sleep(QUIET_MS);
+      expect(heatmap.messages.length).toBeLessThanOrEqual(3);
+      expect(renders.length).toBeLessThanOrEqual(2);
+      expect(await fragment('/heatmap')).toContain(swapsOf(heatmap.messages.at(-1)!).get('#heatmap-scores')!.html);
+    });
+
+    it('closes a page with nothing live normally, and refuses what cannot be followed as a policy violation, saying why', async () => {
+      expect(await (await open('/organisation')).closed()).toEqual({ code: 1000, reason: 'nothing on this page updates live' });
+      expect(await (await open('/teams/nobody')).closed()).toEqual({ code: 1008, reason: 'there is no such page to follow' });
+      expect(await (await open('/heatmap?asOf=yesterday')).closed()).toEqual({
+        code: 1008,
+        reason: 'asOf must be a calendar date, YYYY-MM-DD',
+      });
+      expect(await (await open('/timeline?type=Nonsense')).closed()).toMatchObject({
+        code: 1008,
+        reason: expect.stringMatching(/^type must be an event type/),
+      });
+      expect(await (await open('/teams/%E0%A4%A')).closed()).toEqual({ code: 1008, reason: 'page is not a valid path' });
+      expect(await (await open(null)).closed()).toEqual({ code: 1008, reason: 'page must be a path on this site, starting with /' });
+    });
+
+    it(`closes a socket over ${LIVE_LIMITS.perAddress} per address as a policy violation; one that closes makes room`, async () => {
+      const sockets = await Promise.all(Array.from({ length: LIVE_LIMITS.perAddress }, () => open('/heatmap')));
+      await Promise.all(sockets.map((s) => s.nth(1)));
+      const over = await open('/heatmap');
+      expect(await over.closed()).toEqual({
+        code: 1008,
+        reason: `at most ${LIVE_LIMITS.perAddress} live pages per address: close another tab`,
+      });
+      expect(reconnectCodes).not.toContain(1008);
+
+      clients[0]!.terminate();
+      await sleep(50);
+      await (await open('/heatmap')).nth(1);
+    });
+
+    it("updates a coach's week when a team in their area holds its late check-in", async () => {
+      await given(world, 'coach', 'grace', '2026-09-01', {
+        type: 'CoachRegistered',
+        data: { coachId: 'grace', name: 'Grace Hopper', email: 'grace@example.org' },
+      });
+      await given(world, 'area', 'eng', '2026-09-01', { type: 'CoachAssignedToArea', data: { areaId: 'eng', coachId: 'grace' } });
+      await caughtUp();
+      const week = await open('/coaches/grace/week');
+      expect((await week.nth(1)).get('#coach-week')!.html).toContain('Search &amp; &lt;Discovery&gt;');
+
+      await checkIn('srch', TODAY);
+      expect((await week.nth(2)).get('#coach-week')!.html).not.toContain('Search &amp; &lt;Discovery&gt;');
+    });
+
+    it("updates a stakeholder's engagement log, figures and history, never the forms", async () => {
+      await given(world, 'stakeholder', 'ines', '2026-10-01', {
+        type: 'StakeholderIdentified',
+        data: { stakeholderId: 'ines', name: 'Inès Duval', role: 'CFO', areaId: 'eng', influence: 5, interest: 3 },
+      });
+      await caughtUp();
+      const page = await open('/stakeholders/ines');
+      expect([...(await page.nth(1)).keys()]).toEqual([
+        '#stakeholder-head',
+        '#stakeholder-kpis',
+        '#stakeholder-engagements',
+        '#stakeholder-history',
+      ]);
+
+      await given(world, 'stakeholder', 'ines', TODAY, {
+        type: 'EngagementLogged',
+        data: {
+          stakeholderId: 'ines',
+          engagementId: 'e-1',
+          kind: 'one-on-one',
+          occurredOn: TODAY,
+          sentiment: 1,
+          note: 'Asked for the Q4 numbers',
+          coachId: 'ada',
+        },
+      });
+      const pushed = await page.nth(2);
+      expect(pushed.get('#stakeholder-engagements')!.html).toContain('Asked for the Q4 numbers');
+      expect(page.messages[1]).not.toContain('<form');
+      expect(page.messages[1]).not.toContain('name="revision"');
+    });
+
+    it('updates the resistance log and a signal page when the signal moves on', async () => {
+      const log = await open('/resistance');
+      const signal = await open('/resistance/sig-1');
+      expect([...(await log.nth(1)).keys()]).toEqual(['#signal-summary', '#signal-list']);
+      expect([...(await signal.nth(1)).keys()]).toEqual(['#signal-head', '#signal-facts', '#signal-history']);
+
+      await given(world, 'signal', 'sig-1', TODAY, {
+        type: 'ResistanceSignalAcknowledged',
+        data: { signalId: 'sig-1', acknowledgedOn: TODAY },
+      });
+      expect((await signal.nth(2)).get('#signal-facts')!.html).toContain(`datetime="${TODAY}"`);
+      expect((await log.nth(2)).get('#signal-list')!.html).toContain('Acknowledged');
+      expect([...log.messages, ...signal.messages].join('')).not.toContain('<form');
+    });
+
+    it("puts new events at the top of the timeline's first page only", async () => {
+      const newest = await open('/timeline');
+      const older = await open('/timeline?before=3');
+      const otherType = await open('/timeline?type=TeamRegistered');
+      await Promise.all([newest.nth(1), older.nth(1), otherType.nth(1)]);
+      renders.length = 0;
+
+      await checkIn('srch', TODAY);
+      expect((await newest.nth(2)).get('#timeline-entries')!.html).toMatch(/^<tbody id="timeline-entries">\s*<tr[\s\S]*Check-in held/);
+      await sleep(QUIET_MS);
+      expect(renders).toHaveLength(1);
+      expect(older.messages).toHaveLength(1);
+      expect(otherType.messages).toHaveLength(1);
+    });
+
+    it('closes every socket when the server shuts down with a code the browser answers by reconnecting', async () => {
+      const heatmap = await open('/heatmap');
+      await heatmap.nth(1);
+      await app.close();
+      expect(reconnectCodes).toContain((await heatmap.closed()).code);
+    });
   });
 
-  it("updates the team page's head, scores and check-ins, never its forms", async () => {
-    const team = await open('/teams/srch');
-    const first = await team.nth(1);
-    expect(runOf(first, 'Run')).toBeUndefined();
-    await checkIn('srch', TODAY);
-    const pushed = await team.nth(2);
-    expect(pushed).toContain('<hx-partial hx-target="#team-scores" hx-swap="outerMorph">');
-    expect(regionOf(pushed, 'team-scores')).toBe(await rendered('/teams/srch', 'team-scores'));
-    expect(regionOf(pushed, 'team-check-in')).toContain('last 25 Nov 2026');
-    expect(pushed).not.toContain('<form');
-  });
+  describe('with room for many sockets', () => {
+    beforeEach(() => start({ liveLimits: { perAddress: 200, total: 101 } }));
 
-  it('sends nothing to a page the event does not change: another team, or a date before it happened', async () => {
-    const heatmap = await open('/heatmap');
-    const otherTeam = await open('/teams/pay');
-    const past = await open(`/heatmap?cycle=${CYCLE}&asOf=2026-11-01`);
-    await Promise.all([heatmap.nth(1), otherTeam.nth(1), past.nth(1)]);
+    it('renders the heatmap once per write for 100 sockets and sends each the same fragment', async () => {
+      const sockets = await Promise.all(Array.from({ length: 100 }, () => open('/heatmap')));
+      await Promise.all(sockets.map((s) => s.nth(1)));
+      expect(renders).toHaveLength(1);
 
-    await checkIn('srch', TODAY);
-    await heatmap.nth(2);
-    await sleep(QUIET_MS);
-    expect(otherTeam.messages).toHaveLength(1);
-    expect(past.messages).toHaveLength(1);
+      await checkIn('srch', TODAY);
+      await Promise.all(sockets.map((s) => s.nth(2)));
+      expect(renders).toHaveLength(2);
+      expect(renders[1]).toMatchObject({ sockets: 100, regions: ['heatmap-scores', 'team-rows'] });
+      expect(new Set(sockets.map((s) => s.messages[1])).size).toBe(1);
 
-    // The same socket does get a check-in it can see.
-    await checkIn('pay', TODAY);
-    expect(regionOf(await otherTeam.nth(2), 'team-scores')).toBe(await rendered('/teams/pay', 'team-scores'));
-  });
-
-  it('coalesces a burst of batches into one push per socket', async () => {
-    const heatmap = await open('/heatmap');
-    await heatmap.nth(1);
-    let batches = 0;
-    const stopCounting = world.runner.onApplied(() => batches++);
-    for (const heldOn of ['2026-11-19', '2026-11-21', '2026-11-23', '2026-11-24', TODAY]) {
-      await checkIn('srch', heldOn);
-      await world.runner.waitFor(await world.store.headPosition());
-    }
-    stopCounting();
-    expect(batches).toBe(5);
-    await heatmap.nth(2);
-    await sleep(QUIET_MS);
-    expect(heatmap.messages.length).toBeLessThanOrEqual(3);
-    expect(regionOf(heatmap.messages.at(-1)!, 'heatmap')).toBe(await rendered('/heatmap', 'heatmap'));
-  });
-
-  it('closes a page with nothing live normally (no retry), a request without a page as a policy violation', async () => {
-    const timeline = await open('/timeline?type=CheckInHeld');
-    const unknownTeam = await open('/teams/nobody');
-    await expect.poll(() => timeline.closed()?.code).toBe(1000);
-    await expect.poll(() => unknownTeam.closed()?.code).toBe(1000);
-
-    const client = (await app.injectWS('/live')) as Client;
-    clients.push(client);
-    const closed = new Promise<number>((resolve) => client.on('close', (code) => resolve(code)));
-    expect(await closed).toBe(1008);
-  });
-
-  it("updates a coach's week when a team in their area holds its late check-in", async () => {
-    await given(world, 'coach', 'grace', '2026-09-01', { type: 'CoachRegistered', data: { coachId: 'grace', name: 'Grace Hopper', email: 'grace@example.org' } });
-    await given(world, 'area', 'eng', '2026-09-01', { type: 'CoachAssignedToArea', data: { areaId: 'eng', coachId: 'grace' } });
-    await world.runner.waitFor(await world.store.headPosition());
-    const week = await open('/coaches/grace/week');
-    expect(regionOf(await week.nth(1), 'coach-week')).toContain('Search &amp; &lt;Discovery&gt;');
-
-    await checkIn('srch', TODAY);
-    const pushed = regionOf(await week.nth(2), 'coach-week');
-    expect(pushed).toBe(await rendered('/coaches/grace/week', 'coach-week'));
-    expect(pushed).not.toContain('Search &amp; &lt;Discovery&gt;');
-  });
-
-  it('closes every socket when the server shuts down with a code the browser answers by reconnecting', async () => {
-    const heatmap = await open('/heatmap');
-    await heatmap.nth(1);
-    await app.close();
-    await expect.poll(() => heatmap.closed()?.code).toBeDefined();
-    expect(reconnectCodes).toContain(heatmap.closed()?.code);
-  });
-});
-
-describe('live topics and regions', () => {
-  it('keeps only what a live page reads from its URL', () => {
-    expect(topicOf('/')?.url).toBe('/');
-    expect(topicOf('/heatmap?asOf=2026-11-01&cycle=2026-q4&utm=x')?.url).toBe('/heatmap?cycle=2026-q4&asOf=2026-11-01');
-    expect(topicOf('/teams/srch?cycle=2026-q4&recorded=check-in-held')?.url).toBe('/teams/srch?cycle=2026-q4');
-    expect(topicOf('/areas/eng')?.page.regions).toEqual(['main']);
-    expect(topicOf('/timeline')).toBeNull();
-    expect(topicOf('/teams/srch/check-in-held')).toBeNull();
-  });
-
-  it('cuts an element out by id, through nested elements of the same tag', () => {
-    const html = '<div id="a"><div id="b"><div>x</div></div><p>y</p></div><div id="c"></div>';
-    expect(regionOf(html, 'b')).toBe('<div id="b"><div>x</div></div>');
-    expect(regionOf(html, 'a')).toBe('<div id="a"><div id="b"><div>x</div></div><p>y</p></div>');
-    expect(regionOf('<ul class="kpis" id="team-scores"><li>1</li></ul>', 'team-scores')).toBe('<ul class="kpis" id="team-scores"><li>1</li></ul>');
-    expect(regionOf(html, 'missing')).toBeNull();
-    expect(regionOf('<div id="open"><div>', 'open')).toBeNull();
+      const full = await open('/heatmap');
+      await full.nth(1);
+      // Past the total, the server is full: the browser is told to try again later.
+      const over = await open('/heatmap');
+      expect(await over.closed()).toEqual({ code: 1013, reason: 'the server follows 101 live pages already' });
+      expect(reconnectCodes).toContain(1013);
+      // A socket joining a topic that is up to date is sent what was rendered, not a new render.
+      expect(renders).toHaveLength(2);
+    });
   });
 });

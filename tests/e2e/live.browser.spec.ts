@@ -3,6 +3,8 @@
  * a coach records a check-in in another; the leader's heatmap changes within a second without a
  * reload, keeping the teams the leader unfolded. After the server restarts on the same port, the
  * page's websocket reconnects by itself and an event from outside the UI still shows up live.
+ * The stakeholder page, the resistance log and the timeline update live too while the first
+ * person is half-way through typing into a form on the same page, and what they typed stays.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
@@ -10,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { recordAdoption } from '../../src/team/handlers.ts';
 import { SqliteDirectory } from '../../projections/index.ts';
 import { launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
-import { appFor, closeWorld, CYCLE, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 /** What "live" promises: a change shows within a second of being recorded. */
 const LIVE_MS = 1000;
@@ -71,7 +73,12 @@ describe.skipIf(skipWithoutBrowser('live update'))('live updates in Chromium', (
   }
 
   const stillSamePage = (page: Page) => page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce === true);
-  const areaRun = (page: Page, name: string) => page.locator('tr.area-row', { has: page.locator('.area-name', { hasText: new RegExp(`^${name}$`) }) }).locator('td.cell').nth(3).innerText();
+  const areaRun = (page: Page, name: string) =>
+    page
+      .locator('tr.area-row', { has: page.locator('.area-name', { hasText: new RegExp(`^${name}$`) }) })
+      .locator('td.cell')
+      .nth(3)
+      .innerText();
   const teamRun = (page: Page, name: string) => page.locator('tr.team-row', { hasText: name }).locator('td.cell').nth(3).innerText();
 
   it("shows a check-in recorded in another browser on the leader's heatmap within a second, without a reload", async () => {
@@ -146,5 +153,94 @@ describe.skipIf(skipWithoutBrowser('live update'))('live updates in Chromium', (
     await expect.poll(() => areaRun(leader, 'Engineering'), { timeout: LIVE_MS, interval: 25 }).not.toBe(before);
     expect(Date.now() - recordedAt).toBeLessThan(LIVE_MS);
     expect(await stillSamePage(leader)).toBe(true);
+  });
+
+  /** Opens a page and resolves once its live socket has received its first push (its regions, as of now). */
+  async function openLive(page: Page, path: string) {
+    const frames: string[] = [];
+    page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => frames.push(String(payload))));
+    await page.goto(`${base}${path}`);
+    await expect.poll(() => frames.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    await page.evaluate(() => ((globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true));
+  }
+
+  it("shows an engagement another coach logs on a stakeholder's page, keeping what the first coach is typing", async () => {
+    await given(world, 'coach', 'ada', '2026-09-01', {
+      type: 'CoachRegistered',
+      data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.org' },
+    });
+    await given(world, 'stakeholder', 'ines', '2026-10-01', {
+      type: 'StakeholderIdentified',
+      data: { stakeholderId: 'ines', name: 'Inès Duval', role: 'CFO', areaId: 'eng', influence: 5, interest: 3 },
+    });
+    await world.runner.waitFor(await world.store.headPosition());
+    const first = await person();
+    await openLive(first, '/stakeholders/ines');
+    await first.locator('#engagement').getByLabel('Note').fill('Half-written: she asked about');
+    await first.locator('#attitude').getByLabel('Why').fill('still weighing it');
+
+    const second = await person();
+    await second.goto(`${base}/stakeholders/ines`);
+    const form = second.locator('#engagement');
+    await form.getByLabel('Kind').selectOption({ index: 1 });
+    await form.getByLabel('Occurred on').fill(TODAY);
+    await form.getByLabel('Coach').selectOption('ada');
+    await form.getByLabel('Note').fill('Walked her through the Q4 heatmap');
+    await form.getByRole('button', { name: 'Log engagement' }).click();
+    await expect.poll(() => second.getByRole('status').innerText()).toBe('Engagement logged.');
+
+    await expect
+      .poll(() => first.locator('#stakeholder-engagements').innerText(), { timeout: LIVE_MS })
+      .toContain('Walked her through the Q4 heatmap');
+    expect(await first.locator('#engagement').getByLabel('Note').inputValue()).toBe('Half-written: she asked about');
+    expect(await first.locator('#attitude').getByLabel('Why').inputValue()).toBe('still weighing it');
+    expect(await stillSamePage(first)).toBe(true);
+  });
+
+  it('shows a signal raised in another browser in the resistance log, keeping a half-filled raise form', async () => {
+    const first = await person();
+    await openLive(first, '/resistance');
+    await first.locator('summary', { hasText: 'Raise a signal' }).click();
+    await first.getByLabel('What did you see?').fill('Half-typed: the sales team');
+
+    const second = await person();
+    await second.goto(`${base}/resistance`);
+    await second.locator('summary', { hasText: 'Raise a signal' }).click();
+    const form = second.locator('form', { has: second.getByLabel('What did you see?') });
+    await form.getByLabel('Area').selectOption({ label: 'Engineering › Platform' });
+    await form.getByLabel('Team').selectOption({ label: 'PAY · Payments' });
+    await form.getByLabel('Kind').selectOption({ label: 'Unconvinced' });
+    await form.getByLabel('Severity').fill('5');
+    await form.getByLabel('Raised on').fill('2026-11-20');
+    await form.getByLabel('What did you see?').fill('Payments lead calls OKRs a fad in the all-hands');
+    await form.getByRole('button').click();
+    await expect.poll(() => second.locator('#signal-list').innerText()).toContain('Payments lead calls OKRs a fad');
+
+    await expect.poll(() => first.locator('#signal-list').innerText(), { timeout: LIVE_MS }).toContain('Payments lead calls OKRs a fad');
+    expect(await first.locator('#signal-summary').innerText()).toContain('2 open signals');
+    expect(await first.getByLabel('What did you see?').inputValue()).toBe('Half-typed: the sales team');
+    expect(await first.locator('details.signal-raise').getAttribute('open')).not.toBeNull();
+    expect(await stillSamePage(first)).toBe(true);
+  });
+
+  it("puts a check-in recorded in another browser at the top of the timeline's first page, and leaves older pages as they are", async () => {
+    const first = await person();
+    await openLive(first, '/timeline');
+    await first.locator('#timeline-actor').selectOption({ index: 0 });
+    const older = await person();
+    await openLive(older, '/timeline?before=5');
+    const olderText = await older.locator('#timeline-entries').innerText();
+
+    const coach = await person();
+    await coach.goto(`${base}/teams/srch`);
+    await coach.getByRole('button', { name: 'Record check-in' }).click();
+    await expect.poll(() => coach.getByRole('status').innerText()).toBe('Check-in recorded.');
+
+    const newest = first.locator('#timeline-entries tr').first();
+    await expect.poll(() => newest.innerText(), { timeout: LIVE_MS }).toContain('CheckInHeld');
+    expect(await newest.innerText()).toContain('Search & <Discovery>');
+    expect(await stillSamePage(first)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await older.locator('#timeline-entries').innerText()).toBe(olderText);
   });
 });
