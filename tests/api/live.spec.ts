@@ -204,7 +204,7 @@ describe('live updates over websockets', () => {
       });
       expect(await (await open('/timeline?type=Nonsense')).closed()).toMatchObject({
         code: 1008,
-        reason: expect.stringMatching(/^type must be an event type/),
+        reason: expect.stringMatching(/^type must be one of the event types/),
       });
       expect(await (await open('/teams/%E0%A4%A')).closed()).toEqual({ code: 1008, reason: 'page is not a valid path' });
       expect(await (await open(null)).closed()).toEqual({ code: 1008, reason: 'page must be a path on this site, starting with /' });
