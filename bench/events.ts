@@ -31,7 +31,10 @@ function adoptionEvent(teamId: string, cycleId: string, index: number, from: Dat
   const on = day(from, index % 90);
   return index % 2 === 0
     ? { type: 'CheckInHeld', data: { teamId, cycleId, heldOn: on, attendance: 0.8, confidence: 0.6 } }
-    : { type: 'KeyResultProgressReported', data: { teamId, cycleId, keyResultRef: `KR-${index % 5}`, progress: (index % 100) / 100, reportedOn: on } };
+    : {
+        type: 'KeyResultProgressReported',
+        data: { teamId, cycleId, keyResultRef: `KR-${index % 5}`, progress: (index % 100) / 100, reportedOn: on },
+      };
 }
 
 /** Batches of valid events (each stream opens with its TeamRegistered), in the order they must be appended. */
@@ -42,12 +45,18 @@ export function planBatches(plan: BatchPlan): Batch[] {
     const teamId = `${plan.prefix}${s}`;
     for (let b = 0; b < plan.batchesPerStream; b++) {
       const first = b * plan.batchSize;
-      const events = Array.from({ length: plan.batchSize }, (_, i): DomainEvent =>
-        first + i === 0
-          ? { type: 'TeamRegistered', data: { teamId, key: `B${s}`, name: `Bench team ${s}`, areaId: plan.areaId, size: 8 } }
-          : adoptionEvent(teamId, plan.cycleId, first + i, plan.from),
+      const events = Array.from(
+        { length: plan.batchSize },
+        (_, i): DomainEvent =>
+          first + i === 0
+            ? { type: 'TeamRegistered', data: { teamId, key: `B${s}`, name: `Bench team ${s}`, areaId: plan.areaId, size: 8 } }
+            : adoptionEvent(teamId, plan.cycleId, first + i, plan.from),
       );
-      batches.push({ streamId: streamName('team', teamId), expected: b === 0 ? 'no_stream' : first - 1, events: withMetadata(events, ctx) });
+      batches.push({
+        streamId: streamName('team', teamId),
+        expected: b === 0 ? 'no_stream' : first - 1,
+        events: withMetadata(events, ctx),
+      });
     }
   }
   return batches;

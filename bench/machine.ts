@@ -17,7 +17,9 @@ function fileSystemOf(path: string): string {
   const mounts = readFileSync('/proc/mounts', 'utf8')
     .split('\n')
     .map((line) => line.split(' '))
-    .filter(([, mountPoint]) => mountPoint !== undefined && (path === mountPoint || path.startsWith(mountPoint === '/' ? '/' : `${mountPoint}/`)));
+    .filter(
+      ([, mountPoint]) => mountPoint !== undefined && (path === mountPoint || path.startsWith(mountPoint === '/' ? '/' : `${mountPoint}/`)),
+    );
   const deepest = mounts.sort((a, b) => b[1]!.length - a[1]!.length)[0];
   return deepest ? `${deepest[2]} (${deepest[0]})` : 'unknown';
 }

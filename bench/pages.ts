@@ -23,7 +23,11 @@ const heaviest = (db: Database.Database, what: string, sql: string): Heaviest =>
 
 /** The area whose page lists the most teams: the heaviest area page in the data set. */
 export function busiestArea(db: Database.Database): Heaviest {
-  return heaviest(db, 'team', 'SELECT area_id AS id, count(*) AS count FROM org_teams GROUP BY area_id ORDER BY count DESC, area_id LIMIT 1');
+  return heaviest(
+    db,
+    'team',
+    'SELECT area_id AS id, count(*) AS count FROM org_teams GROUP BY area_id ORDER BY count DESC, area_id LIMIT 1',
+  );
 }
 
 /** Opens a caught-up file read-only: picking pages must not change what the server then serves. */
@@ -47,7 +51,11 @@ export function everyPage(db: Database.Database, today: string): Page[] {
   if (!cycle) throw new Error('the data set has no cycle');
   const selection = { cycleId: cycle.cycleId, asOf: today, cycleEndsOn: cycle.endsOn };
   const area = busiestArea(db);
-  const team = heaviest(db, 'adoption fact', 'SELECT team_id AS id, count(*) AS count FROM adoption_facts GROUP BY team_id ORDER BY count DESC, team_id LIMIT 1');
+  const team = heaviest(
+    db,
+    'adoption fact',
+    'SELECT team_id AS id, count(*) AS count FROM adoption_facts GROUP BY team_id ORDER BY count DESC, team_id LIMIT 1',
+  );
   const teamArea = db.prepare<[string], { areaId: string }>('SELECT area_id AS areaId FROM org_teams WHERE team_id = ?').get(team.id);
   if (!teamArea) throw new Error(`team ${team.id} has facts but is not in the organisation`);
   const coach = heaviest(
@@ -55,7 +63,11 @@ export function everyPage(db: Database.Database, today: string): Page[] {
     'coach assigned to an area',
     'SELECT c.coach_id AS id, count(t.team_id) AS count FROM org_area_coaches c JOIN org_teams t ON t.area_id = c.area_id GROUP BY c.coach_id ORDER BY count DESC, c.coach_id LIMIT 1',
   );
-  const stakeholder = heaviest(db, 'stakeholder', 'SELECT stakeholder_id AS id, engagements AS count FROM stakeholders ORDER BY engagements DESC, stakeholder_id LIMIT 1');
+  const stakeholder = heaviest(
+    db,
+    'stakeholder',
+    'SELECT stakeholder_id AS id, engagements AS count FROM stakeholders ORDER BY engagements DESC, stakeholder_id LIMIT 1',
+  );
   const signal = heaviest(
     db,
     'resistance signal',

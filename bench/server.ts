@@ -60,7 +60,10 @@ export async function startServer(file: string): Promise<RunningServer> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`uptake serve exited with ${child.exitCode}: ${(await exit).stderr}`);
-    const health = await fetch(`${url}/healthz`).then((r) => (r.ok ? (r.json() as Promise<{ projectionsLag: number }>) : null), () => null);
+    const health = await fetch(`${url}/healthz`).then(
+      (r) => (r.ok ? (r.json() as Promise<{ projectionsLag: number }>) : null),
+      () => null,
+    );
     if (health?.projectionsLag === 0) break;
     if (Date.now() > deadline) {
       await stop();

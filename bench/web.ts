@@ -10,7 +10,11 @@ export interface Timing {
 }
 
 /** Warms every path up first (JIT, caches), then loads each in turn; latencies by path. */
-async function loadEach(server: RunningServer, paths: readonly string[], { warmUpSeconds, seconds }: Timing): Promise<Record<string, Load>> {
+async function loadEach(
+  server: RunningServer,
+  paths: readonly string[],
+  { warmUpSeconds, seconds }: Timing,
+): Promise<Record<string, Load>> {
   for (const path of paths) await load(server.url + path, { seconds: warmUpSeconds });
   const pages: Record<string, Load> = {};
   for (const path of paths) pages[path] = await load(server.url + path, { seconds });
@@ -34,7 +38,9 @@ export const measurePages = (file: string, paths: readonly string[], timing: Tim
 function rebuildProgress(file: string): { rebuilding: boolean; position: number } {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare('SELECT max(rebuilding) AS rebuilding, min(CAST(position AS INTEGER)) AS position FROM projection_checkpoints').get() as {
+    const row = db
+      .prepare('SELECT max(rebuilding) AS rebuilding, min(CAST(position AS INTEGER)) AS position FROM projection_checkpoints')
+      .get() as {
       rebuilding: number;
       position: number;
     };

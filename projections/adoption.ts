@@ -29,13 +29,28 @@ export interface FactRow {
   reason: string | null;
 }
 
-type FactFields = Pick<FactRow, 'kind' | 'on_date'> & Partial<Omit<FactRow, 'event_id' | 'position' | 'event_type' | 'team_id' | 'cycle_id' | 'kind' | 'on_date'>>;
+type FactFields = Pick<FactRow, 'kind' | 'on_date'> &
+  Partial<Omit<FactRow, 'event_id' | 'position' | 'event_type' | 'team_id' | 'cycle_id' | 'kind' | 'on_date'>>;
 
 /** A FactRow's values in its column order. */
 type FactValues = [
-  event_id: string, position: string, event_type: string, team_id: string, cycle_id: string | null, kind: AdoptionFactKind, on_date: string,
-  training_kind: string | null, participants: number | null, objectives: number | null, key_results: number | null, ref: string | null,
-  progress: number | null, attendance: number | null, confidence: number | null, actions: number | null, reason: string | null,
+  event_id: string,
+  position: string,
+  event_type: string,
+  team_id: string,
+  cycle_id: string | null,
+  kind: AdoptionFactKind,
+  on_date: string,
+  training_kind: string | null,
+  participants: number | null,
+  objectives: number | null,
+  key_results: number | null,
+  ref: string | null,
+  progress: number | null,
+  attendance: number | null,
+  confidence: number | null,
+  actions: number | null,
+  reason: string | null,
 ];
 
 function factFields(event: AdoptionEvent): FactFields {
@@ -49,7 +64,12 @@ function factFields(event: AdoptionEvent): FactFields {
     case 'OkrsAligned':
       return { kind: 'aligned', on_date: event.data.alignedOn, ref: event.data.parentRef };
     case 'CheckInHeld':
-      return { kind: 'check-in-held', on_date: event.data.heldOn, attendance: event.data.attendance ?? null, confidence: event.data.confidence ?? null };
+      return {
+        kind: 'check-in-held',
+        on_date: event.data.heldOn,
+        attendance: event.data.attendance ?? null,
+        confidence: event.data.confidence ?? null,
+      };
     case 'CheckInMissed':
       return { kind: 'check-in-missed', on_date: event.data.dueOn, reason: event.data.reason ?? null };
     case 'KeyResultProgressReported':
@@ -157,7 +177,8 @@ export const adoptionProjection = defineProjection({
     const cycleId = 'cycleId' in event.data ? (event.data.cycleId ?? null) : null;
     if (!isKnown(sql.found.teams, sql.teamKnown, teamId)) return `unknown team ${teamId}`;
     // A training may name no cycle, or one this store never saw: learn does not depend on it.
-    if (event.type !== 'TrainingCompleted' && cycleId !== null && !isKnown(sql.found.cycles, sql.cycleKnown, cycleId)) return `unknown cycle ${cycleId}`;
+    if (event.type !== 'TrainingCompleted' && cycleId !== null && !isKnown(sql.found.cycles, sql.cycleKnown, cycleId))
+      return `unknown cycle ${cycleId}`;
     const f = factFields(event);
     sql.insertFact.run(
       event.metadata.eventId,

@@ -7,7 +7,14 @@ import { stakeholdersProjection } from './stakeholders.ts';
 import { timelineProjection } from './timeline.ts';
 
 /** Every read model Uptake keeps; the runner applies each batch to all of them. */
-export const readModels: readonly Projection[] = [orgProjection, adoptionProjection, signalsProjection, stakeholdersProjection, timelineProjection, revisionsProjection];
+export const readModels: readonly Projection[] = [
+  orgProjection,
+  adoptionProjection,
+  signalsProjection,
+  stakeholdersProjection,
+  timelineProjection,
+  revisionsProjection,
+];
 
 import { SqliteHeatmapQueries } from './heatmap/queries.ts';
 import { ProjectionRunner, type Reach } from './runner.ts';

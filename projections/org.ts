@@ -5,7 +5,19 @@ import { defineProjection, unless } from './support.ts';
 export const orgProjection = defineProjection({
   name: 'org',
   version: 1,
-  reads: ['AreaRegistered', 'AreaRenamed', 'AreaMoved', 'CoachRegistered', 'CoachAssignedToArea', 'CoachUnassignedFromArea', 'TeamRegistered', 'TeamMoved', 'TeamResized', 'CycleOpened', 'CycleClosed'],
+  reads: [
+    'AreaRegistered',
+    'AreaRenamed',
+    'AreaMoved',
+    'CoachRegistered',
+    'CoachAssignedToArea',
+    'CoachUnassignedFromArea',
+    'TeamRegistered',
+    'TeamMoved',
+    'TeamResized',
+    'CycleOpened',
+    'CycleClosed',
+  ],
   tables: ['org_areas', 'org_teams', 'org_coaches', 'org_area_coaches', 'org_cycles'],
   schema: `
     CREATE TABLE IF NOT EXISTS org_areas (
@@ -55,7 +67,9 @@ export const orgProjection = defineProjection({
     renameArea: db.prepare<[string, string]>('UPDATE org_areas SET name = ? WHERE area_id = ?'),
     moveArea: db.prepare<[string | null, string]>('UPDATE org_areas SET parent_area_id = ? WHERE area_id = ?'),
     coachExists: db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM org_coaches WHERE coach_id = ?'),
-    registerCoach: db.prepare<[string, string, string]>('INSERT INTO org_coaches (coach_id, name, email) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    registerCoach: db.prepare<[string, string, string]>(
+      'INSERT INTO org_coaches (coach_id, name, email) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     assignCoach: db.prepare<[string, string]>('INSERT INTO org_area_coaches (area_id, coach_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     unassignCoach: db.prepare<[string, string]>('DELETE FROM org_area_coaches WHERE area_id = ? AND coach_id = ?'),
     registerTeam: db.prepare<[string, string, string, string, number]>(
@@ -88,7 +102,10 @@ export const orgProjection = defineProjection({
         return undefined;
       }
       case 'CoachRegistered':
-        return unless(sql.registerCoach.run(event.data.coachId, event.data.name, event.data.email).changes, `coach ${event.data.coachId} already registered`);
+        return unless(
+          sql.registerCoach.run(event.data.coachId, event.data.name, event.data.email).changes,
+          `coach ${event.data.coachId} already registered`,
+        );
       case 'CoachAssignedToArea': {
         const { areaId, coachId } = event.data;
         if (!sql.areaExists.get(areaId)) return `unknown area ${areaId}`;
@@ -97,7 +114,10 @@ export const orgProjection = defineProjection({
         return undefined;
       }
       case 'CoachUnassignedFromArea':
-        return unless(sql.unassignCoach.run(event.data.areaId, event.data.coachId).changes, `coach ${event.data.coachId} was not assigned to area ${event.data.areaId}`);
+        return unless(
+          sql.unassignCoach.run(event.data.areaId, event.data.coachId).changes,
+          `coach ${event.data.coachId} was not assigned to area ${event.data.areaId}`,
+        );
       case 'TeamRegistered': {
         const { teamId, key, name, areaId, size } = event.data;
         if (!sql.areaExists.get(areaId)) return `unknown area ${areaId}`;
@@ -110,7 +130,10 @@ export const orgProjection = defineProjection({
         return unless(sql.resizeTeam.run(Math.max(1, event.data.size), event.data.teamId).changes, `unknown team ${event.data.teamId}`);
       case 'CycleOpened': {
         const { cycleId, name, startsOn, endsOn, checkInCadenceDays } = event.data;
-        return unless(sql.openCycle.run(cycleId, name, startsOn, endsOn, Math.max(1, checkInCadenceDays)).changes, `cycle ${cycleId} already opened`);
+        return unless(
+          sql.openCycle.run(cycleId, name, startsOn, endsOn, Math.max(1, checkInCadenceDays)).changes,
+          `cycle ${cycleId} already opened`,
+        );
       }
       case 'CycleClosed':
         return unless(sql.closeCycle.run(event.data.closedOn, event.data.cycleId).changes, `unknown cycle ${event.data.cycleId}`);

@@ -139,9 +139,13 @@ export class ProjectionRunner {
     for (const projection of projections) projection.setUp(db);
     this.sql = {
       get: db.prepare<[string], CheckpointRow>('SELECT * FROM projection_checkpoints WHERE projection = ?'),
-      insert: db.prepare<[string, number]>("INSERT INTO projection_checkpoints (projection, version, position, rebuilding) VALUES (?, ?, '0', 1)"),
+      insert: db.prepare<[string, number]>(
+        "INSERT INTO projection_checkpoints (projection, version, position, rebuilding) VALUES (?, ?, '0', 1)",
+      ),
       move: db.prepare<[string, string]>('UPDATE projection_checkpoints SET position = ? WHERE projection = ?'),
-      restart: db.prepare<[number, string]>("UPDATE projection_checkpoints SET version = ?, position = '0', rebuilding = 1 WHERE projection = ?"),
+      restart: db.prepare<[number, string]>(
+        "UPDATE projection_checkpoints SET version = ?, position = '0', rebuilding = 1 WHERE projection = ?",
+      ),
       caughtUp: db.prepare<[string]>('UPDATE projection_checkpoints SET rebuilding = 0 WHERE projection = ?'),
     };
     this.applyBatchTransaction = db.transaction((after: bigint, events: readonly RecordedEvent[]) => this.applyBatchNow(after, events));
@@ -301,7 +305,13 @@ export class ProjectionRunner {
    * Reads pages from the lowest checkpoint until the head, one transaction per page, yielding to
    * the event loop between pages so requests are served during a long replay.
    */
-  private async replay({ signal, afterBatch }: { signal?: AbortSignal | undefined; afterBatch?: () => void } = {}): Promise<RebuildResult['status']> {
+  private async replay({
+    signal,
+    afterBatch,
+  }: {
+    signal?: AbortSignal | undefined;
+    afterBatch?: () => void;
+  } = {}): Promise<RebuildResult['status']> {
     let size = this.options.batchSize ?? BATCH_SIZES.first;
     for (;;) {
       if (signal?.aborted) return 'interrupted';

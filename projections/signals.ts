@@ -147,7 +147,10 @@ export const signalsProjection = defineProjection({
       }
       case 'InterventionCancelled': {
         const { cancelledOn, reason, interventionId, signalId } = event.data;
-        return unless(sql.cancel.run(cancelledOn, reason, interventionId, signalId).changes, `intervention ${interventionId} unknown or no longer planned`);
+        return unless(
+          sql.cancel.run(cancelledOn, reason, interventionId, signalId).changes,
+          `intervention ${interventionId} unknown or no longer planned`,
+        );
       }
       default:
         return undefined;

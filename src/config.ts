@@ -3,7 +3,12 @@ import { z } from 'zod';
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 const Config = z.object({
-  PORT: z.string().regex(/^\d{1,5}$/, 'must be a port number').transform(Number).pipe(z.number().max(65535, 'must be at most 65535')).default(3000),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be at most 65535'))
+    .default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   UPTAKE_DB: z.string().min(1).default('./data/uptake.db'),
   EVENTSTORE_URL: z

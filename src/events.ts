@@ -10,7 +10,10 @@ import { teamEvents, type TeamEvent } from './team/events.ts';
 
 /** The event catalogue: every event type Uptake stores, with its schema and version. */
 export const catalogue: ReadonlyMap<string, EventDefinition> = new Map(
-  [...areaEvents, ...coachEvents, ...cycleEvents, ...teamEvents, ...stakeholderEvents, ...resistanceEvents].map((d) => [d.type, d as EventDefinition]),
+  [...areaEvents, ...coachEvents, ...cycleEvents, ...teamEvents, ...stakeholderEvents, ...resistanceEvents].map((d) => [
+    d.type,
+    d as EventDefinition,
+  ]),
 );
 
 export type UptakeEvent = AreaEvent | CoachEvent | CycleEvent | TeamEvent | StakeholderEvent | ResistanceEvent;

@@ -13,7 +13,15 @@ import { SqliteNames } from '../projections/org/names.ts';
 import { SqliteOrgQueries } from '../projections/org/queries.ts';
 import { SqliteResistanceQueries } from '../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../projections/stakeholders/queries.ts';
-import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteRevisions, SqliteTimelineQueries, waitForWrite } from '../projections/index.ts';
+import {
+  ProjectionRunner,
+  readModels,
+  SqliteDirectory,
+  SqliteHeatmapQueries,
+  SqliteRevisions,
+  SqliteTimelineQueries,
+  waitForWrite,
+} from '../projections/index.ts';
 import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
@@ -93,7 +101,11 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
     },
   );
   bar.stop();
-  log(result.interrupted ? 'seed interrupted: run it again to resume where it stopped' : `recorded ${result.recorded} events (${result.steps} steps, ${result.alreadyStored} already stored)`);
+  log(
+    result.interrupted
+      ? 'seed interrupted: run it again to resume where it stopped'
+      : `recorded ${result.recorded} events (${result.steps} steps, ${result.alreadyStored} already stored)`,
+  );
   return result;
 }
 
@@ -103,7 +115,8 @@ async function serve(config: Config): Promise<void> {
   // The runner reports only once started, by which time `app` exists.
   const { storage, runner } = await open(config, {
     onError: (err) => app.log.error({ err }, 'projection runner error'),
-    onFailure: (f) => app.log.error({ projection: f.projection, position: String(f.position), eventType: f.eventType, error: f.error }, failureLine(f)),
+    onFailure: (f) =>
+      app.log.error({ projection: f.projection, position: String(f.position), eventType: f.eventType, error: f.error }, failureLine(f)),
   });
   const queries = new SqliteHeatmapQueries(storage.readModels);
   const app = await buildApp({
@@ -201,17 +214,23 @@ async function events(config: Config, options: EventsOptions): Promise<void> {
 /** Known failures become one clear line and exit code 1; anything else keeps its stack. */
 function explain(error: unknown): never {
   const err = error as NodeJS.ErrnoException;
-  if (error instanceof ConfigError || error instanceof DatabaseFileError || error instanceof UptakeError || err.name === 'EventStoreUnavailableError') {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DatabaseFileError ||
+    error instanceof UptakeError ||
+    err.name === 'EventStoreUnavailableError'
+  ) {
     console.error(`uptake: ${err.message}`);
-  }
-  else if (err.code === 'EADDRINUSE') console.error(`uptake: port already in use (${err.message}); set PORT to a free port`);
+  } else if (err.code === 'EADDRINUSE') console.error(`uptake: port already in use (${err.message}); set PORT to a free port`);
   else if (err.code === 'EACCES') console.error(`uptake: permission denied: ${err.message}`);
   else console.error(error);
   process.exit(1);
 }
 
 const program = new Command('uptake')
-  .description('Event-sourced tracker of OKR adoption, resistance and stakeholders. Configuration comes from the environment: PORT, HOST, UPTAKE_DB, EVENTSTORE_URL, KAFKA_BROKERS, LOG_LEVEL.')
+  .description(
+    'Event-sourced tracker of OKR adoption, resistance and stakeholders. Configuration comes from the environment: PORT, HOST, UPTAKE_DB, EVENTSTORE_URL, KAFKA_BROKERS, LOG_LEVEL.',
+  )
   .showHelpAfterError();
 
 const action =
@@ -231,7 +250,7 @@ program
   .description('generate the deterministic demo organisation through the command handlers (resumable)')
   .option('--seed <n>', 'random seed', wholeNumber('--seed'), 42)
   .option('--scale <n>', 'multiply teams and events (10 ≈ 200,000 events)', wholeNumber('--scale'), 1)
-  .option('--today <date>', 'the story\'s today (YYYY-MM-DD); default: the real today')
+  .option('--today <date>', "the story's today (YYYY-MM-DD); default: the real today")
   .action(
     action(async (config, options: SeedCliOptions) => {
       const { storage } = await open(config);

@@ -15,7 +15,14 @@ import {
 } from '@eventstore/db-client';
 import { ConcurrencyConflictError } from '../../src/shared/errors.ts';
 import type { DomainEvent, EventMetadata, NewEvent, RecordedEvent } from '../../src/shared/event.ts';
-import type { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, SubscribeOptions, Subscription } from '../../src/shared/eventStore.ts';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../../src/shared/eventStore.ts';
 
 export interface EsdbEventStoreOptions {
   /** Checks each event before it is sent (schema of its type and metadata); throws to reject the batch. */
@@ -38,7 +45,8 @@ const readPosition = (position: bigint): ReadPosition => (position === 0n ? STAR
 const isSystemEvent = (event: EsdbRecordedEvent): boolean => event.type.startsWith('$');
 
 function toRecorded(event: EsdbRecordedEvent): RecordedEvent {
-  if (!event.position) throw new Error(`EventStoreDB sent ${event.streamId}@${event.revision} without its position (servers before 22.6 do)`);
+  if (!event.position)
+    throw new Error(`EventStoreDB sent ${event.streamId}@${event.revision} without its position (servers before 22.6 do)`);
   return {
     type: event.type,
     data: event.data,
@@ -178,7 +186,11 @@ export async function connectEventStoreDb(url: string, { timeoutMs = 5_000, ...o
   const store = new EsdbEventStore(client, options);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EventStoreUnavailableError(`${where} did not answer within ${timeoutMs} ms (is it EventStoreDB, and is tls= right?)`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(new EventStoreUnavailableError(`${where} did not answer within ${timeoutMs} ms (is it EventStoreDB, and is tls= right?)`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([store.headPosition(), timeout]);

@@ -49,7 +49,16 @@ export function fetchKafkaJars(): string {
   mkdirSync(cache, { recursive: true });
   const mvn = spawnSync(
     'mvn',
-    ['-B', '-q', '-f', join(HERE, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${partial}`, `-Dmaven.repo.local=${join(cache, 'm2')}`],
+    [
+      '-B',
+      '-q',
+      '-f',
+      join(HERE, 'pom.xml'),
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${partial}`,
+      `-Dmaven.repo.local=${join(cache, 'm2')}`,
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (mvn.error) throw new Error(`cannot fetch the Kafka jars: Maven (mvn) did not run (${mvn.error.message})`);
@@ -68,7 +77,8 @@ export function fetchKafkaJars(): string {
 export async function startBroker(dir: string): Promise<RunningBroker> {
   dir = resolve(dir);
   const previous = readState(dir);
-  if (previous && isAlive(previous.pid)) throw new Error(`a broker is already running from ${dir} (pid ${previous.pid}, ${previous.bootstrap}): stop it first`);
+  if (previous && isAlive(previous.pid))
+    throw new Error(`a broker is already running from ${dir} (pid ${previous.pid}, ${previous.bootstrap}): stop it first`);
   const java = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (java.error) throw new Error(`cannot start Kafka: java is not installed (the broker needs Java 17 or later): ${java.error.message}`);
   const libs = fetchKafkaJars();
@@ -82,16 +92,33 @@ export async function startBroker(dir: string): Promise<RunningBroker> {
 
   // A cluster id of our own: StorageTool's random-uuid prints log noise and no newline.
   const clusterId = randomBytes(16).toString('base64url');
-  const format = spawnSync('java', [...classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (format.status !== 0) throw new Error(`cannot format Kafka storage in ${dir}: StorageTool exited ${format.status}\n${tail(format.stdout + format.stderr)}`);
+  const format = spawnSync('java', [...classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (format.status !== 0)
+    throw new Error(`cannot format Kafka storage in ${dir}: StorageTool exited ${format.status}\n${tail(format.stdout + format.stderr)}`);
 
   // Detached, with every stream on the log file: a parent that waits on its pipes (CI, `$(…)`) would otherwise hang.
   const log = join(dir, 'broker.log');
   const out = openSync(log, 'a');
-  const child = spawn('java', ['-Xms128m', '-Xmx128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:+ExitOnOutOfMemoryError', ...classpath, 'kafka.Kafka', properties], {
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(
+    'java',
+    [
+      '-Xms128m',
+      '-Xmx128m',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+ExitOnOutOfMemoryError',
+      ...classpath,
+      'kafka.Kafka',
+      properties,
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+    },
+  );
   closeSync(out);
   child.unref();
   if (child.pid === undefined) throw new Error('cannot start Kafka: java did not start');
@@ -153,7 +180,13 @@ function serverProperties(logDir: string, port: number, controllerPort: number):
 
 /** Ready means a Metadata request lists a broker; the port accepts TCP earlier than that. */
 async function waitUntilReady(broker: RunningBroker): Promise<void> {
-  const admin = new Kafka({ clientId: 'uptake-broker-probe', brokers: [broker.bootstrap], retry: { retries: 0 }, connectionTimeout: 1000, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'uptake-broker-probe',
+    brokers: [broker.bootstrap],
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   const deadline = Date.now() + READY_WITHIN_MS;
   for (;;) {
     if (!isAlive(broker.pid)) throw new Error(`the Kafka broker (pid ${broker.pid}) exited during start-up`);
@@ -256,7 +289,8 @@ async function main(args: string[]): Promise<void> {
       });
       clearInterval(watch);
       await stopBroker(dir);
-      if (died) throw new Error(`the Kafka broker exited; last lines of its log:\n${tail(readFileSync(join(broker.dir, 'broker.log'), 'utf8'))}`);
+      if (died)
+        throw new Error(`the Kafka broker exited; last lines of its log:\n${tail(readFileSync(join(broker.dir, 'broker.log'), 'utf8'))}`);
       return;
     }
     default:

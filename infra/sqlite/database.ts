@@ -22,7 +22,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   if (file !== ':memory:') {
     const dir = dirname(file);
     if (!existsSync(dir)) {
-      if (!options.createDirectory) throw new DatabaseFileError(`data directory ${dir} does not exist (set UPTAKE_DB to a file in an existing directory)`);
+      if (!options.createDirectory)
+        throw new DatabaseFileError(`data directory ${dir} does not exist (set UPTAKE_DB to a file in an existing directory)`);
       mkdirSync(dir, { recursive: true });
     }
     if (existsSync(file) && statSync(file).isDirectory()) throw new DatabaseFileError(`${file} is a directory, not a database file`);
@@ -40,7 +41,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
     if (applicationId !== 0 || tables.n > 0) {
       db.close();
-      throw new DatabaseFileError(`${file} is a SQLite database but not Uptake's (application_id ${applicationId}, ${tables.n} tables); refusing to change it`);
+      throw new DatabaseFileError(
+        `${file} is a SQLite database but not Uptake's (application_id ${applicationId}, ${tables.n} tables); refusing to change it`,
+      );
     }
     db.pragma(`application_id = ${APPLICATION_ID}`);
   }

@@ -2,7 +2,14 @@ import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import { ConcurrencyConflictError } from '../../src/shared/errors.ts';
 import type { DomainEvent, EventMetadata, NewEvent, RecordedEvent } from '../../src/shared/event.ts';
-import type { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, SubscribeOptions, Subscription } from '../../src/shared/eventStore.ts';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../../src/shared/eventStore.ts';
 
 /** The columns an event is read from, as an array: better-sqlite3's raw rows skip building an object per row. */
 type EventRow = [position: number, streamId: string, revision: number, type: string, data: string, metadata: string];
@@ -70,12 +77,16 @@ export class SqliteEventStore implements EventStore {
     this.statements = {
       lastRevision: db.prepare<[string], { revision: number }>('SELECT max(revision) AS revision FROM events WHERE stream_id = ?'),
       /** The events of a batch already stored, by a JSON array of event ids: one lookup per append, not one per event. */
-      stored: db.prepare<[string], StoredRow>('SELECT event_id, stream_id, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))').raw(),
+      stored: db
+        .prepare<[string], StoredRow>('SELECT event_id, stream_id, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))')
+        .raw(),
       insert: db.prepare<[string, string, number, string, string, string]>(
         'INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       readStream: db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision`).raw(),
-      readAll: db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
+      readAll: db
+        .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+        .raw(),
       head: db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
   }
@@ -83,7 +94,8 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTransaction = (streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => {
     const { lastRevision, stored, insert } = this.statements;
     const current = lastRevision.get(streamId)?.revision ?? null;
-    const retried = events.length > 0 ? alreadyStored(stored.all(JSON.stringify(events.map((e) => e.metadata.eventId))), events, streamId) : null;
+    const retried =
+      events.length > 0 ? alreadyStored(stored.all(JSON.stringify(events.map((e) => e.metadata.eventId))), events, streamId) : null;
     if (retried !== null) return { nextExpectedRevision: current ?? -1, position: retried };
     const actual = current ?? 'no_stream';
     const ok =
@@ -96,7 +108,14 @@ export class SqliteEventStore implements EventStore {
     let position: number | bigint = 0;
     for (const event of events) {
       revision += 1;
-      position = insert.run(event.metadata.eventId, streamId, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)).lastInsertRowid;
+      position = insert.run(
+        event.metadata.eventId,
+        streamId,
+        revision,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+      ).lastInsertRowid;
     }
     return { nextExpectedRevision: revision, position: BigInt(position) };
   };

@@ -127,7 +127,9 @@ type Params = [{ coach: string | null; today?: string; since?: string; quietBefo
 
 const areaOf = (row: AreaColumns): AreaRef => ({ areaId: row.areaId, code: row.areaCode, name: row.areaName });
 const teamOf = (row: TeamColumns): TeamRef | null =>
-  row.teamId === null || row.teamKey === null || row.teamName === null ? null : { teamId: row.teamId, key: row.teamKey, name: row.teamName };
+  row.teamId === null || row.teamKey === null || row.teamName === null
+    ? null
+    : { teamId: row.teamId, key: row.teamKey, name: row.teamName };
 
 /**
  * Most urgent first: no check-in at all before late ones, then the longest since the last one,
@@ -151,7 +153,10 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
   ) {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
     this.sql = {
-      coaches: db.prepare<[{ coach: string | null }], { coachId: string; name: string; email: string } & { [K in keyof AreaColumns]: string | null }>(`
+      coaches: db.prepare<
+        [{ coach: string | null }],
+        { coachId: string; name: string; email: string } & { [K in keyof AreaColumns]: string | null }
+      >(`
         SELECT c.coach_id AS coachId, c.name, c.email, ${areaColumns('a')}
         FROM org_coaches c
         LEFT JOIN org_area_coaches ac ON ac.coach_id = c.coach_id
@@ -160,7 +165,22 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         ORDER BY c.name, c.coach_id, a.code, a.area_id`),
       scope: db.prepare<Params, { coachId: string; areaId: string }>(`${SCOPE} SELECT coach_id AS coachId, area_id AS areaId FROM scope`),
       // A resolved signal's plans can no longer be completed, so they need nobody.
-      interventions: db.prepare<Params, { coachId: string; interventionId: string; signalId: string; kind: string; dueOn: string; ownerId: string; ownerName: string | null; signalKind: string; severity: number; description: string } & AreaColumns & TeamColumns>(`
+      interventions: db.prepare<
+        Params,
+        {
+          coachId: string;
+          interventionId: string;
+          signalId: string;
+          kind: string;
+          dueOn: string;
+          ownerId: string;
+          ownerName: string | null;
+          signalKind: string;
+          severity: number;
+          description: string;
+        } & AreaColumns &
+          TeamColumns
+      >(`
         ${SCOPE}
         SELECT c.coach_id AS coachId, i.intervention_id AS interventionId, i.signal_id AS signalId, i.kind, i.due_on AS dueOn,
                i.owner_id AS ownerId, o.name AS ownerName, g.kind AS signalKind, g.severity, g.description,
@@ -174,7 +194,21 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         WHERE (@coach IS NULL OR c.coach_id = @coach)
           AND (i.owner_id = c.coach_id OR EXISTS (SELECT 1 FROM scope s WHERE s.coach_id = c.coach_id AND s.area_id = i.area_id))
         ORDER BY i.due_on, g.severity DESC, i.intervention_id`),
-      signals: db.prepare<Params, { coachId: string; signalId: string; kind: string; severity: number; description: string; source: string; raisedOn: string; stakeholderId: string | null; stakeholderName: string | null } & AreaColumns & TeamColumns>(`
+      signals: db.prepare<
+        Params,
+        {
+          coachId: string;
+          signalId: string;
+          kind: string;
+          severity: number;
+          description: string;
+          source: string;
+          raisedOn: string;
+          stakeholderId: string | null;
+          stakeholderName: string | null;
+        } & AreaColumns &
+          TeamColumns
+      >(`
         ${SCOPE}
         SELECT s.coach_id AS coachId, g.signal_id AS signalId, g.kind, g.severity, g.description, g.source, g.raised_on AS raisedOn,
                g.stakeholder_id AS stakeholderId, h.name AS stakeholderName, ${areaColumns('a')}, ${teamColumns('t')}
@@ -184,7 +218,19 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         LEFT JOIN org_teams t ON t.team_id = g.team_id
         LEFT JOIN stakeholders h ON h.stakeholder_id = g.stakeholder_id
         ORDER BY g.severity DESC, g.raised_on DESC, g.signal_id`),
-      stakeholders: db.prepare<Params, { coachId: string; stakeholderId: string; name: string; role: string; influence: number; interest: number; attitude: string | null; lastEngagedOn: string | null } & AreaColumns>(`
+      stakeholders: db.prepare<
+        Params,
+        {
+          coachId: string;
+          stakeholderId: string;
+          name: string;
+          role: string;
+          influence: number;
+          interest: number;
+          attitude: string | null;
+          lastEngagedOn: string | null;
+        } & AreaColumns
+      >(`
         ${SCOPE}
         SELECT s.coach_id AS coachId, h.stakeholder_id AS stakeholderId, h.name, h.role, h.influence, h.interest, h.attitude,
                h.last_engaged_on AS lastEngagedOn, ${areaColumns('a')}
@@ -208,8 +254,15 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
     const needs = this.needs(coach, today, cycleId);
     const coaches = new Map<string, CoachSummary>();
     for (const row of this.sql.coaches.all({ coach })) {
-      const summary = coaches.get(row.coachId) ?? { coachId: row.coachId, name: row.name, email: row.email, areas: [], needs: { checkIns: 0, interventions: 0, signals: 0, stakeholders: 0 } };
-      if (row.areaId !== null && row.areaCode !== null && row.areaName !== null) summary.areas.push({ areaId: row.areaId, code: row.areaCode, name: row.areaName });
+      const summary = coaches.get(row.coachId) ?? {
+        coachId: row.coachId,
+        name: row.name,
+        email: row.email,
+        areas: [],
+        needs: { checkIns: 0, interventions: 0, signals: 0, stakeholders: 0 },
+      };
+      if (row.areaId !== null && row.areaCode !== null && row.areaName !== null)
+        summary.areas.push({ areaId: row.areaId, code: row.areaCode, name: row.areaName });
       coaches.set(row.coachId, summary);
     }
     return [...coaches.values()].map((summary) => {
@@ -238,7 +291,9 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
           // The heatmap's area lists the teams directly in it; the scope lists every area below.
           const detail = this.heatmap.area(areaId, cycleId, today);
           const area: AreaRef = { areaId, code: detail?.area.code ?? '', name: detail?.area.name ?? '' };
-          due = (detail?.teams ?? []).filter(isDue).map((t) => ({ teamId: t.teamId, key: t.key, name: t.name, size: t.size, area, checkIn: t.checkIn }));
+          due = (detail?.teams ?? [])
+            .filter(isDue)
+            .map((t) => ({ teamId: t.teamId, key: t.key, name: t.name, size: t.size, area, checkIn: t.checkIn }));
           dueIn.set(areaId, due);
         }
         return due;
@@ -270,7 +325,8 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         raisedOn: row.raisedOn,
         area: areaOf(row),
         team: teamOf(row),
-        stakeholder: row.stakeholderId === null ? null : { stakeholderId: row.stakeholderId, name: row.stakeholderName ?? row.stakeholderId },
+        stakeholder:
+          row.stakeholderId === null ? null : { stakeholderId: row.stakeholderId, name: row.stakeholderName ?? row.stakeholderId },
       });
     }
 

@@ -114,7 +114,9 @@ export class SqliteOrgQueries implements OrgQueries {
           SELECT a.area_id, a.code, a.name, a.parent_area_id, tree.depth + 1, tree.path || a.code || char(0)
           FROM org_areas a JOIN tree ON a.parent_area_id = tree.area_id
         ) SELECT area_id AS areaId, code, name, parent_area_id AS parentAreaId, depth FROM tree ORDER BY path, area_id`),
-      teamCounts: db.prepare<[], { areaId: string; teams: number }>('SELECT area_id AS areaId, count(*) AS teams FROM org_teams GROUP BY area_id'),
+      teamCounts: db.prepare<[], { areaId: string; teams: number }>(
+        'SELECT area_id AS areaId, count(*) AS teams FROM org_teams GROUP BY area_id',
+      ),
       assignments: db.prepare<[], { areaId: string; areaName: string; coachId: string; coachName: string }>(`
         SELECT ac.area_id AS areaId, a.name AS areaName, c.coach_id AS coachId, c.name AS coachName
         FROM org_area_coaches ac JOIN org_coaches c ON c.coach_id = ac.coach_id JOIN org_areas a ON a.area_id = ac.area_id
@@ -123,8 +125,12 @@ export class SqliteOrgQueries implements OrgQueries {
       coachesOf: db.prepare<[string], Omit<OrgCoach, 'areas'>>(`
         SELECT c.coach_id AS coachId, c.name, c.email FROM org_area_coaches ac JOIN org_coaches c ON c.coach_id = ac.coach_id
         WHERE ac.area_id = ? ORDER BY c.name, c.coach_id`),
-      teamsIn: db.prepare<[string], OrgTeam>('SELECT team_id AS teamId, key, name, size FROM org_teams WHERE area_id = ? ORDER BY key, team_id'),
-      teams: db.prepare<[], OrgTeam & { areaId: string }>('SELECT team_id AS teamId, key, name, size, area_id AS areaId FROM org_teams ORDER BY key, team_id'),
+      teamsIn: db.prepare<[string], OrgTeam>(
+        'SELECT team_id AS teamId, key, name, size FROM org_teams WHERE area_id = ? ORDER BY key, team_id',
+      ),
+      teams: db.prepare<[], OrgTeam & { areaId: string }>(
+        'SELECT team_id AS teamId, key, name, size, area_id AS areaId FROM org_teams ORDER BY key, team_id',
+      ),
       signalsBySeverity: db.prepare<[string, string, string], { severity: number; count: number }>(`
         ${subtree}
         SELECT sg.severity, count(*) AS count FROM signals sg JOIN subtree USING (area_id)
@@ -153,7 +159,8 @@ export class SqliteOrgQueries implements OrgQueries {
   areas(): OrgArea[] {
     const teams = new Map(this.sql.teamCounts.all().map((r) => [r.areaId, r.teams]));
     const coaches = new Map<string, OrgArea['coaches']>();
-    for (const a of this.sql.assignments.all()) coaches.set(a.areaId, [...(coaches.get(a.areaId) ?? []), { coachId: a.coachId, name: a.coachName }]);
+    for (const a of this.sql.assignments.all())
+      coaches.set(a.areaId, [...(coaches.get(a.areaId) ?? []), { coachId: a.coachId, name: a.coachName }]);
     const areas: OrgArea[] = this.sql.areas.all().map((area) => {
       const own = teams.get(area.areaId) ?? 0;
       return { ...area, teams: own, teamsWithin: own, coaches: coaches.get(area.areaId) ?? [] };
@@ -170,7 +177,8 @@ export class SqliteOrgQueries implements OrgQueries {
 
   coaches(): OrgCoach[] {
     const areas = new Map<string, OrgCoach['areas']>();
-    for (const a of this.sql.assignments.all()) areas.set(a.coachId, [...(areas.get(a.coachId) ?? []), { areaId: a.areaId, name: a.areaName }]);
+    for (const a of this.sql.assignments.all())
+      areas.set(a.coachId, [...(areas.get(a.coachId) ?? []), { areaId: a.areaId, name: a.areaName }]);
     return this.sql.coaches.all().map((coach) => ({ ...coach, areas: areas.get(coach.coachId) ?? [] }));
   }
 

@@ -45,6 +45,11 @@ export async function assignCoachToArea(deps: HandlerDeps, command: AssignCoachT
   return inArea(deps.store, { type, data, context: { coach: await coachOf(deps.store, data.coachId) } }, ctx, expectedRevision);
 }
 
-export async function unassignCoachFromArea(deps: HandlerDeps, command: UnassignCoachFromArea, ctx: CommandContext, expectedRevision?: number) {
+export async function unassignCoachFromArea(
+  deps: HandlerDeps,
+  command: UnassignCoachFromArea,
+  ctx: CommandContext,
+  expectedRevision?: number,
+) {
   return inArea(deps.store, parseCommand(UnassignCoachFromArea, command.data), ctx, expectedRevision);
 }

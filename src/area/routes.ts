@@ -40,7 +40,10 @@ const AreaParams = z.object({ areaId: Id });
  * A POST comes back here (303) opened at the area it concerns, or, for htmx, gets
  * `partials/organisation` (the page body) re-rendered in place.
  */
-export const organisationRoutes: FastifyPluginAsyncZod<OrganisationRouteOptions> = async (app, { org, views, handlers, forms, revisions }) => {
+export const organisationRoutes: FastifyPluginAsyncZod<OrganisationRouteOptions> = async (
+  app,
+  { org, views, handlers, forms, revisions },
+) => {
   function load(openedId: string | undefined): OrganisationPage {
     const areas = org.areas();
     const coaches = org.coaches();
@@ -81,7 +84,8 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrganisationRouteOptions>
         },
         // Called only after a success: `opens` is then what was recorded.
         redirectTo: () => organisationUrl({ area: opens, recorded: form.id }),
-        render: ({ state, fragment }) => render(fragment, state === null ? opens : openedId, state === null ? { recorded: form.recorded } : answered(form, state)),
+        render: ({ state, fragment }) =>
+          render(fragment, state === null ? opens : openedId, state === null ? { recorded: form.recorded } : answered(form, state)),
       });
     });
   }

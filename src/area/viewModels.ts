@@ -107,22 +107,34 @@ export function organisationView(page: OrganisationPage, input: Answered) {
           name: opened.area.name,
           href: areaPath(opened.area.areaId),
           closeHref: `/organisation#${orgAreaAnchor(opened.area.areaId)}`,
-          teams: opened.teams.map((t) => ({ key: t.key, name: t.name, people: plural(t.size, 'person', 'people'), href: teamPath(t.teamId) })),
+          teams: opened.teams.map((t) => ({
+            key: t.key,
+            name: t.name,
+            people: plural(t.size, 'person', 'people'),
+            href: teamPath(t.teamId),
+          })),
           // A form with nothing to choose from is left out, and the page says why.
           forms: areaForms
             .filter((f) => (options[f.id]?.coachId?.length ?? 1) > 0 || input.answered?.formId === f.id)
             .map((f) => view(f, `/organisation/areas/${encodeURIComponent(opened.area.areaId)}/${f.id}`)),
-          noCoachToAssign: coaches.length === 0 ? 'No coach is registered yet: register one below.' : assigned.size === coaches.length ? 'Every registered coach is assigned here.' : null,
+          noCoachToAssign:
+            coaches.length === 0
+              ? 'No coach is registered yet: register one below.'
+              : assigned.size === coaches.length
+                ? 'Every registered coach is assigned here.'
+                : null,
         };
   const teamsByArea = new Map<string, AreaNode<null>['teamLinks']>();
-  for (const t of page.teams) teamsByArea.set(t.areaId, [...(teamsByArea.get(t.areaId) ?? []), { key: t.key, name: t.name, href: teamPath(t.teamId) }]);
+  for (const t of page.teams)
+    teamsByArea.set(t.areaId, [...(teamsByArea.get(t.areaId) ?? []), { key: t.key, name: t.name, href: teamPath(t.teamId) }]);
   const nodeOf = (area: OrgArea): AreaNode<typeof manage> => ({
     areaId: area.areaId,
     anchor: orgAreaAnchor(area.areaId),
     code: area.code,
     name: area.name,
     href: areaPath(area.areaId),
-    teams: area.teamsWithin === area.teams ? plural(area.teams, 'team') : `${plural(area.teams, 'team')} · ${area.teamsWithin} with sub-areas`,
+    teams:
+      area.teamsWithin === area.teams ? plural(area.teams, 'team') : `${plural(area.teams, 'team')} · ${area.teamsWithin} with sub-areas`,
     teamLinks: area.areaId === openedId ? [] : (teamsByArea.get(area.areaId) ?? []),
     coaches: area.coaches.map((c) => c.name).join(', '),
     manageHref: organisationUrl({ area: area.areaId }),
@@ -136,13 +148,22 @@ export function organisationView(page: OrganisationPage, input: Answered) {
     const parent = area.parentAreaId === null ? undefined : nodes.get(area.parentAreaId);
     (parent?.children ?? roots).push(node);
   }
-  const registerAction = (form: Form) => `/organisation/${form.id}${openedId === undefined ? '' : `?${new URLSearchParams({ area: openedId }).toString()}`}`;
+  const registerAction = (form: Form) =>
+    `/organisation/${form.id}${openedId === undefined ? '' : `?${new URLSearchParams({ area: openedId }).toString()}`}`;
   return {
     title: 'Organisation',
     recorded: input.recorded ?? null,
-    summary: `${plural(areas.length, 'area')} · ${plural(areas.reduce((n, a) => n + a.teams, 0), 'team')} · ${plural(coaches.length, 'coach', 'coaches')}`,
+    summary: `${plural(areas.length, 'area')} · ${plural(
+      areas.reduce((n, a) => n + a.teams, 0),
+      'team',
+    )} · ${plural(coaches.length, 'coach', 'coaches')}`,
     tree: roots,
     registerForms: registerForms.map((f) => view(f, registerAction(f))),
-    coaches: coaches.map((c) => ({ name: c.name, href: coachWeekPath(c.coachId), email: c.email, areas: c.areas.map((a) => ({ name: a.name, href: organisationUrl({ area: a.areaId }) })) })),
+    coaches: coaches.map((c) => ({
+      name: c.name,
+      href: coachWeekPath(c.coachId),
+      email: c.email,
+      areas: c.areas.map((a) => ({ name: a.name, href: organisationUrl({ area: a.areaId }) })),
+    })),
   };
 }

@@ -14,11 +14,19 @@ export function nextCycle(
   cycles: readonly { endsOn: string; checkInCadenceDays: number }[],
   today: string,
 ): { name: string; startsOn: string; endsOn: string; checkInCadenceDays: number } {
-  const latest = cycles.reduce<(typeof cycles)[number] | undefined>((last, c) => (last === undefined || c.endsOn > last.endsOn ? c : last), undefined);
+  const latest = cycles.reduce<(typeof cycles)[number] | undefined>(
+    (last, c) => (last === undefined || c.endsOn > last.endsOn ? c : last),
+    undefined,
+  );
   const after = latest === undefined ? today : addDays(latest.endsOn, 1);
   let { year, quarter } = quarterOf(after);
   if (latest !== undefined && quarterStart(year, quarter) < after) [year, quarter] = quarter === 4 ? [year + 1, 1] : [year, quarter + 1];
   const startsOn = quarterStart(year, quarter);
   const following = quarter === 4 ? quarterStart(year + 1, 1) : quarterStart(year, quarter + 1);
-  return { name: `${year}-Q${quarter}`, startsOn, endsOn: addDays(following, -1), checkInCadenceDays: latest?.checkInCadenceDays ?? DEFAULT_CADENCE_DAYS };
+  return {
+    name: `${year}-Q${quarter}`,
+    startsOn,
+    endsOn: addDays(following, -1),
+    checkInCadenceDays: latest?.checkInCadenceDays ?? DEFAULT_CADENCE_DAYS,
+  };
 }

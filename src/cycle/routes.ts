@@ -43,7 +43,8 @@ export const cycleRoutes: FastifyPluginAsyncZod<CycleRouteOptions> = async (app,
       data: (values, key) => ({ ...values, cycleId: key }),
       execute: (command, ctx) => openCycle(handlers, command, ctx),
       redirectTo: `/cycles?recorded=${openCycleForm.id}`,
-      render: ({ state, fragment }) => render(fragment, state === null ? { recorded: openCycleForm.recorded } : { answered: { formId: openCycleForm.id, state } }),
+      render: ({ state, fragment }) =>
+        render(fragment, state === null ? { recorded: openCycleForm.recorded } : { answered: { formId: openCycleForm.id, state } }),
     }),
   );
 
@@ -57,7 +58,8 @@ export const cycleRoutes: FastifyPluginAsyncZod<CycleRouteOptions> = async (app,
       data: (values) => ({ ...values, cycleId }),
       execute: (command, ctx, revision) => closeCycle(handlers, command, ctx, revision),
       redirectTo: `/cycles?recorded=${closeCycleForm.id}`,
-      render: ({ state, fragment }) => render(fragment, state === null ? { recorded: closeCycleForm.recorded } : { answered: { formId: form.id, state } }),
+      render: ({ state, fragment }) =>
+        render(fragment, state === null ? { recorded: closeCycleForm.recorded } : { answered: { formId: form.id, state } }),
     });
   });
 };

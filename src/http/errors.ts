@@ -19,7 +19,8 @@ const titles: Record<number, string> = {
   409: 'Someone else changed this first',
   422: 'Some values need fixing',
 };
-const titleFor = (statusCode: number) => titles[statusCode] ?? (statusCode >= 500 ? 'Something went wrong on our side' : 'That request could not be handled');
+const titleFor = (statusCode: number) =>
+  titles[statusCode] ?? (statusCode >= 500 ? 'Something went wrong on our side' : 'That request could not be handled');
 
 /** Fastify's schema errors: name the field (`asOf`, `body.severity`) as our ValidationError does. */
 function schemaIssues(error: FastifyError): FieldIssue[] {
@@ -42,13 +43,28 @@ export function problemOf(error: FastifyError | Error): Problem {
   }
   // A route's declared schema refused a parameter: a rule broken, named like any other.
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issues = error.validation.map((v) => ({ field: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || (error.validationContext ?? 'request'), message: v.message ?? 'is not valid' }));
-    return { statusCode: 422, code: 'validation_failed', title: titleFor(422), message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues };
+    const issues = error.validation.map((v) => ({
+      field: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || (error.validationContext ?? 'request'),
+      message: v.message ?? 'is not valid',
+    }));
+    return {
+      statusCode: 422,
+      code: 'validation_failed',
+      title: titleFor(422),
+      message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+      issues,
+    };
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const issues = schemaIssues(fastifyError);
-    return { statusCode: 400, code: 'bad_request', title: titleFor(400), message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues };
+    return {
+      statusCode: 400,
+      code: 'bad_request',
+      title: titleFor(400),
+      message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+      issues,
+    };
   }
   const statusCode = fastifyError.statusCode ?? 500;
   if (statusCode >= 400 && statusCode < 500) {

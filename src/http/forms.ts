@@ -269,7 +269,8 @@ function lagNotice(lagging: readonly string[]): string {
   return `<hx-partial hx-target="#notices" hx-swap="innerHTML"><div class="notice" role="status"><p>${escapeHtml(message)}</p></div></hx-partial>`;
 }
 
-const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+const escapeHtml = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 const hiddenFields = (form: Form) => [...(form.revisioned ? [REVISION] : []), ...(form.keyed ? [form.keyName] : [])];
 

@@ -26,7 +26,12 @@ export const healthOf =
   (store: Pick<EventStore, 'name' | 'headPosition'>, runner: Pick<ProjectionRunner, 'position' | 'failed'>) =>
   async (): Promise<Health> => {
     const head = await store.headPosition();
-    const projections = runner.failed.map((f) => ({ name: f.projection, failedAt: f.position.toString(), eventType: f.eventType, error: f.error }));
+    const projections = runner.failed.map((f) => ({
+      name: f.projection,
+      failedAt: f.position.toString(),
+      eventType: f.eventType,
+      error: f.error,
+    }));
     return { ok: projections.length === 0, store: store.name, projectionsLag: Number(head - runner.position), projections };
   };
 
@@ -40,12 +45,15 @@ export const healthRoutes: FastifyPluginAsync<{ health: () => Promise<Health> }>
       request.log.error({ err: error }, 'health check failed');
       report = { ok: false, store: 'unknown', projectionsLag: -1, projections: [] };
     }
-    return reply.code(report.ok ? 200 : 503).header('cache-control', 'no-store').send({
-      ok: report.ok,
-      status: report.ok ? 'ok' : 'degraded',
-      store: report.store,
-      projectionsLag: report.projectionsLag,
-      projections: report.projections,
-    });
+    return reply
+      .code(report.ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({
+        ok: report.ok,
+        status: report.ok ? 'ok' : 'degraded',
+        store: report.store,
+        projectionsLag: report.projectionsLag,
+        projections: report.projections,
+      });
   });
 };

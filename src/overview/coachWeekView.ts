@@ -1,4 +1,12 @@
-import type { CheckInDue, CoachSummary, CoachWeek, NeedKind, NewSignal, OverdueIntervention, QuietStakeholder } from '../../projections/coachWeek/queries.ts';
+import type {
+  CheckInDue,
+  CoachSummary,
+  CoachWeek,
+  NeedKind,
+  NewSignal,
+  OverdueIntervention,
+  QuietStakeholder,
+} from '../../projections/coachWeek/queries.ts';
 import { NEW_SIGNAL_DAYS } from '../../projections/coachWeek/queries.ts';
 import type { CycleSummary } from '../../projections/heatmap/types.ts';
 import { daysBetween, formatDate } from '../adoption/calendar.ts';
@@ -7,7 +15,6 @@ import { interventionLabels, kindLabels } from '../resistance/vocabulary.ts';
 import { QUIET_STAKEHOLDER_WEEKS } from '../stakeholder/model.ts';
 import { labelOf, plural } from '../shared/vocabulary.ts';
 import { attitudeLabels } from './viewModels.ts';
-
 
 function ago(days: number): string {
   if (days <= 0) return 'today';
@@ -66,7 +73,8 @@ const sections: Record<NeedKind, { id: string; title: string; hint: string; empt
   },
 };
 
-const where = (...parts: (string | null | undefined)[]): string => parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' · ');
+const where = (...parts: (string | null | undefined)[]): string =>
+  parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' · ');
 
 function checkInView(team: CheckInDue, today: string, cycle: CycleSummary): NeedView {
   const { freshness, lastHeldOn, held, expected } = team.checkIn;
@@ -77,7 +85,12 @@ function checkInView(team: CheckInDue, today: string, cycle: CycleSummary): Need
     title: team.name,
     lines: [
       where(team.area.name, plural(team.size, 'person', 'people')),
-      where(lastHeldOn === null ? `No check-in in ${cycle.name}` : `Last check-in ${formatDate(lastHeldOn)} (${ago(daysBetween(lastHeldOn, today))})`, `${held} of ${expected} held`),
+      where(
+        lastHeldOn === null
+          ? `No check-in in ${cycle.name}`
+          : `Last check-in ${formatDate(lastHeldOn)} (${ago(daysBetween(lastHeldOn, today))})`,
+        `${held} of ${expected} held`,
+      ),
     ],
     actions: [
       { label: 'Record check-in', context: `for ${team.name}`, href: teamHref('check-in-held') },
@@ -94,8 +107,17 @@ function interventionView(intervention: OverdueIntervention, today: string, coac
     urgency: { tone: late >= 7 ? 'high' : 'medium', label: `${plural(late, 'day')} overdue` },
     key: intervention.team?.key ?? null,
     title: `${labelOf(interventionLabels, intervention.kind)}: ${signal.description}`,
-    lines: [where(`Due ${formatDate(intervention.dueOn)}`, ownerLabel), where(intervention.area.name, intervention.team?.name, `${labelOf(kindLabels, signal.kind)}, severity ${signal.severity}`)],
-    actions: [{ label: 'Complete it', context: `: ${labelOf(interventionLabels, intervention.kind)} for ${signal.description}`, href: signalPath(intervention.signalId) }],
+    lines: [
+      where(`Due ${formatDate(intervention.dueOn)}`, ownerLabel),
+      where(intervention.area.name, intervention.team?.name, `${labelOf(kindLabels, signal.kind)}, severity ${signal.severity}`),
+    ],
+    actions: [
+      {
+        label: 'Complete it',
+        context: `: ${labelOf(interventionLabels, intervention.kind)} for ${signal.description}`,
+        href: signalPath(intervention.signalId),
+      },
+    ],
   };
 }
 
@@ -105,7 +127,11 @@ function signalView(signal: NewSignal, today: string): NeedView {
     key: signal.team?.key ?? null,
     title: signal.description,
     lines: [
-      where(labelOf(kindLabels, signal.kind), `raised ${formatDate(signal.raisedOn)} (${ago(daysBetween(signal.raisedOn, today))})`, `source: ${signal.source}`),
+      where(
+        labelOf(kindLabels, signal.kind),
+        `raised ${formatDate(signal.raisedOn)} (${ago(daysBetween(signal.raisedOn, today))})`,
+        `source: ${signal.source}`,
+      ),
       where(signal.area.name, signal.team?.name, signal.stakeholder?.name),
     ],
     actions: [{ label: 'Acknowledge', context: `: ${signal.description}`, href: signalPath(signal.signalId) }],
@@ -115,12 +141,18 @@ function signalView(signal: NewSignal, today: string): NeedView {
 function stakeholderView(stakeholder: QuietStakeholder, today: string): NeedView {
   const { lastEngagedOn } = stakeholder;
   return {
-    urgency: lastEngagedOn === null ? { tone: 'high', label: 'Never engaged' } : { tone: 'medium', label: `${Math.floor(daysBetween(lastEngagedOn, today) / 7)} weeks quiet` },
+    urgency:
+      lastEngagedOn === null
+        ? { tone: 'high', label: 'Never engaged' }
+        : { tone: 'medium', label: `${Math.floor(daysBetween(lastEngagedOn, today) / 7)} weeks quiet` },
     key: null,
     title: stakeholder.name,
     lines: [
       where(stakeholder.role, stakeholder.area.name),
-      where(`Influence ${stakeholder.influence}, interest ${stakeholder.interest}`, stakeholder.attitude === null ? 'attitude not assessed' : labelOf(attitudeLabels, stakeholder.attitude)),
+      where(
+        `Influence ${stakeholder.influence}, interest ${stakeholder.interest}`,
+        stakeholder.attitude === null ? 'attitude not assessed' : labelOf(attitudeLabels, stakeholder.attitude),
+      ),
       lastEngagedOn === null ? 'Never engaged' : `Last engaged ${formatDate(lastEngagedOn)} (${ago(daysBetween(lastEngagedOn, today))})`,
     ],
     actions: [{ label: 'Log an engagement', context: `with ${stakeholder.name}`, href: stakeholderPath(stakeholder.stakeholderId) }],
@@ -145,9 +177,18 @@ export function coachWeekPageView(week: CoachWeek, cycle: CycleSummary | null) {
       cycle === null ? [] : week.checkIns.map((t) => checkInView(t, today, cycle)),
       cycle === null ? 'Nothing here: no OKR cycle is open today, so no check-in is due.' : undefined,
     ),
-    sectionView('interventions', week.interventions.map((i) => interventionView(i, today, coach.coachId))),
-    sectionView('signals', week.signals.map((s) => signalView(s, today))),
-    sectionView('stakeholders', week.stakeholders.map((s) => stakeholderView(s, today))),
+    sectionView(
+      'interventions',
+      week.interventions.map((i) => interventionView(i, today, coach.coachId)),
+    ),
+    sectionView(
+      'signals',
+      week.signals.map((s) => signalView(s, today)),
+    ),
+    sectionView(
+      'stakeholders',
+      week.stakeholders.map((s) => stakeholderView(s, today)),
+    ),
   ];
   const total = totalNeeds(coach);
   return {
@@ -174,9 +215,10 @@ export function coachesPageView(coaches: CoachSummary[]) {
         href: coachWeekPath(coach.coachId),
         areas: areaLinks(coach),
         needs: total === 0 ? null : { count: total, label: `${total === 1 ? 'thing needs' : 'things need'} them today` },
-        breakdown: (Object.keys(sections) as NeedKind[]).filter((kind) => coach.needs[kind] > 0).map((kind) => plural(coach.needs[kind], ...sections[kind].brief)),
+        breakdown: (Object.keys(sections) as NeedKind[])
+          .filter((kind) => coach.needs[kind] > 0)
+          .map((kind) => plural(coach.needs[kind], ...sections[kind].brief)),
       };
     }),
   };
 }
-

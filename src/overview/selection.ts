@@ -20,7 +20,11 @@ export interface Resolved {
  * The cycle and date a page shows: the named cycle (404 when unknown) or the default one, as of
  * the given day or today. `null` when there is no cycle at all yet.
  */
-export function resolveSelection(queries: HeatmapQueries, today: () => string, query: { cycle?: string | undefined; asOf?: string | undefined }): Resolved | null {
+export function resolveSelection(
+  queries: HeatmapQueries,
+  today: () => string,
+  query: { cycle?: string | undefined; asOf?: string | undefined },
+): Resolved | null {
   const cycle = query.cycle === undefined ? queries.defaultCycle(today()) : queries.cycles().find((c) => c.cycleId === query.cycle);
   if (cycle === undefined) throw new NotFoundError(`There is no cycle "${query.cycle}".`);
   if (cycle === null) return null;

@@ -85,7 +85,11 @@ export const timelineRoutes: FastifyPluginAsyncZod<TimelineRouteOptions> = async
   });
 };
 
-function timelineView({ timeline, names }: Pick<TimelineRouteOptions, 'timeline' | 'names'>, query: TimelineQuery, queryIssues: FieldIssue[] = []) {
+function timelineView(
+  { timeline, names }: Pick<TimelineRouteOptions, 'timeline' | 'names'>,
+  query: TimelineQuery,
+  queryIssues: FieldIssue[] = [],
+) {
   const { from, issue } = fromOf(query, timeline);
   const issues = issue === undefined ? queryIssues : [...queryIssues, issue];
   const filter = { areaId: query.area, teamId: query.team, stakeholderId: query.stakeholder, type: query.type, actor: query.actor };

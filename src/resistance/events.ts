@@ -30,7 +30,10 @@ export const ResistanceSignalRaised = defineEvent(
     raisedOn: CalendarDate,
   }),
 );
-export const ResistanceSignalAcknowledged = defineEvent('ResistanceSignalAcknowledged', z.object({ signalId: Id, acknowledgedOn: CalendarDate }));
+export const ResistanceSignalAcknowledged = defineEvent(
+  'ResistanceSignalAcknowledged',
+  z.object({ signalId: Id, acknowledgedOn: CalendarDate }),
+);
 export const InterventionPlanned = defineEvent(
   'InterventionPlanned',
   z.object({ signalId: Id, interventionId: Id, kind: InterventionKind, ownerId: Id, dueOn: CalendarDate }),

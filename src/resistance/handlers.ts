@@ -18,7 +18,12 @@ import { resistanceDecider } from './decider.ts';
 
 const inSignal = commandHandlerFor('signal', resistanceDecider, (command) => command.data.signalId);
 
-export async function raiseResistanceSignal(deps: HandlerDeps, command: RaiseResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
+export async function raiseResistanceSignal(
+  deps: HandlerDeps,
+  command: RaiseResistanceSignal,
+  ctx: CommandContext,
+  expectedRevision?: number,
+) {
   const { type, data } = parseCommand(RaiseResistanceSignal, command.data);
   const [area, team, stakeholder] = await Promise.all([
     areaOf(deps.store, data.areaId),
@@ -28,8 +33,18 @@ export async function raiseResistanceSignal(deps: HandlerDeps, command: RaiseRes
   return inSignal(deps.store, { type, data, context: { area, team, stakeholder, today: todayOf(ctx) } }, ctx, expectedRevision);
 }
 
-export async function acknowledgeResistanceSignal(deps: HandlerDeps, command: AcknowledgeResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, { ...parseCommand(AcknowledgeResistanceSignal, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
+export async function acknowledgeResistanceSignal(
+  deps: HandlerDeps,
+  command: AcknowledgeResistanceSignal,
+  ctx: CommandContext,
+  expectedRevision?: number,
+) {
+  return inSignal(
+    deps.store,
+    { ...parseCommand(AcknowledgeResistanceSignal, command.data), context: { today: todayOf(ctx) } },
+    ctx,
+    expectedRevision,
+  );
 }
 
 export async function planIntervention(deps: HandlerDeps, command: PlanIntervention, ctx: CommandContext, expectedRevision?: number) {
@@ -37,18 +52,53 @@ export async function planIntervention(deps: HandlerDeps, command: PlanIntervent
   return inSignal(deps.store, { type, data, context: { owner: await coachOf(deps.store, data.ownerId) } }, ctx, expectedRevision);
 }
 
-export async function completeIntervention(deps: HandlerDeps, command: CompleteIntervention, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, { ...parseCommand(CompleteIntervention, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
+export async function completeIntervention(
+  deps: HandlerDeps,
+  command: CompleteIntervention,
+  ctx: CommandContext,
+  expectedRevision?: number,
+) {
+  return inSignal(
+    deps.store,
+    { ...parseCommand(CompleteIntervention, command.data), context: { today: todayOf(ctx) } },
+    ctx,
+    expectedRevision,
+  );
 }
 
 export async function cancelIntervention(deps: HandlerDeps, command: CancelIntervention, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, { ...parseCommand(CancelIntervention, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
+  return inSignal(
+    deps.store,
+    { ...parseCommand(CancelIntervention, command.data), context: { today: todayOf(ctx) } },
+    ctx,
+    expectedRevision,
+  );
 }
 
-export async function resolveResistanceSignal(deps: HandlerDeps, command: ResolveResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, { ...parseCommand(ResolveResistanceSignal, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
+export async function resolveResistanceSignal(
+  deps: HandlerDeps,
+  command: ResolveResistanceSignal,
+  ctx: CommandContext,
+  expectedRevision?: number,
+) {
+  return inSignal(
+    deps.store,
+    { ...parseCommand(ResolveResistanceSignal, command.data), context: { today: todayOf(ctx) } },
+    ctx,
+    expectedRevision,
+  );
 }
 
-export async function escalateResistanceSignal(deps: HandlerDeps, command: EscalateResistanceSignal, ctx: CommandContext, expectedRevision?: number) {
-  return inSignal(deps.store, { ...parseCommand(EscalateResistanceSignal, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
+export async function escalateResistanceSignal(
+  deps: HandlerDeps,
+  command: EscalateResistanceSignal,
+  ctx: CommandContext,
+  expectedRevision?: number,
+) {
+  return inSignal(
+    deps.store,
+    { ...parseCommand(EscalateResistanceSignal, command.data), context: { today: todayOf(ctx) } },
+    ctx,
+    expectedRevision,
+  );
 }

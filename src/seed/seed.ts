@@ -121,7 +121,8 @@ const handlers: { [T in SeedCommand['type']]: Handler<Extract<SeedCommand, { typ
   EscalateResistanceSignal: escalateResistanceSignal,
 };
 
-const dispatch = (deps: HandlerDeps, command: SeedCommand, ctx: CommandContext) => (handlers[command.type] as Handler<SeedCommand>)(deps, command, ctx);
+const dispatch = (deps: HandlerDeps, command: SeedCommand, ctx: CommandContext) =>
+  (handlers[command.type] as Handler<SeedCommand>)(deps, command, ctx);
 
 /**
  * The stream a command writes to, named by its most specific id: a signal's commands also name

@@ -166,7 +166,13 @@ const coach = (coachId: string): Actor => ({ kind: 'user', id: coachId });
 const attitudeScale: readonly AttitudeValue[] = ['resistor', 'skeptic', 'neutral', 'supporter', 'champion'];
 const adkarScale: readonly AdkarValue[] = ['awareness', 'desire', 'knowledge', 'ability', 'reinforcement'];
 /** Chance per reassessment that a stakeholder with this attitude moves one ADKAR stage on. */
-const adkarProgress: Readonly<Record<AttitudeValue, number>> = { champion: 0.8, supporter: 0.65, neutral: 0.4, skeptic: 0.2, resistor: 0.05 };
+const adkarProgress: Readonly<Record<AttitudeValue, number>> = {
+  champion: 0.8,
+  supporter: 0.65,
+  neutral: 0.4,
+  skeptic: 0.2,
+  resistor: 0.05,
+};
 const firstAdkar: Readonly<Record<AttitudeValue, readonly AdkarValue[]>> = {
   champion: ['knowledge', 'ability'],
   supporter: ['desire', 'knowledge'],
@@ -185,11 +191,19 @@ const engagementKinds: readonly (readonly [z.infer<typeof EngagementKind>, numbe
 ];
 
 const engagementNotes: Readonly<Record<number, readonly string[]>> = {
-  [-2]: ['Pushed back hard: sees OKRs as reporting overhead', 'Refused to discuss key results until targets are settled', 'Openly doubts leadership will use the OKRs'],
+  [-2]: [
+    'Pushed back hard: sees OKRs as reporting overhead',
+    'Refused to discuss key results until targets are settled',
+    'Openly doubts leadership will use the OKRs',
+  ],
   [-1]: ['Worried about the time check-ins take', 'Prefers the existing targets spreadsheet', 'Agreed to listen, not yet to commit'],
   0: ['Walked through the cycle calendar', 'Clarified who owns the area objectives', 'Shared the check-in template'],
   1: ['Offered to open the next check-in', 'Asked for help aligning with the company strategy', 'Keen to see the area heatmap'],
-  2: ['Presented their team’s OKRs at the all-hands', 'Volunteered to mentor another team on key results', 'Wants OKRs in the quarterly business review'],
+  2: [
+    'Presented their team’s OKRs at the all-hands',
+    'Volunteered to mentor another team on key results',
+    'Wants OKRs in the quarterly business review',
+  ],
 };
 
 const missReasons = [
@@ -244,10 +258,23 @@ const interventionsFor: Readonly<Record<ResistanceKindValue, readonly z.infer<ty
 };
 
 const outcomes = {
-  good: ['Team agreed to a lighter check-in format and held the next one', 'Lead now sees the link to the area objectives', 'Key results rewritten with baselines'],
-  poor: ['Attended, but no change in behaviour yet', 'Session postponed twice, then cut short', 'Agreed in the room, nothing happened after'],
+  good: [
+    'Team agreed to a lighter check-in format and held the next one',
+    'Lead now sees the link to the area objectives',
+    'Key results rewritten with baselines',
+  ],
+  poor: [
+    'Attended, but no change in behaviour yet',
+    'Session postponed twice, then cut short',
+    'Agreed in the room, nothing happened after',
+  ],
 };
-const resolutions = ['Check-ins held three weeks in a row', 'OKRs published and aligned', 'Lead now champions OKRs in the area', 'Tool access fixed; spreadsheet retired'];
+const resolutions = [
+  'Check-ins held three weeks in a row',
+  'OKRs published and aligned',
+  'Lead now champions OKRs in the area',
+  'Tool access fixed; spreadsheet retired',
+];
 const escalationReasons = [
   'Coaching had no effect; needs a sponsor decision on whether OKRs are mandatory here',
   'Opposition comes from the area leadership itself',
@@ -339,7 +366,10 @@ class Teller {
     for (const blueprint of areaBlueprints) {
       const area: Area = { areaId: this.id(), blueprint, profile: profiles[blueprint.profile], coachIds: [], teams: [], stakeholders: [] };
       const parentAreaId = blueprint.parentCode === null ? null : byCode.get(blueprint.parentCode)!.areaId;
-      this.record(setUpOn, system, { type: 'RegisterArea', data: { areaId: area.areaId, code: blueprint.code, name: blueprint.name, parentAreaId } });
+      this.record(setUpOn, system, {
+        type: 'RegisterArea',
+        data: { areaId: area.areaId, code: blueprint.code, name: blueprint.name, parentAreaId },
+      });
       byCode.set(blueprint.code, area);
       this.areas.push(area);
     }
@@ -360,7 +390,12 @@ class Teller {
     this.identifyStakeholders(addDays(previous.startsOn, -7));
   }
 
-  private openCycle(quarter: { name: string; startsOn: string; endsOn: string }, checkInCadenceDays: number, openedOn: string, isCurrent: boolean): Cycle {
+  private openCycle(
+    quarter: { name: string; startsOn: string; endsOn: string },
+    checkInCadenceDays: number,
+    openedOn: string,
+    isCurrent: boolean,
+  ): Cycle {
     const until = earlierOf(quarter.endsOn, this.today);
     const elapsed = (daysBetween(quarter.startsOn, until) + 1) / (daysBetween(quarter.startsOn, quarter.endsOn) + 1);
     const cycle: Cycle = { cycleId: this.id(), ...quarter, checkInCadenceDays, until, elapsed, isCurrent };
@@ -391,7 +426,10 @@ class Teller {
           trained: false,
           checkInOffset: this.rng.int(0, 2),
         };
-        this.record(on, system, { type: 'RegisterTeam', data: { teamId: team.teamId, key: team.key, name, areaId: area.areaId, size: team.size } });
+        this.record(on, system, {
+          type: 'RegisterTeam',
+          data: { teamId: team.teamId, key: team.key, name, areaId: area.areaId, size: team.size },
+        });
         area.teams.push(team);
         this.teams.push(team);
       }
@@ -420,7 +458,15 @@ class Teller {
       name: this.personName(),
       role: isSponsor ? blueprint.sponsorRole : this.rng.pick(blueprint.roles),
       area,
-      influence: isSponsor ? 5 : this.rng.weighted([[1, 1], [2, 3], [3, 4], [4, 2], [5, 1]] as const),
+      influence: isSponsor
+        ? 5
+        : this.rng.weighted([
+            [1, 1],
+            [2, 3],
+            [3, 4],
+            [4, 2],
+            [5, 1],
+          ] as const),
       interest: this.rng.int(isSponsor ? 3 : 1, 5),
       attitude,
       adkar: this.rng.pick(firstAdkar[attitude]),
@@ -503,7 +549,10 @@ class Teller {
           if (this.rng.chance(0.3)) parents.push(`${team.area.blueprint.code} objectives`);
           for (const parent of parents) {
             const alignedOn = earlierOf(addDays(publishedOn, this.rng.int(0, 7)), cycle.until);
-            add(alignedOn, by, { type: 'AlignOkrs', data: { teamId, cycleId, parentRef: `${parent} ${cycle.name} O${this.rng.int(1, 4)}`, alignedOn } });
+            add(alignedOn, by, {
+              type: 'AlignOkrs',
+              data: { teamId, cycleId, parentRef: `${parent} ${cycle.name} O${this.rng.int(1, 4)}`, alignedOn },
+            });
           }
         }
       }
@@ -572,7 +621,10 @@ class Teller {
           if (!isWorkingDay(reportedOn) || !this.rng.chance((profile.progressSyncs * this.syncBoost) / WORKING_DAYS)) continue;
           const expected = target * (daysBetween(cycle.startsOn, reportedOn) / length);
           const progress = clamp(Math.round((expected + (this.rng.next() - 0.4) * 0.08) * 100) / 100, 0, 1);
-          add(reportedOn, okrTool, { type: 'ReportKeyResultProgress', data: { teamId: team.teamId, cycleId: cycle.cycleId, keyResultRef, progress, reportedOn } });
+          add(reportedOn, okrTool, {
+            type: 'ReportKeyResultProgress',
+            data: { teamId: team.teamId, cycleId: cycle.cycleId, keyResultRef, progress, reportedOn },
+          });
         }
       }
     });
@@ -583,7 +635,9 @@ class Teller {
     const { stakeholderId } = stakeholder;
     const by = coach(stakeholder.coachId);
     const engagements = countAround(this.rng, profile.engagementsPerStakeholder * cycle.elapsed * (0.5 + stakeholder.influence / 5));
-    const dates = Array.from({ length: engagements }, () => this.dateBetween(cycle.startsOn, cycle.until)).filter((d): d is string => d !== null);
+    const dates = Array.from({ length: engagements }, () => this.dateBetween(cycle.startsOn, cycle.until)).filter(
+      (d): d is string => d !== null,
+    );
     dates.sort();
     // Reassessments fall after the first third and the second third of the cycle's engagements.
     const reassessAfter = new Set([Math.floor(dates.length / 3), Math.floor((2 * dates.length) / 3)]);
@@ -593,7 +647,15 @@ class Teller {
       const note = this.rng.chance(0.6) ? { note: this.rng.pick(engagementNotes[sentiment]!) } : {};
       this.record(occurredOn, by, {
         type: 'LogEngagement',
-        data: { stakeholderId, engagementId: this.id(), kind: this.rng.weighted(engagementKinds), occurredOn, sentiment, coachId: stakeholder.coachId, ...note },
+        data: {
+          stakeholderId,
+          engagementId: this.id(),
+          kind: this.rng.weighted(engagementKinds),
+          occurredOn,
+          sentiment,
+          coachId: stakeholder.coachId,
+          ...note,
+        },
       });
       if (reassessAfter.has(index + 1)) this.reassess(stakeholder, occurredOn, by);
     });
@@ -616,7 +678,10 @@ class Teller {
     const attitude = attitudeScale[clamp(at + step, 0, attitudeScale.length - 1)]!;
     if (attitude !== stakeholder.attitude) {
       stakeholder.attitude = attitude;
-      this.record(on, by, { type: 'AssessAttitude', data: { stakeholderId, attitude, note: step > 0 ? 'More open after recent sessions' : 'Cooled off lately' } });
+      this.record(on, by, {
+        type: 'AssessAttitude',
+        data: { stakeholderId, attitude, note: step > 0 ? 'More open after recent sessions' : 'Cooled off lately' },
+      });
     }
     const stage = adkarScale.indexOf(stakeholder.adkar);
     if (stage < adkarScale.length - 1 && this.rng.chance(adkarProgress[stakeholder.attitude])) {
@@ -627,7 +692,10 @@ class Teller {
 
   private signalsIn(area: Area, cycle: Cycle): void {
     const { profile } = area;
-    const count = countAround(this.rng, profile.signalsPerTeam * area.teams.length * cycle.elapsed * (cycle.isCurrent ? 1 + profile.trend : 1));
+    const count = countAround(
+      this.rng,
+      profile.signalsPerTeam * area.teams.length * cycle.elapsed * (cycle.isCurrent ? 1 + profile.trend : 1),
+    );
     for (let i = 0; i < count; i++) {
       const raisedOn = this.dateBetween(addDays(cycle.startsOn, 7), addDays(cycle.until, -1));
       if (raisedOn) this.signal(area, raisedOn);
@@ -679,7 +747,10 @@ class Teller {
     for (let attempt = 0; attempt < attempts && !improved; attempt++) {
       const interventionId = this.id();
       const dueOn = addDays(lastOn, this.rng.int(5, 21));
-      this.record(lastOn, by, { type: 'PlanIntervention', data: { signalId, interventionId, kind: this.rng.pick(interventionsFor[kind]), ownerId: coachId, dueOn } });
+      this.record(lastOn, by, {
+        type: 'PlanIntervention',
+        data: { signalId, interventionId, kind: this.rng.pick(interventionsFor[kind]), ownerId: coachId, dueOn },
+      });
       if (dueOn > this.today) return;
       lastOn = dueOn;
       // An intervention that never happened leaves the signal to the sponsor or to time.
@@ -692,11 +763,17 @@ class Teller {
     const decidedOn = addDays(lastOn, this.rng.int(1, 10));
     if (decidedOn > this.today) return;
     if (improved && this.rng.chance(profile.resolved / (profile.resolved + 0.2))) {
-      this.record(decidedOn, by, { type: 'ResolveResistanceSignal', data: { signalId, resolution: this.rng.pick(resolutions), resolvedOn: decidedOn } });
+      this.record(decidedOn, by, {
+        type: 'ResolveResistanceSignal',
+        data: { signalId, resolution: this.rng.pick(resolutions), resolvedOn: decidedOn },
+      });
     } else if (this.rng.chance(profile.escalated)) {
       const sponsor = area.stakeholders[0];
       const to = sponsor ? `${sponsor.name}, ${sponsor.role}` : `${area.blueprint.sponsorRole}`;
-      this.record(decidedOn, by, { type: 'EscalateResistanceSignal', data: { signalId, to, reason: this.rng.pick(escalationReasons), escalatedOn: decidedOn } });
+      this.record(decidedOn, by, {
+        type: 'EscalateResistanceSignal',
+        data: { signalId, to, reason: this.rng.pick(escalationReasons), escalatedOn: decidedOn },
+      });
     }
   }
 

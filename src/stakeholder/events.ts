@@ -25,8 +25,22 @@ export const AttitudeAssessed = defineEvent('AttitudeAssessed', z.object({ stake
 export const AdkarStageAssessed = defineEvent('AdkarStageAssessed', z.object({ stakeholderId: Id, stage: AdkarStage, note: Note }));
 export const EngagementLogged = defineEvent(
   'EngagementLogged',
-  z.object({ stakeholderId: Id, engagementId: Id, kind: EngagementKind, occurredOn: CalendarDate, sentiment: Sentiment, note: Note, coachId: Id }),
+  z.object({
+    stakeholderId: Id,
+    engagementId: Id,
+    kind: EngagementKind,
+    occurredOn: CalendarDate,
+    sentiment: Sentiment,
+    note: Note,
+    coachId: Id,
+  }),
 );
 
-export const stakeholderEvents = [StakeholderIdentified, StakeholderMapped, AttitudeAssessed, AdkarStageAssessed, EngagementLogged] as const;
+export const stakeholderEvents = [
+  StakeholderIdentified,
+  StakeholderMapped,
+  AttitudeAssessed,
+  AdkarStageAssessed,
+  EngagementLogged,
+] as const;
 export type StakeholderEvent = EventOf<(typeof stakeholderEvents)[number]>;

@@ -30,5 +30,10 @@ export async function assessAdkarStage(deps: HandlerDeps, command: AssessAdkarSt
 
 export async function logEngagement(deps: HandlerDeps, command: LogEngagement, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(LogEngagement, command.data);
-  return inStakeholder(deps.store, { type, data, context: { coach: await coachOf(deps.store, data.coachId), today: todayOf(ctx) } }, ctx, expectedRevision);
+  return inStakeholder(
+    deps.store,
+    { type, data, context: { coach: await coachOf(deps.store, data.coachId), today: todayOf(ctx) } },
+    ctx,
+    expectedRevision,
+  );
 }

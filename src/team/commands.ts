@@ -44,5 +44,14 @@ export type HoldCycleReview = CommandOf<typeof HoldCycleReview>;
 export type HoldRetrospective = CommandOf<typeof HoldRetrospective>;
 
 /** Adoption commands that belong to a cycle: the cycle must be open and the date inside it. */
-export const cycleAdoptionCommands = [DraftOkrs, PublishOkrs, AlignOkrs, HoldCheckIn, MissCheckIn, ReportKeyResultProgress, HoldCycleReview, HoldRetrospective] as const;
+export const cycleAdoptionCommands = [
+  DraftOkrs,
+  PublishOkrs,
+  AlignOkrs,
+  HoldCheckIn,
+  MissCheckIn,
+  ReportKeyResultProgress,
+  HoldCycleReview,
+  HoldRetrospective,
+] as const;
 export type CycleAdoptionCommand = CommandOf<(typeof cycleAdoptionCommands)[number]>;

@@ -42,7 +42,11 @@ function tempStore(): TempStore {
     deps: { store, unitOfWork },
     events: async () => {
       const events: RecordedEvent[] = [];
-      for (let page = await store.readAll({ maxCount: 5000 }); page.length > 0; page = await store.readAll({ after: page.at(-1)!.position, maxCount: 5000 })) {
+      for (
+        let page = await store.readAll({ maxCount: 5000 });
+        page.length > 0;
+        page = await store.readAll({ after: page.at(-1)!.position, maxCount: 5000 })
+      ) {
         events.push(...page);
       }
       return events;
@@ -125,7 +129,8 @@ describe('seed', () => {
       } catch (error) {
         found.push(`${event.type}: ${(error as Error).message}`);
       }
-      if (event.metadata.source !== 'seed' || event.metadata.recordedAt !== now.toISOString()) found.push(`${event.type}: metadata ${JSON.stringify(event.metadata)}`);
+      if (event.metadata.source !== 'seed' || event.metadata.recordedAt !== now.toISOString())
+        found.push(`${event.type}: metadata ${JSON.stringify(event.metadata)}`);
       if (event.metadata.occurredAt.slice(0, 10) > today) found.push(`${event.type}: occurred at ${event.metadata.occurredAt}`);
       // A cycle's end and an intervention's due date are plans: the only business dates that may lie ahead.
       for (const [field, value] of Object.entries(event.data as Record<string, unknown>)) {
@@ -145,30 +150,43 @@ describe('seed', () => {
     const q3 = opened.find((c) => c.name === '2026-Q3')!;
     const closed = events.filter((e) => e.type === 'CycleClosed');
     expect(closed.map((e) => (e.data as { cycleId: string }).cycleId)).toEqual([q3.cycleId]);
-    const lastInQ3 = events.filter((e) => e.streamId.startsWith('team-') && (e.data as { cycleId?: string }).cycleId === q3.cycleId).at(-1)!;
+    const lastInQ3 = events
+      .filter((e) => e.streamId.startsWith('team-') && (e.data as { cycleId?: string }).cycleId === q3.cycleId)
+      .at(-1)!;
     expect(lastInQ3.position).toBeLessThan(closed[0]!.position);
   });
 
   it('tells a story: the embedded area runs its rhythm, the resisting area resists', () => {
     const areaCode = new Map(ofType<{ areaId: string; code: string }>(events, 'AreaRegistered').map((a) => [a.areaId, a.code]));
-    const teamArea = new Map(ofType<{ teamId: string; areaId: string }>(events, 'TeamRegistered').map((t) => [t.teamId, areaCode.get(t.areaId)!]));
+    const teamArea = new Map(
+      ofType<{ teamId: string; areaId: string }>(events, 'TeamRegistered').map((t) => [t.teamId, areaCode.get(t.areaId)!]),
+    );
     const teamsIn = countBy([...teamArea.values()], (code) => code);
     const checkIns = countBy(ofType<{ teamId: string }>(events, 'CheckInHeld'), (c) => teamArea.get(c.teamId));
     const perTeam = (code: string) => (checkIns.get(code) ?? 0) / teamsIn.get(code)!;
     expect(perTeam('PLAT')).toBeGreaterThan(2 * perTeam('SALES'));
 
-    const signalArea = new Map(ofType<{ signalId: string; areaId: string }>(events, 'ResistanceSignalRaised').map((s) => [s.signalId, areaCode.get(s.areaId)!]));
+    const signalArea = new Map(
+      ofType<{ signalId: string; areaId: string }>(events, 'ResistanceSignalRaised').map((s) => [s.signalId, areaCode.get(s.areaId)!]),
+    );
     const inArea = (type: string) => countBy(ofType<{ signalId: string }>(events, type), (s) => signalArea.get(s.signalId));
     const raised = inArea('ResistanceSignalRaised');
     const resolved = inArea('ResistanceSignalResolved');
     expect((raised.get('SALES') ?? 0) - (resolved.get('SALES') ?? 0)).toBeGreaterThan(3);
     expect(inArea('ResistanceSignalEscalated').get('SALES')).toBeGreaterThan(0);
     expect(inArea('InterventionCompleted').get('SALES')).toBeGreaterThan(0);
-    const kinds = new Set(ofType<{ kind: string; areaId: string }>(events, 'ResistanceSignalRaised').filter((s) => areaCode.get(s.areaId) === 'SALES').map((s) => s.kind));
+    const kinds = new Set(
+      ofType<{ kind: string; areaId: string }>(events, 'ResistanceSignalRaised')
+        .filter((s) => areaCode.get(s.areaId) === 'SALES')
+        .map((s) => s.kind),
+    );
     expect(kinds).toContain('active-opposition');
 
     const stakeholderArea = new Map(
-      ofType<{ stakeholderId: string; areaId: string }>(events, 'StakeholderIdentified').map((s) => [s.stakeholderId, areaCode.get(s.areaId)!]),
+      ofType<{ stakeholderId: string; areaId: string }>(events, 'StakeholderIdentified').map((s) => [
+        s.stakeholderId,
+        areaCode.get(s.areaId)!,
+      ]),
     );
     const meanSentiment = (code: string) => {
       const sentiments = ofType<{ stakeholderId: string; sentiment: number }>(events, 'EngagementLogged')
@@ -179,7 +197,9 @@ describe('seed', () => {
     expect(meanSentiment('SALES')).toBeLessThan(0);
     expect(meanSentiment('PLAT')).toBeGreaterThan(0);
 
-    const latestAttitude = new Map(ofType<{ stakeholderId: string; attitude: string }>(events, 'AttitudeAssessed').map((a) => [a.stakeholderId, a.attitude]));
+    const latestAttitude = new Map(
+      ofType<{ stakeholderId: string; attitude: string }>(events, 'AttitudeAssessed').map((a) => [a.stakeholderId, a.attitude]),
+    );
     const salesAttitudes = [...latestAttitude].filter(([id]) => stakeholderArea.get(id) === 'SALES').map(([, attitude]) => attitude);
     const doubting = salesAttitudes.filter((a) => a === 'skeptic' || a === 'resistor').length;
     expect(doubting / salesAttitudes.length).toBeGreaterThan(0.5);

@@ -63,7 +63,12 @@ async function readOwn(store: EventStore, streams: string[], after: bigint, maxC
   }
 }
 
-async function expectConflict(append: Promise<unknown>, stream: string, expected: ExpectedRevision, actual: number | 'no_stream'): Promise<void> {
+async function expectConflict(
+  append: Promise<unknown>,
+  stream: string,
+  expected: ExpectedRevision,
+  actual: number | 'no_stream',
+): Promise<void> {
   const error = await append.then(
     () => undefined,
     (e: unknown) => e,
@@ -216,7 +221,9 @@ export function eventStoreContract(name: string, makeStore: (options?: StoreOpti
         const store = await open({ validate: rejectOneType });
         const stream = streamId();
 
-        await expect(store.appendToStream(stream, [event(1), event(2, REJECTED_TYPE)], 'no_stream')).rejects.toBeInstanceOf(ValidationError);
+        await expect(store.appendToStream(stream, [event(1), event(2, REJECTED_TYPE)], 'no_stream')).rejects.toBeInstanceOf(
+          ValidationError,
+        );
 
         expect(await store.readStream(stream)).toEqual([]);
         await store.appendToStream(stream, [event(1)], 'no_stream');

@@ -10,7 +10,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
-
 describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", () => {
   let browser: Browser;
   let world: World;
@@ -34,7 +33,10 @@ describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", 
     beforeEach(async () => {
       world = openWorld();
       await seedSmallOrganisation(world);
-      await given(world, 'coach', 'ada', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.com' } });
+      await given(world, 'coach', 'ada', '2026-09-20', {
+        type: 'CoachRegistered',
+        data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.com' },
+      });
       await given(world, 'area', 'eng', '2026-09-20', { type: 'CoachAssignedToArea', data: { areaId: 'eng', coachId: 'ada' } });
       await given(world, 'stakeholder', 'st-1', '2026-09-22', {
         type: 'StakeholderIdentified',
@@ -87,10 +89,16 @@ describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", 
     });
 
     /** How far right the page's content reaches (the site header is the layout's). */
-    const contentRight = (page: Page) => page.locator('#main *').evaluateAll((elements) => Math.max(...elements.map((e) => e.getBoundingClientRect().right)));
+    const contentRight = (page: Page) =>
+      page.locator('#main *').evaluateAll((elements) => Math.max(...elements.map((e) => e.getBoundingClientRect().right)));
 
     it('fits a phone: each action a full-width button, nothing reaching past the screen', async () => {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+      const context = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+        deviceScaleFactor: 2,
+      });
       const page = await context.newPage();
       await page.goto(`${base}/coaches/ada/week`);
       expect(await contentRight(page)).toBeLessThanOrEqual(390);
@@ -105,28 +113,28 @@ describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", 
     });
   });
 
-  it(
-    'looks right on the seeded demo organisation (docs/screenshots/coach-week.png)',
-    async () => {
-      world = await openDemoWorld();
-      app = await appFor(world);
-      base = await listenOnLoopback(app);
+  it('looks right on the seeded demo organisation (docs/screenshots/coach-week.png)', async () => {
+    world = await openDemoWorld();
+    app = await appFor(world);
+    base = await listenOnLoopback(app);
 
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      await page.goto(`${base}/coaches`);
-      expect(await axeViolations(page)).toEqual([]);
-      // The coach with the most on their plate makes the fullest picture.
-      const busiest = await page.locator('.coach-card').evaluateAll((cards) =>
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/coaches`);
+    expect(await axeViolations(page)).toEqual([]);
+    // The coach with the most on their plate makes the fullest picture.
+    const busiest = await page.locator('.coach-card').evaluateAll(
+      (cards) =>
         cards
-          .map((card) => ({ href: card.querySelector('h2 a')!.getAttribute('href')!, needs: Number(card.querySelector('.need-count')?.textContent ?? 0) }))
+          .map((card) => ({
+            href: card.querySelector('h2 a')!.getAttribute('href')!,
+            needs: Number(card.querySelector('.need-count')?.textContent ?? 0),
+          }))
           .sort((a, b) => b.needs - a.needs)[0]!.href,
-      );
-      await page.goto(`${base}${busiest}`);
-      expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: screenshotPath('coach-week.png'), fullPage: true });
-      await context.close();
-    },
-    120_000,
-  );
+    );
+    await page.goto(`${base}${busiest}`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('coach-week.png'), fullPage: true });
+    await context.close();
+  }, 120_000);
 });

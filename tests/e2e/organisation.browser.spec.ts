@@ -11,7 +11,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
-
 describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and cycles in Chromium', () => {
   let browser: Browser;
   let world: World | undefined;
@@ -35,7 +34,10 @@ describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and
   async function smallOrganisation(): Promise<string> {
     world = openWorld();
     await seedSmallOrganisation(world);
-    await given(world, 'coach', 'ada', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.com' } });
+    await given(world, 'coach', 'ada', '2026-09-20', {
+      type: 'CoachRegistered',
+      data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.com' },
+    });
     await world.runner.start();
     app = await appFor(world);
     return listenOnLoopback(app);
@@ -125,35 +127,33 @@ describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and
     await context.close();
   });
 
-  it(
-    'has no serious or critical accessibility violations, fits a phone, and looks right on the seeded organisation',
-    async () => {
-      world = await openDemoWorld();
-      app = await appFor(world);
-      const base = await listenOnLoopback(app);
-      // The area with the most below it makes the fullest picture.
-      const [widest] = world.db
-        .prepare('SELECT parent_area_id AS areaId FROM org_areas WHERE parent_area_id IS NOT NULL GROUP BY parent_area_id ORDER BY count(*) DESC, parent_area_id LIMIT 1')
-        .all() as { areaId: string }[];
-      const pages = { organisation: `/organisation?area=${widest!.areaId}`, cycles: '/cycles', area: `/areas/${widest!.areaId}` };
+  it('has no serious or critical accessibility violations, fits a phone, and looks right on the seeded organisation', async () => {
+    world = await openDemoWorld();
+    app = await appFor(world);
+    const base = await listenOnLoopback(app);
+    // The area with the most below it makes the fullest picture.
+    const [widest] = world.db
+      .prepare(
+        'SELECT parent_area_id AS areaId FROM org_areas WHERE parent_area_id IS NOT NULL GROUP BY parent_area_id ORDER BY count(*) DESC, parent_area_id LIMIT 1',
+      )
+      .all() as { areaId: string }[];
+    const pages = { organisation: `/organisation?area=${widest!.areaId}`, cycles: '/cycles', area: `/areas/${widest!.areaId}` };
 
-      const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await desktop.newPage();
-      for (const [name, path] of Object.entries(pages)) {
-        await page.goto(`${base}${path}`);
-        expect(await axeViolations(page), name).toEqual([]);
-        if (name !== 'area') await page.screenshot({ path: screenshotPath(`${name}.png`), fullPage: true });
-      }
-      await desktop.close();
+    const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await desktop.newPage();
+    for (const [name, path] of Object.entries(pages)) {
+      await page.goto(`${base}${path}`);
+      expect(await axeViolations(page), name).toEqual([]);
+      if (name !== 'area') await page.screenshot({ path: screenshotPath(`${name}.png`), fullPage: true });
+    }
+    await desktop.close();
 
-      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-      const small = await phone.newPage();
-      for (const path of Object.values(pages)) {
-        await small.goto(`${base}${path}`);
-        expect(await mainWidth(small), path).toBeLessThanOrEqual(390);
-      }
-      await phone.close();
-    },
-    120_000,
-  );
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const small = await phone.newPage();
+    for (const path of Object.values(pages)) {
+      await small.goto(`${base}${path}`);
+      expect(await mainWidth(small), path).toBeLessThanOrEqual(390);
+    }
+    await phone.close();
+  }, 120_000);
 });

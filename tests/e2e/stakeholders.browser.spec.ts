@@ -11,7 +11,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
-
 describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', () => {
   let browser: Browser;
   let world: World;
@@ -32,7 +31,8 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
   });
 
   /** The right edge of the page's content (the header's navigation is the layout's, not these pages'). */
-  const contentRight = (page: Page) => page.locator('#main *').evaluateAll((elements) => Math.max(...elements.map((e) => e.getBoundingClientRect().right)));
+  const contentRight = (page: Page) =>
+    page.locator('#main *').evaluateAll((elements) => Math.max(...elements.map((e) => e.getBoundingClientRect().right)));
 
   /** The identify form, unfolded at the top of the list, filled in as a coach would, by label. */
   async function identify(page: Page, name: string): Promise<void> {
@@ -51,7 +51,10 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
     beforeEach(async () => {
       world = openWorld();
       await seedSmallOrganisation(world);
-      await given(world, 'coach', 'ada', '2026-09-20', { type: 'CoachRegistered', data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.org' } });
+      await given(world, 'coach', 'ada', '2026-09-20', {
+        type: 'CoachRegistered',
+        data: { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.org' },
+      });
       await given(world, 'area', 'plat', '2026-09-20', { type: 'CoachAssignedToArea', data: { areaId: 'plat', coachId: 'ada' } });
       await given(world, 'stakeholder', 'vera', '2026-09-22', {
         type: 'StakeholderIdentified',
@@ -92,7 +95,9 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
       await page.getByRole('button', { name: 'Record attitude' }).click();
       await expect.poll(() => page.getByRole('status').innerText()).toBe('Attitude assessed.');
       expect(await page.locator('h1 .attitude').innerText()).toContain('Supporter');
-      expect(await page.locator('table.stakeholder-history tbody tr').first().innerText()).toMatch(/Attitude\s+Supporter\s+asked for the pilot data/);
+      expect(await page.locator('table.stakeholder-history tbody tr').first().innerText()).toMatch(
+        /Attitude\s+Supporter\s+asked for the pilot data/,
+      );
 
       await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Stakeholders' }).click();
       await page.waitForURL(`${base}/stakeholders`);
@@ -102,7 +107,9 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
       await page.locator('#stakeholders-attitude').selectOption('');
       await page.getByLabel('Name or role').fill('sales ops');
       await page.getByLabel('Name or role').press('Enter');
-      await expect.poll(() => page.locator('table.stakeholder-table tbody tr').allInnerTexts()).toEqual([expect.stringContaining('Noor Haddad')]);
+      await expect
+        .poll(() => page.locator('table.stakeholder-table tbody tr').allInnerTexts())
+        .toEqual([expect.stringContaining('Noor Haddad')]);
       expect(page.url()).toContain('q=sales+ops');
       expect(errors).toEqual([]);
       await context.close();
@@ -143,34 +150,30 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
     });
   });
 
-  it(
-    'has no serious or critical accessibility violations and looks right on the seeded demo organisation (docs/screenshots/stakeholders*.png)',
-    async () => {
-      world = await openDemoWorld();
-      app = await appFor(world);
-      base = await listenOnLoopback(app);
+  it('has no serious or critical accessibility violations and looks right on the seeded demo organisation (docs/screenshots/stakeholders*.png)', async () => {
+    world = await openDemoWorld();
+    app = await appFor(world);
+    base = await listenOnLoopback(app);
 
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      await page.goto(`${base}/stakeholders`);
-      expect(await axeViolations(page)).toEqual([]);
-      // The grid and the first page of the list, with its pager.
-      await page.screenshot({ path: screenshotPath('stakeholders.png'), fullPage: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/stakeholders`);
+    expect(await axeViolations(page)).toEqual([]);
+    // The grid and the first page of the list, with its pager.
+    await page.screenshot({ path: screenshotPath('stakeholders.png'), fullPage: true });
 
-      // The most influential stakeholder, first in the list, has the longest history.
-      await page.locator('table.stakeholder-table tbody tr').first().getByRole('link').first().click();
-      await page.waitForURL(/\/stakeholders\/[0-9a-f-]{36}$/);
-      expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: screenshotPath('stakeholders-detail.png'), fullPage: true });
+    // The most influential stakeholder, first in the list, has the longest history.
+    await page.locator('table.stakeholder-table tbody tr').first().getByRole('link').first().click();
+    await page.waitForURL(/\/stakeholders\/[0-9a-f-]{36}$/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('stakeholders-detail.png'), fullPage: true });
 
-      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      const small = await phone.newPage();
-      await small.goto(`${base}/stakeholders`);
-      expect(await contentRight(small)).toBeLessThanOrEqual(390);
-      await small.screenshot({ path: screenshotPath('stakeholders-phone.png'), fullPage: false });
-      await phone.close();
-      await context.close();
-    },
-    120_000,
-  );
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    const small = await phone.newPage();
+    await small.goto(`${base}/stakeholders`);
+    expect(await contentRight(small)).toBeLessThanOrEqual(390);
+    await small.screenshot({ path: screenshotPath('stakeholders-phone.png'), fullPage: false });
+    await phone.close();
+    await context.close();
+  }, 120_000);
 });

@@ -13,14 +13,26 @@ import { findPackageRoot } from '../../src/http/packageRoot.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Flags that work on these machines (STACK.md); never `--user-data-dir`: each launch gets a fresh profile. */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const missing = !existsSync(CHROMIUM);
 const required = process.env.REQUIRE_BROWSER === '1';
 
 /** For `describe.skipIf`: true when the suite must skip, after warning why. */
 export function skipWithoutBrowser(suite: string): boolean {
-  if (missing && !required) console.warn(`skipping the ${suite} browser tests: ${CHROMIUM} is missing (apt-get install chromium; REQUIRE_BROWSER=1 makes this a failure)`);
+  if (missing && !required)
+    console.warn(
+      `skipping the ${suite} browser tests: ${CHROMIUM} is missing (apt-get install chromium; REQUIRE_BROWSER=1 makes this a failure)`,
+    );
   return missing && !required;
 }
 
@@ -39,10 +51,16 @@ export async function listenOnLoopback(app: FastifyInstance, port = 0): Promise<
 export async function axeViolations(page: Page) {
   await page.addScriptTag({ path: join(findPackageRoot(), 'node_modules', 'axe-core', 'axe.min.js') });
   const results = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
+      }
+    ).axe;
     return axe.run();
   });
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target) }));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target) }));
 }
 
 /** Where a page's screenshot goes: `docs/screenshots/<name>`, the folder the README shows. */

@@ -44,7 +44,9 @@ export async function startKafka(suite: string): Promise<TestKafka> {
     rmSync(dir, { recursive: true, force: true });
     const reason = (error as Error).message;
     if (required) throw new Error(`REQUIRE_KAFKA=1 but no Kafka broker for the ${suite} tests: ${reason}`);
-    console.warn(`skipping the ${suite} Kafka tests: no broker (set KAFKA_BROKERS, or install Java 17+ and Maven; REQUIRE_KAFKA=1 makes this a failure): ${reason}`);
+    console.warn(
+      `skipping the ${suite} Kafka tests: no broker (set KAFKA_BROKERS, or install Java 17+ and Maven; REQUIRE_KAFKA=1 makes this a failure): ${reason}`,
+    );
     return { skipped: true, brokers: [], own: false, stop: async () => {} };
   }
 }

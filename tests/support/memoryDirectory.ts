@@ -16,7 +16,8 @@ interface Organisation {
 
 async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
-  for (let page = await store.readAll(); page.length > 0; page = await store.readAll({ after: page.at(-1)!.position })) events.push(...page);
+  for (let page = await store.readAll(); page.length > 0; page = await store.readAll({ after: page.at(-1)!.position }))
+    events.push(...page);
   return events;
 }
 
@@ -25,12 +26,14 @@ export function memoryDirectory(store: EventStore): Directory {
   const organisation = async (): Promise<Organisation> => {
     const org: Organisation = { areas: new Map(), teamKeys: [], coachEmails: [], cycles: [] };
     for (const event of (await allEvents(store)) as RecordedEvent<AreaEvent | TeamEvent | CoachEvent | CycleEvent>[]) {
-      if (event.type === 'AreaRegistered') org.areas.set(event.data.areaId, { code: event.data.code, name: event.data.name, parentAreaId: event.data.parentAreaId });
+      if (event.type === 'AreaRegistered')
+        org.areas.set(event.data.areaId, { code: event.data.code, name: event.data.name, parentAreaId: event.data.parentAreaId });
       if (event.type === 'AreaRenamed') org.areas.get(event.data.areaId)!.name = event.data.name;
       if (event.type === 'AreaMoved') org.areas.get(event.data.areaId)!.parentAreaId = event.data.parentAreaId;
       if (event.type === 'TeamRegistered') org.teamKeys.push(event.data.key);
       if (event.type === 'CoachRegistered') org.coachEmails.push(event.data.email);
-      if (event.type === 'CycleOpened') org.cycles.push({ cycleId: event.data.cycleId, name: event.data.name, startsOn: event.data.startsOn, endsOn: event.data.endsOn });
+      if (event.type === 'CycleOpened')
+        org.cycles.push({ cycleId: event.data.cycleId, name: event.data.name, startsOn: event.data.startsOn, endsOn: event.data.endsOn });
     }
     return org;
   };

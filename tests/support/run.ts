@@ -16,9 +16,13 @@ interface VitestJson {
 }
 
 const report = join(mkdtempSync(join(tmpdir(), 'uptake-test-')), 'report.json');
-const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+);
 
 let summary: VitestJson;
 try {
@@ -29,7 +33,9 @@ try {
   process.exit(run.status || 1);
 }
 // A file that fails outside any test (an import or a beforeAll throws) fails no test of its own.
-const failedFiles = summary.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'));
+const failedFiles = summary.testResults.filter(
+  (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+);
 const failed = summary.numFailedTests + failedFiles.length;
 console.log(`${summary.numPassedTests} passed, ${failed} failed, ${summary.numPendingTests + summary.numTodoTests} skipped`);
 process.exit(run.status ?? (failed > 0 ? 1 : 0));

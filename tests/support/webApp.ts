@@ -11,7 +11,14 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase, sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { SqliteCoachWeekQueries } from '../../projections/coachWeek/queries.ts';
-import { readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteRevisions, SqliteTimelineQueries, waitForWrite } from '../../projections/index.ts';
+import {
+  readModels,
+  SqliteDirectory,
+  SqliteHeatmapQueries,
+  SqliteRevisions,
+  SqliteTimelineQueries,
+  waitForWrite,
+} from '../../projections/index.ts';
 import { SqliteNames } from '../../projections/org/names.ts';
 import { SqliteOrgQueries } from '../../projections/org/queries.ts';
 import { SqliteResistanceQueries } from '../../projections/resistance/queries.ts';
@@ -51,7 +58,12 @@ export async function closeWorld(world: World): Promise<void> {
 
 /** Appends one event to its stream as a coach using the UI would, on the given business day. */
 export async function given(world: World, category: Category, id: string, on: string, event: UptakeEvent): Promise<void> {
-  const [stored] = withMetadata([event], { actor: { kind: 'user', id: 'coach-ada' }, source: 'ui', occurredAt: `${on}T09:00:00.000Z`, now: new Date(`${on}T09:00:01.000Z`) });
+  const [stored] = withMetadata([event], {
+    actor: { kind: 'user', id: 'coach-ada' },
+    source: 'ui',
+    occurredAt: `${on}T09:00:00.000Z`,
+    now: new Date(`${on}T09:00:01.000Z`),
+  });
   await world.store.appendToStream(streamName(category, id), [stored!], 'any');
 }
 
@@ -65,20 +77,56 @@ export async function seedSmallOrganisation(world: World): Promise<void> {
     type: 'CycleOpened',
     data: { cycleId: CYCLE, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 },
   });
-  await given(world, 'area', 'eng', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null } });
-  await given(world, 'area', 'plat', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'plat', code: 'PLAT', name: 'Platform', parentAreaId: 'eng' } });
-  await given(world, 'area', 'rnd', '2026-09-20', { type: 'AreaRegistered', data: { areaId: 'rnd', code: 'RND', name: 'R&D <Labs>', parentAreaId: null } });
-  await given(world, 'team', 'pay', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'pay', key: 'PAY', name: 'Payments', areaId: 'plat', size: 8 } });
-  await given(world, 'team', 'srch', '2026-09-21', { type: 'TeamRegistered', data: { teamId: 'srch', key: 'SRCH', name: 'Search & <Discovery>', areaId: 'eng', size: 4 } });
-  await given(world, 'team', 'pay', '2026-09-25', { type: 'TrainingCompleted', data: { teamId: 'pay', kind: 'okr-basics', participants: 8, completedOn: '2026-09-25' } });
-  await given(world, 'team', 'pay', '2026-10-03', { type: 'OkrsDrafted', data: { teamId: 'pay', cycleId: CYCLE, objectives: 2, keyResults: 6, draftedOn: '2026-10-03' } });
-  await given(world, 'team', 'pay', '2026-10-06', { type: 'OkrsPublished', data: { teamId: 'pay', cycleId: CYCLE, publishedOn: '2026-10-06' } });
+  await given(world, 'area', 'eng', '2026-09-20', {
+    type: 'AreaRegistered',
+    data: { areaId: 'eng', code: 'ENG', name: 'Engineering', parentAreaId: null },
+  });
+  await given(world, 'area', 'plat', '2026-09-20', {
+    type: 'AreaRegistered',
+    data: { areaId: 'plat', code: 'PLAT', name: 'Platform', parentAreaId: 'eng' },
+  });
+  await given(world, 'area', 'rnd', '2026-09-20', {
+    type: 'AreaRegistered',
+    data: { areaId: 'rnd', code: 'RND', name: 'R&D <Labs>', parentAreaId: null },
+  });
+  await given(world, 'team', 'pay', '2026-09-21', {
+    type: 'TeamRegistered',
+    data: { teamId: 'pay', key: 'PAY', name: 'Payments', areaId: 'plat', size: 8 },
+  });
+  await given(world, 'team', 'srch', '2026-09-21', {
+    type: 'TeamRegistered',
+    data: { teamId: 'srch', key: 'SRCH', name: 'Search & <Discovery>', areaId: 'eng', size: 4 },
+  });
+  await given(world, 'team', 'pay', '2026-09-25', {
+    type: 'TrainingCompleted',
+    data: { teamId: 'pay', kind: 'okr-basics', participants: 8, completedOn: '2026-09-25' },
+  });
+  await given(world, 'team', 'pay', '2026-10-03', {
+    type: 'OkrsDrafted',
+    data: { teamId: 'pay', cycleId: CYCLE, objectives: 2, keyResults: 6, draftedOn: '2026-10-03' },
+  });
+  await given(world, 'team', 'pay', '2026-10-06', {
+    type: 'OkrsPublished',
+    data: { teamId: 'pay', cycleId: CYCLE, publishedOn: '2026-10-06' },
+  });
   for (const heldOn of ['2026-10-15', '2026-10-29', '2026-11-12']) {
-    await given(world, 'team', 'pay', heldOn, { type: 'CheckInHeld', data: { teamId: 'pay', cycleId: CYCLE, heldOn, attendance: 0.9, confidence: 0.7 } });
+    await given(world, 'team', 'pay', heldOn, {
+      type: 'CheckInHeld',
+      data: { teamId: 'pay', cycleId: CYCLE, heldOn, attendance: 0.9, confidence: 0.7 },
+    });
   }
   await given(world, 'signal', 'sig-1', '2026-11-02', {
     type: 'ResistanceSignalRaised',
-    data: { signalId: 'sig-1', areaId: 'eng', teamId: 'srch', kind: 'no-time', severity: 4, description: 'Search skips check-ins during the release crunch', source: 'observed', raisedOn: '2026-11-02' },
+    data: {
+      signalId: 'sig-1',
+      areaId: 'eng',
+      teamId: 'srch',
+      kind: 'no-time',
+      severity: 4,
+      description: 'Search skips check-ins during the release crunch',
+      source: 'observed',
+      raisedOn: '2026-11-02',
+    },
   });
   await world.runner.catchUp();
 }
@@ -110,14 +158,22 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Pr
 /** The demo organisation `npm start` seeds (seed 42, as of TODAY), read models caught up: what the screenshots show. */
 export async function openDemoWorld(): Promise<World> {
   const world = openWorld();
-  await seed({ store: world.store, unitOfWork: sqliteUnitOfWork(world.db) }, { seed: 42, scale: 1, today: TODAY, now: new Date(`${TODAY}T18:00:00.000Z`) });
+  await seed(
+    { store: world.store, unitOfWork: sqliteUnitOfWork(world.db) },
+    { seed: 42, scale: 1, today: TODAY, now: new Date(`${TODAY}T18:00:00.000Z`) },
+  );
   await world.runner.catchUp();
   return world;
 }
 
 /** A form POST as a browser without JavaScript sends it; extra headers (`hx-request`) make it an htmx one. */
 export const postForm = (app: FastifyInstance, url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  app.inject({
+    method: 'POST',
+    url,
+    payload: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
 
 /** The world's store with every read refused: a page rendered over it proves it reads read models only. */
 export function storeNoPageMayRead(world: World): SqliteEventStore {

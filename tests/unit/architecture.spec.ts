@@ -36,7 +36,11 @@ describe('the architecture', () => {
     const domain = files.filter((f) => /^src\/[a-z]+\/(decider|events|commands|describe|vocabulary|model|next)\.ts$/.test(f.path));
     expect(domain.length).toBeGreaterThan(10);
     const offenders = domain
-      .filter((f) => /^import (?!type ).*from '[./]*(infra|projections)\/|from '[./]*\/http\/|from 'fastify|new Date\(\)|Date\.now\(\)|Math\.random\(\)/m.test(f.text))
+      .filter((f) =>
+        /^import (?!type ).*from '[./]*(infra|projections)\/|from '[./]*\/http\/|from 'fastify|new Date\(\)|Date\.now\(\)|Math\.random\(\)/m.test(
+          f.text,
+        ),
+      )
       .map((f) => f.path);
     expect(offenders).toEqual([]);
   });

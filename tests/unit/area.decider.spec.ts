@@ -31,24 +31,45 @@ describe('area decider', () => {
     it('refuses a parent that is not registered', () => {
       spec
         .given([])
-        .when({ type: 'RegisterArea', data: { ...sales, parentAreaId: 'nowhere' }, context: { parent: { status: 'Empty' }, siblings: [], areaCodes: [] } })
+        .when({
+          type: 'RegisterArea',
+          data: { ...sales, parentAreaId: 'nowhere' },
+          context: { parent: { status: 'Empty' }, siblings: [], areaCodes: [] },
+        })
         .thenRejects('parentAreaId');
     });
 
     it('refuses a name a sibling already has, whatever its case', () => {
       spec
         .given([])
-        .when({ type: 'RegisterArea', data: sales, context: { parent: null, siblings: [{ areaId: 'other', name: 'SALES' }], areaCodes: [] } })
+        .when({
+          type: 'RegisterArea',
+          data: sales,
+          context: { parent: null, siblings: [{ areaId: 'other', name: 'SALES' }], areaCodes: [] },
+        })
         .thenRejects('name');
     });
 
     it('refuses a code another area already has', () => {
-      spec.given([]).when({ type: 'RegisterArea', data: sales, context: { ...top, areaCodes: ['SAL'] } }).thenRejects('code');
+      spec
+        .given([])
+        .when({ type: 'RegisterArea', data: sales, context: { ...top, areaCodes: ['SAL'] } })
+        .thenRejects('code');
     });
 
     it('records the same registration again (a retried form) as nothing, and refuses its id with other data', () => {
-      spec.given([registered]).when({ type: 'RegisterArea', data: sales, context: { ...top, siblings: [{ areaId: 'sales', name: 'Sales' }], areaCodes: ['SAL'] } }).thenNothing();
-      spec.given([registered]).when({ type: 'RegisterArea', data: { ...sales, name: 'Marketing' }, context: top }).thenRejects('areaId');
+      spec
+        .given([registered])
+        .when({
+          type: 'RegisterArea',
+          data: sales,
+          context: { ...top, siblings: [{ areaId: 'sales', name: 'Sales' }], areaCodes: ['SAL'] },
+        })
+        .thenNothing();
+      spec
+        .given([registered])
+        .when({ type: 'RegisterArea', data: { ...sales, name: 'Marketing' }, context: top })
+        .thenRejects('areaId');
     });
 
     it('validates the code', () => {
@@ -60,23 +81,37 @@ describe('area decider', () => {
     it('renames', () => {
       spec
         .given([registered])
-        .when({ type: 'RenameArea', data: { areaId: 'sales', name: 'Sales & Marketing' }, context: { siblings: [{ areaId: 'sales', name: 'Sales' }] } })
+        .when({
+          type: 'RenameArea',
+          data: { areaId: 'sales', name: 'Sales & Marketing' },
+          context: { siblings: [{ areaId: 'sales', name: 'Sales' }] },
+        })
         .then([{ type: 'AreaRenamed', data: { areaId: 'sales', name: 'Sales & Marketing' } }]);
     });
 
     it('records nothing when the name is unchanged', () => {
-      spec.given([registered]).when({ type: 'RenameArea', data: { areaId: 'sales', name: 'Sales' }, context: { siblings: [] } }).thenNothing();
+      spec
+        .given([registered])
+        .when({ type: 'RenameArea', data: { areaId: 'sales', name: 'Sales' }, context: { siblings: [] } })
+        .thenNothing();
     });
 
     it('refuses the name of a sibling', () => {
       spec
         .given([registered])
-        .when({ type: 'RenameArea', data: { areaId: 'sales', name: 'Finance' }, context: { siblings: [{ areaId: 'fin', name: 'Finance' }] } })
+        .when({
+          type: 'RenameArea',
+          data: { areaId: 'sales', name: 'Finance' },
+          context: { siblings: [{ areaId: 'fin', name: 'Finance' }] },
+        })
         .thenRejects('name');
     });
 
     it('refuses an area that is not registered', () => {
-      spec.given([]).when({ type: 'RenameArea', data: { areaId: 'sales', name: 'Finance' }, context: { siblings: [] } }).thenRejects('areaId');
+      spec
+        .given([])
+        .when({ type: 'RenameArea', data: { areaId: 'sales', name: 'Finance' }, context: { siblings: [] } })
+        .thenRejects('areaId');
     });
   });
 
@@ -88,7 +123,10 @@ describe('area decider', () => {
     });
 
     it('moves under another area', () => {
-      spec.given([registered]).when(under('org')).then([{ type: 'AreaMoved', data: { areaId: 'sales', parentAreaId: 'org' } }]);
+      spec
+        .given([registered])
+        .when(under('org'))
+        .then([{ type: 'AreaMoved', data: { areaId: 'sales', parentAreaId: 'org' } }]);
     });
 
     it('records nothing when the parent is unchanged', () => {
@@ -100,11 +138,17 @@ describe('area decider', () => {
     });
 
     it('refuses to move an area under one of its descendants', () => {
-      spec.given([registered]).when(under('emea', ['emea', 'emea-north'])).thenRejects('parentAreaId');
+      spec
+        .given([registered])
+        .when(under('emea', ['emea', 'emea-north']))
+        .thenRejects('parentAreaId');
     });
 
     it('refuses a parent where a sibling has the same name', () => {
-      spec.given([registered]).when(under('org', [], [{ areaId: 'x', name: 'Sales' }])).thenRejects('name');
+      spec
+        .given([registered])
+        .when(under('org', [], [{ areaId: 'x', name: 'Sales' }]))
+        .thenRejects('name');
     });
 
     it('refuses a parent that is not registered', () => {
@@ -120,7 +164,11 @@ describe('area decider', () => {
   });
 
   describe('coach assignment', () => {
-    const assign = (coach: CoachState = registeredCoach) => ({ type: 'AssignCoachToArea' as const, data: { areaId: 'sales', coachId: 'c1' }, context: { coach } });
+    const assign = (coach: CoachState = registeredCoach) => ({
+      type: 'AssignCoachToArea' as const,
+      data: { areaId: 'sales', coachId: 'c1' },
+      context: { coach },
+    });
     const assigned: AreaEvent = { type: 'CoachAssignedToArea', data: { areaId: 'sales', coachId: 'c1' } };
 
     it('assigns a registered coach', () => {
@@ -132,7 +180,10 @@ describe('area decider', () => {
     });
 
     it('refuses a coach who is not registered', () => {
-      spec.given([registered]).when(assign({ status: 'Empty' })).thenRejects('coachId');
+      spec
+        .given([registered])
+        .when(assign({ status: 'Empty' }))
+        .thenRejects('coachId');
     });
 
     it('unassigns an assigned coach, and then it is a no-op', () => {

@@ -9,19 +9,31 @@ const ana = { coachId: 'c1', name: 'Ana Costa', email: 'ana@example.org' };
 
 describe('coach decider', () => {
   it('registers a coach', () => {
-    spec.given([]).when({ type: 'RegisterCoach', data: ana, context: { emails: [] } }).then([{ type: 'CoachRegistered', data: ana }]);
+    spec
+      .given([])
+      .when({ type: 'RegisterCoach', data: ana, context: { emails: [] } })
+      .then([{ type: 'CoachRegistered', data: ana }]);
   });
 
   it('refuses the same coach id with other data', () => {
-    spec.given([{ type: 'CoachRegistered', data: ana }]).when({ type: 'RegisterCoach', data: { ...ana, name: 'Ana Silva' }, context: { emails: [] } }).thenRejects('coachId');
+    spec
+      .given([{ type: 'CoachRegistered', data: ana }])
+      .when({ type: 'RegisterCoach', data: { ...ana, name: 'Ana Silva' }, context: { emails: [] } })
+      .thenRejects('coachId');
   });
 
   it('records a repeat of the same registration (a retried form) as nothing', () => {
-    spec.given([{ type: 'CoachRegistered', data: ana }]).when({ type: 'RegisterCoach', data: ana, context: { emails: [ana.email] } }).thenNothing();
+    spec
+      .given([{ type: 'CoachRegistered', data: ana }])
+      .when({ type: 'RegisterCoach', data: ana, context: { emails: [ana.email] } })
+      .thenNothing();
   });
 
   it('refuses an e-mail another coach already has, ignoring case', () => {
-    spec.given([]).when({ type: 'RegisterCoach', data: ana, context: { emails: ['ANA@example.org'] } }).thenRejects('email');
+    spec
+      .given([])
+      .when({ type: 'RegisterCoach', data: ana, context: { emails: ['ANA@example.org'] } })
+      .thenRejects('email');
   });
 
   it('validates the email', () => {

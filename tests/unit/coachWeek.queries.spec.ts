@@ -22,7 +22,11 @@ beforeAll(async () => {
   await append(store, 'area-x', ev('AreaRegistered', { areaId: 'x', code: 'X', name: 'Online', parentAreaId: null }));
   await append(store, 'team-c', ev('TeamRegistered', { teamId: 'c', key: 'GAMMA', name: 'Gamma', areaId: 's', size: 3 }));
   await append(store, 'team-x', ev('TeamRegistered', { teamId: 'x', key: 'XRAY', name: 'X-ray', areaId: 'x', size: 4 }));
-  for (const [coachId, name] of [['ada', 'Ada'], ['bo', 'Bo'], ['cy', 'Cy']] as const) {
+  for (const [coachId, name] of [
+    ['ada', 'Ada'],
+    ['bo', 'Bo'],
+    ['cy', 'Cy'],
+  ] as const) {
     await append(store, `coach-${coachId}`, ev('CoachRegistered', { coachId, name, email: `${coachId}@example.com` }));
   }
   await append(store, 'area-r', ev('CoachAssignedToArea', { areaId: 'r', coachId: 'ada' }));
@@ -31,11 +35,30 @@ beforeAll(async () => {
 
   // Check-ins: a fresh, b late (last 1 Nov), c and x never.
   await append(store, 'team-a', ev('CheckInHeld', { teamId: 'a', cycleId: 'q4', heldOn: '2026-11-20' }));
-  await append(store, 'team-b', ev('CheckInHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-10-25' }), ev('CheckInHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-11-01' }));
+  await append(
+    store,
+    'team-b',
+    ev('CheckInHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-10-25' }),
+    ev('CheckInHeld', { teamId: 'b', cycleId: 'q4', heldOn: '2026-11-01' }),
+  );
 
   const raise = (signalId: string, areaId: string, severity: number, raisedOn: string, teamId?: string) =>
-    append(store, `signal-${signalId}`, ev('ResistanceSignalRaised', { signalId, areaId, teamId, kind: 'no-time', severity, description: `signal ${signalId}`, source: 'observed', raisedOn }));
-  const acknowledge = (signalId: string, acknowledgedOn: string) => append(store, `signal-${signalId}`, ev('ResistanceSignalAcknowledged', { signalId, acknowledgedOn }));
+    append(
+      store,
+      `signal-${signalId}`,
+      ev('ResistanceSignalRaised', {
+        signalId,
+        areaId,
+        teamId,
+        kind: 'no-time',
+        severity,
+        description: `signal ${signalId}`,
+        source: 'observed',
+        raisedOn,
+      }),
+    );
+  const acknowledge = (signalId: string, acknowledgedOn: string) =>
+    append(store, `signal-${signalId}`, ev('ResistanceSignalAcknowledged', { signalId, acknowledgedOn }));
   const plan = (signalId: string, interventionId: string, ownerId: string, dueOn: string) =>
     append(store, `signal-${signalId}`, ev('InterventionPlanned', { signalId, interventionId, kind: 'coaching-session', ownerId, dueOn }));
 
@@ -46,7 +69,11 @@ beforeAll(async () => {
   await plan('s1', 'i1', 'bo', '2026-11-20');
   await plan('s1', 'i2', 'ada', TODAY);
   await plan('s1', 'i4', 'ada', '2026-11-05');
-  await append(store, 'signal-s1', ev('InterventionCompleted', { signalId: 's1', interventionId: 'i4', outcome: 'slot agreed', completedOn: '2026-11-06' }));
+  await append(
+    store,
+    'signal-s1',
+    ev('InterventionCompleted', { signalId: 's1', interventionId: 'i4', outcome: 'slot agreed', completedOn: '2026-11-06' }),
+  );
   await raise('s2', 'x', 4, '2026-10-20');
   await acknowledge('s2', '2026-10-21');
   await plan('s2', 'i3', 'ada', '2026-11-10');
@@ -63,9 +90,24 @@ beforeAll(async () => {
 
   // Stakeholders: h1 never engaged, h2 more than four weeks ago, h4 exactly four weeks ago (quiet); h3 a day less, h5 recently.
   const stakeholder = async (stakeholderId: string, areaId: string, influence: number, lastEngagedOn?: string) => {
-    await append(store, `stakeholder-${stakeholderId}`, ev('StakeholderIdentified', { stakeholderId, name: `Person ${stakeholderId}`, role: 'Lead', areaId, influence, interest: 3 }));
+    await append(
+      store,
+      `stakeholder-${stakeholderId}`,
+      ev('StakeholderIdentified', { stakeholderId, name: `Person ${stakeholderId}`, role: 'Lead', areaId, influence, interest: 3 }),
+    );
     if (lastEngagedOn) {
-      await append(store, `stakeholder-${stakeholderId}`, ev('EngagementLogged', { stakeholderId, engagementId: `e-${stakeholderId}`, kind: 'meeting', occurredOn: lastEngagedOn, sentiment: 0, coachId: 'ada' }));
+      await append(
+        store,
+        `stakeholder-${stakeholderId}`,
+        ev('EngagementLogged', {
+          stakeholderId,
+          engagementId: `e-${stakeholderId}`,
+          kind: 'meeting',
+          occurredOn: lastEngagedOn,
+          sentiment: 0,
+          coachId: 'ada',
+        }),
+      );
     }
   };
   await stakeholder('h2', 'r', 5, '2026-10-01');

@@ -12,12 +12,21 @@ const close = (closedOn: string) => ({ type: 'CloseCycle' as const, data: { cycl
 
 describe('cycle decider', () => {
   it('opens a cycle', () => {
-    spec.given([]).when({ type: 'OpenCycle', data: q4, context: { cycles: [] } }).then([opened]);
+    spec
+      .given([])
+      .when({ type: 'OpenCycle', data: q4, context: { cycles: [] } })
+      .then([opened]);
   });
 
   it('records the same opening again as nothing, and refuses its id with other data', () => {
-    spec.given([opened]).when({ type: 'OpenCycle', data: q4, context: { cycles: [q4] } }).thenNothing();
-    spec.given([opened]).when({ type: 'OpenCycle', data: { ...q4, checkInCadenceDays: 14 }, context: { cycles: [] } }).thenRejects('cycleId');
+    spec
+      .given([opened])
+      .when({ type: 'OpenCycle', data: q4, context: { cycles: [q4] } })
+      .thenNothing();
+    spec
+      .given([opened])
+      .when({ type: 'OpenCycle', data: { ...q4, checkInCadenceDays: 14 }, context: { cycles: [] } })
+      .thenRejects('cycleId');
   });
 
   describe('among the other cycles', () => {
@@ -25,25 +34,43 @@ describe('cycle decider', () => {
     const open = (cycles: (typeof q3)[]) => ({ type: 'OpenCycle' as const, data: q4, context: { cycles } });
 
     it('opens a cycle right after another', () => {
-      spec.given([]).when(open([q3])).then([opened]);
+      spec
+        .given([])
+        .when(open([q3]))
+        .then([opened]);
     });
 
     it('refuses a name another cycle has, ignoring case', () => {
-      spec.given([]).when(open([{ ...q3, name: '2026-q4' }])).thenRejects('name');
+      spec
+        .given([])
+        .when(open([{ ...q3, name: '2026-q4' }]))
+        .thenRejects('name');
     });
 
     it('refuses dates that overlap another cycle, even by a day', () => {
-      spec.given([]).when(open([{ ...q3, endsOn: '2026-10-01' }])).thenRejects('startsOn');
-      spec.given([]).when(open([{ ...q3, startsOn: '2026-11-01', endsOn: '2027-01-31' }])).thenRejects('startsOn');
+      spec
+        .given([])
+        .when(open([{ ...q3, endsOn: '2026-10-01' }]))
+        .thenRejects('startsOn');
+      spec
+        .given([])
+        .when(open([{ ...q3, startsOn: '2026-11-01', endsOn: '2027-01-31' }]))
+        .thenRejects('startsOn');
     });
   });
 
   it('closes an open cycle', () => {
-    spec.given([opened]).when(close('2027-01-05')).then([{ type: 'CycleClosed', data: close('2027-01-05').data }]);
+    spec
+      .given([opened])
+      .when(close('2027-01-05'))
+      .then([{ type: 'CycleClosed', data: close('2027-01-05').data }]);
   });
 
   it('refuses to close a closed cycle', () => {
-    spec.given([opened, { type: 'CycleClosed', data: close('2027-01-05').data }]).when(close('2027-01-06')).thenRejects('cycleId');
+    spec
+      .given([opened, { type: 'CycleClosed', data: close('2027-01-05').data }])
+      .when(close('2027-01-06'))
+      .thenRejects('cycleId');
   });
 
   it('refuses to close a cycle that was never opened', () => {

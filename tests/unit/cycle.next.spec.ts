@@ -13,11 +13,19 @@ describe('suggesting the next cycle', () => {
       endsOn: '2027-03-31',
       checkInCadenceDays: 7,
     });
-    expect(nextCycle([cycle('2027-01-01', '2027-03-31')], TODAY)).toMatchObject({ name: '2027-Q2', startsOn: '2027-04-01', endsOn: '2027-06-30' });
+    expect(nextCycle([cycle('2027-01-01', '2027-03-31')], TODAY)).toMatchObject({
+      name: '2027-Q2',
+      startsOn: '2027-04-01',
+      endsOn: '2027-06-30',
+    });
   });
 
   it('starts at the next quarter boundary when the latest cycle ends mid-quarter', () => {
-    expect(nextCycle([cycle('2026-09-15', '2026-11-10')], TODAY)).toMatchObject({ name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31' });
+    expect(nextCycle([cycle('2026-09-15', '2026-11-10')], TODAY)).toMatchObject({
+      name: '2027-Q1',
+      startsOn: '2027-01-01',
+      endsOn: '2027-03-31',
+    });
   });
 
   it('suggests the quarter holding today, every 14 days, when there is no cycle yet', () => {

@@ -49,7 +49,11 @@ describe('command handlers on the SQLite event store', () => {
     const result = await team.registerTeam(deps, platform, ctx);
     expect(result.revision).toBe(0);
     const [stored] = await store.readStream(streamName('team', 't1'));
-    expect(stored).toMatchObject({ type: 'TeamRegistered', data: platform.data, metadata: { actor: ctx.actor, source: 'test', recordedAt: ctx.now.toISOString() } });
+    expect(stored).toMatchObject({
+      type: 'TeamRegistered',
+      data: platform.data,
+      metadata: { actor: ctx.actor, source: 'test', recordedAt: ctx.now.toISOString() },
+    });
   });
 
   it('refuses a team key another team already has', async () => {
@@ -62,7 +66,11 @@ describe('command handlers on the SQLite event store', () => {
     await area.registerArea(deps, engineering, ctx);
     await area.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'web', code: 'WEB', name: 'Web', parentAreaId: 'eng' } }, ctx);
     await area.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'mob', code: 'MOB', name: 'Mobile', parentAreaId: 'web' } }, ctx);
-    await rejection(area.moveArea(deps, { type: 'MoveArea', data: { areaId: 'eng', parentAreaId: 'mob' } }, ctx), DomainRuleError, 'parentAreaId');
+    await rejection(
+      area.moveArea(deps, { type: 'MoveArea', data: { areaId: 'eng', parentAreaId: 'mob' } }, ctx),
+      DomainRuleError,
+      'parentAreaId',
+    );
     await rejection(
       area.registerArea(deps, { type: 'RegisterArea', data: { areaId: 'web2', code: 'WEB2', name: 'web', parentAreaId: 'eng' } }, ctx),
       DomainRuleError,
@@ -88,7 +96,7 @@ describe('command handlers on the SQLite event store', () => {
       await rejection(team.recordAdoption(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'heldOn');
     });
 
-    it('is refused after today, the UTC date of the context\'s now', async () => {
+    it("is refused after today, the UTC date of the context's now", async () => {
       await cycle.openCycle(deps, q4, ctx);
       await rejection(team.recordAdoption(deps, checkIn('2026-10-08'), ctx), DomainRuleError, 'heldOn');
       await team.recordAdoption(deps, checkIn('2026-10-08'), { ...ctx, now: new Date('2026-10-08T00:00:00Z') });
@@ -103,14 +111,26 @@ describe('command handlers on the SQLite event store', () => {
 
   it('refuses a cycle whose name or dates another cycle already has, read from the directory', async () => {
     await cycle.openCycle(deps, q4, ctx);
-    await rejection(cycle.openCycle(deps, { type: 'OpenCycle', data: { ...q4.data, cycleId: 'q4b', startsOn: '2027-01-01', endsOn: '2027-03-31' } }, ctx), DomainRuleError, 'name');
-    await rejection(cycle.openCycle(deps, { type: 'OpenCycle', data: { ...q4.data, cycleId: 'q1', name: '2027-Q1', endsOn: '2027-03-31' } }, ctx), DomainRuleError, 'startsOn');
+    await rejection(
+      cycle.openCycle(deps, { type: 'OpenCycle', data: { ...q4.data, cycleId: 'q4b', startsOn: '2027-01-01', endsOn: '2027-03-31' } }, ctx),
+      DomainRuleError,
+      'name',
+    );
+    await rejection(
+      cycle.openCycle(deps, { type: 'OpenCycle', data: { ...q4.data, cycleId: 'q1', name: '2027-Q1', endsOn: '2027-03-31' } }, ctx),
+      DomainRuleError,
+      'startsOn',
+    );
   });
 
   it('records a retried registration once, and refuses its id with other data', async () => {
     await area.registerArea(deps, engineering, ctx);
     expect(await area.registerArea(deps, engineering, ctx)).toMatchObject({ events: [], revision: 0 });
-    await rejection(area.registerArea(deps, { ...engineering, data: { ...engineering.data, code: 'ENG2' } }, ctx), DomainRuleError, 'areaId');
+    await rejection(
+      area.registerArea(deps, { ...engineering, data: { ...engineering.data, code: 'ENG2' } }, ctx),
+      DomainRuleError,
+      'areaId',
+    );
     expect(await store.readStream(streamName('area', 'eng'))).toHaveLength(1);
   });
 
@@ -133,7 +153,15 @@ describe('command handlers on the SQLite event store', () => {
     await area.registerArea(deps, engineering, ctx);
     const signal: RaiseResistanceSignal = {
       type: 'RaiseResistanceSignal',
-      data: { signalId: 's1', areaId: 'eng', kind: 'unaware', severity: 9, description: 'never heard of OKRs', source: 'observed', raisedOn: '2026-10-07' },
+      data: {
+        signalId: 's1',
+        areaId: 'eng',
+        kind: 'unaware',
+        severity: 9,
+        description: 'never heard of OKRs',
+        source: 'observed',
+        raisedOn: '2026-10-07',
+      },
     };
     await rejection(resistance.raiseResistanceSignal(deps, signal, ctx), ValidationError, 'severity');
     expect(await store.readStream(streamName('signal', 's1'))).toEqual([]);

@@ -24,7 +24,16 @@ const given = async (streamId: string, ...events: UptakeEvent[]) => {
 };
 
 const raised = (signalId: string, areaId: string, severity: number, raisedOn: string, teamId?: string) =>
-  ev('ResistanceSignalRaised', { signalId, areaId, teamId, kind: 'no-time', severity, description: `signal ${signalId}`, source: 'observed', raisedOn });
+  ev('ResistanceSignalRaised', {
+    signalId,
+    areaId,
+    teamId,
+    kind: 'no-time',
+    severity,
+    description: `signal ${signalId}`,
+    source: 'observed',
+    raisedOn,
+  });
 
 const identified = (stakeholderId: string, name: string, areaId: string, influence: number, interest: number) =>
   ev('StakeholderIdentified', { stakeholderId, name, role: 'Director', areaId, influence, interest });
@@ -64,14 +73,26 @@ describe('the area tree', () => {
   });
 
   it('names each area’s coaches, and each coach’s areas, as assignments come and go', async () => {
-    await given('area-r', ev('CoachAssignedToArea', { areaId: 'r', coachId: 'bo' }), ev('CoachAssignedToArea', { areaId: 'r', coachId: 'ada' }));
+    await given(
+      'area-r',
+      ev('CoachAssignedToArea', { areaId: 'r', coachId: 'bo' }),
+      ev('CoachAssignedToArea', { areaId: 'r', coachId: 'ada' }),
+    );
     await given('area-s', ev('CoachAssignedToArea', { areaId: 's', coachId: 'ada' }));
     expect(org.areas().find((a) => a.areaId === 'r')!.coaches).toEqual([
       { coachId: 'ada', name: 'Ada Lovelace' },
       { coachId: 'bo', name: 'Bo Diddley' },
     ]);
     expect(org.coaches()).toEqual([
-      { coachId: 'ada', name: 'Ada Lovelace', email: 'ada@example.com', areas: [{ areaId: 'r', name: 'Retail' }, { areaId: 's', name: 'Stores' }] },
+      {
+        coachId: 'ada',
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        areas: [
+          { areaId: 'r', name: 'Retail' },
+          { areaId: 's', name: 'Stores' },
+        ],
+      },
       { coachId: 'bo', name: 'Bo Diddley', email: 'bo@example.com', areas: [{ areaId: 'r', name: 'Retail' }] },
     ]);
     expect(org.coachesOf('r')).toEqual([
@@ -80,7 +101,12 @@ describe('the area tree', () => {
     ]);
     expect(org.coachesOf('w')).toEqual([]);
     await given('area-r', ev('CoachUnassignedFromArea', { areaId: 'r', coachId: 'ada' }));
-    expect(org.areas().find((a) => a.areaId === 'r')!.coaches.map((c) => c.coachId)).toEqual(['bo']);
+    expect(
+      org
+        .areas()
+        .find((a) => a.areaId === 'r')!
+        .coaches.map((c) => c.coachId),
+    ).toEqual(['bo']);
     expect(org.coaches()[0]!.areas).toEqual([{ areaId: 's', name: 'Stores' }]);
   });
 
@@ -100,7 +126,11 @@ describe('an area’s open signals', () => {
     await given('signal-2', raised('2', 's', 4, '2026-11-03', 'b'));
     await given('signal-3', raised('3', 's', 4, '2026-11-10'));
     await given('signal-4', raised('4', 'w', 5, '2026-11-10'));
-    await given('signal-5', raised('5', 'r', 2, '2026-11-05'), ev('ResistanceSignalResolved', { signalId: '5', resolution: 'talked it through', resolvedOn: '2026-11-20' }));
+    await given(
+      'signal-5',
+      raised('5', 'r', 2, '2026-11-05'),
+      ev('ResistanceSignalResolved', { signalId: '5', resolution: 'talked it through', resolvedOn: '2026-11-20' }),
+    );
   });
 
   it('counts the area’s and its sub-areas’ signals by severity and lists the most severe, newest first', () => {
@@ -111,7 +141,15 @@ describe('an area’s open signals', () => {
       { severity: 2, count: 1 },
     ]);
     expect(open.top.map((s) => s.signalId)).toEqual(['3', '2']);
-    expect(open.top[1]).toMatchObject({ areaId: 's', areaName: 'Stores', teamId: 'b', teamName: 'Beta', severity: 4, status: 'open', raisedOn: '2026-11-03' });
+    expect(open.top[1]).toMatchObject({
+      areaId: 's',
+      areaName: 'Stores',
+      teamId: 'b',
+      teamName: 'Beta',
+      severity: 4,
+      status: 'open',
+      raisedOn: '2026-11-03',
+    });
   });
 
   it('counts what was open on a past date: raised by then and not yet resolved', () => {
@@ -129,7 +167,15 @@ describe('an area’s stakeholders', () => {
     const { total, top } = org.stakeholders('r', 2);
     expect(total).toBe(3);
     expect(top.map((s) => s.name)).toEqual(['Quinn', 'Pat']);
-    expect(top[0]).toMatchObject({ stakeholderId: 'q', role: 'Director', influence: 5, interest: 2, attitude: 'skeptic', adkarStage: null, lastEngagedOn: null });
+    expect(top[0]).toMatchObject({
+      stakeholderId: 'q',
+      role: 'Director',
+      influence: 5,
+      interest: 2,
+      attitude: 'skeptic',
+      adkarStage: null,
+      lastEngagedOn: null,
+    });
     expect(org.stakeholders('s', 5).top.map((s) => s.name)).toEqual(['Quinn', 'Zoe']);
   });
 });

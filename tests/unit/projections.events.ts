@@ -14,7 +14,13 @@ const context = { actor: { kind: 'system', id: 'test' }, source: 'test', now: ne
 export const append = (store: EventStore, streamId: string, ...events: UptakeEvent[]): Promise<AppendResult> =>
   store.appendToStream(streamId, withMetadata(events, context), 'any');
 
-export const cycle = ev('CycleOpened', { cycleId: 'q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 });
+export const cycle = ev('CycleOpened', {
+  cycleId: 'q4',
+  name: '2026-Q4',
+  startsOn: '2026-10-01',
+  endsOn: '2026-12-31',
+  checkInCadenceDays: 7,
+});
 
 /** A small organisation: area R (root) with child S; team A (size 2) in R, team B (size 6) in S. */
 export async function appendOrganisation(store: EventStore): Promise<AppendResult> {
@@ -39,13 +45,18 @@ export function generatedHistory(count: number, teams = 30): { streamId: string;
     { streamId: 'area-mid', events: [ev('AreaRegistered', { areaId: 'mid', code: 'MID', name: 'Engineering', parentAreaId: 'top' })] },
     { streamId: 'area-low', events: [ev('AreaRegistered', { areaId: 'low', code: 'LOW', name: 'Platform', parentAreaId: 'mid' })] },
     { streamId: 'cycle-q4', events: [cycle] },
-    { streamId: 'stakeholder-s1', events: [ev('StakeholderIdentified', { stakeholderId: 's1', name: 'Sam', role: 'VP', areaId: 'top', influence: 5, interest: 3 })] },
+    {
+      streamId: 'stakeholder-s1',
+      events: [ev('StakeholderIdentified', { stakeholderId: 's1', name: 'Sam', role: 'VP', areaId: 'top', influence: 5, interest: 3 })],
+    },
   ];
   const areas = ['top', 'mid', 'low'] as const;
   const perTeam = Math.max(10, Math.floor(count / teams));
   for (let t = 0; t < teams; t++) {
     const teamId = `t${t}`;
-    const events: UptakeEvent[] = [ev('TeamRegistered', { teamId, key: `T${t}`, name: `Team ${t}`, areaId: areas[t % 3]!, size: 3 + (t % 9) })];
+    const events: UptakeEvent[] = [
+      ev('TeamRegistered', { teamId, key: `T${t}`, name: `Team ${t}`, areaId: areas[t % 3]!, size: 3 + (t % 9) }),
+    ];
     events.push(ev('TrainingCompleted', { teamId, kind: 'okr-basics', participants: 1 + (t % 5), completedOn: '2026-09-01' }));
     events.push(ev('OkrsDrafted', { teamId, cycleId: 'q4', objectives: 2, keyResults: 6, draftedOn: '2026-09-20' }));
     if (t % 2 === 0) events.push(ev('OkrsPublished', { teamId, cycleId: 'q4', publishedOn: '2026-09-28' }));
@@ -55,7 +66,10 @@ export function generatedHistory(count: number, teams = 30): { streamId: string;
       const on = days[i % days.length]!;
       if (i % 7 === 3) events.push(ev('CheckInMissed', { teamId, cycleId: 'q4', dueOn: on }));
       else if (i % 2 === 0) events.push(ev('CheckInHeld', { teamId, cycleId: 'q4', heldOn: on, attendance: 0.8, confidence: 0.6 }));
-      else events.push(ev('KeyResultProgressReported', { teamId, cycleId: 'q4', keyResultRef: `kr${i % 6}`, progress: (i % 10) / 10, reportedOn: on }));
+      else
+        events.push(
+          ev('KeyResultProgressReported', { teamId, cycleId: 'q4', keyResultRef: `kr${i % 6}`, progress: (i % 10) / 10, reportedOn: on }),
+        );
     }
     streams.push({ streamId: `team-${teamId}`, events });
     if (t % 4 === 0) {
@@ -70,7 +84,8 @@ export function generatedHistory(count: number, teams = 30): { streamId: string;
         source: 'observed',
         raisedOn: '2026-10-20',
       });
-      const more = t % 8 === 0 ? [ev('ResistanceSignalResolved', { signalId, resolution: 'moved the slot', resolvedOn: '2026-11-10' })] : [];
+      const more =
+        t % 8 === 0 ? [ev('ResistanceSignalResolved', { signalId, resolution: 'moved the slot', resolvedOn: '2026-11-10' })] : [];
       streams.push({ streamId: `signal-${signalId}`, events: [raised, ...more] });
     }
   }
@@ -88,11 +103,16 @@ export async function appendHistory(store: EventStore, history: ReturnType<typeo
 /** Every table but the event store's, rows in a stable order: two read models are equal when their dumps are. */
 export function dumpReadModels(db: Database.Database): Record<string, unknown[]> {
   const tables = db
-    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'sqlite_sequence') ORDER BY name")
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'sqlite_sequence') ORDER BY name",
+    )
     .all();
   return Object.fromEntries(
     tables.map(({ name }) => {
-      const columns = db.prepare<[], { name: string }>(`PRAGMA table_info(${name})`).all().map((c) => c.name);
+      const columns = db
+        .prepare<[], { name: string }>(`PRAGMA table_info(${name})`)
+        .all()
+        .map((c) => c.name);
       return [name, db.prepare(`SELECT * FROM ${name} ORDER BY ${columns.join(', ')}`).all()];
     }),
   );

@@ -19,7 +19,9 @@ let queries: SqliteHeatmapQueries;
 const checkIn = (heldOn: string) => ev('CheckInHeld', { teamId: 'a', cycleId: 'q4', heldOn });
 /** Events that change no score (progress does not count), so only a check-in tells whether an answer is fresh. */
 const progress = (count: number): UptakeEvent[] =>
-  Array.from({ length: count }, (_, i) => ev('KeyResultProgressReported', { teamId: 'a', cycleId: 'q4', keyResultRef: 'kr1', progress: (i % 10) / 10, reportedOn: '2026-10-10' }));
+  Array.from({ length: count }, (_, i) =>
+    ev('KeyResultProgressReported', { teamId: 'a', cycleId: 'q4', keyResultRef: 'kr1', progress: (i % 10) / 10, reportedOn: '2026-10-10' }),
+  );
 
 /** Appends and applies, as the runner does for a write or an ingest; returns the last position. */
 async function applied(...events: UptakeEvent[]): Promise<bigint> {

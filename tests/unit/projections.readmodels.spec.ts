@@ -34,13 +34,22 @@ describe('org', () => {
       ev('AreaMoved', { areaId: 'r', parentAreaId: 's' }), // s is under r
       ev('AreaMoved', { areaId: 'r', parentAreaId: 'r' }),
     );
-    await given('team-a', ev('TeamMoved', { teamId: 'a', areaId: 's' }), ev('TeamResized', { teamId: 'a', size: 9 }), ev('TeamMoved', { teamId: 'a', areaId: 'x' }));
+    await given(
+      'team-a',
+      ev('TeamMoved', { teamId: 'a', areaId: 's' }),
+      ev('TeamResized', { teamId: 'a', size: 9 }),
+      ev('TeamMoved', { teamId: 'a', areaId: 'x' }),
+    );
     expect(rows('SELECT area_id, name, parent_area_id FROM org_areas ORDER BY area_id')).toEqual([
       { area_id: 'r', name: 'Retail & Stores', parent_area_id: null },
       { area_id: 's', name: 'Stores', parent_area_id: 'r' },
     ]);
     expect(rows("SELECT area_id, size FROM org_teams WHERE team_id = 'a'")).toEqual([{ area_id: 's', size: 9 }]);
-    expect(reasons('org')).toEqual(['moving area r under s would make a loop', 'moving area r under r would make a loop', 'unknown area x']);
+    expect(reasons('org')).toEqual([
+      'moving area r under s would make a loop',
+      'moving area r under r would make a loop',
+      'unknown area x',
+    ]);
   });
 
   it('keeps coaches and who coaches where, and closes cycles', async () => {
@@ -68,10 +77,32 @@ describe('adoption', () => {
       ev('CheckInMissed', { teamId: 'a', cycleId: 'q9', dueOn: '2026-10-13' }),
     );
     await given('team-z', ev('OkrsPublished', { teamId: 'z', cycleId: 'q4', publishedOn: '2026-10-01' }));
-    const facts = rows('SELECT event_type, team_id, cycle_id, kind, on_date, confidence, training_kind, participants, position FROM adoption_facts ORDER BY rowid');
+    const facts = rows(
+      'SELECT event_type, team_id, cycle_id, kind, on_date, confidence, training_kind, participants, position FROM adoption_facts ORDER BY rowid',
+    );
     expect(facts).toEqual([
-      { event_type: 'CheckInHeld', team_id: 'a', cycle_id: 'q4', kind: 'check-in-held', on_date: '2026-10-06', confidence: 0.7, training_kind: null, participants: null, position: '6' },
-      { event_type: 'TrainingCompleted', team_id: 'a', cycle_id: null, kind: 'training', on_date: '2026-09-02', confidence: null, training_kind: 'writing-okrs', participants: 2, position: '7' },
+      {
+        event_type: 'CheckInHeld',
+        team_id: 'a',
+        cycle_id: 'q4',
+        kind: 'check-in-held',
+        on_date: '2026-10-06',
+        confidence: 0.7,
+        training_kind: null,
+        participants: null,
+        position: '6',
+      },
+      {
+        event_type: 'TrainingCompleted',
+        team_id: 'a',
+        cycle_id: null,
+        kind: 'training',
+        on_date: '2026-09-02',
+        confidence: null,
+        training_kind: 'writing-okrs',
+        participants: 2,
+        position: '7',
+      },
     ]);
     expect(reasons('adoption')).toEqual(['unknown cycle q9', 'unknown team z']);
   });
@@ -81,7 +112,16 @@ describe('signals', () => {
   it('tracks a signal from raised to resolved and its interventions with due dates', async () => {
     await given(
       'signal-1',
-      ev('ResistanceSignalRaised', { signalId: '1', areaId: 's', teamId: 'b', kind: 'unconvinced', severity: 3, description: 'sees no value', source: 'observed', raisedOn: '2026-10-03' }),
+      ev('ResistanceSignalRaised', {
+        signalId: '1',
+        areaId: 's',
+        teamId: 'b',
+        kind: 'unconvinced',
+        severity: 3,
+        description: 'sees no value',
+        source: 'observed',
+        raisedOn: '2026-10-03',
+      }),
       ev('ResistanceSignalAcknowledged', { signalId: '1', acknowledgedOn: '2026-10-04' }),
       ev('InterventionPlanned', { signalId: '1', interventionId: 'i1', kind: 'coaching-session', ownerId: 'c', dueOn: '2026-10-15' }),
       ev('InterventionCompleted', { signalId: '1', interventionId: 'i1', outcome: 'agreed to try', completedOn: '2026-10-14' }),
@@ -107,12 +147,37 @@ describe('stakeholders', () => {
       ev('StakeholderMapped', { stakeholderId: 'p', influence: 5, interest: 4 }),
       ev('AttitudeAssessed', { stakeholderId: 'p', attitude: 'skeptic' }),
       ev('AdkarStageAssessed', { stakeholderId: 'p', stage: 'desire' }),
-      ev('EngagementLogged', { stakeholderId: 'p', engagementId: 'e2', kind: 'one-on-one', occurredOn: '2026-10-09', sentiment: 1, coachId: 'c' }),
-      ev('EngagementLogged', { stakeholderId: 'p', engagementId: 'e1', kind: 'meeting', occurredOn: '2026-10-02', sentiment: 0, coachId: 'c' }),
+      ev('EngagementLogged', {
+        stakeholderId: 'p',
+        engagementId: 'e2',
+        kind: 'one-on-one',
+        occurredOn: '2026-10-09',
+        sentiment: 1,
+        coachId: 'c',
+      }),
+      ev('EngagementLogged', {
+        stakeholderId: 'p',
+        engagementId: 'e1',
+        kind: 'meeting',
+        occurredOn: '2026-10-02',
+        sentiment: 0,
+        coachId: 'c',
+      }),
       ev('AttitudeAssessed', { stakeholderId: 'q', attitude: 'champion' }),
     );
-    expect(rows('SELECT name, area_id, influence, interest, attitude, adkar_stage, last_engaged_on, engagements FROM stakeholders')).toEqual([
-      { name: 'Pat', area_id: 'r', influence: 5, interest: 4, attitude: 'skeptic', adkar_stage: 'desire', last_engaged_on: '2026-10-09', engagements: 2 },
+    expect(
+      rows('SELECT name, area_id, influence, interest, attitude, adkar_stage, last_engaged_on, engagements FROM stakeholders'),
+    ).toEqual([
+      {
+        name: 'Pat',
+        area_id: 'r',
+        influence: 5,
+        interest: 4,
+        attitude: 'skeptic',
+        adkar_stage: 'desire',
+        last_engaged_on: '2026-10-09',
+        engagements: 2,
+      },
     ]);
     expect(reasons('stakeholders')).toEqual(['unknown stakeholder q']);
   });

@@ -134,7 +134,11 @@ describe('a projection that throws', () => {
     // A day-long timeout: the test would time out if the failed projection were waited for.
     expect(await runner.waitFor(position, 86_400_000)).toEqual({ caughtUp: false, lagging: ['counting'] });
     expect(count('org_teams')).toBe(3);
-    const { position: later } = await append(store, 'team-a', ev('OkrsPublished', { teamId: 'a', cycleId: 'q4', publishedOn: '2026-10-01' }));
+    const { position: later } = await append(
+      store,
+      'team-a',
+      ev('OkrsPublished', { teamId: 'a', cycleId: 'q4', publishedOn: '2026-10-01' }),
+    );
     expect(await runner.waitFor(later, 86_400_000)).toEqual({ caughtUp: false, lagging: ['counting'] });
     expect(count('adoption_facts')).toBe(1);
     expect(failures).toMatchObject([{ projection: 'counting', position, eventType: 'TeamRegistered' }]);

@@ -193,10 +193,22 @@ describe('one signal', () => {
   });
 
   it('shows a cancelled intervention as cancelled, with its reason, no longer counted as planned or overdue', async () => {
-    await append(store, 'signal-high', ev('InterventionCancelled', { signalId: 'high', interventionId: 'late', reason: 'signal resolved', cancelledOn: '2026-11-21' }));
+    await append(
+      store,
+      'signal-high',
+      ev('InterventionCancelled', { signalId: 'high', interventionId: 'late', reason: 'signal resolved', cancelledOn: '2026-11-21' }),
+    );
     await new ProjectionRunner(db, store, readModels).catchUp();
-    expect(resistance.signal('high', TODAY)!.interventionList.find((i) => i.interventionId === 'late')).toMatchObject({ status: 'cancelled', cancelledOn: '2026-11-21', outcome: 'signal resolved', overdue: false });
-    expect(resistance.signals({ status: 'all' }, TODAY).find((s) => s.signalId === 'high')!.interventions).toMatchObject({ planned: 1, overdue: 0 });
+    expect(resistance.signal('high', TODAY)!.interventionList.find((i) => i.interventionId === 'late')).toMatchObject({
+      status: 'cancelled',
+      cancelledOn: '2026-11-21',
+      outcome: 'signal resolved',
+      overdue: false,
+    });
+    expect(resistance.signals({ status: 'all' }, TODAY).find((s) => s.signalId === 'high')!.interventions).toMatchObject({
+      planned: 1,
+      overdue: 0,
+    });
   });
 
   it('is null when unknown', () => {

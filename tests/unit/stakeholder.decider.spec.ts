@@ -14,18 +14,37 @@ const ana: CoachState = { status: 'Registered', coachId: 'c1', name: 'Ana', emai
 const vp = { stakeholderId: 's1', name: 'Dana Ruiz', role: 'VP Engineering', areaId: 'eng', influence: 5, interest: 2 };
 const identified: StakeholderEvent = { type: 'StakeholderIdentified', data: vp };
 const today = '2026-12-31';
-const engagement = { stakeholderId: 's1', engagementId: 'e1', kind: 'one-on-one' as const, occurredOn: '2026-10-09', sentiment: 1, coachId: 'c1' };
+const engagement = {
+  stakeholderId: 's1',
+  engagementId: 'e1',
+  kind: 'one-on-one' as const,
+  occurredOn: '2026-10-09',
+  sentiment: 1,
+  coachId: 'c1',
+};
 const logged: StakeholderEvent = { type: 'EngagementLogged', data: engagement };
 
 describe('stakeholder decider', () => {
   it('identifies a stakeholder in a registered area', () => {
-    spec.given([]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).then([identified]);
+    spec
+      .given([])
+      .when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } })
+      .then([identified]);
   });
 
   it('refuses an area that does not exist; the same identification again records nothing, other data under its id is refused', () => {
-    spec.given([]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: { status: 'Empty' } } }).thenRejects('areaId');
-    spec.given([identified]).when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } }).thenNothing();
-    spec.given([identified]).when({ type: 'IdentifyStakeholder', data: { ...vp, role: 'CFO' }, context: { area: eng } }).thenRejects('stakeholderId');
+    spec
+      .given([])
+      .when({ type: 'IdentifyStakeholder', data: vp, context: { area: { status: 'Empty' } } })
+      .thenRejects('areaId');
+    spec
+      .given([identified])
+      .when({ type: 'IdentifyStakeholder', data: vp, context: { area: eng } })
+      .thenNothing();
+    spec
+      .given([identified])
+      .when({ type: 'IdentifyStakeholder', data: { ...vp, role: 'CFO' }, context: { area: eng } })
+      .thenRejects('stakeholderId');
   });
 
   it('validates influence and interest (1–5)', () => {
@@ -35,12 +54,21 @@ describe('stakeholder decider', () => {
 
   it('maps again only when the grid position changes', () => {
     const remap = { stakeholderId: 's1', influence: 5, interest: 4 };
-    spec.given([identified]).when({ type: 'MapStakeholder', data: remap }).then([{ type: 'StakeholderMapped', data: remap }]);
-    spec.given([identified]).when({ type: 'MapStakeholder', data: { stakeholderId: 's1', influence: 5, interest: 2 } }).thenNothing();
+    spec
+      .given([identified])
+      .when({ type: 'MapStakeholder', data: remap })
+      .then([{ type: 'StakeholderMapped', data: remap }]);
+    spec
+      .given([identified])
+      .when({ type: 'MapStakeholder', data: { stakeholderId: 's1', influence: 5, interest: 2 } })
+      .thenNothing();
   });
 
   it('assesses attitude, and records nothing when it has not changed', () => {
-    const assess = { type: 'AssessAttitude' as const, data: { stakeholderId: 's1', attitude: 'skeptic' as const, note: 'worried about overhead' } };
+    const assess = {
+      type: 'AssessAttitude' as const,
+      data: { stakeholderId: 's1', attitude: 'skeptic' as const, note: 'worried about overhead' },
+    };
     const assessed: StakeholderEvent = { type: 'AttitudeAssessed', data: assess.data };
     spec.given([identified]).when(assess).then([assessed]);
     spec.given([identified, assessed]).when(assess).thenNothing();
@@ -48,27 +76,54 @@ describe('stakeholder decider', () => {
 
   it('assesses the ADKAR stage, which may also move back', () => {
     const stage = (s: 'awareness' | 'desire') => ({ type: 'AdkarStageAssessed' as const, data: { stakeholderId: 's1', stage: s } });
-    spec.given([identified]).when({ type: 'AssessAdkarStage', data: stage('desire').data }).then([stage('desire')]);
-    spec.given([identified, stage('desire')]).when({ type: 'AssessAdkarStage', data: stage('awareness').data }).then([stage('awareness')]);
-    spec.given([identified, stage('desire')]).when({ type: 'AssessAdkarStage', data: stage('desire').data }).thenNothing();
+    spec
+      .given([identified])
+      .when({ type: 'AssessAdkarStage', data: stage('desire').data })
+      .then([stage('desire')]);
+    spec
+      .given([identified, stage('desire')])
+      .when({ type: 'AssessAdkarStage', data: stage('awareness').data })
+      .then([stage('awareness')]);
+    spec
+      .given([identified, stage('desire')])
+      .when({ type: 'AssessAdkarStage', data: stage('desire').data })
+      .thenNothing();
   });
 
   it('logs an engagement by a registered coach', () => {
-    spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana, today } }).then([logged]);
+    spec
+      .given([identified])
+      .when({ type: 'LogEngagement', data: engagement, context: { coach: ana, today } })
+      .then([logged]);
   });
 
   it('refuses an engagement by an unknown coach; the same engagement again records nothing, other data under its id is refused', () => {
-    spec.given([identified]).when({ type: 'LogEngagement', data: engagement, context: { coach: { status: 'Empty' }, today } }).thenRejects('coachId');
-    spec.given([identified, logged]).when({ type: 'LogEngagement', data: engagement, context: { coach: ana, today } }).thenNothing();
-    spec.given([identified, logged]).when({ type: 'LogEngagement', data: { ...engagement, sentiment: -1 }, context: { coach: ana, today } }).thenRejects('engagementId');
+    spec
+      .given([identified])
+      .when({ type: 'LogEngagement', data: engagement, context: { coach: { status: 'Empty' }, today } })
+      .thenRejects('coachId');
+    spec
+      .given([identified, logged])
+      .when({ type: 'LogEngagement', data: engagement, context: { coach: ana, today } })
+      .thenNothing();
+    spec
+      .given([identified, logged])
+      .when({ type: 'LogEngagement', data: { ...engagement, sentiment: -1 }, context: { coach: ana, today } })
+      .thenRejects('engagementId');
   });
 
   it('refuses an engagement after today', () => {
-    spec.given([identified]).when({ type: 'LogEngagement', data: { ...engagement, occurredOn: '2027-01-01' }, context: { coach: ana, today } }).thenRejects('occurredOn');
+    spec
+      .given([identified])
+      .when({ type: 'LogEngagement', data: { ...engagement, occurredOn: '2027-01-01' }, context: { coach: ana, today } })
+      .thenRejects('occurredOn');
   });
 
   it('refuses commands for a stakeholder not identified', () => {
-    spec.given([]).when({ type: 'MapStakeholder', data: { stakeholderId: 's1', influence: 1, interest: 1 } }).thenRejects('stakeholderId');
+    spec
+      .given([])
+      .when({ type: 'MapStakeholder', data: { stakeholderId: 's1', influence: 1, interest: 1 } })
+      .thenRejects('stakeholderId');
   });
 
   it('validates the sentiment (−2…+2)', () => {

@@ -15,7 +15,14 @@ describe('stakeholder queries', () => {
   const identified = (stakeholderId: string, name: string, areaId: string, influence: number, interest: number) =>
     ev('StakeholderIdentified', { stakeholderId, name, role: 'Director', areaId, influence, interest });
   const engaged = (stakeholderId: string, occurredOn: string) =>
-    ev('EngagementLogged', { stakeholderId, engagementId: `${stakeholderId}-${occurredOn}`, kind: 'meeting', occurredOn, sentiment: 0, coachId: 'c' });
+    ev('EngagementLogged', {
+      stakeholderId,
+      engagementId: `${stakeholderId}-${occurredOn}`,
+      kind: 'meeting',
+      occurredOn,
+      sentiment: 0,
+      coachId: 'c',
+    });
 
   const names = (filter: StakeholderFilter = {}) => queries.list(filter).map((s) => s.name);
 
@@ -28,7 +35,13 @@ describe('stakeholder queries', () => {
     await append(store, 'coach-c', ev('CoachRegistered', { coachId: 'c', name: 'Chris', email: 'chris@example.org' }));
     await append(store, 'coach-d', ev('CoachRegistered', { coachId: 'd', name: 'Dana', email: 'dana@example.org' }));
     await append(store, 'area-s', ev('CoachAssignedToArea', { areaId: 's', coachId: 'd' }));
-    await append(store, 'stakeholder-ann', identified('ann', 'Ann', 'r', 5, 2), ev('AttitudeAssessed', { stakeholderId: 'ann', attitude: 'champion' }), engaged('ann', '2026-11-20'));
+    await append(
+      store,
+      'stakeholder-ann',
+      identified('ann', 'Ann', 'r', 5, 2),
+      ev('AttitudeAssessed', { stakeholderId: 'ann', attitude: 'champion' }),
+      engaged('ann', '2026-11-20'),
+    );
     await append(
       store,
       'stakeholder-bo',
@@ -88,7 +101,18 @@ describe('stakeholder queries', () => {
   });
 
   it('searches name and role, ignoring case, taking % and _ literally', async () => {
-    await append(store, 'stakeholder-ed', ev('StakeholderIdentified', { stakeholderId: 'ed', name: 'Ed 100%_Sure', role: 'Head of Sales', areaId: 'o', influence: 2, interest: 2 }));
+    await append(
+      store,
+      'stakeholder-ed',
+      ev('StakeholderIdentified', {
+        stakeholderId: 'ed',
+        name: 'Ed 100%_Sure',
+        role: 'Head of Sales',
+        areaId: 'o',
+        influence: 2,
+        interest: 2,
+      }),
+    );
     await new ProjectionRunner(db, store, readModels).catchUp();
     expect(names({ search: 'bo' })).toEqual(['Bo']);
     expect(names({ search: 'SALES' })).toEqual(['Ed 100%_Sure']);
@@ -108,7 +132,13 @@ describe('stakeholder queries', () => {
   });
 
   it('answers one stakeholder, or null', () => {
-    expect(queries.stakeholder('di')).toMatchObject({ name: 'Di', areaPath: 'Retail › Stores', lastEngagedOn: '2026-10-28', engagements: 2, attitude: null });
+    expect(queries.stakeholder('di')).toMatchObject({
+      name: 'Di',
+      areaPath: 'Retail › Stores',
+      lastEngagedOn: '2026-10-28',
+      engagements: 2,
+      attitude: null,
+    });
     expect(queries.stakeholder('nobody')).toBeNull();
     expect(queries.hasAny()).toBe(true);
   });
@@ -130,14 +160,25 @@ describe('stakeholder queries', () => {
     );
     await new ProjectionRunner(db, store, readModels).catchUp();
     const history = queries.history('bo');
-    expect(history.map((h) => [h.aspect, h.before && [h.before.influence, h.before.interest, h.before.attitude, h.before.adkarStage], [h.after.influence, h.after.interest, h.after.attitude, h.after.adkarStage]])).toEqual([
+    expect(
+      history.map((h) => [
+        h.aspect,
+        h.before && [h.before.influence, h.before.interest, h.before.attitude, h.before.adkarStage],
+        [h.after.influence, h.after.interest, h.after.attitude, h.after.adkarStage],
+      ]),
+    ).toEqual([
       ['attitude', [4, 5, 'resistor', 'awareness'], [4, 5, 'skeptic', 'awareness']],
       ['mapping', [3, 5, 'resistor', 'awareness'], [4, 5, 'resistor', 'awareness']],
       ['adkar', [3, 5, 'resistor', null], [3, 5, 'resistor', 'awareness']],
       ['attitude', [3, 5, null, null], [3, 5, 'resistor', null]],
       ['identified', null, [3, 5, null, null]],
     ]);
-    expect(history[0]).toMatchObject({ role: 'Director', note: 'came to the review', occurredAt: '2026-11-25T12:00:00.000Z', actor: { kind: 'system', id: 'test' } });
+    expect(history[0]).toMatchObject({
+      role: 'Director',
+      note: 'came to the review',
+      occurredAt: '2026-11-25T12:00:00.000Z',
+      actor: { kind: 'system', id: 'test' },
+    });
     expect(queries.history('nobody')).toEqual([]);
   });
 

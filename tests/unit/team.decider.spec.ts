@@ -21,28 +21,48 @@ const today = '2026-12-31';
 
 const drafted: TeamEvent = { type: 'OkrsDrafted', data: { ...inCycle, objectives: 2, keyResults: 6, draftedOn: '2026-10-03' } };
 const published: TeamEvent = { type: 'OkrsPublished', data: { ...inCycle, publishedOn: '2026-10-06' } };
-const checkIn = (heldOn: string) => ({ type: 'HoldCheckIn' as const, data: { ...inCycle, heldOn, attendance: 0.9 }, context: { cycle: open, today } });
+const checkIn = (heldOn: string) => ({
+  type: 'HoldCheckIn' as const,
+  data: { ...inCycle, heldOn, attendance: 0.9 },
+  context: { cycle: open, today },
+});
 const miss = (dueOn: string) => ({ type: 'MissCheckIn' as const, data: { ...inCycle, dueOn }, context: { cycle: open, today } });
 
 describe('team decider', () => {
   describe('RegisterTeam', () => {
-    const register = (area: AreaState = eng, teamKeys: string[] = []) => ({ type: 'RegisterTeam' as const, data: platform, context: { area, teamKeys } });
+    const register = (area: AreaState = eng, teamKeys: string[] = []) => ({
+      type: 'RegisterTeam' as const,
+      data: platform,
+      context: { area, teamKeys },
+    });
 
     it('registers a team in a registered area', () => {
       spec.given([]).when(register()).then([registered]);
     });
 
     it("refuses an area that doesn't exist", () => {
-      spec.given([]).when(register({ status: 'Empty' })).thenRejects('areaId');
+      spec
+        .given([])
+        .when(register({ status: 'Empty' }))
+        .thenRejects('areaId');
     });
 
     it('refuses a key another team has', () => {
-      spec.given([]).when(register(eng, ['OPS', 'PLAT'])).thenRejects('key');
+      spec
+        .given([])
+        .when(register(eng, ['OPS', 'PLAT']))
+        .thenRejects('key');
     });
 
     it('records the same registration again (a retried form) as nothing, and refuses its id with other data', () => {
-      spec.given([registered]).when(register(eng, ['PLAT'])).thenNothing();
-      spec.given([registered]).when({ ...register(), data: { ...platform, size: 9 } }).thenRejects('teamId');
+      spec
+        .given([registered])
+        .when(register(eng, ['PLAT']))
+        .thenNothing();
+      spec
+        .given([registered])
+        .when({ ...register(), data: { ...platform, size: 9 } })
+        .thenRejects('teamId');
     });
 
     it('validates key and size', () => {
@@ -61,20 +81,35 @@ describe('team decider', () => {
     });
 
     it('refuses to move to an area that does not exist', () => {
-      spec.given([registered]).when({ type: 'MoveTeam', data: { teamId: 't1', areaId: 'x' }, context: { area: { status: 'Empty' } } }).thenRejects('areaId');
+      spec
+        .given([registered])
+        .when({ type: 'MoveTeam', data: { teamId: 't1', areaId: 'x' }, context: { area: { status: 'Empty' } } })
+        .thenRejects('areaId');
     });
 
     it('records nothing when moved to its own area or resized to its size', () => {
-      spec.given([registered]).when({ type: 'MoveTeam', data: { teamId: 't1', areaId: 'eng' }, context: { area: eng } }).thenNothing();
-      spec.given([registered]).when({ type: 'ResizeTeam', data: { teamId: 't1', size: 8 } }).thenNothing();
+      spec
+        .given([registered])
+        .when({ type: 'MoveTeam', data: { teamId: 't1', areaId: 'eng' }, context: { area: eng } })
+        .thenNothing();
+      spec
+        .given([registered])
+        .when({ type: 'ResizeTeam', data: { teamId: 't1', size: 8 } })
+        .thenNothing();
     });
 
     it('resizes', () => {
-      spec.given([registered]).when({ type: 'ResizeTeam', data: { teamId: 't1', size: 11 } }).then([{ type: 'TeamResized', data: { teamId: 't1', size: 11 } }]);
+      spec
+        .given([registered])
+        .when({ type: 'ResizeTeam', data: { teamId: 't1', size: 11 } })
+        .then([{ type: 'TeamResized', data: { teamId: 't1', size: 11 } }]);
     });
 
     it('refuses commands for a team that is not registered', () => {
-      spec.given([]).when({ type: 'ResizeTeam', data: { teamId: 't1', size: 11 } }).thenRejects('teamId');
+      spec
+        .given([])
+        .when({ type: 'ResizeTeam', data: { teamId: 't1', size: 11 } })
+        .thenRejects('teamId');
     });
 
     it('validates the size', () => {
@@ -89,18 +124,30 @@ describe('team decider', () => {
       ['heldOn', { type: 'HoldCheckIn' as const, data: { ...inCycle, heldOn: '2026-10-11' } }],
       ['dueOn', { type: 'MissCheckIn' as const, data: { ...inCycle, dueOn: '2026-10-11' } }],
       ['draftedOn', { type: 'DraftOkrs' as const, data: { ...inCycle, objectives: 1, keyResults: 1, draftedOn: '2026-10-11' } }],
-      ['reportedOn', { type: 'ReportKeyResultProgress' as const, data: { ...inCycle, keyResultRef: 'KR1', progress: 0.5, reportedOn: '2026-10-11' } }],
+      [
+        'reportedOn',
+        { type: 'ReportKeyResultProgress' as const, data: { ...inCycle, keyResultRef: 'KR1', progress: 0.5, reportedOn: '2026-10-11' } },
+      ],
       ['heldOn', { type: 'HoldCycleReview' as const, data: { ...inCycle, heldOn: '2026-12-20' } }],
       ['heldOn', { type: 'HoldRetrospective' as const, data: { ...inCycle, heldOn: '2026-12-20' } }],
     ] as const)('is refused on %s', (field, command) => {
-      const error = spec.given([registered]).when({ ...command, context: { cycle: open, today: earlyToday } }).thenRejects(field);
+      const error = spec
+        .given([registered])
+        .when({ ...command, context: { cycle: open, today: earlyToday } })
+        .thenRejects(field);
       expect(error.issues[0]!.message).toBe('cannot be after today (2026-10-10)');
     });
 
     it('is refused for training, and today itself is accepted', () => {
       const training = { teamId: 't1', kind: 'okr-basics' as const, participants: 7, completedOn: '2026-10-11' };
-      spec.given([registered]).when({ type: 'CompleteTraining', data: training, context: { cycle: null, today: earlyToday } }).thenRejects('completedOn');
-      spec.given([registered]).when({ ...checkIn(earlyToday), context: { cycle: open, today: earlyToday } }).then([{ type: 'CheckInHeld', data: checkIn(earlyToday).data }]);
+      spec
+        .given([registered])
+        .when({ type: 'CompleteTraining', data: training, context: { cycle: null, today: earlyToday } })
+        .thenRejects('completedOn');
+      spec
+        .given([registered])
+        .when({ ...checkIn(earlyToday), context: { cycle: open, today: earlyToday } })
+        .then([{ type: 'CheckInHeld', data: checkIn(earlyToday).data }]);
     });
   });
 
@@ -108,14 +155,23 @@ describe('team decider', () => {
     const training = { teamId: 't1', kind: 'okr-basics' as const, participants: 7, completedOn: '2026-09-15' };
 
     it('records training outside any cycle', () => {
-      spec.given([registered]).when({ type: 'CompleteTraining', data: training, context: { cycle: null, today } }).then([{ type: 'TrainingCompleted', data: training }]);
+      spec
+        .given([registered])
+        .when({ type: 'CompleteTraining', data: training, context: { cycle: null, today } })
+        .then([{ type: 'TrainingCompleted', data: training }]);
     });
 
     it('records training inside an open cycle only on a day of that cycle', () => {
       const data = { ...training, cycleId: 'q4' };
-      spec.given([registered]).when({ type: 'CompleteTraining', data, context: { cycle: open, today } }).thenRejects('completedOn');
+      spec
+        .given([registered])
+        .when({ type: 'CompleteTraining', data, context: { cycle: open, today } })
+        .thenRejects('completedOn');
       const inside = { ...data, completedOn: '2026-10-02' };
-      spec.given([registered]).when({ type: 'CompleteTraining', data: inside, context: { cycle: open, today } }).then([{ type: 'TrainingCompleted', data: inside }]);
+      spec
+        .given([registered])
+        .when({ type: 'CompleteTraining', data: inside, context: { cycle: open, today } })
+        .then([{ type: 'TrainingCompleted', data: inside }]);
     });
   });
 
@@ -131,7 +187,10 @@ describe('team decider', () => {
     });
 
     it('refuses a cycle that was not opened', () => {
-      spec.given([registered]).when(draft({ status: 'Empty' })).thenRejects('cycleId');
+      spec
+        .given([registered])
+        .when(draft({ status: 'Empty' }))
+        .thenRejects('cycleId');
     });
 
     it('refuses a closed cycle', () => {
@@ -143,8 +202,14 @@ describe('team decider', () => {
     });
 
     it('accepts the first and the last day of the cycle', () => {
-      spec.given([registered]).when(draft(open, '2026-10-01')).then([{ ...drafted, data: { ...drafted.data, draftedOn: '2026-10-01' } } as TeamEvent]);
-      spec.given([registered]).when(draft(open, '2026-12-31')).then([{ ...drafted, data: { ...drafted.data, draftedOn: '2026-12-31' } } as TeamEvent]);
+      spec
+        .given([registered])
+        .when(draft(open, '2026-10-01'))
+        .then([{ ...drafted, data: { ...drafted.data, draftedOn: '2026-10-01' } } as TeamEvent]);
+      spec
+        .given([registered])
+        .when(draft(open, '2026-12-31'))
+        .then([{ ...drafted, data: { ...drafted.data, draftedOn: '2026-12-31' } } as TeamEvent]);
     });
 
     it('refuses adoption for a team that is not registered', () => {
@@ -178,7 +243,10 @@ describe('team decider', () => {
     });
 
     it('aligns published OKRs', () => {
-      spec.given([registered, drafted, published]).when(align()).then([{ type: 'OkrsAligned', data: align().data }]);
+      spec
+        .given([registered, drafted, published])
+        .when(align())
+        .then([{ type: 'OkrsAligned', data: align().data }]);
     });
 
     it('refuses to align OKRs that are only drafted', () => {
@@ -188,7 +256,10 @@ describe('team decider', () => {
     it('records nothing when aligned again to the same parent, and aligns to another', () => {
       const aligned: TeamEvent = { type: 'OkrsAligned', data: align().data };
       spec.given([registered, drafted, published, aligned]).when(align()).thenNothing();
-      spec.given([registered, drafted, published, aligned]).when(align('strategy/retain')).then([{ type: 'OkrsAligned', data: align('strategy/retain').data }]);
+      spec
+        .given([registered, drafted, published, aligned])
+        .when(align('strategy/retain'))
+        .then([{ type: 'OkrsAligned', data: align('strategy/retain').data }]);
     });
   });
 
@@ -197,26 +268,47 @@ describe('team decider', () => {
     const missed = (dueOn: string): TeamEvent => ({ type: 'CheckInMissed', data: miss(dueOn).data });
 
     it('holds a check-in', () => {
-      spec.given([registered]).when(checkIn('2026-10-07')).then([held('2026-10-07')]);
+      spec
+        .given([registered])
+        .when(checkIn('2026-10-07'))
+        .then([held('2026-10-07')]);
     });
 
     it('refuses a second check-in on the same day for the same cycle', () => {
-      spec.given([registered, held('2026-10-07')]).when(checkIn('2026-10-07')).thenRejects('heldOn');
+      spec
+        .given([registered, held('2026-10-07')])
+        .when(checkIn('2026-10-07'))
+        .thenRejects('heldOn');
     });
 
     it('accepts check-ins on other days, and the same day in another cycle', () => {
-      spec.given([registered, held('2026-10-07')]).when(checkIn('2026-10-14')).then([held('2026-10-14')]);
+      spec
+        .given([registered, held('2026-10-07')])
+        .when(checkIn('2026-10-14'))
+        .then([held('2026-10-14')]);
       const otherCycle = { type: 'CheckInHeld', data: { ...held('2026-10-07').data, cycleId: 'q3' } } as TeamEvent;
-      spec.given([registered, otherCycle]).when(checkIn('2026-10-07')).then([held('2026-10-07')]);
+      spec
+        .given([registered, otherCycle])
+        .when(checkIn('2026-10-07'))
+        .then([held('2026-10-07')]);
     });
 
     it('records a missed check-in once', () => {
-      spec.given([registered]).when(miss('2026-10-14')).then([missed('2026-10-14')]);
-      spec.given([registered, missed('2026-10-14')]).when(miss('2026-10-14')).thenNothing();
+      spec
+        .given([registered])
+        .when(miss('2026-10-14'))
+        .then([missed('2026-10-14')]);
+      spec
+        .given([registered, missed('2026-10-14')])
+        .when(miss('2026-10-14'))
+        .thenNothing();
     });
 
     it('refuses a miss on a day a check-in was held', () => {
-      spec.given([registered, held('2026-10-14')]).when(miss('2026-10-14')).thenRejects('dueOn');
+      spec
+        .given([registered, held('2026-10-14')])
+        .when(miss('2026-10-14'))
+        .thenRejects('dueOn');
     });
 
     it('refuses a check-in outside the cycle', () => {
@@ -227,15 +319,27 @@ describe('team decider', () => {
   describe('progress, review and retrospective', () => {
     it('reports key-result progress within the cycle', () => {
       const data = { ...inCycle, keyResultRef: 'KR1', progress: 0.4, reportedOn: '2026-11-01' };
-      spec.given([registered]).when({ type: 'ReportKeyResultProgress', data, context: { cycle: open, today } }).then([{ type: 'KeyResultProgressReported', data }]);
-      spec.given([registered]).when({ type: 'ReportKeyResultProgress', data, context: { cycle: closed, today } }).thenRejects('cycleId');
+      spec
+        .given([registered])
+        .when({ type: 'ReportKeyResultProgress', data, context: { cycle: open, today } })
+        .then([{ type: 'KeyResultProgressReported', data }]);
+      spec
+        .given([registered])
+        .when({ type: 'ReportKeyResultProgress', data, context: { cycle: closed, today } })
+        .thenRejects('cycleId');
     });
 
     it('holds a cycle review and a retrospective', () => {
       const review = { ...inCycle, heldOn: '2026-12-18' };
       const retro = { ...inCycle, heldOn: '2026-12-19', actions: 3 };
-      spec.given([registered]).when({ type: 'HoldCycleReview', data: review, context: { cycle: open, today } }).then([{ type: 'CycleReviewHeld', data: review }]);
-      spec.given([registered]).when({ type: 'HoldRetrospective', data: retro, context: { cycle: open, today } }).then([{ type: 'RetrospectiveHeld', data: retro }]);
+      spec
+        .given([registered])
+        .when({ type: 'HoldCycleReview', data: review, context: { cycle: open, today } })
+        .then([{ type: 'CycleReviewHeld', data: review }]);
+      spec
+        .given([registered])
+        .when({ type: 'HoldRetrospective', data: retro, context: { cycle: open, today } })
+        .then([{ type: 'RetrospectiveHeld', data: retro }]);
     });
 
     it('refuses a retrospective in a closed cycle', () => {
