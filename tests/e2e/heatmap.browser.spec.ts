@@ -2,12 +2,13 @@
  * The heatmap's layout in Debian's Chromium on the seeded demo organisation: at desktop, tablet
  * and phone widths the matrix stays inside its card (or the card scrolls sideways and its last
  * column, resistance, can be scrolled into view), and every link of the header's navigation can
- * be reached on a phone or a tablet. Screenshots go to docs/screenshots.
+ * be reached on a phone or a tablet; the overview pages (heatmap, evidence, area, timeline) have
+ * no serious accessibility violation. Screenshots go to docs/screenshots.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, openDemoWorld, type World } from '../support/webApp.ts';
 
 interface Box {
@@ -101,5 +102,37 @@ describe.skipIf(skipWithoutBrowser('heatmap'))('the heatmap in Chromium', () => 
     expect(await pageWidth(page)).toBeLessThanOrEqual(width);
     if (width === 360) await page.screenshot({ path: screenshotPath('nav-phone.png'), clip: { x: 0, y: 0, width, height: 160 } });
     await page.context().close();
+  });
+
+  it('the heatmap, an evidence page, an area and the timeline have no serious or critical accessibility violations (docs/screenshots)', async () => {
+    const page = await open(1280);
+    expect(await axeViolations(page), 'heatmap').toEqual([]);
+    await page.screenshot({ path: screenshotPath('heatmap.png'), fullPage: true });
+
+    // The area with the most teams below it, unfolded in place; then the first team score's evidence.
+    await page.locator('.area-toggle').first().click();
+    await page.locator('.area-toggle[aria-expanded="true"]').first().waitFor();
+    expect(await axeViolations(page), 'heatmap with an area unfolded').toEqual([]);
+    await page.screenshot({ path: screenshotPath('heatmap-expanded.png'), fullPage: true });
+    const evidence = await page.locator('tr.team-row a.cell__link, tr.team-row td.cell a').first().getAttribute('href');
+    expect(evidence).toMatch(/^\/evidence\?/);
+    await page.goto(`${base}${evidence}`);
+    expect(await page.locator('h1').innerText()).not.toBe('');
+    expect(await axeViolations(page), 'evidence').toEqual([]);
+    await page.screenshot({ path: screenshotPath('evidence.png'), fullPage: true });
+
+    const area = await page.locator('nav a[href^="/areas/"]').first().getAttribute('href');
+    await page.goto(`${base}${area}`);
+    expect(await axeViolations(page), 'area').toEqual([]);
+    await page.screenshot({ path: screenshotPath('area.png'), fullPage: true });
+
+    await page.goto(`${base}/timeline`);
+    expect(await axeViolations(page), 'timeline').toEqual([]);
+    await page.screenshot({ path: screenshotPath('timeline.png'), fullPage: true });
+    await page.context().close();
+
+    const phone = await open(390, 844);
+    await phone.screenshot({ path: screenshotPath('heatmap-phone.png'), fullPage: false });
+    await phone.context().close();
   });
 });

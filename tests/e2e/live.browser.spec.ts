@@ -237,7 +237,7 @@ describe.skipIf(skipWithoutBrowser('live update'))('live updates in Chromium', (
     await expect.poll(() => coach.getByRole('status').innerText()).toBe('Check-in recorded.');
 
     const newest = first.locator('#timeline-entries tr').first();
-    await expect.poll(() => newest.innerText(), { timeout: LIVE_MS }).toContain('CheckInHeld');
+    await expect.poll(() => newest.innerText(), { timeout: LIVE_MS }).toContain('Check-in held');
     expect(await newest.innerText()).toContain('Search & <Discovery>');
     expect(await stillSamePage(first)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
