@@ -1,6 +1,6 @@
-import type { WithContext } from '../shared/command.ts';
+import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
-import { requireNotBefore, ruleBroken, sameData } from '../shared/validation.ts';
+import { requireNotAfterToday, requireNotBefore, ruleBroken, sameData } from '../shared/validation.ts';
 import type { CloseCycle, OpenCycle } from './commands.ts';
 import type { CycleEvent } from './events.ts';
 
@@ -18,7 +18,7 @@ export type CycleState = { status: 'Empty' } | ({ status: 'Open' } & CycleFacts)
 export type CycleSpan = Pick<CycleFacts, 'cycleId' | 'name' | 'startsOn' | 'endsOn'>;
 
 /** `cycles`: every cycle already opened, from the directory. */
-export type CycleCommand = WithContext<OpenCycle, { cycles: readonly CycleSpan[] }> | CloseCycle;
+export type CycleCommand = WithContext<OpenCycle, { cycles: readonly CycleSpan[] }> | WithContext<CloseCycle, Today>;
 
 /** One organisation, one cycle at a time: names are unique (ignoring case) and dates never overlap. */
 function requireFits(cycle: OpenCycle['data'], others: readonly CycleSpan[]): void {
@@ -62,6 +62,7 @@ export const cycleDecider: Decider<CycleState, CycleCommand, CycleEvent> = {
         if (state.status === 'Empty') throw ruleBroken('cycleId', `There is no cycle "${command.data.cycleId}"`);
         if (state.status === 'Closed') throw ruleBroken('cycleId', `Cycle ${state.name} was already closed on ${state.closedOn}`);
         requireNotBefore('closedOn', command.data.closedOn, state.startsOn, 'the day the cycle starts');
+        requireNotAfterToday('closedOn', command.data.closedOn, command.context.today);
         return [{ type: 'CycleClosed', data: command.data }];
       default: {
         const unexpected: never = command;

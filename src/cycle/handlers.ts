@@ -1,5 +1,5 @@
 import { parseCommand } from '../shared/command.ts';
-import { commandHandlerFor, stateOf, type CommandContext } from '../shared/commandHandler.ts';
+import { commandHandlerFor, stateOf, todayOf, type CommandContext } from '../shared/commandHandler.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import { CloseCycle, OpenCycle } from './commands.ts';
@@ -15,5 +15,5 @@ export async function openCycle(deps: HandlerDeps, command: OpenCycle, ctx: Comm
 }
 
 export async function closeCycle(deps: HandlerDeps, command: CloseCycle, ctx: CommandContext, expectedRevision?: number) {
-  return inCycle(deps.store, parseCommand(CloseCycle, command.data), ctx, expectedRevision);
+  return inCycle(deps.store, { ...parseCommand(CloseCycle, command.data), context: { today: todayOf(ctx) } }, ctx, expectedRevision);
 }

@@ -8,7 +8,7 @@ import { deciderSpec, expectError } from '../support/givenWhenThen.ts';
 const spec = deciderSpec(cycleDecider);
 const q4 = { cycleId: '2026-q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 };
 const opened: CycleEvent = { type: 'CycleOpened', data: q4 };
-const close = (closedOn: string) => ({ type: 'CloseCycle' as const, data: { cycleId: '2026-q4', closedOn } });
+const close = (closedOn: string, today = '2027-02-01') => ({ type: 'CloseCycle' as const, data: { cycleId: '2026-q4', closedOn }, context: { today } });
 
 describe('cycle decider', () => {
   it('opens a cycle', () => {
@@ -75,6 +75,14 @@ describe('cycle decider', () => {
 
   it('refuses to close a cycle that was never opened', () => {
     spec.given([]).when(close('2027-01-05')).thenRejects('cycleId');
+  });
+
+  it('refuses to close a cycle on a day still to come', () => {
+    spec.given([opened]).when(close('2026-12-31', '2026-11-29')).thenRejects('closedOn');
+    spec
+      .given([opened])
+      .when(close('2026-11-29', '2026-11-29'))
+      .then([{ type: 'CycleClosed', data: close('2026-11-29').data }]);
   });
 
   it('refuses to close a cycle before it starts', () => {

@@ -104,7 +104,7 @@ describe('command handlers on the SQLite event store', () => {
 
     it('is refused once the cycle is closed', async () => {
       await cycle.openCycle(deps, q4, ctx);
-      await cycle.closeCycle(deps, { type: 'CloseCycle', data: { cycleId: 'q4', closedOn: '2026-12-31' } }, ctx);
+      await cycle.closeCycle(deps, { type: 'CloseCycle', data: { cycleId: 'q4', closedOn: '2026-10-07' } }, ctx);
       await rejection(team.recordAdoption(deps, checkIn('2026-10-07'), ctx), DomainRuleError, 'cycleId');
     });
   });
