@@ -1,4 +1,5 @@
 import { adoptionProjection } from './adoption.ts';
+import { integrationsProjection } from './integrations.ts';
 import { orgProjection } from './org.ts';
 import type { Projection } from './projection.ts';
 import { revisionsProjection } from './revisions.ts';
@@ -7,7 +8,15 @@ import { stakeholdersProjection } from './stakeholders.ts';
 import { timelineProjection } from './timeline.ts';
 
 /** Every read model Uptake keeps; the runner applies each batch to all of them. */
-export const readModels: readonly Projection[] = [orgProjection, adoptionProjection, signalsProjection, stakeholdersProjection, timelineProjection, revisionsProjection];
+export const readModels: readonly Projection[] = [
+  orgProjection,
+  adoptionProjection,
+  signalsProjection,
+  stakeholdersProjection,
+  timelineProjection,
+  revisionsProjection,
+  integrationsProjection,
+];
 
 import { SqliteHeatmapQueries } from './heatmap/queries.ts';
 import { ProjectionRunner, type Reach } from './runner.ts';

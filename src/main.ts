@@ -1,6 +1,6 @@
 /**
  * Composition root and CLI: the only module that wires infra/ to the application.
- *   uptake serve | seed | rebuild | events
+ *   uptake serve | seed | rebuild | events | token create|list|revoke
  */
 import { createServer } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
@@ -13,13 +13,25 @@ import { SqliteNames } from '../projections/org/names.ts';
 import { SqliteOrgQueries } from '../projections/org/queries.ts';
 import { SqliteResistanceQueries } from '../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../projections/stakeholders/queries.ts';
-import { ProjectionRunner, readModels, SqliteDirectory, SqliteHeatmapQueries, SqliteRevisions, SqliteTimelineQueries, waitForWrite } from '../projections/index.ts';
+import { SqliteIntegrationTokens } from '../projections/integrations.ts';
+import {
+  ProjectionRunner,
+  readModels,
+  SqliteDirectory,
+  SqliteHeatmapQueries,
+  SqliteRevisions,
+  SqliteTimelineQueries,
+  waitForWrite,
+} from '../projections/index.ts';
 import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { healthOf } from './http/health.ts';
+import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
+import { mintToken } from './integration/tokens.ts';
 import { seed } from './seed/seed.ts';
 import { UptakeError } from './shared/errors.ts';
+import type { CommandContext } from './shared/commandHandler.ts';
 import type { RecordedEvent } from './shared/event.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -93,7 +105,11 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
     },
   );
   bar.stop();
-  log(result.interrupted ? 'seed interrupted: run it again to resume where it stopped' : `recorded ${result.recorded} events (${result.steps} steps, ${result.alreadyStored} already stored)`);
+  log(
+    result.interrupted
+      ? 'seed interrupted: run it again to resume where it stopped'
+      : `recorded ${result.recorded} events (${result.steps} steps, ${result.alreadyStored} already stored)`,
+  );
   return result;
 }
 
@@ -103,7 +119,8 @@ async function serve(config: Config): Promise<void> {
   // The runner reports only once started, by which time `app` exists.
   const { storage, runner } = await open(config, {
     onError: (err) => app.log.error({ err }, 'projection runner error'),
-    onFailure: (f) => app.log.error({ projection: f.projection, position: String(f.position), eventType: f.eventType, error: f.error }, failureLine(f)),
+    onFailure: (f) =>
+      app.log.error({ projection: f.projection, position: String(f.position), eventType: f.eventType, error: f.error }, failureLine(f)),
   });
   const queries = new SqliteHeatmapQueries(storage.readModels);
   const app = await buildApp({
@@ -198,20 +215,65 @@ async function events(config: Config, options: EventsOptions): Promise<void> {
   await storage.close();
 }
 
+/** Token commands are typed by whoever runs Uptake; no sign-in exists yet to name them. */
+const fromCli = (): CommandContext => ({ actor: { kind: 'system', id: 'cli' }, source: 'cli', now: new Date() });
+
+async function createToken(config: Config, options: { source: string; name?: string }): Promise<void> {
+  const storage = await openStorage(config);
+  const { tokenId, token, hash } = mintToken();
+  try {
+    await grantIntegrationToken(
+      storage,
+      { type: 'GrantIntegrationToken', data: { tokenId, source: options.source, name: options.name ?? options.source, hash } },
+      fromCli(),
+    );
+  } finally {
+    await storage.close();
+  }
+  console.log(`token ${tokenId} for source ${options.source}; shown once, keep it secret:\n${token}`);
+}
+
+async function revokeToken(config: Config, tokenId: string): Promise<void> {
+  const storage = await openStorage(config);
+  try {
+    await revokeIntegrationToken(storage, { type: 'RevokeIntegrationToken', data: { tokenId } }, fromCli());
+  } finally {
+    await storage.close();
+  }
+  console.log(`token ${tokenId} revoked`);
+}
+
+async function listTokens(config: Config): Promise<void> {
+  const { storage, runner } = await open(config);
+  await runner.catchUp();
+  for (const t of new SqliteIntegrationTokens(storage.readModels).all()) {
+    console.log(
+      [t.tokenId, t.source, JSON.stringify(t.name), `granted ${t.grantedAt}`, t.revokedAt ? `revoked ${t.revokedAt}` : 'active'].join('  '),
+    );
+  }
+  await storage.close();
+}
+
 /** Known failures become one clear line and exit code 1; anything else keeps its stack. */
 function explain(error: unknown): never {
   const err = error as NodeJS.ErrnoException;
-  if (error instanceof ConfigError || error instanceof DatabaseFileError || error instanceof UptakeError || err.name === 'EventStoreUnavailableError') {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DatabaseFileError ||
+    error instanceof UptakeError ||
+    err.name === 'EventStoreUnavailableError'
+  ) {
     console.error(`uptake: ${err.message}`);
-  }
-  else if (err.code === 'EADDRINUSE') console.error(`uptake: port already in use (${err.message}); set PORT to a free port`);
+  } else if (err.code === 'EADDRINUSE') console.error(`uptake: port already in use (${err.message}); set PORT to a free port`);
   else if (err.code === 'EACCES') console.error(`uptake: permission denied: ${err.message}`);
   else console.error(error);
   process.exit(1);
 }
 
 const program = new Command('uptake')
-  .description('Event-sourced tracker of OKR adoption, resistance and stakeholders. Configuration comes from the environment: PORT, HOST, UPTAKE_DB, EVENTSTORE_URL, KAFKA_BROKERS, LOG_LEVEL.')
+  .description(
+    'Event-sourced tracker of OKR adoption, resistance and stakeholders. Configuration comes from the environment: PORT, HOST, UPTAKE_DB, EVENTSTORE_URL, KAFKA_BROKERS, LOG_LEVEL.',
+  )
   .showHelpAfterError();
 
 const action =
@@ -231,7 +293,7 @@ program
   .description('generate the deterministic demo organisation through the command handlers (resumable)')
   .option('--seed <n>', 'random seed', wholeNumber('--seed'), 42)
   .option('--scale <n>', 'multiply teams and events (10 ≈ 200,000 events)', wholeNumber('--scale'), 1)
-  .option('--today <date>', 'the story\'s today (YYYY-MM-DD); default: the real today')
+  .option('--today <date>', "the story's today (YYYY-MM-DD); default: the real today")
   .action(
     action(async (config, options: SeedCliOptions) => {
       const { storage } = await open(config);
@@ -251,5 +313,15 @@ program
   .option('--type <type...>', 'only these event types')
   .option('--stream <streamId>', 'only this stream, e.g. team-7f3a…')
   .action(action(events));
+
+const token = program.command('token').description('integration tokens: each lets one CloudEvents source ingest events');
+token
+  .command('create')
+  .description('grant a token to a CloudEvents source; prints it once')
+  .requiredOption('--source <source>', 'the CloudEvents source the token may ingest for')
+  .option('--name <name>', 'what the token is for (default: the source)')
+  .action(action(createToken));
+token.command('revoke').description('revoke a token: it is refused from now on').argument('<tokenId>').action(action(revokeToken));
+token.command('list').description('every token: id, source, name, granted, revoked').action(action(listTokens));
 
 await program.parseAsync();
