@@ -48,8 +48,13 @@ export interface IntegrationToken {
   revokedAt: string | null;
 }
 
+/** What the ingest endpoint asks: whose token is this? */
+export interface IntegrationTokens {
+  byHash(hash: string): IntegrationToken | undefined;
+}
+
 /** The tokens as the read model knows them; the hash never leaves this class. */
-export class SqliteIntegrationTokens {
+export class SqliteIntegrationTokens implements IntegrationTokens {
   private readonly sql;
 
   constructor(db: SqlDatabase) {
@@ -61,7 +66,6 @@ export class SqliteIntegrationTokens {
     };
   }
 
-  /** The token whose SHA-256 is `hash`, revoked or not. */
   byHash(hash: string): IntegrationToken | undefined {
     return this.sql.byHash.get(hash);
   }

@@ -11,6 +11,7 @@ import { openStorage, type Storage } from '../infra/storage.ts';
 import { SqliteCoachWeekQueries } from '../projections/coachWeek/queries.ts';
 import { SqliteNames } from '../projections/org/names.ts';
 import { SqliteOrgQueries } from '../projections/org/queries.ts';
+import { SqliteReferences } from '../projections/org/references.ts';
 import { SqliteResistanceQueries } from '../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../projections/stakeholders/queries.ts';
 import { SqliteIntegrationTokens } from '../projections/integrations.ts';
@@ -136,6 +137,8 @@ async function serve(config: Config): Promise<void> {
     today,
     now: () => new Date(),
     application: { store: storage.store, directory: new SqliteDirectory(storage.readModels) },
+    references: new SqliteReferences(storage.readModels),
+    integrationTokens: new SqliteIntegrationTokens(storage.readModels),
     waitFor: waitForWrite(runner, queries),
     onApplied: (listener) => runner.onApplied(listener),
     logger: { level: config.LOG_LEVEL },
