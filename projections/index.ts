@@ -1,4 +1,5 @@
 import { adoptionProjection } from './adoption.ts';
+import { integrationsProjection } from './integrations.ts';
 import { orgProjection } from './org.ts';
 import type { Projection } from './projection.ts';
 import { revisionsProjection } from './revisions.ts';
@@ -14,6 +15,7 @@ export const readModels: readonly Projection[] = [
   stakeholdersProjection,
   timelineProjection,
   revisionsProjection,
+  integrationsProjection,
 ];
 
 import { SqliteHeatmapQueries } from './heatmap/queries.ts';

@@ -8,6 +8,9 @@ import { describeCycleEvent } from './cycle/describe.ts';
 import { eventTypeLabels as cycleTypeLabels } from './cycle/vocabulary.ts';
 import { cycleEvents, type CycleEvent } from './cycle/events.ts';
 import type { UptakeEvent } from './events.ts';
+import { describeIntegrationEvent } from './integration/describe.ts';
+import { integrationEvents, type IntegrationEvent } from './integration/events.ts';
+import { eventTypeLabels as integrationTypeLabels } from './integration/vocabulary.ts';
 import { describeResistanceEvent } from './resistance/describe.ts';
 import { resistanceEvents, type ResistanceEvent } from './resistance/events.ts';
 import { eventTypeLabels as resistanceTypeLabels } from './resistance/vocabulary.ts';
@@ -34,6 +37,7 @@ const describers: ReadonlyMap<string, Describe> = new Map([
   ...bySlice<TeamEvent>(teamEvents, describeTeamEvent),
   ...bySlice<StakeholderEvent>(stakeholderEvents, describeStakeholderEvent),
   ...bySlice<ResistanceEvent>(resistanceEvents, describeResistanceEvent),
+  ...bySlice<IntegrationEvent>(integrationEvents, describeIntegrationEvent),
 ]);
 
 /** Any stored event in one line a person reads, in its slice's words; names come from the read models at the time of reading. */
@@ -49,6 +53,7 @@ export const eventTypeLabels: Readonly<Record<UptakeEvent['type'], string>> = {
   ...teamTypeLabels,
   ...stakeholderTypeLabels,
   ...resistanceTypeLabels,
+  ...integrationTypeLabels,
 };
 
 /** A stored type the catalogue no longer knows is shown as it is. */

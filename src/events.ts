@@ -1,6 +1,7 @@
 import { areaEvents, type AreaEvent } from './area/events.ts';
 import { coachEvents, type CoachEvent } from './coach/events.ts';
 import { cycleEvents, type CycleEvent } from './cycle/events.ts';
+import { integrationEvents, type IntegrationEvent } from './integration/events.ts';
 import { resistanceEvents, type ResistanceEvent } from './resistance/events.ts';
 import { ValidationError } from './shared/errors.ts';
 import { EventMetadata, type EventDefinition, type NewEvent } from './shared/event.ts';
@@ -10,13 +11,12 @@ import { teamEvents, type TeamEvent } from './team/events.ts';
 
 /** The event catalogue: every event type Uptake stores, with its schema and version. */
 export const catalogue: ReadonlyMap<string, EventDefinition> = new Map(
-  [...areaEvents, ...coachEvents, ...cycleEvents, ...teamEvents, ...stakeholderEvents, ...resistanceEvents].map((d) => [
-    d.type,
-    d as EventDefinition,
-  ]),
+  [...areaEvents, ...coachEvents, ...cycleEvents, ...teamEvents, ...stakeholderEvents, ...resistanceEvents, ...integrationEvents].map(
+    (d) => [d.type, d as EventDefinition],
+  ),
 );
 
-export type UptakeEvent = AreaEvent | CoachEvent | CycleEvent | TeamEvent | StakeholderEvent | ResistanceEvent;
+export type UptakeEvent = AreaEvent | CoachEvent | CycleEvent | TeamEvent | StakeholderEvent | ResistanceEvent | IntegrationEvent;
 export type UptakeEventType = UptakeEvent['type'];
 
 /** Validates an event's data against its schema; the error names each field and rule. */

@@ -1,6 +1,6 @@
 /**
  * Composition root and CLI: the only module that wires infra/ to the application.
- *   uptake serve | seed | rebuild | events
+ *   uptake serve | seed | rebuild | events | token create|list|revoke
  */
 import { createServer } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
@@ -11,8 +11,10 @@ import { openStorage, type Storage } from '../infra/storage.ts';
 import { SqliteCoachWeekQueries } from '../projections/coachWeek/queries.ts';
 import { SqliteNames } from '../projections/org/names.ts';
 import { SqliteOrgQueries } from '../projections/org/queries.ts';
+import { SqliteReferences } from '../projections/org/references.ts';
 import { SqliteResistanceQueries } from '../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../projections/stakeholders/queries.ts';
+import { SqliteIntegrationTokens } from '../projections/integrations.ts';
 import {
   ProjectionRunner,
   readModels,
@@ -26,8 +28,11 @@ import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts'
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { healthOf } from './http/health.ts';
+import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
+import { mintToken } from './integration/tokens.ts';
 import { seed } from './seed/seed.ts';
 import { UptakeError } from './shared/errors.ts';
+import type { CommandContext } from './shared/commandHandler.ts';
 import type { RecordedEvent } from './shared/event.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -132,6 +137,8 @@ async function serve(config: Config): Promise<void> {
     today,
     now: () => new Date(),
     application: { store: storage.store, directory: new SqliteDirectory(storage.readModels) },
+    references: new SqliteReferences(storage.readModels),
+    integrationTokens: new SqliteIntegrationTokens(storage.readModels),
     waitFor: waitForWrite(runner, queries),
     onApplied: (listener) => runner.onApplied(listener),
     logger: { level: config.LOG_LEVEL },
@@ -211,6 +218,45 @@ async function events(config: Config, options: EventsOptions): Promise<void> {
   await storage.close();
 }
 
+/** Token commands are typed by whoever runs Uptake; no sign-in exists yet to name them. */
+const fromCli = (): CommandContext => ({ actor: { kind: 'system', id: 'cli' }, source: 'cli', now: new Date() });
+
+async function createToken(config: Config, options: { source: string; name?: string }): Promise<void> {
+  const storage = await openStorage(config);
+  const { tokenId, token, hash } = mintToken();
+  try {
+    await grantIntegrationToken(
+      storage,
+      { type: 'GrantIntegrationToken', data: { tokenId, source: options.source, name: options.name ?? options.source, hash } },
+      fromCli(),
+    );
+  } finally {
+    await storage.close();
+  }
+  console.log(`token ${tokenId} for source ${options.source}; shown once, keep it secret:\n${token}`);
+}
+
+async function revokeToken(config: Config, tokenId: string): Promise<void> {
+  const storage = await openStorage(config);
+  try {
+    await revokeIntegrationToken(storage, { type: 'RevokeIntegrationToken', data: { tokenId } }, fromCli());
+  } finally {
+    await storage.close();
+  }
+  console.log(`token ${tokenId} revoked`);
+}
+
+async function listTokens(config: Config): Promise<void> {
+  const { storage, runner } = await open(config);
+  await runner.catchUp();
+  for (const t of new SqliteIntegrationTokens(storage.readModels).all()) {
+    console.log(
+      [t.tokenId, t.source, JSON.stringify(t.name), `granted ${t.grantedAt}`, t.revokedAt ? `revoked ${t.revokedAt}` : 'active'].join('  '),
+    );
+  }
+  await storage.close();
+}
+
 /** Known failures become one clear line and exit code 1; anything else keeps its stack. */
 function explain(error: unknown): never {
   const err = error as NodeJS.ErrnoException;
@@ -270,5 +316,15 @@ program
   .option('--type <type...>', 'only these event types')
   .option('--stream <streamId>', 'only this stream, e.g. team-7f3a…')
   .action(action(events));
+
+const token = program.command('token').description('integration tokens: each lets one CloudEvents source ingest events');
+token
+  .command('create')
+  .description('grant a token to a CloudEvents source; prints it once')
+  .requiredOption('--source <source>', 'the CloudEvents source the token may ingest for')
+  .option('--name <name>', 'what the token is for (default: the source)')
+  .action(action(createToken));
+token.command('revoke').description('revoke a token: it is refused from now on').argument('<tokenId>').action(action(revokeToken));
+token.command('list').description('every token: id, source, name, granted, revoked').action(action(listTokens));
 
 await program.parseAsync();

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { CoachWeekQueries } from '../../projections/coachWeek/queries.ts';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
+import type { IntegrationTokens } from '../../projections/integrations.ts';
 import type { OrgQueries } from '../../projections/org/queries.ts';
 import type { ResistanceQueries } from '../../projections/resistance/queries.ts';
 import type { StakeholderQueries } from '../../projections/stakeholders/queries.ts';
@@ -30,6 +31,8 @@ import { timelineLive } from '../overview/timeline.ts';
 import { resistanceLogLive, resistanceRoutes, signalLive } from '../resistance/routes.ts';
 import { teamLive, teamRoutes } from '../team/routes.ts';
 import { stakeholderLive, stakeholderRoutes } from '../stakeholder/routes.ts';
+import { ingestRoutes } from '../ingest/routes.ts';
+import type { References } from '../ingest/mapping.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -56,6 +59,10 @@ export interface AppDeps {
   now: () => Date;
   /** What the command handlers need (src/<slice>/handlers.ts). */
   application: HandlerDeps;
+  /** Uptake's ids for the team keys, area codes and cycle names integrations send. */
+  references: References;
+  /** The integration tokens the ingest endpoint accepts. */
+  integrationTokens: IntegrationTokens;
   /** Resolves once the read models include the event at `position`, so a write's redirect shows it. */
   waitFor: (position: bigint) => Promise<Reach>;
   /** The projection runner's feed of applied batches: open pages update live from it (without it, only on connect). */
@@ -108,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisationRoutes, { ...web, org: deps.org });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });
   await app.register(stakeholderRoutes, stakeholders);
+  await app.register(ingestRoutes, { ...deps.application, references: deps.references, tokens: deps.integrationTokens, now: deps.now });
   await app.register(healthRoutes, { health: deps.health });
   const pages = [
     heatmapLive(overview),

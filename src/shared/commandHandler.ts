@@ -16,12 +16,16 @@ export function uuidv7(ms: number): string {
 
 /**
  * The id of the `index`-th event a keyed command records: the key itself for the first, then a
- * name-based UUID (v5-style: SHA-1 of key and index) so every event of the batch has its own id
- * and a retry derives the same ones, on any store.
+ * name-based UUID of key and index, so every event of the batch has its own id and a retry
+ * derives the same ones, on any store.
  */
 export function eventIdFor(key: string, index: number): string {
-  if (index === 0) return key;
-  const bytes = createHash('sha1').update(`${key}/${index}`).digest().subarray(0, 16);
+  return index === 0 ? key : nameBasedUuid(`${key}/${index}`);
+}
+
+/** A UUID that is a function of `name` (v5-style: SHA-1), the same on every run and every store. */
+export function nameBasedUuid(name: string): string {
+  const bytes = createHash('sha1').update(name).digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
@@ -30,7 +34,7 @@ export function eventIdFor(key: string, index: number): string {
 import { catalogue } from '../events.ts';
 import type { Decider } from './decider.ts';
 import { ConcurrencyConflictError } from './errors.ts';
-import type { Actor, DomainEvent, NewEvent, RecordedEvent } from './event.ts';
+import type { Actor, CloudEventOrigin, DomainEvent, NewEvent, RecordedEvent } from './event.ts';
 import type { EventStore, ExpectedRevision } from './eventStore.ts';
 import { streamName, type Category } from './streams.ts';
 
@@ -51,6 +55,8 @@ export interface CommandContext {
    * (`eventIdFor`), and a stream that already holds them makes the command a no-op.
    */
   idempotencyKey?: string;
+  /** The CloudEvent an integration sent, kept in each resulting event's metadata. */
+  cloudEvent?: CloudEventOrigin;
 }
 
 /** The UTC calendar date of `ctx.now`: what "today" means to a decider. */
@@ -78,6 +84,7 @@ export function withMetadata(events: DomainEvent[], ctx: CommandContext): NewEve
       correlationId,
       causationId: ctx.causationId ?? null,
       schemaVersion: catalogue.get(event.type)?.version ?? 1,
+      ...(ctx.cloudEvent && { cloudEvent: ctx.cloudEvent }),
     },
   }));
 }

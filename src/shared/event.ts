@@ -16,6 +16,10 @@ export const ActorKind = z.enum(['user', 'integration', 'rule', 'system']);
 export const Actor = z.object({ kind: ActorKind, id: z.string().min(1).max(200) });
 export type Actor = z.infer<typeof Actor>;
 
+/** Where an ingested event came from: the CloudEvent's own attributes, so it can be traced back to the sender's message. */
+export const CloudEventOrigin = z.object({ source: z.string().min(1), id: z.string().min(1), time: Instant.optional() });
+export type CloudEventOrigin = z.infer<typeof CloudEventOrigin>;
+
 export const EventMetadata = z.object({
   eventId: z.uuid(),
   actor: Actor,
@@ -26,6 +30,8 @@ export const EventMetadata = z.object({
   correlationId: z.string().min(1),
   causationId: z.string().min(1).nullable(),
   schemaVersion: z.number().int().positive(),
+  /** Only on events an integration sent; optional so every event stored before stays valid. */
+  cloudEvent: CloudEventOrigin.optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 

@@ -21,6 +21,8 @@ import {
 } from '../../projections/index.ts';
 import { SqliteNames } from '../../projections/org/names.ts';
 import { SqliteOrgQueries } from '../../projections/org/queries.ts';
+import { SqliteReferences } from '../../projections/org/references.ts';
+import { SqliteIntegrationTokens } from '../../projections/integrations.ts';
 import { SqliteResistanceQueries } from '../../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
@@ -150,6 +152,8 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Pr
     today: () => TODAY,
     now: () => new Date(`${TODAY}T10:00:00.000Z`),
     application: { store: world.store, directory: new SqliteDirectory(world.db) },
+    references: new SqliteReferences(world.db),
+    integrationTokens: new SqliteIntegrationTokens(world.db),
     waitFor: waitForWrite(world.runner, world.queries),
     ...overrides,
   });

@@ -8,7 +8,11 @@ import { deciderSpec, expectError } from '../support/givenWhenThen.ts';
 const spec = deciderSpec(cycleDecider);
 const q4 = { cycleId: '2026-q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 };
 const opened: CycleEvent = { type: 'CycleOpened', data: q4 };
-const close = (closedOn: string, today = '2027-02-01') => ({ type: 'CloseCycle' as const, data: { cycleId: '2026-q4', closedOn }, context: { today } });
+const close = (closedOn: string, today = '2027-02-01') => ({
+  type: 'CloseCycle' as const,
+  data: { cycleId: '2026-q4', closedOn },
+  context: { today },
+});
 
 describe('cycle decider', () => {
   it('opens a cycle', () => {
