@@ -2,25 +2,43 @@ import { z } from 'zod';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-const Config = z.object({
-  PORT: z
-    .string()
-    .regex(/^\d{1,5}$/, 'must be a port number')
-    .transform(Number)
-    .pipe(z.number().max(65535, 'must be at most 65535'))
-    .default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  UPTAKE_DB: z.string().min(1).default('./data/uptake.db'),
-  EVENTSTORE_URL: z
-    .string()
-    .regex(/^(esdb|esdb\+discover|kurrentdb|kurrent):\/\//, 'must start with esdb:// (e.g. esdb://localhost:2113?tls=false)')
-    .optional(),
-  KAFKA_BROKERS: z
-    .string()
-    .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be a comma-separated list of host:port')
-    .optional(),
-  LOG_LEVEL: LogLevel.default('info'),
-});
+const Config = z
+  .object({
+    PORT: z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a port number')
+      .transform(Number)
+      .pipe(z.number().max(65535, 'must be at most 65535'))
+      .default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    UPTAKE_DB: z.string().min(1).default('./data/uptake.db'),
+    EVENTSTORE_URL: z
+      .string()
+      .regex(/^(esdb|esdb\+discover|kurrentdb|kurrent):\/\//, 'must start with esdb:// (e.g. esdb://localhost:2113?tls=false)')
+      .optional(),
+    KAFKA_BROKERS: z
+      .string()
+      .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be a comma-separated list of host:port')
+      .optional(),
+    KAFKA_TOPICS: z
+      .string()
+      .regex(/^[\w.-]+(,[\w.-]+)*$/, 'must be a comma-separated list of topic names (letters, digits, ".", "_", "-")')
+      .transform((topics) => topics.split(','))
+      .default(['uptake.events']),
+    KAFKA_GROUP: z
+      .string()
+      .regex(/^[\w.-]+$/, 'must be a consumer group name (letters, digits, ".", "_", "-")')
+      .default('uptake'),
+    KAFKA_DLQ_TOPIC: z
+      .string()
+      .regex(/^[\w.-]+$/, 'must be a topic name (letters, digits, ".", "_", "-")')
+      .default('uptake.events.dlq'),
+    LOG_LEVEL: LogLevel.default('info'),
+  })
+  .refine((config) => !config.KAFKA_TOPICS.includes(config.KAFKA_DLQ_TOPIC), {
+    path: ['KAFKA_DLQ_TOPIC'],
+    message: 'must not be one of KAFKA_TOPICS: a dead letter would be consumed again',
+  });
 
 export type Config = z.infer<typeof Config>;
 

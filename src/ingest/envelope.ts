@@ -46,18 +46,23 @@ export function parseBatch(body: unknown): unknown[] {
 }
 
 /**
- * Binary mode: the attributes travel as `ce-*` headers and the body is the data (JSON only).
- * Header names are case-insensitive; Node gives them in lower case.
+ * Binary mode: the attributes travel as headers, one per attribute, and the body is the data
+ * (JSON only). The prefix is the binding's: `ce-` over HTTP, `ce_` on Kafka. Header names are
+ * case-insensitive; Node and the Kafka adapter give them in lower case.
  */
-export function fromBinary(headers: Readonly<Record<string, string | string[] | undefined>>, body: unknown): CloudEvent {
+export function fromBinary(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  body: unknown,
+  prefix: 'ce-' | 'ce_' = 'ce-',
+): CloudEvent {
   const attributes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('ce-') && typeof value === 'string') attributes[name.slice(3)] = value;
+    if (name.startsWith(prefix) && typeof value === 'string') attributes[name.slice(prefix.length)] = value;
   }
   const missing = ['specversion', 'id', 'source', 'type'].filter((name) => attributes[name] === undefined);
   if (missing.length > 0) {
     throw new ValidationError(
-      missing.map((name) => ({ field: `ce-${name}`, message: 'is required in binary mode (a header per CloudEvents attribute)' })),
+      missing.map((name) => ({ field: `${prefix}${name}`, message: 'is required in binary mode (a header per CloudEvents attribute)' })),
     );
   }
   return parseEnvelope({ ...attributes, datacontenttype: headers['content-type'], data: body });

@@ -47,4 +47,18 @@ describe('CloudEvents envelope', () => {
     const error = expectError(() => fromBinary({ 'ce-specversion': '1.0', 'content-type': 'application/json' }, {}), 'ce-id');
     expect(error.issues.map((i) => i.field)).toEqual(['ce-id', 'ce-source', 'ce-type']);
   });
+
+  it("reads binary mode from the Kafka binding's ce_* headers, naming a missing one as the binding spells it", () => {
+    const headers = {
+      ce_specversion: '1.0',
+      ce_id: 'e-3',
+      ce_source: 'urn:okr-tool',
+      ce_type: 'org.okr.checkin.held.v1',
+      'ce-id': 'not-this-binding',
+      'content-type': 'application/json',
+    };
+    expect(fromBinary(headers, { teamKey: 'PAY' }, 'ce_')).toEqual({ ...event, id: 'e-3', datacontenttype: 'application/json' });
+    const error = expectError(() => fromBinary({ ce_specversion: '1.0', ce_type: 'x' }, {}, 'ce_'), 'ce_id');
+    expect(error.issues.map((i) => i.field)).toEqual(['ce_id', 'ce_source']);
+  });
 });
