@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
 import closeWithGrace from 'close-with-grace';
 import { SingleBar } from 'cli-progress';
+import { kafkaIngestion, type Log } from '../infra/kafka/kafkaSource.ts';
+import { SqliteConsumerLedger } from '../infra/sqlite/consumerLedger.ts';
 import { DatabaseFileError } from '../infra/sqlite/database.ts';
 import { openStorage, type Storage } from '../infra/storage.ts';
 import { SqliteCoachWeekQueries } from '../projections/coachWeek/queries.ts';
@@ -27,7 +29,8 @@ import {
 import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
-import { healthOf } from './http/health.ts';
+import { healthOf, type KafkaHealth } from './http/health.ts';
+import { type MessageSource, startConsumer } from './ingest/consumer.ts';
 import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
 import { mintToken } from './integration/tokens.ts';
 import { seed } from './seed/seed.ts';
@@ -114,6 +117,61 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
   return result;
 }
 
+/**
+ * The Kafka consumer `KAFKA_BROKERS` turns on: CloudEvents from `KAFKA_TOPICS` into the store as
+ * group `KAFKA_GROUP`, poison messages to `KAFKA_DLQ_TOPIC`. It starts in the background, so a
+ * broker that is down leaves the web app up and /healthz degraded.
+ */
+function kafkaConsumer(config: Config & { KAFKA_BROKERS: string }, storage: Storage, log: Log) {
+  let health: KafkaHealth = { state: 'starting' };
+  const down = (error: Error) => {
+    health = { state: 'down', error: error.message };
+  };
+  let source: MessageSource | undefined;
+  const now = () => new Date();
+  return {
+    health: () => health,
+    start: () => {
+      const kafka = kafkaIngestion({
+        brokers: config.KAFKA_BROKERS.split(','),
+        topics: config.KAFKA_TOPICS,
+        groupId: config.KAFKA_GROUP,
+        deadLetterTopic: config.KAFKA_DLQ_TOPIC,
+        log,
+        onGaveUp: down,
+      });
+      source = kafka.source;
+      return startConsumer(
+        {
+          store: storage.store,
+          directory: new SqliteDirectory(storage.readModels),
+          references: new SqliteReferences(storage.readModels),
+          ledger: new SqliteConsumerLedger(storage.readModels, config.KAFKA_GROUP, now),
+          deadLetters: kafka.deadLetters,
+          ...(storage.unitOfWork && { unitOfWork: storage.unitOfWork }),
+          now,
+        },
+        kafka.source,
+        ({ topic, partition }, outcome) => {
+          if (outcome.deadLettered > 0)
+            log.warn({ topic, partition, ...outcome }, `${outcome.deadLettered} messages dead-lettered to ${config.KAFKA_DLQ_TOPIC}`);
+        },
+      ).then(
+        () => {
+          health = { state: 'consuming' };
+          log.info({}, `consuming ${config.KAFKA_TOPICS.join(', ')} from ${config.KAFKA_BROKERS} as group ${config.KAFKA_GROUP}`);
+        },
+        (error: Error) => {
+          down(error);
+          log.error({ err: error }, `the Kafka consumer did not start: ${error.message}`);
+        },
+      );
+    },
+    /** Finishes the batch in hand, stores it, and leaves the group. */
+    stop: async () => source?.stop(),
+  };
+}
+
 async function serve(config: Config): Promise<void> {
   // Not app.listen first: the seed holds a transaction open across its appends, which requests would join.
   await probePort(config.PORT, config.HOST);
@@ -124,6 +182,13 @@ async function serve(config: Config): Promise<void> {
       app.log.error({ projection: f.projection, position: String(f.position), eventType: f.eventType, error: f.error }, failureLine(f)),
   });
   const queries = new SqliteHeatmapQueries(storage.readModels);
+  // Like the runner, the consumer logs only once started, by which time `app` exists.
+  const log: Log = {
+    info: (details, message) => app.log.info(details, message),
+    warn: (details, message) => app.log.warn(details, message),
+    error: (details, message) => app.log.error(details, message),
+  };
+  const kafka = config.KAFKA_BROKERS ? kafkaConsumer({ ...config, KAFKA_BROKERS: config.KAFKA_BROKERS }, storage, log) : undefined;
   const app = await buildApp({
     queries,
     coachWeek: new SqliteCoachWeekQueries(storage.readModels, queries),
@@ -142,10 +207,11 @@ async function serve(config: Config): Promise<void> {
     waitFor: waitForWrite(runner, queries),
     onApplied: (listener) => runner.onApplied(listener),
     logger: { level: config.LOG_LEVEL },
-    health: healthOf(storage.store, runner),
+    health: healthOf(storage.store, runner, kafka?.health),
   });
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
+    await kafka?.stop();
     await app.close();
     await runner.stop();
     await storage.close();
@@ -156,6 +222,7 @@ async function serve(config: Config): Promise<void> {
   }
   await runner.start();
   await app.listen({ port: config.PORT, host: config.HOST });
+  void kafka?.start();
 }
 
 async function rebuild(config: Config): Promise<void> {
@@ -275,7 +342,7 @@ function explain(error: unknown): never {
 
 const program = new Command('uptake')
   .description(
-    'Event-sourced tracker of OKR adoption, resistance and stakeholders. Configuration comes from the environment: PORT, HOST, UPTAKE_DB, EVENTSTORE_URL, KAFKA_BROKERS, LOG_LEVEL.',
+    'Event-sourced tracker of OKR adoption, resistance and stakeholders. Configuration comes from the environment: PORT, HOST, UPTAKE_DB, EVENTSTORE_URL, KAFKA_BROKERS, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_DLQ_TOPIC, LOG_LEVEL.',
   )
   .showHelpAfterError();
 

@@ -2,7 +2,7 @@
  * kafkajs behind Uptake's own interfaces (`MessageSource`, `DeadLetterSink` in
  * src/ingest/consumer.ts): kafkajs is in maintenance mode, and nothing else imports it.
  */
-import { type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel, type Producer, type RetryOptions } from 'kafkajs';
+import { type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer, type RetryOptions } from 'kafkajs';
 import type { ConsumedMessage, DeadLetter, DeadLetterSink, MessageBatch, MessageSource } from '../../src/ingest/consumer.ts';
 
 export interface Log {
@@ -87,7 +87,9 @@ export function kafkaIngestion(options: KafkaIngestionOptions): { source: Messag
         // "The coordinator is loading" and other retried failures come as ERROR; what stops the consumer is logged below.
         (level === logLevel.ERROR ? log.warn : log.info).call(log, { kafkajs: details }, `kafkajs: ${message}`),
   });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: RETRY });
+  // Not idempotent: that needs unbounded retries (kafkajs warns otherwise), and a dead letter is at least once anyway.
+  // The partitioner named, or kafkajs warns at creation that its default changed in 2.0.
+  const producer: Producer = kafka.producer({ retry: RETRY, createPartitioner: Partitioners.DefaultPartitioner });
   const maxRestarts = options.maxRestarts ?? 5;
   const firstDelay = options.restartDelayMs ?? 1_000;
   let consumer: Consumer | undefined;

@@ -19,11 +19,19 @@ export interface Health {
   projectionsLag: number;
   /** The projections that failed; any makes the app degraded. */
   projections: FailedProjection[];
+  /** The Kafka consumer, when `KAFKA_BROKERS` turned it on; `down` makes the app degraded. */
+  kafka?: KafkaHealth;
 }
 
-/** Health from the event store and the projection runner. */
+export interface KafkaHealth {
+  state: 'starting' | 'consuming' | 'down';
+  /** Why it is down: it gave up restarting, or never connected. */
+  error?: string;
+}
+
+/** Health from the event store, the projection runner and, when it runs, the Kafka consumer. */
 export const healthOf =
-  (store: Pick<EventStore, 'name' | 'headPosition'>, runner: Pick<ProjectionRunner, 'position' | 'failed'>) =>
+  (store: Pick<EventStore, 'name' | 'headPosition'>, runner: Pick<ProjectionRunner, 'position' | 'failed'>, kafka?: () => KafkaHealth) =>
   async (): Promise<Health> => {
     const head = await store.headPosition();
     const projections = runner.failed.map((f) => ({
@@ -32,7 +40,14 @@ export const healthOf =
       eventType: f.eventType,
       error: f.error,
     }));
-    return { ok: projections.length === 0, store: store.name, projectionsLag: Number(head - runner.position), projections };
+    const consumer = kafka?.();
+    return {
+      ok: projections.length === 0 && consumer?.state !== 'down',
+      store: store.name,
+      projectionsLag: Number(head - runner.position),
+      projections,
+      ...(consumer && { kafka: consumer }),
+    };
   };
 
 /** For load balancers and `docker compose`: 200 when healthy, 503 when degraded. */
@@ -54,6 +69,7 @@ export const healthRoutes: FastifyPluginAsync<{ health: () => Promise<Health> }>
         store: report.store,
         projectionsLag: report.projectionsLag,
         projections: report.projections,
+        ...(report.kafka && { kafka: report.kafka }),
       });
   });
 };

@@ -4,7 +4,11 @@
  * reason while the consumer carries on, both CloudEvents modes. Each test has its own topic and
  * consumer group.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,12 +43,45 @@ const structured = (event: object, key: string): Message => ({
   headers: { 'content-type': 'application/cloudevents+json' },
 });
 
-async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+/** 100 reports per team: a decision folds the team's stream, so one team of 10,000 would measure that instead. */
+const TEAMS = 100;
+const report = (n: number) => ({
+  specversion: '1.0',
+  id: `kr-${n}`,
+  source: SOURCE,
+  type: 'org.okr.keyresult.progress.v1',
+  time: '2026-11-24T09:30:00Z',
+  data: { teamKey: `K${n % TEAMS}`, cycleName: '2026-Q4', keyResultRef: `KR-${n}`, progress: (n % 101) / 100, reportedOn: '2026-11-24' },
+});
+
+/** The small organisation and teams K0…K99 in Engineering, read models caught up. */
+async function worldOf100Teams(): Promise<World> {
+  const world = openWorld();
+  await seedSmallOrganisation(world);
+  for (let t = 0; t < TEAMS; t++) {
+    await given(world, 'team', `k${t}`, '2026-09-21', {
+      type: 'TeamRegistered',
+      data: { teamId: `k${t}`, key: `K${t}`, name: `Team ${t}`, areaId: 'eng', size: 5 },
+    });
+  }
+  await world.runner.catchUp();
+  return world;
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 60_000, detail = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${detail()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 const count = (world: World, type: string) =>
@@ -115,33 +152,8 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
     let world: World;
     let topic: string;
     const group = `uptake-${randomUUID()}`;
-    /** 100 reports per team: a decision folds the team's stream, so one team of 10,000 would measure that instead. */
-    const TEAMS = 100;
-    const report = (n: number) => ({
-      specversion: '1.0',
-      id: `kr-${n}`,
-      source: SOURCE,
-      type: 'org.okr.keyresult.progress.v1',
-      time: '2026-11-24T09:30:00Z',
-      data: {
-        teamKey: `K${n % TEAMS}`,
-        cycleName: '2026-Q4',
-        keyResultRef: `KR-${n}`,
-        progress: (n % 101) / 100,
-        reportedOn: '2026-11-24',
-      },
-    });
-
     beforeAll(async () => {
-      world = openWorld();
-      await seedSmallOrganisation(world);
-      for (let t = 0; t < TEAMS; t++) {
-        await given(world, 'team', `k${t}`, '2026-09-21', {
-          type: 'TeamRegistered',
-          data: { teamId: `k${t}`, key: `K${t}`, name: `Team ${t}`, areaId: 'eng', size: 5 },
-        });
-      }
-      await world.runner.catchUp();
+      world = await worldOf100Teams();
       topic = await newTopic();
       await produce(
         topic,
@@ -331,6 +343,82 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
       }
     } finally {
       await closeWorld(world);
+    }
+  });
+  it('loses nothing and doubles nothing when `uptake serve` is SIGKILLed mid-stream and started again, then stops cleanly on SIGTERM', {
+    timeout: 180_000,
+  }, async () => {
+    const world = await worldOf100Teams();
+    const file = join(world.dir, 'uptake.db');
+    world.db.close();
+    const topic = await newTopic();
+    const group = `uptake-${randomUUID()}`;
+    await produce(
+      topic,
+      Array.from({ length: COUNT }, (_, n) => structured(report(n), `K${n % TEAMS}`)),
+    );
+    const db = new Database(file, { readonly: true });
+    const reported = () =>
+      (db.prepare("SELECT count(*) AS n FROM events WHERE type = 'KeyResultProgressReported'").get() as { n: number }).n;
+    const consumed = () =>
+      (db.prepare('SELECT coalesce(sum(next_offset), 0) AS n FROM kafka_offsets WHERE consumer_group = ?').get(group) as { n: number }).n;
+    let output = '';
+    const serve = async () => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+        env: {
+          ...process.env,
+          EVENTSTORE_URL: '',
+          UPTAKE_DB: file,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          KAFKA_BROKERS: kafka.brokers.join(','),
+          KAFKA_TOPICS: topic,
+          KAFKA_GROUP: group,
+          KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
+      return { child, exit };
+    };
+    try {
+      const first = await serve();
+      await until(
+        'the first process to be mid-stream',
+        () => reported() > 1000,
+        90_000,
+        () => `; the process said:\n${output}`,
+      );
+      first.child.kill('SIGKILL');
+      expect(await first.exit).toMatchObject({ signal: 'SIGKILL' });
+      const before = reported();
+      expect(before, output).toBeLessThan(COUNT);
+
+      const second = await serve();
+      await until(
+        'the restarted process to consume everything',
+        () => consumed() === COUNT,
+        90_000,
+        () => `; the processes said:\n${output}`,
+      );
+      second.child.kill('SIGTERM');
+      expect(await second.exit, output).toEqual({ code: 0, signal: null });
+
+      expect(reported(), output).toBe(COUNT);
+      const ids = db
+        .prepare("SELECT json_extract(metadata, '$.cloudEvent.id') AS id FROM events WHERE type = 'KeyResultProgressReported'")
+        .all() as { id: string }[];
+      expect(new Set(ids.map((row) => row.id)).size).toBe(COUNT);
+      expect(db.prepare('SELECT count(*) AS n FROM kafka_dead_letters').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+      rmSync(world.dir, { recursive: true, force: true });
     }
   });
 });
