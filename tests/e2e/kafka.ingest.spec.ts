@@ -385,7 +385,7 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
       const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
         child.on('exit', (code, signal) => resolve({ code, signal })),
       );
-      return { child, exit };
+      return { child, exit, port };
     };
     try {
       const first = await serve();
@@ -407,6 +407,8 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
         90_000,
         () => `; the processes said:\n${output}`,
       );
+      const health = await fetch(`http://127.0.0.1:${second.port}/healthz`);
+      expect(await health.json()).toMatchObject({ ok: true, kafka: { state: 'consuming' } });
       second.child.kill('SIGTERM');
       expect(await second.exit, output).toEqual({ code: 0, signal: null });
 
