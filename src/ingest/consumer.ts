@@ -94,8 +94,8 @@ function cloudEventOf(message: ConsumedMessage, maxBytes: number): unknown {
     throw ValidationError.field('value', `is not JSON (${(error as Error).message})`);
   }
   if (message.headers.ce_specversion === undefined) {
-    const contentType = message.headers['content-type']?.toString('utf8');
-    if (contentType !== undefined && !contentType.toLowerCase().startsWith(STRUCTURED) && !contentType.startsWith('application/json'))
+    const contentType = message.headers['content-type']?.toString('utf8').toLowerCase();
+    if (contentType !== undefined && !contentType.startsWith(STRUCTURED) && !contentType.startsWith('application/json'))
       throw ValidationError.field('content-type', `must be ${STRUCTURED} (structured mode) or come with ce_* headers (binary mode)`);
     return body;
   }

@@ -241,6 +241,10 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
           reason: /^ce_id: is required in binary mode/,
         },
         empty: { message: () => ({ value: null }), reason: /^value: is empty/ },
+        'neither-mode': {
+          message: (n) => ({ value: JSON.stringify({ ...teamCreated(n), id: `plain-${n}` }), headers: { 'content-type': 'text/plain' } }),
+          reason: /^content-type: must be application\/cloudevents\+json \(structured mode\) or come with ce_\* headers/,
+        },
       };
       const perKind = (kind: string) => (kind === 'oversized' ? 20 : 80);
       const messages: Message[] = [];
