@@ -34,7 +34,7 @@ import type { Actor, RecordedEvent } from '../shared/event.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import type { Reach } from '../../projections/runner.ts';
 import type { Names } from '../shared/names.ts';
-import { formatInstant } from './viewModels.ts';
+import { formatInstant } from '../adoption/calendar.ts';
 import { sendHtml, wantsFragment } from './views.ts';
 
 /** Until sign-in exists, every form is recorded as this user. */

@@ -11,7 +11,7 @@ import { addDays, formatDate } from '../adoption/calendar.ts';
 import { describeEvent } from '../describe.ts';
 import { formFor, formView, freshState, REVISION, type Form, type FormState, type FormView, type Option } from '../http/forms.ts';
 import { areaPath, resistanceUrl, signalPath, stakeholderPath, teamPath } from '../http/urls.ts';
-import { formatInstant } from '../http/viewModels.ts';
+import { formatInstant } from '../adoption/calendar.ts';
 import type { NewEvent } from '../shared/event.ts';
 import type { Names } from '../shared/names.ts';
 import { labelOf } from '../shared/vocabulary.ts';
