@@ -6,8 +6,8 @@ import { dimensions } from '../../projections/heatmap/types.ts';
 /** An empty form field (`?asOf=`) means "not given", not "invalid". */
 export const optional = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
-export const AsOf = z.iso.date({ error: 'must be a calendar date, YYYY-MM-DD' });
-export const CycleId = Id;
+const AsOf = z.iso.date({ error: 'must be a calendar date, YYYY-MM-DD' });
+const CycleId = Id;
 
 /** The query every read page shares: which cycle, as of which day (both default sensibly). */
 export const SelectionQuery = z.object({ cycle: optional(CycleId), asOf: optional(AsOf) });
@@ -20,9 +20,9 @@ export const EvidenceQuery = z.object({
   asOf: optional(AsOf),
 });
 
-export type QueryResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
+type QueryResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
 
-export function checkQuery<S extends z.ZodType>(schema: S, input: unknown): QueryResult<z.output<S>> {
+function checkQuery<S extends z.ZodType>(schema: S, input: unknown): QueryResult<z.output<S>> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, issues: result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'query', message: i.message })) };
@@ -32,7 +32,7 @@ export function checkQuery<S extends z.ZodType>(schema: S, input: unknown): Quer
  * For pages that re-render with the message beside the field: the bad parameters are reported
  * and dropped, the rest is used (every field of such a schema must be optional).
  */
-export function parseLeniently<S extends z.ZodType>(schema: S, input: unknown): { value: z.output<S>; issues: FieldIssue[] } {
+function parseLeniently<S extends z.ZodType>(schema: S, input: unknown): { value: z.output<S>; issues: FieldIssue[] } {
   const result = checkQuery(schema, input);
   if (result.ok) return { value: result.value, issues: [] };
   const bad = new Set(result.issues.map((i) => i.field.split('.')[0]));
@@ -56,7 +56,7 @@ export function lenient<S extends z.ZodObject>(schema: S) {
 }
 
 /** Parses a querystring; a bad value is a ValidationError (422) naming the parameter and the rule. */
-export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = checkQuery(schema, input);
   if (result.ok) return result.value;
   throw new ValidationError(result.issues);
