@@ -2,8 +2,12 @@
  * The published contract: OpenAPI of the HTTP API, AsyncAPI of the Kafka topics (both generated,
  * never written twice), and the CloudEvents webhook validation handshake.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPackageRoot } from '../../src/http/packageRoot.ts';
+import { parseEnvelope } from '../../src/ingest/envelope.ts';
 import { jsonSchemas, mappings } from '../../src/ingest/mapping.ts';
 import { appFor, closeWorld, openWorld, type World } from '../support/webApp.ts';
 
@@ -112,5 +116,22 @@ describe('OPTIONS /api/v1/events (webhook validation handshake)', () => {
     const response = await handshake({});
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toMatch(/WebHook-Request-Origin is required/);
+  });
+});
+
+describe('docs/integrations.md', () => {
+  const docs = readFileSync(join(findPackageRoot(), 'docs', 'integrations.md'), 'utf8');
+  const worked = docs.slice(docs.indexOf('## Each type, worked'));
+
+  it('works an example of every accepted type, each a CloudEvent its mapping accepts, the kcat line sending the same', () => {
+    const examples = [...worked.matchAll(/```json\n([\s\S]*?)```/g)].map((block) => JSON.parse(block[1]!));
+    const kcat = [...worked.matchAll(/echo '(.*)' \|\n\s+kcat /g)].map((line) => JSON.parse(line[1]!));
+    expect(examples.map((e) => e.type).sort()).toEqual(Object.keys(mappings).sort());
+    expect(kcat).toEqual(examples);
+    for (const example of examples) {
+      const event = parseEnvelope(example);
+      const parsed = mappings[event.type as keyof typeof mappings].data.safeParse(event.data);
+      expect(parsed.error, event.type).toBeUndefined();
+    }
   });
 });
