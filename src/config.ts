@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import type { KafkaTopics } from './ingest/contract.ts';
+
+/** `KAFKA_TOPICS` and `KAFKA_DLQ_TOPIC` when unset. */
+export const DEFAULT_TOPICS: KafkaTopics = { consumed: ['uptake.events'], deadLetter: 'uptake.events.dlq' };
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -24,7 +28,7 @@ const Config = z
       .string()
       .regex(/^[\w.-]+(,[\w.-]+)*$/, 'must be a comma-separated list of topic names (letters, digits, ".", "_", "-")')
       .transform((topics) => topics.split(','))
-      .default(['uptake.events']),
+      .default([...DEFAULT_TOPICS.consumed]),
     KAFKA_GROUP: z
       .string()
       .regex(/^[\w.-]+$/, 'must be a consumer group name (letters, digits, ".", "_", "-")')
@@ -32,7 +36,7 @@ const Config = z
     KAFKA_DLQ_TOPIC: z
       .string()
       .regex(/^[\w.-]+$/, 'must be a topic name (letters, digits, ".", "_", "-")')
-      .default('uptake.events.dlq'),
+      .default(DEFAULT_TOPICS.deadLetter),
     LOG_LEVEL: LogLevel.default('info'),
   })
   .refine((config) => !config.KAFKA_TOPICS.includes(config.KAFKA_DLQ_TOPIC), {

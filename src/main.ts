@@ -204,6 +204,7 @@ async function serve(config: Config): Promise<void> {
     application: { store: storage.store, directory: new SqliteDirectory(storage.readModels) },
     references: new SqliteReferences(storage.readModels),
     integrationTokens: new SqliteIntegrationTokens(storage.readModels),
+    kafkaTopics: { consumed: config.KAFKA_TOPICS, deadLetter: config.KAFKA_DLQ_TOPIC },
     waitFor: waitForWrite(runner, queries),
     onApplied: (listener) => runner.onApplied(listener),
     logger: { level: config.LOG_LEVEL },

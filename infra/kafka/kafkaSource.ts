@@ -4,6 +4,7 @@
  */
 import { type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer, type RetryOptions } from 'kafkajs';
 import type { ConsumedMessage, DeadLetter, DeadLetterSink, MessageBatch, MessageSource } from '../../src/ingest/consumer.ts';
+import type { DeadLetterHeaders } from '../../src/ingest/contract.ts';
 
 export interface Log {
   info(details: object, message: string): void;
@@ -156,10 +157,12 @@ export function kafkaIngestion(options: KafkaIngestionOptions): { source: Messag
               value: letter.value,
               headers: {
                 ...letter.headers,
-                uptake_dlq_reason: letter.reason,
-                uptake_dlq_topic: letter.topic,
-                uptake_dlq_partition: String(letter.partition),
-                uptake_dlq_offset: letter.offset,
+                ...({
+                  uptake_dlq_reason: letter.reason,
+                  uptake_dlq_topic: letter.topic,
+                  uptake_dlq_partition: String(letter.partition),
+                  uptake_dlq_offset: letter.offset,
+                } satisfies DeadLetterHeaders),
               },
             })),
           });

@@ -33,6 +33,9 @@ import { teamLive, teamRoutes } from '../team/routes.ts';
 import { stakeholderLive, stakeholderRoutes } from '../stakeholder/routes.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import type { References } from '../ingest/mapping.ts';
+import type { KafkaTopics } from '../ingest/contract.ts';
+import { DEFAULT_TOPICS } from '../config.ts';
+import { registerOpenApi } from './openapi.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -61,6 +64,8 @@ export interface AppDeps {
   application: HandlerDeps;
   /** Uptake's ids for the team keys, area codes and cycle names integrations send. */
   references: References;
+  /** The Kafka topics the AsyncAPI document names (default `DEFAULT_TOPICS`). */
+  kafkaTopics?: KafkaTopics;
   /** The integration tokens the ingest endpoint accepts. */
   integrationTokens: IntegrationTokens;
   /** Resolves once the read models include the event at `position`, so a write's redirect shows it. */
@@ -88,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, views);
+  await registerOpenApi(app);
   await app.register(formbody);
   await app.register(websocket);
   await app.register(fastifyStatic, { root: join(root, 'views', 'assets'), prefix: '/assets/' });
@@ -115,7 +121,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisationRoutes, { ...web, org: deps.org });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });
   await app.register(stakeholderRoutes, stakeholders);
-  await app.register(ingestRoutes, { ...deps.application, references: deps.references, tokens: deps.integrationTokens, now: deps.now });
+  await app.register(ingestRoutes, {
+    ...deps.application,
+    references: deps.references,
+    tokens: deps.integrationTokens,
+    now: deps.now,
+    topics: deps.kafkaTopics ?? DEFAULT_TOPICS,
+  });
   await app.register(healthRoutes, { health: deps.health });
   const pages = [
     heatmapLive(overview),

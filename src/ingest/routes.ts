@@ -6,6 +6,7 @@ import { problemOf } from '../http/errors.ts';
 import { tokenHash } from '../integration/tokens.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { BATCH, BATCH_LIMIT, fromBinary, parseBatch, parseEnvelope, STRUCTURED } from './envelope.ts';
+import { asyncApiDocument, type KafkaTopics } from './contract.ts';
 import { ingestOne, type IngestResult } from './ingest.ts';
 import { jsonSchemas, type IngestDeps } from './mapping.ts';
 
@@ -13,6 +14,8 @@ export interface IngestRouteOptions extends IngestDeps {
   tokens: IntegrationTokens;
   /** The injected clock: when an ingested event is recorded. */
   now: () => Date;
+  /** What the AsyncAPI document names. */
+  topics: KafkaTopics;
 }
 
 /** 1,000 events of a few hundred bytes each fit with room to spare. */
@@ -28,6 +31,8 @@ const IngestResults = z.object({
     }),
   ),
 });
+
+const Refusal = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string().describe('what to change') });
 
 const modes = `${STRUCTURED} (one event), ${BATCH} (up to ${BATCH_LIMIT}) or application/json with ce-* headers (binary mode)`;
 
@@ -82,7 +87,24 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
 
   app.post(
     '/api/v1/events',
-    { bodyLimit: BODY_LIMIT, onRequest: authenticate, schema: { response: { 200: IngestResults, 422: IngestResults } } },
+    {
+      bodyLimit: BODY_LIMIT,
+      onRequest: authenticate,
+      schema: {
+        summary: 'Ingest CloudEvents',
+        description: `Content-Type: ${modes}. Each event is answered on its own: accepted, duplicate (its source and id were recorded before) or rejected with the reason. The types and their data: /api/v1/schemas.`,
+        security: [{ integrationToken: [] }],
+        response: {
+          200: IngestResults.describe('every event was handled; some may be rejected'),
+          400: Refusal.describe('not JSON, not a CloudEvents 1.0 envelope, or a batch that is not an array or is empty'),
+          401: Refusal.describe('no integration token, an unknown or a revoked one'),
+          403: Refusal.describe('an event claims a source the token is not for; nothing was recorded'),
+          413: Refusal.describe(`more than ${BATCH_LIMIT} events, or a body over ${BODY_LIMIT / 1024 / 1024} MiB`),
+          415: Refusal.describe('a Content-Type other than the three modes'),
+          422: IngestResults.describe('every event was rejected'),
+        },
+      },
+    },
     async (request, reply) => {
       const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       let events: unknown[];
@@ -120,5 +142,41 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
     },
   );
 
-  app.get('/api/v1/schemas', async () => jsonSchemas());
+  // The CloudEvents HTTP webhook validation handshake (section 4): anyone may ask, since who may
+  // deliver is decided per request by the integration token.
+  app.options(
+    '/api/v1/events',
+    {
+      schema: {
+        summary: 'Webhook validation handshake (CloudEvents HTTP webhook spec, section 4)',
+        headers: z.object({
+          'webhook-request-origin': z.string().optional().describe('required: who will deliver, e.g. okr-tool.example.com'),
+          'webhook-request-rate': z.string().optional().describe('requests per minute the sender would like to send'),
+        }),
+        response: {
+          200: z.null().describe('Allow, WebHook-Allowed-Origin and, when a rate was asked, WebHook-Allowed-Rate'),
+          400: Refusal,
+        },
+      },
+    },
+    async (request, reply) => {
+      const origin = request.headers['webhook-request-origin'];
+      if (!origin)
+        return refuse(
+          reply,
+          400,
+          'malformed_handshake',
+          'WebHook-Request-Origin is required: the sender of the deliveries, e.g. okr-tool.example.com',
+        );
+      reply.header('Allow', 'POST').header('WebHook-Allowed-Origin', origin);
+      // Uptake sets no rate of its own: a sender may deliver as fast as it asks.
+      if (request.headers['webhook-request-rate'] !== undefined) reply.header('WebHook-Allowed-Rate', '*');
+      return reply.code(200).send(null);
+    },
+  );
+
+  app.get('/api/v1/schemas', { schema: { summary: "Each accepted CloudEvents type's data as JSON Schema" } }, async () => jsonSchemas());
+  app.get('/api/v1/asyncapi.json', { schema: { summary: 'The AsyncAPI 3.0 document of the Kafka topics' } }, async () =>
+    asyncApiDocument(options.topics),
+  );
 };
