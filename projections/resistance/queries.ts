@@ -25,6 +25,8 @@ export interface SignalFilter {
 export interface InterventionCounts {
   total: number;
   planned: number;
+  /** Cancelled before they happened; the rest of the total is done. */
+  cancelled: number;
   /** Planned and due before today. */
   overdue: number;
   /** The earliest due date among the planned ones. */
@@ -105,6 +107,7 @@ interface Row {
   stakeholderName: string | null;
   total: number;
   planned: number;
+  cancelled: number;
   overdue: number;
   nextDueOn: string | null;
 }
@@ -138,6 +141,7 @@ const signalSelect = `
     s.stakeholder_id AS stakeholderId, st.name AS stakeholderName,
     (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id) AS total,
     (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned') AS planned,
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'cancelled') AS cancelled,
     (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned' AND i.due_on < @today) AS overdue,
     (SELECT min(due_on) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned') AS nextDueOn
   FROM signals s
@@ -162,7 +166,7 @@ const toSignal = (r: Row): SignalRow => ({
   area: { areaId: r.areaId, name: r.areaName },
   team: r.teamId === null ? null : { teamId: r.teamId, key: r.teamKey, name: r.teamName },
   stakeholder: r.stakeholderId === null ? null : { stakeholderId: r.stakeholderId, name: r.stakeholderName },
-  interventions: { total: r.total, planned: r.planned, overdue: r.overdue, nextDueOn: r.nextDueOn },
+  interventions: { total: r.total, planned: r.planned, cancelled: r.cancelled, overdue: r.overdue, nextDueOn: r.nextDueOn },
 });
 
 const SEVERITIES = [5, 4, 3, 2, 1];

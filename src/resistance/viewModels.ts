@@ -61,9 +61,13 @@ function whereView(signal: SignalRow) {
   };
 }
 
-function interventionsSummary({ total, planned, overdue, nextDueOn }: SignalRow['interventions']) {
-  const done = total - planned;
-  const parts = [planned > 0 ? `${planned} planned` : null, done > 0 ? `${done} done` : null].filter((p) => p !== null);
+function interventionsSummary({ total, planned, cancelled, overdue, nextDueOn }: SignalRow['interventions']) {
+  const done = total - planned - cancelled;
+  const parts = [
+    planned > 0 ? `${planned} planned` : null,
+    done > 0 ? `${done} done` : null,
+    cancelled > 0 ? `${cancelled} cancelled` : null,
+  ].filter((p) => p !== null);
   return {
     total,
     text: parts.length === 0 ? 'None yet' : parts.join(' · '),

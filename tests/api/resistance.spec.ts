@@ -419,7 +419,10 @@ describe("a signal's page", () => {
     expect(html).toContain('<span class="status status--cancelled">Cancelled</span>');
     expect(html).toMatch(/<b>Cancelled<\/b> The team lead left <span class="muted">· <time datetime="2026-11-25">25 Nov 2026<\/time>/);
     expect(html).not.toContain(`/interventions/${workshop}/`);
-    expect(html).toMatch(/<b>Intervention cancelled on 25 Nov 2026<\/b><small>The team lead left<\/small>/);
+    expect(html).toMatch(/<b>Intervention cancelled on 25 Nov 2026<\/b><small>The team lead left<\/small>/); // The log counts it as cancelled, not as done.
+    const row = rows(await page('/resistance')).find((r) => r.includes('Search skips check-ins'));
+    expect(row).toContain('1 cancelled');
+    expect(row).not.toContain('done');
   });
 
   it('refuses a cancellation without a reason (422, beside the field)', async () => {

@@ -144,11 +144,11 @@ describe('the log', () => {
   it('counts interventions: planned, overdue (planned and due before today) and the next one due', () => {
     const counts = (id: string, today = TODAY) =>
       resistance.signals({ status: 'all' }, today).find((s) => s.signalId === id)!.interventions;
-    expect(counts('high')).toEqual({ total: 3, planned: 2, overdue: 1, nextDueOn: '2026-11-20' });
+    expect(counts('high')).toEqual({ total: 3, planned: 2, cancelled: 0, overdue: 1, nextDueOn: '2026-11-20' });
     // Due today is not overdue yet.
-    expect(counts('high', '2026-11-20')).toEqual({ total: 3, planned: 2, overdue: 0, nextDueOn: '2026-11-20' });
+    expect(counts('high', '2026-11-20')).toEqual({ total: 3, planned: 2, cancelled: 0, overdue: 0, nextDueOn: '2026-11-20' });
     expect(counts('high', '2026-12-01').overdue).toBe(2);
-    expect(counts('low')).toEqual({ total: 0, planned: 0, overdue: 0, nextDueOn: null });
+    expect(counts('low')).toEqual({ total: 0, planned: 0, cancelled: 0, overdue: 0, nextDueOn: null });
   });
 });
 
