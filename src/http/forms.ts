@@ -35,7 +35,7 @@ import type { EventStore } from '../shared/eventStore.ts';
 import type { Reach } from '../../projections/runner.ts';
 import type { Names } from '../shared/names.ts';
 import { formatInstant } from '../adoption/calendar.ts';
-import { sendHtml, wantsFragment } from './views.ts';
+import { escapeHtml, hxPartial, sendHtml, wantsFragment } from './views.ts';
 
 /** Until sign-in exists, every form is recorded as this user. */
 const webUser: Actor = { kind: 'user', id: 'web' };
@@ -266,11 +266,8 @@ const readModelPages: Readonly<Record<string, string>> = {
 function lagNotice(lagging: readonly string[]): string {
   const pages = lagging.map((name) => readModelPages[name] ?? name).join(', ');
   const message = `Saved. ${pages === '' ? 'Some pages' : sentence(pages)} may not show it yet; they catch up by themselves, or an administrator is told on /healthz.`;
-  return `<hx-partial hx-target="#notices" hx-swap="innerHTML"><div class="notice" role="status"><p>${escapeHtml(message)}</p></div></hx-partial>`;
+  return hxPartial('#notices', 'innerHTML', `<div class="notice" role="status"><p>${escapeHtml(message)}</p></div>`);
 }
-
-const escapeHtml = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 const hiddenFields = (form: Form) => [...(form.revisioned ? [REVISION] : []), ...(form.keyed ? [form.keyName] : [])];
 

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import { NotFoundError } from '../shared/errors.ts';
 import type { RecordedEvent } from '../shared/event.ts';
 import { parseStreamName } from '../shared/streams.ts';
-import type { Views } from './views.ts';
+import { hxPartial, type Views } from './views.ts';
 
 /** The projection runner's `onApplied`: calls the listener after each batch; returns the unsubscribe. */
 export type OnApplied = (listener: (events: readonly RecordedEvent[]) => void) => () => void;
@@ -93,12 +93,6 @@ export interface LivePage {
   topicOf(url: URL): Topic | { refused: string } | null;
 }
 
-const escapeAttribute = (text: string) => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
-
-/** One swap htmx performs on arrival; `<hx-partial>` parses its content as a template, so table rows survive. */
-const swap = (target: string, how: 'outerMorph' | 'innerMorph', html: string) =>
-  `<hx-partial hx-target="${escapeAttribute(target)}" hx-swap="${how}">${html}</hx-partial>`;
-
 /** The page's model, or null when the route would answer 404. */
 function loaded<M>(load: () => M | null): M | null {
   try {
@@ -140,10 +134,10 @@ export function livePage<P, M>(page: LivePageDeclaration<P, M>): LivePage {
             html.set(
               region.id,
               'view' in region
-                ? swap(`#${region.id}`, region.swap ?? 'outerMorph', views.render(region.partial, region.view(model)))
+                ? hxPartial(`#${region.id}`, region.swap ?? 'outerMorph', views.render(region.partial, region.view(model)))
                 : region
                     .each(model)
-                    .map((item) => swap(`[id="${item.id}"]:not(:empty)`, 'innerMorph', views.render(region.partial, item.view)))
+                    .map((item) => hxPartial(`[id="${item.id}"]:not(:empty)`, 'innerMorph', views.render(region.partial, item.view)))
                     .join('\n'),
             );
           }

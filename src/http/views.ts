@@ -23,3 +23,10 @@ export function sendHtml(reply: FastifyReply, html: string, statusCode = 200): F
   // The same URL answers with a fragment or a page depending on HX-Request: caches must key on it.
   return reply.code(statusCode).header('vary', 'HX-Request').type('text/html; charset=utf-8').send(html);
 }
+
+export const escapeHtml = (text: string): string =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+/** One swap htmx performs on arrival; `<hx-partial>` parses its content as a template, so table rows survive. */
+export const hxPartial = (target: string, how: 'outerMorph' | 'innerMorph' | 'innerHTML', html: string): string =>
+  `<hx-partial hx-target="${escapeHtml(target)}" hx-swap="${how}">${html}</hx-partial>`;
