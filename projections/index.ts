@@ -1,3 +1,4 @@
+import { accountsProjection } from './accounts.ts';
 import { adoptionProjection } from './adoption.ts';
 import { integrationsProjection } from './integrations.ts';
 import { orgProjection } from './org.ts';
@@ -16,6 +17,7 @@ export const readModels: readonly Projection[] = [
   timelineProjection,
   revisionsProjection,
   integrationsProjection,
+  accountsProjection,
 ];
 
 import { SqliteHeatmapQueries } from './heatmap/queries.ts';

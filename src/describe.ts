@@ -1,3 +1,6 @@
+import { describeAccessEvent } from './access/describe.ts';
+import { accessEvents, type AccessEvent } from './access/events.ts';
+import { eventTypeLabels as accessTypeLabels } from './access/vocabulary.ts';
 import { describeAreaEvent } from './area/describe.ts';
 import { eventTypeLabels as areaTypeLabels } from './area/vocabulary.ts';
 import { areaEvents, type AreaEvent } from './area/events.ts';
@@ -38,6 +41,7 @@ const describers: ReadonlyMap<string, Describe> = new Map([
   ...bySlice<StakeholderEvent>(stakeholderEvents, describeStakeholderEvent),
   ...bySlice<ResistanceEvent>(resistanceEvents, describeResistanceEvent),
   ...bySlice<IntegrationEvent>(integrationEvents, describeIntegrationEvent),
+  ...bySlice<AccessEvent>(accessEvents, describeAccessEvent),
 ]);
 
 /** Any stored event in one line a person reads, in its slice's words; names come from the read models at the time of reading. */
@@ -54,6 +58,7 @@ export const eventTypeLabels: Readonly<Record<UptakeEvent['type'], string>> = {
   ...stakeholderTypeLabels,
   ...resistanceTypeLabels,
   ...integrationTypeLabels,
+  ...accessTypeLabels,
 };
 
 /** A stored type the catalogue no longer knows is shown as it is. */

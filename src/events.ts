@@ -1,3 +1,4 @@
+import { accessEvents, type AccessEvent } from './access/events.ts';
 import { areaEvents, type AreaEvent } from './area/events.ts';
 import { coachEvents, type CoachEvent } from './coach/events.ts';
 import { cycleEvents, type CycleEvent } from './cycle/events.ts';
@@ -11,12 +12,12 @@ import { teamEvents, type TeamEvent } from './team/events.ts';
 
 /** The event catalogue: every event type Uptake stores, with its schema and version. */
 export const catalogue: ReadonlyMap<string, EventDefinition> = new Map(
-  [...areaEvents, ...coachEvents, ...cycleEvents, ...teamEvents, ...stakeholderEvents, ...resistanceEvents, ...integrationEvents].map(
+  [...areaEvents, ...coachEvents, ...cycleEvents, ...teamEvents, ...stakeholderEvents, ...resistanceEvents, ...integrationEvents, ...accessEvents].map(
     (d) => [d.type, d as EventDefinition],
   ),
 );
 
-export type UptakeEvent = AreaEvent | CoachEvent | CycleEvent | TeamEvent | StakeholderEvent | ResistanceEvent | IntegrationEvent;
+export type UptakeEvent = AreaEvent | CoachEvent | CycleEvent | TeamEvent | StakeholderEvent | ResistanceEvent | IntegrationEvent | AccessEvent;
 export type UptakeEventType = UptakeEvent['type'];
 
 /** Validates an event's data against its schema; the error names each field and rule. */

@@ -1,3 +1,4 @@
+import { SqliteAccounts } from '../accounts.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { orgProjection } from '../org.ts';
 
@@ -8,9 +9,11 @@ import { orgProjection } from '../org.ts';
  */
 export class SqliteDirectory {
   private readonly sql;
+  private readonly accounts: SqliteAccounts;
 
   constructor(db: SqlDatabase) {
     orgProjection.setUp(db);
+    this.accounts = new SqliteAccounts(db);
     this.sql = {
       areasUnder: db.prepare<[string | null], { areaId: string; name: string }>(
         'SELECT area_id AS areaId, name FROM org_areas WHERE parent_area_id IS ? ORDER BY name, area_id',
@@ -49,6 +52,14 @@ export class SqliteDirectory {
 
   coachEmails(): string[] {
     return this.sql.coachEmails.all().map((r) => r.email);
+  }
+
+  accountEmails(): string[] {
+    return this.accounts.emails();
+  }
+
+  activeAdmins(): string[] {
+    return this.accounts.activeAdmins();
   }
 
   /** Every cycle ever opened, earliest first. */

@@ -1,6 +1,7 @@
 import type { Actor } from '../../src/shared/event.ts';
 import type { Names } from '../../src/shared/names.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
+import { accountsProjection } from '../accounts.ts';
 import { orgProjection } from '../org.ts';
 import { stakeholdersProjection } from '../stakeholders.ts';
 
@@ -9,7 +10,7 @@ export class SqliteNames implements Names {
   private readonly lookups;
 
   constructor(db: SqlDatabase) {
-    for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
+    for (const projection of [orgProjection, stakeholdersProjection, accountsProjection]) projection.setUp(db);
     const byId = (sql: string) => {
       const statement = db.prepare<[string], { name: string }>(sql);
       return (id: string) => statement.get(id)?.name ?? id;
@@ -20,6 +21,7 @@ export class SqliteNames implements Names {
       coach: byId('SELECT name FROM org_coaches WHERE coach_id = ?'),
       cycle: byId('SELECT name FROM org_cycles WHERE cycle_id = ?'),
       stakeholder: byId('SELECT name FROM stakeholders WHERE stakeholder_id = ?'),
+      account: byId('SELECT name FROM accounts WHERE account_id = ?'),
     };
   }
 
@@ -28,11 +30,15 @@ export class SqliteNames implements Names {
   coach = (coachId: string) => this.lookups.coach(coachId);
   cycle = (cycleId: string) => this.lookups.cycle(cycleId);
   stakeholder = (stakeholderId: string) => this.lookups.stakeholder(stakeholderId);
+  account = (accountId: string) => this.lookups.account(accountId);
 
   actor(actor: Actor): string {
     switch (actor.kind) {
-      case 'user':
-        return this.lookups.coach(actor.id);
+      case 'user': {
+        // Events recorded before sign-in existed name the coach who recorded them.
+        const name = this.lookups.account(actor.id);
+        return name === actor.id ? this.lookups.coach(actor.id) : name;
+      }
       case 'integration':
         return `integration ${actor.id}`;
       case 'rule':

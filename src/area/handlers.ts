@@ -11,7 +11,21 @@ import { areaDecider } from './decider.ts';
 
 export const areaOf = (store: EventStore, areaId: string) => stateOf(store, 'area', areaId, areaDecider);
 
-const inArea = commandHandlerFor('area', areaDecider, (command) => command.data.areaId);
+/**
+ * An area's own commands touch the area and, for a register or a move, the parent it goes under;
+ * the top level, and who coaches where, belong to the whole organisation.
+ */
+const inArea = commandHandlerFor(
+  'area',
+  areaDecider,
+  (command) => command.data.areaId,
+  (command, state) => {
+    if (command.type === 'AssignCoachToArea' || command.type === 'UnassignCoachFromArea') return 'organisation';
+    const parent = 'parentAreaId' in command.data ? command.data.parentAreaId : undefined;
+    if (parent === null) return 'organisation';
+    return [state.status === 'Registered' ? state.areaId : undefined, parent];
+  },
+);
 
 export async function registerArea(deps: HandlerDeps, command: RegisterArea, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(RegisterArea, command.data);

@@ -16,7 +16,13 @@ import {
 } from './commands.ts';
 import { resistanceDecider } from './decider.ts';
 
-const inSignal = commandHandlerFor('signal', resistanceDecider, (command) => command.data.signalId);
+/** A signal's commands touch the area it was raised in. */
+const inSignal = commandHandlerFor(
+  'signal',
+  resistanceDecider,
+  (command) => command.data.signalId,
+  (command, state) => [state.status === 'Empty' ? undefined : state.raised.areaId, 'areaId' in command.data ? command.data.areaId : undefined],
+);
 
 export async function raiseResistanceSignal(
   deps: HandlerDeps,

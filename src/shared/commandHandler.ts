@@ -33,14 +33,29 @@ export function nameBasedUuid(name: string): string {
 }
 import { catalogue } from '../events.ts';
 import type { Decider } from './decider.ts';
-import { ConcurrencyConflictError } from './errors.ts';
+import { ConcurrencyConflictError, ForbiddenError } from './errors.ts';
 import type { Actor, CloudEventOrigin, DomainEvent, NewEvent, RecordedEvent } from './event.ts';
 import type { EventStore, ExpectedRevision } from './eventStore.ts';
 import { streamName, type Category } from './streams.ts';
 
+/**
+ * Where an actor may record: everywhere (an admin, an integration, the CLI, the seed), or only in
+ * some areas (a coach: the areas they coach and every area under them, resolved by the caller).
+ */
+export type Scope = 'everywhere' | { readonly areas: ReadonlySet<string>; readonly names: string };
+
+/**
+ * The areas a command touches, from the command and the state of its stream before it: the team's
+ * area and, for a move, the area it goes to. `organisation` marks commands about the whole
+ * organisation (cycles, coaches, top-level areas), which only an actor allowed everywhere may send.
+ */
+export type AreasOf<State, Command> = (command: Command, state: State) => readonly (string | null | undefined)[] | 'organisation';
+
 /** Who asked, from where and when: becomes every resulting event's metadata. */
 export interface CommandContext {
   actor: Actor;
+  /** Where the actor may record; absent means everywhere (the CLI, the seed, ingestion). */
+  scope?: Scope;
   source: string;
   /** Business time of what happened; defaults to `now`. */
   occurredAt?: string;
@@ -105,10 +120,11 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   command: Command,
   ctx: CommandContext,
   expectedRevision?: number,
+  areasOf?: AreasOf<State, Command>,
 ): Promise<HandleResult<State>> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await decideAndAppend(store, streamId, decider, command, ctx, expectedRevision);
+      return await decideAndAppend(store, streamId, decider, command, ctx, expectedRevision, areasOf);
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError) || expectedRevision !== undefined || attempt === ATTEMPTS) throw error;
     }
@@ -122,9 +138,11 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   command: Command,
   ctx: CommandContext,
   expectedRevision: number | undefined,
+  areasOf: AreasOf<State, Command> | undefined,
 ): Promise<HandleResult<State>> {
   const history = await store.readStream<Event>(streamId);
   const state = history.reduce(decider.evolve, decider.initialState());
+  if (areasOf !== undefined) requireInScope(ctx.scope ?? 'everywhere', areasOf(command, state));
   const readRevision = history.length - 1;
   // Checked here, not left to the store: EventStoreDB treats a batch as a retry only when it is
   // appended at the revision it was first appended at, and this read has moved past it.
@@ -136,6 +154,14 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   const events = withMetadata(decided, ctx);
   const result = await store.appendToStream(streamId, events, expected);
   return { events, revision: result.nextExpectedRevision, position: result.position, state: decided.reduce(decider.evolve, state) };
+}
+
+/** Checked on the command itself, after its stream is read: a crafted request cannot reach around a page that hid the form. */
+function requireInScope(scope: Scope, areas: ReturnType<AreasOf<unknown, unknown>>): void {
+  if (scope === 'everywhere') return;
+  if (areas === 'organisation') throw new ForbiddenError('Only an admin can change this: it concerns the whole organisation.');
+  if (areas.every((areaId) => areaId == null || scope.areas.has(areaId))) return;
+  throw new ForbiddenError(`You can record only in the areas you coach (${scope.names}) and the areas under them.`);
 }
 
 /** Where the batch recorded under `key` ends in this history, if it is there. */
@@ -165,7 +191,8 @@ export function commandHandlerFor<State, Command, Event extends DomainEvent>(
   category: Category,
   decider: Decider<State, Command, Event>,
   idOf: (command: Command) => string,
+  areasOf: AreasOf<State, Command>,
 ) {
   return (store: EventStore, command: Command, ctx: CommandContext, expectedRevision?: number): Promise<HandleResult<State>> =>
-    handleCommand(store, streamName(category, idOf(command)), decider, command, ctx, expectedRevision);
+    handleCommand(store, streamName(category, idOf(command)), decider, command, ctx, expectedRevision, areasOf);
 }

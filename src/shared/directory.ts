@@ -16,6 +16,10 @@ export interface Directory {
   teamKeys(): Awaitable<readonly string[]>;
   areaCodes(): Awaitable<readonly string[]>;
   coachEmails(): Awaitable<readonly string[]>;
+  /** Every account's sign-in e-mail: e-mails stay unique. */
+  accountEmails(): Awaitable<readonly string[]>;
+  /** Ids of the active admin accounts: the last one stays. */
+  activeAdmins(): Awaitable<readonly string[]>;
   /** Every cycle ever opened, closed or not: names stay unique and dates never overlap. */
   cycles(): Awaitable<readonly CycleSpan[]>;
 }

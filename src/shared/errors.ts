@@ -45,3 +45,9 @@ export class ConcurrencyConflictError extends UptakeError {
     super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
   }
 }
+
+/** The actor may not do this here (a coach outside their areas); the message says why, in words. */
+export class ForbiddenError extends UptakeError {
+  readonly statusCode = 403;
+  readonly code = 'forbidden';
+}

@@ -9,7 +9,13 @@ import { stakeholderDecider } from './decider.ts';
 
 export const stakeholderOf = (store: EventStore, stakeholderId: string) => stateOf(store, 'stakeholder', stakeholderId, stakeholderDecider);
 
-const inStakeholder = commandHandlerFor('stakeholder', stakeholderDecider, (command) => command.data.stakeholderId);
+/** A stakeholder's commands touch the area they belong to. */
+const inStakeholder = commandHandlerFor(
+  'stakeholder',
+  stakeholderDecider,
+  (command) => command.data.stakeholderId,
+  (command, state) => [state.status === 'Identified' ? state.areaId : undefined, 'areaId' in command.data ? command.data.areaId : undefined],
+);
 
 export async function identifyStakeholder(deps: HandlerDeps, command: IdentifyStakeholder, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(IdentifyStakeholder, command.data);

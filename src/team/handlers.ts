@@ -9,7 +9,13 @@ import { teamDecider } from './decider.ts';
 
 export const teamOf = (store: EventStore, teamId: string) => stateOf(store, 'team', teamId, teamDecider);
 
-const inTeam = commandHandlerFor('team', teamDecider, (command) => command.data.teamId);
+/** A team's commands touch its area and, for a register or a move, the area it joins. */
+const inTeam = commandHandlerFor(
+  'team',
+  teamDecider,
+  (command) => command.data.teamId,
+  (command, state) => [state.status === 'Registered' ? state.areaId : undefined, 'areaId' in command.data ? command.data.areaId : undefined],
+);
 
 export async function registerTeam(deps: HandlerDeps, command: RegisterTeam, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(RegisterTeam, command.data);

@@ -1,4 +1,5 @@
 import type { Directory } from '../../src/shared/directory.ts';
+import type { AccessEvent } from '../../src/access/events.ts';
 import type { AreaEvent } from '../../src/area/events.ts';
 import type { CoachEvent } from '../../src/coach/events.ts';
 import type { CycleSpan } from '../../src/cycle/decider.ts';
@@ -12,6 +13,7 @@ interface Organisation {
   teamKeys: string[];
   coachEmails: string[];
   cycles: CycleSpan[];
+  accounts: Map<string, { email: string; role: string; active: boolean }>;
 }
 
 async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
@@ -24,8 +26,13 @@ async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
 /** The directory answered by folding the whole store on every question: exact, and fine at test sizes. */
 export function memoryDirectory(store: EventStore): Directory {
   const organisation = async (): Promise<Organisation> => {
-    const org: Organisation = { areas: new Map(), teamKeys: [], coachEmails: [], cycles: [] };
-    for (const event of (await allEvents(store)) as RecordedEvent<AreaEvent | TeamEvent | CoachEvent | CycleEvent>[]) {
+    const org: Organisation = { areas: new Map(), teamKeys: [], coachEmails: [], cycles: [], accounts: new Map() };
+    for (const event of (await allEvents(store)) as RecordedEvent<AreaEvent | TeamEvent | CoachEvent | CycleEvent | AccessEvent>[]) {
+      if (event.type === 'AccountOpened')
+        org.accounts.set(event.data.accountId, { email: event.data.email, role: event.data.role, active: true });
+      if (event.type === 'RoleChanged') org.accounts.get(event.data.accountId)!.role = event.data.role;
+      if (event.type === 'AccountDeactivated' || event.type === 'AccountReactivated')
+        org.accounts.get(event.data.accountId)!.active = event.type === 'AccountReactivated';
       if (event.type === 'AreaRegistered')
         org.areas.set(event.data.areaId, { code: event.data.code, name: event.data.name, parentAreaId: event.data.parentAreaId });
       if (event.type === 'AreaRenamed') org.areas.get(event.data.areaId)!.name = event.data.name;
@@ -51,5 +58,10 @@ export function memoryDirectory(store: EventStore): Directory {
     areaCodes: async () => [...(await organisation()).areas.values()].map((area) => area.code),
     coachEmails: async () => (await organisation()).coachEmails,
     cycles: async () => (await organisation()).cycles,
+    accountEmails: async () => [...(await organisation()).accounts.values()].map((account) => account.email),
+    activeAdmins: async () =>
+      [...(await organisation()).accounts]
+        .filter(([, account]) => account.role === 'admin' && account.active)
+        .map(([accountId]) => accountId),
   };
 }

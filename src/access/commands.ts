@@ -1,0 +1,14 @@
+import { defineCommand, type CommandOf } from '../shared/command.ts';
+import { AccountDeactivated, AccountOpened, AccountReactivated, PasswordSet, RoleChanged } from './events.ts';
+
+export const OpenAccount = defineCommand('OpenAccount', AccountOpened.schema);
+export const SetPassword = defineCommand('SetPassword', PasswordSet.schema);
+export const ChangeRole = defineCommand('ChangeRole', RoleChanged.schema);
+export const DeactivateAccount = defineCommand('DeactivateAccount', AccountDeactivated.schema);
+export const ReactivateAccount = defineCommand('ReactivateAccount', AccountReactivated.schema);
+
+export type OpenAccount = CommandOf<typeof OpenAccount>;
+export type SetPassword = CommandOf<typeof SetPassword>;
+export type ChangeRole = CommandOf<typeof ChangeRole>;
+export type DeactivateAccount = CommandOf<typeof DeactivateAccount>;
+export type ReactivateAccount = CommandOf<typeof ReactivateAccount>;

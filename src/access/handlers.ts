@@ -1,0 +1,54 @@
+import { coachOf } from '../coach/handlers.ts';
+import { parseCommand } from '../shared/command.ts';
+import { commandHandlerFor, stateOf, type CommandContext } from '../shared/commandHandler.ts';
+import type { HandlerDeps } from '../shared/directory.ts';
+import type { EventStore } from '../shared/eventStore.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { ChangeRole, DeactivateAccount, OpenAccount, ReactivateAccount, SetPassword } from './commands.ts';
+import { accountDecider } from './decider.ts';
+import { hashPassword, NewPassword } from './password.ts';
+
+export const accountOf = (store: EventStore, accountId: string) => stateOf(store, 'account', accountId, accountDecider);
+
+const inAccount = commandHandlerFor(
+  'account',
+  accountDecider,
+  (command) => command.data.accountId,
+  () => 'organisation',
+);
+
+const coachRegistered = async (store: EventStore, coachId: string | null) =>
+  coachId === null || (await coachOf(store, coachId)).status === 'Registered';
+
+export async function openAccount(deps: HandlerDeps, command: OpenAccount, ctx: CommandContext) {
+  const { type, data } = parseCommand(OpenAccount, command.data);
+  const [emails, activeAdmins, registered] = await Promise.all([
+    deps.directory.accountEmails(),
+    deps.directory.activeAdmins(),
+    coachRegistered(deps.store, data.coachId),
+  ]);
+  return inAccount(deps.store, { type, data, context: { emails, activeAdmins, coachRegistered: registered } }, ctx);
+}
+
+/** A new password, checked against the password rule, then stored only as its hash. */
+export async function setPassword(deps: Pick<HandlerDeps, 'store'>, input: { accountId: string; password: string }, ctx: CommandContext) {
+  const password = NewPassword.safeParse(input.password);
+  if (!password.success) throw ValidationError.field('password', password.error.issues[0]!.message);
+  const command = parseCommand(SetPassword, { accountId: input.accountId, hash: await hashPassword(password.data) });
+  return inAccount(deps.store, command, ctx);
+}
+
+export async function changeRole(deps: HandlerDeps, command: ChangeRole, ctx: CommandContext, expectedRevision?: number) {
+  const { type, data } = parseCommand(ChangeRole, command.data);
+  const [activeAdmins, registered] = await Promise.all([deps.directory.activeAdmins(), coachRegistered(deps.store, data.coachId)]);
+  return inAccount(deps.store, { type, data, context: { activeAdmins, coachRegistered: registered } }, ctx, expectedRevision);
+}
+
+export async function deactivateAccount(deps: HandlerDeps, command: DeactivateAccount, ctx: CommandContext) {
+  const { type, data } = parseCommand(DeactivateAccount, command.data);
+  return inAccount(deps.store, { type, data, context: { activeAdmins: await deps.directory.activeAdmins() } }, ctx);
+}
+
+export async function reactivateAccount(deps: Pick<HandlerDeps, 'store'>, command: ReactivateAccount, ctx: CommandContext) {
+  return inAccount(deps.store, parseCommand(ReactivateAccount, command.data), ctx);
+}
