@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NewPassword } from './access/password.ts';
 import type { KafkaTopics } from './ingest/contract.ts';
 
 /** `KAFKA_TOPICS` and `KAFKA_DLQ_TOPIC` when unset. */
@@ -38,6 +39,10 @@ const Config = z
       .regex(/^[\w.-]+$/, 'must be a topic name (letters, digits, ".", "_", "-")')
       .default(DEFAULT_TOPICS.deadLetter),
     LOG_LEVEL: LogLevel.default('info'),
+    /** Signs session cookies. Required unless the store is the demo (which makes and keeps its own). */
+    UPTAKE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+    /** The demo accounts' password, for scripted tries; otherwise one is generated and printed once. */
+    UPTAKE_DEMO_PASSWORD: NewPassword.optional(),
   })
   .refine((config) => !config.KAFKA_TOPICS.includes(config.KAFKA_DLQ_TOPIC), {
     path: ['KAFKA_DLQ_TOPIC'],

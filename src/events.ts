@@ -12,12 +12,27 @@ import { teamEvents, type TeamEvent } from './team/events.ts';
 
 /** The event catalogue: every event type Uptake stores, with its schema and version. */
 export const catalogue: ReadonlyMap<string, EventDefinition> = new Map(
-  [...areaEvents, ...coachEvents, ...cycleEvents, ...teamEvents, ...stakeholderEvents, ...resistanceEvents, ...integrationEvents, ...accessEvents].map(
-    (d) => [d.type, d as EventDefinition],
-  ),
+  [
+    ...areaEvents,
+    ...coachEvents,
+    ...cycleEvents,
+    ...teamEvents,
+    ...stakeholderEvents,
+    ...resistanceEvents,
+    ...integrationEvents,
+    ...accessEvents,
+  ].map((d) => [d.type, d as EventDefinition]),
 );
 
-export type UptakeEvent = AreaEvent | CoachEvent | CycleEvent | TeamEvent | StakeholderEvent | ResistanceEvent | IntegrationEvent | AccessEvent;
+export type UptakeEvent =
+  | AreaEvent
+  | CoachEvent
+  | CycleEvent
+  | TeamEvent
+  | StakeholderEvent
+  | ResistanceEvent
+  | IntegrationEvent
+  | AccessEvent;
 export type UptakeEventType = UptakeEvent['type'];
 
 /** Validates an event's data against its schema; the error names each field and rule. */

@@ -34,6 +34,10 @@ import { type MessageSource, startConsumer } from './ingest/consumer.ts';
 import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
 import { mintToken } from './integration/tokens.ts';
 import { seed } from './seed/seed.ts';
+import { DEMO_ACCOUNTS, generatedPassword, openDemoAccounts } from './access/demo.ts';
+import { SqliteAccounts } from '../projections/accounts.ts';
+import { SqliteSessionStore } from '../infra/sqlite/sessionStore.ts';
+import { InstallationSettings } from '../infra/sqlite/settings.ts';
 import { UptakeError } from './shared/errors.ts';
 import type { CommandContext } from './shared/commandHandler.ts';
 import type { RecordedEvent } from './shared/event.ts';
@@ -189,11 +193,21 @@ async function serve(config: Config): Promise<void> {
     error: (details, message) => app.log.error(details, message),
   };
   const kafka = config.KAFKA_BROKERS ? kafkaConsumer({ ...config, KAFKA_BROKERS: config.KAFKA_BROKERS }, storage, log) : undefined;
+  const settings = new InstallationSettings(storage.readModels);
+  const emptyStore = (await storage.store.headPosition()) === 0n;
+  if (emptyStore) settings.markDemo();
+  const accounts = new SqliteAccounts(storage.readModels);
+  const org = new SqliteOrgQueries(storage.readModels);
+  const directory = new SqliteDirectory(storage.readModels);
   const app = await buildApp({
+    accounts,
+    sessions: new SqliteSessionStore(storage.readModels),
+    sessionSecret: sessionSecretOf(config, settings),
+    demoEmails: settings.demo ? DEMO_ACCOUNTS.map((a) => a.email) : [],
     queries,
     coachWeek: new SqliteCoachWeekQueries(storage.readModels, queries),
     timeline: new SqliteTimelineQueries(storage.readModels),
-    org: new SqliteOrgQueries(storage.readModels),
+    org,
     resistance: new SqliteResistanceQueries(storage.readModels),
     stakeholders: new SqliteStakeholderQueries(storage.readModels),
     store: storage.store,
@@ -201,7 +215,7 @@ async function serve(config: Config): Promise<void> {
     revisions: new SqliteRevisions(storage.readModels),
     today,
     now: () => new Date(),
-    application: { store: storage.store, directory: new SqliteDirectory(storage.readModels) },
+    application: { store: storage.store, directory },
     references: new SqliteReferences(storage.readModels),
     integrationTokens: new SqliteIntegrationTokens(storage.readModels),
     kafkaTopics: { consumed: config.KAFKA_TOPICS, deadLetter: config.KAFKA_DLQ_TOPIC },
@@ -217,11 +231,24 @@ async function serve(config: Config): Promise<void> {
     await runner.stop();
     await storage.close();
   });
-  if ((await storage.store.headPosition()) === 0n) {
+  if (emptyStore) {
     app.log.info('empty store: seeding demo data (`uptake seed` does this by hand)');
     await runSeed(storage, { seed: 42, scale: 1 }, (line) => app.log.info(line));
   }
   await runner.start();
+  if (accounts.all().length === 0) {
+    if (settings.demo) {
+      await runner.catchUp();
+      const password = config.UPTAKE_DEMO_PASSWORD ?? generatedPassword();
+      const firstCoach = org.coaches()[0]?.coachId ?? null;
+      await openDemoAccounts({ store: storage.store, directory }, password, firstCoach, fromCli());
+      await runner.catchUp();
+      const shown = config.UPTAKE_DEMO_PASSWORD === undefined ? `password (shown once): ${password}` : 'password: UPTAKE_DEMO_PASSWORD';
+      console.log(`\nDemo accounts, ${shown}\n${DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(6)}  ${a.email}`).join('\n')}\n`);
+    } else {
+      app.log.warn('no accounts yet: create the first admin with `uptake user add --role admin --email <e-mail> --name <name>`');
+    }
+  }
   await app.listen({ port: config.PORT, host: config.HOST });
   void kafka?.start();
 }
@@ -286,7 +313,14 @@ async function events(config: Config, options: EventsOptions): Promise<void> {
   await storage.close();
 }
 
-/** Token commands are typed by whoever runs Uptake; no sign-in exists yet to name them. */
+/** A demo store makes and keeps its own secret; anywhere else it comes from the environment. */
+function sessionSecretOf(config: Config, settings: InstallationSettings): string {
+  if (config.UPTAKE_SESSION_SECRET !== undefined) return config.UPTAKE_SESSION_SECRET;
+  if (settings.demo) return settings.demoSessionSecret();
+  throw new ConfigError('UPTAKE_SESSION_SECRET must be set (at least 32 characters, e.g. `openssl rand -base64 32`): this store is not the demo');
+}
+
+/** Commands typed at the CLI are Uptake's own: whoever runs it has the machine. */
 const fromCli = (): CommandContext => ({ actor: { kind: 'system', id: 'cli' }, source: 'cli', now: new Date() });
 
 async function createToken(config: Config, options: { source: string; name?: string }): Promise<void> {
@@ -368,6 +402,7 @@ program
   .action(
     action(async (config, options: SeedCliOptions) => {
       const { storage } = await open(config);
+      new InstallationSettings(storage.readModels).markDemo();
       const result = await runSeed(storage, options, console.log);
       await storage.close();
       if (result.interrupted) process.exitCode = 130;

@@ -59,7 +59,7 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrganisationRouteOptions>
 
   const answered = (form: Form, state: FormState): Answered => ({ answered: { formId: form.id, state } });
 
-  app.get('/organisation', { schema: { querystring: OrganisationQuery } }, async (request, reply) => {
+  app.get('/organisation', { config: { access: 'read' }, schema: { querystring: OrganisationQuery } }, async (request, reply) => {
     const { area, recorded } = request.query;
     return sendHtml(reply, render(false, area, { recorded: recorded && recordedBy.get(recorded) }));
   });
@@ -72,22 +72,26 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrganisationRouteOptions>
     form: Form<C, F>,
     submission: Pick<Submission<C, F>, 'data' | 'execute'> & { opens: (values: FormValues<F>, key: string) => string | undefined },
   ) {
-    app.post(`/organisation/${form.id}`, { schema: { querystring: RegisterQuery } }, async (request, reply) => {
-      const openedId = request.query.area;
-      let opens: string | undefined;
-      return submitForm(request, reply, forms, {
-        form,
-        execute: submission.execute,
-        data: (values, key) => {
-          opens = submission.opens(values, key);
-          return submission.data(values, key);
-        },
-        // Called only after a success: `opens` is then what was recorded.
-        redirectTo: () => organisationUrl({ area: opens, recorded: form.id }),
-        render: ({ state, fragment }) =>
-          render(fragment, state === null ? opens : openedId, state === null ? { recorded: form.recorded } : answered(form, state)),
-      });
-    });
+    app.post(
+      `/organisation/${form.id}`,
+      { config: { access: 'write' }, schema: { querystring: RegisterQuery } },
+      async (request, reply) => {
+        const openedId = request.query.area;
+        let opens: string | undefined;
+        return submitForm(request, reply, forms, {
+          form,
+          execute: submission.execute,
+          data: (values, key) => {
+            opens = submission.opens(values, key);
+            return submission.data(values, key);
+          },
+          // Called only after a success: `opens` is then what was recorded.
+          redirectTo: () => organisationUrl({ area: opens, recorded: form.id }),
+          render: ({ state, fragment }) =>
+            render(fragment, state === null ? opens : openedId, state === null ? { recorded: form.recorded } : answered(form, state)),
+        });
+      },
+    );
   }
 
   register(registerAreaForm, {
@@ -108,16 +112,20 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrganisationRouteOptions>
 
   /** A form that changes one area, named in the URL. */
   function change<C extends CommandDefinition, F extends Form<C>['fields']>(form: Form<C, F>, execute: Submission<C, F>['execute']) {
-    app.post(`/organisation/areas/:areaId/${form.id}`, { schema: { params: AreaParams } }, async (request, reply) => {
-      const { areaId } = request.params;
-      return submitForm(request, reply, forms, {
-        form,
-        data: (values) => ({ ...values, areaId }),
-        execute,
-        redirectTo: organisationUrl({ area: areaId, recorded: form.id }),
-        render: ({ state, fragment }) => render(fragment, areaId, state === null ? { recorded: form.recorded } : answered(form, state)),
-      });
-    });
+    app.post(
+      `/organisation/areas/:areaId/${form.id}`,
+      { config: { access: 'write' }, schema: { params: AreaParams } },
+      async (request, reply) => {
+        const { areaId } = request.params;
+        return submitForm(request, reply, forms, {
+          form,
+          data: (values) => ({ ...values, areaId }),
+          execute,
+          redirectTo: organisationUrl({ area: areaId, recorded: form.id }),
+          render: ({ state, fragment }) => render(fragment, areaId, state === null ? { recorded: form.recorded } : answered(form, state)),
+        });
+      },
+    );
   }
 
   change(renameAreaForm, (command, ctx, revision) => renameArea(handlers, command, ctx, revision));

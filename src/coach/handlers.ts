@@ -7,7 +7,12 @@ import { coachDecider } from './decider.ts';
 
 export const coachOf = (store: EventStore, coachId: string) => stateOf(store, 'coach', coachId, coachDecider);
 
-const inCoach = commandHandlerFor('coach', coachDecider, (command) => command.data.coachId, () => 'organisation');
+const inCoach = commandHandlerFor(
+  'coach',
+  coachDecider,
+  (command) => command.data.coachId,
+  () => 'organisation',
+);
 
 export async function registerCoach(deps: HandlerDeps, command: RegisterCoach, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(RegisterCoach, command.data);

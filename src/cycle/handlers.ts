@@ -7,7 +7,12 @@ import { cycleDecider } from './decider.ts';
 
 export const cycleOf = (store: EventStore, cycleId: string) => stateOf(store, 'cycle', cycleId, cycleDecider);
 
-const inCycle = commandHandlerFor('cycle', cycleDecider, (command) => command.data.cycleId, () => 'organisation');
+const inCycle = commandHandlerFor(
+  'cycle',
+  cycleDecider,
+  (command) => command.data.cycleId,
+  () => 'organisation',
+);
 
 export async function openCycle(deps: HandlerDeps, command: OpenCycle, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(OpenCycle, command.data);

@@ -33,11 +33,11 @@ export const cycleRoutes: FastifyPluginAsyncZod<CycleRouteOptions> = async (app,
     return views.render(fragment ? 'partials/cycles' : 'pages/cycles', cyclesView(page, input));
   };
 
-  app.get('/cycles', { schema: { querystring: CyclesQuery } }, async (request, reply) =>
+  app.get('/cycles', { config: { access: 'read' }, schema: { querystring: CyclesQuery } }, async (request, reply) =>
     sendHtml(reply, render(false, { recorded: request.query.recorded && recordedBy.get(request.query.recorded) })),
   );
 
-  app.post('/cycles', async (request, reply) =>
+  app.post('/cycles', { config: { access: 'admin' } }, async (request, reply) =>
     submitForm(request, reply, forms, {
       form: openCycleForm,
       data: (values, key) => ({ ...values, cycleId: key }),
@@ -48,7 +48,7 @@ export const cycleRoutes: FastifyPluginAsyncZod<CycleRouteOptions> = async (app,
     }),
   );
 
-  app.post('/cycles/:cycleId/close', { schema: { params: CycleParams } }, async (request, reply) => {
+  app.post('/cycles/:cycleId/close', { config: { access: 'admin' }, schema: { params: CycleParams } }, async (request, reply) => {
     const { cycleId } = request.params;
     const cycle = queries.cycles().find((c) => c.cycleId === cycleId);
     if (cycle === undefined) throw new NotFoundError(`There is no cycle "${cycleId}".`);

@@ -36,6 +36,11 @@ import type { References } from '../ingest/mapping.ts';
 import type { KafkaTopics } from '../ingest/contract.ts';
 import { DEFAULT_TOPICS } from '../config.ts';
 import { registerOpenApi } from './openapi.ts';
+import type { SessionStore } from '@fastify/session';
+import type { Accounts } from '../../projections/accounts.ts';
+import { accessRoutes, SIGN_IN_LIMITS, type SignInLimits } from '../access/routes.ts';
+import { scopeOf } from '../access/scope.ts';
+import { registerAuth } from './auth.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -72,6 +77,18 @@ export interface AppDeps {
   waitFor: (position: bigint) => Promise<Reach>;
   /** The projection runner's feed of applied batches: open pages update live from it (without it, only on connect). */
   onApplied?: OnApplied;
+  /** Who may sign in, as what. */
+  accounts: Accounts;
+  /** Where signed-in sessions are kept (server side). */
+  sessions: SessionStore;
+  /** Signs the session cookie: at least 32 characters, from the environment (`UPTAKE_SESSION_SECRET`). */
+  sessionSecret: string;
+  /** TLS is terminated in front of Uptake: cookies are `Secure`. */
+  tls?: boolean;
+  /** E-mails of the demo accounts, listed on the sign-in page; only for a demo store. */
+  demoEmails?: readonly string[];
+  /** Sign-in attempts allowed (default `SIGN_IN_LIMITS`). */
+  signInLimits?: Partial<SignInLimits>;
   /** Bounds on the live sockets (default `LIVE_LIMITS`). */
   liveLimits?: Partial<LiveLimits>;
   logger?: FastifyServerOptions['logger'];
@@ -93,28 +110,54 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, views);
+  await registerAuth(app, {
+    accounts: deps.accounts,
+    sessions: deps.sessions,
+    secret: deps.sessionSecret,
+    tls: deps.tls ?? false,
+    now: deps.now,
+  });
   await registerOpenApi(app);
   await app.register(formbody);
   await app.register(websocket);
-  await app.register(fastifyStatic, { root: join(root, 'views', 'assets'), prefix: '/assets/' });
-  await app.register(fastifyStatic, {
-    root: join(root, 'node_modules', 'htmx.org', 'dist'),
-    prefix: '/vendor/htmx/',
-    decorateReply: false,
-    allowedPath: (path) => htmxFile.test(path),
+  // Styles, scripts and htmx are for anyone: the sign-in page needs them too.
+  await app.register(async (assets) => {
+    assets.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+    });
+    await assets.register(fastifyStatic, { root: join(root, 'views', 'assets'), prefix: '/assets/' });
+    await assets.register(fastifyStatic, {
+      root: join(root, 'node_modules', 'htmx.org', 'dist'),
+      prefix: '/vendor/htmx/',
+      decorateReply: false,
+      allowedPath: (path) => htmxFile.test(path),
+    });
   });
 
   const web: WebDeps = {
     views,
     today: deps.today,
     handlers: deps.application,
-    forms: { store: deps.store, names: deps.names, waitFor: deps.waitFor, now: deps.now },
+    forms: {
+      store: deps.store,
+      names: deps.names,
+      waitFor: deps.waitFor,
+      now: deps.now,
+      scopeOf: (viewer) =>
+        scopeOf(viewer, (coachId) => deps.org.coaches().find((c) => c.coachId === coachId)?.areas ?? [], deps.application.directory),
+    },
     revisions: deps.revisions,
   };
   const overview = { ...web, queries: deps.queries, org: deps.org, timeline: deps.timeline, coachWeek: deps.coachWeek, names: deps.names };
   const team = { ...web, queries: deps.queries, timeline: deps.timeline, resistance: deps.resistance, stakeholders: deps.stakeholders };
   const resistance = { ...web, resistance: deps.resistance };
   const stakeholders = { ...web, stakeholders: deps.stakeholders };
+  await app.register(accessRoutes, {
+    ...web,
+    accounts: deps.accounts,
+    demoEmails: deps.demoEmails ?? [],
+    signInLimits: { ...SIGN_IN_LIMITS, ...deps.signInLimits },
+  });
   await app.register(overviewRoutes, overview);
   await app.register(teamRoutes, team);
   await app.register(resistanceRoutes, resistance);

@@ -28,17 +28,15 @@ import { z } from 'zod';
 import { describeEvent } from '../describe.ts';
 import type { UptakeEvent } from '../events.ts';
 import { parseCommand, type CommandDefinition, type CommandOf } from '../shared/command.ts';
-import type { CommandContext } from '../shared/commandHandler.ts';
-import { ConcurrencyConflictError, ValidationError, type FieldIssue } from '../shared/errors.ts';
-import type { Actor, RecordedEvent } from '../shared/event.ts';
+import type { CommandContext, Scope } from '../shared/commandHandler.ts';
+import { ConcurrencyConflictError, ForbiddenError, ValidationError, type FieldIssue } from '../shared/errors.ts';
+import type { RecordedEvent } from '../shared/event.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 import type { Reach } from '../../projections/runner.ts';
 import type { Names } from '../shared/names.ts';
 import { formatInstant } from '../adoption/calendar.ts';
+import { actorOf, currentPage, type Viewer } from './auth.ts';
 import { escapeHtml, hxPartial, sendHtml, wantsFragment } from './views.ts';
-
-/** Until sign-in exists, every form is recorded as this user. */
-const webUser: Actor = { kind: 'user', id: 'web' };
 
 /** The hidden field an edit form carries its stream revision in. */
 export const REVISION = 'revision';
@@ -203,6 +201,8 @@ export interface FormDeps {
   /** Resolves once the read models include the write; names those that may lag behind it. */
   waitFor: (position: bigint) => Promise<Reach>;
   now: () => Date;
+  /** Where the signed-in person may record (src/access/scope.ts). */
+  scopeOf: (viewer: Viewer) => Promise<Scope>;
 }
 
 export interface Submission<C extends CommandDefinition, F extends AnyFields> {
@@ -233,7 +233,15 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
     sendHtml(reply, (await submission.render(key === undefined ? { state, fragment } : { state, fragment, key })) + notice, statusCode);
   try {
     const { command, key, expectedRevision } = commandFrom(form, values, submission.data);
-    const ctx: CommandContext = { actor: webUser, source: 'ui', now: deps.now(), ...(form.keyed ? { idempotencyKey: key } : {}) };
+    // The route's access rule let only a signed-in admin or coach this far.
+    const viewer = request.viewer!;
+    const ctx: CommandContext = {
+      actor: actorOf(viewer),
+      scope: await deps.scopeOf(viewer),
+      source: 'ui',
+      now: deps.now(),
+      ...(form.keyed ? { idempotencyKey: key } : {}),
+    };
     const { position } = await submission.execute(command, ctx, expectedRevision);
     // The event is durable already; a failed or slow read model only means some page lags behind it.
     const { caughtUp, lagging } = await deps.waitFor(position);
@@ -243,6 +251,8 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
     return reply.code(303).header('location', location).send();
   } catch (error) {
     if (error instanceof ValidationError) return answer({ values, issues: error.issues }, 422);
+    // Said in the form, beside what was typed: a coach sees which areas are theirs.
+    if (error instanceof ForbiddenError) return answer({ values, issues: [{ field: 'scope', message: error.message }] }, 403);
     if (error instanceof ConcurrencyConflictError) {
       const { changes, revision } = await changesSince(deps, error);
       // The form now carries the current revision: sending it again is a decision made with the changes in view.
@@ -459,6 +469,8 @@ export function formView(
     errors: state.issues.filter((i) => !(i.field in form.fields)).map((i) => spoken(form, i)),
     changes: state.changes ?? null,
     reloadHref: input.reloadHref,
+    // A live push renders forms for everyone at once and carries no token: htmx sends it as a header.
+    csrf: currentPage()?.csrfToken() ?? null,
     invalid: state.issues.length > 0 || state.changes !== undefined,
   };
 }

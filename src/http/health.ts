@@ -52,7 +52,7 @@ export const healthOf =
 
 /** For load balancers and `docker compose`: 200 when healthy, 503 when degraded. */
 export const healthRoutes: FastifyPluginAsync<{ health: () => Promise<Health> }> = async (app, { health }) => {
-  app.get('/healthz', async (request, reply) => {
+  app.get('/healthz', { config: { access: 'public' } }, async (request, reply) => {
     let report: Health;
     try {
       report = await health();

@@ -346,7 +346,7 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { views, 
     hub.stop();
   });
 
-  app.get('/live', { websocket: true }, (socket: LiveSocket, request) => {
+  app.get('/live', { config: { access: 'read' }, websocket: true }, (socket: LiveSocket, request) => {
     const url = pageUrl(request.query);
     if (url === null) return socket.close(POLICY_VIOLATION, 'page must be a path on this site, starting with /');
     const topic = pages.reduce<ReturnType<LivePage['topicOf']>>((found, page) => found ?? page.topicOf(url), null);

@@ -27,5 +27,5 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     },
     transform: (input) => (input.url.startsWith(API) ? jsonSchemaTransform(input) : { schema: { hide: true }, url: input.url }),
   });
-  app.get(`${API}openapi.json`, { schema: { summary: 'This document' } }, async () => app.swagger());
+  app.get(`${API}openapi.json`, { config: { access: 'public' }, schema: { summary: 'This document' } }, async () => app.swagger());
 }

@@ -1,15 +1,20 @@
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Eta } from 'eta';
+import { currentPage } from './auth.ts';
 
-/** Renders `views/<name>.eta`; templates escape every `<%= %>` (autoEscape stays on). */
+/**
+ * Renders `views/<name>.eta`; templates escape every `<%= %>` (autoEscape stays on). Every
+ * template also gets `it.page`: who is signed in and the CSRF token, for the request being
+ * answered (none for a live push, which reaches many people at once).
+ */
 export interface Views {
   render(name: string, data: object): string;
 }
 
 export function createViews(root: string): Views {
   const eta = new Eta({ views: join(root, 'views'), cache: true, autoEscape: true });
-  return { render: (name, data) => eta.render(name, data) };
+  return { render: (name, data) => eta.render(name, { page: currentPage() ?? null, ...data }) };
 }
 
 /**

@@ -88,6 +88,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
   app.post(
     '/api/v1/events',
     {
+      config: { access: 'ingest' },
       bodyLimit: BODY_LIMIT,
       onRequest: authenticate,
       schema: {
@@ -147,6 +148,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
   app.options(
     '/api/v1/events',
     {
+      config: { access: 'ingest' },
       schema: {
         summary: 'Webhook validation handshake (CloudEvents HTTP webhook spec, section 4)',
         headers: z.object({
@@ -175,8 +177,14 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
     },
   );
 
-  app.get('/api/v1/schemas', { schema: { summary: "Each accepted CloudEvents type's data as JSON Schema" } }, async () => jsonSchemas());
-  app.get('/api/v1/asyncapi.json', { schema: { summary: 'The AsyncAPI 3.0 document of the Kafka topics' } }, async () =>
-    asyncApiDocument(options.topics),
+  app.get(
+    '/api/v1/schemas',
+    { config: { access: 'public' }, schema: { summary: "Each accepted CloudEvents type's data as JSON Schema" } },
+    async () => jsonSchemas(),
+  );
+  app.get(
+    '/api/v1/asyncapi.json',
+    { config: { access: 'public' }, schema: { summary: 'The AsyncAPI 3.0 document of the Kafka topics' } },
+    async () => asyncApiDocument(options.topics),
   );
 };

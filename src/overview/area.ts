@@ -35,15 +35,19 @@ const RECENT_EVENTS = 10;
  */
 export const areaRoutes: FastifyPluginAsyncZod<AreaRouteOptions> = async (app, options) => {
   const { queries, views, today } = options;
-  app.get('/areas/:areaId', { schema: { params: AreaParams, querystring: SelectionQuery } }, async (request, reply) => {
-    const { areaId } = request.params;
-    if (wantsFragment(request)) {
-      const { selection } = requireSelection(queries, today, request.query);
-      const detail = requireArea(queries, areaId, selection);
-      return sendHtml(reply, views.render('partials/teamRows', teamRowsView(detail, selection, detail.area.depth + 1)));
-    }
-    return sendHtml(reply, views.render('pages/area', areaPage(options, areaId, request.query)));
-  });
+  app.get(
+    '/areas/:areaId',
+    { config: { access: 'read' }, schema: { params: AreaParams, querystring: SelectionQuery } },
+    async (request, reply) => {
+      const { areaId } = request.params;
+      if (wantsFragment(request)) {
+        const { selection } = requireSelection(queries, today, request.query);
+        const detail = requireArea(queries, areaId, selection);
+        return sendHtml(reply, views.render('partials/teamRows', teamRowsView(detail, selection, detail.area.depth + 1)));
+      }
+      return sendHtml(reply, views.render('pages/area', areaPage(options, areaId, request.query)));
+    },
+  );
 };
 
 function requireArea(queries: HeatmapQueries, areaId: string, selection: Selection): AreaDetail {

@@ -29,13 +29,13 @@ const CoachParams = z.object({ coachId: Id });
  * answers it.
  */
 export const coachWeekRoutes: FastifyPluginAsyncZod<CoachWeekRouteOptions> = async (app, { coachWeek, queries, views, today }) => {
-  app.get('/coaches', async (_request, reply) => {
+  app.get('/coaches', { config: { access: 'read' } }, async (_request, reply) => {
     const day = today();
     const coaches = coachWeek.coaches(day, currentCycle(queries, day)?.cycleId ?? null);
     return sendHtml(reply, views.render('pages/coaches', coachesPageView(coaches)));
   });
 
-  app.get('/coaches/:coachId/week', { schema: { params: CoachParams } }, async (request, reply) => {
+  app.get('/coaches/:coachId/week', { config: { access: 'read' }, schema: { params: CoachParams } }, async (request, reply) => {
     return sendHtml(reply, views.render('pages/coachWeek', weekPage({ coachWeek, queries, today }, request.params.coachId)));
   });
 };

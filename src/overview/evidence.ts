@@ -16,7 +16,7 @@ export interface EvidenceRouteOptions extends ReadRouteOptions {
  * adoption model computed the number from them: how a number on the heatmap is traced.
  */
 export const evidenceRoutes: FastifyPluginAsyncZod<EvidenceRouteOptions> = async (app, { queries, views, today, timeline, names }) => {
-  app.get('/evidence', { schema: { querystring: EvidenceQuery } }, async (request, reply) => {
+  app.get('/evidence', { config: { access: 'read' }, schema: { querystring: EvidenceQuery } }, async (request, reply) => {
     const query = request.query;
     const { cycle, selection } = requireSelection(queries, today, query);
     const area = query.area === undefined ? null : queries.area(query.area, selection.cycleId, selection.asOf);

@@ -14,7 +14,7 @@ import { heatmapPageView, noCyclePageView, teamRowsView } from './viewModels.ts'
  */
 export const heatmapRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app, { queries, views, today }) => {
   for (const path of ['/', '/heatmap']) {
-    app.get(path, { schema: { querystring: lenient(SelectionQuery) } }, async (request, reply) => {
+    app.get(path, { config: { access: 'read' }, schema: { querystring: lenient(SelectionQuery) } }, async (request, reply) => {
       const { value: query, issues } = request.query;
       const resolved = resolveSelection(queries, today, query);
       if (resolved === null) return sendHtml(reply, views.render('pages/heatmap', noCyclePageView()));

@@ -78,7 +78,7 @@ export interface TimelineRouteOptions extends WebDeps {
  * field; htmx requests (the filter form, the Older and Newer links) get the timeline section.
  */
 export const timelineRoutes: FastifyPluginAsyncZod<TimelineRouteOptions> = async (app, options) => {
-  app.get('/timeline', { schema: { querystring: lenient(TimelineQuery) } }, async (request, reply) => {
+  app.get('/timeline', { config: { access: 'read' }, schema: { querystring: lenient(TimelineQuery) } }, async (request, reply) => {
     const { value: query, issues } = request.query;
     const { view, valid } = timelineView(options, query, issues);
     return sendHtml(reply, options.views.render(wantsFragment(request) ? 'partials/timeline' : 'pages/timeline', view), valid ? 200 : 422);

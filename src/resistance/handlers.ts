@@ -21,7 +21,10 @@ const inSignal = commandHandlerFor(
   'signal',
   resistanceDecider,
   (command) => command.data.signalId,
-  (command, state) => [state.status === 'Empty' ? undefined : state.raised.areaId, 'areaId' in command.data ? command.data.areaId : undefined],
+  (command, state) => [
+    state.status === 'Empty' ? undefined : state.raised.areaId,
+    'areaId' in command.data ? command.data.areaId : undefined,
+  ],
 );
 
 export async function raiseResistanceSignal(

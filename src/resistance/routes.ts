@@ -146,7 +146,7 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
     return { view, html: views.render(fragment ? 'partials/signalLog' : 'pages/resistance', view) };
   };
 
-  app.get('/resistance', { schema: { querystring: lenient(LogQuery) } }, async (request, reply) => {
+  app.get('/resistance', { config: { access: 'read' }, schema: { querystring: lenient(LogQuery) } }, async (request, reply) => {
     const { value, issues } = request.query;
     const { raised, ...filters } = value;
     const errors = Object.fromEntries(issues.map((i) => [i.field, i.message]));
@@ -154,7 +154,7 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
     return sendHtml(reply, html, view.invalid ? 422 : 200);
   });
 
-  app.post('/resistance', { schema: { querystring: lenient(LogQuery) } }, async (request, reply) => {
+  app.post('/resistance', { config: { access: 'write' }, schema: { querystring: lenient(LogQuery) } }, async (request, reply) => {
     const { raised: _, ...filters } = request.query.value;
     // The new signal's id is the form's key: the success line links to it.
     let signalId: string | undefined;
@@ -173,13 +173,17 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
   const renderSignal = (fragment: boolean, signalId: string, input: SignalInput) =>
     views.render(fragment ? 'partials/signal' : 'pages/signal', signalView(signalPage(options, signalId), input));
 
-  app.get('/resistance/:signalId', { schema: { params: SignalParams, querystring: SignalQuery } }, async (request, reply) => {
-    const { recorded } = request.query;
-    return sendHtml(
-      reply,
-      renderSignal(false, request.params.signalId, { recorded: recorded === undefined ? undefined : recordedBy.get(recorded) }),
-    );
-  });
+  app.get(
+    '/resistance/:signalId',
+    { config: { access: 'read' }, schema: { params: SignalParams, querystring: SignalQuery } },
+    async (request, reply) => {
+      const { recorded } = request.query;
+      return sendHtml(
+        reply,
+        renderSignal(false, request.params.signalId, { recorded: recorded === undefined ? undefined : recordedBy.get(recorded) }),
+      );
+    },
+  );
 
   /** Runs one of the signal's forms and answers with the signal page (303) or its partial. */
   function submitSignalForm<C extends CommandDefinition, F extends Form<C>['fields']>(
@@ -202,16 +206,20 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
 
   const [acknowledge, plan, escalate, resolve] = signalForms;
 
-  app.post('/resistance/:signalId/acknowledge', { schema: { params: SignalParams } }, async (request, reply) => {
-    const { signalId } = request.params;
-    return submitSignalForm(request, reply, signalId, acknowledge.action, {
-      form: acknowledge.form,
-      data: (values) => ({ ...values, signalId }),
-      execute: (command, ctx, revision) => acknowledgeResistanceSignal(handlers, command, ctx, revision),
-    });
-  });
+  app.post(
+    '/resistance/:signalId/acknowledge',
+    { config: { access: 'write' }, schema: { params: SignalParams } },
+    async (request, reply) => {
+      const { signalId } = request.params;
+      return submitSignalForm(request, reply, signalId, acknowledge.action, {
+        form: acknowledge.form,
+        data: (values) => ({ ...values, signalId }),
+        execute: (command, ctx, revision) => acknowledgeResistanceSignal(handlers, command, ctx, revision),
+      });
+    },
+  );
 
-  app.post('/resistance/:signalId/plan', { schema: { params: SignalParams } }, async (request, reply) => {
+  app.post('/resistance/:signalId/plan', { config: { access: 'write' }, schema: { params: SignalParams } }, async (request, reply) => {
     const { signalId } = request.params;
     return submitSignalForm(request, reply, signalId, plan.action, {
       form: plan.form,
@@ -220,7 +228,7 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
     });
   });
 
-  app.post('/resistance/:signalId/escalate', { schema: { params: SignalParams } }, async (request, reply) => {
+  app.post('/resistance/:signalId/escalate', { config: { access: 'write' }, schema: { params: SignalParams } }, async (request, reply) => {
     const { signalId } = request.params;
     return submitSignalForm(request, reply, signalId, escalate.action, {
       form: escalate.form,
@@ -229,7 +237,7 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
     });
   });
 
-  app.post('/resistance/:signalId/resolve', { schema: { params: SignalParams } }, async (request, reply) => {
+  app.post('/resistance/:signalId/resolve', { config: { access: 'write' }, schema: { params: SignalParams } }, async (request, reply) => {
     const { signalId } = request.params;
     return submitSignalForm(request, reply, signalId, resolve.action, {
       form: resolve.form,
@@ -240,7 +248,7 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
 
   app.post(
     '/resistance/:signalId/interventions/:interventionId/complete',
-    { schema: { params: InterventionParams } },
+    { config: { access: 'write' }, schema: { params: InterventionParams } },
     async (request, reply) => {
       const { signalId, interventionId } = request.params;
       return submitSignalForm(request, reply, signalId, 'complete', {
@@ -253,7 +261,7 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
 
   app.post(
     '/resistance/:signalId/interventions/:interventionId/cancel',
-    { schema: { params: InterventionParams } },
+    { config: { access: 'write' }, schema: { params: InterventionParams } },
     async (request, reply) => {
       const { signalId, interventionId } = request.params;
       return submitSignalForm(request, reply, signalId, 'cancel', {

@@ -14,7 +14,10 @@ const inStakeholder = commandHandlerFor(
   'stakeholder',
   stakeholderDecider,
   (command) => command.data.stakeholderId,
-  (command, state) => [state.status === 'Identified' ? state.areaId : undefined, 'areaId' in command.data ? command.data.areaId : undefined],
+  (command, state) => [
+    state.status === 'Identified' ? state.areaId : undefined,
+    'areaId' in command.data ? command.data.areaId : undefined,
+  ],
 );
 
 export async function identifyStakeholder(deps: HandlerDeps, command: IdentifyStakeholder, ctx: CommandContext, expectedRevision?: number) {

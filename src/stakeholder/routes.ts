@@ -159,7 +159,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
   const renderList = (fragment: boolean, page: ListPage) =>
     views.render(fragment ? 'partials/stakeholders' : 'pages/stakeholders', listView(page));
 
-  app.get('/stakeholders', { schema: { querystring: ListQuerystring } }, async (request, reply) => {
+  app.get('/stakeholders', { config: { access: 'read' }, schema: { querystring: ListQuerystring } }, async (request, reply) => {
     const { value, issues } = request.query;
     const { identified, page: requested, ...filters } = value;
     const errors = Object.fromEntries(issues.map((i) => [i.field, i.message]));
@@ -170,7 +170,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     return sendHtml(reply, renderList(wantsFragment(request), page), issues.length > 0 ? 422 : 200);
   });
 
-  app.post('/stakeholders', { schema: { querystring: ListQuerystring } }, async (request, reply) => {
+  app.post('/stakeholders', { config: { access: 'write' }, schema: { querystring: ListQuerystring } }, async (request, reply) => {
     const { identified: _, page: __, ...filters } = request.query.value;
     return submitForm(request, reply, forms, {
       form: identifyStakeholderForm,
@@ -189,10 +189,14 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
   const renderDetail = (fragment: boolean, stakeholderId: string, input: Answered) =>
     views.render(fragment ? 'partials/stakeholder' : 'pages/stakeholder', detailView(detailPage(options, stakeholderId), input));
 
-  app.get('/stakeholders/:stakeholderId', { schema: { params: StakeholderParams, querystring: DetailQuery } }, async (request, reply) => {
-    const { recorded } = request.query;
-    return sendHtml(reply, renderDetail(false, request.params.stakeholderId, { recorded: recorded && recordedBy.get(recorded) }));
-  });
+  app.get(
+    '/stakeholders/:stakeholderId',
+    { config: { access: 'read' }, schema: { params: StakeholderParams, querystring: DetailQuery } },
+    async (request, reply) => {
+      const { recorded } = request.query;
+      return sendHtml(reply, renderDetail(false, request.params.stakeholderId, { recorded: recorded && recordedBy.get(recorded) }));
+    },
+  );
 
   /** One POST route per form on the stakeholder page. */
   function formRoute<C extends CommandDefinition>(
@@ -200,18 +204,22 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     data: (values: Record<string, unknown>, key: string) => Record<string, unknown>,
     execute: (command: CommandOf<C>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<{ position: bigint }>,
   ) {
-    app.post(`/stakeholders/:stakeholderId/${form.id}`, { schema: { params: StakeholderParams } }, async (request, reply) => {
-      const { stakeholderId } = request.params;
-      requireStakeholder(stakeholderId);
-      return submitForm(request, reply, forms, {
-        form,
-        data: (values, key) => ({ ...data(values, key), stakeholderId }),
-        execute,
-        redirectTo: `${stakeholderPath(stakeholderId)}?recorded=${form.id}`,
-        render: ({ state, fragment }) =>
-          renderDetail(fragment, stakeholderId, state === null ? { recorded: form.recorded } : { answered: { formId: form.id, state } }),
-      });
-    });
+    app.post(
+      `/stakeholders/:stakeholderId/${form.id}`,
+      { config: { access: 'write' }, schema: { params: StakeholderParams } },
+      async (request, reply) => {
+        const { stakeholderId } = request.params;
+        requireStakeholder(stakeholderId);
+        return submitForm(request, reply, forms, {
+          form,
+          data: (values, key) => ({ ...data(values, key), stakeholderId }),
+          execute,
+          redirectTo: `${stakeholderPath(stakeholderId)}?recorded=${form.id}`,
+          render: ({ state, fragment }) =>
+            renderDetail(fragment, stakeholderId, state === null ? { recorded: form.recorded } : { answered: { formId: form.id, state } }),
+        });
+      },
+    );
   }
 
   formRoute(

@@ -14,7 +14,10 @@ const inTeam = commandHandlerFor(
   'team',
   teamDecider,
   (command) => command.data.teamId,
-  (command, state) => [state.status === 'Registered' ? state.areaId : undefined, 'areaId' in command.data ? command.data.areaId : undefined],
+  (command, state) => [
+    state.status === 'Registered' ? state.areaId : undefined,
+    'areaId' in command.data ? command.data.areaId : undefined,
+  ],
 );
 
 export async function registerTeam(deps: HandlerDeps, command: RegisterTeam, ctx: CommandContext, expectedRevision?: number) {

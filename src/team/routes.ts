@@ -106,25 +106,33 @@ export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, o
   const render = (fragment: boolean, teamId: string, cycleId: string | undefined, input: Answered) =>
     views.render(fragment ? 'partials/team' : 'pages/team', teamView(load(options, teamId, cycleId), input));
 
-  app.get('/teams/:teamId', { schema: { params: TeamParams, querystring: TeamPageQuery } }, async (request, reply) => {
-    const { cycle, recorded } = request.query;
-    return sendHtml(reply, render(false, request.params.teamId, cycle, { recordedBy: recorded }));
-  });
+  app.get(
+    '/teams/:teamId',
+    { config: { access: 'read' }, schema: { params: TeamParams, querystring: TeamPageQuery } },
+    async (request, reply) => {
+      const { cycle, recorded } = request.query;
+      return sendHtml(reply, render(false, request.params.teamId, cycle, { recordedBy: recorded }));
+    },
+  );
 
   /** One route per form: the team comes from the URL, the command from the form. */
   function post<C extends CommandDefinition, F extends Form<C>['fields']>(form: Form<C, F>, execute: Submission<C, F>['execute']) {
-    app.post(`/teams/:teamId/${form.id}`, { schema: { params: TeamParams, querystring: FormQuery } }, async (request, reply) => {
-      const { teamId } = request.params;
-      const { cycle } = request.query;
-      return submitForm(request, reply, forms, {
-        form,
-        data: (values) => ({ ...values, teamId }),
-        execute,
-        redirectTo: `${teamPageUrl(teamId, '', { cycle, recorded: form.id })}#${form.id}`,
-        render: ({ state, fragment }) =>
-          render(fragment, teamId, cycle, state === null ? { recordedBy: form.id } : { answered: { formId: form.id, state } }),
-      });
-    });
+    app.post(
+      `/teams/:teamId/${form.id}`,
+      { config: { access: 'write' }, schema: { params: TeamParams, querystring: FormQuery } },
+      async (request, reply) => {
+        const { teamId } = request.params;
+        const { cycle } = request.query;
+        return submitForm(request, reply, forms, {
+          form,
+          data: (values) => ({ ...values, teamId }),
+          execute,
+          redirectTo: `${teamPageUrl(teamId, '', { cycle, recorded: form.id })}#${form.id}`,
+          render: ({ state, fragment }) =>
+            render(fragment, teamId, cycle, state === null ? { recordedBy: form.id } : { answered: { formId: form.id, state } }),
+        });
+      },
+    );
   }
 
   // The eight adoption records that belong to a cycle are all decided with that cycle's state.

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { openDatabase, sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { SqliteCoachWeekQueries } from '../../projections/coachWeek/queries.ts';
@@ -23,6 +23,9 @@ import { SqliteNames } from '../../projections/org/names.ts';
 import { SqliteOrgQueries } from '../../projections/org/queries.ts';
 import { SqliteReferences } from '../../projections/org/references.ts';
 import { SqliteIntegrationTokens } from '../../projections/integrations.ts';
+import { SqliteAccounts } from '../../projections/accounts.ts';
+import { SqliteSessionStore } from '../../infra/sqlite/sessionStore.ts';
+import { hashPassword } from '../../src/access/password.ts';
 import { SqliteResistanceQueries } from '../../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
@@ -137,8 +140,12 @@ export async function seedSmallOrganisation(world: World): Promise<void> {
  * The app over the world, on TODAY. Writes wait for the real runner: call `world.runner.start()`
  * first in specs that post forms.
  */
-export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Promise<FastifyInstance> {
-  return buildApp({
+export async function appFor(world: World, overrides: Partial<AppDeps> = {}, as: TestRole | null = 'admin'): Promise<FastifyInstance> {
+  const app = await buildApp({
+    accounts: new SqliteAccounts(world.db),
+    sessions: new SqliteSessionStore(world.db),
+    sessionSecret: 'a test secret that is long enough to sign cookies',
+    signInLimits: { perAccount: 1000, perAddress: 1000 },
     queries: world.queries,
     timeline: new SqliteTimelineQueries(world.db),
     org: new SqliteOrgQueries(world.db),
@@ -157,6 +164,89 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}): Pr
     waitFor: waitForWrite(world.runner, world.queries),
     ...overrides,
   });
+  if (as !== null) signInEveryRequest(app, await signIn(app, world, as));
+  return app;
+}
+
+/** The accounts every web spec can sign in as; the coach is Ada, who coaches Platform (and nothing above it). */
+export const TEST_ACCOUNTS = {
+  admin: { accountId: 'acct-admin', email: 'admin@test.example', name: 'Ann Admin', role: 'admin', coachId: null },
+  coach: { accountId: 'acct-ada', email: 'ada@test.example', name: 'Ada Coach', role: 'coach', coachId: 'coach-ada' },
+  leader: { accountId: 'acct-lee', email: 'lee@test.example', name: 'Lee Leader', role: 'leader', coachId: null },
+} as const;
+export type TestRole = keyof typeof TEST_ACCOUNTS;
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+let testHash: Promise<string> | undefined;
+
+/**
+ * Opens a test account in the world, once, with TEST_PASSWORD (hashed once per process). The
+ * coach is Ada, registered as a coach and assigned to Platform when the world has it; she is
+ * opened only when a spec signs in as her, so other specs' organisation stays as they built it.
+ */
+export async function openTestAccount(world: World, as: TestRole): Promise<void> {
+  const account = TEST_ACCOUNTS[as];
+  if (new SqliteAccounts(world.db).byId(account.accountId) !== undefined) return;
+  testHash ??= hashPassword(TEST_PASSWORD);
+  const hash = await testHash;
+  if (as === 'coach') {
+    await given(world, 'coach', 'coach-ada', TODAY, {
+      type: 'CoachRegistered',
+      data: { coachId: 'coach-ada', name: 'Ada Lovelace', email: 'ada.coach@test.example' },
+    });
+    if (new SqliteOrgQueries(world.db).areas().some((a) => a.areaId === 'plat')) {
+      await given(world, 'area', 'plat', TODAY, { type: 'CoachAssignedToArea', data: { areaId: 'plat', coachId: 'coach-ada' } });
+    }
+  }
+  await given(world, 'account', account.accountId, TODAY, { type: 'AccountOpened', data: account });
+  await given(world, 'account', account.accountId, TODAY, { type: 'PasswordSet', data: { accountId: account.accountId, hash } });
+  await world.runner.catchUp();
+}
+
+/** A signed-in browser's credentials: its session cookie and the CSRF token its pages carry. */
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+}
+
+const cookieOf = (res: { cookies: { name: string; value: string }[] }) => res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+const csrfOf = (html: string) => /name="(?:_csrf|csrf-token)" (?:value|content)="([^"]+)"/.exec(html)?.[1];
+
+/** Signs in through the sign-in form, as a browser would, and reads the CSRF token off a page. */
+export async function signIn(app: FastifyInstance, world: World, as: TestRole): Promise<Session> {
+  await openTestAccount(world, as);
+  const form = await app.inject({ url: '/signin' });
+  const anonymous = cookieOf(form);
+  const signedIn = await app.inject({
+    method: 'POST',
+    url: '/signin',
+    headers: { cookie: anonymous, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ email: TEST_ACCOUNTS[as].email, password: TEST_PASSWORD, _csrf: csrfOf(form.body) ?? '' }).toString(),
+  });
+  if (signedIn.statusCode !== 303) throw new Error(`sign-in as ${as} failed: ${signedIn.statusCode} ${signedIn.body.slice(0, 300)}`);
+  const cookie = cookieOf(signedIn);
+  const page = await app.inject({ url: '/account', headers: { cookie } });
+  const csrfToken = csrfOf(page.body);
+  if (csrfToken === undefined) throw new Error(`no CSRF token on the account page of ${as}`);
+  return { cookie, csrfToken };
+}
+
+/**
+ * Every `app.inject` and `app.injectWS` of a spec then comes from this session, CSRF token
+ * included, unless the request names its own cookie: specs about access send theirs.
+ */
+export function signInEveryRequest(app: FastifyInstance, session: Session): void {
+  type Headers = NonNullable<InjectOptions['headers']>;
+  const withSession = (headers: Headers = {}): Headers =>
+    'cookie' in headers ? headers : { cookie: session.cookie, 'x-csrf-token': session.csrfToken, ...headers };
+  const inject = app.inject.bind(app) as (options: InjectOptions) => Promise<LightMyRequestResponse>;
+  app.inject = ((options: string | InjectOptions) =>
+    inject(
+      typeof options === 'string' ? { url: options, headers: withSession() } : { ...options, headers: withSession(options.headers) },
+    )) as unknown as typeof app.inject;
+  const injectWS = app.injectWS.bind(app);
+  app.injectWS = ((path, context) =>
+    injectWS(path, { ...context, headers: withSession(context?.headers as Headers) as Record<string, string> })) as typeof app.injectWS;
 }
 
 /** The demo organisation `npm start` seeds (seed 42, as of TODAY), read models caught up: what the screenshots show. */

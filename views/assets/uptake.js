@@ -26,3 +26,9 @@ document.addEventListener('click', (event) => {
   const close = event.target instanceof Element ? event.target.closest('[data-dismiss]') : null;
   close?.closest('.notice')?.remove();
 });
+
+// Every htmx request carries the session's CSRF token; plain forms carry it in a hidden field.
+document.addEventListener('htmx:config:request', (event) => {
+  const token = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content');
+  if (token) event.detail.ctx.request.headers['X-CSRF-Token'] = token;
+});
