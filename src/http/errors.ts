@@ -15,9 +15,12 @@ interface Problem {
 
 const titles: Record<number, string> = {
   400: 'That request could not be read',
+  401: 'Sign in first',
+  403: 'Not allowed',
   404: 'Not found',
   409: 'Someone else changed this first',
   422: 'Some values need fixing',
+  429: 'Too many attempts',
 };
 const titleFor = (statusCode: number) =>
   titles[statusCode] ?? (statusCode >= 500 ? 'Something went wrong on our side' : 'That request could not be handled');
