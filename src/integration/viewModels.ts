@@ -97,7 +97,7 @@ function consumerView(consumer: ConsumerFacts | undefined) {
     topics: consumer.topics.join(', '),
     deadLetterTopic: consumer.deadLetterTopic,
     lastMessage: snapshot.lastMessageAt === null ? 'none since Uptake started' : formatInstant(snapshot.lastMessageAt.toISOString()),
-    rate: `${snapshot.ratePerSecond.toFixed(snapshot.ratePerSecond < 10 ? 1 : 0)} messages/s`,
+    rate: `${snapshot.ratePerSecond.toFixed(snapshot.ratePerSecond < 1 ? 2 : snapshot.ratePerSecond < 10 ? 1 : 0)} messages/s`,
     lagError: 'error' in consumer.lag ? consumer.lag.error : null,
     partitions: 'partitions' in consumer.lag ? consumer.lag.partitions.map((p) => ({ ...p, consumed: p.consumed ?? 'nothing yet' })) : [],
     totalLag: 'partitions' in consumer.lag ? consumer.lag.partitions.reduce((sum, p) => sum + p.lag, 0) : null,
