@@ -55,11 +55,12 @@ export const integrationTokenDecider: Decider<IntegrationTokenState, Integration
 
 type Redriven = EventOf<typeof DeadLetterRedriven>;
 
-/** A dead letter's re-drives so far: once one went through (accepted or duplicate), it is done. */
+/** A dead letter's last re-drive: once one went through (accepted or duplicate), it is done. */
 export interface DeadLetterState {
-  redrives: number;
-  through: boolean;
+  last: Redriven['data'] | null;
 }
+
+export const wentThrough = (state: DeadLetterState): boolean => state.last !== null && state.last.outcome !== 'rejected';
 
 /** `redriven`: what ingesting the message again just answered, worked out by the handler. */
 export type DeadLetterCommand = WithContext<RedriveDeadLetter, { redriven: Redriven['data'] }>;
@@ -69,7 +70,7 @@ export type DeadLetterCommand = WithContext<RedriveDeadLetter, { redriven: Redri
  * double click or a second "re-drive all" leaves one record.
  */
 export const deadLetterDecider: Decider<DeadLetterState, DeadLetterCommand, Redriven> = {
-  initialState: () => ({ redrives: 0, through: false }),
-  evolve: (state, event) => ({ redrives: state.redrives + 1, through: state.through || event.data.outcome !== 'rejected' }),
-  decide: (command, state) => (state.through ? [] : [{ type: 'DeadLetterRedriven', data: command.context.redriven }]),
+  initialState: () => ({ last: null }),
+  evolve: (_state, event) => ({ last: event.data }),
+  decide: (command, state) => (wentThrough(state) ? [] : [{ type: 'DeadLetterRedriven', data: command.context.redriven }]),
 };

@@ -46,7 +46,7 @@ async function redrive(deps: RedriveDeps, letter: StoredDeadLetter, ctx: Command
   const { seq } = letter;
   if (!waiting(letter)) return { seq, outcome: 'through already', position: 0n };
   const result = await ingestMessage(deps, letter, letter.topic, ctx.now);
-  const reason = result.status === 'rejected' ? result.reason : undefined;
+  const reason = result.status === 'rejected' ? result.reason.slice(0, 2000) : undefined;
   const redriven = {
     deadLetterId: deadLetterIdOf(letter),
     consumerGroup: letter.consumerGroup,
@@ -54,17 +54,19 @@ async function redrive(deps: RedriveDeps, letter: StoredDeadLetter, ctx: Command
     partition: letter.partition,
     offset: letter.offset,
     outcome: result.status,
-    ...(reason !== undefined && { reason: reason.slice(0, 2000) }),
+    ...(reason !== undefined && { reason }),
   };
   // One form may re-drive many letters: each record gets a key of its own, derived from the form's.
   const key = ctx.idempotencyKey && nameBasedUuid(`${ctx.idempotencyKey}/dead-letter/${seq}`);
-  const { position } = await inDeadLetter(
+  const { position, state } = await inDeadLetter(
     deps.store,
     { type: 'RedriveDeadLetter', data: { seq }, context: { redriven } },
     { ...ctx, ...(key !== undefined && { idempotencyKey: key }) },
   );
-  deps.deadLetters.markRedriven(seq, { at: ctx.now.toISOString(), outcome: result.status, reason: reason ?? null });
-  return { seq, outcome: result.status, ...(reason !== undefined && { reason }), position };
+  // The record that stands: this one, or, when a concurrent click recorded first, that one.
+  const recorded = state.last ?? redriven;
+  deps.deadLetters.markRedriven(seq, { at: ctx.now.toISOString(), outcome: recorded.outcome, reason: recorded.reason ?? null });
+  return { seq, outcome: recorded.outcome, ...(recorded.reason !== undefined && { reason: recorded.reason }), position };
 }
 
 export async function redriveDeadLetter(deps: RedriveDeps, command: RedriveDeadLetter, ctx: CommandContext): Promise<RedriveResult> {

@@ -180,7 +180,6 @@ export const integrationRoutes: FastifyPluginAsyncZod<IntegrationRouteOptions> =
     { config: admin, schema: { params: z.object({ seq: SeqText }), querystring: FilterQuery } },
     async (request, reply) => {
       const { seq } = request.params;
-      if (deadLetters.byId(seq) === undefined) throw new NotFoundError(`There is no dead letter number ${seq}.`);
       const formId = `redrive-${seq}`;
       let results: RedriveResult[] = [];
       return submitForm(request, reply, forms, {

@@ -47,12 +47,15 @@ export interface Answered {
   redriven?: RedriveResult[];
 }
 
-export function integrationsUrl(filter: DeadLetterFilter & { recorded?: string }): string {
+/** The list's filter (and a status line's form) as a query string: empty, or `?…`. */
+function query(filter: DeadLetterFilter & { recorded?: string }): string {
   const params = new URLSearchParams(
     Object.entries(filter).flatMap(([key, value]): [string, string][] => (value === undefined ? [] : [[key, String(value)]])),
   );
-  return params.size === 0 ? '/integrations' : `/integrations?${params.toString()}`;
+  return params.size === 0 ? '' : `?${params.toString()}`;
 }
+
+export const integrationsUrl = (filter: DeadLetterFilter & { recorded?: string }): string => `/integrations${query(filter)}`;
 
 export const deadLetterPath = (seq: number): string => `/integrations/dead-letters/${seq}`;
 
@@ -109,7 +112,7 @@ export function integrationsView(page: IntegrationsPage, input: Answered) {
   const { filter } = page;
   const here = integrationsUrl(filter);
   // A form's answer keeps the list where it was: the POST carries the filter in its query.
-  const withFilter = (path: string) => `${path}${here.slice('/integrations'.length)}`;
+  const withFilter = (path: string) => `${path}${query(filter)}`;
   const form = (f: Parameters<typeof formView>[0], action: string) =>
     formView(f, { action, hxTarget: '#integrations', state: answeredFor(f.id) ?? freshState(f, {}), reloadHref: here });
   const selectedReason = filter.reason === undefined ? undefined : page.reasons.find((r) => r.reason === filter.reason);
