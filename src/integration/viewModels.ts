@@ -11,6 +11,8 @@ import type { RedriveResult } from './handlers.ts';
 /** How much of a message the list shows; the rest is one link away. */
 export const PREVIEW_CHARS = 400;
 export const PAGE_SIZE = 20;
+/** Reasons listed, most letters first; the one filtered by is listed too, wherever it ranks. */
+export const REASONS_SHOWN = 25;
 
 /** The Kafka consumer as configured and as it is now; absent when `KAFKA_BROKERS` is unset. */
 export interface ConsumerFacts {
@@ -138,11 +140,10 @@ export function integrationsView(page: IntegrationsPage, input: Answered) {
           : null,
     })),
     grantForm: form(grantTokenForm, '/integrations/tokens'),
-    reasons: page.reasons.map((r) => ({
-      ...r,
-      href: integrationsUrl({ reason: r.reason }),
-      selected: r.reason === filter.reason,
-    })),
+    reasons: page.reasons
+      .filter((r, rank) => rank < REASONS_SHOWN || r.reason === filter.reason)
+      .map((r) => ({ ...r, href: integrationsUrl({ reason: r.reason }), selected: r.reason === filter.reason })),
+    moreReasons: Math.max(0, page.reasons.length - REASONS_SHOWN),
     allHref: '/integrations#dead-letters',
     filteredBy: filter.reason ?? null,
     // Offered while some letter of the reason waits, and kept to answer a POST that found none.

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kafkaIngestion } from '../../infra/kafka/kafkaSource.ts';
 import { SqliteConsumerLedger } from '../../infra/sqlite/consumerLedger.ts';
+import { SqliteIntegrationTokens } from '../../projections/integrations.ts';
 import { ConsumerStatus } from '../../src/ingest/status.ts';
 import { appFor, closeWorld, given, openWorld, postForm, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
@@ -133,6 +134,16 @@ describe('integration tokens', () => {
     expect(count('IntegrationTokenGranted')).toBe(1);
   });
 
+  it('writes when a token was last used at most once a minute', async () => {
+    const tokens = new SqliteIntegrationTokens(world.db);
+    const lastUsed = () => (world.db.prepare('SELECT last_used_at AS at FROM integration_token_use').get() as { at: string }).at;
+    tokens.used('t1', new Date('2026-11-25T10:00:00.000Z'));
+    tokens.used('t1', new Date('2026-11-25T10:00:59.000Z'));
+    expect(lastUsed()).toBe('2026-11-25T10:00:00.000Z');
+    tokens.used('t1', new Date('2026-11-25T10:01:00.000Z'));
+    expect(lastUsed()).toBe('2026-11-25T10:01:00.000Z');
+  });
+
   it('with htmx, answers with the partial that shows the token', async () => {
     const res = await post('/integrations/tokens', { name: 'HR', source: 'urn:hr', key: randomUUID() }, { 'hx-request': 'true' });
     expect(res.statusCode).toBe(200);
@@ -199,6 +210,17 @@ describe('dead letters', () => {
     expect((await app.inject('/integrations/dead-letters/999')).statusCode).toBe(404);
     expect((await app.inject('/integrations/dead-letters/abc')).statusCode).toBe(422);
     expect((await app.inject('/integrations?before=-1')).statusCode).toBe(422);
+  });
+
+  it('lists the 25 commonest reasons, and the one filtered by wherever it ranks', async () => {
+    for (let offset = 0; offset < 30; offset++) deadLetter(offset, '{}', offset < 2 ? 'common' : `rare ${offset}`);
+    const res = await app.inject('/integrations');
+    expect(res.body.match(/<li><a href="\/integrations\?reason=/g)).toHaveLength(25);
+    expect(res.body).toContain('>common</a> <span class="muted">2 refused, 2 waiting</span>');
+    expect(res.body).toContain('and 4 rarer reasons');
+    const rarest = await app.inject('/integrations?reason=rare+9');
+    expect(rarest.body.match(/<li><a href="\/integrations\?reason=/g)).toHaveLength(26);
+    expect(rarest.body).toContain('aria-current="true">rare 9</a>');
   });
 
   it('pages by keyset: 20 a page, then the older ones', async () => {
