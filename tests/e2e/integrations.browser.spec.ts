@@ -135,6 +135,13 @@ describe.skipIf(kafka.skipped || skipWithoutBrowser('integrations page'))('the i
     expect(await letter.locator('.letter__reason').innerText()).toBe('data.teamKey: no team with key NEWT');
     expect(await letter.locator('.letter__message').innerText()).toContain('"teamKey":"NEWT"');
 
+    // The whole message with its headers, one link away.
+    await letter.getByRole('link', { name: /Show with headers/ }).click();
+    expect(await page.locator('pre').innerText()).toContain('"id":"ci-newt"');
+    expect(await page.locator('.facts').innerText()).toContain('application/cloudevents+json');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goBack();
+
     await given(world, 'team', 'newt', '2026-11-24', {
       type: 'TeamRegistered',
       data: { teamId: 'newt', key: 'NEWT', name: 'Newts', areaId: 'eng', size: 3 },
