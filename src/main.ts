@@ -29,8 +29,9 @@ import {
 import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
-import { healthOf, type KafkaHealth } from './http/health.ts';
-import { type MessageSource, startConsumer } from './ingest/consumer.ts';
+import { healthOf } from './http/health.ts';
+import { startConsumer } from './ingest/consumer.ts';
+import { ConsumerStatus, type KafkaConsumerInfo } from './ingest/status.ts';
 import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
 import { mintToken } from './integration/tokens.ts';
 import { seed } from './seed/seed.ts';
@@ -126,53 +127,57 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
  * group `KAFKA_GROUP`, poison messages to `KAFKA_DLQ_TOPIC`. It starts in the background, so a
  * broker that is down leaves the web app up and /healthz degraded.
  */
-function kafkaConsumer(config: Config & { KAFKA_BROKERS: string }, storage: Storage, log: Log) {
-  let health: KafkaHealth = { state: 'starting' };
-  const down = (error: Error) => {
-    health = { state: 'down', error: error.message };
-  };
-  let source: MessageSource | undefined;
+function kafkaConsumer(config: Config & { KAFKA_BROKERS: string }, storage: Storage, ledger: SqliteConsumerLedger, log: Log) {
   const now = () => new Date();
+  const status = new ConsumerStatus(now);
+  const kafka = kafkaIngestion({
+    brokers: config.KAFKA_BROKERS.split(','),
+    topics: config.KAFKA_TOPICS,
+    groupId: config.KAFKA_GROUP,
+    deadLetterTopic: config.KAFKA_DLQ_TOPIC,
+    log,
+    onGaveUp: (error) => status.down(error),
+    onConnection: (connected) => (connected ? status.connected() : status.disconnected()),
+  });
+  const info: KafkaConsumerInfo = {
+    group: config.KAFKA_GROUP,
+    topics: config.KAFKA_TOPICS,
+    deadLetterTopic: config.KAFKA_DLQ_TOPIC,
+    status,
+    offsets: kafka.offsets,
+  };
   return {
-    health: () => health,
-    start: () => {
-      const kafka = kafkaIngestion({
-        brokers: config.KAFKA_BROKERS.split(','),
-        topics: config.KAFKA_TOPICS,
-        groupId: config.KAFKA_GROUP,
-        deadLetterTopic: config.KAFKA_DLQ_TOPIC,
-        log,
-        onGaveUp: down,
-      });
-      source = kafka.source;
-      return startConsumer(
+    info,
+    health: () => status.health(),
+    start: () =>
+      startConsumer(
         {
           store: storage.store,
           directory: new SqliteDirectory(storage.readModels),
           references: new SqliteReferences(storage.readModels),
-          ledger: new SqliteConsumerLedger(storage.readModels, config.KAFKA_GROUP, now),
+          ledger,
           deadLetters: kafka.deadLetters,
           ...(storage.unitOfWork && { unitOfWork: storage.unitOfWork }),
           now,
         },
         kafka.source,
-        ({ topic, partition }, outcome) => {
+        ({ topic, partition, messages }, outcome) => {
+          status.consumed(messages.length);
           if (outcome.deadLettered > 0)
             log.warn({ topic, partition, ...outcome }, `${outcome.deadLettered} messages dead-lettered to ${config.KAFKA_DLQ_TOPIC}`);
         },
       ).then(
         () => {
-          health = { state: 'consuming' };
+          status.connected();
           log.info({}, `consuming ${config.KAFKA_TOPICS.join(', ')} from ${config.KAFKA_BROKERS} as group ${config.KAFKA_GROUP}`);
         },
         (error: Error) => {
-          down(error);
+          status.down(error);
           log.error({ err: error }, `the Kafka consumer did not start: ${error.message}`);
         },
-      );
-    },
+      ),
     /** Finishes the batch in hand, stores it, and leaves the group. */
-    stop: async () => source?.stop(),
+    stop: async () => kafka.source.stop(),
   };
 }
 
@@ -192,7 +197,9 @@ async function serve(config: Config): Promise<void> {
     warn: (details, message) => app.log.warn(details, message),
     error: (details, message) => app.log.error(details, message),
   };
-  const kafka = config.KAFKA_BROKERS ? kafkaConsumer({ ...config, KAFKA_BROKERS: config.KAFKA_BROKERS }, storage, log) : undefined;
+  // The dead-letter list stays readable on the integrations page with Kafka off.
+  const ledger = new SqliteConsumerLedger(storage.readModels, config.KAFKA_GROUP, () => new Date());
+  const kafka = config.KAFKA_BROKERS ? kafkaConsumer({ ...config, KAFKA_BROKERS: config.KAFKA_BROKERS }, storage, ledger, log) : undefined;
   const settings = new InstallationSettings(storage.readModels);
   const emptyStore = (await storage.store.headPosition()) === 0n;
   if (emptyStore) settings.markDemo();
@@ -218,6 +225,8 @@ async function serve(config: Config): Promise<void> {
     application: { store: storage.store, directory },
     references: new SqliteReferences(storage.readModels),
     integrationTokens: new SqliteIntegrationTokens(storage.readModels),
+    deadLetters: ledger,
+    kafka: kafka?.info,
     kafkaTopics: { consumed: config.KAFKA_TOPICS, deadLetter: config.KAFKA_DLQ_TOPIC },
     waitFor: waitForWrite(runner, queries),
     onApplied: (listener) => runner.onApplied(listener),

@@ -2,9 +2,20 @@
  * kafkajs behind Uptake's own interfaces (`MessageSource`, `DeadLetterSink` in
  * src/ingest/consumer.ts): kafkajs is in maintenance mode, and nothing else imports it.
  */
-import { type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer, type RetryOptions } from 'kafkajs';
+import {
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  Partitioners,
+  type Producer,
+  type RetryOptions,
+} from 'kafkajs';
 import type { ConsumedMessage, DeadLetter, DeadLetterSink, MessageBatch, MessageSource } from '../../src/ingest/consumer.ts';
 import type { DeadLetterHeaders } from '../../src/ingest/contract.ts';
+import type { OffsetsProbe } from '../../src/ingest/status.ts';
 
 export interface Log {
   info(details: object, message: string): void;
@@ -25,6 +36,8 @@ export interface KafkaIngestionOptions {
   restartDelayMs?: number;
   /** Called once the restarts are spent: the consumer is down until Uptake restarts. */
   onGaveUp?: (error: Error) => void;
+  /** Called when the consumer joins its group (true) and when it leaves it (false). */
+  onConnection?: (connected: boolean) => void;
 }
 
 /**
@@ -75,7 +88,11 @@ function* requests(letters: readonly DeadLetter[]): Generator<DeadLetter[]> {
  * Kafka after each batch only for lag reporting: Uptake resumes from the offsets in its own
  * database (`ConsumerLedger`), and a new group starts from the beginning of each topic.
  */
-export function kafkaIngestion(options: KafkaIngestionOptions): { source: MessageSource; deadLetters: DeadLetterSink } {
+export function kafkaIngestion(options: KafkaIngestionOptions): {
+  source: MessageSource;
+  deadLetters: DeadLetterSink;
+  offsets: OffsetsProbe;
+} {
   const { log } = options;
   const kafka = new Kafka({
     clientId: options.clientId ?? 'uptake',
@@ -97,6 +114,19 @@ export function kafkaIngestion(options: KafkaIngestionOptions): { source: Messag
   let stopping = false;
   let restarts = 0;
   let restartTimer: NodeJS.Timeout | undefined;
+  // For the integrations page's lag: one try per question, so a broker that is down answers at once.
+  let admin: Promise<Admin> | undefined;
+  const connectedAdmin = () => {
+    admin ??= (async () => {
+      const client = kafka.admin({ retry: { retries: 0 } });
+      await client.connect();
+      return client;
+    })().catch((error: Error) => {
+      admin = undefined;
+      throw error;
+    });
+    return admin;
+  };
 
   /** kafkajs's CRASH (it gave up retrying) or a failed restart: a bounded number of restarts, each later than the last. */
   const crashed = (error: Error, onBatch: (batch: MessageBatch) => Promise<void>) => {
@@ -117,6 +147,9 @@ export function kafkaIngestion(options: KafkaIngestionOptions): { source: Messag
     const current = kafka.consumer({ groupId: options.groupId, retry: { ...RETRY, restartOnFailure: async () => false } });
     consumer = current;
     current.on(current.events.CRASH, ({ payload: { error } }) => crashed(error, onBatch));
+    current.on(current.events.GROUP_JOIN, () => options.onConnection?.(true));
+    current.on(current.events.DISCONNECT, () => options.onConnection?.(false));
+    current.on(current.events.CRASH, () => options.onConnection?.(false));
     await current.connect();
     await current.subscribe({ topics: options.topics, fromBeginning: true });
     await current.run({
@@ -144,6 +177,18 @@ export function kafkaIngestion(options: KafkaIngestionOptions): { source: Messag
         // Outside eachBatch (inside it, disconnect hangs): waits for the batch in hand, then leaves the group.
         await consumer?.disconnect();
         await producer.disconnect();
+        await (await admin?.catch(() => undefined))?.disconnect();
+      },
+    },
+    offsets: {
+      watermarks: async (topics) => {
+        const client = await connectedAdmin();
+        const perTopic = await Promise.all(
+          topics.map(async (topic) =>
+            (await client.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ topic, partition, low, high })),
+          ),
+        );
+        return perTopic.flat();
       },
     },
     deadLetters: {

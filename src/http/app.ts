@@ -41,6 +41,7 @@ import type { Accounts } from '../../projections/accounts.ts';
 import { accessRoutes, SIGN_IN_LIMITS, type SignInLimits } from '../access/routes.ts';
 import { scopeOf } from '../access/scope.ts';
 import { registerAuth } from './auth.ts';
+import { integrationRoutes, type IntegrationRouteOptions } from '../integration/routes.ts';
 
 export interface AppDeps {
   queries: HeatmapQueries;
@@ -73,6 +74,10 @@ export interface AppDeps {
   kafkaTopics?: KafkaTopics;
   /** The integration tokens the ingest endpoint accepts. */
   integrationTokens: IntegrationTokens;
+  /** The dead-letter list of the configured consumer group (it stays readable with Kafka off). */
+  deadLetters: IntegrationRouteOptions['deadLetters'];
+  /** The running Kafka consumer, for the integrations page; absent when `KAFKA_BROKERS` is unset. */
+  kafka?: IntegrationRouteOptions['kafka'];
   /** Resolves once the read models include the event at `position`, so a write's redirect shows it. */
   waitFor: (position: bigint) => Promise<Reach>;
   /** The projection runner's feed of applied batches: open pages update live from it (without it, only on connect). */
@@ -170,6 +175,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tokens: deps.integrationTokens,
     now: deps.now,
     topics: deps.kafkaTopics ?? DEFAULT_TOPICS,
+  });
+  await app.register(integrationRoutes, {
+    ...web,
+    tokens: deps.integrationTokens,
+    deadLetters: deps.deadLetters,
+    references: deps.references,
+    kafka: deps.kafka,
   });
   await app.register(healthRoutes, { health: deps.health });
   const pages = [

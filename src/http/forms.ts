@@ -213,6 +213,8 @@ export interface Submission<C extends CommandDefinition, F extends AnyFields> {
   execute: (command: CommandOf<C>, ctx: CommandContext, expectedRevision: number | undefined) => Promise<{ position: bigint }>;
   /** Where a browser without JavaScript goes after a success (303). */
   redirectTo: string | ((key: string) => string);
+  /** The answer to a success is the page itself (200), never a redirect: it shows something only once (a new token). */
+  answerInPlace?: boolean;
   /**
    * The page, or for htmx its partial; `state` null after a success (fresh defaults, the status
    * line), when a keyed form also gets its key: the new thing's id.
@@ -246,7 +248,7 @@ export async function submitForm<C extends CommandDefinition, F extends AnyField
     // The event is durable already; a failed or slow read model only means some page lags behind it.
     const { caughtUp, lagging } = await deps.waitFor(position);
     if (!caughtUp) request.log.warn({ position: String(position), lagging }, 'read models did not reach the write in time');
-    if (fragment) return answer(null, 200, form.keyed ? key : undefined, caughtUp ? '' : lagNotice(lagging));
+    if (fragment || submission.answerInPlace) return answer(null, 200, form.keyed ? key : undefined, caughtUp ? '' : lagNotice(lagging));
     const location = typeof submission.redirectTo === 'string' ? submission.redirectTo : submission.redirectTo(key);
     return reply.code(303).header('location', location).send();
   } catch (error) {

@@ -104,6 +104,25 @@ function cloudEventOf(message: ConsumedMessage, maxBytes: number): unknown {
 }
 
 /**
+ * One consumed message into the store, as the consumer does it and as a re-drive does it again:
+ * bad input of any kind, the envelope's or the event's, is a rejection with its reason.
+ */
+export async function ingestMessage(
+  deps: Pick<ConsumerDeps, keyof IngestDeps | 'maxMessageBytes'>,
+  message: ConsumedMessage,
+  topic: string,
+  now: Date,
+): Promise<{ status: 'accepted' | 'duplicate' } | { status: 'rejected'; reason: string }> {
+  try {
+    const result = await ingestOne(deps, cloudEventOf(message, deps.maxMessageBytes ?? MAX_MESSAGE_BYTES), `kafka:${topic}`, now);
+    return result.status === 'rejected' ? { status: 'rejected', reason: result.reason ?? 'rejected' } : { status: result.status };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return { status: 'rejected', reason: error.message };
+  }
+}
+
+/**
  * One batch into the store, exactly once in effect: every message not yet consumed is ingested
  * (or becomes a dead letter with its reason), and the next offset is recorded in the same unit of
  * work. A message below the stored offset was handled before and is skipped. Bad input never
@@ -113,7 +132,6 @@ export async function consumeBatch(deps: ConsumerDeps, batch: MessageBatch): Pro
   const outcome: BatchOutcome = { accepted: 0, duplicate: 0, deadLettered: 0, skipped: 0 };
   const last = batch.messages.at(-1);
   if (last === undefined) return outcome;
-  const transport = `kafka:${batch.topic}`;
   const work = async () => {
     const stored = deps.ledger.nextOffset(batch.topic, batch.partition);
     const now = deps.now();
@@ -123,16 +141,10 @@ export async function consumeBatch(deps: ConsumerDeps, batch: MessageBatch): Pro
         outcome.skipped++;
         continue;
       }
-      let reason: string | undefined;
-      try {
-        const result = await ingestOne(deps, cloudEventOf(message, deps.maxMessageBytes ?? MAX_MESSAGE_BYTES), transport, now);
-        if (result.status === 'rejected') reason = result.reason;
-        else outcome[result.status]++;
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        reason = error.message;
-      }
-      if (reason !== undefined) deadLetters.push({ ...message, topic: batch.topic, partition: batch.partition, reason });
+      const result = await ingestMessage(deps, message, batch.topic, now);
+      if (result.status === 'rejected')
+        deadLetters.push({ ...message, topic: batch.topic, partition: batch.partition, reason: result.reason });
+      else outcome[result.status]++;
     }
     outcome.deadLettered = deadLetters.length;
     if (outcome.skipped < batch.messages.length)

@@ -82,6 +82,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
     const found = options.tokens.byHash(tokenHash(token));
     if (!found) return refuse(reply, 401, 'unauthenticated', 'this integration token is not known');
     if (found.revokedAt !== null) return refuse(reply, 401, 'unauthenticated', `this integration token was revoked at ${found.revokedAt}`);
+    options.tokens.used(found.tokenId, options.now());
     request.integration = found;
   };
 

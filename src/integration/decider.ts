@@ -1,7 +1,9 @@
 import type { Decider } from '../shared/decider.ts';
 import { ruleBroken, sameData } from '../shared/validation.ts';
-import type { GrantIntegrationToken, RevokeIntegrationToken } from './commands.ts';
-import type { IntegrationEvent } from './events.ts';
+import type { WithContext } from '../shared/command.ts';
+import type { GrantIntegrationToken, RedriveDeadLetter, RevokeIntegrationToken } from './commands.ts';
+import type { DeadLetterRedriven, IntegrationTokenEvent } from './events.ts';
+import type { EventOf } from '../shared/event.ts';
 
 interface Grant {
   tokenId: string;
@@ -15,7 +17,7 @@ export type IntegrationTokenState = { status: 'Empty' } | ({ status: 'Granted' }
 export type IntegrationTokenCommand = GrantIntegrationToken | RevokeIntegrationToken;
 
 /** An integration token lets one CloudEvents `source` ingest events, until it is revoked. */
-export const integrationTokenDecider: Decider<IntegrationTokenState, IntegrationTokenCommand, IntegrationEvent> = {
+export const integrationTokenDecider: Decider<IntegrationTokenState, IntegrationTokenCommand, IntegrationTokenEvent> = {
   initialState: () => ({ status: 'Empty' }),
 
   evolve: (state, event) => {
@@ -49,4 +51,26 @@ export const integrationTokenDecider: Decider<IntegrationTokenState, Integration
       }
     }
   },
+};
+
+type Redriven = EventOf<typeof DeadLetterRedriven>;
+
+/** A dead letter's last re-drive: once one went through (accepted or duplicate), it is done. */
+export interface DeadLetterState {
+  last: Redriven['data'] | null;
+}
+
+export const wentThrough = (state: DeadLetterState): boolean => state.last !== null && state.last.outcome !== 'rejected';
+
+/** `redriven`: what ingesting the message again just answered, worked out by the handler. */
+export type DeadLetterCommand = WithContext<RedriveDeadLetter, { redriven: Redriven['data'] }>;
+
+/**
+ * A dead letter is re-driven until it goes through; after that a re-drive records nothing, so a
+ * double click or a second "re-drive all" leaves one record.
+ */
+export const deadLetterDecider: Decider<DeadLetterState, DeadLetterCommand, Redriven> = {
+  initialState: () => ({ last: null }),
+  evolve: (_state, event) => ({ last: event.data }),
+  decide: (command, state) => (wentThrough(state) ? [] : [{ type: 'DeadLetterRedriven', data: command.context.redriven }]),
 };

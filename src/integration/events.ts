@@ -13,5 +13,28 @@ export const IntegrationTokenGranted = defineEvent(
 );
 export const IntegrationTokenRevoked = defineEvent('IntegrationTokenRevoked', z.object({ tokenId: Id }));
 
-export const integrationEvents = [IntegrationTokenGranted, IntegrationTokenRevoked] as const;
+/** What a re-drive did with a dead letter: the same three answers the ingest gives. */
+export const RedriveOutcome = z.enum(['accepted', 'duplicate', 'rejected']);
+export type RedriveOutcome = z.infer<typeof RedriveOutcome>;
+
+/**
+ * A dead letter sent through ingestion again, once its cause was fixed. `deadLetterId` derives
+ * from where the message was consumed (group, topic, partition, offset), so it names the same
+ * message on every store; `reason` is why it is still rejected, when it is.
+ */
+export const DeadLetterRedriven = defineEvent(
+  'DeadLetterRedriven',
+  z.object({
+    deadLetterId: Id,
+    consumerGroup: z.string().min(1).max(255),
+    topic: z.string().min(1).max(255),
+    partition: z.number().int().min(0),
+    offset: z.string().regex(/^\d+$/, 'must be a Kafka offset (digits)'),
+    outcome: RedriveOutcome,
+    reason: z.string().min(1).max(2000).optional(),
+  }),
+);
+
+export const integrationEvents = [IntegrationTokenGranted, IntegrationTokenRevoked, DeadLetterRedriven] as const;
 export type IntegrationEvent = EventOf<(typeof integrationEvents)[number]>;
+export type IntegrationTokenEvent = Exclude<IntegrationEvent, { type: 'DeadLetterRedriven' }>;

@@ -4,4 +4,5 @@ import type { IntegrationEvent } from './events.ts';
 export const eventTypeLabels: Record<IntegrationEvent['type'], string> = {
   IntegrationTokenGranted: 'Integration token granted',
   IntegrationTokenRevoked: 'Integration token revoked',
+  DeadLetterRedriven: 'Dead letter re-driven',
 };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { SqliteConsumerLedger } from '../../infra/sqlite/consumerLedger.ts';
 import { openDatabase, sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { SqliteCoachWeekQueries } from '../../projections/coachWeek/queries.ts';
@@ -161,6 +162,7 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}, as:
     application: { store: world.store, directory: new SqliteDirectory(world.db) },
     references: new SqliteReferences(world.db),
     integrationTokens: new SqliteIntegrationTokens(world.db),
+    deadLetters: new SqliteConsumerLedger(world.db, 'uptake', () => new Date(`${TODAY}T10:00:00.000Z`)),
     waitFor: waitForWrite(world.runner, world.queries),
     ...overrides,
   });

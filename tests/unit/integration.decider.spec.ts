@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { GrantIntegrationToken } from '../../src/integration/commands.ts';
-import { integrationTokenDecider } from '../../src/integration/decider.ts';
+import { deadLetterDecider, integrationTokenDecider } from '../../src/integration/decider.ts';
 import { parseCommand } from '../../src/shared/command.ts';
 import { deciderSpec, expectError } from '../support/givenWhenThen.ts';
 
@@ -42,5 +42,41 @@ describe('integration token decider', () => {
   it('refuses a source with spaces and a hash that is not SHA-256', () => {
     expectError(() => parseCommand(GrantIntegrationToken, { ...grant, source: 'my tool' }), 'source');
     expectError(() => parseCommand(GrantIntegrationToken, { ...grant, hash: 'secret' }), 'hash');
+  });
+});
+
+describe('dead letter decider', () => {
+  const letters = deciderSpec(deadLetterDecider);
+  const where = { deadLetterId: 'd1', consumerGroup: 'uptake', topic: 'uptake.events', partition: 0, offset: '7' };
+  const redriven = (outcome: 'accepted' | 'duplicate' | 'rejected', reason?: string) => ({
+    type: 'DeadLetterRedriven' as const,
+    data: { ...where, outcome, ...(reason && { reason }) },
+  });
+  const redrive = (outcome: 'accepted' | 'duplicate' | 'rejected', reason?: string) => ({
+    type: 'RedriveDeadLetter' as const,
+    data: { seq: 1 },
+    context: { redriven: redriven(outcome, reason).data },
+  });
+
+  it('records each re-drive while the message is still rejected', () => {
+    letters
+      .given([])
+      .when(redrive('rejected', 'no team'))
+      .then([redriven('rejected', 'no team')]);
+    letters
+      .given([redriven('rejected', 'no team')])
+      .when(redrive('accepted'))
+      .then([redriven('accepted')]);
+  });
+
+  it('records nothing once the message went through, accepted or as a duplicate', () => {
+    letters
+      .given([redriven('accepted')])
+      .when(redrive('duplicate'))
+      .thenNothing();
+    letters
+      .given([redriven('rejected', 'no team'), redriven('duplicate')])
+      .when(redrive('duplicate'))
+      .thenNothing();
   });
 });
