@@ -326,7 +326,9 @@ async function events(config: Config, options: EventsOptions): Promise<void> {
 function sessionSecretOf(config: Config, settings: InstallationSettings): string {
   if (config.UPTAKE_SESSION_SECRET !== undefined) return config.UPTAKE_SESSION_SECRET;
   if (settings.demo) return settings.demoSessionSecret();
-  throw new ConfigError('UPTAKE_SESSION_SECRET must be set (at least 32 characters, e.g. `openssl rand -base64 32`): this store is not the demo');
+  throw new ConfigError(
+    'UPTAKE_SESSION_SECRET must be set (at least 32 characters, e.g. `openssl rand -base64 32`): this store is not the demo',
+  );
 }
 
 /** Commands typed at the CLI are Uptake's own: whoever runs it has the machine. */

@@ -39,7 +39,9 @@ export class SqliteSessionStore implements SessionStore {
 
   set(sessionId: string, session: Session, callback: (error?: unknown) => void): void {
     const now = this.now();
-    const expires = session.cookie.expires ? new Date(session.cookie.expires) : new Date(now.getTime() + (session.cookie.originalMaxAge ?? 0));
+    const expires = session.cookie.expires
+      ? new Date(session.cookie.expires)
+      : new Date(now.getTime() + (session.cookie.originalMaxAge ?? 0));
     this.sql.set.run(sessionId, expires.toISOString(), JSON.stringify(session));
     this.sql.expire.run(now.toISOString());
     callback();

@@ -12,7 +12,9 @@ export class InstallationSettings {
     db.exec('CREATE TABLE IF NOT EXISTS uptake_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
     this.sql = {
       get: db.prepare<[string], { value: string }>('SELECT value FROM uptake_settings WHERE key = ?'),
-      set: db.prepare<[string, string]>('INSERT INTO uptake_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      set: db.prepare<[string, string]>(
+        'INSERT INTO uptake_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
     };
   }
 

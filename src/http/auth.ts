@@ -106,7 +106,9 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
   app.addHook('onReady', async () => {
     const open = routes.filter((route) => route.config?.access === undefined);
     if (open.length > 0) {
-      throw new Error(`${open.map((r) => `${String(r.method)} ${r.url}`).join(', ')}: no access rule; add config.access (src/http/access.ts)`);
+      throw new Error(
+        `${open.map((r) => `${String(r.method)} ${r.url}`).join(', ')}: no access rule; add config.access (src/http/access.ts)`,
+      );
     }
   });
 

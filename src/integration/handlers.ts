@@ -9,7 +9,12 @@ import { deadLetterDecider, integrationTokenDecider } from './decider.ts';
 import { type DeadLetterLedger, type StoredDeadLetter, waiting } from './deadLetters.ts';
 import type { RedriveOutcome } from './events.ts';
 
-const inToken = commandHandlerFor('integration', integrationTokenDecider, (command) => command.data.tokenId, () => 'organisation');
+const inToken = commandHandlerFor(
+  'integration',
+  integrationTokenDecider,
+  (command) => command.data.tokenId,
+  () => 'organisation',
+);
 const inDeadLetter = commandHandlerFor(
   'integration',
   deadLetterDecider,
