@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { KafkaTopics } from './ingest/contract.ts';
+import { ALLOWED_HOST_RULE, type AllowedHost, parseHost } from './http/hosts.ts';
 
 /** `KAFKA_TOPICS` and `KAFKA_DLQ_TOPIC` when unset. */
 export const DEFAULT_TOPICS: KafkaTopics = { consumed: ['uptake.events'], deadLetter: 'uptake.events.dlq' };
@@ -38,6 +39,21 @@ const Config = z
       .regex(/^[\w.-]+$/, 'must be a topic name (letters, digits, ".", "_", "-")')
       .default(DEFAULT_TOPICS.deadLetter),
     LOG_LEVEL: LogLevel.default('info'),
+    /** TLS is terminated in front of Uptake: browsers are told to use HTTPS only (HSTS), live sockets must come from an https page. */
+    UPTAKE_TLS: z
+      .enum(['on', 'off'], { error: 'must be on or off' })
+      .default('off')
+      .transform((tls) => tls === 'on'),
+    /** The names Uptake answers for; when unset, `defaultAllowedHosts(HOST)`. */
+    UPTAKE_ALLOWED_HOSTS: z
+      .string()
+      .transform((list, ctx): AllowedHost[] => {
+        const hosts = list.split(',').map(parseHost);
+        if (hosts.every((h) => h !== null)) return hosts;
+        ctx.addIssue({ code: 'custom', message: ALLOWED_HOST_RULE });
+        return z.NEVER;
+      })
+      .optional(),
   })
   .refine((config) => !config.KAFKA_TOPICS.includes(config.KAFKA_DLQ_TOPIC), {
     path: ['KAFKA_DLQ_TOPIC'],

@@ -29,6 +29,7 @@ import {
 import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
+import { defaultAllowedHosts } from './http/hosts.ts';
 import { healthOf, type KafkaHealth } from './http/health.ts';
 import { type MessageSource, startConsumer } from './ingest/consumer.ts';
 import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
@@ -207,6 +208,8 @@ async function serve(config: Config): Promise<void> {
     kafkaTopics: { consumed: config.KAFKA_TOPICS, deadLetter: config.KAFKA_DLQ_TOPIC },
     waitFor: waitForWrite(runner, queries),
     onApplied: (listener) => runner.onApplied(listener),
+    tls: config.UPTAKE_TLS,
+    allowedHosts: config.UPTAKE_ALLOWED_HOSTS ?? defaultAllowedHosts(config.HOST),
     logger: { level: config.LOG_LEVEL },
     health: healthOf(storage.store, runner, kafka?.health),
   });

@@ -16,6 +16,8 @@ import type { EventStore } from '../shared/eventStore.ts';
 import type { Reach } from '../../projections/runner.ts';
 import type { Names } from '../shared/names.ts';
 import { installErrorHandling } from './errors.ts';
+import { type AllowedHost, defaultAllowedHosts, refuseUnknownHosts } from './hosts.ts';
+import { registerSecurityHeaders } from './securityHeaders.ts';
 import { type LiveLimits, liveRoutes, type OnApplied } from './live.ts';
 import { findPackageRoot } from './packageRoot.ts';
 import { healthRoutes, type Health } from './health.ts';
@@ -75,6 +77,10 @@ export interface AppDeps {
   /** Bounds on the live sockets (default `LIVE_LIMITS`). */
   liveLimits?: Partial<LiveLimits>;
   logger?: FastifyServerOptions['logger'];
+  /** TLS is terminated in front (`UPTAKE_TLS`): HSTS, and live sockets only from https pages. */
+  tls?: boolean;
+  /** The names the app answers for (`UPTAKE_ALLOWED_HOSTS`; default: loopback on any port). */
+  allowedHosts?: readonly AllowedHost[];
 }
 
 /** htmx's builds and its websocket extension only: the rest of its dist folder (docs, editor files) is not ours to publish. */
@@ -93,6 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, views);
+  refuseUnknownHosts(app, deps.allowedHosts ?? defaultAllowedHosts());
+  await registerSecurityHeaders(app, { tls: deps.tls ?? false });
   await registerOpenApi(app);
   await app.register(formbody);
   await app.register(websocket);
