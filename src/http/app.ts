@@ -147,6 +147,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resistanceLogLive(resistance),
     signalLive(resistance),
   ];
-  await app.register(liveRoutes, { views, pages, onApplied: deps.onApplied, limits: deps.liveLimits });
+  await app.register(liveRoutes, { views, pages, onApplied: deps.onApplied, limits: deps.liveLimits, tls: deps.tls ?? false });
   return app;
 }

@@ -3,20 +3,26 @@
  * `app.injectWS('/live?page=…')` get their page's live regions on connect, rendered by the
  * regions' own partials, and again when an event changes what that page shows, and only then.
  * Renders are counted from the hub's debug log ("live regions rendered"): one per affected topic
- * per flush, however many sockets show it.
+ * per flush, however many sockets show it. Sockets are opened as the app's own pages open them
+ * (its host, its origin); other sites', other hosts' and more pages than a client may follow are
+ * refused.
  */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDirectory } from '../../projections/index.ts';
 import type { AppDeps } from '../../src/http/app.ts';
 import { LIVE_LIMITS } from '../../src/http/live.ts';
 import { recordAdoption } from '../../src/team/handlers.ts';
-import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { listenOnLoopback } from '../support/browser.ts';
+import { appFor, closeWorld, CYCLE, given, openDemoWorld, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 /** The client end of an injected websocket, as the spec uses it. */
 interface Client {
   on(event: 'message', listener: (data: Buffer) => void): void;
   on(event: 'close', listener: (code: number, reason: Buffer) => void): void;
+  send(data: string): void;
   terminate(): void;
 }
 
@@ -75,9 +81,12 @@ describe('live updates over websockets', () => {
     await closeWorld(world);
   });
 
+  /** As a page of the app opens it: `app.inject`'s host, and the page's own origin. */
+  const ownPage = { host: 'localhost:80', origin: 'http://localhost:80' };
+
   /** Opens a socket for a page and records what it receives. */
-  async function open(page: string | null) {
-    const client = (await app.injectWS(page === null ? '/live' : `/live?page=${encodeURIComponent(page)}`)) as Client;
+  async function open(page: string | null, headers: Record<string, string> = ownPage) {
+    const client = (await app.injectWS(page === null ? '/live' : `/live?page=${encodeURIComponent(page)}`, { headers })) as Client;
     clients.push(client);
     const messages: string[] = [];
     let closed: { code: number; reason: string } | null = null;
@@ -166,7 +175,7 @@ describe('live updates over websockets', () => {
 
     it('renders a page shown under several URLs once: unknown parameters and their order do not make a new topic', async () => {
       const sockets = await Promise.all(
-        ['/', '/heatmap', `/heatmap?asOf=${TODAY}&cycle=${CYCLE}&utm=x`, `/heatmap?cycle=${CYCLE}&asOf=${TODAY}`].map(open),
+        ['/', '/heatmap', `/heatmap?asOf=${TODAY}&cycle=${CYCLE}&utm=x`, `/heatmap?cycle=${CYCLE}&asOf=${TODAY}`].map((page) => open(page)),
       );
       await Promise.all(sockets.map((s) => s.nth(1)));
       renders.length = 0;
@@ -208,21 +217,75 @@ describe('live updates over websockets', () => {
       });
       expect(await (await open('/teams/%E0%A4%A')).closed()).toEqual({ code: 1008, reason: 'page is not a valid path' });
       expect(await (await open(null)).closed()).toEqual({ code: 1008, reason: 'page must be a path on this site, starting with /' });
+      // Refused, not followed: only the unknown team was rendered, once, to find it has no page.
+      expect(renders.map((r) => r.topic)).toEqual([expect.stringContaining('{"teamId":"nobody"}')]);
     });
 
-    it(`closes a socket over ${LIVE_LIMITS.perAddress} per address as a policy violation; one that closes makes room`, async () => {
-      const sockets = await Promise.all(Array.from({ length: LIVE_LIMITS.perAddress }, () => open('/heatmap')));
+    it(`closes a client's socket over ${LIVE_LIMITS.perClient} as a policy violation; one that closes makes room`, async () => {
+      const sockets = await Promise.all(Array.from({ length: LIVE_LIMITS.perClient }, () => open('/heatmap')));
       await Promise.all(sockets.map((s) => s.nth(1)));
       const over = await open('/heatmap');
       expect(await over.closed()).toEqual({
         code: 1008,
-        reason: `at most ${LIVE_LIMITS.perAddress} live pages per address: close another tab`,
+        reason: `at most ${LIVE_LIMITS.perClient} live pages at once: close another tab`,
       });
       expect(reconnectCodes).not.toContain(1008);
 
       clients[0]!.terminate();
       await sleep(50);
       await (await open('/heatmap')).nth(1);
+    });
+
+    it("refuses a socket from another site's page, or without an origin from another machine, before sending it anything", async () => {
+      const evil = await open('/heatmap', { host: 'localhost:80', origin: 'http://evil.example' });
+      expect(await evil.closed()).toEqual({ code: 1008, reason: 'live pages are only for pages of this site' });
+      // The same host on another scheme is another origin.
+      const https = await open('/heatmap', { host: 'localhost:80', origin: 'https://localhost:80' });
+      expect(await https.closed()).toEqual({ code: 1008, reason: 'live pages are only for pages of this site' });
+      const bare = await open('/heatmap', { host: 'localhost:80' });
+      expect(await bare.closed()).toEqual({ code: 1008, reason: 'live pages are only for pages of this site' });
+      expect([...evil.messages, ...https.messages, ...bare.messages]).toEqual([]);
+      expect(renders).toEqual([]);
+    });
+
+    it('refuses the upgrade for a Host the app does not answer for, before any handler runs', async () => {
+      await expect(
+        app.injectWS('/live?page=%2Fheatmap', { headers: { host: 'evil.example', origin: 'http://evil.example' } }),
+      ).rejects.toThrow('Unexpected server response: 421');
+      expect(renders).toEqual([]);
+    });
+
+    it(`lets a client follow at most ${LIVE_LIMITS.topicsPerClient} different pages: the next is closed as a policy violation`, async () => {
+      const dates = Array.from({ length: LIVE_LIMITS.topicsPerClient }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`);
+      const followed = await Promise.all(dates.map((asOf) => open(`/heatmap?cycle=${CYCLE}&asOf=${asOf}`)));
+      await Promise.all(followed.map((s) => s.nth(1)));
+      expect(renders).toHaveLength(LIVE_LIMITS.topicsPerClient);
+
+      const another = await open(`/heatmap?cycle=${CYCLE}&asOf=2026-11-20`);
+      expect(await another.closed()).toEqual({
+        code: 1008,
+        reason: `at most ${LIVE_LIMITS.topicsPerClient} different live pages at once: close a tab showing another page`,
+      });
+      expect(reconnectCodes).not.toContain(1008);
+      // Another tab on a page it already follows costs no render: it is let in.
+      await (await open(`/heatmap?cycle=${CYCLE}&asOf=${dates[0]}`)).nth(1);
+      expect(renders).toHaveLength(LIVE_LIMITS.topicsPerClient);
+
+      // Closing the last socket on a page makes room for another page.
+      clients[1]!.terminate();
+      await sleep(50);
+      await (await open(`/heatmap?cycle=${CYCLE}&asOf=2026-11-20`)).nth(1);
+    });
+
+    it('closes a socket that sends anything: it follows the one page it was opened for', async () => {
+      const heatmap = await open('/heatmap');
+      await heatmap.nth(1);
+      clients[0]!.send(JSON.stringify({ page: '/heatmap?asOf=2026-11-01' }));
+      expect(await heatmap.closed()).toEqual({
+        code: 1008,
+        reason: 'a live socket follows the page it was opened for: open another for another page',
+      });
+      expect(renders).toHaveLength(1);
     });
 
     it("updates a coach's week when a team in their area holds its late check-in", async () => {
@@ -310,7 +373,7 @@ describe('live updates over websockets', () => {
   });
 
   describe('with room for many sockets', () => {
-    beforeEach(() => start({ liveLimits: { perAddress: 200, total: 101 } }));
+    beforeEach(() => start({ liveLimits: { perClient: 200, total: 101 } }));
 
     it('renders the heatmap once per write for 100 sockets and sends each the same fragment', async () => {
       const sockets = await Promise.all(Array.from({ length: 100 }, () => open('/heatmap')));
@@ -333,4 +396,117 @@ describe('live updates over websockets', () => {
       expect(renders).toHaveLength(2);
     });
   });
+});
+
+/** The part of `ws`'s client this spec uses (ws comes with @fastify/websocket and ships no types). */
+interface WsClient {
+  on(event: 'message', listener: () => void): void;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  terminate(): void;
+}
+type WsConstructor = new (url: string, options: { localAddress: string; origin: string }) => WsClient;
+const WebSocket = createRequire(import.meta.url)('ws') as WsConstructor;
+
+const daysBefore = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The worst a crowd of clients can make one write cost, on the demo organisation over a real
+ * listening server: every client (an address here, 127.0.0.2…) at both its bounds, the server
+ * at its total, every socket on a page only it and its twin follow. A write is then rendered
+ * once per followed page, one page per turn of the event loop, and `/healthz` is asked all
+ * along. Browsers' own connections, from loopback addresses, with this site's origin.
+ */
+describe('one write with every live bound reached', () => {
+  const clients = LIVE_LIMITS.total / LIVE_LIMITS.perClient;
+  const perTopic = LIVE_LIMITS.perClient / LIVE_LIMITS.topicsPerClient;
+  let world: World;
+  let app: FastifyInstance;
+  let base: string;
+  const sockets: WsClient[] = [];
+
+  beforeAll(async () => {
+    world = await openDemoWorld();
+    await world.runner.start();
+    app = await appFor(world, { onApplied: (listener) => world.runner.onApplied(listener) });
+    base = await listenOnLoopback(app);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.terminate();
+    await app.close();
+    await closeWorld(world);
+  });
+
+  it(`keeps /healthz p99 under 50 ms while ${LIVE_LIMITS.total} sockets on ${LIVE_LIMITS.total / perTopic} pages are pushed`, async () => {
+    const [q4, q3] = world.queries.cycles();
+    const received: number[] = [];
+    const follow = (client: number, topic: number) => {
+      const index = client * LIVE_LIMITS.topicsPerClient + topic;
+      // Each client's pages are heatmaps as of days and cycles no other client follows.
+      const page = `/heatmap?cycle=${index % 2 === 0 ? q4!.cycleId : q3!.cycleId}&asOf=${daysBefore(TODAY, index >> 1)}`;
+      const socket = new WebSocket(`${base.replace('http', 'ws')}/live?page=${encodeURIComponent(page)}`, {
+        localAddress: `127.0.0.${2 + client}`,
+        origin: base,
+      });
+      const slot = sockets.push(socket) - 1;
+      received[slot] = 0;
+      return new Promise<void>((resolve, reject) => {
+        socket.on('message', () => {
+          received[slot]!++;
+          resolve();
+        });
+        socket.on('error', reject);
+        socket.on('close', (code, reason) => reject(new Error(`live socket for ${page} closed: ${code} ${reason.toString()}`)));
+      });
+    };
+    for (let client = 0; client < clients; client++)
+      await Promise.all(Array.from({ length: LIVE_LIMITS.perClient }, (_, i) => follow(client, i % LIVE_LIMITS.topicsPerClient)));
+    expect(sockets).toHaveLength(LIVE_LIMITS.total);
+    // Every bound is reached: one more socket anywhere is refused.
+    const over = new WebSocket(`${base.replace('http', 'ws')}/live?page=%2Fheatmap`, { localAddress: '127.0.0.250', origin: base });
+    const refused = await new Promise<number>((resolve) => over.on('close', (code) => resolve(code)));
+    expect(refused).toBe(1013);
+
+    const latencies: number[] = [];
+    let fanningOut = true;
+    const probe = async () => {
+      while (fanningOut) {
+        const started = performance.now();
+        const res = await fetch(`${base}/healthz`);
+        await res.arrayBuffer();
+        latencies.push(performance.now() - started);
+      }
+    };
+    const probes = [probe(), probe()];
+    const areaId = world.queries.heatmap(q4!.cycleId, TODAY)!.areas[0]!.areaId;
+    const written = performance.now();
+    const answer = await fetch(`${base}/resistance`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({
+        key: randomUUID(),
+        areaId,
+        kind: 'no-time',
+        severity: '3',
+        // Before every followed date, so every page changes and every socket is sent its push.
+        raisedOn: daysBefore(TODAY, LIVE_LIMITS.total),
+        description: 'Check-ins skipped during the release',
+      }),
+    });
+    expect(answer.status).toBe(303);
+    await expect.poll(() => received.every((n) => n >= 2), { timeout: 60_000, interval: 50 }).toBe(true);
+    const fanOutMs = performance.now() - written;
+    fanningOut = false;
+    await Promise.all(probes);
+
+    latencies.sort((a, b) => a - b);
+    const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1]!;
+    console.log(
+      `${sockets.length} sockets on ${sockets.length / perTopic} pages pushed in ${Math.round(fanOutMs)} ms; /healthz ×${latencies.length}: p50 ${latencies[latencies.length >> 1]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+    );
+    // Enough answers during the fan-out for a p99 to mean something.
+    expect(latencies.length).toBeGreaterThanOrEqual(100);
+    expect(p99).toBeLessThan(50);
+  }, 180_000);
 });
