@@ -357,7 +357,8 @@ const loopback = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
  * over plain HTTP when TLS is on) is refused: it would otherwise read every page through a
  * visitor's browser. A handshake without `Origin` is not from a browser: it is let in only from
  * this machine (the bench, a probe on the host). That narrows the door for tools rather than
- * locking it (a tool can send any `Origin`): sign-in is what keeps them out.
+ * locking it (a tool can send any `Origin`, and behind a proxy on this machine every socket comes
+ * from loopback): sign-in is what keeps them out.
  */
 function ownOrigin(request: FastifyRequest, tls: boolean): boolean {
   const origin = request.headers.origin;
