@@ -99,8 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, views);
-  refuseUnknownHosts(app, deps.allowedHosts ?? defaultAllowedHosts());
   await registerSecurityHeaders(app, { tls: deps.tls ?? false });
+  refuseUnknownHosts(app, deps.allowedHosts ?? defaultAllowedHosts());
   await registerOpenApi(app);
   await app.register(formbody);
   await app.register(websocket);

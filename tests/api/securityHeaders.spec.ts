@@ -98,6 +98,7 @@ describe('Host allow-list', () => {
       const res = await app.inject({ url: '/', headers: { host } });
       expect(res.statusCode).toBe(421);
       expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.body).toBe('This server does not answer for that Host. Its names are set by UPTAKE_ALLOWED_HOSTS.\n');
     },
   );
