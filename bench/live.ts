@@ -36,8 +36,8 @@ const WebSocket = createRequire(import.meta.url)('ws') as WsConstructor;
 
 export const HEATMAP_SOCKETS = 100;
 export const AS_OF_SOCKETS = 20;
-/** The server's default bound (`LIVE_LIMITS.perAddress`): each address opens this many. */
-const PER_ADDRESS = 20;
+/** The server's default bounds (`LIVE_LIMITS`) per client, an address here: each opens 20 sockets on at most 5 pages. */
+const ADDRESSES = (HEATMAP_SOCKETS + AS_OF_SOCKETS) / 20;
 const WRITES = 5;
 /** Longer than the hub's coalescing (150 ms) and a push, so every write is pushed on its own. */
 const BETWEEN_WRITES_MS = 1000;
@@ -92,7 +92,7 @@ export async function measureLive(file: string, { today, areaId }: { today: stri
       ...Array.from({ length: HEATMAP_SOCKETS }, () => '/heatmap'),
       ...Array.from({ length: AS_OF_SOCKETS }, (_, i) => `/heatmap?asOf=${daysBefore(today, i + 1)}`),
     ];
-    for (const [i, page] of pages.entries()) followers.push(await follow(server.url, page, `127.0.0.${2 + Math.floor(i / PER_ADDRESS)}`));
+    for (const [i, page] of pages.entries()) followers.push(await follow(server.url, page, `127.0.0.${2 + (i % ADDRESSES)}`));
 
     const allDelivered: number[] = [];
     const halfDelivered: number[] = [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NewPassword } from './access/password.ts';
 import type { KafkaTopics } from './ingest/contract.ts';
+import { ALLOWED_HOST_RULE, type AllowedHost, parseHost } from './http/hosts.ts';
 
 /** `KAFKA_TOPICS` and `KAFKA_DLQ_TOPIC` when unset. */
 export const DEFAULT_TOPICS: KafkaTopics = { consumed: ['uptake.events'], deadLetter: 'uptake.events.dlq' };
@@ -43,6 +44,21 @@ const Config = z
     UPTAKE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
     /** The demo accounts' password, for scripted tries; otherwise one is generated and printed once. */
     UPTAKE_DEMO_PASSWORD: NewPassword.optional(),
+    /** TLS is terminated in front of Uptake: browsers are told to use HTTPS only (HSTS), cookies are Secure, live sockets must come from an https page. */
+    UPTAKE_TLS: z
+      .enum(['on', 'off'], { error: 'must be on or off' })
+      .default('off')
+      .transform((tls) => tls === 'on'),
+    /** The names Uptake answers for; when unset, `defaultAllowedHosts(HOST)`. */
+    UPTAKE_ALLOWED_HOSTS: z
+      .string()
+      .transform((list, ctx): AllowedHost[] => {
+        const hosts = list.split(',').map(parseHost);
+        if (hosts.every((h) => h !== null)) return hosts;
+        ctx.addIssue({ code: 'custom', message: ALLOWED_HOST_RULE });
+        return z.NEVER;
+      })
+      .optional(),
   })
   .refine((config) => !config.KAFKA_TOPICS.includes(config.KAFKA_DLQ_TOPIC), {
     path: ['KAFKA_DLQ_TOPIC'],

@@ -29,8 +29,9 @@ import {
 import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
-import { healthOf } from './http/health.ts';
-import { startConsumer } from './ingest/consumer.ts';
+import { defaultAllowedHosts } from './http/hosts.ts';
+import { healthOf, type KafkaHealth } from './http/health.ts';
+import { type MessageSource, startConsumer } from './ingest/consumer.ts';
 import { ConsumerStatus, type KafkaConsumerInfo } from './ingest/status.ts';
 import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
 import { mintToken } from './integration/tokens.ts';
@@ -230,6 +231,8 @@ async function serve(config: Config): Promise<void> {
     kafkaTopics: { consumed: config.KAFKA_TOPICS, deadLetter: config.KAFKA_DLQ_TOPIC },
     waitFor: waitForWrite(runner, queries),
     onApplied: (listener) => runner.onApplied(listener),
+    tls: config.UPTAKE_TLS,
+    allowedHosts: config.UPTAKE_ALLOWED_HOSTS ?? defaultAllowedHosts(config.HOST),
     logger: { level: config.LOG_LEVEL },
     health: healthOf(storage.store, runner, kafka?.health),
   });

@@ -16,6 +16,8 @@ import type { EventStore } from '../shared/eventStore.ts';
 import type { Reach } from '../../projections/runner.ts';
 import type { Names } from '../shared/names.ts';
 import { installErrorHandling } from './errors.ts';
+import { type AllowedHost, defaultAllowedHosts, refuseUnknownHosts } from './hosts.ts';
+import { registerSecurityHeaders } from './securityHeaders.ts';
 import { type LiveLimits, liveRoutes, type OnApplied } from './live.ts';
 import { findPackageRoot } from './packageRoot.ts';
 import { healthRoutes, type Health } from './health.ts';
@@ -88,8 +90,6 @@ export interface AppDeps {
   sessions: SessionStore;
   /** Signs the session cookie: at least 32 characters, from the environment (`UPTAKE_SESSION_SECRET`). */
   sessionSecret: string;
-  /** TLS is terminated in front of Uptake: cookies are `Secure`. */
-  tls?: boolean;
   /** E-mails of the demo accounts, listed on the sign-in page; only for a demo store. */
   demoEmails?: readonly string[];
   /** Sign-in attempts allowed (default `SIGN_IN_LIMITS`). */
@@ -97,6 +97,10 @@ export interface AppDeps {
   /** Bounds on the live sockets (default `LIVE_LIMITS`). */
   liveLimits?: Partial<LiveLimits>;
   logger?: FastifyServerOptions['logger'];
+  /** TLS is terminated in front (`UPTAKE_TLS`): HSTS, Secure cookies, and live sockets only from https pages. */
+  tls?: boolean;
+  /** The names the app answers for (`UPTAKE_ALLOWED_HOSTS`; default: loopback on any port). */
+  allowedHosts?: readonly AllowedHost[];
 }
 
 /** htmx's builds and its websocket extension only: the rest of its dist folder (docs, editor files) is not ours to publish. */
@@ -115,6 +119,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, views);
+  // A foreign Host is refused, with the headers every answer carries, before anything else runs.
+  await registerSecurityHeaders(app, { tls: deps.tls ?? false });
+  refuseUnknownHosts(app, deps.allowedHosts ?? defaultAllowedHosts());
   await registerAuth(app, {
     accounts: deps.accounts,
     sessions: deps.sessions,
@@ -194,6 +201,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resistanceLogLive(resistance),
     signalLive(resistance),
   ];
-  await app.register(liveRoutes, { views, pages, onApplied: deps.onApplied, limits: deps.liveLimits });
+  await app.register(liveRoutes, { views, pages, onApplied: deps.onApplied, limits: deps.liveLimits, tls: deps.tls ?? false });
   return app;
 }

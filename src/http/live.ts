@@ -9,7 +9,7 @@
  * typing, nor the stream revision an edit form carries back (that is what makes a concurrent
  * edit a 409 instead of a silent overwrite).
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { NotFoundError } from '../shared/errors.ts';
 import type { RecordedEvent } from '../shared/event.ts';
@@ -20,15 +20,26 @@ import { hxPartial, type Views } from './views.ts';
 export type OnApplied = (listener: (events: readonly RecordedEvent[]) => void) => () => void;
 
 /**
- * How many sockets the hub keeps. A browser holds one per open tab, so 20 from one address is
+ * How many sockets the hub keeps. A browser holds one per open tab, so 20 from one client is
  * generous for a person (an office behind one NAT may need more: raise it); 500 in all keeps a
- * push to everyone within the 250 ms budget on two cores (BENCHMARKS.md, "Live pushes").
+ * push to everyone within the 250 ms budget on two cores (BENCHMARKS.md, "Live pushes"). What a
+ * write costs is one render per distinct page followed (a topic), not per socket, so one client
+ * may follow at most 10 different pages: 20 sockets on 20 made-up dates cannot make every write
+ * render 20 heatmaps. A socket follows exactly one page, the one it was opened for.
  */
 export interface LiveLimits {
-  perAddress: number;
+  perClient: number;
+  topicsPerClient: number;
   total: number;
 }
-export const LIVE_LIMITS: LiveLimits = { perAddress: 20, total: 500 };
+export const LIVE_LIMITS: LiveLimits = { perClient: 20, topicsPerClient: 10, total: 500 };
+
+/**
+ * Whose a socket is, for the per-client bounds: its address until there are sessions, then
+ * the session (a person with several tabs is one client, wherever they connect from).
+ */
+export type ClientOf = (request: FastifyRequest) => string;
+export const byAddress: ClientOf = (request) => request.ip;
 
 export interface LiveOptions {
   views: Views;
@@ -38,6 +49,9 @@ export interface LiveOptions {
   /** Batches closer together than this reach a socket as one push (the first after a quiet spell goes at once). */
   coalesceMs?: number;
   limits?: Partial<LiveLimits>;
+  clientOf?: ClientOf;
+  /** TLS is terminated in front: a page's origin is `https://` its host. */
+  tls: boolean;
 }
 
 /** A live region: an element a partial renders whole, from the page's view-model. */
@@ -159,7 +173,7 @@ interface LiveSocket {
   readonly readyState: number;
   send(data: Buffer, options: { binary: false }): void;
   close(code?: number, reason?: string): void;
-  on(event: 'close', listener: () => void): void;
+  on(event: 'close' | 'message', listener: () => void): void;
 }
 
 const OPEN = 1;
@@ -170,7 +184,7 @@ const TRY_AGAIN_LATER = 1013;
 
 interface Subscriber {
   socket: LiveSocket;
-  address: string;
+  client: string;
   /** Whether the socket has had every region once; after that it is sent only what changed. */
   primed: boolean;
 }
@@ -195,7 +209,8 @@ interface TopicState {
  */
 class LiveHub {
   private readonly topics = new Map<string, TopicState>();
-  private readonly perAddress = new Map<string, number>();
+  /** Each client's sockets, counted by the topic they follow. */
+  private readonly clients = new Map<string, Map<string, number>>();
   private sockets = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastFlush = Number.NEGATIVE_INFINITY;
@@ -213,25 +228,33 @@ class LiveHub {
     },
   ) {}
 
-  /** Why a new socket from this address cannot be kept, with the close code; null when it can. */
-  refusal(address: string): { code: number; reason: string } | null {
-    if ((this.perAddress.get(address) ?? 0) >= this.limits.perAddress)
-      return { code: POLICY_VIOLATION, reason: `at most ${this.limits.perAddress} live pages per address: close another tab` };
+  /** Why this client's new socket on this topic cannot be kept, with the close code; null when it can. */
+  refusal(client: string, topic: Topic): { code: number; reason: string } | null {
+    const followed = this.clients.get(client) ?? new Map<string, number>();
+    if ([...followed.values()].reduce((sum, n) => sum + n, 0) >= this.limits.perClient)
+      return { code: POLICY_VIOLATION, reason: `at most ${this.limits.perClient} live pages at once: close another tab` };
+    if (!followed.has(topic.key) && followed.size >= this.limits.topicsPerClient)
+      return {
+        code: POLICY_VIOLATION,
+        reason: `at most ${this.limits.topicsPerClient} different live pages at once: close a tab showing another page`,
+      };
     if (this.sockets >= this.limits.total)
       return { code: TRY_AGAIN_LATER, reason: `the server follows ${this.limits.total} live pages already` };
     return null;
   }
 
-  add(socket: LiveSocket, address: string, topic: Topic): void {
+  add(socket: LiveSocket, client: string, topic: Topic): void {
     let state = this.topics.get(topic.key);
     if (state === undefined) {
       state = { topic, subscribers: new Set(), rendered: new Map(), due: new Set(topic.regions) };
       this.topics.set(topic.key, state);
     }
-    const subscriber: Subscriber = { socket, address, primed: false };
+    const subscriber: Subscriber = { socket, client, primed: false };
     state.subscribers.add(subscriber);
     this.sockets++;
-    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    const followed = this.clients.get(client) ?? new Map<string, number>();
+    followed.set(topic.key, (followed.get(topic.key) ?? 0) + 1);
+    this.clients.set(client, followed);
     const topicState = state;
     socket.on('close', () => this.remove(topicState, subscriber));
     this.schedule(0);
@@ -260,9 +283,11 @@ class LiveHub {
   private remove(state: TopicState, subscriber: Subscriber): void {
     if (!state.subscribers.delete(subscriber)) return;
     this.sockets--;
-    const left = (this.perAddress.get(subscriber.address) ?? 1) - 1;
-    if (left === 0) this.perAddress.delete(subscriber.address);
-    else this.perAddress.set(subscriber.address, left);
+    const followed = this.clients.get(subscriber.client);
+    const left = (followed?.get(state.topic.key) ?? 1) - 1;
+    if (left > 0) followed?.set(state.topic.key, left);
+    else followed?.delete(state.topic.key);
+    if (followed?.size === 0) this.clients.delete(subscriber.client);
     if (state.subscribers.size === 0 && this.topics.get(state.topic.key) === state) this.topics.delete(state.topic.key);
   }
 
@@ -324,17 +349,38 @@ function pageUrl(query: unknown): URL | null {
   return new URL(page, 'http://uptake.invalid');
 }
 
+const loopback = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Whether the socket was opened by one of our own pages. A browser always sends `Origin` with a
+ * websocket handshake and no page can change it, so a page on another site (or one of ours served
+ * over plain HTTP when TLS is on) is refused: it would otherwise read every page through a
+ * visitor's browser. A handshake without `Origin` is not from a browser: it is let in only from
+ * this machine (the bench, a probe on the host). That narrows the door for tools rather than
+ * locking it (a tool can send any `Origin`, and behind a proxy on this machine every socket comes
+ * from loopback): sign-in is what keeps them out.
+ */
+function ownOrigin(request: FastifyRequest, tls: boolean): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return loopback.test(request.ip ?? '');
+  return origin.toLowerCase() === `${tls ? 'https' : 'http'}://${request.headers.host?.toLowerCase()}`;
+}
+
 /**
  * `GET /live?page=<path and query of the page>` upgraded to a websocket, following that one page
  * (a page that moves, like the heatmap's filter, opens a new socket). A page with nothing live
  * (the organisation, an error page) is closed normally (1000), a page that cannot be followed
- * (no page, a bad parameter, an unknown team) as a policy violation (1008), both with the reason;
- * the browser retries neither. Over the per-address bound: 1008; over the total: 1013, which the
+ * (another site's page, no page, a bad parameter, an unknown team) as a policy violation (1008),
+ * both with the reason; the browser retries neither. Over a per-client bound: 1008, as is a
+ * socket that sends anything (it follows the page it was opened for, nothing else); over the total: 1013, which the
  * browser retries later. When the server shuts down, @fastify/websocket closes every socket
  * without a status (1005), which the browser's ws extension answers by reconnecting, with
  * backoff, until the server is back.
  */
-export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { views, pages, onApplied, coalesceMs = 150, limits }) => {
+export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (
+  app,
+  { views, pages, onApplied, coalesceMs = 150, limits, clientOf = byAddress, tls },
+) => {
   const hub = new LiveHub(views, { ...LIVE_LIMITS, ...limits }, coalesceMs, {
     rendered: (topic, regions, sockets, ms) =>
       app.log.debug({ topic, regions, sockets, ms: Math.round(ms * 10) / 10 }, 'live regions rendered'),
@@ -347,13 +393,18 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { views, 
   });
 
   app.get('/live', { config: { access: 'read' }, websocket: true }, (socket: LiveSocket, request) => {
+    if (!ownOrigin(request, tls)) return socket.close(POLICY_VIOLATION, 'live pages are only for pages of this site');
     const url = pageUrl(request.query);
     if (url === null) return socket.close(POLICY_VIOLATION, 'page must be a path on this site, starting with /');
     const topic = pages.reduce<ReturnType<LivePage['topicOf']>>((found, page) => found ?? page.topicOf(url), null);
     if (topic === null) return socket.close(NORMAL, 'nothing on this page updates live');
     if ('refused' in topic) return socket.close(POLICY_VIOLATION, topic.refused.slice(0, 120));
-    const refusal = hub.refusal(request.ip);
+    const client = clientOf(request);
+    const refusal = hub.refusal(client, topic);
     if (refusal !== null) return socket.close(refusal.code, refusal.reason);
-    hub.add(socket, request.ip, topic);
+    socket.on('message', () =>
+      socket.close(POLICY_VIOLATION, 'a live socket follows the page it was opened for: open another for another page'),
+    );
+    hub.add(socket, client, topic);
   });
 };

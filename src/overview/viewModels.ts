@@ -124,13 +124,17 @@ function resistanceView(areaId: string, openSignals: number, highestSeverity: nu
   return { open: openSignals, severity: highestSeverity, level, label: openSignals === 1 ? '1 open' : `${openSignals} open`, href };
 }
 
+/** How many levels of the area tree are indented (uptake.css's `depth-N` classes); deeper rows indent no further. */
+const DEEPEST_INDENT = 8;
+const indent = (depth: number) => Math.min(Math.max(0, depth), DEEPEST_INDENT);
+
 /** `linked`: its score cells open the area's page (false on that page itself). */
 function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0, linked = true) {
   return {
     areaId: area.areaId,
     code: area.code,
     name: area.name,
-    depth: Math.max(0, area.depth - baseDepth),
+    depth: indent(area.depth - baseDepth),
     href: areaUrl(area.areaId, selection),
     teamsId: `teams-${area.areaId}`,
     teamCount: area.teamCount,
@@ -164,7 +168,11 @@ function teamRowView(team: TeamRow, selection: Selection) {
 
 /** The rows one area contributes under its heading: shared by the heatmap fragment and the area page. */
 export function teamRowsView(detail: AreaDetail, selection: Selection, depth: number) {
-  return { depth, teams: detail.teams.map((team) => teamRowView(team, selection)), emptyText: `No teams directly in ${detail.area.name}.` };
+  return {
+    depth: indent(depth),
+    teams: detail.teams.map((team) => teamRowView(team, selection)),
+    emptyText: `No teams directly in ${detail.area.name}.`,
+  };
 }
 
 const cycleRange = (cycle: CycleSummary) => `${formatDate(cycle.startsOn)} – ${formatDate(cycle.endsOn)}`;

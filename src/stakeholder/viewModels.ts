@@ -17,7 +17,7 @@ import type { Actor } from '../shared/event.ts';
 import { labelOf, plural, signed } from '../shared/vocabulary.ts';
 import { AdkarStage, Attitude, EngagementKind } from './events.ts';
 import { assessAdkarStageForm, assessAttitudeForm, identifyStakeholderForm, logEngagementForm, mapStakeholderForm } from './forms.ts';
-import { HIGH_RATING, isQuiet, QUIET_STAKEHOLDER_WEEKS, quadrantOf } from './model.ts';
+import { isQuiet, QUIET_STAKEHOLDER_WEEKS, quadrantOf } from './model.ts';
 import { adkarLabels, attitudes, engagementLabels, historyLabels, ratingWords, sentiments, sortLabels, unassessed } from './vocabulary.ts';
 
 const RATINGS = [1, 2, 3, 4, 5] as const;
@@ -173,24 +173,22 @@ function rowView(row: StakeholderRow, today: string) {
 type RowView = ReturnType<typeof rowView>;
 
 /**
- * The 5 × 5 grid, influence rising upwards and interest to the right. Each cell knows its place
- * on the CSS grid (rows: the top quadrants' labels, influence 5…3, the bottom quadrants' labels,
- * influence 2…1; columns: the axis title, its ticks, interest 1…5), so stakeholders.css can draw
- * the quadrants behind the cells.
+ * The 5 × 5 grid, influence rising upwards and interest to the right. Each cell and tick is
+ * placed by its ratings' classes (`sh-influence-N`, `sh-interest-N`): stakeholders.css knows the
+ * grid's rows and columns, and draws the quadrants behind the cells.
  */
 function gridView(rows: readonly RowView[]) {
-  const gridRow = (influence: number) => (influence >= HIGH_RATING ? 7 - influence : 8 - influence);
   const cells = [...RATINGS].reverse().flatMap((influence) =>
     RATINGS.map((interest) => {
       const people = rows.filter((r) => r.influence === influence && r.interest === interest);
       const label = `Influence ${influence}, interest ${interest}: ${people.length === 0 ? 'nobody' : plural(people.length, 'stakeholder')}`;
-      return { influence, interest, row: gridRow(influence), column: interest + 2, label, people };
+      return { influence, interest, label, people };
     }),
   );
   return {
     cells,
-    influenceAxis: [...RATINGS].reverse().map((value) => ({ value, row: gridRow(value) })),
-    interestAxis: RATINGS.map((value) => ({ value, column: value + 2 })),
+    influenceAxis: [...RATINGS].reverse().map((value) => ({ value })),
+    interestAxis: RATINGS.map((value) => ({ value })),
     legend: [...Attitude.options.map((a) => ({ key: a, ...attitudes[a] })), { key: UNASSESSED, ...unassessed }],
   };
 }

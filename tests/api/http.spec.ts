@@ -68,7 +68,9 @@ describe('web app over SQLite', () => {
 
     it('indents child areas and shows stage, check-in freshness and open resistance beside each area', async () => {
       const res = await app.inject('/');
-      expect(res.body).toMatch(/style="--depth: 1">\s*<a class="area-toggle" href="\/areas\/plat\?cycle=2026-q4&amp;asOf=2026-11-25"/);
+      expect(res.body).toMatch(
+        /class="matrix__name depth-1">\s*<a class="area-toggle" href="\/areas\/plat\?cycle=2026-q4&amp;asOf=2026-11-25"/,
+      );
       const engineering = res.body.split('<tbody class="area-group">').find((g) => g.includes('>Engineering<'))!;
       expect(engineering).toContain('<b>1 open</b> · severity 4');
       expect(engineering).toMatch(/class="stage stage--[a-z-]+"/);

@@ -3,20 +3,27 @@
  * `app.injectWS('/live?page=…')` get their page's live regions on connect, rendered by the
  * regions' own partials, and again when an event changes what that page shows, and only then.
  * Renders are counted from the hub's debug log ("live regions rendered"): one per affected topic
- * per flush, however many sockets show it.
+ * per flush, however many sockets show it. Sockets are opened as the app's own pages open them
+ * (its host, its origin); other sites', other hosts' and more pages than a client may follow are
+ * refused.
  */
+import { spawn } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDirectory } from '../../projections/index.ts';
 import type { AppDeps } from '../../src/http/app.ts';
 import { LIVE_LIMITS } from '../../src/http/live.ts';
+import { findPackageRoot } from '../../src/http/packageRoot.ts';
 import { recordAdoption } from '../../src/team/handlers.ts';
-import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { listenOnLoopback } from '../support/browser.ts';
+import type { CrowdPlan, CrowdResult } from '../support/liveCrowd.ts';
+import { appFor, closeWorld, CYCLE, given, openDemoWorld, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 /** The client end of an injected websocket, as the spec uses it. */
 interface Client {
   on(event: 'message', listener: (data: Buffer) => void): void;
   on(event: 'close', listener: (code: number, reason: Buffer) => void): void;
+  send(data: string): void;
   terminate(): void;
 }
 
@@ -75,9 +82,12 @@ describe('live updates over websockets', () => {
     await closeWorld(world);
   });
 
+  /** As a page of the app opens it: `app.inject`'s host, and the page's own origin. */
+  const ownPage = { host: 'localhost:80', origin: 'http://localhost:80' };
+
   /** Opens a socket for a page and records what it receives. */
-  async function open(page: string | null) {
-    const client = (await app.injectWS(page === null ? '/live' : `/live?page=${encodeURIComponent(page)}`)) as Client;
+  async function open(page: string | null, headers: Record<string, string> = ownPage) {
+    const client = (await app.injectWS(page === null ? '/live' : `/live?page=${encodeURIComponent(page)}`, { headers })) as Client;
     clients.push(client);
     const messages: string[] = [];
     let closed: { code: number; reason: string } | null = null;
@@ -166,7 +176,7 @@ describe('live updates over websockets', () => {
 
     it('renders a page shown under several URLs once: unknown parameters and their order do not make a new topic', async () => {
       const sockets = await Promise.all(
-        ['/', '/heatmap', `/heatmap?asOf=${TODAY}&cycle=${CYCLE}&utm=x`, `/heatmap?cycle=${CYCLE}&asOf=${TODAY}`].map(open),
+        ['/', '/heatmap', `/heatmap?asOf=${TODAY}&cycle=${CYCLE}&utm=x`, `/heatmap?cycle=${CYCLE}&asOf=${TODAY}`].map((page) => open(page)),
       );
       await Promise.all(sockets.map((s) => s.nth(1)));
       renders.length = 0;
@@ -202,27 +212,82 @@ describe('live updates over websockets', () => {
         code: 1008,
         reason: 'asOf must be a calendar date, YYYY-MM-DD',
       });
+      expect(await (await open('/?asOf=2026-02-30')).closed()).toEqual({ code: 1008, reason: 'asOf must be a calendar date, YYYY-MM-DD' });
       expect(await (await open('/timeline?type=Nonsense')).closed()).toMatchObject({
         code: 1008,
         reason: expect.stringMatching(/^type must be one of the event types/),
       });
       expect(await (await open('/teams/%E0%A4%A')).closed()).toEqual({ code: 1008, reason: 'page is not a valid path' });
       expect(await (await open(null)).closed()).toEqual({ code: 1008, reason: 'page must be a path on this site, starting with /' });
+      // Refused, not followed: only the unknown team was rendered, once, to find it has no page.
+      expect(renders.map((r) => r.topic)).toEqual([expect.stringContaining('{"teamId":"nobody"}')]);
     });
 
-    it(`closes a socket over ${LIVE_LIMITS.perAddress} per address as a policy violation; one that closes makes room`, async () => {
-      const sockets = await Promise.all(Array.from({ length: LIVE_LIMITS.perAddress }, () => open('/heatmap')));
+    it(`closes a client's socket over ${LIVE_LIMITS.perClient} as a policy violation; one that closes makes room`, async () => {
+      const sockets = await Promise.all(Array.from({ length: LIVE_LIMITS.perClient }, () => open('/heatmap')));
       await Promise.all(sockets.map((s) => s.nth(1)));
       const over = await open('/heatmap');
       expect(await over.closed()).toEqual({
         code: 1008,
-        reason: `at most ${LIVE_LIMITS.perAddress} live pages per address: close another tab`,
+        reason: `at most ${LIVE_LIMITS.perClient} live pages at once: close another tab`,
       });
       expect(reconnectCodes).not.toContain(1008);
 
       clients[0]!.terminate();
       await sleep(50);
       await (await open('/heatmap')).nth(1);
+    });
+
+    it("refuses a socket from another site's page, or without an origin from another machine, before sending it anything", async () => {
+      const evil = await open('/heatmap', { host: 'localhost:80', origin: 'http://evil.example' });
+      expect(await evil.closed()).toEqual({ code: 1008, reason: 'live pages are only for pages of this site' });
+      // The same host on another scheme is another origin.
+      const https = await open('/heatmap', { host: 'localhost:80', origin: 'https://localhost:80' });
+      expect(await https.closed()).toEqual({ code: 1008, reason: 'live pages are only for pages of this site' });
+      const bare = await open('/heatmap', { host: 'localhost:80' });
+      expect(await bare.closed()).toEqual({ code: 1008, reason: 'live pages are only for pages of this site' });
+      expect([...evil.messages, ...https.messages, ...bare.messages]).toEqual([]);
+      expect(renders).toEqual([]);
+    });
+
+    it('refuses the upgrade for a Host the app does not answer for, before any handler runs', async () => {
+      await expect(
+        app.injectWS('/live?page=%2Fheatmap', { headers: { host: 'evil.example', origin: 'http://evil.example' } }),
+      ).rejects.toThrow('Unexpected server response: 421');
+      expect(renders).toEqual([]);
+    });
+
+    it(`lets a client follow at most ${LIVE_LIMITS.topicsPerClient} different pages: the next is closed as a policy violation`, async () => {
+      const dates = Array.from({ length: LIVE_LIMITS.topicsPerClient }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`);
+      const followed = await Promise.all(dates.map((asOf) => open(`/heatmap?cycle=${CYCLE}&asOf=${asOf}`)));
+      await Promise.all(followed.map((s) => s.nth(1)));
+      expect(renders).toHaveLength(LIVE_LIMITS.topicsPerClient);
+
+      const another = await open(`/heatmap?cycle=${CYCLE}&asOf=2026-11-20`);
+      expect(await another.closed()).toEqual({
+        code: 1008,
+        reason: `at most ${LIVE_LIMITS.topicsPerClient} different live pages at once: close a tab showing another page`,
+      });
+      expect(reconnectCodes).not.toContain(1008);
+      // Another tab on a page it already follows costs no render: it is let in.
+      await (await open(`/heatmap?cycle=${CYCLE}&asOf=${dates[0]}`)).nth(1);
+      expect(renders).toHaveLength(LIVE_LIMITS.topicsPerClient);
+
+      // Closing the last socket on a page makes room for another page.
+      clients[1]!.terminate();
+      await sleep(50);
+      await (await open(`/heatmap?cycle=${CYCLE}&asOf=2026-11-20`)).nth(1);
+    });
+
+    it('closes a socket that sends anything: it follows the one page it was opened for', async () => {
+      const heatmap = await open('/heatmap');
+      await heatmap.nth(1);
+      clients[0]!.send(JSON.stringify({ page: '/heatmap?asOf=2026-11-01' }));
+      expect(await heatmap.closed()).toEqual({
+        code: 1008,
+        reason: 'a live socket follows the page it was opened for: open another for another page',
+      });
+      expect(renders).toHaveLength(1);
     });
 
     it("updates a coach's week when a team in their area holds its late check-in", async () => {
@@ -310,7 +375,7 @@ describe('live updates over websockets', () => {
   });
 
   describe('with room for many sockets', () => {
-    beforeEach(() => start({ liveLimits: { perAddress: 200, total: 101 } }));
+    beforeEach(() => start({ liveLimits: { perClient: 200, total: 101 } }));
 
     it('renders the heatmap once per write for 100 sockets and sends each the same fragment', async () => {
       const sockets = await Promise.all(Array.from({ length: 100 }, () => open('/heatmap')));
@@ -333,4 +398,83 @@ describe('live updates over websockets', () => {
       expect(renders).toHaveLength(2);
     });
   });
+});
+
+const daysBefore = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+
+/** Runs tests/support/liveCrowd.ts in a process of its own and returns what it measured. */
+async function crowd(plan: CrowdPlan): Promise<CrowdResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/liveCrowd.ts', JSON.stringify(plan)], {
+    cwd: findPackageRoot(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`liveCrowd exited with ${code}: ${err}`);
+  return JSON.parse(out) as CrowdResult;
+}
+
+/**
+ * The worst a crowd of clients can make one write cost, on the demo organisation over a real
+ * listening server: every client (an address here, 127.0.0.2…) at both its bounds, the server
+ * at its total, every socket on a page only it and its twin follow. A write is then rendered
+ * once per followed page, one page per turn of the event loop, while `/healthz` is asked all
+ * along. The clients run in a process of their own, as they would on other machines.
+ */
+describe('one write with every live bound reached', () => {
+  let world: World;
+  let app: FastifyInstance;
+  let base: string;
+
+  beforeAll(async () => {
+    world = await openDemoWorld();
+    await world.runner.start();
+    app = await appFor(world, { onApplied: (listener) => world.runner.onApplied(listener) });
+    base = await listenOnLoopback(app);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app.close();
+    await closeWorld(world);
+  });
+
+  const { perClient, topicsPerClient, total } = LIVE_LIMITS;
+  const topics = (total / perClient) * topicsPerClient;
+
+  it(`keeps /healthz p99 under 50 ms while ${total} sockets on ${topics} pages are pushed`, async () => {
+    const [q4, q3] = world.queries.cycles();
+    // Each client's pages are heatmaps as of days and cycles no other client follows, each page on two sockets.
+    const page = (n: number) => `/heatmap?cycle=${n % 2 === 0 ? q4!.cycleId : q3!.cycleId}&asOf=${daysBefore(TODAY, n >> 1)}`;
+    const pages = Array.from({ length: total / perClient }, (_, client) =>
+      Array.from({ length: perClient }, (_, i) => page(client * topicsPerClient + (i % topicsPerClient))),
+    );
+    const result = await crowd({
+      base,
+      pages,
+      write: {
+        areaId: world.queries.heatmap(q4!.cycleId, TODAY)!.areas[0]!.areaId,
+        kind: 'no-time',
+        severity: '3',
+        // Before every followed date, so every page changes and every socket is sent its push.
+        raisedOn: daysBefore(TODAY, topics),
+        description: 'Check-ins skipped during the release',
+      },
+    });
+
+    expect(result.writeStatus).toBe(303);
+    // Past the total the server is full; every socket had its push.
+    expect(result.refused).toBe(1013);
+    expect(result.sockets).toBe(total);
+    const latencies = result.latencies.sort((a, b) => a - b);
+    const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1]!;
+    console.log(
+      `${total} sockets on ${topics} pages pushed in ${Math.round(result.fanOutMs)} ms; /healthz ×${latencies.length}: p50 ${latencies[latencies.length >> 1]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+    );
+    // Enough answers during the fan-out for a p99 to mean something.
+    expect(latencies.length).toBeGreaterThanOrEqual(100);
+    expect(p99).toBeLessThan(50);
+  }, 180_000);
 });

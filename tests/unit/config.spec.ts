@@ -17,4 +17,21 @@ describe('configuration', () => {
     expect(() => loadConfig({ KAFKA_TOPICS: 'a,b', KAFKA_DLQ_TOPIC: 'b' })).toThrow(ConfigError);
     expect(() => loadConfig({ KAFKA_TOPICS: 'a,b', KAFKA_DLQ_TOPIC: 'b' })).toThrow(/KAFKA_DLQ_TOPIC="b": must not be one of KAFKA_TOPICS/);
   });
+
+  it('is plain HTTP answering for loopback names unless told TLS is in front and which names to answer for', () => {
+    expect(loadConfig({}).UPTAKE_TLS).toBe(false);
+    expect(loadConfig({}).UPTAKE_ALLOWED_HOSTS).toBeUndefined();
+    expect(loadConfig({ UPTAKE_TLS: 'on', UPTAKE_ALLOWED_HOSTS: 'Uptake.Example.org, 10.0.0.5:3000,[::1]' })).toMatchObject({
+      UPTAKE_TLS: true,
+      UPTAKE_ALLOWED_HOSTS: [{ name: 'uptake.example.org' }, { name: '10.0.0.5', port: 3000 }, { name: '[::1]' }],
+    });
+  });
+
+  it('names the variable and the rule when a TLS or host setting is wrong', () => {
+    expect(() => loadConfig({ UPTAKE_TLS: 'yes' })).toThrow(/UPTAKE_TLS="yes": must be on or off/);
+    expect(() => loadConfig({ UPTAKE_ALLOWED_HOSTS: 'uptake.example.org,https://evil' })).toThrow(
+      /UPTAKE_ALLOWED_HOSTS="uptake.example.org,https:\/\/evil": must be a comma-separated list of host names/,
+    );
+    expect(() => loadConfig({ UPTAKE_ALLOWED_HOSTS: 'uptake.example.org:99999' })).toThrow(/UPTAKE_ALLOWED_HOSTS=/);
+  });
 });
