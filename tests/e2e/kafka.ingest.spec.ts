@@ -12,22 +12,16 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kafkaIngestion } from '../../infra/kafka/kafkaSource.ts';
-import { SqliteConsumerLedger } from '../../infra/sqlite/consumerLedger.ts';
-import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
-import { SqliteDirectory } from '../../projections/index.ts';
-import { SqliteReferences } from '../../projections/org/references.ts';
-import { type BatchOutcome, type Consumer, startConsumer } from '../../src/ingest/consumer.ts';
+import type { Consumer } from '../../src/ingest/consumer.ts';
 import { cloudEventKey } from '../../src/ingest/ingest.ts';
 import { startKafka } from '../support/kafka.ts';
-import { closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { consumeInto, countOf as count, reports, SOURCE, structured, TEAMS, until, worldOf100Teams } from '../support/kafkaIngest.ts';
+import { closeWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
 const kafka = await startKafka('ingestion');
-const SOURCE = 'urn:hr-system';
 const COUNT = 10_000;
 /** Small enough to produce an oversized message the broker still takes. */
 const MAX_BYTES = 16 * 1024;
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 const teamCreated = (n: number, data: Record<string, unknown> = {}) => ({
   specversion: '1.0',
@@ -37,45 +31,6 @@ const teamCreated = (n: number, data: Record<string, unknown> = {}) => ({
   time: '2026-11-24T09:30:00Z',
   data: { key: `T${n}`, name: `Team ${n}`, areaCode: 'ENG', size: 5, ...data },
 });
-const structured = (event: object, key: string): Message => ({
-  key,
-  value: JSON.stringify(event),
-  headers: { 'content-type': 'application/cloudevents+json' },
-});
-
-/** 100 reports per team: a decision folds the team's stream, so one team of 10,000 would measure that instead. */
-const TEAMS = 100;
-const report = (n: number) => ({
-  specversion: '1.0',
-  id: `kr-${n}`,
-  source: SOURCE,
-  type: 'org.okr.keyresult.progress.v1',
-  time: '2026-11-24T09:30:00Z',
-  data: { teamKey: `K${n % TEAMS}`, cycleName: '2026-Q4', keyResultRef: `KR-${n}`, progress: (n % 101) / 100, reportedOn: '2026-11-24' },
-});
-
-/** The small organisation and teams K0…K99 in Engineering, read models caught up. */
-async function worldOf100Teams(): Promise<World> {
-  const world = openWorld();
-  await seedSmallOrganisation(world);
-  for (let t = 0; t < TEAMS; t++) {
-    await given(world, 'team', `k${t}`, '2026-09-21', {
-      type: 'TeamRegistered',
-      data: { teamId: `k${t}`, key: `K${t}`, name: `Team ${t}`, areaId: 'eng', size: 5 },
-    });
-  }
-  await world.runner.catchUp();
-  return world;
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 60_000, detail = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${detail()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
@@ -83,9 +38,6 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
-
-const count = (world: World, type: string) =>
-  (world.db.prepare('SELECT count(*) AS n FROM events WHERE type = ?').get(type) as { n: number }).n;
 
 describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker started for this file' : 'KAFKA_BROKERS'})`, () => {
   const client = new Kafka({ clientId: 'uptake-ingest-test', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
@@ -112,40 +64,15 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
     for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1000) });
   }
 
-  /** The consumer as `serve` wires it, over the world; `totals` adds up what its batches did. */
+  /** The consumer as `serve` wires it, stopped after the file if the test does not stop it. */
   async function consume(world: World, topic: string, group: string) {
-    const ledger = new SqliteConsumerLedger(world.db, group, () => new Date(`${TODAY}T10:00:00Z`));
-    const { source, deadLetters } = kafkaIngestion({
-      brokers: kafka.brokers,
-      topics: [topic],
-      groupId: group,
-      deadLetterTopic: `${topic}.dlq`,
-      log: quiet,
-    });
-    const totals: BatchOutcome = { accepted: 0, duplicate: 0, deadLettered: 0, skipped: 0 };
-    const consumer = await startConsumer(
-      {
-        store: world.store,
-        directory: new SqliteDirectory(world.db),
-        references: new SqliteReferences(world.db),
-        ledger,
-        deadLetters,
-        unitOfWork: sqliteUnitOfWork(world.db),
-        now: () => new Date(`${TODAY}T10:00:00Z`),
-        maxMessageBytes: MAX_BYTES,
-      },
-      source,
-      (_batch, outcome) => {
-        for (const k of Object.keys(totals) as (keyof BatchOutcome)[]) totals[k] += outcome[k];
-      },
-    );
+    const { consumer, ...rest } = await consumeInto(world, { brokers: kafka.brokers, topic, group, maxMessageBytes: MAX_BYTES });
     running.push(consumer);
-    const handled = () => totals.accepted + totals.duplicate + totals.deadLettered + totals.skipped;
     const stop = async () => {
       running.splice(running.indexOf(consumer), 1);
       await consumer.stop();
     };
-    return { ledger, totals, handled, stop };
+    return { ...rest, stop };
   }
 
   describe('10,000 CloudEvents across 3 partitions', () => {
@@ -155,10 +82,7 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
     beforeAll(async () => {
       world = await worldOf100Teams();
       topic = await newTopic();
-      await produce(
-        topic,
-        Array.from({ length: COUNT }, (_, n) => structured(report(n), `K${n % TEAMS}`)),
-      );
+      await produce(topic, reports(0, COUNT));
     });
     afterAll(() => closeWorld(world));
 
@@ -357,10 +281,7 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
     world.db.close();
     const topic = await newTopic();
     const group = `uptake-${randomUUID()}`;
-    await produce(
-      topic,
-      Array.from({ length: COUNT }, (_, n) => structured(report(n), `K${n % TEAMS}`)),
-    );
+    await produce(topic, reports(0, COUNT));
     const db = new Database(file, { readonly: true });
     const reported = () =>
       (db.prepare("SELECT count(*) AS n FROM events WHERE type = 'KeyResultProgressReported'").get() as { n: number }).n;
