@@ -4,9 +4,8 @@
  * reason while the consumer carries on, both CloudEvents modes. Each test has its own topic and
  * consumer group.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +14,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Consumer } from '../../src/ingest/consumer.ts';
 import { cloudEventKey } from '../../src/ingest/ingest.ts';
 import { startKafka } from '../support/kafka.ts';
-import { consumeInto, countOf as count, reports, SOURCE, structured, TEAMS, until, worldOf100Teams } from '../support/kafkaIngest.ts';
+import {
+  consumeInto,
+  countOf as count,
+  reports,
+  SOURCE,
+  serveUptake,
+  structured,
+  TEAMS,
+  until,
+  worldOf100Teams,
+} from '../support/kafkaIngest.ts';
 import { closeWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
 const kafka = await startKafka('ingestion');
@@ -31,14 +40,6 @@ const teamCreated = (n: number, data: Record<string, unknown> = {}) => ({
   time: '2026-11-24T09:30:00Z',
   data: { key: `T${n}`, name: `Team ${n}`, areaCode: 'ENG', size: 5, ...data },
 });
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker started for this file' : 'KAFKA_BROKERS'})`, () => {
   const client = new Kafka({ clientId: 'uptake-ingest-test', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
   const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -287,57 +288,39 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
       (db.prepare("SELECT count(*) AS n FROM events WHERE type = 'KeyResultProgressReported'").get() as { n: number }).n;
     const consumed = () =>
       (db.prepare('SELECT coalesce(sum(next_offset), 0) AS n FROM kafka_offsets WHERE consumer_group = ?').get(group) as { n: number }).n;
-    let output = '';
-    const serve = async () => {
-      const port = await freePort();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-        env: {
-          ...process.env,
-          EVENTSTORE_URL: '',
-          UPTAKE_DB: file,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-          KAFKA_BROKERS: kafka.brokers.join(','),
-          KAFKA_TOPICS: topic,
-          KAFKA_GROUP: group,
-          KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on('exit', (code, signal) => resolve({ code, signal })),
+    const said = { text: '' };
+    const serve = () =>
+      serveUptake(
+        file,
+        { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS: topic, KAFKA_GROUP: group, KAFKA_DLQ_TOPIC: `${topic}.dlq` },
+        said,
       );
-      return { child, exit, port };
-    };
     try {
       const first = await serve();
       await until(
         'the first process to be mid-stream',
         () => reported() > 1000,
         90_000,
-        () => `; the process said:\n${output}`,
+        () => `; the process said:\n${said.text}`,
       );
       first.child.kill('SIGKILL');
       expect(await first.exit).toMatchObject({ signal: 'SIGKILL' });
       const before = reported();
-      expect(before, output).toBeLessThan(COUNT);
+      expect(before, said.text).toBeLessThan(COUNT);
 
       const second = await serve();
       await until(
         'the restarted process to consume everything',
         () => consumed() === COUNT,
         90_000,
-        () => `; the processes said:\n${output}`,
+        () => `; the processes said:\n${said.text}`,
       );
       const health = await fetch(`http://127.0.0.1:${second.port}/healthz`);
       expect(await health.json()).toMatchObject({ ok: true, kafka: { state: 'consuming' } });
       second.child.kill('SIGTERM');
-      expect(await second.exit, output).toEqual({ code: 0, signal: null });
+      expect(await second.exit, said.text).toEqual({ code: 0, signal: null });
 
-      expect(reported(), output).toBe(COUNT);
+      expect(reported(), said.text).toBe(COUNT);
       const ids = db
         .prepare("SELECT json_extract(metadata, '$.cloudEvent.id') AS id FROM events WHERE type = 'KeyResultProgressReported'")
         .all() as { id: string }[];

@@ -2,6 +2,8 @@
  * What the Kafka ingestion specs share: the CloudEvents they produce, the world of 100 teams
  * they are stored into, and the consumer as `uptake serve` wires it.
  */
+import { spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import type { Message } from 'kafkajs';
 import { kafkaIngestion, type Log } from '../../infra/kafka/kafkaSource.ts';
 import { SqliteConsumerLedger } from '../../infra/sqlite/consumerLedger.ts';
@@ -92,4 +94,30 @@ export async function consumeInto(world: World, { brokers, topic, group, maxMess
   );
   const handled = () => totals.accepted + totals.duplicate + totals.deadLettered + totals.skipped;
   return { ledger, totals, handled, consumer };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * `uptake serve` as its own process on a free port, over the SQLite file `db`, with `env` added
+ * (the Kafka settings); what it prints is added to `log.text`, shared by the processes of a test.
+ */
+export async function serveUptake(db: string, env: Record<string, string>, log = { text: '' }) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+    env: { ...process.env, EVENTSTORE_URL: '', UPTAKE_DB: db, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => (log.text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (log.text += chunk.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exit, port, log };
 }
