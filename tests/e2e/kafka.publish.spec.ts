@@ -18,7 +18,7 @@ import { mintToken } from '../../src/integration/tokens.ts';
 import { type EventSink, type Publisher, startPublisher } from '../../src/outbound/publisher.ts';
 import { publishedEnvelope, publishedEvents } from '../../src/outbound/published.ts';
 import { startKafka } from '../support/kafka.ts';
-import { quiet, serveUptake, until } from '../support/kafkaIngest.ts';
+import { quiet, readTopic, serveUptake, until } from '../support/kafkaIngest.ts';
 import { closeWorld, given, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
 const kafka = await startKafka('publishing');
@@ -79,33 +79,14 @@ describe.skipIf(kafka.skipped)(`publishing Uptake's events (${kafka.own ? 'a bro
     await until('the publisher to reach the head', () => checkpoint.position() === target);
   };
 
-  /** Everything on the topic, read up to each partition's end. */
-  async function everything(from = topic): Promise<Published[]> {
-    const ends = new Map((await admin.fetchTopicOffsets(from)).map(({ partition, high }) => [partition, Number(high)]));
-    const out: Published[] = [];
-    const next = new Map([...ends.keys()].map((partition) => [partition, 0]));
-    const reader = client.consumer({ groupId: `reader-${randomUUID()}` });
-    await reader.connect();
-    try {
-      await reader.subscribe({ topics: [from], fromBeginning: true });
-      await reader.run({
-        eachMessage: async ({ partition, message }) => {
-          if (Number(message.offset) >= ends.get(partition)!) return;
-          next.set(partition, Number(message.offset) + 1);
-          out.push({
-            key: String(message.key),
-            partition,
-            contentType: String(message.headers?.['content-type']),
-            event: JSON.parse(String(message.value)),
-          });
-        },
-      });
-      await until('the whole topic', () => [...ends].every(([partition, end]) => next.get(partition)! >= end));
-    } finally {
-      await reader.disconnect();
-    }
-    return out;
-  }
+  /** Everything on the topic, as Uptake published it. */
+  const everything = async (from = topic): Promise<Published[]> =>
+    (await readTopic(client, from)).map(({ key, partition, message }) => ({
+      key,
+      partition,
+      contentType: String(message.headers?.['content-type']),
+      event: JSON.parse(String(message.value)),
+    }));
 
   /** The event ids of the published slices, in store order. */
   const storedIds = async () =>

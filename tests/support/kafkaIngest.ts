@@ -4,7 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
-import type { Message } from 'kafkajs';
+import type { Kafka, KafkaMessage, Message } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { kafkaIngestion, type Log } from '../../infra/kafka/kafkaSource.ts';
 import { SqliteConsumerLedger } from '../../infra/sqlite/consumerLedger.ts';
 import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
@@ -120,4 +121,30 @@ export async function serveUptake(db: string, env: Record<string, string>, log =
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, exit, port, log };
+}
+
+/** Every message on a topic, read by a fresh consumer group up to each partition's end as it was when called. */
+export async function readTopic(client: Kafka, topic: string): Promise<{ key: string; partition: number; message: KafkaMessage }[]> {
+  const admin = client.admin();
+  await admin.connect();
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
+  await admin.disconnect();
+  const out: { key: string; partition: number; message: KafkaMessage }[] = [];
+  const next = new Map([...ends.keys()].map((partition) => [partition, 0]));
+  const reader = client.consumer({ groupId: `reader-${randomUUID()}` });
+  await reader.connect();
+  try {
+    await reader.subscribe({ topics: [topic], fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ partition, message }) => {
+        if (Number(message.offset) >= ends.get(partition)!) return;
+        next.set(partition, Number(message.offset) + 1);
+        out.push({ key: String(message.key), partition, message });
+      },
+    });
+    await until(`the whole of ${topic}`, () => [...ends].every(([partition, end]) => next.get(partition)! >= end));
+  } finally {
+    await reader.disconnect();
+  }
+  return out;
 }
