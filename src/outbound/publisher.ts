@@ -88,15 +88,15 @@ export function startPublisher(deps: PublisherDeps): Publisher {
       }
       try {
         const page = await deps.store.readAll({ after: position, maxCount: pageSize });
-        if (page.length === 0) {
-          if (health.state === 'starting') health = { state: 'publishing', position: position.toString() };
-          await pause(pollMs);
-          continue;
+        if (page.length > 0) {
+          const messages = page.flatMap((event) => toCloudEvent(event, deps.source) ?? []);
+          if (messages.length > 0) await deps.sink.send(messages);
+          position = page.at(-1)!.position;
+          deps.checkpoint.save(position);
         }
-        const messages = page.flatMap((event) => toCloudEvent(event, deps.source) ?? []);
-        if (messages.length > 0) await deps.sink.send(messages);
-        position = page.at(-1)!.position;
-        deps.checkpoint.save(position);
+        failures = 0;
+        health = { state: 'publishing', position: position.toString() };
+        if (page.length === 0) await pause(pollMs);
       } catch (error) {
         failures++;
         const delay = Math.min(firstDelay * 2 ** (failures - 1), 30_000);
@@ -104,10 +104,7 @@ export function startPublisher(deps: PublisherDeps): Publisher {
         health = { state: 'retrying', position: position.toString(), error: message };
         deps.log.warn({ err: error, position: position.toString(), delayMs: delay }, `publishing failed (${message}); retrying`);
         await pause(delay);
-        continue;
       }
-      failures = 0;
-      health = { state: 'publishing', position: position.toString() };
     }
   };
   const done = loop();

@@ -15,7 +15,7 @@ import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqlitePublisherCheckpoint } from '../../infra/sqlite/publisherCheckpoint.ts';
 import { grantIntegrationToken } from '../../src/integration/handlers.ts';
 import { mintToken } from '../../src/integration/tokens.ts';
-import { type EventSink, type Publisher, startPublisher } from '../../src/outbound/publisher.ts';
+import { type EventSink, type Publisher, type PublisherLog, startPublisher } from '../../src/outbound/publisher.ts';
 import { publishedEnvelope, publishedEvents } from '../../src/outbound/published.ts';
 import { startKafka } from '../support/kafka.ts';
 import { quiet, readTopic, serveUptake, until } from '../support/kafkaIngest.ts';
@@ -60,13 +60,13 @@ describe.skipIf(kafka.skipped)(`publishing Uptake's events (${kafka.own ? 'a bro
     await kafka.stop();
   });
 
-  const start = (sink: EventSink = kafkaPublisher({ brokers: kafka.brokers, topic, log: quiet })) => {
+  const start = (sink: EventSink = kafkaPublisher({ brokers: kafka.brokers, topic, log: quiet }), log: PublisherLog = quiet) => {
     publisher = startPublisher({
       store: world.store,
       checkpoint,
       sink,
       source: SOURCE,
-      log: quiet,
+      log,
       uncommitted: () => world.db.inTransaction,
       pollMs: 50,
       retryDelayMs: 50,
@@ -146,15 +146,21 @@ describe.skipIf(kafka.skipped)(`publishing Uptake's events (${kafka.own ? 'a bro
     for (let n = 0; n < 5; n++)
       await given(world, 'team', 'payments', '2026-11-24', { type: 'TeamResized', data: { teamId: 'payments', size: 20 + n } });
     const real = kafkaPublisher({ brokers: kafka.brokers, topic, log: quiet });
+    const warnings: string[] = [];
     let crashes = 1;
-    start({
-      send: async (messages) => {
-        await real.send(messages);
-        if (crashes-- > 0) throw new Error('lost the answer after the broker acknowledged');
+    start(
+      {
+        send: async (messages) => {
+          await real.send(messages);
+          if (crashes-- > 0) throw new Error('lost the answer after the broker acknowledged');
+        },
+        stop: () => real.stop(),
       },
-      stop: () => real.stop(),
-    });
+      { warn: (_details, message) => warnings.push(message) },
+    );
     await caughtUp();
+    expect(warnings).toEqual(['publishing failed (lost the answer after the broker acknowledged); retrying']);
+    expect(publisher!.health()).toMatchObject({ state: 'publishing', position: (await head()).toString() });
     const ids = (await everything()).map((p) => p.event.id);
     expect(ids).toHaveLength(before + 10);
     expect([...new Set(ids)].sort()).toEqual((await storedIds()).sort());
