@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { NewPassword } from './access/password.ts';
 import type { KafkaTopics } from './ingest/contract.ts';
 import { ALLOWED_HOST_RULE, type AllowedHost, parseHost } from './http/hosts.ts';
+import { CloudEventSource } from './integration/events.ts';
+import { DEFAULT_PUBLISH_SOURCE } from './outbound/published.ts';
 
 /** `KAFKA_TOPICS` and `KAFKA_DLQ_TOPIC` when unset. */
 export const DEFAULT_TOPICS: KafkaTopics = { consumed: ['uptake.events'], deadLetter: 'uptake.events.dlq' };
@@ -39,6 +41,12 @@ const Config = z
       .string()
       .regex(/^[\w.-]+$/, 'must be a topic name (letters, digits, ".", "_", "-")')
       .default(DEFAULT_TOPICS.deadLetter),
+    /** Publishes Uptake's own events there as CloudEvents (docs/integrations.md); off when unset. */
+    KAFKA_PUBLISH_TOPIC: z
+      .string()
+      .regex(/^[\w.-]+$/, 'must be a topic name (letters, digits, ".", "_", "-")')
+      .optional(),
+    KAFKA_PUBLISH_SOURCE: CloudEventSource.default(DEFAULT_PUBLISH_SOURCE),
     LOG_LEVEL: LogLevel.default('info'),
     /** Signs session cookies. Required unless the store is the demo (which makes and keeps its own). */
     UPTAKE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
@@ -63,7 +71,20 @@ const Config = z
   .refine((config) => !config.KAFKA_TOPICS.includes(config.KAFKA_DLQ_TOPIC), {
     path: ['KAFKA_DLQ_TOPIC'],
     message: 'must not be one of KAFKA_TOPICS: a dead letter would be consumed again',
-  });
+  })
+  .refine((config) => config.KAFKA_PUBLISH_TOPIC === undefined || config.KAFKA_BROKERS !== undefined, {
+    path: ['KAFKA_PUBLISH_TOPIC'],
+    message: 'needs KAFKA_BROKERS: the brokers to publish to',
+  })
+  .refine(
+    (config) =>
+      config.KAFKA_PUBLISH_TOPIC === undefined ||
+      (!config.KAFKA_TOPICS.includes(config.KAFKA_PUBLISH_TOPIC) && config.KAFKA_PUBLISH_TOPIC !== config.KAFKA_DLQ_TOPIC),
+    {
+      path: ['KAFKA_PUBLISH_TOPIC'],
+      message: 'must be neither one of KAFKA_TOPICS nor KAFKA_DLQ_TOPIC: Uptake would read its own events back as input',
+    },
+  );
 
 export type Config = z.infer<typeof Config>;
 

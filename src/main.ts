@@ -6,8 +6,9 @@ import { createServer } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
 import closeWithGrace from 'close-with-grace';
 import { SingleBar } from 'cli-progress';
-import { kafkaIngestion, type Log } from '../infra/kafka/kafkaSource.ts';
+import { kafkaIngestion, kafkaPublisher, type Log } from '../infra/kafka/kafkaSource.ts';
 import { SqliteConsumerLedger } from '../infra/sqlite/consumerLedger.ts';
+import { SqlitePublisherCheckpoint } from '../infra/sqlite/publisherCheckpoint.ts';
 import { DatabaseFileError } from '../infra/sqlite/database.ts';
 import { openStorage, type Storage } from '../infra/storage.ts';
 import { SqliteCoachWeekQueries } from '../projections/coachWeek/queries.ts';
@@ -35,6 +36,7 @@ import { type MessageSource, startConsumer } from './ingest/consumer.ts';
 import { ConsumerStatus, type KafkaConsumerInfo } from './ingest/status.ts';
 import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
 import { mintToken } from './integration/tokens.ts';
+import { type Publisher, type PublisherHealth, startPublisher } from './outbound/publisher.ts';
 import { seed } from './seed/seed.ts';
 import { DEMO_ACCOUNTS, generatedPassword, openDemoAccounts } from './access/demo.ts';
 import { SqliteAccounts } from '../projections/accounts.ts';
@@ -182,6 +184,32 @@ function kafkaConsumer(config: Config & { KAFKA_BROKERS: string }, storage: Stor
   };
 }
 
+/**
+ * The publisher `KAFKA_PUBLISH_TOPIC` turns on: Uptake's own events of the published slices to
+ * that topic as CloudEvents, from a checkpoint in the SQLite file. Started once the app listens.
+ */
+function kafkaPublishing(config: Config & { KAFKA_BROKERS: string; KAFKA_PUBLISH_TOPIC: string }, storage: Storage, log: Log) {
+  const checkpoint = new SqlitePublisherCheckpoint(storage.readModels, config.KAFKA_PUBLISH_TOPIC);
+  let publisher: Publisher | undefined;
+  return {
+    health: (): PublisherHealth => publisher?.health() ?? { state: 'starting', position: checkpoint.position().toString() },
+    nudge: () => publisher?.nudge(),
+    start: () => {
+      publisher = startPublisher({
+        store: storage.store,
+        checkpoint,
+        sink: kafkaPublisher({ brokers: config.KAFKA_BROKERS.split(','), topic: config.KAFKA_PUBLISH_TOPIC, log }),
+        source: config.KAFKA_PUBLISH_SOURCE,
+        log,
+        uncommitted: () => storage.readModels.inTransaction,
+      });
+      log.info({}, `publishing Uptake's events to ${config.KAFKA_PUBLISH_TOPIC} as ${config.KAFKA_PUBLISH_SOURCE}`);
+    },
+    /** Lets the page in hand be acknowledged and checkpointed, then disconnects. */
+    stop: async () => publisher?.stop(),
+  };
+}
+
 async function serve(config: Config): Promise<void> {
   // Not app.listen first: the seed holds a transaction open across its appends, which requests would join.
   await probePort(config.PORT, config.HOST);
@@ -201,6 +229,10 @@ async function serve(config: Config): Promise<void> {
   // The dead-letter list stays readable on the integrations page with Kafka off.
   const ledger = new SqliteConsumerLedger(storage.readModels, config.KAFKA_GROUP, () => new Date());
   const kafka = config.KAFKA_BROKERS ? kafkaConsumer({ ...config, KAFKA_BROKERS: config.KAFKA_BROKERS }, storage, ledger, log) : undefined;
+  const publishing =
+    config.KAFKA_BROKERS && config.KAFKA_PUBLISH_TOPIC
+      ? kafkaPublishing({ ...config, KAFKA_BROKERS: config.KAFKA_BROKERS, KAFKA_PUBLISH_TOPIC: config.KAFKA_PUBLISH_TOPIC }, storage, log)
+      : undefined;
   const settings = new InstallationSettings(storage.readModels);
   const emptyStore = (await storage.store.headPosition()) === 0n;
   if (emptyStore) settings.markDemo();
@@ -228,17 +260,22 @@ async function serve(config: Config): Promise<void> {
     integrationTokens: new SqliteIntegrationTokens(storage.readModels),
     deadLetters: ledger,
     kafka: kafka?.info,
-    kafkaTopics: { consumed: config.KAFKA_TOPICS, deadLetter: config.KAFKA_DLQ_TOPIC },
+    kafkaTopics: {
+      consumed: config.KAFKA_TOPICS,
+      deadLetter: config.KAFKA_DLQ_TOPIC,
+      ...(config.KAFKA_PUBLISH_TOPIC && { published: { topic: config.KAFKA_PUBLISH_TOPIC, source: config.KAFKA_PUBLISH_SOURCE } }),
+    },
     waitFor: waitForWrite(runner, queries),
     onApplied: (listener) => runner.onApplied(listener),
     tls: config.UPTAKE_TLS,
     allowedHosts: config.UPTAKE_ALLOWED_HOSTS ?? defaultAllowedHosts(config.HOST),
     logger: { level: config.LOG_LEVEL },
-    health: healthOf(storage.store, runner, kafka?.health),
+    health: healthOf(storage.store, runner, kafka?.health, publishing?.health),
   });
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     await kafka?.stop();
+    await publishing?.stop();
     await app.close();
     await runner.stop();
     await storage.close();
@@ -263,6 +300,10 @@ async function serve(config: Config): Promise<void> {
   }
   await app.listen({ port: config.PORT, host: config.HOST });
   void kafka?.start();
+  if (publishing) {
+    publishing.start();
+    runner.onApplied(publishing.nudge);
+  }
 }
 
 async function rebuild(config: Config): Promise<void> {
@@ -391,7 +432,7 @@ function explain(error: unknown): never {
 
 const program = new Command('uptake')
   .description(
-    'Event-sourced tracker of OKR adoption, resistance and stakeholders. Configuration comes from the environment: PORT, HOST, UPTAKE_DB, EVENTSTORE_URL, KAFKA_BROKERS, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_DLQ_TOPIC, LOG_LEVEL.',
+    'Event-sourced tracker of OKR adoption, resistance and stakeholders. Configuration comes from the environment: PORT, HOST, UPTAKE_DB, EVENTSTORE_URL, KAFKA_BROKERS, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_DLQ_TOPIC, KAFKA_PUBLISH_TOPIC, KAFKA_PUBLISH_SOURCE, LOG_LEVEL.',
   )
   .showHelpAfterError();
 

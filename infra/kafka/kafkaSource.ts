@@ -1,6 +1,7 @@
 /**
  * kafkajs behind Uptake's own interfaces (`MessageSource`, `DeadLetterSink` in
- * src/ingest/consumer.ts): kafkajs is in maintenance mode, and nothing else imports it.
+ * src/ingest/consumer.ts, `EventSink` in src/outbound/publisher.ts): kafkajs is in maintenance
+ * mode, and nothing else imports it.
  */
 import {
   type Admin,
@@ -16,6 +17,7 @@ import {
 import type { ConsumedMessage, DeadLetter, DeadLetterSink, MessageBatch, MessageSource } from '../../src/ingest/consumer.ts';
 import type { DeadLetterHeaders } from '../../src/ingest/contract.ts';
 import type { OffsetsProbe } from '../../src/ingest/status.ts';
+import type { EventSink } from '../../src/outbound/publisher.ts';
 
 export interface Log {
   info(details: object, message: string): void;
@@ -41,12 +43,12 @@ export interface KafkaIngestionOptions {
 }
 
 /**
- * Every broker call retries for about 45 s (300 ms doubling to 5 s, 12 times): a broker restart
- * of 20–30 s on a busy machine passes unnoticed, where kafkajs's default 5 retries (~8 s) crash.
+ * Every broker call retries for about 42 s (300 ms doubling to 5 s, 12 times): a broker restart
+ * of 20–30 s on a busy machine passes unnoticed, where kafkajs's default 5 retries (7–10 s, measured) crash.
  */
 const RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 5_000, retries: 12 };
 
-/** Dead letters go out in requests below the broker's 1 MiB default limit. */
+/** Dead letters and published events go out in requests below the broker's 1 MiB default limit. */
 const REQUEST_BYTES = 512 * 1024;
 
 function headersOf(headers: IHeaders | undefined): Record<string, Buffer> {
@@ -66,21 +68,38 @@ const consumed = (message: KafkaMessage): ConsumedMessage => ({
   headers: headersOf(message.headers),
 });
 
-/** Groups of letters whose bytes stay under `REQUEST_BYTES` (a larger letter goes alone). */
-function* requests(letters: readonly DeadLetter[]): Generator<DeadLetter[]> {
-  let group: DeadLetter[] = [];
+const byteLength = (bytes: Buffer | string | null) => (bytes === null ? 0 : Buffer.byteLength(bytes));
+
+/** Groups of messages whose bytes stay under `REQUEST_BYTES` (a larger message goes alone). */
+function* requests<M extends { key: Buffer | string | null; value: Buffer | string | null }>(messages: readonly M[]): Generator<M[]> {
+  let group: M[] = [];
   let bytes = 0;
-  for (const letter of letters) {
-    const size = (letter.value?.length ?? 0) + (letter.key?.length ?? 0) + 512;
+  for (const message of messages) {
+    const size = byteLength(message.value) + byteLength(message.key) + 512;
     if (group.length > 0 && bytes + size > REQUEST_BYTES) {
       yield group;
       group = [];
       bytes = 0;
     }
-    group.push(letter);
+    group.push(message);
     bytes += size;
   }
   if (group.length > 0) yield group;
+}
+
+/** A kafkajs client that logs through ours and retries every call for about 42 s. */
+function client(brokers: string[], clientId: string, log: Log): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    retry: RETRY,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: { message, ...details } }) =>
+        // "The coordinator is loading" and other retried failures come as ERROR; what stops a consumer or publisher is logged by it.
+        (level === logLevel.ERROR ? log.warn : log.info).call(log, { kafkajs: details }, `kafkajs: ${message}`),
+  });
 }
 
 /**
@@ -94,17 +113,7 @@ export function kafkaIngestion(options: KafkaIngestionOptions): {
   offsets: OffsetsProbe;
 } {
   const { log } = options;
-  const kafka = new Kafka({
-    clientId: options.clientId ?? 'uptake',
-    brokers: options.brokers,
-    retry: RETRY,
-    logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log: { message, ...details } }) =>
-        // "The coordinator is loading" and other retried failures come as ERROR; what stops the consumer is logged below.
-        (level === logLevel.ERROR ? log.warn : log.info).call(log, { kafkajs: details }, `kafkajs: ${message}`),
-  });
+  const kafka = client(options.brokers, options.clientId ?? 'uptake', log);
   // Not idempotent: that needs unbounded retries (kafkajs warns otherwise), and a dead letter is at least once anyway.
   // The partitioner named, or kafkajs warns at creation that its default changed in 2.0.
   const producer: Producer = kafka.producer({ retry: RETRY, createPartitioner: Partitioners.DefaultPartitioner });
@@ -214,5 +223,38 @@ export function kafkaIngestion(options: KafkaIngestionOptions): {
         }
       },
     },
+  };
+}
+
+export interface KafkaPublisherOptions {
+  brokers: string[];
+  topic: string;
+  clientId?: string;
+  log: Log;
+}
+
+/**
+ * The producer of Uptake's own events (`KAFKA_PUBLISH_TOPIC`). One request in flight, so a
+ * retried request cannot overtake the next and a stream's events stay in order. Not idempotent,
+ * for the reason the dead-letter producer is not: delivery is at least once anyway, and consumers
+ * drop a repeated CloudEvent `id`.
+ */
+export function kafkaPublisher(options: KafkaPublisherOptions): EventSink {
+  const producer = client(options.brokers, options.clientId ?? 'uptake-publisher', options.log).producer({
+    retry: RETRY,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  let connected: Promise<void> | undefined;
+  return {
+    send: async (messages) => {
+      connected ??= producer.connect().catch((error: Error) => {
+        connected = undefined;
+        throw error;
+      });
+      await connected;
+      for (const group of requests(messages)) await producer.send({ topic: options.topic, acks: -1, messages: group });
+    },
+    stop: () => producer.disconnect(),
   };
 }

@@ -76,9 +76,7 @@ export function fetchKafkaJars(): string {
 /** Formats storage in `dir`, starts the broker detached and resolves once it answers a Metadata request. */
 export async function startBroker(dir: string): Promise<RunningBroker> {
   dir = resolve(dir);
-  const previous = readState(dir);
-  if (previous && isAlive(previous.pid))
-    throw new Error(`a broker is already running from ${dir} (pid ${previous.pid}, ${previous.bootstrap}): stop it first`);
+  refuseIfRunning(dir);
   const java = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (java.error) throw new Error(`cannot start Kafka: java is not installed (the broker needs Java 17 or later): ${java.error.message}`);
   const libs = fetchKafkaJars();
@@ -88,17 +86,48 @@ export async function startBroker(dir: string): Promise<RunningBroker> {
   const { port, controllerPort } = await freePorts();
   const properties = join(dir, 'server.properties');
   writeFileSync(properties, serverProperties(join(dir, 'data'), port, controllerPort));
-  const classpath = ['-cp', `${libs}/*`, `-Dlog4j2.configurationFile=${join(HERE, 'log4j2.properties')}`];
 
   // A cluster id of our own: StorageTool's random-uuid prints log noise and no newline.
   const clusterId = randomBytes(16).toString('base64url');
-  const format = spawnSync('java', [...classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], {
+  const format = spawnSync('java', [...classpath(libs), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (format.status !== 0)
     throw new Error(`cannot format Kafka storage in ${dir}: StorageTool exited ${format.status}\n${tail(format.stdout + format.stderr)}`);
+  return launch(dir, libs, `127.0.0.1:${port}`);
+}
 
+/**
+ * Stops the broker started in `dir` with `signal` and waits until it is gone, keeping its data,
+ * so `restartBroker` brings the same broker back: a broker crash (SIGKILL) or shutdown (SIGTERM).
+ */
+export async function killBroker(dir: string, how: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  const broker = readState(resolve(dir));
+  if (!broker || !isAlive(broker.pid)) throw new Error(`no broker is running from ${dir}`);
+  signal(broker.pid, how);
+  if (!(await exited(broker.pid, STOP_WITHIN_MS))) throw new Error(`the Kafka broker (pid ${broker.pid}) survived ${how}`);
+}
+
+/** Starts the broker `killBroker` stopped again: same port, same data, so clients find it where it was. */
+export async function restartBroker(dir: string): Promise<RunningBroker> {
+  dir = resolve(dir);
+  const previous = refuseIfRunning(dir);
+  if (!previous) throw new Error(`no broker was started from ${dir}: nothing to restart`);
+  // After a SIGKILL the dead process holds its ports a moment longer.
+  const listeners = /^listeners=(.*)$/m.exec(readFileSync(join(dir, 'server.properties'), 'utf8'))?.[1] ?? '';
+  const deadline = Date.now() + STOP_WITHIN_MS;
+  for (const [, host, port] of listeners.matchAll(/\/\/([^:,]+):(\d+)/g)) {
+    while (!(await isFree(host!, Number(port)))) {
+      if (Date.now() > deadline) throw new Error(`port ${host}:${port} is still taken ${STOP_WITHIN_MS / 1000} s after the broker stopped`);
+      await sleep(100);
+    }
+  }
+  return launch(dir, fetchKafkaJars(), previous.bootstrap);
+}
+
+/** Runs the broker formatted in `dir` detached and resolves once it answers a Metadata request. */
+async function launch(dir: string, libs: string, bootstrap: string): Promise<RunningBroker> {
   // Detached, with every stream on the log file: a parent that waits on its pipes (CI, `$(…)`) would otherwise hang.
   const log = join(dir, 'broker.log');
   const out = openSync(log, 'a');
@@ -110,9 +139,9 @@ export async function startBroker(dir: string): Promise<RunningBroker> {
       '-XX:+UseSerialGC',
       '-XX:TieredStopAtLevel=1',
       '-XX:+ExitOnOutOfMemoryError',
-      ...classpath,
+      ...classpath(libs),
       'kafka.Kafka',
-      properties,
+      join(dir, 'server.properties'),
     ],
     {
       detached: true,
@@ -122,7 +151,7 @@ export async function startBroker(dir: string): Promise<RunningBroker> {
   closeSync(out);
   child.unref();
   if (child.pid === undefined) throw new Error('cannot start Kafka: java did not start');
-  const broker: RunningBroker = { pid: child.pid, bootstrap: `127.0.0.1:${port}`, dir };
+  const broker: RunningBroker = { pid: child.pid, bootstrap, dir };
   writeFileSync(stateFile(dir), `${JSON.stringify(broker)}\n`);
 
   try {
@@ -132,6 +161,16 @@ export async function startBroker(dir: string): Promise<RunningBroker> {
     throw new Error(`${(error as Error).message}\nlast lines of ${log}:\n${tail(readFileSync(log, 'utf8'))}`);
   }
   return broker;
+}
+
+const classpath = (libs: string) => ['-cp', `${libs}/*`, `-Dlog4j2.configurationFile=${join(HERE, 'log4j2.properties')}`];
+
+/** The broker last started from `dir`, if any; throws when it still runs. */
+function refuseIfRunning(dir: string): RunningBroker | undefined {
+  const previous = readState(dir);
+  if (previous && isAlive(previous.pid))
+    throw new Error(`a broker is already running from ${dir} (pid ${previous.pid}, ${previous.bootstrap}): stop it first`);
+  return previous;
 }
 
 /** SIGTERM (under a second normally), SIGKILL if it lingers, then removes the data. */
@@ -206,17 +245,29 @@ async function waitUntilReady(broker: RunningBroker): Promise<void> {
 
 /** Two distinct free ports: both are held open while the second is picked. */
 async function freePorts(): Promise<{ port: number; controllerPort: number }> {
-  const listen = () =>
-    new Promise<Server>((ok, fail) => {
-      const server = createServer();
-      server.once('error', fail);
-      server.listen(0, '127.0.0.1', () => ok(server));
-    });
-  const broker = await listen();
-  const controller = await listen();
+  const broker = await listen(0);
+  const controller = await listen(0);
   const ports = { port: (broker.address() as AddressInfo).port, controllerPort: (controller.address() as AddressInfo).port };
   await Promise.all([broker, controller].map((server) => new Promise((ok) => server.close(ok))));
   return ports;
+}
+
+function listen(port: number, host = '127.0.0.1'): Promise<Server> {
+  return new Promise<Server>((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(port, host, () => ok(server));
+  });
+}
+
+async function isFree(host: string, port: number): Promise<boolean> {
+  try {
+    const server = await listen(port, host);
+    await new Promise((ok) => server.close(ok));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function stateFile(dir: string): string {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ProjectionRunner } from '../../projections/runner.ts';
+import type { PublisherHealth } from '../outbound/publisher.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 
 /** A read model that stopped: the event position it failed on, so it can be found with `uptake events`. */
@@ -21,6 +22,8 @@ export interface Health {
   projections: FailedProjection[];
   /** The Kafka consumer, when `KAFKA_BROKERS` turned it on; `down` makes the app degraded. */
   kafka?: KafkaHealth;
+  /** The publisher, when `KAFKA_PUBLISH_TOPIC` turned it on; `retrying` makes the app degraded. */
+  publisher?: PublisherHealth & { lag: number };
 }
 
 export interface KafkaHealth {
@@ -29,9 +32,14 @@ export interface KafkaHealth {
   error?: string;
 }
 
-/** Health from the event store, the projection runner and, when it runs, the Kafka consumer. */
+/** Health from the event store, the projection runner and, when they run, the Kafka consumer and publisher. */
 export const healthOf =
-  (store: Pick<EventStore, 'name' | 'headPosition'>, runner: Pick<ProjectionRunner, 'position' | 'failed'>, kafka?: () => KafkaHealth) =>
+  (
+    store: Pick<EventStore, 'name' | 'headPosition'>,
+    runner: Pick<ProjectionRunner, 'position' | 'failed'>,
+    kafka?: () => KafkaHealth,
+    publisher?: () => PublisherHealth,
+  ) =>
   async (): Promise<Health> => {
     const head = await store.headPosition();
     const projections = runner.failed.map((f) => ({
@@ -41,12 +49,15 @@ export const healthOf =
       error: f.error,
     }));
     const consumer = kafka?.();
+    const publishing = publisher?.();
     return {
-      ok: projections.length === 0 && consumer?.state !== 'down',
+      ok: projections.length === 0 && consumer?.state !== 'down' && publishing?.state !== 'retrying',
       store: store.name,
       projectionsLag: Number(head - runner.position),
       projections,
       ...(consumer && { kafka: consumer }),
+      // Events of unpublished slices count too: the lag is how far the checkpoint is behind the store.
+      ...(publishing && { publisher: { ...publishing, lag: Number(head - BigInt(publishing.position)) } }),
     };
   };
 
@@ -70,6 +81,7 @@ export const healthRoutes: FastifyPluginAsync<{ health: () => Promise<Health> }>
         projectionsLag: report.projectionsLag,
         projections: report.projections,
         ...(report.kafka && { kafka: report.kafka }),
+        ...(report.publisher && { publisher: report.publisher }),
       });
   });
 };

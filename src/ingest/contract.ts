@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { CloudEvent, STRUCTURED } from './envelope.ts';
+import { cloudEventType, publishedEnvelope, publishedEvents } from '../outbound/published.ts';
 import { jsonSchemas, mappings, type IngestType } from './mapping.ts';
 
-/** The topics Uptake reads CloudEvents from and the one it dead-letters to (`KAFKA_TOPICS`, `KAFKA_DLQ_TOPIC`). */
+/**
+ * The topics Uptake reads CloudEvents from and the one it dead-letters to (`KAFKA_TOPICS`,
+ * `KAFKA_DLQ_TOPIC`), and where it publishes its own events, when it does (`KAFKA_PUBLISH_TOPIC`,
+ * `KAFKA_PUBLISH_SOURCE`).
+ */
 export interface KafkaTopics {
   consumed: readonly string[];
   deadLetter: string;
+  published?: { topic: string; source: string };
 }
 
 /** What a dead letter carries besides the original key, value and headers (`infra/kafka/kafkaSource.ts` sets them). */
@@ -56,7 +62,8 @@ function binary(type: IngestType, data: unknown) {
 
 /**
  * The AsyncAPI 3.0 document of Uptake's Kafka side, built from the mapping table at request time:
- * each accepted type in both CloudEvents modes on every consumed topic, and the dead-letter topic.
+ * each accepted type in both CloudEvents modes on every consumed topic, the dead-letter topic,
+ * and, when Uptake publishes, each published event type on the publish topic.
  */
 export function asyncApiDocument(topics: KafkaTopics) {
   const schemas = jsonSchemas();
@@ -112,13 +119,46 @@ export function asyncApiDocument(topics: KafkaTopics) {
     messages: [{ $ref: `#/channels/${dlq}/messages/deadLetter` }],
   };
 
+  if (topics.published) {
+    const { topic, source } = topics.published;
+    const published: Record<string, unknown> = {};
+    for (const definition of publishedEvents.values()) {
+      const id = `published.${definition.type}`;
+      messages[id] = {
+        name: cloudEventType(definition.type, definition.version),
+        title: `${definition.type} (published, structured mode)`,
+        summary: `Uptake recorded ${definition.type}; key: its stream`,
+        contentType: STRUCTURED,
+        headers: json(z.object({ 'content-type': z.literal(STRUCTURED) })),
+        payload: z.toJSONSchema(publishedEnvelope(definition, source), { io: 'output' }),
+        bindings: {
+          kafka: { key: { type: 'string', description: 'the stream (`subject`): a stream’s events stay in order' }, ...KAFKA_BINDING },
+        },
+      };
+      published[id] = ref(id);
+    }
+    channels[topic] = {
+      address: topic,
+      title: topic,
+      description: `Uptake's own events as CloudEvents from ${source}: areas, teams, cycles, coaches, stakeholders, resistance (never tokens or accounts)`,
+      messages: published,
+      bindings: { kafka: { topic, ...KAFKA_BINDING } },
+    };
+    operations[`publish_${topic}`] = {
+      action: 'send',
+      channel: { $ref: `#/channels/${topic}` },
+      summary: 'Uptake publishes each event it records, in order per stream, at least once: drop a repeated `id`',
+      messages: Object.keys(published).map((message) => ({ $ref: `#/channels/${topic}/messages/${message}` })),
+    };
+  }
+
   return {
     asyncapi: '3.0.0',
     info: {
       title: 'Uptake — Kafka',
       version: '1',
       description:
-        'CloudEvents Uptake consumes from Kafka, and the dead letters it produces. The same types over HTTP: /api/v1/openapi.json.',
+        'CloudEvents Uptake consumes from Kafka, the dead letters it produces, and (with KAFKA_PUBLISH_TOPIC) its own events it publishes. The same accepted types over HTTP: /api/v1/openapi.json.',
     },
     servers: {
       kafka: {

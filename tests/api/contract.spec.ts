@@ -8,7 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../../src/http/packageRoot.ts';
 import { parseEnvelope } from '../../src/ingest/envelope.ts';
+import { DEFAULT_TOPICS } from '../../src/config.ts';
 import { jsonSchemas, mappings } from '../../src/ingest/mapping.ts';
+import { DEFAULT_PUBLISH_SOURCE, publishedEnvelope, publishedEvents } from '../../src/outbound/published.ts';
 import { appFor, closeWorld, openWorld, type World } from '../support/webApp.ts';
 
 let world: World;
@@ -95,6 +97,54 @@ describe('GET /api/v1/asyncapi.json', () => {
   });
 });
 
+describe('GET /api/v1/asyncapi.json when Uptake publishes its events (KAFKA_PUBLISH_TOPIC)', () => {
+  let publishing: FastifyInstance;
+  beforeAll(async () => {
+    publishing = await appFor(world, {
+      kafkaTopics: { ...DEFAULT_TOPICS, published: { topic: 'uptake.out', source: 'urn:uptake:test' } },
+    });
+  });
+  afterAll(() => publishing.close());
+
+  const document = async () => {
+    const response = await publishing.inject('/api/v1/asyncapi.json');
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+
+  it('lists every event of the published slices, and no integration-token event, each with its CloudEvent and data schema', async () => {
+    const asyncapi = await document();
+    const channel = asyncapi.channels['uptake.out'];
+    expect(channel.address).toBe('uptake.out');
+    expect(Object.keys(channel.messages).sort()).toEqual([...publishedEvents.keys()].map((type) => `published.${type}`).sort());
+    expect(publishedEvents.has('IntegrationTokenGranted')).toBe(false);
+    expect(JSON.stringify(asyncapi)).not.toMatch(/IntegrationToken/);
+    const raised = asyncapi.components.messages['published.ResistanceSignalRaised'];
+    expect(raised.name).toBe('io.uptake.ResistanceSignalRaised.v1');
+    expect(raised.contentType).toBe('application/cloudevents+json');
+    expect(raised.payload.properties.type).toEqual({ type: 'string', const: 'io.uptake.ResistanceSignalRaised.v1' });
+    expect(raised.payload.properties.source).toEqual({ type: 'string', const: 'urn:uptake:test' });
+    expect(raised.payload.properties.data.properties.severity).toMatchObject({ type: 'integer', minimum: 1, maximum: 5 });
+    expect(raised.payload.required).toEqual(
+      expect.arrayContaining(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'data']),
+    );
+    expect(asyncapi.operations['publish_uptake.out']).toMatchObject({ action: 'send', channel: { $ref: '#/channels/uptake.out' } });
+    const refs = JSON.stringify(asyncapi).match(/"\$ref":"[^"]+"/g) ?? [];
+    for (const ref of refs) {
+      const pointer = ref.slice('"$ref":"#/'.length, -1).split('/');
+      expect(
+        pointer.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], asyncapi),
+        ref,
+      ).toBeDefined();
+    }
+  });
+
+  it('has no publish topic when Uptake does not publish', async () => {
+    const asyncapi = await getJson('/api/v1/asyncapi.json');
+    expect(Object.keys(asyncapi.operations).filter((name) => name.startsWith('publish_'))).toEqual([]);
+  });
+});
+
 describe('OPTIONS /api/v1/events (webhook validation handshake)', () => {
   const handshake = (headers: Record<string, string>) => app.inject({ method: 'OPTIONS', url: '/api/v1/events', headers });
 
@@ -122,6 +172,14 @@ describe('OPTIONS /api/v1/events (webhook validation handshake)', () => {
 describe('docs/integrations.md', () => {
   const docs = readFileSync(join(findPackageRoot(), 'docs', 'integrations.md'), 'utf8');
   const worked = docs.slice(docs.indexOf('## Each type, worked'));
+
+  it("shows a published event as the CloudEvent Uptake sends, its data valid for the event's schema", () => {
+    const section = docs.slice(docs.indexOf("## Uptake's own events out"), docs.indexOf('## Each type, worked'));
+    const [example] = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((block) => JSON.parse(block[1]!));
+    const type = /^io\.uptake\.(\w+)\.v1$/.exec(example.type)?.[1];
+    expect(publishedEvents.has(type!)).toBe(true);
+    expect(publishedEnvelope(publishedEvents.get(type!)!, DEFAULT_PUBLISH_SOURCE).parse(example)).toEqual(example);
+  });
 
   it('works an example of every accepted type, each a CloudEvent its mapping accepts, the kcat line sending the same', () => {
     const examples = [...worked.matchAll(/```json\n([\s\S]*?)```/g)].map((block) => JSON.parse(block[1]!));

@@ -6,6 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dimensions, type HeatmapQueries, type Scores } from '../../projections/heatmap/types.ts';
+import { healthOf } from '../../src/http/health.ts';
+import type { PublisherHealth } from '../../src/outbound/publisher.ts';
 import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 /** The printed score cells (value and tone) of the table row whose heading contains `name`. */
@@ -275,6 +277,23 @@ describe('web app over SQLite', () => {
         projectionsLag: 42,
         projections: [],
       });
+    });
+
+    it("reports the publisher's checkpoint and lag on /healthz, and 503 while the broker refuses what it publishes", async () => {
+      const head = await world.store.headPosition();
+      const withPublisher = (state: PublisherHealth) =>
+        appFor(world, { health: healthOf(world.store, world.runner, undefined, () => state) });
+      const publishing = await withPublisher({ state: 'publishing', position: (head - 3n).toString() });
+      const ok = await publishing.inject('/healthz');
+      await publishing.close();
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().publisher).toEqual({ state: 'publishing', position: (head - 3n).toString(), lag: 3 });
+
+      const refused = await withPublisher({ state: 'retrying', position: head.toString(), error: 'Connection error' });
+      const degraded = await refused.inject('/healthz');
+      await refused.close();
+      expect(degraded.statusCode).toBe(503);
+      expect(degraded.json()).toMatchObject({ ok: false, publisher: { state: 'retrying', error: 'Connection error', lag: 0 } });
     });
 
     it('serves htmx from node_modules, not a CDN, and nothing else from its folder', async () => {

@@ -4,30 +4,33 @@
  * reason while the consumer carries on, both CloudEvents modes. Each test has its own topic and
  * consumer group.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kafkaIngestion } from '../../infra/kafka/kafkaSource.ts';
-import { SqliteConsumerLedger } from '../../infra/sqlite/consumerLedger.ts';
-import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
-import { SqliteDirectory } from '../../projections/index.ts';
-import { SqliteReferences } from '../../projections/org/references.ts';
-import { type BatchOutcome, type Consumer, startConsumer } from '../../src/ingest/consumer.ts';
+import type { Consumer } from '../../src/ingest/consumer.ts';
 import { cloudEventKey } from '../../src/ingest/ingest.ts';
 import { startKafka } from '../support/kafka.ts';
-import { closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import {
+  consumeInto,
+  countOf as count,
+  reports,
+  SOURCE,
+  serveUptake,
+  structured,
+  TEAMS,
+  until,
+  worldOf100Teams,
+} from '../support/kafkaIngest.ts';
+import { closeWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
 const kafka = await startKafka('ingestion');
-const SOURCE = 'urn:hr-system';
 const COUNT = 10_000;
 /** Small enough to produce an oversized message the broker still takes. */
 const MAX_BYTES = 16 * 1024;
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 const teamCreated = (n: number, data: Record<string, unknown> = {}) => ({
   specversion: '1.0',
@@ -37,56 +40,6 @@ const teamCreated = (n: number, data: Record<string, unknown> = {}) => ({
   time: '2026-11-24T09:30:00Z',
   data: { key: `T${n}`, name: `Team ${n}`, areaCode: 'ENG', size: 5, ...data },
 });
-const structured = (event: object, key: string): Message => ({
-  key,
-  value: JSON.stringify(event),
-  headers: { 'content-type': 'application/cloudevents+json' },
-});
-
-/** 100 reports per team: a decision folds the team's stream, so one team of 10,000 would measure that instead. */
-const TEAMS = 100;
-const report = (n: number) => ({
-  specversion: '1.0',
-  id: `kr-${n}`,
-  source: SOURCE,
-  type: 'org.okr.keyresult.progress.v1',
-  time: '2026-11-24T09:30:00Z',
-  data: { teamKey: `K${n % TEAMS}`, cycleName: '2026-Q4', keyResultRef: `KR-${n}`, progress: (n % 101) / 100, reportedOn: '2026-11-24' },
-});
-
-/** The small organisation and teams K0…K99 in Engineering, read models caught up. */
-async function worldOf100Teams(): Promise<World> {
-  const world = openWorld();
-  await seedSmallOrganisation(world);
-  for (let t = 0; t < TEAMS; t++) {
-    await given(world, 'team', `k${t}`, '2026-09-21', {
-      type: 'TeamRegistered',
-      data: { teamId: `k${t}`, key: `K${t}`, name: `Team ${t}`, areaId: 'eng', size: 5 },
-    });
-  }
-  await world.runner.catchUp();
-  return world;
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 60_000, detail = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${detail()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const count = (world: World, type: string) =>
-  (world.db.prepare('SELECT count(*) AS n FROM events WHERE type = ?').get(type) as { n: number }).n;
-
 describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker started for this file' : 'KAFKA_BROKERS'})`, () => {
   const client = new Kafka({ clientId: 'uptake-ingest-test', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
   const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -112,40 +65,15 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
     for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1000) });
   }
 
-  /** The consumer as `serve` wires it, over the world; `totals` adds up what its batches did. */
+  /** The consumer as `serve` wires it, stopped after the file if the test does not stop it. */
   async function consume(world: World, topic: string, group: string) {
-    const ledger = new SqliteConsumerLedger(world.db, group, () => new Date(`${TODAY}T10:00:00Z`));
-    const { source, deadLetters } = kafkaIngestion({
-      brokers: kafka.brokers,
-      topics: [topic],
-      groupId: group,
-      deadLetterTopic: `${topic}.dlq`,
-      log: quiet,
-    });
-    const totals: BatchOutcome = { accepted: 0, duplicate: 0, deadLettered: 0, skipped: 0 };
-    const consumer = await startConsumer(
-      {
-        store: world.store,
-        directory: new SqliteDirectory(world.db),
-        references: new SqliteReferences(world.db),
-        ledger,
-        deadLetters,
-        unitOfWork: sqliteUnitOfWork(world.db),
-        now: () => new Date(`${TODAY}T10:00:00Z`),
-        maxMessageBytes: MAX_BYTES,
-      },
-      source,
-      (_batch, outcome) => {
-        for (const k of Object.keys(totals) as (keyof BatchOutcome)[]) totals[k] += outcome[k];
-      },
-    );
+    const { consumer, ...rest } = await consumeInto(world, { brokers: kafka.brokers, topic, group, maxMessageBytes: MAX_BYTES });
     running.push(consumer);
-    const handled = () => totals.accepted + totals.duplicate + totals.deadLettered + totals.skipped;
     const stop = async () => {
       running.splice(running.indexOf(consumer), 1);
       await consumer.stop();
     };
-    return { ledger, totals, handled, stop };
+    return { ...rest, stop };
   }
 
   describe('10,000 CloudEvents across 3 partitions', () => {
@@ -155,10 +83,7 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
     beforeAll(async () => {
       world = await worldOf100Teams();
       topic = await newTopic();
-      await produce(
-        topic,
-        Array.from({ length: COUNT }, (_, n) => structured(report(n), `K${n % TEAMS}`)),
-      );
+      await produce(topic, reports(0, COUNT));
     });
     afterAll(() => closeWorld(world));
 
@@ -357,66 +282,45 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
     world.db.close();
     const topic = await newTopic();
     const group = `uptake-${randomUUID()}`;
-    await produce(
-      topic,
-      Array.from({ length: COUNT }, (_, n) => structured(report(n), `K${n % TEAMS}`)),
-    );
+    await produce(topic, reports(0, COUNT));
     const db = new Database(file, { readonly: true });
     const reported = () =>
       (db.prepare("SELECT count(*) AS n FROM events WHERE type = 'KeyResultProgressReported'").get() as { n: number }).n;
     const consumed = () =>
       (db.prepare('SELECT coalesce(sum(next_offset), 0) AS n FROM kafka_offsets WHERE consumer_group = ?').get(group) as { n: number }).n;
-    let output = '';
-    const serve = async () => {
-      const port = await freePort();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-        env: {
-          ...process.env,
-          EVENTSTORE_URL: '',
-          UPTAKE_DB: file,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-          KAFKA_BROKERS: kafka.brokers.join(','),
-          KAFKA_TOPICS: topic,
-          KAFKA_GROUP: group,
-          KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on('exit', (code, signal) => resolve({ code, signal })),
+    const said = { text: '' };
+    const serve = () =>
+      serveUptake(
+        file,
+        { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS: topic, KAFKA_GROUP: group, KAFKA_DLQ_TOPIC: `${topic}.dlq` },
+        said,
       );
-      return { child, exit, port };
-    };
     try {
       const first = await serve();
       await until(
         'the first process to be mid-stream',
         () => reported() > 1000,
         90_000,
-        () => `; the process said:\n${output}`,
+        () => `; the process said:\n${said.text}`,
       );
       first.child.kill('SIGKILL');
       expect(await first.exit).toMatchObject({ signal: 'SIGKILL' });
       const before = reported();
-      expect(before, output).toBeLessThan(COUNT);
+      expect(before, said.text).toBeLessThan(COUNT);
 
       const second = await serve();
       await until(
         'the restarted process to consume everything',
         () => consumed() === COUNT,
         90_000,
-        () => `; the processes said:\n${output}`,
+        () => `; the processes said:\n${said.text}`,
       );
       const health = await fetch(`http://127.0.0.1:${second.port}/healthz`);
       expect(await health.json()).toMatchObject({ ok: true, kafka: { state: 'consuming' } });
       second.child.kill('SIGTERM');
-      expect(await second.exit, output).toEqual({ code: 0, signal: null });
+      expect(await second.exit, said.text).toEqual({ code: 0, signal: null });
 
-      expect(reported(), output).toBe(COUNT);
+      expect(reported(), said.text).toBe(COUNT);
       const ids = db
         .prepare("SELECT json_extract(metadata, '$.cloudEvent.id') AS id FROM events WHERE type = 'KeyResultProgressReported'")
         .all() as { id: string }[];

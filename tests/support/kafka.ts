@@ -6,6 +6,9 @@
  *
  *   const kafka = await startKafka('ingestion');
  *   describe.skipIf(kafka.skipped)('…', () => { afterAll(() => kafka.stop()); … kafka.brokers … });
+ *
+ * A suite that stops and restarts the broker asks for one of its own even when KAFKA_BROKERS is
+ * set (`startKafka('faults', { own: true })`) and passes `kafka.dir` to `killBroker` / `restartBroker`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,15 +22,17 @@ export interface TestKafka {
   brokers: string[];
   /** True when this file started the broker itself (KAFKA_BROKERS unset), so stopping it is ours to check. */
   own: boolean;
+  /** Our own broker's folder (when `own`). */
+  dir?: string;
   /** Stops and removes our own broker; leaves a KAFKA_BROKERS cluster alone. */
   stop(): Promise<void>;
 }
 
 const required = process.env.REQUIRE_KAFKA === '1';
 
-export async function startKafka(suite: string): Promise<TestKafka> {
+export async function startKafka(suite: string, options: { own?: boolean } = {}): Promise<TestKafka> {
   const external = process.env.KAFKA_BROKERS;
-  if (external) return { skipped: false, brokers: external.split(','), own: false, stop: async () => {} };
+  if (external && !options.own) return { skipped: false, brokers: external.split(','), own: false, stop: async () => {} };
   const dir = mkdtempSync(join(tmpdir(), 'uptake-kafka-'));
   try {
     const broker = await startBroker(dir);
@@ -35,6 +40,7 @@ export async function startKafka(suite: string): Promise<TestKafka> {
       skipped: false,
       brokers: [broker.bootstrap],
       own: true,
+      dir,
       stop: async () => {
         await stopBroker(dir);
         rmSync(dir, { recursive: true, force: true });

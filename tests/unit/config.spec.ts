@@ -34,4 +34,28 @@ describe('configuration', () => {
     );
     expect(() => loadConfig({ UPTAKE_ALLOWED_HOSTS: 'uptake.example.org:99999' })).toThrow(/UPTAKE_ALLOWED_HOSTS=/);
   });
+
+  it('publishes nothing unless KAFKA_PUBLISH_TOPIC is set, then as urn:uptake unless told otherwise', () => {
+    expect(loadConfig({}).KAFKA_PUBLISH_TOPIC).toBeUndefined();
+    expect(loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_PUBLISH_TOPIC: 'uptake.out' })).toMatchObject({
+      KAFKA_PUBLISH_TOPIC: 'uptake.out',
+      KAFKA_PUBLISH_SOURCE: 'urn:uptake',
+    });
+    expect(
+      loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_PUBLISH_TOPIC: 'o', KAFKA_PUBLISH_SOURCE: 'https://uptake.example.com' }),
+    ).toMatchObject({
+      KAFKA_PUBLISH_SOURCE: 'https://uptake.example.com',
+    });
+  });
+
+  it('refuses a publish topic without brokers, or one Uptake reads from', () => {
+    expect(() => loadConfig({ KAFKA_PUBLISH_TOPIC: 'uptake.out' })).toThrow(/KAFKA_PUBLISH_TOPIC="uptake.out": needs KAFKA_BROKERS/);
+    expect(() => loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_PUBLISH_TOPIC: 'uptake.events' })).toThrow(
+      /KAFKA_PUBLISH_TOPIC="uptake.events": must be neither one of KAFKA_TOPICS nor KAFKA_DLQ_TOPIC/,
+    );
+    expect(() => loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_PUBLISH_TOPIC: 'uptake.events.dlq' })).toThrow(/must be neither/);
+    expect(() => loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_PUBLISH_TOPIC: 'o', KAFKA_PUBLISH_SOURCE: 'urn:a b' })).toThrow(
+      /KAFKA_PUBLISH_SOURCE="urn:a b": must be a URI-reference without spaces/,
+    );
+  });
 });
