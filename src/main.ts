@@ -31,8 +31,8 @@ import type { ProjectionFailure, RunnerOptions } from '../projections/runner.ts'
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { defaultAllowedHosts } from './http/hosts.ts';
-import { healthOf, type KafkaHealth } from './http/health.ts';
-import { type MessageSource, startConsumer } from './ingest/consumer.ts';
+import { healthOf } from './http/health.ts';
+import { startConsumer } from './ingest/consumer.ts';
 import { ConsumerStatus, type KafkaConsumerInfo } from './ingest/status.ts';
 import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
 import { mintToken } from './integration/tokens.ts';

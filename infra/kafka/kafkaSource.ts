@@ -14,7 +14,7 @@ import {
   type Producer,
   type RetryOptions,
 } from 'kafkajs';
-import type { ConsumedMessage, DeadLetter, DeadLetterSink, MessageBatch, MessageSource } from '../../src/ingest/consumer.ts';
+import type { ConsumedMessage, DeadLetterSink, MessageBatch, MessageSource } from '../../src/ingest/consumer.ts';
 import type { DeadLetterHeaders } from '../../src/ingest/contract.ts';
 import type { OffsetsProbe } from '../../src/ingest/status.ts';
 import type { EventSink } from '../../src/outbound/publisher.ts';
