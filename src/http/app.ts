@@ -111,7 +111,9 @@ const htmxFile = /^\/(htmx(\.esm)?|ext\/hx-ws)(\.min)?\.js(\.map)?$/;
  * `app.inject`.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false });
+  // Behind the TLS proxy `UPTAKE_TLS` names, X-Forwarded-Proto says the page was https: Secure
+  // cookies are set and origins compare as https. Uptake must then be reachable only through it.
+  const app = Fastify({ logger: deps.logger ?? false, trustProxy: deps.tls ?? false });
   const root = findPackageRoot();
   const views = createViews(root);
 

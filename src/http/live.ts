@@ -35,11 +35,11 @@ export interface LiveLimits {
 export const LIVE_LIMITS: LiveLimits = { perClient: 20, topicsPerClient: 10, total: 500 };
 
 /**
- * Whose a socket is, for the per-client bounds: its address until there are sessions, then
- * the session (a person with several tabs is one client, wherever they connect from).
+ * Whose a socket is, for the per-client bounds: its signed-in session (a person's tabs in one
+ * browser are one client, wherever they connect from). Only a signed-in request reaches `/live`.
  */
 export type ClientOf = (request: FastifyRequest) => string;
-export const byAddress: ClientOf = (request) => request.ip;
+export const bySession: ClientOf = (request) => request.session.sessionId;
 
 export interface LiveOptions {
   views: Views;
@@ -379,7 +379,7 @@ function ownOrigin(request: FastifyRequest, tls: boolean): boolean {
  */
 export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (
   app,
-  { views, pages, onApplied, coalesceMs = 150, limits, clientOf = byAddress, tls },
+  { views, pages, onApplied, coalesceMs = 150, limits, clientOf = bySession, tls },
 ) => {
   const hub = new LiveHub(views, { ...LIVE_LIMITS, ...limits }, coalesceMs, {
     rendered: (topic, regions, sockets, ms) =>

@@ -17,7 +17,18 @@ import { findPackageRoot } from '../../src/http/packageRoot.ts';
 import { recordAdoption } from '../../src/team/handlers.ts';
 import { listenOnLoopback } from '../support/browser.ts';
 import type { CrowdPlan, CrowdResult } from '../support/liveCrowd.ts';
-import { appFor, closeWorld, CYCLE, given, openDemoWorld, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import {
+  appFor,
+  closeWorld,
+  CYCLE,
+  given,
+  openDemoWorld,
+  openWorld,
+  seedSmallOrganisation,
+  signIn,
+  TODAY,
+  type World,
+} from '../support/webApp.ts';
 
 /** The client end of an injected websocket, as the spec uses it. */
 interface Client {
@@ -444,16 +455,20 @@ describe('one write with every live bound reached', () => {
   const { perClient, topicsPerClient, total } = LIVE_LIMITS;
   const topics = (total / perClient) * topicsPerClient;
 
-  it(`keeps /healthz p99 under 50 ms while ${total} sockets on ${topics} pages are pushed`, async () => {
+  it(`keeps /healthz p99 within 50 ms of its floor while ${total} sockets on ${topics} pages are pushed`, async () => {
     const [q4, q3] = world.queries.cycles();
     // Each client's pages are heatmaps as of days and cycles no other client follows, each page on two sockets.
     const page = (n: number) => `/heatmap?cycle=${n % 2 === 0 ? q4!.cycleId : q3!.cycleId}&asOf=${daysBefore(TODAY, n >> 1)}`;
     const pages = Array.from({ length: total / perClient }, (_, client) =>
       Array.from({ length: perClient }, (_, i) => page(client * topicsPerClient + (i % topicsPerClient))),
     );
+    // A client is a signed-in session; one more session knocks once the server is full.
+    const sessions = await Promise.all(Array.from({ length: pages.length + 1 }, () => signIn(app, world, 'admin')));
     const result = await crowd({
       base,
       pages,
+      cookies: sessions.map((s) => s.cookie),
+      csrfToken: sessions[0]!.csrfToken,
       write: {
         areaId: world.queries.heatmap(q4!.cycleId, TODAY)!.areas[0]!.areaId,
         kind: 'no-time',
@@ -468,13 +483,15 @@ describe('one write with every live bound reached', () => {
     // Past the total the server is full; every socket had its push.
     expect(result.refused).toBe(1013);
     expect(result.sockets).toBe(total);
-    const latencies = result.latencies.sort((a, b) => a - b);
-    const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1]!;
+    const p99 = (values: number[]) => values.toSorted((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1]!;
+    const during = p99(result.latencies);
+    const floor = p99(result.floor);
     console.log(
-      `${total} sockets on ${topics} pages pushed in ${Math.round(result.fanOutMs)} ms; /healthz ×${latencies.length}: p50 ${latencies[latencies.length >> 1]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+      `${total} sockets on ${topics} pages pushed in ${Math.round(result.fanOutMs)} ms; /healthz ×${result.latencies.length}: p99 ${during.toFixed(1)} ms during the fan-out, ${floor.toFixed(1)} ms before it`,
     );
     // Enough answers during the fan-out for a p99 to mean something.
-    expect(latencies.length).toBeGreaterThanOrEqual(100);
-    expect(p99).toBeLessThan(50);
+    expect(result.latencies.length).toBeGreaterThanOrEqual(100);
+    // Beside its floor, so a busy shared machine does not decide the verdict: on a quiet one the floor is 1–2 ms.
+    expect(during - floor).toBeLessThan(50);
   }, 180_000);
 });

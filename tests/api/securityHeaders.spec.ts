@@ -79,7 +79,7 @@ describe('Host allow-list', () => {
     await seedSmallOrganisation(world);
     app = await appFor(world);
     await world.runner.start();
-    named = await appFor(world, { allowedHosts: [parseHost('uptake.example.org')!, parseHost('10.0.0.5:3000')!] });
+    named = await appFor(world, { allowedHosts: [parseHost('uptake.example.org')!, parseHost('10.0.0.5:3000')!] }, null);
   });
 
   afterAll(async () => {

@@ -217,12 +217,13 @@ const csrfOf = (html: string) => /name="(?:_csrf|csrf-token)" (?:value|content)=
 /** Signs in through the sign-in form, as a browser would, and reads the CSRF token off a page. */
 export async function signIn(app: FastifyInstance, world: World, as: TestRole): Promise<Session> {
   await openTestAccount(world, as);
-  const form = await app.inject({ url: '/signin' });
+  // As a browser behind a TLS proxy would arrive (ignored unless the app is told TLS is in front).
+  const form = await app.inject({ url: '/signin', headers: { cookie: '', 'x-forwarded-proto': 'https' } });
   const anonymous = cookieOf(form);
   const signedIn = await app.inject({
     method: 'POST',
     url: '/signin',
-    headers: { cookie: anonymous, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { cookie: anonymous, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' },
     payload: new URLSearchParams({ email: TEST_ACCOUNTS[as].email, password: TEST_PASSWORD, _csrf: csrfOf(form.body) ?? '' }).toString(),
   });
   if (signedIn.statusCode !== 303) throw new Error(`sign-in as ${as} failed: ${signedIn.statusCode} ${signedIn.body.slice(0, 300)}`);
