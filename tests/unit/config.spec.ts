@@ -17,4 +17,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ KAFKA_TOPICS: 'a,b', KAFKA_DLQ_TOPIC: 'b' })).toThrow(ConfigError);
     expect(() => loadConfig({ KAFKA_TOPICS: 'a,b', KAFKA_DLQ_TOPIC: 'b' })).toThrow(/KAFKA_DLQ_TOPIC="b": must not be one of KAFKA_TOPICS/);
   });
+
+  it('names a wrong secret without echoing its value', () => {
+    const tooShort = () => loadConfig({ UPTAKE_SESSION_SECRET: 'hunter2', UPTAKE_NEW_PASSWORD: 'hunter3' });
+    expect(tooShort).toThrow(/UPTAKE_SESSION_SECRET=\(hidden\): must be at least 32 characters/);
+    expect(tooShort).toThrow(/UPTAKE_NEW_PASSWORD=\(hidden\): must be at least 12 characters/);
+    expect(tooShort).not.toThrow(/hunter/);
+  });
 });
