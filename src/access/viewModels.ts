@@ -4,7 +4,7 @@ import { formatInstant } from '../adoption/calendar.ts';
 import { type Form, formFor, type FormState, formView, freshState, type Option, REVISION } from '../http/forms.ts';
 import { organisationUrl } from '../http/urls.ts';
 import { changeRoleForm, deactivateForm, inviteForm, reactivateForm, resetPasswordForm } from './forms.ts';
-import { roleDescriptions, roleLabels } from './vocabulary.ts';
+import { roleLabels } from './vocabulary.ts';
 import { Role } from './events.ts';
 
 /** Each account's own forms, each with its own id (and so its own element ids). */
@@ -35,7 +35,13 @@ export interface Answered {
   password?: { accountId: string; password: string } | undefined;
 }
 
-const roleOptions: Option[] = Role.options.map((role) => ({ value: role, label: `${roleLabels[role]}: ${roleDescriptions[role]}` }));
+/** A role as a select offers it: what it may do, in brief (roleDescriptions says it in full on the account page). */
+const roleChoices: Record<Role, string> = {
+  admin: 'admin: manages everything',
+  coach: 'coach: records in their areas',
+  leader: 'leader: reads everything',
+};
+const roleOptions: Option[] = Role.options.map((role) => ({ value: role, label: roleChoices[role] }));
 const noCoach: Option = { value: '', label: 'None (an admin or a leader)' };
 
 /** What `views/partials/people.eta` prints. */
