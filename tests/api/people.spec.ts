@@ -153,6 +153,13 @@ describe('inviting someone', () => {
     });
     expect(accountEvents().slice(-2)).toEqual(['AccountOpened', 'PasswordSet']);
     expect((await signInWith('bo.account@test.example', password)).statusCode).toBe(303);
+
+    // The audit trail says it in words, and who did it.
+    const timeline = (await app.inject('/timeline')).body;
+    expect(timeline).toContain('Account opened for Bo Berg (bo.account@test.example) as coach (Bo Berg)');
+    expect(timeline).toContain('New password for Bo Berg; sessions signed in before it ended');
+    expect(timeline).toContain('Ann Admin');
+    expect(timeline).not.toContain(password);
   });
 
   it('answers htmx with the page part holding the password; a retried form records the account once', async () => {
@@ -221,7 +228,7 @@ describe('managing an account', () => {
     const stale = await post('/people/acct-lee/role', { role: 'admin', coachId: '', revision }, htmx);
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('This changed since you loaded the page.');
-    expect(stale.body).toContain('Lee Leader is now coach (coach Bo Berg)');
+    expect(stale.body).toContain('Lee Leader is now coach (Bo Berg)');
     expect(accounts().byId('acct-lee')?.role).toBe('coach');
     expect((await post('/people/acct-lee/role', { role: 'admin', coachId: '' })).statusCode).toBe(422);
   });
@@ -272,18 +279,23 @@ describe('managing an account', () => {
     expect((await signInWith(TEST_ACCOUNTS.coach.email, password)).statusCode).toBe(303);
   });
 
-  it('closes the live sockets of a deactivated account (4401), and only theirs', async () => {
-    const lee = await signIn(visitor, world, 'leader');
+  it('closes the live sockets of a deactivated account, or of one whose password was reset (4401), and only theirs', async () => {
+    const sessions = { lee: await signIn(visitor, world, 'leader'), ada: await signIn(visitor, world, 'coach') };
     const closes = new Map<string, { code: number; reason: string }>();
     const sockets = await Promise.all(
-      (['lee', 'admin'] as const).map(async (who) => {
-        const socket = await app.injectWS(`/live?page=${encodeURIComponent('/heatmap')}`, who === 'lee' ? { headers: as(lee) } : {});
+      (['lee', 'ada', 'admin'] as const).map(async (who) => {
+        const socket = await app.injectWS(
+          `/live?page=${encodeURIComponent('/heatmap')}`,
+          who === 'admin' ? {} : { headers: as(sessions[who]) },
+        );
         socket.on('close', (code: number, reason: Buffer) => closes.set(who, { code, reason: reason.toString() }));
         return socket;
       }),
     );
     await post('/people/acct-lee/deactivate', {});
     await expect.poll(() => closes.get('lee'), { timeout: 2000 }).toEqual({ code: 4401, reason: 'your account was deactivated' });
+    await post('/people/acct-ada/password', {});
+    await expect.poll(() => closes.get('ada'), { timeout: 2000 }).toEqual({ code: 4401, reason: 'your password changed: sign in again' });
     expect(closes.has('admin')).toBe(false);
     for (const socket of sockets) socket.terminate();
   });
