@@ -193,6 +193,8 @@ describe('inviting someone', () => {
       [{ role: 'leader' }, 'invite-coachId', 'Coach must be empty for a leader: a leader writes nothing'],
       [{ coachId: 'coach-nobody' }, 'invite-coachId', 'Coach must be a registered coach (none has the id &quot;coach-nobody&quot;)'],
       [{ name: 'x'.repeat(5000) }, 'invite-name', 'Name '],
+      // Not offered, but crafted: Ada is the coach of Ada Coach's account.
+      [{ coachId: 'coach-ada' }, 'invite-coachId', 'Coach is linked to another account already: a coach signs in as one account'],
       [{ key: 'not-a-uuid' }, 'invite', 'The form you sent is missing or damaged'],
     ];
     for (const [fields, id, message] of cases) {
@@ -231,6 +233,13 @@ describe('managing an account', () => {
     expect(stale.body).toContain('Lee Leader is now coach (Bo Berg)');
     expect(accounts().byId('acct-lee')?.role).toBe('coach');
     expect((await post('/people/acct-lee/role', { role: 'admin', coachId: '' })).statusCode).toBe(422);
+    const current = hidden((await app.inject('/people')).body, 'role-acct-lee', 'revision');
+    const taken = await post('/people/acct-lee/role', { role: 'coach', coachId: 'coach-ada', revision: current }, htmx);
+    expect(taken.statusCode).toBe(422);
+    expect(taken.body).toContain('Coach is linked to another account already: a coach signs in as one account');
+    // Their own coach stays theirs: the same grant again records nothing.
+    expect((await post('/people/acct-lee/role', { role: 'coach', coachId: 'coach-bo', revision: current })).statusCode).toBe(303);
+    expect(accounts().byId('acct-lee')?.coachId).toBe('coach-bo');
   });
 
   it('refuses to demote or deactivate the only active admin, saying why in the form', async () => {
