@@ -25,7 +25,7 @@ declare module 'fastify' {
 }
 
 export interface PeopleRouteOptions extends WebDeps {
-  accounts: Pick<Accounts, 'all'>;
+  accounts: Pick<Accounts, 'all' | 'byId'>;
   org: Pick<OrgQueries, 'coaches'>;
 }
 
@@ -61,6 +61,11 @@ export const peopleRoutes: FastifyPluginAsyncZod<PeopleRouteOptions> = async (
         input,
       ),
     );
+
+  // An answer here may carry a password: no cache keeps it, nor shows it again on Back.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
 
   app.get('/people', { config: { access: 'admin' }, schema: { querystring: PeopleQuery } }, async (request, reply) => {
     const { recorded } = request.query;
@@ -101,7 +106,7 @@ export const peopleRoutes: FastifyPluginAsyncZod<PeopleRouteOptions> = async (
 
   /** The account a per-account form is about, and that form. */
   function accountFormOf(accountId: string) {
-    const account = accounts.all().find((a) => a.accountId === accountId);
+    const account = accounts.byId(accountId);
     if (account === undefined) throw new NotFoundError(`There is no account "${accountId}".`);
     return accountForms(account);
   }

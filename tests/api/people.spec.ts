@@ -168,6 +168,7 @@ describe('inviting someone', () => {
     expect(first.statusCode).toBe(200);
     expect(first.body).toMatch(/^<div id="people"/);
     const password = shownPassword(first.body)!;
+    expect(first.headers['cache-control']).toBe('no-store');
     const retried = await invite({ key, role: 'leader', coachId: '' }, htmx);
     expect(retried.statusCode).toBe(200);
     const again = shownPassword(retried.body)!;
