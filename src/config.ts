@@ -67,6 +67,8 @@ const Config = z
         return z.NEVER;
       })
       .optional(),
+    /** The password `uptake user add` / `user password` set, for scripts; otherwise one is generated and printed once. */
+    UPTAKE_NEW_PASSWORD: NewPassword.optional(),
   })
   .refine((config) => !config.KAFKA_TOPICS.includes(config.KAFKA_DLQ_TOPIC), {
     path: ['KAFKA_DLQ_TOPIC'],
@@ -97,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = Config.safeParse(present);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
+  // A secret's value is never echoed: the console may be logged.
+  const shown = (name: string) => (/SECRET|PASSWORD/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? ''));
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }

@@ -1,6 +1,6 @@
 /**
  * Composition root and CLI: the only module that wires infra/ to the application.
- *   uptake serve | seed | rebuild | events | token create|list|revoke
+ *   uptake serve | seed | rebuild | events | token create|list|revoke | user add|list|deactivate|reactivate|password
  */
 import { createServer } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
@@ -39,10 +39,13 @@ import { mintToken } from './integration/tokens.ts';
 import { type Publisher, type PublisherHealth, startPublisher } from './outbound/publisher.ts';
 import { seed } from './seed/seed.ts';
 import { DEMO_ACCOUNTS, generatedPassword, openDemoAccounts } from './access/demo.ts';
+import { Role } from './access/events.ts';
+import { deactivateAccount, openAccount, reactivateAccount, setPassword } from './access/handlers.ts';
+import { randomUUID } from 'node:crypto';
 import { SqliteAccounts } from '../projections/accounts.ts';
 import { SqliteSessionStore } from '../infra/sqlite/sessionStore.ts';
 import { InstallationSettings } from '../infra/sqlite/settings.ts';
-import { UptakeError } from './shared/errors.ts';
+import { NotFoundError, UptakeError } from './shared/errors.ts';
 import type { CommandContext } from './shared/commandHandler.ts';
 import type { RecordedEvent } from './shared/event.ts';
 
@@ -414,6 +417,99 @@ async function listTokens(config: Config): Promise<void> {
   await storage.close();
 }
 
+interface UserAddOptions {
+  email: string;
+  name: string;
+  role: Role;
+  coach?: string;
+}
+
+/**
+ * The accounts' read model caught up with the store, for the rules an account command checks
+ * (e-mails unique, the last admin kept) and to find an account by e-mail; and again after the
+ * command, so what it recorded is in the read models when the CLI exits.
+ */
+async function withAccounts<T>(config: Config, run: (storage: Storage, accounts: SqliteAccounts) => Promise<T>): Promise<T> {
+  const { storage, runner } = await open(config);
+  try {
+    await runner.catchUp();
+    const result = await run(storage, new SqliteAccounts(storage.readModels));
+    await runner.catchUp();
+    return result;
+  } finally {
+    await storage.close();
+  }
+}
+
+const deps = (storage: Storage) => ({ store: storage.store, directory: new SqliteDirectory(storage.readModels) });
+
+function accountByEmail(accounts: SqliteAccounts, email: string) {
+  const found = accounts.credentialsOf(email)?.account;
+  if (found === undefined) throw new NotFoundError(`no account signs in as ${email}`);
+  return found;
+}
+
+/** The password to set: `UPTAKE_NEW_PASSWORD` for scripts, otherwise generated and printed once. */
+function newPassword(config: Config): { password: string; shown: string } {
+  const chosen = config.UPTAKE_NEW_PASSWORD;
+  if (chosen !== undefined) return { password: chosen, shown: 'password: UPTAKE_NEW_PASSWORD' };
+  const password = generatedPassword();
+  return { password, shown: `password (shown once; they change it under Your account): ${password}` };
+}
+
+async function addUser(config: Config, options: UserAddOptions): Promise<void> {
+  const { password, shown } = newPassword(config);
+  const account = await withAccounts(config, async (storage) => {
+    const accountId = randomUUID();
+    const data = { accountId, email: options.email, name: options.name, role: options.role, coachId: options.coach ?? null };
+    await openAccount(deps(storage), { type: 'OpenAccount', data }, fromCli());
+    await setPassword(storage, { accountId, password }, fromCli());
+    return data;
+  });
+  console.log(`account ${account.accountId} opened for ${account.email} as ${account.role}; ${shown}`);
+}
+
+async function listUsers(config: Config): Promise<void> {
+  await withAccounts(config, async (_storage, accounts) => {
+    for (const a of accounts.all()) {
+      console.log(
+        [
+          a.email,
+          a.role,
+          a.coachId === null ? '-' : `coach ${a.coachId}`,
+          JSON.stringify(a.name),
+          a.active ? 'active' : 'deactivated',
+          `opened ${a.openedAt}`,
+        ].join('  '),
+      );
+    }
+  });
+}
+
+async function deactivateUser(config: Config, email: string): Promise<void> {
+  await withAccounts(config, async (storage, accounts) => {
+    const { accountId } = accountByEmail(accounts, email);
+    await deactivateAccount(deps(storage), { type: 'DeactivateAccount', data: { accountId } }, fromCli());
+  });
+  console.log(`${email} deactivated; their sessions have ended`);
+}
+
+async function reactivateUser(config: Config, email: string): Promise<void> {
+  await withAccounts(config, async (storage, accounts) => {
+    const { accountId } = accountByEmail(accounts, email);
+    await reactivateAccount(storage, { type: 'ReactivateAccount', data: { accountId } }, fromCli());
+  });
+  console.log(`${email} reactivated`);
+}
+
+async function resetUserPassword(config: Config, email: string): Promise<void> {
+  const { password, shown } = newPassword(config);
+  await withAccounts(config, async (storage, accounts) => {
+    await setPassword(storage, { accountId: accountByEmail(accounts, email).accountId, password }, fromCli());
+  });
+  console.log(`new password for ${email}, their sessions have ended; ${shown}`);
+}
+
 /** Known failures become one clear line and exit code 1; anything else keeps its stack. */
 function explain(error: unknown): never {
   const err = error as NodeJS.ErrnoException;
@@ -484,5 +580,33 @@ token
   .action(action(createToken));
 token.command('revoke').description('revoke a token: it is refused from now on').argument('<tokenId>').action(action(revokeToken));
 token.command('list').description('every token: id, source, name, granted, revoked').action(action(listTokens));
+
+const roleOf = (value: string): Role => {
+  const role = Role.safeParse(value);
+  if (!role.success) throw new InvalidArgumentError(`--role must be one of ${Role.options.join(', ')}`);
+  return role.data;
+};
+
+const user = program.command('user').description('accounts: who may sign in, as what (admin, coach, leader)');
+user
+  .command('add')
+  .description('open an account; prints a generated password once (UPTAKE_NEW_PASSWORD sets it instead, for scripts)')
+  .requiredOption('--email <email>', 'the e-mail they sign in with')
+  .requiredOption('--name <name>', 'their name as Uptake shows it')
+  .requiredOption('--role <role>', `one of ${Role.options.join(', ')}`, roleOf)
+  .option('--coach <coachId>', 'for a coach account: the registered coach they are')
+  .action(action(addUser));
+user.command('list').description('every account: e-mail, role, coach, name, active or not, opened').action(action(listUsers));
+user
+  .command('deactivate')
+  .description('deactivate an account: its sessions end at once')
+  .argument('<email>')
+  .action(action(deactivateUser));
+user.command('reactivate').description('let a deactivated account sign in again').argument('<email>').action(action(reactivateUser));
+user
+  .command('password')
+  .description('set a new generated password, printed once (or UPTAKE_NEW_PASSWORD); their sessions end')
+  .argument('<email>')
+  .action(action(resetUserPassword));
 
 await program.parseAsync();

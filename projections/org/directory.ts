@@ -62,6 +62,10 @@ export class SqliteDirectory {
     return this.accounts.activeAdmins();
   }
 
+  accountOfCoach(coachId: string): string | null {
+    return this.accounts.all().find((account) => account.coachId === coachId)?.accountId ?? null;
+  }
+
   /** Every cycle ever opened, earliest first. */
   cycles(): { cycleId: string; name: string; startsOn: string; endsOn: string }[] {
     return this.sql.cycles.all();

@@ -20,6 +20,8 @@ export type AccountState = { status: 'Empty' } | ({ status: 'Open' } & Account);
 interface RoleContext {
   /** Whether the coach the command names (if any) is registered. */
   coachRegistered: boolean;
+  /** The account the coach the command names is linked to already, if any. */
+  coachLinkedTo: string | null;
   /** Every active admin account's id. */
   activeAdmins: readonly string[];
 }
@@ -31,10 +33,13 @@ export type AccountCommand =
   | WithContext<DeactivateAccount, Pick<RoleContext, 'activeAdmins'>>
   | ReactivateAccount;
 
-function requireRoleFits(role: Role, coachId: string | null, coachRegistered: boolean): void {
+function requireRoleFits(accountId: string, role: Role, coachId: string | null, context: RoleContext): void {
   if (role === 'coach' && coachId === null) throw ruleBroken('coachId', 'is needed for a coach account: the coach it is');
   if (role === 'leader' && coachId !== null) throw ruleBroken('coachId', 'must be empty for a leader: a leader writes nothing');
-  if (coachId !== null && !coachRegistered) throw ruleBroken('coachId', `must be a registered coach (none has the id "${coachId}")`);
+  if (coachId !== null && !context.coachRegistered)
+    throw ruleBroken('coachId', `must be a registered coach (none has the id "${coachId}")`);
+  if (coachId !== null && context.coachLinkedTo !== null && context.coachLinkedTo !== accountId)
+    throw ruleBroken('coachId', 'is linked to another account already: a coach signs in as one account');
 }
 
 function requireAnotherAdmin(account: Account, activeAdmins: readonly string[], what: string): void {
@@ -82,7 +87,7 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccessEvent> 
         if (context.emails.some((email) => email.toLowerCase() === data.email.toLowerCase())) {
           throw ruleBroken('email', `Another account already signs in as ${data.email}`);
         }
-        requireRoleFits(data.role, data.coachId, context.coachRegistered);
+        requireRoleFits(data.accountId, data.role, data.coachId, context);
         return [{ type: 'AccountOpened', data }];
       }
       case 'SetPassword':
@@ -92,7 +97,7 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccessEvent> 
         requireOpen(state, command.data.accountId);
         const { role, coachId } = command.data;
         if (state.role === role && state.coachId === coachId) return [];
-        requireRoleFits(role, coachId, command.context.coachRegistered);
+        requireRoleFits(state.accountId, role, coachId, command.context);
         if (role !== 'admin') requireAnotherAdmin(state, command.context.activeAdmins, 'this change');
         return [{ type: 'RoleChanged', data: command.data }];
       }

@@ -17,17 +17,21 @@ const inAccount = commandHandlerFor(
   () => 'organisation',
 );
 
-const coachRegistered = async (store: EventStore, coachId: string | null) =>
-  coachId === null || (await coachOf(store, coachId)).status === 'Registered';
+/** What a role grant is checked against: the coach it names is registered, and no other account is that coach. */
+async function coachContext(deps: HandlerDeps, coachId: string | null) {
+  if (coachId === null) return { coachRegistered: true, coachLinkedTo: null };
+  const [coach, linked] = await Promise.all([coachOf(deps.store, coachId), deps.directory.accountOfCoach(coachId)]);
+  return { coachRegistered: coach.status === 'Registered', coachLinkedTo: linked };
+}
 
 export async function openAccount(deps: HandlerDeps, command: OpenAccount, ctx: CommandContext) {
   const { type, data } = parseCommand(OpenAccount, command.data);
-  const [emails, activeAdmins, registered] = await Promise.all([
+  const [emails, activeAdmins, coach] = await Promise.all([
     deps.directory.accountEmails(),
     deps.directory.activeAdmins(),
-    coachRegistered(deps.store, data.coachId),
+    coachContext(deps, data.coachId),
   ]);
-  return inAccount(deps.store, { type, data, context: { emails, activeAdmins, coachRegistered: registered } }, ctx);
+  return inAccount(deps.store, { type, data, context: { emails, activeAdmins, ...coach } }, ctx);
 }
 
 /** A new password, checked against the password rule, then stored only as its hash. */
@@ -40,8 +44,8 @@ export async function setPassword(deps: Pick<HandlerDeps, 'store'>, input: { acc
 
 export async function changeRole(deps: HandlerDeps, command: ChangeRole, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(ChangeRole, command.data);
-  const [activeAdmins, registered] = await Promise.all([deps.directory.activeAdmins(), coachRegistered(deps.store, data.coachId)]);
-  return inAccount(deps.store, { type, data, context: { activeAdmins, coachRegistered: registered } }, ctx, expectedRevision);
+  const [activeAdmins, coach] = await Promise.all([deps.directory.activeAdmins(), coachContext(deps, data.coachId)]);
+  return inAccount(deps.store, { type, data, context: { activeAdmins, ...coach } }, ctx, expectedRevision);
 }
 
 export async function deactivateAccount(deps: HandlerDeps, command: DeactivateAccount, ctx: CommandContext) {

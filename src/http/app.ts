@@ -40,6 +40,7 @@ import { DEFAULT_TOPICS } from '../config.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { SessionStore } from '@fastify/session';
 import type { Accounts } from '../../projections/accounts.ts';
+import { peopleRoutes } from '../access/peopleRoutes.ts';
 import { accessRoutes, SIGN_IN_LIMITS, type SignInLimits } from '../access/routes.ts';
 import { scopeOf } from '../access/scope.ts';
 import { registerAuth } from './auth.ts';
@@ -172,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     demoEmails: deps.demoEmails ?? [],
     signInLimits: { ...SIGN_IN_LIMITS, ...deps.signInLimits },
   });
+  await app.register(peopleRoutes, { ...web, accounts: deps.accounts, org: deps.org });
   await app.register(overviewRoutes, overview);
   await app.register(teamRoutes, team);
   await app.register(resistanceRoutes, resistance);

@@ -181,10 +181,19 @@ const OPEN = 1;
 const NORMAL = 1000;
 const POLICY_VIOLATION = 1008;
 const TRY_AGAIN_LATER = 1013;
+/** Private use (4000–4999), after HTTP's 401: the session that opened the socket has ended. Not retried; live.js reloads the page, which asks to sign in. */
+const SIGNED_OUT = 4401;
+
+/** The signed-in session a socket was opened by. */
+interface Opener {
+  accountId: string;
+  signedInAt: string;
+}
 
 interface Subscriber {
   socket: LiveSocket;
   client: string;
+  opener: Opener;
   /** Whether the socket has had every region once; after that it is sent only what changed. */
   primed: boolean;
 }
@@ -243,13 +252,13 @@ class LiveHub {
     return null;
   }
 
-  add(socket: LiveSocket, client: string, topic: Topic): void {
+  add(socket: LiveSocket, client: string, opener: Opener, topic: Topic): void {
     let state = this.topics.get(topic.key);
     if (state === undefined) {
       state = { topic, subscribers: new Set(), rendered: new Map(), due: new Set(topic.regions) };
       this.topics.set(topic.key, state);
     }
-    const subscriber: Subscriber = { socket, client, primed: false };
+    const subscriber: Subscriber = { socket, client, opener, primed: false };
     state.subscribers.add(subscriber);
     this.sockets++;
     const followed = this.clients.get(client) ?? new Map<string, number>();
@@ -271,6 +280,24 @@ class LiveHub {
     }
     // The first batch after a quiet spell is pushed at once; those that follow within `coalesceMs` of a push wait for the next one together.
     if (any) this.schedule(Math.max(0, this.lastFlush + this.coalesceMs - performance.now()));
+  }
+
+  /**
+   * A deactivated account's sockets close at once, as do those a session opened before the
+   * account's password was set: the same sessions the next request would find ended.
+   */
+  signedOut(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      if (event.type !== 'AccountDeactivated' && event.type !== 'PasswordSet') continue;
+      const { accountId } = event.data as { accountId: string };
+      for (const state of this.topics.values()) {
+        for (const { socket, opener } of state.subscribers) {
+          if (opener.accountId !== accountId) continue;
+          if (event.type === 'AccountDeactivated') socket.close(SIGNED_OUT, 'your account was deactivated');
+          else if (opener.signedInAt < event.metadata.recordedAt) socket.close(SIGNED_OUT, 'your password changed: sign in again');
+        }
+      }
+    }
   }
 
   /** Cancels pending pushes. The sockets are closed by @fastify/websocket as the server closes. */
@@ -386,7 +413,10 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (
       app.log.debug({ topic, regions, sockets, ms: Math.round(ms * 10) / 10 }, 'live regions rendered'),
     failed: (error) => app.log.error({ err: error }, 'live update failed'),
   });
-  const unsubscribe = onApplied?.((events) => hub.changed(events));
+  const unsubscribe = onApplied?.((events) => {
+    hub.signedOut(events);
+    hub.changed(events);
+  });
   app.addHook('preClose', async () => {
     unsubscribe?.();
     hub.stop();
@@ -405,6 +435,7 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (
     socket.on('message', () =>
       socket.close(POLICY_VIOLATION, 'a live socket follows the page it was opened for: open another for another page'),
     );
-    hub.add(socket, client, topic);
+    // The route's access rule let only a signed-in session this far.
+    hub.add(socket, client, { accountId: request.viewer!.accountId, signedInAt: request.session.signedInAt! }, topic);
   });
 };

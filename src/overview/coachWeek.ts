@@ -7,6 +7,8 @@ import { sendHtml } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { Id } from '../shared/event.ts';
+import { optional } from '../http/query.ts';
+import { coachWeekPath } from '../http/urls.ts';
 import { streamName } from '../shared/streams.ts';
 import { coachesPageView, coachWeekPageView } from './coachWeekView.ts';
 
@@ -22,14 +24,19 @@ function currentCycle(queries: HeatmapQueries, today: string): CycleSummary | nu
 }
 
 const CoachParams = z.object({ coachId: Id });
+/** `all`: the list of coaches even for a coach account, which `/coaches` otherwise sends to its own week. */
+const CoachesQuery = z.object({ all: optional(z.literal('1', { error: 'must be 1 or left out' })) });
 
 /**
- * The coach's week: `/coaches` to pick a coach (until sign-in exists), then a bookmarkable
- * `/coaches/:coachId/week` listing what needs them today, each item a link to the form that
- * answers it.
+ * The coach's week: `/coaches` lists the coaches (a coach account goes straight to its own week
+ * — "My week"), and a bookmarkable `/coaches/:coachId/week` lists what needs them today, each
+ * item a link to the form that answers it.
  */
 export const coachWeekRoutes: FastifyPluginAsyncZod<CoachWeekRouteOptions> = async (app, { coachWeek, queries, views, today }) => {
-  app.get('/coaches', { config: { access: 'read' } }, async (_request, reply) => {
+  app.get('/coaches', { config: { access: 'read' }, schema: { querystring: CoachesQuery } }, async (request, reply) => {
+    const coachId = request.viewer?.coachId;
+    if (request.viewer?.role === 'coach' && coachId && request.query.all === undefined)
+      return reply.code(303).header('location', coachWeekPath(coachId)).send();
     const day = today();
     const coaches = coachWeek.coaches(day, currentCycle(queries, day)?.cycleId ?? null);
     return sendHtml(reply, views.render('pages/coaches', coachesPageView(coaches)));

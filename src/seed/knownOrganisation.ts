@@ -74,4 +74,8 @@ export class KnownOrganisation implements Directory {
   activeAdmins(): readonly string[] {
     return [];
   }
+
+  accountOfCoach(): string | null {
+    return null;
+  }
 }

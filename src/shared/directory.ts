@@ -20,6 +20,8 @@ export interface Directory {
   accountEmails(): Awaitable<readonly string[]>;
   /** Ids of the active admin accounts: the last one stays. */
   activeAdmins(): Awaitable<readonly string[]>;
+  /** The account a coach is linked to, if any: a coach signs in as one account. */
+  accountOfCoach(coachId: string): Awaitable<string | null>;
   /** Every cycle ever opened, closed or not: names stay unique and dates never overlap. */
   cycles(): Awaitable<readonly CycleSpan[]>;
 }

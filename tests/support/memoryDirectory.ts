@@ -13,7 +13,7 @@ interface Organisation {
   teamKeys: string[];
   coachEmails: string[];
   cycles: CycleSpan[];
-  accounts: Map<string, { email: string; role: string; active: boolean }>;
+  accounts: Map<string, { email: string; role: string; coachId: string | null; active: boolean }>;
 }
 
 async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
@@ -29,8 +29,14 @@ export function memoryDirectory(store: EventStore): Directory {
     const org: Organisation = { areas: new Map(), teamKeys: [], coachEmails: [], cycles: [], accounts: new Map() };
     for (const event of (await allEvents(store)) as RecordedEvent<AreaEvent | TeamEvent | CoachEvent | CycleEvent | AccessEvent>[]) {
       if (event.type === 'AccountOpened')
-        org.accounts.set(event.data.accountId, { email: event.data.email, role: event.data.role, active: true });
-      if (event.type === 'RoleChanged') org.accounts.get(event.data.accountId)!.role = event.data.role;
+        org.accounts.set(event.data.accountId, {
+          email: event.data.email,
+          role: event.data.role,
+          coachId: event.data.coachId,
+          active: true,
+        });
+      if (event.type === 'RoleChanged')
+        Object.assign(org.accounts.get(event.data.accountId)!, { role: event.data.role, coachId: event.data.coachId });
       if (event.type === 'AccountDeactivated' || event.type === 'AccountReactivated')
         org.accounts.get(event.data.accountId)!.active = event.type === 'AccountReactivated';
       if (event.type === 'AreaRegistered')
@@ -58,6 +64,7 @@ export function memoryDirectory(store: EventStore): Directory {
     areaCodes: async () => [...(await organisation()).areas.values()].map((area) => area.code),
     coachEmails: async () => (await organisation()).coachEmails,
     cycles: async () => (await organisation()).cycles,
+    accountOfCoach: async (coachId) => [...(await organisation()).accounts].find(([, account]) => account.coachId === coachId)?.[0] ?? null,
     accountEmails: async () => [...(await organisation()).accounts.values()].map((account) => account.email),
     activeAdmins: async () =>
       [...(await organisation()).accounts]

@@ -58,4 +58,11 @@ describe('configuration', () => {
       /KAFKA_PUBLISH_SOURCE="urn:a b": must be a URI-reference without spaces/,
     );
   });
+
+  it('names a wrong secret without echoing its value', () => {
+    const tooShort = () => loadConfig({ UPTAKE_SESSION_SECRET: 'hunter2', UPTAKE_NEW_PASSWORD: 'hunter3' });
+    expect(tooShort).toThrow(/UPTAKE_SESSION_SECRET=\(hidden\): must be at least 32 characters/);
+    expect(tooShort).toThrow(/UPTAKE_NEW_PASSWORD=\(hidden\): must be at least 12 characters/);
+    expect(tooShort).not.toThrow(/hunter/);
+  });
 });

@@ -32,3 +32,9 @@ document.addEventListener('htmx:ws:after:message:incoming', () => {
     toggle.setAttribute('aria-expanded', String(rows !== null && rows.childElementCount > 0));
   }
 });
+
+// The session that opened the socket has ended (deactivated, or the password changed): reloading
+// asks to sign in again, rather than leaving a page that silently stopped following.
+document.addEventListener('htmx:ws:close', (event) => {
+  if (event.detail?.code === 4401) location.reload();
+});
