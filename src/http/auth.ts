@@ -166,16 +166,11 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     }
   });
 
-  // After the body is parsed (a form's hidden field), before any validation or handler.
-  app.addHook('preValidation', async (request, reply) => {
-    if (SAFE_METHODS.has(request.method) || request.routeOptions.config.access === 'ingest' || request.is404) return;
-    await new Promise<void>((resolve, reject) =>
-      app.csrfProtection(request, reply, (error?: Error) =>
-        error
-          ? reject(new ForbiddenError('This form has expired or did not come from an Uptake page: reload the page and send it again.'))
-          : resolve(),
-      ),
-    );
+  // After the body is parsed (a form's hidden field), before any validation or handler. A refusal
+  // is sent by the plugin through the error handler (src/http/errors.ts words it).
+  app.addHook('preValidation', (request, reply, done) => {
+    if (SAFE_METHODS.has(request.method) || request.routeOptions.config.access === 'ingest' || request.is404) return done();
+    app.csrfProtection(request, reply, done);
   });
 }
 

@@ -59,6 +59,14 @@ export function problemOf(error: FastifyError | Error): Problem {
     };
   }
   const fastifyError = error as FastifyError;
+  if (fastifyError.code === 'FST_CSRF_MISSING_SECRET' || fastifyError.code === 'FST_CSRF_INVALID_TOKEN') {
+    return {
+      statusCode: 403,
+      code: 'csrf',
+      title: titleFor(403),
+      message: 'This form has expired or did not come from an Uptake page: reload the page and send it again.',
+    };
+  }
   if (fastifyError.validation) {
     const issues = schemaIssues(fastifyError);
     return {

@@ -236,7 +236,8 @@ export async function signIn(app: FastifyInstance, world: World, as: TestRole): 
 
 /**
  * Every `app.inject` and `app.injectWS` of a spec then comes from this session, CSRF token
- * included, unless the request names its own cookie: specs about access send theirs.
+ * included, unless the request names its own cookie: specs about access send theirs. A socket
+ * also comes from the app's own page (host and origin), unless the spec says otherwise.
  */
 export function signInEveryRequest(app: FastifyInstance, session: Session): void {
   type Headers = NonNullable<InjectOptions['headers']>;
@@ -249,7 +250,14 @@ export function signInEveryRequest(app: FastifyInstance, session: Session): void
     )) as unknown as typeof app.inject;
   const injectWS = app.injectWS.bind(app);
   app.injectWS = ((path, context) =>
-    injectWS(path, { ...context, headers: withSession(context?.headers as Headers) as Record<string, string> })) as typeof app.injectWS;
+    injectWS(path, {
+      ...context,
+      // As the app's own page opens it (its host and origin), unless the spec names a host.
+      headers: {
+        ...(context?.headers?.host === undefined && { host: 'localhost:80', origin: 'http://localhost:80' }),
+        ...withSession(context?.headers as Headers),
+      } as Record<string, string>,
+    })) as typeof app.injectWS;
 }
 
 /** The demo organisation `npm start` seeds (seed 42, as of TODAY), read models caught up: what the screenshots show. */
