@@ -185,3 +185,46 @@ describe('a session that has ended', () => {
     expect(await signInAt('/signin?next=https%3A%2F%2Fevil.example%2F')).toBe('/');
   });
 });
+
+describe('behind a proxy that terminates TLS (the `tls` setting)', () => {
+  /** What the browser sends through the proxy: its https origin, the proxy's X-Forwarded-Proto. */
+  const viaProxy = {
+    host: 'uptake.example',
+    origin: 'https://uptake.example',
+    'sec-fetch-site': 'same-origin',
+    'x-forwarded-proto': 'https',
+  };
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const cookieOf = (response: { cookies: { name: string; value: string }[] }) =>
+    response.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+
+  it("signing in and posting a form from the app's own https page work, and are not taken for another site", async () => {
+    const behindTls = await appFor(world, { tls: true }, null);
+    try {
+      const page = await behindTls.inject({ url: '/signin', headers: { host: viaProxy.host, 'x-forwarded-proto': 'https' } });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+      expect(cookieOf(page), 'the sign-in page sets its session cookie').not.toBe('');
+      const signedIn = await behindTls.inject({
+        method: 'POST',
+        url: '/signin',
+        headers: { ...viaProxy, ...form, cookie: cookieOf(page) },
+        payload: new URLSearchParams({ email: TEST_ACCOUNTS.admin.email, password: TEST_PASSWORD, _csrf: csrf }).toString(),
+      });
+      expect(signedIn.statusCode, signedIn.body.slice(0, 300)).toBe(303);
+      const cookie = cookieOf(signedIn);
+      const account = await behindTls.inject({ url: '/account', headers: { host: viaProxy.host, 'x-forwarded-proto': 'https', cookie } });
+      const token = /name="csrf-token" content="([^"]+)"/.exec(account.body)?.[1] ?? '';
+      const before = await world.store.headPosition();
+      const response = await behindTls.inject({
+        method: 'POST',
+        url: '/teams/pay/check-in-held',
+        headers: { ...viaProxy, ...form, cookie, 'x-csrf-token': token },
+        payload: new URLSearchParams({ heldOn: '2026-11-24', cycleId: '2026-q4', key: crypto.randomUUID() }).toString(),
+      });
+      expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+      expect(await world.store.headPosition()).toBeGreaterThan(before);
+    } finally {
+      await behindTls.close();
+    }
+  });
+});
