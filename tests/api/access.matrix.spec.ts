@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Every route Fastify knows × everyone who may ask: the status each gets, and no event stored by
  * a refused request. The route table is Fastify's own (an onRoute hook on the instance buildApp
@@ -52,6 +53,10 @@ const page: Statuses = { ...everyone(200), anonymous: 303, token: 303 };
 const write: Statuses = { anonymous: 401, token: 401, leader: 403, coachOutside: 403, coachInside: 303, admin: 303 };
 /** About the whole organisation (a coach's assignments, cycles, coaches): admins only. */
 const adminWrite: Statuses = { ...write, coachInside: 403 };
+/** People, tokens and integrations: admins only, to read as well. */
+const adminPage: Statuses = { ...page, leader: 403, coachOutside: 403, coachInside: 403 };
+/** An admin-only form; `admin` is what an admin gets for the body sent. */
+const adminForm = (admin: number): Statuses => ({ ...adminWrite, admin });
 
 /** Each route and method: the statuses, and how to fill its parameters (`inside` Ada's area, `outside` not). */
 interface Row {
@@ -66,7 +71,8 @@ const GETS: Record<string, Row> = {
   '/heatmap': read(same('/heatmap')),
   '/evidence': read(same('/evidence?team=pay&cycle=2026-q4&dimension=overall')),
   '/timeline': read(same('/timeline')),
-  '/coaches': read(same('/coaches')),
+  // A coach is sent on to her own week.
+  '/coaches': { statuses: { ...page, coachInside: 303, coachOutside: 303 }, url: same('/coaches') },
   '/coaches/:coachId/week': read((ids) => ({ inside: '/coaches/coach-ada/week', outside: `/coaches/${ids.coach}/week` })),
   '/areas/:areaId': read(() => ({ inside: '/areas/plat', outside: '/areas/eng' })),
   '/teams/:teamId': read(() => ({ inside: '/teams/pay', outside: '/teams/srch' })),
@@ -80,6 +86,10 @@ const GETS: Record<string, Row> = {
   '/organisation': read(same('/organisation')),
   '/cycles': read(same('/cycles')),
   '/account': read(same('/account')),
+  '/people': { statuses: adminPage, url: same('/people') },
+  '/integrations': { statuses: adminPage, url: same('/integrations') },
+  // No message was ever dead-lettered here.
+  '/integrations/dead-letters/:seq': { statuses: { ...adminPage, admin: 404 }, url: same('/integrations/dead-letters/1') },
   // A plain GET is no websocket upgrade: signed out it is sent to sign in, signed in there is nothing to GET.
   '/live': { statuses: { ...everyone(404), anonymous: 303, token: 303 }, url: same('/live?page=/') },
   // Signed in, the sign-in page sends you on.
@@ -92,8 +102,8 @@ const GETS: Record<string, Row> = {
   '/vendor/htmx/*': { statuses: everyone(200), url: same('/vendor/htmx/htmx.min.js') },
 };
 
-/** Writes that are not form targets: the statuses, and the body each sends. */
-const OTHER_WRITES: Record<string, Row & { fields: Record<string, string> }> = {
+/** Writes that are not form targets: the statuses, the body each sends, and the URL when the route has parameters. */
+const OTHER_WRITES: Record<string, Row & { fields: Record<string, string>; path?: string }> = {
   // A wrong password whoever sends it; the signed-in are refused the same way.
   // A token is no browser: without the sign-in page's session it has no CSRF token.
   'POST /signin': { statuses: { ...everyone(401), token: 403 }, fields: { email: 'admin@test.example', password: 'not the password' } },
@@ -102,6 +112,36 @@ const OTHER_WRITES: Record<string, Row & { fields: Record<string, string> }> = {
     statuses: { ...everyone(422), anonymous: 401, token: 401 },
     fields: { current: 'not the password', password: 'a new password long enough', confirm: 'a new password long enough' },
   },
+  // The token is shown on the answer itself, never behind a redirect.
+  'POST /integrations/tokens': { statuses: adminForm(200), fields: { key: randomUUID(), name: 'Matrix', source: 'urn:matrix' } },
+  'POST /integrations/tokens/:tokenId/revoke': {
+    statuses: adminForm(404),
+    fields: {},
+    path: '/integrations/tokens/no-such-token/revoke',
+  },
+  'POST /integrations/dead-letters/redrive': {
+    statuses: adminForm(422),
+    fields: { key: randomUUID() },
+    path: '/integrations/dead-letters/redrive?reason=no%20such%20reason',
+  },
+  'POST /integrations/dead-letters/:seq/redrive': {
+    statuses: adminForm(404),
+    fields: { key: randomUUID() },
+    path: '/integrations/dead-letters/1/redrive',
+  },
+  // Without JavaScript the new password waits in the session for the page the redirect opens.
+  'POST /people': {
+    statuses: adminForm(303),
+    fields: { key: randomUUID(), name: 'Max Matrix', email: 'max@test.example', role: 'leader', coachId: '' },
+  },
+  'POST /people/:accountId/role': {
+    statuses: adminForm(404),
+    fields: { role: 'leader', coachId: '', revision: '0' },
+    path: '/people/acct-nobody/role',
+  },
+  'POST /people/:accountId/deactivate': { statuses: adminForm(404), fields: {}, path: '/people/acct-nobody/deactivate' },
+  'POST /people/:accountId/reactivate': { statuses: adminForm(404), fields: {}, path: '/people/acct-nobody/reactivate' },
+  'POST /people/:accountId/password': { statuses: adminForm(404), fields: {}, path: '/people/acct-nobody/password' },
 };
 
 const FORM_STATUSES: Record<string, Statuses> = {
@@ -289,7 +329,7 @@ describe('POST form targets, in the order their effects allow', () => {
 
 describe('other writes', () => {
   it.each(Object.entries(OTHER_WRITES))('%s', async (key, row) => {
-    const url = key.split(' ')[1]!;
+    const url = row.path ?? key.split(' ')[1]!;
     for (const who of WHO) statusesOf(who, row.statuses, await answer(who, 'POST', url, row.fields));
   });
 
