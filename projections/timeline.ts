@@ -1,3 +1,4 @@
+import { accountsProjection } from './accounts.ts';
 import { catalogue, type UptakeEvent, type UptakeEventType } from '../src/events.ts';
 import type { Actor } from '../src/shared/event.ts';
 import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
@@ -372,7 +373,7 @@ const cursorOf = (entry: TimelineEntry): TimelineCursor => ({ occurredAt: entry.
 const entryColumns = `
   CAST(e.position AS TEXT) AS position, e.event_id AS eventId, e.type, e.stream_id AS streamId,
   e.occurred_at AS occurredAt, e.recorded_at AS recordedAt,
-  e.actor_kind AS actorKind, e.actor_id AS actorId, c.name AS actorName, e.source,
+  e.actor_kind AS actorKind, e.actor_id AS actorId, COALESCE(ac.name, c.name) AS actorName, e.source,
   e.area_id AS areaId, a.name AS areaName, e.team_id AS teamId, t.key AS teamKey, t.name AS teamName,
   e.stakeholder_id AS stakeholderId, st.name AS stakeholderName, e.signal_id AS signalId, e.cycle_id AS cycleId, e.data`;
 
@@ -403,7 +404,7 @@ export class SqliteTimelineQueries implements TimelineQueries {
   private readonly sql;
 
   constructor(private readonly db: SqlDatabase) {
-    for (const projection of [orgProjection, stakeholdersProjection, timelineProjection]) projection.setUp(db);
+    for (const projection of [orgProjection, stakeholdersProjection, accountsProjection, timelineProjection]) projection.setUp(db);
     this.sql = {
       any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM timeline_events LIMIT 1'),
       at: db.prepare<[bigint], { occurredAt: string }>('SELECT occurred_at AS occurredAt FROM timeline_events WHERE position = ?'),
@@ -502,6 +503,7 @@ export class SqliteTimelineQueries implements TimelineQueries {
       statement = this.db.prepare<[Record<string, unknown>], EntryRow>(`
         SELECT ${entryColumns}
         FROM timeline_events e
+        LEFT JOIN accounts ac ON e.actor_kind = 'user' AND ac.account_id = e.actor_id
         LEFT JOIN org_coaches c ON e.actor_kind = 'user' AND c.coach_id = e.actor_id
         LEFT JOIN org_areas a ON a.area_id = e.area_id
         LEFT JOIN org_teams t ON t.team_id = e.team_id
