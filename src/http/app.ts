@@ -43,7 +43,7 @@ import type { Accounts } from '../../projections/accounts.ts';
 import { peopleRoutes } from '../access/peopleRoutes.ts';
 import { accessRoutes, SIGN_IN_LIMITS, type SignInLimits } from '../access/routes.ts';
 import { scopeOf } from '../access/scope.ts';
-import { registerAuth } from './auth.ts';
+import { registerAuth, type Viewer } from './auth.ts';
 import { integrationRoutes, type IntegrationRouteOptions } from '../integration/routes.ts';
 
 export interface AppDeps {
@@ -125,7 +125,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // A foreign Host is refused, with the headers every answer carries, before anything else runs.
   await registerSecurityHeaders(app, { tls: deps.tls ?? false });
   refuseUnknownHosts(app, deps.allowedHosts ?? defaultAllowedHosts());
+  const recordingScope = (viewer: Viewer) =>
+    scopeOf(viewer, (coachId) => deps.org.coaches().find((c) => c.coachId === coachId)?.areas ?? [], deps.application.directory);
   await registerAuth(app, {
+    scopeOf: recordingScope,
     accounts: deps.accounts,
     sessions: deps.sessions,
     secret: deps.sessionSecret,
@@ -158,8 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       names: deps.names,
       waitFor: deps.waitFor,
       now: deps.now,
-      scopeOf: (viewer) =>
-        scopeOf(viewer, (coachId) => deps.org.coaches().find((c) => c.coachId === coachId)?.areas ?? [], deps.application.directory),
+      scopeOf: recordingScope,
     },
     revisions: deps.revisions,
   };

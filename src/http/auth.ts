@@ -12,6 +12,7 @@ import fastifySession, { type SessionStore } from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Account, Accounts } from '../../projections/accounts.ts';
 import type { Role } from '../access/events.ts';
+import type { Scope } from '../shared/commandHandler.ts';
 import type { Actor } from '../shared/event.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { Access } from './access.ts';
@@ -35,6 +36,11 @@ export interface PageContext {
   viewer: Viewer | null;
   /** The session's CSRF token, made on first use (a page that shows no form makes none). */
   csrfToken: () => string;
+  /**
+   * Whether the viewer may record in this area: pages offer their forms only then (the handlers
+   * check again on the command). A leader records nowhere, a coach in her areas, an admin anywhere.
+   */
+  mayRecordIn: (areaId: string) => boolean;
 }
 
 declare module '@fastify/request-context' {
@@ -53,6 +59,8 @@ export interface AuthOptions {
   secret: string;
   /** TLS is terminated in front of Uptake: cookies are `Secure`. */
   tls: boolean;
+  /** Where a signed-in person may record (src/access/scope.ts). */
+  scopeOf: (viewer: Viewer) => Promise<Scope>;
   now: () => Date;
 }
 
@@ -148,11 +156,18 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     const viewer = viewerOf(request);
     if (viewer === null && request.session.accountId !== undefined) await request.session.destroy();
     request.viewer = viewer;
-    let token: string | undefined;
-    request.requestContext.set('page', { viewer, csrfToken: () => (token ??= reply.generateCsrf()) });
-
     // No route matched: the not-found page is for anyone.
     const access = request.is404 ? 'public' : request.routeOptions.config.access;
+    let token: string | undefined;
+    // Pages and forms only: an asset or a health check has nothing to offer or refuse.
+    const pageOrForm = access === 'read' || access === 'write' || access === 'admin';
+    const scope = viewer === null || viewer.role === 'leader' || !pageOrForm ? null : await options.scopeOf(viewer);
+    request.requestContext.set('page', {
+      viewer,
+      csrfToken: () => (token ??= reply.generateCsrf()),
+      mayRecordIn: (areaId) => scope === 'everywhere' || (scope !== null && scope.areas.has(areaId)),
+    });
+
     const unsafe = !SAFE_METHODS.has(request.method);
     if (unsafe && access !== 'ingest' && crossSite(request)) {
       throw new ForbiddenError('This request came from another site, so Uptake refused it. Open Uptake itself and try again.');

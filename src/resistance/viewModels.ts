@@ -353,6 +353,8 @@ export function signalView(page: SignalPage, input: SignalInput) {
     title: `${row.kind} · ${row.where.area.name}`,
     logHref: resistanceUrl({}),
     areaLogHref: resistanceUrl({ area: signal.area.areaId }),
+    /** The area this page's forms record in. */
+    recordsIn: signal.area.areaId,
     signal: {
       ...row,
       description: signal.description,

@@ -379,6 +379,8 @@ export function detailView(page: DetailPage, input: Answered) {
   return {
     title: `${row.name} · Stakeholders`,
     listHref: '/stakeholders',
+    /** The area this page's forms record in. */
+    recordsIn: row.areaId,
     ...rowView(row, page.today),
     recorded: input.recorded ?? null,
     engagementForm: view(logEngagementForm),

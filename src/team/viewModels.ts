@@ -95,6 +95,8 @@ export function teamView(page: TeamPage, input: Answered) {
     title: `${team.name} · ${cycle.name}`,
     heatmapHref: heatmapUrl(selection),
     area: { name: team.area.name, href: areaUrl(team.areaId, selection) },
+    /** The area this page's forms record in. */
+    recordsIn: team.areaId,
     team: { key: team.key, name: team.name, size: team.size, stage: row.stage },
     cycle: { name: cycle.name, closed: cycle.closedOn !== null },
     scores: columnHeads.map((head, i) => ({ ...head, cell: row.cells[i]! })),
