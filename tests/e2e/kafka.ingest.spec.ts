@@ -374,6 +374,8 @@ describe.skipIf(kafka.skipped)(`the Kafka consumer (${kafka.own ? 'a broker star
           ...process.env,
           EVENTSTORE_URL: '',
           UPTAKE_DB: file,
+          // Not the demo store: serve refuses to start without a session secret.
+          UPTAKE_SESSION_SECRET: 'a kafka spec secret, long enough to sign cookies',
           PORT: String(port),
           HOST: '127.0.0.1',
           LOG_LEVEL: 'warn',
