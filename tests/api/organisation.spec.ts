@@ -170,7 +170,7 @@ describe('registering', () => {
     expect(stored).toMatchObject({
       type: 'AreaRegistered',
       data: { areaId, code: 'OPS', name: 'Operations', parentAreaId: 'eng' },
-      metadata: { actor: { kind: 'user', id: 'web' }, source: 'ui' },
+      metadata: { actor: { kind: 'user', id: 'acct-admin' }, source: 'ui' },
     });
   });
 
@@ -286,7 +286,7 @@ describe('changing an area', () => {
     expect(conflict.statusCode).toBe(409);
     expect(conflict.body).toContain('This changed since you loaded the page.');
     expect(conflict.body).toContain(
-      '<li><b>Area renamed to Platform Engineering</b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · web</span></li>',
+      '<li><b>Area renamed to Platform Engineering</b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · Ann Admin</span></li>',
     );
     expect(conflict.body).toContain('<a href="/organisation?area=plat#area-plat">reload the page</a>');
     expect(tag(conflict.body, 'rename-area-name')).toContain('value="Core Platform"');

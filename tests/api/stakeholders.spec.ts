@@ -297,7 +297,7 @@ describe('identifying a stakeholder', () => {
     expect(stored).toMatchObject({
       type: 'StakeholderIdentified',
       data: { stakeholderId: id, ...fields, influence: 3, interest: 5 },
-      metadata: { actor: { kind: 'user', id: 'web' }, source: 'ui' },
+      metadata: { actor: { kind: 'user', id: 'acct-admin' }, source: 'ui' },
     });
 
     const page = await app.inject(location);
@@ -476,7 +476,7 @@ describe('assessing', () => {
     const page = await app.inject(res.headers.location as string);
     expect(page.body).toContain('<p class="success">Attitude assessed.</p>');
     expect(page.body).toMatch(
-      /<td class="events__type">Attitude<\/td>\s*<td>Skeptic → Supporter<\/td>\s*<td class="stakeholder-history__note">saw the pilot results<\/td>\s*<td>web<\/td>/,
+      /<td class="events__type">Attitude<\/td>\s*<td>Skeptic → Supporter<\/td>\s*<td class="stakeholder-history__note">saw the pilot results<\/td>\s*<td>Ann Admin<\/td>/,
     );
     expect(gridCell((await app.inject('/stakeholders')).body, 4, 2)).toEqual(['Lars Ek, Supporter']);
   });
@@ -530,7 +530,7 @@ describe('re-mapping influence and interest', () => {
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('This changed since you loaded the page.');
     expect(res.body).toMatch(
-      /<li><b>Meeting on 25 Nov 2026 with Ada Lovelace \(sentiment 0\)<\/b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · web<\/span><\/li>/,
+      /<li><b>Meeting on 25 Nov 2026 with Ada Lovelace \(sentiment 0\)<\/b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · Ann Admin<\/span><\/li>/,
     );
     expect(res.body).toContain('<a href="/stakeholders/lars">reload the page</a>');
     expect(tag(res.body, 'map-influence')).toBeDefined();

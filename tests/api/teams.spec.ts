@@ -221,7 +221,7 @@ describe('recording a check-in', () => {
     expect(stored).toMatchObject({
       type: 'CheckInHeld',
       data: { teamId: 'srch', cycleId: CYCLE, heldOn: TODAY, attendance: 0.75 },
-      metadata: { actor: { kind: 'user', id: 'web' }, source: 'ui', recordedAt: `${TODAY}T10:00:00.000Z` },
+      metadata: { actor: { kind: 'user', id: 'acct-admin' }, source: 'ui', recordedAt: `${TODAY}T10:00:00.000Z` },
     });
   });
 
@@ -331,7 +331,9 @@ describe('editing the team', () => {
     const res = await post('/teams/srch/resize?cycle=2026-q4', { size: '9', revision: stale });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('This changed since you loaded the page.');
-    expect(res.body).toMatch(/<li><b>Team resized to 6 people<\/b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · web<\/span><\/li>/);
+    expect(res.body).toMatch(
+      /<li><b>Team resized to 6 people<\/b> <span class="form__when">· 25 Nov 2026, 10:00 UTC · Ann Admin<\/span><\/li>/,
+    );
     expect(res.body).toContain('<a href="/teams/srch?cycle=2026-q4">reload the page</a>');
     expect(tag(res.body, 'resize-size')).toContain('value="9"');
     expect(world.queries.team('srch', CYCLE, TODAY)!.size).toBe(6);

@@ -125,11 +125,14 @@ describe('timeline page', () => {
   let app: FastifyInstance;
   let last: bigint;
   let signal: bigint;
+  /** The admin the spec signs in as is opened today, after the seed: AccountOpened, then PasswordSet. */
+  let newest: number;
 
   beforeAll(async () => {
     world = openWorld();
     ({ last, signal } = await seedTimeline(world));
     app = await appFor(world);
+    newest = Number(last) + 2;
   });
 
   afterAll(async () => {
@@ -144,7 +147,7 @@ describe('timeline page', () => {
     expect(res.body).toContain('<link rel="stylesheet" href="/assets/timeline.css">');
     const positions = positionsIn(res.body);
     expect(positions).toHaveLength(50);
-    expect(positions[0]).toBe(Number(signal));
+    expect(positions.slice(0, 3)).toEqual([newest, newest - 1, Number(signal)]);
     const occurred = occurredIn(res.body);
     expect(occurred).toEqual([...occurred].sort().reverse());
 
@@ -157,16 +160,20 @@ describe('timeline page', () => {
     expect(rows[training + 1]).toContain('Check-in held on 15 Oct 2026');
     expect(positions[training]).toBe(Number(last));
 
-    const [newest, engagement] = rowsIn(res.body);
-    expect(newest).toContain('Resistance signal raised in Lab &lt;X&gt;: No time, moderate (3), by rule stale-check-ins');
-    expect(typeOf(newest!)).toBe('Resistance signal raised');
-    expect(newest).toContain('<span class="actor actor--rule">rule</span> <span title="stale-check-ins">stale-check-ins</span>');
-    expect(newest).toContain('from <code>http</code>');
-    expect(newest).toContain('<time datetime="2026-11-23T09:30:00.000Z">23 Nov 2026, 09:30 UTC</time>');
-    expect(newest).toContain('recorded <time datetime="2026-11-25T10:00:00.000Z">25 Nov 2026, 10:00 UTC</time>');
-    expect(newest).toContain('<a href="/areas/rnd">R&amp;D</a>');
-    expect(newest).toContain('href="/teams/lab"><span class="team-key">LAB</span> Lab &lt;X&gt;</a>');
-    expect(newest).not.toContain('Lab <X>');
+    const [passwordSet, accountOpened, raised, engagement] = rowsIn(res.body);
+    expect(typeOf(passwordSet!)).toBe('Password set');
+    expect(accountOpened).toContain('Account opened for Ann Admin (admin@test.example) as admin');
+    expect(accountOpened).toContain('<span class="actor actor--system">system</span> <span title="cli">cli</span>');
+    expect(accountOpened).toContain('from <code>cli</code>');
+    expect(raised).toContain('Resistance signal raised in Lab &lt;X&gt;: No time, moderate (3), by rule stale-check-ins');
+    expect(typeOf(raised!)).toBe('Resistance signal raised');
+    expect(raised).toContain('<span class="actor actor--rule">rule</span> <span title="stale-check-ins">stale-check-ins</span>');
+    expect(raised).toContain('from <code>http</code>');
+    expect(raised).toContain('<time datetime="2026-11-23T09:30:00.000Z">23 Nov 2026, 09:30 UTC</time>');
+    expect(raised).toContain('recorded <time datetime="2026-11-25T10:00:00.000Z">25 Nov 2026, 10:00 UTC</time>');
+    expect(raised).toContain('<a href="/areas/rnd">R&amp;D</a>');
+    expect(raised).toContain('href="/teams/lab"><span class="team-key">LAB</span> Lab &lt;X&gt;</a>');
+    expect(raised).not.toContain('Lab <X>');
     expect(engagement).toContain('<span class="actor actor--user">user</span> <span title="coach-ada">Ada Lovelace</span>');
     expect(engagement).toContain('Val Pryor');
 
@@ -191,7 +198,7 @@ describe('timeline page', () => {
     expect(second.body).toMatch(/<a href="\/timeline" [^>]*>Newest<\/a>/);
     expect(linkIn(second.body, 'next')).toBeNull();
     const all = [...positionsIn(first.body), ...positionsIn(second.body)];
-    expect(all.toSorted((a, b) => a - b)).toEqual(Array.from({ length: Number(last) }, (_, i) => i + 1));
+    expect(all.toSorted((a, b) => a - b)).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
     expect([...occurredIn(first.body), ...occurredIn(second.body)]).toEqual(
       [...occurredIn(first.body), ...occurredIn(second.body)].sort().reverse(),
     );
@@ -270,6 +277,7 @@ describe('timeline page', () => {
       ['user:coach-ada', 'Ada Lovelace'],
       ['integration:okr-tool', 'integration okr-tool'],
       ['rule:stale-check-ins', 'rule stale-check-ins'],
+      ['system:cli', 'Uptake'],
       ['system:seed', 'Uptake'],
     ]);
 
@@ -330,7 +338,7 @@ describe('timeline page', () => {
     expect(res.body).toContain(`role="alert">${field} `);
     expect(res.body).toContain(message);
     // The rest of the page still works: the newest events are listed.
-    expect(positionsIn(res.body)[0]).toBe(Number(signal));
+    expect(positionsIn(res.body)[0]).toBe(newest);
   });
 
   it('rejects Newer and Older at once with 422, keeping Older', async () => {
@@ -363,24 +371,34 @@ describe('timeline page', () => {
   });
 });
 
-describe('timeline page on an empty store', () => {
+/**
+ * A truly empty store has no account, so no one can see the timeline; the emptiest timeline a
+ * signed-in person sees holds the two events that let them in.
+ */
+describe('timeline page on a store holding only the account signed in', () => {
   let world: World;
-  let app: FastifyInstance;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     world = openWorld();
-    app = await appFor(world);
   });
 
   afterAll(async () => {
-    await app?.close();
     if (world) await closeWorld(world);
   });
 
-  it('says what to do', async () => {
+  it('sends a visitor of the empty store to sign in, and shows the admin the events that opened their account', async () => {
+    const anonymous = await appFor(world, {}, null);
+    const visit = await anonymous.inject('/timeline');
+    await anonymous.close();
+    expect(visit.statusCode).toBe(303);
+    expect(visit.headers.location).toBe('/signin?next=%2Ftimeline');
+
+    const app = await appFor(world);
     const res = await app.inject('/timeline');
+    await app.close();
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('No events yet');
-    expect(res.body).toContain('<code>npm run seed</code>');
+    expect(rowsIn(res.body).map(typeOf)).toEqual(['Password set', 'Account opened']);
+    expect(positionsIn(res.body)).toEqual([2, 1]);
+    expect(res.body).not.toContain('No events yet');
   });
 });

@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
 describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", () => {
@@ -51,7 +51,7 @@ describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", 
     const checkIns = (page: Page) => page.locator('#check-ins');
 
     it('takes a coach from their week to the check-in form in one click, and the week clears once it is recorded', async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
@@ -80,7 +80,7 @@ describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", 
     });
 
     it('opens the missed check-in form, folded on the team page, straight from the week', async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await page.goto(`${base}/coaches/ada/week`);
       await page.getByRole('link', { name: 'Record missed check-in for Search & <Discovery>' }).click();
@@ -93,7 +93,7 @@ describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", 
       page.locator('#main *').evaluateAll((elements) => Math.max(...elements.map((e) => e.getBoundingClientRect().right)));
 
     it('fits a phone: each action a full-width button, nothing reaching past the screen', async () => {
-      const context = await browser.newContext({
+      const context = await signedInContext(browser, base, world, 'admin', {
         viewport: { width: 390, height: 844 },
         isMobile: true,
         hasTouch: true,
@@ -118,7 +118,7 @@ describe.skipIf(skipWithoutBrowser("coach's week"))("coach's week in Chromium", 
     app = await appFor(world);
     base = await listenOnLoopback(app);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/coaches`);
     expect(await axeViolations(page)).toEqual([]);

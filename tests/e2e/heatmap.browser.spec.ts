@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, openDemoWorld, type World } from '../support/webApp.ts';
 
 interface Box {
@@ -36,7 +36,7 @@ describe.skipIf(skipWithoutBrowser('heatmap'))('the heatmap in Chromium', () => 
   });
 
   async function open(width: number, height = 900): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width, height } });
     const page = await context.newPage();
     await page.goto(`${base}/heatmap`);
     return page;

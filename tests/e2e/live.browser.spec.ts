@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordAdoption } from '../../src/team/handlers.ts';
 import { SqliteDirectory } from '../../projections/index.ts';
-import { launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
+import { launchBrowser, listenOnLoopback, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, CYCLE, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 /** What "live" promises: a change shows within a second of being recorded. */
@@ -52,7 +52,7 @@ describe.skipIf(skipWithoutBrowser('live update'))('live updates in Chromium', (
 
   /** A page in a browser context of its own: another person at another computer. */
   async function person(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     contexts.push(context);
     return context.newPage();
   }

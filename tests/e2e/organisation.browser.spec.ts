@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
 describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and cycles in Chromium', () => {
@@ -54,7 +54,7 @@ describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and
 
   it('registers an area and a team in it in place, and the team shows on the heatmap', async () => {
     const base = await smallOrganisation();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world!, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = await watchErrors(page);
     await page.goto(`${base}/organisation`);
@@ -89,7 +89,7 @@ describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and
 
   it('assigns a coach without JavaScript (POST, 303), shown on the area page; an area moves nowhere inside itself', async () => {
     const base = await smallOrganisation();
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await signedInContext(browser, base, world!, 'admin', { javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/organisation`);
     await page.getByRole('link', { name: 'Manage Platform' }).click();
@@ -107,7 +107,7 @@ describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and
 
   it('opens the suggested next cycle and closes the current one, in place', async () => {
     const base = await smallOrganisation();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world!, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = await watchErrors(page);
     await page.goto(`${base}/cycles`);
@@ -139,7 +139,7 @@ describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and
       .all() as { areaId: string }[];
     const pages = { organisation: `/organisation?area=${widest!.areaId}`, cycles: '/cycles', area: `/areas/${widest!.areaId}` };
 
-    const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const desktop = await signedInContext(browser, base, world!, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await desktop.newPage();
     for (const [name, path] of Object.entries(pages)) {
       await page.goto(`${base}${path}`);
@@ -148,7 +148,7 @@ describe.skipIf(skipWithoutBrowser('organisation and cycles'))('organisation and
     }
     await desktop.close();
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const phone = await signedInContext(browser, base, world!, 'admin', { viewport: { width: 390, height: 844 }, isMobile: true });
     const small = await phone.newPage();
     for (const path of Object.values(pages)) {
       await small.goto(`${base}${path}`);

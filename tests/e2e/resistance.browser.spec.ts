@@ -10,7 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
 describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromium', () => {
@@ -58,7 +58,7 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
     }
 
     it('raises a signal, works it to resolved, and the heatmap leads back to it', async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
@@ -133,7 +133,7 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
       await page.locator('#resolve').getByLabel('Cancel the planned intervention').check();
       await page.locator('#resolve').getByRole('button', { name: 'Resolve signal' }).click();
       await expect.poll(() => page.getByRole('status').innerText()).toBe('Signal resolved.');
-      expect(await page.locator('form').count()).toBe(0);
+      expect(await page.locator('main form').count()).toBe(0);
       expect(await page.locator('h1 .status').innerText()).toBe('Resolved');
       expect(await page.locator('li.intervention .status--cancelled').count()).toBe(2);
       expect(await page.locator('.signal-history tbody tr').count()).toBe(9);
@@ -149,7 +149,7 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
     });
 
     it('raises a signal without JavaScript: POST, 303, the log again', async () => {
-      const context = await browser.newContext({ javaScriptEnabled: false });
+      const context = await signedInContext(browser, base, world, 'admin', { javaScriptEnabled: false });
       const page = await context.newPage();
       await page.goto(`${base}/resistance?area=eng`);
       await page.locator('summary', { hasText: 'Raise a signal' }).click();
@@ -161,7 +161,7 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
     });
 
     it('puts a rejected severity beside its field, in place, keeping the description', async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await page.goto(`${base}/resistance`);
       await page.locator('summary', { hasText: 'Raise a signal' }).click();
@@ -183,7 +183,7 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
     app = await appFor(world);
     base = await listenOnLoopback(app);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/resistance`);
     expect(await page.locator('tr.signal-row').count()).toBeGreaterThan(10);
@@ -199,7 +199,12 @@ describe.skipIf(skipWithoutBrowser('resistance log'))('resistance log in Chromiu
     await page.screenshot({ path: screenshotPath('resistance-signal.png'), fullPage: true });
     await context.close();
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const phone = await signedInContext(browser, base, world, 'admin', {
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     const small = await phone.newPage();
     // The critical signals only: the summary, the filter and a few signals as cards fit one picture.
     await small.goto(`${base}/resistance?severity=5`);

@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, given, openDemoWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
 describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', () => {
@@ -67,7 +67,7 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
     });
 
     it('identifies a stakeholder, places them on the grid, and logs and assesses on their page, in place', async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
@@ -116,7 +116,7 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
     });
 
     it('identifies a stakeholder without JavaScript: POST, 303, the list again', async () => {
-      const context = await browser.newContext({ javaScriptEnabled: false });
+      const context = await signedInContext(browser, base, world, 'admin', { javaScriptEnabled: false });
       const page = await context.newPage();
       await page.goto(`${base}/stakeholders`);
       await identify(page, 'Noor Haddad');
@@ -127,7 +127,7 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
     });
 
     it('puts a bad value beside its field, keeping what was typed', async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await page.goto(`${base}/stakeholders`);
       await identify(page, 'N');
@@ -140,7 +140,7 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
     });
 
     it('fits a phone: the grid, the list and the stakeholder page reach no further than the screen', async () => {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+      const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 390, height: 844 }, hasTouch: true });
       const page = await context.newPage();
       await page.goto(`${base}/stakeholders`);
       expect(await contentRight(page)).toBeLessThanOrEqual(390);
@@ -155,7 +155,7 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
     app = await appFor(world);
     base = await listenOnLoopback(app);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/stakeholders`);
     expect(await axeViolations(page)).toEqual([]);
@@ -168,7 +168,7 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath('stakeholders-detail.png'), fullPage: true });
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    const phone = await signedInContext(browser, base, world, 'admin', { viewport: { width: 390, height: 844 }, hasTouch: true });
     const small = await phone.newPage();
     await small.goto(`${base}/stakeholders`);
     expect(await contentRight(small)).toBeLessThanOrEqual(390);

@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 
 describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => {
@@ -50,7 +50,7 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
   }
 
   it('records a check-in with the defaults in one click, swapped in place by htmx, and it shows on the heatmap', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -70,7 +70,7 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
   });
 
   it('records a check-in without JavaScript: POST, 303, the page again', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await signedInContext(browser, base, world, 'admin', { javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/teams/srch`);
     await page.getByRole('button', { name: 'Record check-in' }).click();
@@ -92,7 +92,7 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
     });
 
   it('records two key-result reports in a row from the form far down the page: each confirmation in view, the form kept open', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 600 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 600 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -127,7 +127,10 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
   });
 
   it('brings a plain-HTML save back to its form: the anchor scrolls to it, open, with its confirmation', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 600 } });
+    const context = await signedInContext(browser, base, world, 'admin', {
+      javaScriptEnabled: false,
+      viewport: { width: 1280, height: 600 },
+    });
     const page = await context.newPage();
     await page.goto(`${base}/teams/pay`);
     await page.locator('summary', { hasText: 'Key-result progress' }).click();
@@ -142,7 +145,7 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
   });
 
   it('puts a rejected date beside its field, in place, and focuses it (htmx swaps the 422)', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/teams/srch`);
     const heldOn = page.locator('#check-in-held').getByLabel('Held on');
@@ -158,7 +161,7 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
   });
 
   it('has no serious or critical accessibility violations, and looks right (docs/screenshots/team.png)', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/teams/pay`);
     await page.locator('summary', { hasText: 'OKRs aligned' }).click();

@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { findPackageRoot } from '../../src/http/packageRoot.ts';
+import { openTestAccount, TEST_ACCOUNTS, TEST_PASSWORD, type TestRole, type World } from './webApp.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Flags that work on these machines (STACK.md); never `--user-data-dir`: each launch gets a fresh profile. */
@@ -45,6 +46,32 @@ export async function launchBrowser(): Promise<Browser> {
 export async function listenOnLoopback(app: FastifyInstance, port = 0): Promise<string> {
   await app.listen({ port, host: '127.0.0.1' });
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+/**
+ * A browser context signed in as one of the test accounts (opened in the world if it is not yet)
+ * through the sign-in form, as a person would: its pages then carry that session.
+ */
+export async function signedInContext(
+  browser: Browser,
+  base: string,
+  world: World,
+  as: TestRole,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  await openTestAccount(world, as);
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(`${base}/signin`);
+  await page.getByLabel('E-mail').fill(TEST_ACCOUNTS[as].email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  const answer = page.waitForResponse((res) => res.request().method() === 'POST' && new URL(res.url()).pathname === '/signin');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const signIn = await answer;
+  if (signIn.status() !== 303) throw new Error(`sign-in as ${as} failed: ${signIn.status()} ${await signIn.text()}`);
+  await page.waitForURL((url) => url.pathname !== '/signin');
+  await page.close();
+  return context;
 }
 
 /** axe-core's serious and critical violations on the page as it is now. */

@@ -112,7 +112,17 @@ async function freePort(): Promise<number> {
 export async function serveUptake(db: string, env: Record<string, string>, log = { text: '' }) {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-    env: { ...process.env, EVENTSTORE_URL: '', UPTAKE_DB: db, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      EVENTSTORE_URL: '',
+      UPTAKE_DB: db,
+      // Not the demo store: serve refuses to start without a session secret.
+      UPTAKE_SESSION_SECRET: 'a kafka spec secret, long enough to sign cookies',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk: Buffer) => (log.text += chunk.toString()));

@@ -35,6 +35,7 @@ import { buildApp, type AppDeps } from '../../src/http/app.ts';
 import { seed } from '../../src/seed/seed.ts';
 import { healthOf } from '../../src/http/health.ts';
 import { withMetadata } from '../../src/shared/commandHandler.ts';
+import type { Actor } from '../../src/shared/event.ts';
 import { streamName, type Category } from '../../src/shared/streams.ts';
 
 /** The business day every web spec runs on, inside the demo cycle. */
@@ -64,12 +65,11 @@ export async function closeWorld(world: World): Promise<void> {
 
 /** Appends one event to its stream as a coach using the UI would, on the given business day. */
 export async function given(world: World, category: Category, id: string, on: string, event: UptakeEvent): Promise<void> {
-  const [stored] = withMetadata([event], {
-    actor: { kind: 'user', id: 'coach-ada' },
-    source: 'ui',
-    occurredAt: `${on}T09:00:00.000Z`,
-    now: new Date(`${on}T09:00:01.000Z`),
-  });
+  await append(world, category, id, on, event, { kind: 'user', id: 'coach-ada' }, 'ui');
+}
+
+async function append(world: World, category: Category, id: string, on: string, event: UptakeEvent, actor: Actor, source: string) {
+  const [stored] = withMetadata([event], { actor, source, occurredAt: `${on}T09:00:00.000Z`, now: new Date(`${on}T09:00:01.000Z`) });
   await world.store.appendToStream(streamName(category, id), [stored!], 'any');
 }
 
@@ -181,27 +181,32 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 
 let testHash: Promise<string> | undefined;
 
+/** Who sets up the test accounts: Uptake's command line, as for a real store's first admin. */
+const CLI: Actor = { kind: 'system', id: 'cli' };
+
 /**
- * Opens a test account in the world, once, with TEST_PASSWORD (hashed once per process). The
- * coach is Ada, registered as a coach and assigned to Platform when the world has it; she is
- * opened only when a spec signs in as her, so other specs' organisation stays as they built it.
+ * Opens a test account in the world, once, with TEST_PASSWORD (hashed once per process), from the
+ * command line on TODAY. The coach is Ada, registered as a coach and assigned to Platform when
+ * the world has it; she is opened only when a spec signs in as her, so other specs' organisation
+ * stays as they built it.
  */
 export async function openTestAccount(world: World, as: TestRole): Promise<void> {
   const account = TEST_ACCOUNTS[as];
   if (new SqliteAccounts(world.db).byId(account.accountId) !== undefined) return;
   testHash ??= hashPassword(TEST_PASSWORD);
   const hash = await testHash;
+  const setUp = (category: Category, id: string, event: UptakeEvent) => append(world, category, id, TODAY, event, CLI, 'cli');
   if (as === 'coach') {
-    await given(world, 'coach', 'coach-ada', TODAY, {
+    await setUp('coach', 'coach-ada', {
       type: 'CoachRegistered',
       data: { coachId: 'coach-ada', name: 'Ada Lovelace', email: 'ada.coach@test.example' },
     });
     if (new SqliteOrgQueries(world.db).areas().some((a) => a.areaId === 'plat')) {
-      await given(world, 'area', 'plat', TODAY, { type: 'CoachAssignedToArea', data: { areaId: 'plat', coachId: 'coach-ada' } });
+      await setUp('area', 'plat', { type: 'CoachAssignedToArea', data: { areaId: 'plat', coachId: 'coach-ada' } });
     }
   }
-  await given(world, 'account', account.accountId, TODAY, { type: 'AccountOpened', data: account });
-  await given(world, 'account', account.accountId, TODAY, { type: 'PasswordSet', data: { accountId: account.accountId, hash } });
+  await setUp('account', account.accountId, { type: 'AccountOpened', data: account });
+  await setUp('account', account.accountId, { type: 'PasswordSet', data: { accountId: account.accountId, hash } });
   await world.runner.catchUp();
 }
 
@@ -284,4 +289,11 @@ export const postForm = (app: FastifyInstance, url: string, fields: Record<strin
 export function storeNoPageMayRead(world: World): SqliteEventStore {
   const refuse = () => Promise.reject(new Error('a page read the event store'));
   return Object.assign(Object.create(world.store) as SqliteEventStore, { readStream: refuse, streamRevision: refuse, readAll: refuse });
+}
+
+/** A page's own content, inside `<main>`: without the layout's navigation and its sign-out form. */
+export function mainOf(html: string): string {
+  const main = /<main id="main"[^>]*>([\s\S]*)<\/main>/.exec(html);
+  if (!main) throw new Error(`not a full page: ${html.slice(0, 200)}`);
+  return main[1]!;
 }
