@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, listenOnLoopback, skipWithoutBrowser } from '../support/browser.ts';
+import { launchBrowser, listenOnLoopback, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
 import { appFor, closeWorld, openDemoWorld, type World } from '../support/webApp.ts';
 
 interface Violation {
@@ -37,7 +37,7 @@ describe.skipIf(skipWithoutBrowser('content security policy'))('the content secu
     await world.runner.start();
     app = await appFor(world, { onApplied: (listener) => world.runner.onApplied(listener) });
     base = await listenOnLoopback(app);
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     // Injected by the browser itself ahead of the page's scripts: the policy does not apply to it.
     await context.addInitScript({
       content: `globalThis.violations = [];

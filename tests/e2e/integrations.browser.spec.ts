@@ -17,7 +17,7 @@ import { SqliteDirectory } from '../../projections/index.ts';
 import { SqliteReferences } from '../../projections/org/references.ts';
 import { type Consumer, startConsumer } from '../../src/ingest/consumer.ts';
 import { ConsumerStatus } from '../../src/ingest/status.ts';
-import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, skipWithoutBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
 import { startKafka } from '../support/kafka.ts';
 import { appFor, closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
@@ -117,7 +117,7 @@ describe.skipIf(kafka.skipped || skipWithoutBrowser('integrations page'))('the i
     const checkIns = () => (world.db.prepare("SELECT count(*) AS n FROM events WHERE type = 'CheckInHeld'").get() as { n: number }).n;
     // Payments' check-in stored (three were there), Newts' dead-lettered.
     await until('both messages consumed', () => checkIns() === 4 && ledger.page({ limit: 5 }).letters.length === 1);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -162,7 +162,7 @@ describe.skipIf(kafka.skipped || skipWithoutBrowser('integrations page'))('the i
   });
 
   it('creates a token and shows it once; the page is accessible and looks right (docs/screenshots/integrations.png)', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/integrations`);
     await page.getByLabel('Name').fill('OKR tool');
