@@ -211,7 +211,7 @@ describe('raising a signal', () => {
   it('re-renders the form (422) with each message beside its field, keeping what was typed', async () => {
     const res = await raise({ severity: '9', description: '', teamId: 'nobody' });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toMatch(/<details class="card form-card signal-raise" open>/);
+    expect(res.body).toMatch(/<details class="card form-card signal-raise records" open>/);
     expect(tag(res.body, 'raise-description')).toContain('aria-invalid="true"');
     expect(res.body).toMatch(/id="raise-description-error">What did you see\? is required</);
     expect(tag(res.body, 'raise-severity')).toContain('value="9"');
@@ -435,7 +435,7 @@ describe("a signal's page", () => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.body).toMatch(new RegExp(`id="cancel-${workshop}-reason-error">Why it will not happen is required<`));
-    expect(res.body).toMatch(/<details class="intervention__cancel" open>/);
+    expect(res.body).toMatch(/<details class="intervention__cancel records" open>/);
   });
 
   it('offers to cancel the planned interventions with the resolution, and says why it refuses without', async () => {

@@ -279,7 +279,7 @@ describe('searching and paging the list', () => {
 describe('identifying a stakeholder', () => {
   it('offers the form at the top of the list, folded until asked for', async () => {
     const res = await app.inject('/stakeholders');
-    const form = res.body.indexOf('<details class="card form-card form-card--primary identify-stakeholder">');
+    const form = res.body.indexOf('<details class="card form-card form-card--primary identify-stakeholder records">');
     expect(form).toBeGreaterThan(0);
     expect(form).toBeLessThan(res.body.indexOf('class="filter stakeholder-filter"'));
   });
@@ -335,7 +335,7 @@ describe('identifying a stakeholder', () => {
     expect(tag(res.body, 'identify-name')).toContain('value="N"');
     expect(tag(res.body, 'identify-role')).toContain('value="Head of Sales Ops"');
     expect(tag(res.body, 'identify-areaId')).toContain('aria-invalid="true"');
-    expect(res.body).toContain('<details class="card form-card form-card--primary identify-stakeholder" open>');
+    expect(res.body).toContain('<details class="card form-card form-card--primary identify-stakeholder records" open>');
     expect(names(res.body)).toEqual(['Vera Patel', 'Lars Ek', 'Rita &lt;Finance&gt;']);
   });
 
