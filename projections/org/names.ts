@@ -5,6 +5,9 @@ import { accountsProjection } from '../accounts.ts';
 import { orgProjection } from '../org.ts';
 import { stakeholdersProjection } from '../stakeholders.ts';
 
+/** Uptake's own actors, told apart: what its command line did and what the demo seed made up. */
+const systemActors: Readonly<Record<string, string>> = { cli: 'Uptake command line', seed: 'Uptake demo seed' };
+
 /** Names from the organisation and stakeholder read models, one primary-key lookup each. */
 export class SqliteNames implements Names {
   private readonly lookups;
@@ -44,7 +47,7 @@ export class SqliteNames implements Names {
       case 'rule':
         return `rule ${actor.id}`;
       case 'system':
-        return 'Uptake';
+        return systemActors[actor.id] ?? 'Uptake';
       default: {
         const unexpected: never = actor.kind;
         return unexpected;

@@ -277,8 +277,8 @@ describe('timeline page', () => {
       ['user:coach-ada', 'Ada Lovelace'],
       ['integration:okr-tool', 'integration okr-tool'],
       ['rule:stale-check-ins', 'rule stale-check-ins'],
-      ['system:cli', 'Uptake'],
-      ['system:seed', 'Uptake'],
+      ['system:cli', 'Uptake command line'],
+      ['system:seed', 'Uptake demo seed'],
     ]);
 
     const byAda = await app.inject('/timeline?actor=user:coach-ada');
