@@ -21,7 +21,7 @@ export interface SignInLimits {
 export const SIGN_IN_LIMITS: SignInLimits = { perAccount: 10, perAddress: 50, windowMs: 15 * 60 * 1000 };
 
 export interface AccessRouteOptions extends WebDeps {
-  accounts: Pick<Accounts, 'credentialsOf' | 'byId'>;
+  accounts: Pick<Accounts, 'credentialsOf' | 'byId' | 'emails'>;
   /** E-mails of the demo accounts, listed on the sign-in page of a demo store only. */
   demoEmails: readonly string[];
   signInLimits: SignInLimits;
@@ -73,7 +73,12 @@ export const accessRoutes: FastifyPluginAsyncZod<AccessRouteOptions> = async (ap
     });
 
   const signInPage = (input: { email: string; next: string; error: string | null }) =>
-    views.render('pages/signIn', { ...input, demoEmails: options.demoEmails, csrfField: CSRF_FIELD });
+    views.render('pages/signIn', {
+      ...input,
+      demoEmails: options.demoEmails,
+      noAccounts: accounts.emails().length === 0,
+      csrfField: CSRF_FIELD,
+    });
 
   app.get('/signin', { config: { access: 'public' }, schema: { querystring: SignInQuery } }, async (request, reply) => {
     const next = safeNext(request.query.next);

@@ -58,3 +58,19 @@ describe('the forms a page offers', () => {
     }
   });
 });
+
+describe('the sign-in page of a store nobody can sign in to yet', () => {
+  it('says how the first admin is made', async () => {
+    const empty = openWorld();
+    const app = await appFor(empty, {}, null);
+    try {
+      const res = await app.inject({ url: '/signin' });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('Nobody can sign in yet');
+      expect(res.body).toContain('user add --role admin');
+    } finally {
+      await app.close();
+      await closeWorld(empty);
+    }
+  });
+});
