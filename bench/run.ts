@@ -12,6 +12,7 @@ import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { openBenchAccount } from './access.ts';
 import { measureAppend } from './append.ts';
 import { benchLive } from './live.ts';
 import { makeDataset, rebuild } from './dataset.ts';
@@ -88,13 +89,15 @@ try {
     return result;
   });
   const events = rebuilds[0]!.events;
+  // After the rebuild runs, which copy this file: each copy the server gets has the account in it.
+  const credentials = await openBenchAccount(served);
 
   const area = withReadModels(served, busiestArea);
   const paths = ['/', `/areas/${area.id}`] as const;
   const line = (l: Load) => `p50 ${l.p50} ms, p99 ${l.p99} ms, ${format(l.requestsPerSecond)} req/s`;
   const web = await times(runs, async (run) => {
     const file = workspace.copy(served, `serve-${run}.db`);
-    const result = await measureWeb(file, paths, { warmUpSeconds: 2, seconds });
+    const result = await measureWeb(file, credentials, paths, { warmUpSeconds: 2, seconds });
     rmSync(file);
     for (const path of paths) log(`web run ${run}: GET ${path}: ${line(result.pages[path]!)}`);
     log(
@@ -107,11 +110,13 @@ try {
   const demo = await makeDataset(workspace, { scale: DEMO_SCALE, today });
   const demoServed = workspace.copy(demo.eventsOnly, 'demo.db');
   const demoEvents = (await rebuild(demoServed)).events;
+  const demoCredentials = await openBenchAccount(demoServed);
   const pages = withReadModels(demoServed, (db) => everyPage(db, today));
   const pageRuns = await times(runs, async (run) => {
     const file = workspace.copy(demoServed, `demo-${run}.db`);
     const result = await measurePages(
       file,
+      demoCredentials,
       pages.map((p) => p.path),
       PAGE_TIMING,
     );
