@@ -19,7 +19,7 @@ import { type Credentials, openBenchAccount, type Session, signIn } from './acce
 import { makeDataset, rebuild } from './dataset.ts';
 import { type Figure, format, median } from './figures.ts';
 import { load, type Load } from './load.ts';
-import { describeMachine } from './machine.ts';
+import { cpuTimes, describeMachine, stealShare } from './machine.ts';
 import { busiestArea, withReadModels } from './pages.ts';
 import { figuresTable, loads, printFigures, writeSection } from './report.ts';
 import { startServer } from './server.ts';
@@ -156,6 +156,7 @@ const MARKERS = {
 export async function benchLive({ runs, write, keep }: { runs: number; write: boolean; keep: boolean }): Promise<void> {
   const began = performance.now();
   const loadAtStart = loadavg();
+  const cpuAtStart = cpuTimes();
   const log = (line: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
   const machine = describeMachine();
   const workspace = new Workspace();
@@ -220,7 +221,7 @@ export async function benchLive({ runs, write, keep }: { runs: number; write: bo
       const section = [
         MARKERS.start,
         '',
-        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAtStart)} at the start, ${loads(loadavg())} at the end.`,
+        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAtStart)} at the start, ${loads(loadavg())} at the end; steal ${stealShare(cpuAtStart, cpuTimes()).toFixed(1)} % of CPU time over the run.`,
         `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. ${format(events)} events (the demo organisation, seed 42, scale 1). Per run: a fresh \`uptake serve\`,`,
         `${HEATMAP_SOCKETS} sockets on \`/heatmap\` and ${AS_OF_SOCKETS} on \`/heatmap?asOf=\` each of the ${AS_OF_SOCKETS} days before today, then a warm-up write and ${WRITES} measured ones (signals raised through the form) ${BETWEEN_WRITES_MS} ms apart while autocannon loads \`/healthz\` on 10 connections.`,
         '',
