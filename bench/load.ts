@@ -5,7 +5,10 @@ export interface Load {
   p99: number;
   requestsPerSecond: number;
   requests: number;
-  /** Non-2xx answers, bodies without the marker, connection errors and timeouts: a run with any is not a valid latency figure. */
+  /**
+   * Non-2xx answers or bodies without the marker (a redirect is both: it counts once), connection
+   * errors and timeouts: a run with any is not a valid latency figure.
+   */
   failures: number;
 }
 
@@ -42,6 +45,6 @@ export async function load(url: string, { seconds, until, headers, marker }: Loa
     p99: result.latency.p99,
     requestsPerSecond: result.requests.average,
     requests: result.requests.total,
-    failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
+    failures: Math.max(result.non2xx, result.mismatches) + result.errors + result.timeouts,
   };
 }

@@ -196,7 +196,10 @@ async function benchCore(): Promise<void> {
     const failures = (label: string, run: number, loads: [string, Load][]) =>
       loads
         .filter(([, l]) => l.failures > 0)
-        .map(([path, l]) => `${label} run ${run}: GET ${path}: ${l.failures} of ${l.requests} requests failed (non-2xx, error or timeout)`);
+        .map(
+          ([path, l]) =>
+            `${label} run ${run}: GET ${path}: ${l.failures} of ${l.requests} requests failed (non-2xx or without the signed-in page, error or timeout)`,
+        );
     const failed = [
       ...web.flatMap((r, i) => failures('web', i + 1, [...Object.entries(r.pages), ['/ during rebuild', r.duringRebuild]])),
       ...pageRuns.flatMap((r, i) => failures('page', i + 1, Object.entries(r))),
