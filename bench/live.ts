@@ -148,11 +148,11 @@ export async function measureLive(
 }
 
 const MARKERS = {
-  start: '<!-- live:start — written by `npm run bench -- --live --write`; edit outside these markers -->',
+  start: '<!-- live:start — written by `npm run bench -- --only live --write`; edit outside these markers -->',
   end: '<!-- live:end -->',
 };
 
-/** `npm run bench -- --live [--runs 3] [--write] [--keep]`: the live pushes alone, on the demo organisation, one server per run. */
+/** `npm run bench -- --only live [--runs 3] [--write] [--keep]`: the live pushes alone, on the demo organisation, one server per run. */
 export async function benchLive({ runs, write, keep }: { runs: number; write: boolean; keep: boolean }): Promise<void> {
   const began = performance.now();
   const loadAtStart = loadavg();
