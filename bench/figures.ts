@@ -45,6 +45,8 @@ export function verdict(figure: Figure): Verdict | null {
   if (met) return { met: true };
   const gap = Math.abs(value - target);
   const factor = kind === 'min' ? target / value : value / target;
+  // A factor of a target of none (nothing may be missing) says nothing.
+  if (!Number.isFinite(factor)) return { met: false, by: formatValue(figure, gap) };
   return { met: false, by: `${formatValue(figure, gap)} (${factor.toFixed(1)}× ${kind === 'min' ? 'too slow' : 'over'})` };
 }
 

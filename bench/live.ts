@@ -1,7 +1,8 @@
 /**
  * Live pushes under load. `uptake serve` on the demo organisation, with 100 sockets following the
  * heatmap and 20 following it as of 20 distinct past dates, opened from loopback addresses
- * 127.0.0.2, 127.0.0.3… twenty to an address (the server's per-address bound). Each write is a
+ * 127.0.0.2, 127.0.0.3… twenty to an address and a signed-in session (the server's per-client
+ * bound, whether a client is an address or a session), each with its page's `Origin`. Each write is a
  * resistance signal raised through the raise form (`POST /resistance`, as a browser without
  * JavaScript sends it), dated before every as-of date, so it changes every socket's page; the
  * figure is the time from sending the POST until every socket has received its push, while
@@ -14,10 +15,11 @@ import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { type Credentials, openBenchAccount, type Session, signIn } from './access.ts';
 import { makeDataset, rebuild } from './dataset.ts';
 import { type Figure, format, median } from './figures.ts';
 import { load, type Load } from './load.ts';
-import { describeMachine } from './machine.ts';
+import { cpuTimes, describeMachine, stealShare } from './machine.ts';
 import { busiestArea, withReadModels } from './pages.ts';
 import { figuresTable, loads, printFigures, writeSection } from './report.ts';
 import { startServer } from './server.ts';
@@ -31,12 +33,12 @@ interface WsClient {
   on(event: 'close', listener: (code: number, reason: Buffer) => void): void;
   terminate(): void;
 }
-type WsConstructor = new (url: string, options: { localAddress: string }) => WsClient;
-const WebSocket = createRequire(import.meta.url)('ws') as WsConstructor;
+type WsConstructor = new (url: string, options: { localAddress: string; headers: Record<string, string> }) => WsClient;
+export const WebSocket = createRequire(import.meta.url)('ws') as WsConstructor;
 
 export const HEATMAP_SOCKETS = 100;
 export const AS_OF_SOCKETS = 20;
-/** The server's default bounds (`LIVE_LIMITS`) per client, an address here: each opens 20 sockets on at most 5 pages. */
+/** The server's default bounds (`LIVE_LIMITS`) per client, an address and a session here: each opens 20 sockets on at most 5 pages. */
 const ADDRESSES = (HEATMAP_SOCKETS + AS_OF_SOCKETS) / 20;
 const WRITES = 5;
 /** Longer than the hub's coalescing (150 ms) and a push, so every write is pushed on its own. */
@@ -59,8 +61,12 @@ interface Follower {
   close(): void;
 }
 
-function follow(base: string, page: string, localAddress: string): Promise<Follower> {
-  const socket = new WebSocket(`${base.replace('http', 'ws')}/live?page=${encodeURIComponent(page)}`, { localAddress });
+/** A socket as a signed-in page opens it: the session's cookie, the page's own origin, from `localAddress`. */
+function follow(base: string, page: string, localAddress: string, session: Session): Promise<Follower> {
+  const socket = new WebSocket(`${base.replace('http', 'ws')}/live?page=${encodeURIComponent(page)}`, {
+    localAddress,
+    headers: { cookie: session.cookie, origin: base },
+  });
   const waiting = new Map<number, (at: number) => void>();
   const follower: Follower = {
     received: 0,
@@ -81,10 +87,16 @@ function follow(base: string, page: string, localAddress: string): Promise<Follo
 const daysBefore = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
 /** One server on its own copy of the demo data: the floor, then the sockets and the writes under load. */
-export async function measureLive(file: string, { today, areaId }: { today: string; areaId: string }): Promise<LiveRun> {
+export async function measureLive(
+  file: string,
+  credentials: Credentials,
+  { today, areaId }: { today: string; areaId: string },
+): Promise<LiveRun> {
   const server = await startServer(file);
   const followers: Follower[] = [];
   try {
+    const sessions: Session[] = [];
+    for (let a = 0; a < ADDRESSES; a++) sessions.push(await signIn(server.url, credentials));
     await load(`${server.url}/healthz`, { seconds: 1 });
     const floor = await load(`${server.url}/healthz`, { seconds: FLOOR_SECONDS });
 
@@ -92,7 +104,8 @@ export async function measureLive(file: string, { today, areaId }: { today: stri
       ...Array.from({ length: HEATMAP_SOCKETS }, () => '/heatmap'),
       ...Array.from({ length: AS_OF_SOCKETS }, (_, i) => `/heatmap?asOf=${daysBefore(today, i + 1)}`),
     ];
-    for (const [i, page] of pages.entries()) followers.push(await follow(server.url, page, `127.0.0.${2 + (i % ADDRESSES)}`));
+    for (const [i, page] of pages.entries())
+      followers.push(await follow(server.url, page, `127.0.0.${2 + (i % ADDRESSES)}`, sessions[i % ADDRESSES]!));
 
     const allDelivered: number[] = [];
     const halfDelivered: number[] = [];
@@ -109,8 +122,14 @@ export async function measureLive(file: string, { today, areaId }: { today: stri
           severity: '3',
           raisedOn: daysBefore(today, AS_OF_SOCKETS + 1),
           description: `Bench write ${write}: check-ins skipped during the release`,
+          _csrf: sessions[0]!.csrfToken,
         });
-        const answer = await fetch(`${server.url}/resistance`, { method: 'POST', body: form, redirect: 'manual' });
+        const answer = await fetch(`${server.url}/resistance`, {
+          method: 'POST',
+          body: form,
+          headers: { cookie: sessions[0]!.cookie, origin: server.url },
+          redirect: 'manual',
+        });
         if (answer.status !== 303) throw new Error(`the raise form answered ${answer.status}: ${(await answer.text()).slice(0, 300)}`);
         const times = (await Promise.all(arrivals)).map((at) => at - sent).sort((a, b) => a - b);
         if (write === 0) continue;
@@ -129,14 +148,15 @@ export async function measureLive(file: string, { today, areaId }: { today: stri
 }
 
 const MARKERS = {
-  start: '<!-- live:start — written by `npm run bench -- --live --write`; edit outside these markers -->',
+  start: '<!-- live:start — written by `npm run bench -- --only live --write`; edit outside these markers -->',
   end: '<!-- live:end -->',
 };
 
-/** `npm run bench -- --live [--runs 3] [--write] [--keep]`: the live pushes alone, on the demo organisation, one server per run. */
+/** `npm run bench -- --only live [--runs 3] [--write] [--keep]`: the live pushes alone, on the demo organisation, one server per run. */
 export async function benchLive({ runs, write, keep }: { runs: number; write: boolean; keep: boolean }): Promise<void> {
   const began = performance.now();
   const loadAtStart = loadavg();
+  const cpuAtStart = cpuTimes();
   const log = (line: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
   const machine = describeMachine();
   const workspace = new Workspace();
@@ -149,10 +169,11 @@ export async function benchLive({ runs, write, keep }: { runs: number; write: bo
     const served = workspace.copy(demo.eventsOnly, 'demo.db');
     const events = (await rebuild(served)).events;
     const areaId = withReadModels(served, busiestArea).id;
+    const credentials = await openBenchAccount(served);
     const results: LiveRun[] = [];
     for (let run = 1; run <= runs; run++) {
       const file = workspace.copy(served, `live-${run}.db`);
-      const result = await measureLive(file, { today, areaId });
+      const result = await measureLive(file, credentials, { today, areaId });
       rmSync(file);
       const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
       log(
@@ -200,7 +221,7 @@ export async function benchLive({ runs, write, keep }: { runs: number; write: bo
       const section = [
         MARKERS.start,
         '',
-        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAtStart)} at the start, ${loads(loadavg())} at the end.`,
+        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAtStart)} at the start, ${loads(loadavg())} at the end; steal ${stealShare(cpuAtStart, cpuTimes()).toFixed(1)} % of CPU time over the run.`,
         `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. ${format(events)} events (the demo organisation, seed 42, scale 1). Per run: a fresh \`uptake serve\`,`,
         `${HEATMAP_SOCKETS} sockets on \`/heatmap\` and ${AS_OF_SOCKETS} on \`/heatmap?asOf=\` each of the ${AS_OF_SOCKETS} days before today, then a warm-up write and ${WRITES} measured ones (signals raised through the form) ${BETWEEN_WRITES_MS} ms apart while autocannon loads \`/healthz\` on 10 connections.`,
         '',

@@ -5,17 +5,39 @@ export interface Load {
   p99: number;
   requestsPerSecond: number;
   requests: number;
-  /** Non-2xx answers, connection errors and timeouts: a run with any is not a valid latency figure. */
+  /**
+   * Non-2xx answers or bodies without the marker (a redirect is both: it counts once), connection
+   * errors and timeouts: a run with any is not a valid latency figure.
+   */
   failures: number;
+}
+
+export interface LoadOptions {
+  seconds: number;
+  /** Stops the load early when it settles. */
+  until?: Promise<unknown>;
+  /** Sent with every request: a signed-in session's cookie. */
+  headers?: Record<string, string>;
+  /** Text every answer must contain (a signed-in page's own markup); an answer without it is a failure. */
+  marker?: string;
 }
 
 /**
  * 10 connections on one URL for `seconds`, or until `until` settles (then stopped). Latencies
  * in milliseconds as autocannon measures them (request written → response complete).
  */
-export async function load(url: string, { seconds, until }: { seconds: number; until?: Promise<unknown> }): Promise<Load> {
+export async function load(url: string, { seconds, until, headers, marker }: LoadOptions): Promise<Load> {
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: 10, duration: seconds }, (error, done) => (error ? reject(error) : resolve(done)));
+    const instance = autocannon(
+      {
+        url,
+        connections: 10,
+        duration: seconds,
+        ...(headers && { headers }),
+        ...(marker !== undefined && { verifyBody: (body) => String(body).includes(marker) }),
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
     void until?.then(() => instance.stop());
   });
   return {
@@ -23,6 +45,6 @@ export async function load(url: string, { seconds, until }: { seconds: number; u
     p99: result.latency.p99,
     requestsPerSecond: result.requests.average,
     requests: result.requests.total,
-    failures: result.non2xx + result.errors + result.timeouts,
+    failures: Math.max(result.non2xx, result.mismatches) + result.errors + result.timeouts,
   };
 }

@@ -39,3 +39,18 @@ export function describeMachine(): Machine {
     tmpFileSystem: `${tmpdir()} on ${fileSystemOf(tmpdir())}`,
   };
 }
+
+/** The machine's CPU time so far, from the first line of /proc/stat: all of it, and what the hypervisor stole. */
+export interface CpuTimes {
+  total: number;
+  steal: number;
+}
+
+export function cpuTimes(): CpuTimes {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+}
+
+/** The share of CPU time stolen between two readings, in per cent: a busy neighbour on the host slows every figure. */
+export const stealShare = (from: CpuTimes, to: CpuTimes): number =>
+  to.total > from.total ? (100 * (to.steal - from.steal)) / (to.total - from.total) : 0;

@@ -13,6 +13,8 @@ export interface Session {
   pages: PageFigures[];
   /** The 1, 5 and 15 minute load averages when the run started and when it ended: how quiet the machine was. */
   loadAverages: { start: number[]; end: number[] };
+  /** Per cent of the machine's CPU time the hypervisor stole over the run. */
+  steal: number;
   /** Anything a reader must know to trust the runs (failed requests, a rebuild that ended early). */
   warnings: string[];
   minutes: number;
@@ -80,7 +82,7 @@ export function markdown(session: Session): string {
   return [
     START,
     '',
-    `Measured on ${session.date}, ${session.minutes.toFixed(1)} minutes for the whole run; load average (1 / 5 / 15 min) ${loads(session.loadAverages.start)} at the start, ${loads(session.loadAverages.end)} at the end.`,
+    `Measured on ${session.date}, ${session.minutes.toFixed(1)} minutes for the whole run; load average (1 / 5 / 15 min) ${loads(session.loadAverages.start)} at the start, ${loads(session.loadAverages.end)} at the end; steal ${session.steal.toFixed(1)} % of CPU time over the run.`,
     '',
     `- **Machine:** ${machine.cpus} × ${machine.cpuModel} (\`nproc\` ${machine.cpus}), ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.kernel}`,
     `- **Software:** Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3), temp files under ${machine.tmpFileSystem}`,

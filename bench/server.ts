@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,11 +47,20 @@ export interface RunningServer {
 
 /**
  * `uptake serve` on a file whose read models are caught up, on a free loopback port, logging
- * at the default level (info: a line per request) to nowhere. Ready when /healthz reports no lag.
+ * at the default level (info: a line per request) to nowhere, with a session secret of its own
+ * (the bench's files are not the demo store) and `env` added (the Kafka settings). Ready when
+ * /healthz reports no lag.
  */
-export async function startServer(file: string): Promise<RunningServer> {
+export async function startServer(file: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
-  const child = uptake('serve', { UPTAKE_DB: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+  const child = uptake('serve', {
+    UPTAKE_DB: file,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    UPTAKE_SESSION_SECRET: randomBytes(32).toString('base64url'),
+    ...env,
+  });
   const exit = exited(child);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
