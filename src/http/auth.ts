@@ -25,6 +25,8 @@ declare module 'fastify' {
     accountId?: string;
     /** When this session signed in: a password change or deactivation after it ends it. */
     signedInAt?: string;
+    /** When a request last kept this session alive (written at most every SESSION_SEEN_EVERY_MS). */
+    seenAt?: string;
   }
   interface FastifyRequest {
     viewer: Viewer | null;
@@ -66,6 +68,11 @@ export interface AuthOptions {
 
 /** A session idles out after this long without a request… */
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+/**
+ * …kept alive by a request at most this often: a session is written to disk only then, not on
+ * every request (which cost each page a synchronous write).
+ */
+export const SESSION_SEEN_EVERY_MS = 10 * 60 * 1000;
 /** …and ends this long after signing in whatever happens. */
 export const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -126,7 +133,7 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     cookieName: 'uptake_session',
     store: options.sessions,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.tls, path: '/', maxAge: SESSION_IDLE_MS },
   });
   await app.register(csrfProtection, {
@@ -140,21 +147,35 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
   });
   await app.register(fastifyRequestContext);
 
-  /** The account behind the session, if the session still counts. */
-  function viewerOf(request: FastifyRequest): Viewer | null {
+  /**
+   * The account behind the session, if the session still counts; `ended` when it never will
+   * again. An account the read model does not know (yet: a rebuild is replaying) ends nothing.
+   */
+  function viewerOf(request: FastifyRequest): { viewer: Viewer | null; ended: boolean } {
     const { accountId, signedInAt } = request.session;
-    if (accountId === undefined || signedInAt === undefined) return null;
+    if (accountId === undefined || signedInAt === undefined) return { viewer: null, ended: false };
     const account = accounts.byId(accountId);
+    if (account === undefined) return { viewer: null, ended: false };
     const expired = now().getTime() - Date.parse(signedInAt) > SESSION_LIFETIME_MS;
-    if (account === undefined || !account.active || signedInAt < account.sessionsFrom || expired) return null;
+    if (!account.active || signedInAt < account.sessionsFrom || expired) return { viewer: null, ended: true };
     const { name, email, role, coachId } = account;
-    return { accountId, name, email, role, coachId };
+    return { viewer: { accountId, name, email, role, coachId }, ended: false };
+  }
+
+  /** An active session is kept alive for another SESSION_IDLE_MS, written at most every SESSION_SEEN_EVERY_MS. */
+  function keepAlive(request: FastifyRequest): void {
+    const at = now();
+    const seen = Date.parse(request.session.seenAt ?? request.session.signedInAt ?? '');
+    if (at.getTime() - seen < SESSION_SEEN_EVERY_MS) return;
+    request.session.set('seenAt', at.toISOString());
+    request.session.touch();
   }
 
   app.decorateRequest('viewer', null);
   app.addHook('onRequest', async (request, reply) => {
-    const viewer = viewerOf(request);
-    if (viewer === null && request.session.accountId !== undefined) await request.session.destroy();
+    const { viewer, ended } = viewerOf(request);
+    if (ended) await request.session.destroy();
+    if (viewer !== null) keepAlive(request);
     request.viewer = viewer;
     // No route matched: the not-found page is for anyone.
     const access = request.is404 ? 'public' : request.routeOptions.config.access;
