@@ -186,7 +186,7 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     request.requestContext.set('page', {
       viewer,
       csrfToken: () => (token ??= reply.generateCsrf()),
-      mayRecordIn: (areaId) => scope === 'everywhere' || (scope !== null && scope.areas.has(areaId)),
+      mayRecordIn: (areaId) => scope === 'everywhere' || scope?.areas.has(areaId) === true,
     });
 
     const unsafe = !SAFE_METHODS.has(request.method);
