@@ -374,7 +374,8 @@ function sessionSecretOf(config: Config, settings: InstallationSettings): string
   if (config.UPTAKE_SESSION_SECRET !== undefined) return config.UPTAKE_SESSION_SECRET;
   if (settings.demo) return settings.demoSessionSecret();
   throw new ConfigError(
-    'UPTAKE_SESSION_SECRET must be set (at least 32 characters, e.g. `openssl rand -base64 32`): this store is not the demo',
+    'UPTAKE_SESSION_SECRET must be set (at least 32 characters, e.g. `openssl rand -base64 32`): this store is not the demo. ' +
+      '(A demo store seeded before sign-in existed counts as not the demo: remove its file to start a fresh demo.)',
   );
 }
 
