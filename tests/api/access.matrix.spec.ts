@@ -7,10 +7,9 @@ import { randomUUID } from 'node:crypto';
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { grantIntegrationToken } from '../../src/integration/handlers.ts';
-import { mintToken } from '../../src/integration/tokens.ts';
 import {
   appFor,
+  grantTestToken,
   closeWorld,
   openWorld,
   seedSmallOrganisation,
@@ -179,13 +178,7 @@ beforeAll(async () => {
   world = openWorld();
   await seedSmallOrganisation(world);
   world.runner.start();
-  const { tokenId, token: minted, hash } = mintToken();
-  await grantIntegrationToken(
-    world,
-    { type: 'GrantIntegrationToken', data: { tokenId, source: SOURCE, name: 'OKR tool', hash } },
-    { actor: { kind: 'system', id: 'cli' }, source: 'cli', now: new Date(`${TODAY}T08:00:00.000Z`) },
-  );
-  token = minted;
+  token = (await grantTestToken(world, SOURCE)).token;
   table.routes.length = 0;
   app = await appFor(world, {}, null);
   await app.ready();

@@ -7,9 +7,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grantIntegrationToken } from '../../src/integration/handlers.ts';
-import { mintToken } from '../../src/integration/tokens.ts';
-import { appFor, closeWorld, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, grantTestToken, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 import { seedWriteTargets, writeTargets, type WriteTarget } from '../support/writeTargets.ts';
 
 const RUNS = 12;
@@ -64,13 +62,7 @@ beforeAll(async () => {
   world = openWorld();
   await seedSmallOrganisation(world);
   world.runner.start();
-  const { tokenId, token: minted, hash } = mintToken();
-  await grantIntegrationToken(
-    world,
-    { type: 'GrantIntegrationToken', data: { tokenId, source: 'urn:okr-tool', name: 'OKR tool', hash } },
-    { actor: { kind: 'system', id: 'cli' }, source: 'cli', now: new Date(`${TODAY}T08:00:00.000Z`) },
-  );
-  token = minted;
+  token = (await grantTestToken(world, 'urn:okr-tool')).token;
   app = await appFor(world);
   targets = writeTargets(world, await seedWriteTargets(app));
 }, 60_000);

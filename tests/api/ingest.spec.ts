@@ -5,30 +5,31 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudEventKey } from '../../src/ingest/ingest.ts';
-import { grantIntegrationToken, revokeIntegrationToken } from '../../src/integration/handlers.ts';
-import { mintToken } from '../../src/integration/tokens.ts';
-import type { CommandContext } from '../../src/shared/commandHandler.ts';
-import { appFor, closeWorld, CYCLE, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { revokeIntegrationToken } from '../../src/integration/handlers.ts';
+import {
+  appFor,
+  byCli,
+  closeWorld,
+  CYCLE,
+  grantTestToken,
+  openWorld,
+  seedSmallOrganisation,
+  TODAY,
+  type World,
+} from '../support/webApp.ts';
 
 const SOURCE = 'urn:okr-tool';
-const byCli: CommandContext = { actor: { kind: 'system', id: 'cli' }, source: 'cli', now: new Date(`${TODAY}T08:00:00.000Z`) };
 
 let world: World;
 let app: FastifyInstance;
 const tokens: Record<'okrTool' | 'calendar' | 'revoked', string> = { okrTool: '', calendar: '', revoked: '' };
 
-async function grant(source: string): Promise<{ tokenId: string; token: string }> {
-  const { tokenId, token, hash } = mintToken();
-  await grantIntegrationToken(world, { type: 'GrantIntegrationToken', data: { tokenId, source, name: source, hash } }, byCli);
-  return { tokenId, token };
-}
-
 beforeAll(async () => {
   world = openWorld();
   await seedSmallOrganisation(world);
-  tokens.okrTool = (await grant(SOURCE)).token;
-  tokens.calendar = (await grant('urn:calendar')).token;
-  const revoked = await grant(SOURCE);
+  tokens.okrTool = (await grantTestToken(world, SOURCE)).token;
+  tokens.calendar = (await grantTestToken(world, 'urn:calendar')).token;
+  const revoked = await grantTestToken(world, SOURCE);
   await revokeIntegrationToken(world, { type: 'RevokeIntegrationToken', data: { tokenId: revoked.tokenId } }, byCli);
   tokens.revoked = revoked.token;
   await world.runner.catchUp();

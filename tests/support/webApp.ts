@@ -27,6 +27,9 @@ import { SqliteIntegrationTokens } from '../../projections/integrations.ts';
 import { SqliteAccounts } from '../../projections/accounts.ts';
 import { SqliteSessionStore } from '../../infra/sqlite/sessionStore.ts';
 import { hashPassword } from '../../src/access/password.ts';
+import { grantIntegrationToken } from '../../src/integration/handlers.ts';
+import { mintToken } from '../../src/integration/tokens.ts';
+import type { CommandContext } from '../../src/shared/commandHandler.ts';
 import { SqliteResistanceQueries } from '../../projections/resistance/queries.ts';
 import { SqliteStakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
@@ -296,4 +299,14 @@ export function mainOf(html: string): string {
   const main = /<main id="main"[^>]*>([\s\S]*)<\/main>/.exec(html);
   if (!main) throw new Error(`not a full page: ${html.slice(0, 200)}`);
   return main[1]!;
+}
+
+/** Uptake's command line, on the specs' business day: who grants tokens and opens the first accounts. */
+export const byCli: CommandContext = { actor: { kind: 'system', id: 'cli' }, source: 'cli', now: new Date(`${TODAY}T08:00:00.000Z`) };
+
+/** An integration token for `source`, granted from the command line: its id, and the token an integration presents. */
+export async function grantTestToken(world: World, source: string): Promise<{ tokenId: string; token: string }> {
+  const { tokenId, token, hash } = mintToken();
+  await grantIntegrationToken(world, { type: 'GrantIntegrationToken', data: { tokenId, source, name: source, hash } }, byCli);
+  return { tokenId, token };
 }
