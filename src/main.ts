@@ -91,16 +91,14 @@ interface SeedCliOptions {
   today?: string;
 }
 
-function progressBar(unit: string) {
-  return new SingleBar({
-    format: `{bar} {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
-    hideCursor: true,
-    etaBuffer: 50,
-  });
+/** `counts`: what the bar says between its percentage and its ETA. */
+function progressBar(counts: string) {
+  return new SingleBar({ format: `{bar} {percentage}% | ${counts} | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 50 });
 }
 
 async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: string) => void) {
-  const bar = progressBar('commands');
+  // The ETA follows steps (the story's length is known in steps); the rate is in events, the unit every benchmark counts.
+  const bar = progressBar('{value}/{total} steps | {events} events | {rate} events/s');
   const controller = interruptible();
   let started = false;
   const startedAt = performance.now();
@@ -112,10 +110,10 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
       today: options.today ?? today(),
       now: new Date(),
       signal: controller.signal,
-      onProgress: (done, total) => {
-        if (!started) bar.start(total, 0, { rate: '0' });
+      onProgress: (done, total, recorded) => {
+        if (!started) bar.start(total, 0, { events: 0, rate: '0' });
         started = true;
-        bar.update(done, { rate: Math.round(done / ((performance.now() - startedAt) / 1000)).toString() });
+        bar.update(done, { events: recorded, rate: Math.round(recorded / ((performance.now() - startedAt) / 1000)).toString() });
       },
     },
   );
@@ -311,7 +309,7 @@ async function serve(config: Config): Promise<void> {
 
 async function rebuild(config: Config): Promise<void> {
   const { storage, runner } = await open(config);
-  const bar = progressBar('events');
+  const bar = progressBar('{value}/{total} events | {rate} events/s');
   const controller = interruptible();
   let started = false;
   const result = await runner.rebuild({
@@ -549,7 +547,7 @@ program
   .command('seed')
   .description('generate the deterministic demo organisation through the command handlers (resumable)')
   .option('--seed <n>', 'random seed', wholeNumber('--seed'), 42)
-  .option('--scale <n>', 'multiply teams and events (10 ≈ 200,000 events)', wholeNumber('--scale'), 1)
+  .option('--scale <n>', 'multiply teams and events (10 ≈ 250,000 events, 40 ≈ 1,000,000)', wholeNumber('--scale'), 1)
   .option('--today <date>', "the story's today (YYYY-MM-DD); default: the real today")
   .action(
     action(async (config, options: SeedCliOptions) => {

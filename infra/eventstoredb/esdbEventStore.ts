@@ -20,6 +20,7 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  ReadStreamOptions,
   SubscribeOptions,
   Subscription,
 } from '../../src/shared/eventStore.ts';
@@ -110,15 +111,36 @@ export class EsdbEventStore implements EventStore {
     throw new Error(`EventStoreDB acknowledged ${streamId}@${revision} but cannot read it back`);
   }
 
-  async readStream<E extends DomainEvent = DomainEvent>(streamId: string): Promise<RecordedEvent<E>[]> {
+  async readStream<E extends DomainEvent = DomainEvent>(
+    streamId: string,
+    { after = -1 }: ReadStreamOptions = {},
+  ): Promise<RecordedEvent<E>[]> {
     const events: RecordedEvent[] = [];
     try {
-      for await (const { event } of this.client.readStream(streamId)) if (event) events.push(toRecorded(event));
+      for await (const { event } of this.client.readStream(streamId, { fromRevision: after < 0 ? START : BigInt(after + 1) })) {
+        if (event) events.push(toRecorded(event));
+      }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
     return events as RecordedEvent<E>[];
+  }
+
+  /**
+   * EventStoreDB keeps no index of event ids, so this reads the stream backwards until it meets
+   * the event: a retry finds its batch among the last events, but an id the stream never held
+   * costs a read of the whole stream.
+   */
+  async findEvent(streamId: string, eventId: string): Promise<RecordedEvent | undefined> {
+    try {
+      for await (const { event } of this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END })) {
+        if (event?.id === eventId) return toRecorded(event);
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return undefined;
   }
 
   async streamRevision(streamId: string): Promise<number> {

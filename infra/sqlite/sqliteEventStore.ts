@@ -7,6 +7,7 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  ReadStreamOptions,
   SubscribeOptions,
   Subscription,
 } from '../../src/shared/eventStore.ts';
@@ -83,7 +84,10 @@ export class SqliteEventStore implements EventStore {
       insert: db.prepare<[string, string, number, string, string, string]>(
         'INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      readStream: db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision`).raw(),
+      readStream: db
+        .prepare<[string, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision`)
+        .raw(),
+      findEvent: db.prepare<[string, string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ? AND stream_id = ?`).raw(),
       readAll: db
         .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
         .raw(),
@@ -127,8 +131,16 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  async readStream<E extends DomainEvent = DomainEvent>(streamId: string): Promise<RecordedEvent<E>[]> {
-    return this.statements.readStream.all(streamId).map(toRecorded) as RecordedEvent<E>[];
+  async readStream<E extends DomainEvent = DomainEvent>(
+    streamId: string,
+    { after = -1 }: ReadStreamOptions = {},
+  ): Promise<RecordedEvent<E>[]> {
+    return this.statements.readStream.all(streamId, after).map(toRecorded) as RecordedEvent<E>[];
+  }
+
+  async findEvent(streamId: string, eventId: string): Promise<RecordedEvent | undefined> {
+    const row = this.statements.findEvent.get(eventId, streamId);
+    return row && toRecorded(row);
   }
 
   async streamRevision(streamId: string): Promise<number> {

@@ -353,16 +353,14 @@ function commandFrom<C extends CommandDefinition, F extends AnyFields>(
 }
 
 async function changesSince(deps: FormDeps, conflict: ConcurrencyConflictError): Promise<{ changes: Change[]; revision: number }> {
-  const history = await deps.store.readStream<UptakeEvent>(conflict.streamId);
   const after = typeof conflict.expected === 'number' ? conflict.expected : -1;
-  const changes = history
-    .filter((e) => e.revision > after)
-    .map((e: RecordedEvent<UptakeEvent>) => ({
-      what: describeEvent(e, deps.names),
-      when: formatInstant(e.metadata.recordedAt),
-      who: deps.names.actor(e.metadata.actor),
-    }));
-  return { changes, revision: history.at(-1)?.revision ?? -1 };
+  const history = await deps.store.readStream<UptakeEvent>(conflict.streamId, { after });
+  const changes = history.map((e: RecordedEvent<UptakeEvent>) => ({
+    what: describeEvent(e, deps.names),
+    when: formatInstant(e.metadata.recordedAt),
+    who: deps.names.actor(e.metadata.actor),
+  }));
+  return { changes, revision: history.at(-1)?.revision ?? after };
 }
 
 export interface Option {

@@ -36,7 +36,6 @@ import { ruleBroken } from '../shared/validation.ts';
 import { KnownOrganisation } from './knownOrganisation.ts';
 import { uuidFor } from './random.ts';
 import { type SeedCommand, type Step, tellStory } from './story.ts';
-import { StreamCache } from './streamCache.ts';
 
 export const defaultSeed = 42;
 
@@ -65,8 +64,11 @@ export interface SeedOptions {
   now: Date;
   /** Multiplies teams, coaches, stakeholders and so events: 1 gives 21,000 to 31,000 events, more the later `today` falls in its quarter. */
   scale?: number;
-  /** Called every few hundred steps and at the end with steps done (recorded or found stored) and the total. */
-  onProgress?(done: number, total: number): void;
+  /**
+   * Called every few hundred steps and at the end with steps done (recorded or found stored), the
+   * total, and the events this run has appended so far.
+   */
+  onProgress?(done: number, total: number, recorded: number): void;
   /** Stops between steps; what was recorded stays, and a re-run resumes from there. */
   signal?: AbortSignal;
 }
@@ -156,20 +158,16 @@ export async function seed(deps: SeedDeps, options: SeedOptions): Promise<SeedRe
   const correlationId = uuidFor(...storyKey, CORRELATION);
   const eventIdOf = (step: number, index: number) => uuidFor(...storyKey, EVENT, step, index);
 
-  const store = new StreamCache(deps.store);
+  const { store } = deps;
   const directory = new KnownOrganisation();
   const handlerDeps: HandlerDeps = { store, directory };
   const unitOfWork = deps.unitOfWork ?? ((work) => work());
   let recorded = 0;
   let alreadyStored = 0;
 
-  const isStored = async (step: Step, index: number) => {
-    const history = await store.readStream(streamOf(step.command));
-    const eventId = eventIdOf(index, 0);
-    return history.some((event) => event.metadata.eventId === eventId);
-  };
+  const isStored = async (step: Step, index: number) => (await store.findEvent(streamOf(step.command), eventIdOf(index, 0))) !== undefined;
 
-  let resuming = (await deps.store.headPosition()) > 0n;
+  let resuming = (await store.headPosition()) > 0n;
   if (resuming && !(await isStored(steps[0]!, 0))) {
     throw ruleBroken(
       'seed',
@@ -196,25 +194,21 @@ export async function seed(deps: SeedDeps, options: SeedOptions): Promise<SeedRe
   };
 
   let done = 0;
-  try {
-    while (done < steps.length && !signal?.aborted) {
-      await unitOfWork(async () => {
-        const end = Math.min(done + STEPS_PER_UNIT, steps.length);
-        for (; done < end && !signal?.aborted; done++) {
-          const step = steps[done]!;
-          if (resuming && (await isStored(step, done))) alreadyStored += 1;
-          else {
-            resuming = false;
-            await record(step, done);
-          }
-          directory.learn(step.command);
-          if ((done + 1) % PROGRESS_EVERY === 0) onProgress?.(done + 1, steps.length);
+  while (done < steps.length && !signal?.aborted) {
+    await unitOfWork(async () => {
+      const end = Math.min(done + STEPS_PER_UNIT, steps.length);
+      for (; done < end && !signal?.aborted; done++) {
+        const step = steps[done]!;
+        if (resuming && (await isStored(step, done))) alreadyStored += 1;
+        else {
+          resuming = false;
+          await record(step, done);
         }
-      });
-    }
-    onProgress?.(done, steps.length);
-  } finally {
-    await store.close();
+        directory.learn(step.command);
+        if ((done + 1) % PROGRESS_EVERY === 0) onProgress?.(done + 1, steps.length, recorded);
+      }
+    });
   }
+  onProgress?.(done, steps.length, recorded);
   return { ...organisation, steps: steps.length, recorded, alreadyStored, interrupted: done < steps.length };
 }

@@ -19,6 +19,11 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+export interface ReadStreamOptions {
+  /** Exclusive: only the events whose revision is above this one (what a cached state has not seen yet). */
+  after?: number;
+}
+
 export interface Subscription {
   close(): Promise<void>;
 }
@@ -39,7 +44,9 @@ export interface EventStore {
   readonly name: string;
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** The stream's events in order; a stream that does not exist is an empty array. */
-  readStream<E extends DomainEvent = DomainEvent>(streamId: string): Promise<RecordedEvent<E>[]>;
+  readStream<E extends DomainEvent = DomainEvent>(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent<E>[]>;
+  /** The stream's event with this id, if it holds one: how a retried batch finds itself without reading the stream. */
+  findEvent(streamId: string, eventId: string): Promise<RecordedEvent | undefined>;
   /** Revision of the stream's last event, -1 when it does not exist: what an edit form carries, without reading the stream. */
   streamRevision(streamId: string): Promise<number>;
   /** All events in global order after a position, one page at a time. */
