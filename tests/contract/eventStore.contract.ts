@@ -124,6 +124,32 @@ export function eventStoreContract(name: string, makeStore: (options?: StoreOpti
         expect(await store.readStream(streamId())).toEqual([]);
       });
 
+      it('reads only the events after a revision, and nothing after the last one or from a missing stream', async () => {
+        const store = await open();
+        const stream = streamId();
+        const batch = events(5);
+        await store.appendToStream(stream, batch, 'no_stream');
+        const all = await store.readStream(stream);
+
+        expect(await store.readStream(stream, { after: 2 })).toEqual(all.slice(3));
+        expect(await store.readStream(stream, { after: -1 })).toEqual(all);
+        expect(await store.readStream(stream, { after: 4 })).toEqual([]);
+        expect(await store.readStream(stream, { after: 9 })).toEqual([]);
+        expect(await store.readStream(streamId(), { after: 0 })).toEqual([]);
+      });
+
+      it('finds an event of a stream by its id, and only in that stream', async () => {
+        const store = await open();
+        const [stream, other] = [streamId(), streamId()];
+        const batch = events(3);
+        await store.appendToStream(stream, batch, 'no_stream');
+        const read = await store.readStream(stream);
+
+        expect(await store.findEvent(stream, batch[1]!.metadata.eventId)).toEqual(read[1]);
+        expect(await store.findEvent(other, batch[1]!.metadata.eventId)).toBeUndefined();
+        expect(await store.findEvent(stream, randomUUID())).toBeUndefined();
+      });
+
       it("answers a stream's revision without reading it: -1 when missing, else its last event's", async () => {
         const store = await open();
         const stream = streamId();
