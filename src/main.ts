@@ -100,8 +100,8 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
   // The ETA follows steps (the story's length is known in steps); the rate is in events, the unit every benchmark counts.
   const bar = progressBar('{value}/{total} steps | {events} events | {rate} events/s');
   const controller = interruptible();
-  let started = false;
-  const startedAt = performance.now();
+  // Timed from the first report: telling a large story takes a while before anything is recorded.
+  let first: { at: number; recorded: number } | undefined;
   const result = await seed(
     { store: storage.store, unitOfWork: storage.unitOfWork },
     {
@@ -111,9 +111,12 @@ async function runSeed(storage: Storage, options: SeedCliOptions, log: (line: st
       now: new Date(),
       signal: controller.signal,
       onProgress: (done, total, recorded) => {
-        if (!started) bar.start(total, 0, { events: 0, rate: '0' });
-        started = true;
-        bar.update(done, { events: recorded, rate: Math.round(recorded / ((performance.now() - startedAt) / 1000)).toString() });
+        if (first === undefined) {
+          first = { at: performance.now(), recorded };
+          bar.start(total, 0, { events: 0, rate: '…' });
+        }
+        const seconds = (performance.now() - first.at) / 1000;
+        bar.update(done, { events: recorded, rate: seconds > 0 ? Math.round((recorded - first.recorded) / seconds).toString() : '…' });
       },
     },
   );
