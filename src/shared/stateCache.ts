@@ -53,6 +53,8 @@ class StateCache {
     if (cached?.decider === decider && cached.eventId !== null) {
       const read = await store.readStream<Event>(streamId, { after: cached.revision - 1 });
       if (read[0]?.metadata.eventId === cached.eventId) return this.fold(streamId, decider, cached as FoldedState<State>, read.slice(1));
+      // Forgotten first, or the refold, no further than the lost revision, would count as older and be ignored.
+      this.entries.delete(streamId);
     }
     const empty = { state: decider.initialState(), revision: -1, position: 0n, eventId: null };
     return this.fold(streamId, decider, empty, await store.readStream<Event>(streamId));

@@ -20,7 +20,7 @@ import { resistanceDecider } from '../../src/resistance/decider.ts';
 import { seed } from '../../src/seed/seed.ts';
 import type { Decider } from '../../src/shared/decider.ts';
 import { stakeholderDecider } from '../../src/stakeholder/decider.ts';
-import { assessAttitude, identifyStakeholder, logEngagement } from '../../src/stakeholder/handlers.ts';
+import { assessAttitude, identifyStakeholder, logEngagement, stakeholderOf } from '../../src/stakeholder/handlers.ts';
 import { teamDecider } from '../../src/team/decider.ts';
 import { memoryDirectory } from '../support/memoryDirectory.ts';
 
@@ -123,6 +123,21 @@ describe('a decision on a long stream', () => {
     const again = await logEngagement(depsOf(writer), engagement('rolled-back', -2), ctx);
     expect(again.events).toEqual([]);
     expect(writer.eventsRead).toBeGreaterThan(LONG);
+  });
+
+  it('after a rollback nobody wrote over, folds the stream once more, then reads only its last event again', async () => {
+    const [writer] = stores as [CountingStore];
+    const failed = sqliteUnitOfWork(databases[0]!)(async () => {
+      await logEngagement(depsOf(writer), engagement('lost'), ctx);
+      throw new Error('the batch fails after its append');
+    });
+    await expect(failed).rejects.toThrow('the batch fails');
+    writer.eventsRead = 0;
+    const folded = await stakeholderOf(writer, 'pat');
+    const again = await stakeholderOf(writer, 'pat');
+    expect(folded.status === 'Identified' && Object.keys(folded.engagements)).not.toContain('lost');
+    expect(again).toBe(folded);
+    expect(writer.eventsRead).toBe(LONG + 1 + 1);
   });
 });
 
