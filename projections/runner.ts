@@ -2,20 +2,11 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RecordedEvent } from '../src/shared/event.ts';
 import type { EventStore, Subscription } from '../src/shared/eventStore.ts';
 import type { SqlDatabase } from '../src/shared/sql.ts';
+import { CHECKPOINTS_SCHEMA } from './checkpoints.ts';
 import type { Projection } from './projection.ts';
 import { skippedEvents } from './support.ts';
 
-/** Also read by queries that cache: read models change only together with their checkpoints. */
-export const CHECKPOINTS_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS projection_checkpoints (
-    projection TEXT PRIMARY KEY,
-    version    INTEGER NOT NULL,
-    -- decimal text: store positions are 64-bit and must survive exactly
-    position   TEXT NOT NULL,
-    -- 1 from a reset until the projection has caught up with the head again
-    rebuilding INTEGER NOT NULL
-  );
-`;
+export { CHECKPOINTS_SCHEMA };
 
 interface CheckpointRow {
   projection: string;
@@ -136,7 +127,6 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions = {},
   ) {
     db.exec(CHECKPOINTS_SCHEMA);
-    for (const projection of projections) projection.setUp(db);
     this.sql = {
       get: db.prepare<[string], CheckpointRow>('SELECT * FROM projection_checkpoints WHERE projection = ?'),
       insert: db.prepare<[string, number]>(
@@ -165,6 +155,8 @@ export class ProjectionRunner {
         else if (row.version !== projection.version) this.restart(projection);
       }
     }).immediate();
+    // After the checkpoints: a projection being replayed gets its tables now and its indexes at the end.
+    for (const projection of projections) projection.setUp(db);
     this.appliedPosition = this.lowestCheckpoint() ?? 0n;
   }
 
@@ -203,15 +195,17 @@ export class ProjectionRunner {
   }
 
   /**
-   * Resets every projection and replays the whole store. When an earlier rebuild was interrupted
-   * (aborted, killed), this continues it from its checkpoint instead.
+   * Resets every projection (but those kept by a rebuild) and replays the whole store. When an
+   * earlier rebuild was interrupted (aborted, killed), this continues it from its checkpoint instead.
    */
   async rebuild({ onProgress, signal }: RebuildOptions = {}): Promise<RebuildResult> {
     this.failures.clear();
-    if (!this.statuses().every((s) => s.rebuilding)) {
+    const replayed = this.projections.filter((p) => !p.keptByRebuild);
+    const rebuilding = new Set(this.statuses().flatMap((s) => (s.rebuilding ? [s.name] : [])));
+    if (!replayed.every((p) => rebuilding.has(p.name))) {
       this.db
         .transaction(() => {
-          for (const projection of this.projections) this.restart(projection);
+          for (const projection of replayed) this.restart(projection);
         })
         .immediate();
       this.appliedPosition = 0n;
@@ -224,8 +218,16 @@ export class ProjectionRunner {
       const done = this.appliedPosition;
       onProgress?.({ done, total, eventsPerSecond: seconds > 0 ? Number(done - startedFrom) / seconds : 0 });
     };
-    const status = await this.replay({ signal, afterBatch: report });
-    return { status, position: this.appliedPosition, startedFrom };
+    // A kill loses nothing with NORMAL in WAL mode; a power cut may lose the last batches, and
+    // their checkpoints with them, so the next run replays them: a rebuild need not sync each commit.
+    const synchronous = this.db.prepare<[], { synchronous: number }>('PRAGMA synchronous').get()?.synchronous ?? 2;
+    this.db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      const status = await this.replay({ signal, afterBatch: report });
+      return { status, position: this.appliedPosition, startedFrom };
+    } finally {
+      this.db.exec(`PRAGMA synchronous = ${synchronous}`);
+    }
   }
 
   /**
@@ -271,6 +273,23 @@ export class ProjectionRunner {
         ...(failed && { failed }),
       };
     });
+  }
+
+  /**
+   * The projections replayed from scratch have reached the head: their secondary indexes are
+   * built now, each in a transaction of its own (one write lock at a time, and a kill during it
+   * leaves the projection rebuilding, so the next run builds them again).
+   */
+  private finishReplays(): void {
+    for (const projection of this.healthy()) {
+      if (this.sql.get.get(projection.name)?.rebuilding !== 1) continue;
+      this.db
+        .transaction(() => {
+          this.sql.caughtUp.run(projection.name);
+          projection.setUp(this.db);
+        })
+        .immediate();
+    }
   }
 
   private restart(projection: Projection): void {
@@ -321,7 +340,7 @@ export class ProjectionRunner {
       const started = performance.now();
       const page = await this.store.readAll({ after, maxCount: size });
       if (page.length === 0) {
-        for (const projection of this.healthy()) this.sql.caughtUp.run(projection.name);
+        this.finishReplays();
         return 'completed';
       }
       this.applyBatch(after, page);
