@@ -72,7 +72,19 @@ export interface RunnerOptions {
   onError?: (error: unknown) => void;
   /** A projection threw and stopped; called once per failure. The others carry on; a new runner (a restart) tries it again. */
   onFailure?: (failure: ProjectionFailure) => void;
+  /**
+   * Replays the store into these read models off this thread (the server: a worker thread with a
+   * connection of its own), so requests never wait behind a long replay. Used when a catch-up is
+   * long (a projection replaying from scratch, or more than LONG_CATCH_UP events behind); the
+   * runner answers `waitFor` from the checkpoints it moves meanwhile, and applies what is left.
+   */
+  replayElsewhere?: () => Promise<void>;
 }
+
+/** A catch-up longer than this is handed to `replayElsewhere`: at the rebuild's pace, about a second of work. */
+const LONG_CATCH_UP = 20_000n;
+/** How often the checkpoints moved by `replayElsewhere` are read, to answer `waitFor`. */
+const ELSEWHERE_POLL_MS = 100;
 
 /**
  * A batch is synchronous work that requests wait behind, so a replay sizes its batches to take
@@ -168,6 +180,8 @@ export class ProjectionRunner {
 
   /** Applies every stored event after the checkpoints; resolves with the position reached. */
   async catchUp(): Promise<bigint> {
+    const { replayElsewhere } = this.options;
+    if (replayElsewhere && (await this.isLong())) await this.whileElsewhere(replayElsewhere);
     await this.replay();
     return this.appliedPosition;
   }
@@ -292,6 +306,31 @@ export class ProjectionRunner {
     }
   }
 
+  /** Whether catching up means a replay from scratch or many events. */
+  private async isLong(): Promise<boolean> {
+    const replaying = this.healthy().some((p) => this.sql.get.get(p.name)?.rebuilding === 1);
+    return replaying || (await this.store.headPosition()) - (this.lowestCheckpoint() ?? 0n) > LONG_CATCH_UP;
+  }
+
+  /** Waits for a replay done elsewhere, following the checkpoints it moves; a failed one is reported and left to this runner. */
+  private async whileElsewhere(replay: () => Promise<void>): Promise<void> {
+    const follow = setInterval(() => this.advanced(), ELSEWHERE_POLL_MS);
+    try {
+      await replay();
+    } catch (error) {
+      this.options.onError?.(error);
+    } finally {
+      clearInterval(follow);
+      this.advanced();
+    }
+  }
+
+  /** The checkpoints moved: the position reached, and the waiters it satisfies. */
+  private advanced(): void {
+    this.appliedPosition = this.lowestCheckpoint() ?? this.appliedPosition;
+    for (const waiter of this.waiters.filter((w) => this.reached(w.position))) waiter.resolve();
+  }
+
   private restart(projection: Projection): void {
     projection.reset(this.db);
     this.sql.restart.run(projection.version, projection.name);
@@ -357,8 +396,7 @@ export class ProjectionRunner {
       this.failures.set(failure.projection, failure);
       this.options.onFailure?.(failure);
     }
-    this.appliedPosition = this.lowestCheckpoint() ?? this.appliedPosition;
-    for (const waiter of this.waiters.filter((w) => this.reached(w.position))) waiter.resolve();
+    this.advanced();
     if (outcome.applied.length > 0) {
       for (const listener of this.listeners) {
         try {
