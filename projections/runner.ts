@@ -91,11 +91,17 @@ const ELSEWHERE_POLL_MS = 100;
  * about this long; larger would save little, as the commit per batch is then a small share.
  */
 const BATCH_BUDGET_MS = 25;
-const BATCH_SIZES = { first: 1000, min: 100, max: 10_000 };
+/**
+ * `rebuild()` runs where no request waits on its thread (`uptake rebuild`, a worker): larger
+ * batches commit less often, rewriting each table's last pages less. Another process's write
+ * waits for the lock at most about this long.
+ */
+const REBUILD_BATCH_BUDGET_MS = 100;
+const BATCH_SIZES = { first: 1000, min: 100, max: 20_000 };
 
 /** The next batch's size from how long the last one took; at most doubling, so one fast batch does not overshoot. */
-function resized(size: number, elapsedMs: number): number {
-  const fitting = Math.round((size * BATCH_BUDGET_MS) / Math.max(elapsedMs, 1));
+function resized(size: number, elapsedMs: number, budgetMs: number): number {
+  const fitting = Math.round((size * budgetMs) / Math.max(elapsedMs, 1));
   return Math.min(BATCH_SIZES.max, 2 * size, Math.max(BATCH_SIZES.min, fitting));
 }
 
@@ -194,6 +200,8 @@ export class ProjectionRunner {
     this.subscription = this.store.subscribeToAll({
       after,
       onEvents: async (events) => {
+        // A burst (a big ingest, another process's seed) is caught up elsewhere; the pages it covered then apply nothing.
+        if (this.options.replayElsewhere && (await this.isLong())) await this.catchUp();
         const { behind } = this.applyBatch(after, events);
         after = events.at(-1)?.position ?? after;
         if (behind) await this.catchUp();
@@ -237,7 +245,7 @@ export class ProjectionRunner {
     const synchronous = this.db.prepare<[], { synchronous: number }>('PRAGMA synchronous').get()?.synchronous ?? 2;
     this.db.exec('PRAGMA synchronous = NORMAL');
     try {
-      const status = await this.replay({ signal, afterBatch: report });
+      const status = await this.replay({ signal, afterBatch: report, budgetMs: REBUILD_BATCH_BUDGET_MS });
       return { status, position: this.appliedPosition, startedFrom };
     } finally {
       this.db.exec(`PRAGMA synchronous = ${synchronous}`);
@@ -366,9 +374,11 @@ export class ProjectionRunner {
   private async replay({
     signal,
     afterBatch,
+    budgetMs = BATCH_BUDGET_MS,
   }: {
     signal?: AbortSignal | undefined;
     afterBatch?: () => void;
+    budgetMs?: number;
   } = {}): Promise<RebuildResult['status']> {
     let size = this.options.batchSize ?? BATCH_SIZES.first;
     for (;;) {
@@ -383,7 +393,7 @@ export class ProjectionRunner {
         return 'completed';
       }
       this.applyBatch(after, page);
-      if (this.options.batchSize === undefined && page.length === size) size = resized(size, performance.now() - started);
+      if (this.options.batchSize === undefined && page.length === size) size = resized(size, performance.now() - started, budgetMs);
       afterBatch?.();
       await yieldToEventLoop();
     }

@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { readModels } from '../../projections/index.ts';
@@ -272,5 +275,50 @@ describe('rebuild', () => {
     expect(await runner.waitFor(position)).toMatchObject({ caughtUp: true });
     expect(count('adoption_facts')).toBe(1);
     expect(count('org_teams')).toBe(2);
+  });
+});
+
+describe('a long catch-up handed elsewhere', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uptake-elsewhere-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('waits for the replay done on another connection, answers waitFor from its checkpoints, and applies what is left', async () => {
+    const file = join(dir, 'store.db');
+    const server = openDatabase(file);
+    const serverStore = new SqliteEventStore(server);
+    const history = generatedHistory(3_000, 7);
+    await appendHistory(serverStore, history);
+    const head = await serverStore.headPosition();
+    const handedOver: bigint[] = [];
+    let runner: ProjectionRunner | undefined;
+    const waited: Promise<unknown>[] = [];
+    const replayElsewhere = async () => {
+      handedOver.push(runner!.position);
+      waited.push(runner!.waitFor(head, 60_000));
+      // What the worker thread does: a runner of its own on a connection of its own.
+      const worker = openDatabase(file);
+      await new ProjectionRunner(worker, new SqliteEventStore(worker), readModels).catchUp();
+      worker.close();
+    };
+    runner = new ProjectionRunner(server, serverStore, readModels, { replayElsewhere });
+    await runner.catchUp();
+    expect(handedOver).toEqual([0n]);
+    await expect(waited[0]).resolves.toMatchObject({ caughtUp: true });
+    expect(runner.position).toBe(head);
+
+    // A short catch-up stays here.
+    const { position } = await append(
+      serverStore,
+      'team-a',
+      ev('OkrsPublished', { teamId: 'a', cycleId: 'q4', publishedOn: '2026-10-01' }),
+    );
+    expect(await runner.catchUp()).toBe(position);
+    expect(handedOver).toHaveLength(1);
+
+    const fresh = openDatabase(':memory:');
+    await new ProjectionRunner(fresh, serverStore, readModels).catchUp();
+    expect(dumpReadModels(server)).toEqual(dumpReadModels(fresh));
+    fresh.close();
+    server.close();
   });
 });
