@@ -347,9 +347,13 @@ async function rebuild(config: Config): Promise<void> {
   });
   bar.stop();
   for (const failure of runner.failed) console.error(`uptake: ${failureLine(failure)}`);
+  const kept = readModels
+    .filter((p) => p.keptByRebuild)
+    .map((p) => p.name)
+    .join(', ');
   console.log(
     result.status === 'completed'
-      ? `rebuilt ${readModels.length - runner.failed.length} read models up to position ${result.position}`
+      ? `rebuilt ${readModels.filter((p) => !p.keptByRebuild).length - runner.failed.length} read models up to position ${result.position} (kept up to date, not replayed: ${kept})`
       : `rebuild interrupted at position ${result.position}: run it again to resume`,
   );
   await storage.close();
