@@ -18,11 +18,16 @@ export interface Projection {
   readonly keptByRebuild?: boolean;
   /**
    * Create tables and indexes (idempotent). While the projection is replayed from scratch (its
-   * checkpoint says rebuilding), the tables only: the runner calls it again at the end of the
-   * replay, which builds the secondary indexes once over the finished tables.
+   * checkpoint says rebuilding), the tables only: the runner has the secondary indexes built
+   * once over the finished tables at the end of the replay (`buildIndexes`).
    */
   setUp(db: SqlDatabase): void;
   /** Remove every row and the secondary indexes, ready for a replay. */
   reset(db: SqlDatabase): void;
+  /**
+   * Build the secondary indexes a replay from scratch left out, each in a transaction of its own
+   * (a write lock held for one index at a time, not for all). None: a projection without any.
+   */
+  buildIndexes?(db: SqlDatabase): void;
   apply(db: SqlDatabase, events: readonly RecordedEvent[]): void;
 }

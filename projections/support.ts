@@ -54,7 +54,7 @@ export function perDatabase<T>(build: (db: SqlDatabase) => T): (db: SqlDatabase)
  * during a replay costs more than building the index once over the finished table. (Comments go
  * first: they may hold a semicolon.)
  */
-function schemaParts(schema: string): { tables: string; indexes: string } {
+function schemaParts(schema: string): { tables: string; indexes: string[] } {
   const statements = schema
     .replace(/--.*$/gm, '')
     .split(';')
@@ -62,8 +62,7 @@ function schemaParts(schema: string): { tables: string; indexes: string } {
     .filter((s) => s !== '');
   // A unique index is a rule the fold relies on (ON CONFLICT), not only a way to find rows: it stays.
   const isIndex = (s: string) => /^CREATE\s+INDEX\b/i.test(s);
-  const joined = (list: string[]) => list.map((s) => `${s};\n`).join('');
-  return { tables: joined(statements.filter((s) => !isIndex(s))), indexes: joined(statements.filter(isIndex)) };
+  return { tables: statements.filter((s) => !isIndex(s)).join(';\n'), indexes: statements.filter(isIndex) };
 }
 
 export interface ProjectionDefinition<Statements> {
@@ -127,13 +126,16 @@ export function defineProjection<Statements>(definition: ProjectionDefinition<St
     setUp(db) {
       db.exec(SKIPS_SCHEMA);
       db.exec(tables);
-      if (!isRebuilding(db, definition.name)) db.exec(indexes);
+      if (!isRebuilding(db, definition.name)) for (const index of indexes) db.exec(index);
     },
     reset(db) {
       db.exec(SKIPS_SCHEMA);
       for (const table of definition.tables) db.exec(`DROP TABLE IF EXISTS ${table}`);
       db.prepare('DELETE FROM projection_skips WHERE projection = ?').run(definition.name);
       db.exec(tables);
+    },
+    buildIndexes(db) {
+      for (const index of indexes) db.exec(index);
     },
     apply(db, events) {
       const relevant = events.filter((e) => reads.has(e.type)) as RecordedEvent<UptakeEvent>[];
