@@ -225,11 +225,9 @@ export class ProjectionRunner {
     const replayed = this.projections.filter((p) => !p.keptByRebuild);
     const rebuilding = new Set(this.statuses().flatMap((s) => (s.rebuilding ? [s.name] : [])));
     if (!replayed.every((p) => rebuilding.has(p.name))) {
-      this.db
-        .transaction(() => {
-          for (const projection of replayed) this.restart(projection);
-        })
-        .immediate();
+      // One transaction per projection: dropping a million rows holds the write lock for a while.
+      // A kill part-way leaves some not rebuilding, so the next run resets them all again.
+      for (const projection of replayed) this.db.transaction(() => this.restart(projection)).immediate();
       this.appliedPosition = 0n;
     }
     const total = await this.store.headPosition();
