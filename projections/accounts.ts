@@ -9,6 +9,7 @@ import { defineProjection, unless } from './support.ts';
 export const accountsProjection = defineProjection({
   name: 'accounts',
   version: 1,
+  keptByRebuild: true,
   reads: ['AccountOpened', 'PasswordSet', 'RoleChanged', 'AccountDeactivated', 'AccountReactivated'],
   tables: ['accounts'],
   schema: `

@@ -5,6 +5,7 @@ import { defineProjection, unless } from './support.ts';
 export const integrationsProjection = defineProjection({
   name: 'integrations',
   version: 1,
+  keptByRebuild: true,
   reads: ['IntegrationTokenGranted', 'IntegrationTokenRevoked'],
   tables: ['integration_tokens'],
   schema: `

@@ -22,10 +22,18 @@ export const revisionsProjection = defineProjection({
     record: db.prepare<[string, number]>(
       'INSERT INTO stream_revisions (stream_id, revision) VALUES (?, ?) ON CONFLICT DO UPDATE SET revision = max(revision, excluded.revision)',
     ),
+    /** Each stream's highest revision in this fold: a busy stream is written once per batch, not once per event. */
+    latest: new Map<string, number>(),
   }),
+  beginFold({ latest }) {
+    latest.clear();
+  },
   handle(sql, event) {
-    sql.record.run(event.streamId, event.revision);
+    if (event.revision > (sql.latest.get(event.streamId) ?? -1)) sql.latest.set(event.streamId, event.revision);
     return undefined;
+  },
+  endFold(sql) {
+    for (const [streamId, revision] of sql.latest) sql.record.run(streamId, revision);
   },
 });
 

@@ -2,20 +2,11 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RecordedEvent } from '../src/shared/event.ts';
 import type { EventStore, Subscription } from '../src/shared/eventStore.ts';
 import type { SqlDatabase } from '../src/shared/sql.ts';
+import { CHECKPOINTS_SCHEMA } from './checkpoints.ts';
 import type { Projection } from './projection.ts';
 import { skippedEvents } from './support.ts';
 
-/** Also read by queries that cache: read models change only together with their checkpoints. */
-export const CHECKPOINTS_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS projection_checkpoints (
-    projection TEXT PRIMARY KEY,
-    version    INTEGER NOT NULL,
-    -- decimal text: store positions are 64-bit and must survive exactly
-    position   TEXT NOT NULL,
-    -- 1 from a reset until the projection has caught up with the head again
-    rebuilding INTEGER NOT NULL
-  );
-`;
+export { CHECKPOINTS_SCHEMA };
 
 interface CheckpointRow {
   projection: string;
@@ -81,18 +72,36 @@ export interface RunnerOptions {
   onError?: (error: unknown) => void;
   /** A projection threw and stopped; called once per failure. The others carry on; a new runner (a restart) tries it again. */
   onFailure?: (failure: ProjectionFailure) => void;
+  /**
+   * Replays the store into these read models off this thread (the server: a worker thread with a
+   * connection of its own), so requests never wait behind a long replay. Used when a catch-up is
+   * long (a projection replaying from scratch, or more than LONG_CATCH_UP events behind); the
+   * runner answers `waitFor` from the checkpoints it moves meanwhile, and applies what is left.
+   */
+  replayElsewhere?: () => Promise<void>;
 }
+
+/** A catch-up longer than this is handed to `replayElsewhere`: at the rebuild's pace, about a second of work. */
+const LONG_CATCH_UP = 20_000n;
+/** How often the checkpoints moved by `replayElsewhere` are read, to answer `waitFor`. */
+const ELSEWHERE_POLL_MS = 100;
 
 /**
  * A batch is synchronous work that requests wait behind, so a replay sizes its batches to take
  * about this long; larger would save little, as the commit per batch is then a small share.
  */
 const BATCH_BUDGET_MS = 25;
-const BATCH_SIZES = { first: 1000, min: 100, max: 10_000 };
+/**
+ * `rebuild()` runs where no request waits on its thread (`uptake rebuild`, a worker): larger
+ * batches commit less often, rewriting each table's last pages less. Another process's write
+ * waits for the lock at most about this long.
+ */
+const REBUILD_BATCH_BUDGET_MS = 100;
+const BATCH_SIZES = { first: 1000, min: 100, max: 20_000 };
 
 /** The next batch's size from how long the last one took; at most doubling, so one fast batch does not overshoot. */
-function resized(size: number, elapsedMs: number): number {
-  const fitting = Math.round((size * BATCH_BUDGET_MS) / Math.max(elapsedMs, 1));
+function resized(size: number, elapsedMs: number, budgetMs: number): number {
+  const fitting = Math.round((size * budgetMs) / Math.max(elapsedMs, 1));
   return Math.min(BATCH_SIZES.max, 2 * size, Math.max(BATCH_SIZES.min, fitting));
 }
 
@@ -136,7 +145,6 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions = {},
   ) {
     db.exec(CHECKPOINTS_SCHEMA);
-    for (const projection of projections) projection.setUp(db);
     this.sql = {
       get: db.prepare<[string], CheckpointRow>('SELECT * FROM projection_checkpoints WHERE projection = ?'),
       insert: db.prepare<[string, number]>(
@@ -165,6 +173,8 @@ export class ProjectionRunner {
         else if (row.version !== projection.version) this.restart(projection);
       }
     }).immediate();
+    // After the checkpoints: a projection being replayed gets its tables now and its indexes at the end.
+    for (const projection of projections) projection.setUp(db);
     this.appliedPosition = this.lowestCheckpoint() ?? 0n;
   }
 
@@ -176,6 +186,8 @@ export class ProjectionRunner {
 
   /** Applies every stored event after the checkpoints; resolves with the position reached. */
   async catchUp(): Promise<bigint> {
+    const { replayElsewhere } = this.options;
+    if (replayElsewhere && (await this.isLong())) await this.whileElsewhere(replayElsewhere);
     await this.replay();
     return this.appliedPosition;
   }
@@ -188,6 +200,8 @@ export class ProjectionRunner {
     this.subscription = this.store.subscribeToAll({
       after,
       onEvents: async (events) => {
+        // A burst (a big ingest, another process's seed) is caught up elsewhere; the pages it covered then apply nothing.
+        if (this.options.replayElsewhere && (await this.isLong())) await this.catchUp();
         const { behind } = this.applyBatch(after, events);
         after = events.at(-1)?.position ?? after;
         if (behind) await this.catchUp();
@@ -203,17 +217,17 @@ export class ProjectionRunner {
   }
 
   /**
-   * Resets every projection and replays the whole store. When an earlier rebuild was interrupted
-   * (aborted, killed), this continues it from its checkpoint instead.
+   * Resets every projection (but those kept by a rebuild) and replays the whole store. When an
+   * earlier rebuild was interrupted (aborted, killed), this continues it from its checkpoint instead.
    */
   async rebuild({ onProgress, signal }: RebuildOptions = {}): Promise<RebuildResult> {
     this.failures.clear();
-    if (!this.statuses().every((s) => s.rebuilding)) {
-      this.db
-        .transaction(() => {
-          for (const projection of this.projections) this.restart(projection);
-        })
-        .immediate();
+    const replayed = this.projections.filter((p) => !p.keptByRebuild);
+    const rebuilding = new Set(this.statuses().flatMap((s) => (s.rebuilding ? [s.name] : [])));
+    if (!replayed.every((p) => rebuilding.has(p.name))) {
+      // One transaction per projection: dropping a million rows holds the write lock for a while.
+      // A kill part-way leaves some not rebuilding, so the next run resets them all again.
+      for (const projection of replayed) this.db.transaction(() => this.restart(projection)).immediate();
       this.appliedPosition = 0n;
     }
     const total = await this.store.headPosition();
@@ -224,8 +238,16 @@ export class ProjectionRunner {
       const done = this.appliedPosition;
       onProgress?.({ done, total, eventsPerSecond: seconds > 0 ? Number(done - startedFrom) / seconds : 0 });
     };
-    const status = await this.replay({ signal, afterBatch: report });
-    return { status, position: this.appliedPosition, startedFrom };
+    // A kill loses nothing with NORMAL in WAL mode; a power cut may lose the last batches, and
+    // their checkpoints with them, so the next run replays them: a rebuild need not sync each commit.
+    const synchronous = this.db.prepare<[], { synchronous: number }>('PRAGMA synchronous').get()?.synchronous ?? 2;
+    this.db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      const status = await this.replay({ signal, afterBatch: report, budgetMs: REBUILD_BATCH_BUDGET_MS });
+      return { status, position: this.appliedPosition, startedFrom };
+    } finally {
+      this.db.exec(`PRAGMA synchronous = ${synchronous}`);
+    }
   }
 
   /**
@@ -273,6 +295,45 @@ export class ProjectionRunner {
     });
   }
 
+  /**
+   * The projections replayed from scratch have reached the head: their secondary indexes are
+   * built now, one transaction per index (at a million events one takes seconds, and another
+   * process's write waits for the lock meanwhile), then they are marked caught up. A kill in
+   * between leaves them rebuilding, so the next run builds what is missing.
+   */
+  private finishReplays(): void {
+    for (const projection of this.healthy()) {
+      if (this.sql.get.get(projection.name)?.rebuilding !== 1) continue;
+      projection.buildIndexes?.(this.db);
+      this.sql.caughtUp.run(projection.name);
+    }
+  }
+
+  /** Whether catching up means a replay from scratch or many events. */
+  private async isLong(): Promise<boolean> {
+    const replaying = this.healthy().some((p) => this.sql.get.get(p.name)?.rebuilding === 1);
+    return replaying || (await this.store.headPosition()) - (this.lowestCheckpoint() ?? 0n) > LONG_CATCH_UP;
+  }
+
+  /** Waits for a replay done elsewhere, following the checkpoints it moves; a failed one is reported and left to this runner. */
+  private async whileElsewhere(replay: () => Promise<void>): Promise<void> {
+    const follow = setInterval(() => this.advanced(), ELSEWHERE_POLL_MS);
+    try {
+      await replay();
+    } catch (error) {
+      this.options.onError?.(error);
+    } finally {
+      clearInterval(follow);
+      this.advanced();
+    }
+  }
+
+  /** The checkpoints moved: the position reached, and the waiters it satisfies. */
+  private advanced(): void {
+    this.appliedPosition = this.lowestCheckpoint() ?? this.appliedPosition;
+    for (const waiter of this.waiters.filter((w) => this.reached(w.position))) waiter.resolve();
+  }
+
   private restart(projection: Projection): void {
     projection.reset(this.db);
     this.sql.restart.run(projection.version, projection.name);
@@ -308,9 +369,11 @@ export class ProjectionRunner {
   private async replay({
     signal,
     afterBatch,
+    budgetMs = BATCH_BUDGET_MS,
   }: {
     signal?: AbortSignal | undefined;
     afterBatch?: () => void;
+    budgetMs?: number;
   } = {}): Promise<RebuildResult['status']> {
     let size = this.options.batchSize ?? BATCH_SIZES.first;
     for (;;) {
@@ -321,11 +384,11 @@ export class ProjectionRunner {
       const started = performance.now();
       const page = await this.store.readAll({ after, maxCount: size });
       if (page.length === 0) {
-        for (const projection of this.healthy()) this.sql.caughtUp.run(projection.name);
+        this.finishReplays();
         return 'completed';
       }
       this.applyBatch(after, page);
-      if (this.options.batchSize === undefined && page.length === size) size = resized(size, performance.now() - started);
+      if (this.options.batchSize === undefined && page.length === size) size = resized(size, performance.now() - started, budgetMs);
       afterBatch?.();
       await yieldToEventLoop();
     }
@@ -338,8 +401,7 @@ export class ProjectionRunner {
       this.failures.set(failure.projection, failure);
       this.options.onFailure?.(failure);
     }
-    this.appliedPosition = this.lowestCheckpoint() ?? this.appliedPosition;
-    for (const waiter of this.waiters.filter((w) => this.reached(w.position))) waiter.resolve();
+    this.advanced();
     if (outcome.applied.length > 0) {
       for (const listener of this.listeners) {
         try {

@@ -1,6 +1,7 @@
 import type { UptakeEvent, UptakeEventType } from '../src/events.ts';
 import type { RecordedEvent } from '../src/shared/event.ts';
 import type { SqlDatabase } from '../src/shared/sql.ts';
+import { isRebuilding } from './checkpoints.ts';
 import type { Projection } from './projection.ts';
 
 /** Events a projection skipped (unknown team, data it cannot use), kept with the read model so they are counted, not lost. */
@@ -48,12 +49,32 @@ export function perDatabase<T>(build: (db: SqlDatabase) => T): (db: SqlDatabase)
   };
 }
 
+/**
+ * A schema's tables, and its secondary indexes apart: every index entry written row by row
+ * during a replay costs more than building the index once over the finished table. (Comments go
+ * first: they may hold a semicolon.)
+ */
+function schemaParts(schema: string): { tables: string; indexes: string[] } {
+  const statements = schema
+    .replace(/--.*$/gm, '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  // A unique index is a rule the fold relies on (ON CONFLICT), not only a way to find rows: it stays.
+  const isIndex = (s: string) => /^CREATE\s+INDEX\b/i.test(s);
+  return { tables: statements.filter((s) => !isIndex(s)).join(';\n'), indexes: statements.filter(isIndex) };
+}
+
 export interface ProjectionDefinition<Statements> {
   name: string;
   version: number;
+  keptByRebuild?: boolean;
   /** The event types `handle` folds; the others are not passed to it. */
   reads: readonly UptakeEventType[];
-  /** `CREATE TABLE IF NOT EXISTS` / `CREATE INDEX IF NOT EXISTS` statements. */
+  /**
+   * `CREATE TABLE IF NOT EXISTS` / `CREATE INDEX IF NOT EXISTS` statements. The indexes are left
+   * out while the projection is replayed from scratch and built once at its end (`setUp` again).
+   */
   schema: string;
   /** Every table the schema creates: a reset drops them, so a changed shape is created afresh. */
   tables: readonly string[];
@@ -63,6 +84,8 @@ export interface ProjectionDefinition<Statements> {
    * memoised, since the last fold may have been rolled back.
    */
   beginFold?(statements: Statements): void;
+  /** Called after each fold: write what `handle` gathered in memory (the last value of a row updated many times). */
+  endFold?(statements: Statements): void;
   /**
    * Folds one event into the tables. Returns why the event was skipped, if it was; event types
    * the projection does not read are simply ignored (return nothing).
@@ -78,6 +101,7 @@ export interface ProjectionDefinition<Statements> {
  */
 export function defineProjection<Statements>(definition: ProjectionDefinition<Statements>): Projection {
   const reads = new Set<string>(definition.reads);
+  const { tables, indexes } = schemaParts(definition.schema);
   const statements = perDatabase(definition.prepare);
   const skip = perDatabase((db) =>
     db.prepare<[string, string, string, string, string]>(
@@ -91,20 +115,27 @@ export function defineProjection<Statements>(definition: ProjectionDefinition<St
     const sql = statements(db);
     definition.beginFold?.(sql);
     for (const event of events) record(db, event, definition.handle(sql, event));
+    definition.endFold?.(sql);
   };
   const foldInSavepoint = perDatabase((db) => db.transaction((events: readonly RecordedEvent<UptakeEvent>[]) => fold(db, events)));
 
   return {
     name: definition.name,
     version: definition.version,
+    ...(definition.keptByRebuild && { keptByRebuild: true }),
     setUp(db) {
       db.exec(SKIPS_SCHEMA);
-      db.exec(definition.schema);
+      db.exec(tables);
+      if (!isRebuilding(db, definition.name)) for (const index of indexes) db.exec(index);
     },
     reset(db) {
+      db.exec(SKIPS_SCHEMA);
       for (const table of definition.tables) db.exec(`DROP TABLE IF EXISTS ${table}`);
       db.prepare('DELETE FROM projection_skips WHERE projection = ?').run(definition.name);
-      db.exec(definition.schema);
+      db.exec(tables);
+    },
+    buildIndexes(db) {
+      for (const index of indexes) db.exec(index);
     },
     apply(db, events) {
       const relevant = events.filter((e) => reads.has(e.type)) as RecordedEvent<UptakeEvent>[];

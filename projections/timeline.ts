@@ -33,6 +33,11 @@ function subjectOf(teamId: string | null, stakeholderId: string | null, signalId
   return null;
 }
 
+const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** An instant with an offset or other precision, in the one form whose text order is time order (most already are). */
+const utcInstant = (instant: string): string => (UTC_INSTANT.test(instant) ? instant : new Date(instant).toISOString());
+
 /** Events that place a subject (or move it): later events about it inherit where it was then. */
 const placing = new Set<string>(['TeamRegistered', 'TeamMoved', 'StakeholderIdentified', 'ResistanceSignalRaised']);
 
@@ -179,8 +184,7 @@ export const timelineProjection = defineProjection({
       metadata.eventId,
       event.type,
       event.streamId,
-      // An instant with an offset or other precision, in the one form whose text order is time order.
-      new Date(metadata.occurredAt).toISOString(),
+      utcInstant(metadata.occurredAt),
       metadata.recordedAt,
       actor.kind,
       actor.id,

@@ -3,6 +3,7 @@
  *   uptake serve | seed | rebuild | events | token create|list|revoke | user add|list|deactivate|reactivate|password
  */
 import { createServer } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
 import closeWithGrace from 'close-with-grace';
 import { SingleBar } from 'cli-progress';
@@ -55,6 +56,24 @@ const wholeNumber = (name: string) => (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
   return Number(value);
 };
+
+/** A worker thread does not inherit tsx's module hooks: it registers them before loading replayWorker.ts. */
+const replayWorker = new URL(
+  `data:text/javascript,${encodeURIComponent(
+    `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ` +
+      `await import(${JSON.stringify(new URL('./replayWorker.ts', import.meta.url).href)});`,
+  )}`,
+);
+
+/** Runs a long replay in a worker thread (see replayWorker.ts), off the thread that serves requests. */
+const replayInWorker = (config: Config) => (): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const worker = new Worker(replayWorker, {
+      workerData: { UPTAKE_DB: config.UPTAKE_DB, EVENTSTORE_URL: config.EVENTSTORE_URL },
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the replay worker exited with code ${code}`))));
+  });
 
 /** Opens storage and the projection runner; the caller decides whether it follows live. */
 async function open(config: Config, options: RunnerOptions = {}) {
@@ -219,6 +238,7 @@ async function serve(config: Config): Promise<void> {
   await probePort(config.PORT, config.HOST);
   // The runner reports only once started, by which time `app` exists.
   const { storage, runner } = await open(config, {
+    replayElsewhere: replayInWorker(config),
     onError: (err) => app.log.error({ err }, 'projection runner error'),
     onFailure: (f) =>
       app.log.error({ projection: f.projection, position: String(f.position), eventType: f.eventType, error: f.error }, failureLine(f)),
@@ -288,7 +308,9 @@ async function serve(config: Config): Promise<void> {
     app.log.info('empty store: seeding demo data (`uptake seed` does this by hand)');
     await runSeed(storage, { seed: 42, scale: 1 }, (line) => app.log.info(line));
   }
-  await runner.start();
+  // Nobody can sign in yet: the read models (and the demo accounts) come before listening. Otherwise
+  // the server listens first and answers from its read models while a long catch-up runs in a worker.
+  if (accounts.all().length === 0) await runner.start();
   if (accounts.all().length === 0) {
     if (settings.demo) {
       await runner.catchUp();
@@ -303,6 +325,7 @@ async function serve(config: Config): Promise<void> {
     }
   }
   await app.listen({ port: config.PORT, host: config.HOST });
+  await runner.start();
   void kafka?.start();
   if (publishing) {
     publishing.start();
@@ -325,9 +348,13 @@ async function rebuild(config: Config): Promise<void> {
   });
   bar.stop();
   for (const failure of runner.failed) console.error(`uptake: ${failureLine(failure)}`);
+  const kept = readModels
+    .filter((p) => p.keptByRebuild)
+    .map((p) => p.name)
+    .join(', ');
   console.log(
     result.status === 'completed'
-      ? `rebuilt ${readModels.length - runner.failed.length} read models up to position ${result.position}`
+      ? `rebuilt ${readModels.filter((p) => !p.keptByRebuild).length - runner.failed.length} read models up to position ${result.position} (kept up to date, not replayed: ${kept})`
       : `rebuild interrupted at position ${result.position}: run it again to resume`,
   );
   await storage.close();

@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { readModels } from '../../projections/index.ts';
@@ -28,6 +31,15 @@ const runnerOn = (target: Database.Database, projections: readonly Projection[] 
   runners.push(runner);
   return runner;
 };
+
+/** The read models' indexes that are not rules (PRIMARY KEY, UNIQUE): those a replay builds at its end. */
+const secondaryIndexes = (target = db): string[] =>
+  target
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+    )
+    .all()
+    .map((r) => r.name);
 
 const count = (table: string, target = db) => (target.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
@@ -204,10 +216,50 @@ describe('rebuild', () => {
     const interrupted = await runner.rebuild({ signal: controller.signal, onProgress: (p) => p.done >= 1_000n && controller.abort() });
     expect(interrupted.status).toBe('interrupted');
     expect(interrupted.position).toBe(1_000n);
-    expect(runner.statuses().every((s) => s.rebuilding)).toBe(true);
+    const replayed = readModels.filter((p) => !p.keptByRebuild).map((p) => p.name);
+    expect(runner.statuses().flatMap((s) => (s.rebuilding ? [s.name] : []))).toEqual(replayed);
+    // The secondary indexes wait for the end of the replay; the unique ones (rules the folds rely on) stay.
+    expect(secondaryIndexes()).toEqual([]);
 
     const resumed = await runner.rebuild();
     expect(resumed).toMatchObject({ status: 'completed', startedFrom: 1_000n, position: await store.headPosition() });
+    const fresh = openDatabase(':memory:');
+    await runnerOn(fresh).catchUp();
+    expect(dumpReadModels(db)).toEqual(dumpReadModels(fresh));
+    fresh.close();
+  });
+
+  it('builds the secondary indexes once the replay reaches the head, as a fresh replay has them', async () => {
+    await appendHistory(store, history);
+    const runner = runnerOn(db, readModels, 250);
+    await runner.catchUp();
+    const before = secondaryIndexes();
+    expect(before.length).toBeGreaterThan(10);
+    await runner.rebuild();
+    expect(secondaryIndexes()).toEqual(before);
+    const fresh = openDatabase(':memory:');
+    await runnerOn(fresh).catchUp();
+    expect(secondaryIndexes(fresh)).toEqual(before);
+    fresh.close();
+  });
+
+  it('keeps the accounts while it replays the rest, so sign-in keeps working', async () => {
+    await appendOrganisation(store);
+    const accountId = '0193a0aa-0000-7000-8000-000000000001';
+    await append(
+      store,
+      `account-${accountId}`,
+      ev('AccountOpened', { accountId, email: 'ada@example.org', name: 'Ada', role: 'admin', coachId: null }),
+    );
+    await appendHistory(store, history);
+    const runner = runnerOn(db, readModels, 250);
+    await runner.catchUp();
+    const controller = new AbortController();
+    await runner.rebuild({ signal: controller.signal, onProgress: () => controller.abort() });
+    expect(count('timeline_events')).toBe(250); // stopped after its first batch
+    expect(count('accounts')).toBe(1);
+    const resumed = await runner.rebuild();
+    expect(resumed.status).toBe('completed');
     const fresh = openDatabase(':memory:');
     await runnerOn(fresh).catchUp();
     expect(dumpReadModels(db)).toEqual(dumpReadModels(fresh));
@@ -223,5 +275,50 @@ describe('rebuild', () => {
     expect(await runner.waitFor(position)).toMatchObject({ caughtUp: true });
     expect(count('adoption_facts')).toBe(1);
     expect(count('org_teams')).toBe(2);
+  });
+});
+
+describe('a long catch-up handed elsewhere', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uptake-elsewhere-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('waits for the replay done on another connection, answers waitFor from its checkpoints, and applies what is left', async () => {
+    const file = join(dir, 'store.db');
+    const server = openDatabase(file);
+    const serverStore = new SqliteEventStore(server);
+    const history = generatedHistory(3_000, 7);
+    await appendHistory(serverStore, history);
+    const head = await serverStore.headPosition();
+    const handedOver: bigint[] = [];
+    let runner: ProjectionRunner | undefined;
+    const waited: Promise<unknown>[] = [];
+    const replayElsewhere = async () => {
+      handedOver.push(runner!.position);
+      waited.push(runner!.waitFor(head, 60_000));
+      // What the worker thread does: a runner of its own on a connection of its own.
+      const worker = openDatabase(file);
+      await new ProjectionRunner(worker, new SqliteEventStore(worker), readModels).catchUp();
+      worker.close();
+    };
+    runner = new ProjectionRunner(server, serverStore, readModels, { replayElsewhere });
+    await runner.catchUp();
+    expect(handedOver).toEqual([0n]);
+    await expect(waited[0]).resolves.toMatchObject({ caughtUp: true });
+    expect(runner.position).toBe(head);
+
+    // A short catch-up stays here.
+    const { position } = await append(
+      serverStore,
+      'team-a',
+      ev('OkrsPublished', { teamId: 'a', cycleId: 'q4', publishedOn: '2026-10-01' }),
+    );
+    expect(await runner.catchUp()).toBe(position);
+    expect(handedOver).toHaveLength(1);
+
+    const fresh = openDatabase(':memory:');
+    await new ProjectionRunner(fresh, serverStore, readModels).catchUp();
+    expect(dumpReadModels(server)).toEqual(dumpReadModels(fresh));
+    fresh.close();
+    server.close();
   });
 });
