@@ -2,6 +2,7 @@ import type { ResistanceEvent } from '../../src/resistance/events.ts';
 import type { NewEvent } from '../../src/shared/event.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { orgProjection } from '../org.ts';
+import { perCheckpoint } from '../perCheckpoint.ts';
 import { signalsProjection } from '../signals.ts';
 import { stakeholdersProjection } from '../stakeholders.ts';
 
@@ -189,6 +190,8 @@ export interface ResistanceQueries {
  */
 export class SqliteResistanceQueries implements ResistanceQueries {
   private readonly sql;
+  /** The filter's and the raise form's choices, the same on every request until the organisation or its stakeholders change. */
+  private readonly cachedChoices: () => ResistanceChoices;
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
@@ -244,6 +247,12 @@ export class SqliteResistanceQueries implements ResistanceQueries {
           UNION ALL SELECT a.parent_area_id, up.depth + 1 FROM org_areas a JOIN up ON a.area_id = up.area_id WHERE a.parent_area_id IS NOT NULL
         ) SELECT ac.coach_id AS coachId FROM up JOIN org_area_coaches ac ON ac.area_id = up.area_id ORDER BY up.depth, ac.coach_id LIMIT 1`),
     };
+    this.cachedChoices = perCheckpoint(db, [orgProjection, stakeholdersProjection], () => ({
+      areas: this.sql.areas.all(),
+      teams: this.sql.teams.all(),
+      stakeholders: this.sql.stakeholders.all(),
+      coaches: this.sql.coaches.all(),
+    }));
   }
 
   /** The log: most severe first, then newest. */
@@ -288,12 +297,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
   }
 
   choices(): ResistanceChoices {
-    return {
-      areas: this.sql.areas.all(),
-      teams: this.sql.teams.all(),
-      stakeholders: this.sql.stakeholders.all(),
-      coaches: this.sql.coaches.all(),
-    };
+    return this.cachedChoices();
   }
 
   /** A coach of the area, or of the nearest area above it that has one: who an intervention goes to by default. */
