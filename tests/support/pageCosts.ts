@@ -52,6 +52,22 @@ async function morePages(): Promise<Page[]> {
   return extra;
 }
 
+/** The heatmap and the busiest area as of a different day on each request, over the last two years: no cached answer helps. */
+function everyDay(): Page[][] {
+  const area = busiestArea(db).id;
+  const cycles = world.queries.cycles();
+  const days = Array.from({ length: 730 }, (_, i) => addDays(TODAY, -i)).flatMap((asOf) => {
+    const cycle = cycles.find((c) => c.startsOn <= asOf && asOf <= c.endsOn);
+    return cycle === undefined ? [] : [`cycle=${encodeURIComponent(cycle.cycleId)}&asOf=${asOf}`];
+  });
+  // Every 7th day, so two runs in a row (the heatmap, then the area page) meet no cached day either.
+  const spread = days.filter((_, i) => i % 7 === 0);
+  return [
+    spread.map((query) => ({ label: 'GET /?asOf= (a new day each request)', path: `/?${query}` })),
+    spread.map((query) => ({ label: 'GET /areas/:id?asOf= (a new day each request)', path: `${areaPath(area)}?${query}` })),
+  ];
+}
+
 const pages = [...everyPage(db, TODAY), ...(await morePages())];
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 console.log(`${'page'.padEnd(52)} ${'median ms'.padStart(10)} ${'p99 ms'.padStart(8)} ${'KiB'.padStart(6)}`);
@@ -70,6 +86,17 @@ for (const page of pages) {
   console.log(
     `${page.label.padEnd(52)} ${quantile(times, 0.5).toFixed(2).padStart(10)} ${quantile(times, 0.99).toFixed(2).padStart(8)} ${kib.padStart(6)}`,
   );
+}
+for (const days of everyDay()) {
+  const times: number[] = [];
+  for (const page of days) {
+    const start = performance.now();
+    const res = await app.inject(page.path);
+    times.push(performance.now() - start);
+    if (res.statusCode !== 200) throw new Error(`${page.path}: ${res.statusCode}`);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`${days[0]!.label.padEnd(52)} ${quantile(times, 0.5).toFixed(2).padStart(10)} ${quantile(times, 0.99).toFixed(2).padStart(8)}  (${days.length} days)`);
 }
 await app.close();
 await world.runner.stop();
