@@ -113,6 +113,8 @@ interface Computed {
   teams: TeamRow[];
   /** Areas in tree order (depth first, siblings by code). */
   areas: AreaRow[];
+  /** Each area's own row, its teams and its child areas: what `area()` answers, found without a scan. */
+  byArea: Map<string, AreaDetail>;
 }
 
 const cycleColumns =
@@ -235,14 +237,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   }
 
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null {
-    const computed = this.compute(cycleId, asOf);
-    const area = computed?.areas.find((a) => a.areaId === areaId);
-    if (!computed || !area) return null;
-    return {
-      area,
-      teams: computed.teams.filter((t) => t.areaId === areaId),
-      children: computed.areas.filter((a) => a.parentAreaId === areaId),
-    };
+    return this.compute(cycleId, asOf)?.byArea.get(areaId) ?? null;
   }
 
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
@@ -381,7 +376,10 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       return { rows: [row, ...children.flatMap((c) => c.rows)], teams: teamsBelow, open, highest };
     };
     const areas = (childrenOf.get(null) ?? []).flatMap((root) => visit(root, 0).rows);
+    const byArea = new Map(areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], children: [] as AreaRow[] }]));
+    for (const team of teams) byArea.get(team.areaId)?.teams.push(team);
+    for (const area of areas) if (area.parentAreaId !== null) byArea.get(area.parentAreaId)?.children.push(area);
 
-    return { cycle, teams, areas };
+    return { cycle, teams, areas, byArea };
   }
 }

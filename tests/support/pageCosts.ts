@@ -1,6 +1,7 @@
 /**
  * Each page's in-process cost on a seeded store: sequential `app.inject` requests after a warm-up,
- * the figure a noisy machine disturbs least. Not a test and not the bench (which measures pages
+ * the figure a noisy machine disturbs least, and the process's CPU time per request (which other
+ * processes sharing the cores barely move). Not a test and not the bench (which measures pages
  * over loopback under load): a quick check while working on the read side.
  *
  *   npx tsx tests/support/pageCosts.ts <uptake.db> [requests]
@@ -70,25 +71,33 @@ function everyDay(): Page[][] {
 
 const pages = [...everyPage(db, TODAY), ...(await morePages())];
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-console.log(`${'page'.padEnd(52)} ${'median ms'.padStart(10)} ${'p99 ms'.padStart(8)} ${'KiB'.padStart(6)}`);
+console.log(`${'page'.padEnd(52)} ${'median ms'.padStart(10)} ${'p99 ms'.padStart(8)} ${'CPU ms'.padStart(8)} ${'KiB'.padStart(6)}`);
+/** CPU milliseconds this process spent since `from`. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+};
 for (const page of pages) {
   const first = await app.inject(page.path);
   if (first.statusCode !== 200) throw new Error(`${page.path}: ${first.statusCode} ${first.body.slice(0, 200)}`);
   for (let i = 0; i < WARM_UP; i++) await app.inject(page.path);
   const times: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < requests; i++) {
     const start = performance.now();
     await app.inject(page.path);
     times.push(performance.now() - start);
   }
+  const cpuPerRequest = cpuSince(cpu) / requests;
   times.sort((a, b) => a - b);
   const kib = (Buffer.byteLength(first.body) / 1024).toFixed(0);
   console.log(
-    `${page.label.padEnd(52)} ${quantile(times, 0.5).toFixed(2).padStart(10)} ${quantile(times, 0.99).toFixed(2).padStart(8)} ${kib.padStart(6)}`,
+    `${page.label.padEnd(52)} ${quantile(times, 0.5).toFixed(2).padStart(10)} ${quantile(times, 0.99).toFixed(2).padStart(8)} ${cpuPerRequest.toFixed(2).padStart(8)} ${kib.padStart(6)}`,
   );
 }
 for (const days of everyDay()) {
   const times: number[] = [];
+  const cpu = process.cpuUsage();
   for (const page of days) {
     const start = performance.now();
     const res = await app.inject(page.path);
@@ -96,7 +105,10 @@ for (const days of everyDay()) {
     if (res.statusCode !== 200) throw new Error(`${page.path}: ${res.statusCode}`);
   }
   times.sort((a, b) => a - b);
-  console.log(`${days[0]!.label.padEnd(52)} ${quantile(times, 0.5).toFixed(2).padStart(10)} ${quantile(times, 0.99).toFixed(2).padStart(8)}  (${days.length} days)`);
+  const cpuPerRequest = cpuSince(cpu) / days.length;
+  console.log(
+    `${days[0]!.label.padEnd(52)} ${quantile(times, 0.5).toFixed(2).padStart(10)} ${quantile(times, 0.99).toFixed(2).padStart(8)} ${cpuPerRequest.toFixed(2).padStart(8)}  (${days.length} days)`,
+  );
 }
 await app.close();
 await world.runner.stop();
