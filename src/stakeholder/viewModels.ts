@@ -173,7 +173,6 @@ function rowView(row: StakeholderRow, today: string) {
     engagements: row.engagements,
   };
 }
-type RowView = ReturnType<typeof rowView>;
 
 /**
  * The 5 × 5 grid, influence rising upwards and interest to the right. Each cell and tick is
