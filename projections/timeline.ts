@@ -1,4 +1,5 @@
 import { accountsProjection } from './accounts.ts';
+import { perCheckpoint } from './perCheckpoint.ts';
 import { catalogue, type UptakeEvent, type UptakeEventType } from '../src/events.ts';
 import type { Actor } from '../src/shared/event.ts';
 import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
@@ -406,6 +407,8 @@ const toEntry = (r: EntryRow): TimelineEntry => ({
 export class SqliteTimelineQueries implements TimelineQueries {
   private readonly statements = new Map<string, SqlStatement<[Record<string, unknown>], EntryRow>>();
   private readonly sql;
+  /** The filter's choices, the same on every request until the organisation, its stakeholders or the timeline's actors change. */
+  private readonly cachedChoices: () => TimelineChoices;
 
   constructor(private readonly db: SqlDatabase) {
     for (const projection of [orgProjection, stakeholdersProjection, accountsProjection, timelineProjection]) projection.setUp(db);
@@ -430,6 +433,12 @@ export class SqliteTimelineQueries implements TimelineQueries {
         'SELECT stakeholder_id AS stakeholderId, name FROM stakeholders ORDER BY name, stakeholder_id',
       ),
     };
+    this.cachedChoices = perCheckpoint(db, [orgProjection, stakeholdersProjection, timelineProjection], () => ({
+      areas: this.sql.areas.all(),
+      teams: this.sql.teams.all(),
+      stakeholders: this.sql.stakeholders.all(),
+      actors: this.sql.actors.all(),
+    }));
   }
 
   page(filter: TimelineFilter, size: number, from?: TimelineFrom): TimelinePage {
@@ -459,12 +468,7 @@ export class SqliteTimelineQueries implements TimelineQueries {
   }
 
   choices(): TimelineChoices {
-    return {
-      areas: this.sql.areas.all(),
-      teams: this.sql.teams.all(),
-      stakeholders: this.sql.stakeholders.all(),
-      actors: this.sql.actors.all(),
-    };
+    return this.cachedChoices();
   }
 
   hasEvents(): boolean {

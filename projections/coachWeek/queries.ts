@@ -110,6 +110,31 @@ const SCOPE = `
     UNION SELECT s.coach_id, a.area_id FROM scope s JOIN org_areas a ON a.parent_area_id = s.area_id
   )`;
 
+/** Each overdue plan of an open signal once per coach it needs: its owner, and every coach of its area or an area above it. */
+const overdueNeeded = `${SCOPE},
+  overdue(intervention_id, area_id, owner_id) AS (
+    SELECT intervention_id, area_id, owner_id FROM interventions WHERE status = 'planned' AND due_on < @today
+  ),
+  needed(coach_id, intervention_id) AS (
+    SELECT owner_id, intervention_id FROM overdue WHERE @coach IS NULL OR owner_id = @coach
+    UNION SELECT s.coach_id, o.intervention_id FROM overdue o JOIN scope s ON s.area_id = o.area_id
+  )`;
+// A resolved signal's plans can no longer be completed, so they need nobody.
+const overdueFrom = `
+  FROM needed n
+  JOIN org_coaches c ON c.coach_id = n.coach_id
+  JOIN interventions i ON i.intervention_id = n.intervention_id
+  JOIN signals g ON g.signal_id = i.signal_id AND g.status <> 'resolved'
+  JOIN org_areas a ON a.area_id = i.area_id`;
+const newSignalsFrom = `
+  FROM scope s
+  JOIN signals g ON g.area_id = s.area_id AND g.raised_on > @since AND g.raised_on <= @today AND g.status = 'open'
+  JOIN org_areas a ON a.area_id = g.area_id`;
+const quietStakeholdersFrom = `
+  FROM scope s
+  JOIN stakeholders h ON h.area_id = s.area_id AND (h.last_engaged_on IS NULL OR h.last_engaged_on < @quietBefore)
+  JOIN org_areas a ON a.area_id = h.area_id`;
+
 const areaColumns = (alias: string) => `${alias}.area_id AS areaId, ${alias}.code AS areaCode, ${alias}.name AS areaName`;
 const teamColumns = (alias: string) => `${alias}.team_id AS teamId, ${alias}.key AS teamKey, ${alias}.name AS teamName`;
 
@@ -164,7 +189,6 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         WHERE @coach IS NULL OR c.coach_id = @coach
         ORDER BY c.name, c.coach_id, a.code, a.area_id`),
       scope: db.prepare<Params, { coachId: string; areaId: string }>(`${SCOPE} SELECT coach_id AS coachId, area_id AS areaId FROM scope`),
-      // A resolved signal's plans can no longer be completed, so they need nobody.
       interventions: db.prepare<
         Params,
         {
@@ -181,19 +205,14 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         } & AreaColumns &
           TeamColumns
       >(`
-        ${SCOPE}
+        ${overdueNeeded}
         SELECT c.coach_id AS coachId, i.intervention_id AS interventionId, i.signal_id AS signalId, i.kind, i.due_on AS dueOn,
                i.owner_id AS ownerId, o.name AS ownerName, g.kind AS signalKind, g.severity, g.description,
                ${areaColumns('a')}, ${teamColumns('t')}
-        FROM org_coaches c
-        JOIN interventions i ON i.status = 'planned' AND i.due_on < @today
-        JOIN signals g ON g.signal_id = i.signal_id AND g.status <> 'resolved'
-        JOIN org_areas a ON a.area_id = i.area_id
+        ${overdueFrom}
         LEFT JOIN org_teams t ON t.team_id = g.team_id
         LEFT JOIN org_coaches o ON o.coach_id = i.owner_id
-        WHERE (@coach IS NULL OR c.coach_id = @coach)
-          AND (i.owner_id = c.coach_id OR EXISTS (SELECT 1 FROM scope s WHERE s.coach_id = c.coach_id AND s.area_id = i.area_id))
-        ORDER BY i.due_on, g.severity DESC, i.intervention_id`),
+        ORDER BY i.due_on, g.severity DESC, i.intervention_id, c.coach_id`),
       signals: db.prepare<
         Params,
         {
@@ -212,9 +231,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         ${SCOPE}
         SELECT s.coach_id AS coachId, g.signal_id AS signalId, g.kind, g.severity, g.description, g.source, g.raised_on AS raisedOn,
                g.stakeholder_id AS stakeholderId, h.name AS stakeholderName, ${areaColumns('a')}, ${teamColumns('t')}
-        FROM scope s
-        JOIN signals g ON g.area_id = s.area_id AND g.raised_on > @since AND g.raised_on <= @today AND g.status = 'open'
-        JOIN org_areas a ON a.area_id = g.area_id
+        ${newSignalsFrom}
         LEFT JOIN org_teams t ON t.team_id = g.team_id
         LEFT JOIN stakeholders h ON h.stakeholder_id = g.stakeholder_id
         ORDER BY g.severity DESC, g.raised_on DESC, g.signal_id`),
@@ -234,15 +251,51 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         ${SCOPE}
         SELECT s.coach_id AS coachId, h.stakeholder_id AS stakeholderId, h.name, h.role, h.influence, h.interest, h.attitude,
                h.last_engaged_on AS lastEngagedOn, ${areaColumns('a')}
-        FROM scope s
-        JOIN stakeholders h ON h.area_id = s.area_id AND (h.last_engaged_on IS NULL OR h.last_engaged_on < @quietBefore)
-        JOIN org_areas a ON a.area_id = h.area_id
+        ${quietStakeholdersFrom}
         ORDER BY h.influence DESC, h.interest DESC, coalesce(h.last_engaged_on, ''), h.name, h.stakeholder_id`),
+      // The list of coaches shows only how many of each: the lists for every coach would repeat a row per coach of its area.
+      // Per coach: the plans in their areas (counted per area first) and the ones they own elsewhere.
+      interventionCounts: db.prepare<Params, { coachId: string; count: number }>(`
+        ${SCOPE},
+        open_overdue(area_id, owner_id) AS MATERIALIZED (
+          SELECT i.area_id, i.owner_id FROM interventions i
+          JOIN signals g ON g.signal_id = i.signal_id AND g.status <> 'resolved'
+          JOIN org_areas a ON a.area_id = i.area_id
+          WHERE i.status = 'planned' AND i.due_on < @today
+        ),
+        per_area(area_id, n) AS MATERIALIZED (SELECT area_id, count(*) FROM open_overdue GROUP BY area_id),
+        mine(coach_id, area_id) AS MATERIALIZED (SELECT coach_id, area_id FROM scope)
+        SELECT c.coach_id AS coachId,
+          coalesce((SELECT sum(p.n) FROM mine m JOIN per_area p ON p.area_id = m.area_id WHERE m.coach_id = c.coach_id), 0)
+          + (SELECT count(*) FROM open_overdue o WHERE o.owner_id = c.coach_id
+               AND NOT EXISTS (SELECT 1 FROM mine m WHERE m.coach_id = c.coach_id AND m.area_id = o.area_id)) AS count
+        FROM org_coaches c`),
+      signalCounts: db.prepare<Params, { coachId: string; count: number }>(
+        `${SCOPE} SELECT s.coach_id AS coachId, count(*) AS count ${newSignalsFrom} GROUP BY s.coach_id`,
+      ),
+      stakeholderCounts: db.prepare<Params, { coachId: string; count: number }>(
+        `${SCOPE} SELECT s.coach_id AS coachId, count(*) AS count ${quietStakeholdersFrom} GROUP BY s.coach_id`,
+      ),
     };
   }
 
   coaches(today: string, cycleId: string | null): CoachSummary[] {
-    return this.summaries(null, today, cycleId).map(({ coach }) => coach);
+    const countsOf = (rows: { coachId: string; count: number }[]) => new Map(rows.map((r) => [r.coachId, r.count]));
+    const params = { coach: null, today, since: addDays(today, -NEW_SIGNAL_DAYS), quietBefore: quietBefore(today) };
+    const counted = {
+      interventions: countsOf(this.sql.interventionCounts.all(params)),
+      signals: countsOf(this.sql.signalCounts.all(params)),
+      stakeholders: countsOf(this.sql.stakeholderCounts.all(params)),
+    };
+    return this.summaries(null, today, cycleId, false).map(({ coach }) => ({
+      ...coach,
+      needs: {
+        checkIns: coach.needs.checkIns,
+        interventions: counted.interventions.get(coach.coachId) ?? 0,
+        signals: counted.signals.get(coach.coachId) ?? 0,
+        stakeholders: counted.stakeholders.get(coach.coachId) ?? 0,
+      },
+    }));
   }
 
   week(coachId: string, today: string, cycleId: string | null): CoachWeek | null {
@@ -250,8 +303,9 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
     return found === undefined ? null : { ...found, today, cycleId };
   }
 
-  private summaries(coach: string | null, today: string, cycleId: string | null): (Needs & { coach: CoachSummary })[] {
-    const needs = this.needs(coach, today, cycleId);
+  /** `withLists` false leaves out each coach's interventions, signals and stakeholders (the list of coaches counts them in SQL). */
+  private summaries(coach: string | null, today: string, cycleId: string | null, withLists = true): (Needs & { coach: CoachSummary })[] {
+    const needs = this.needs(coach, today, cycleId, withLists);
     const coaches = new Map<string, CoachSummary>();
     for (const row of this.sql.coaches.all({ coach })) {
       const summary = coaches.get(row.coachId) ?? {
@@ -273,7 +327,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
   }
 
   /** Every need of the coaches asked about, each list in its order of urgency. */
-  private needs(coach: string | null, today: string, cycleId: string | null): Map<string, Needs> {
+  private needs(coach: string | null, today: string, cycleId: string | null, withLists: boolean): Map<string, Needs> {
     const byCoach = new Map<string, Needs>();
     const of = (coachId: string): Needs => {
       const known = byCoach.get(coachId);
@@ -302,7 +356,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       for (const needs of byCoach.values()) needs.checkIns.sort(byCheckInUrgency);
     }
 
-    for (const row of this.sql.interventions.all({ coach, today })) {
+    for (const row of withLists ? this.sql.interventions.all({ coach, today }) : []) {
       of(row.coachId).interventions.push({
         interventionId: row.interventionId,
         signalId: row.signalId,
@@ -315,7 +369,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       });
     }
 
-    for (const row of this.sql.signals.all({ coach, today, since: addDays(today, -NEW_SIGNAL_DAYS) })) {
+    for (const row of withLists ? this.sql.signals.all({ coach, today, since: addDays(today, -NEW_SIGNAL_DAYS) }) : []) {
       of(row.coachId).signals.push({
         signalId: row.signalId,
         kind: row.kind,
@@ -330,7 +384,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       });
     }
 
-    for (const row of this.sql.stakeholders.all({ coach, quietBefore: quietBefore(today) })) {
+    for (const row of withLists ? this.sql.stakeholders.all({ coach, quietBefore: quietBefore(today) }) : []) {
       const { coachId, stakeholderId, name, role, influence, interest, attitude, lastEngagedOn } = row;
       of(coachId).stakeholders.push({ stakeholderId, name, role, influence, interest, attitude, lastEngagedOn, area: areaOf(row) });
     }

@@ -1,12 +1,14 @@
 import { addDays } from '../../src/adoption/calendar.ts';
 import {
   type AdoptionFact,
+  type AdoptionFactKind,
   adoptionFactKinds,
   assessArea,
   assessTeam,
   dimensionOf,
   learnWindowStart,
   rollUp,
+  scoredKinds,
   TREND_DAYS,
   type TeamAssessment,
 } from '../../src/adoption/model.ts';
@@ -15,7 +17,80 @@ import { adoptionProjection, type FactRow, scoredInCycle } from '../adoption.ts'
 import { orgProjection } from '../org.ts';
 import { CHECKPOINTS_SCHEMA } from '../runner.ts';
 import { signalsProjection } from '../signals.ts';
-import type { AreaDetail, AreaRow, CycleSummary, Dimension, Heatmap, HeatmapQueries, ScoreEvidence, TeamDetail, TeamRow } from './types.ts';
+import type {
+  AreaDetail,
+  AreaRow,
+  CycleSummary,
+  Dimension,
+  EvidencePaging,
+  EvidenceSummary,
+  Heatmap,
+  HeatmapQueries,
+  ScoreEvidence,
+  TeamDetail,
+  TeamRow,
+} from './types.ts';
+
+/** A team's facts of some kinds up to a date, as the evidence page asks for them; the kinds come as a JSON array, so the filter stays in SQL. */
+interface EvidenceParams {
+  team: string;
+  cycle: string;
+  asOf: string;
+  /** Trainings count from here (the learn window), whatever their cycle. */
+  from: string;
+  kinds: string;
+}
+
+type EvidenceRow = Pick<FactRow, 'event_id' | 'position' | 'event_type' | 'kind' | 'on_date' | 'training_kind' | 'participants'> & {
+  row: number;
+};
+
+const evidenceWhere = `team_id = @team AND on_date <= @asOf
+  AND ((kind = 'training' AND on_date >= @from) OR (kind <> 'training' AND cycle_id = @cycle))
+  AND kind IN (SELECT value FROM json_each(@kinds))`;
+
+/**
+ * The evidence page's statements. Its events are paged by (date, rowid), keyset: a page after a
+ * cursor reads forwards, a page before one reads backwards (and is turned round).
+ */
+function evidenceStatements(db: SqlDatabase) {
+  const columns = 'event_id, position, event_type, kind, on_date, training_kind, participants, rowid AS row';
+  type Page = EvidenceParams & { limit: number };
+  type From = Page & { on: string; row: number };
+  return {
+    evidenceFirst: db.prepare<[Page], EvidenceRow>(
+      `SELECT ${columns} FROM adoption_facts WHERE ${evidenceWhere} ORDER BY on_date, rowid LIMIT @limit`,
+    ),
+    evidenceAfter: db.prepare<[From], EvidenceRow>(
+      `SELECT ${columns} FROM adoption_facts WHERE ${evidenceWhere} AND (on_date, rowid) > (@on, @row) ORDER BY on_date, rowid LIMIT @limit`,
+    ),
+    evidenceBefore: db.prepare<[From], EvidenceRow>(
+      `SELECT ${columns} FROM adoption_facts WHERE ${evidenceWhere} AND (on_date, rowid) < (@on, @row) ORDER BY on_date DESC, rowid DESC LIMIT @limit`,
+    ),
+    evidenceScored: db.prepare<[EvidenceParams], EvidenceRow>(`SELECT ${columns} FROM adoption_facts WHERE ${evidenceWhere}`),
+    evidenceByType: db.prepare<[EvidenceParams], { type: string; count: number }>(`
+      SELECT event_type AS type, count(*) AS count FROM adoption_facts WHERE ${evidenceWhere}
+      GROUP BY event_type ORDER BY min(on_date), min(rowid)`),
+  };
+}
+
+/** The kinds behind one dimension, or behind every one (`null`: the overall score). */
+const kindsOf = (dimension: Dimension | null): AdoptionFactKind[] =>
+  adoptionFactKinds.filter((kind) => dimension === null || dimensionOf[kind] === dimension);
+
+const factOf = (f: EvidenceRow): AdoptionFact =>
+  f.kind === 'training'
+    ? { kind: f.kind, on: f.on_date, trainingKind: f.training_kind ?? '', participants: f.participants ?? 0 }
+    : { kind: f.kind, on: f.on_date };
+
+/** An evidence cursor (`2026-10-15_1234`: a fact's date and rowid), as `ScoreEvidence.cursor` makes it. */
+export const EVIDENCE_CURSOR = /^(\d{4}-\d{2}-\d{2})_(\d{1,15})$/;
+
+function parseEvidenceCursor(cursor: string): { on: string; row: number } {
+  const match = EVIDENCE_CURSOR.exec(cursor);
+  if (!match) throw new Error(`not an evidence cursor: ${cursor}`);
+  return { on: match[1]!, row: Number(match[2]) };
+}
 
 interface AreaRecord {
   areaId: string;
@@ -38,6 +113,8 @@ interface Computed {
   teams: TeamRow[];
   /** Areas in tree order (depth first, siblings by code). */
   areas: AreaRow[];
+  /** Each area's own row, its teams and its child areas: what `area()` answers, found without a scan. */
+  byArea: Map<string, AreaDetail>;
 }
 
 const cycleColumns =
@@ -137,12 +214,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       openSignals: db.prepare<[string, string], { area_id: string; open: number; highest: number }>(`
         SELECT area_id, count(*) AS open, max(severity) AS highest FROM signals
         WHERE raised_on <= ? AND (resolved_on IS NULL OR resolved_on > ?) GROUP BY area_id`),
-      // The kinds asked for come as a JSON array, so the filter stays in SQL.
-      teamFacts: db.prepare<[string, string, string, string, string], FactRow>(`
-        SELECT * FROM adoption_facts
-        WHERE team_id = ? AND on_date <= ? AND ((kind = 'training' AND on_date >= ?) OR (kind <> 'training' AND cycle_id = ?))
-          AND kind IN (SELECT value FROM json_each(?))
-        ORDER BY on_date, rowid`),
+      ...evidenceStatements(db),
       keyResults: db.prepare<[string, string], { ref: string }>(
         "SELECT DISTINCT ref FROM adoption_facts WHERE team_id = ? AND cycle_id = ? AND kind = 'key-result-progress' ORDER BY ref",
       ),
@@ -165,14 +237,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   }
 
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null {
-    const computed = this.compute(cycleId, asOf);
-    const area = computed?.areas.find((a) => a.areaId === areaId);
-    if (!computed || !area) return null;
-    return {
-      area,
-      teams: computed.teams.filter((t) => t.areaId === areaId),
-      children: computed.areas.filter((a) => a.parentAreaId === areaId),
-    };
+    return this.compute(cycleId, asOf)?.byArea.get(areaId) ?? null;
   }
 
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
@@ -182,18 +247,36 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return team && area ? { ...team, area } : null;
   }
 
-  evidence(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): ScoreEvidence[] {
-    const kinds = adoptionFactKinds.filter((kind) => dimension === null || dimensionOf[kind] === dimension);
-    return this.sql.teamFacts.all(teamId, asOf, learnWindowStart(asOf), cycleId, JSON.stringify(kinds)).map((f) => ({
+  evidence(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string, paging?: EvidencePaging): ScoreEvidence[] {
+    const params = { ...this.evidenceParams(teamId, cycleId, asOf, kindsOf(dimension)), limit: paging?.limit ?? -1 };
+    const from = paging?.after ?? paging?.before;
+    const cursor = from === undefined ? null : parseEvidenceCursor(from);
+    const rows =
+      cursor === null
+        ? this.sql.evidenceFirst.all(params)
+        : paging?.after !== undefined
+          ? this.sql.evidenceAfter.all({ ...params, ...cursor })
+          : this.sql.evidenceBefore.all({ ...params, ...cursor }).reverse();
+    return rows.map((f) => ({
       eventId: f.event_id,
       position: f.position,
       type: f.event_type,
       on: f.on_date,
-      fact:
-        f.kind === 'training'
-          ? { kind: f.kind, on: f.on_date, trainingKind: f.training_kind ?? '', participants: f.participants ?? 0 }
-          : { kind: f.kind, on: f.on_date },
+      cursor: `${f.on_date}_${f.row}`,
+      fact: factOf(f),
     }));
+  }
+
+  evidenceSummary(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): EvidenceSummary {
+    const scored = kindsOf(dimension).filter((kind) => scoredKinds.includes(kind));
+    return {
+      scored: this.sql.evidenceScored.all(this.evidenceParams(teamId, cycleId, asOf, scored)).map(factOf),
+      byType: this.sql.evidenceByType.all(this.evidenceParams(teamId, cycleId, asOf, kindsOf(dimension))),
+    };
+  }
+
+  private evidenceParams(teamId: string, cycleId: string, asOf: string, kinds: readonly AdoptionFactKind[]): EvidenceParams {
+    return { team: teamId, cycle: cycleId, asOf, from: learnWindowStart(asOf), kinds: JSON.stringify(kinds) };
   }
 
   keyResults(teamId: string, cycleId: string): string[] {
@@ -293,7 +376,10 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       return { rows: [row, ...children.flatMap((c) => c.rows)], teams: teamsBelow, open, highest };
     };
     const areas = (childrenOf.get(null) ?? []).flatMap((root) => visit(root, 0).rows);
+    const byArea = new Map(areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], children: [] as AreaRow[] }]));
+    for (const team of teams) byArea.get(team.areaId)?.teams.push(team);
+    for (const area of areas) if (area.parentAreaId !== null) byArea.get(area.parentAreaId)?.children.push(area);
 
-    return { cycle, teams, areas };
+    return { cycle, teams, areas, byArea };
   }
 }

@@ -70,6 +70,23 @@ export interface ScoreEvidence {
   on: string;
   /** The fact as the adoption model reads it, so the page can show how the score was computed. */
   fact: AdoptionFact;
+  /** Where it sits in the evidence's order, for the page before or after it. */
+  cursor: string;
+}
+
+/** One page of the evidence: at most `limit` facts, after or before a fact's `cursor` (the first page with neither). */
+export interface EvidencePaging {
+  limit: number;
+  after?: string | undefined;
+  before?: string | undefined;
+}
+
+/** What a score is computed from, and how many events of each type lie behind it, without loading every one. */
+export interface EvidenceSummary {
+  /** Every fact that moves the score (progress reports and missed check-ins are evidence only). */
+  scored: AdoptionFact[];
+  /** The events behind it by type, in the order each type first occurs. */
+  byType: { type: string; count: number }[];
 }
 
 export interface HeatmapQueries {
@@ -79,8 +96,9 @@ export interface HeatmapQueries {
   heatmap(cycleId: string, asOf: string): Heatmap | null;
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null;
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null;
-  /** The facts behind one dimension of a team's scores, or behind all of them (`null`: the overall score). */
-  evidence(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): ScoreEvidence[];
+  /** The facts behind one dimension of a team's scores, or behind all of them (`null`: the overall score), in date order; every one or a page. */
+  evidence(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string, paging?: EvidencePaging): ScoreEvidence[];
+  evidenceSummary(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): EvidenceSummary;
   /** The key results a team has reported progress on in a cycle (their `keyResultRef`s), in order. */
   keyResults(teamId: string, cycleId: string): string[];
 }

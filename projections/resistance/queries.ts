@@ -2,6 +2,7 @@ import type { ResistanceEvent } from '../../src/resistance/events.ts';
 import type { NewEvent } from '../../src/shared/event.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { orgProjection } from '../org.ts';
+import { perCheckpoint } from '../perCheckpoint.ts';
 import { signalsProjection } from '../signals.ts';
 import { stakeholdersProjection } from '../stakeholders.ts';
 
@@ -20,6 +21,23 @@ export interface SignalFilter {
   minSeverity?: number | undefined;
   kind?: string | undefined;
   source?: string | undefined;
+  /** Only those naming this team. */
+  teamId?: string | undefined;
+}
+
+/**
+ * A signal's place in the log's order (most severe, then latest raised, then by id):
+ * `4_2026-11-02_sig-1`. A page starts after or ends before one.
+ */
+export const SIGNAL_CURSOR = /^([1-5])_(\d{4}-\d{2}-\d{2})_(.+)$/;
+export const signalCursor = (s: { severity: number; raisedOn: string; signalId: string }): string =>
+  `${s.severity}_${s.raisedOn}_${s.signalId}`;
+
+/** One page of the log: at most `limit` signals, after or before a signal's cursor (the first page with neither). */
+export interface SignalPaging {
+  limit: number;
+  after?: string | undefined;
+  before?: string | undefined;
 }
 
 export interface InterventionCounts {
@@ -173,7 +191,10 @@ const SEVERITIES = [5, 4, 3, 2, 1];
 
 /** What the resistance log and the signal page read. */
 export interface ResistanceQueries {
-  signals(filter: SignalFilter, today: string): SignalRow[];
+  /** Every signal matching, or a page of them, in the log's order. */
+  signals(filter: SignalFilter, today: string, paging?: SignalPaging): SignalRow[];
+  /** How many signals match, counted in the read model. */
+  countSignals(filter: SignalFilter): number;
   signal(signalId: string, today: string): SignalDetail | null;
   openSummary(areaId: string | undefined, today: string): OpenSummary;
   /** The signal's own events, oldest first, as they were recorded. */
@@ -182,6 +203,16 @@ export interface ResistanceQueries {
   coachFor(areaId: string): string | null;
 }
 
+const filterParams = (filter: SignalFilter, today: string) => ({
+  areaId: filter.areaId ?? null,
+  status: filter.status,
+  minSeverity: filter.minSeverity ?? 1,
+  kind: filter.kind ?? null,
+  source: filter.source ?? null,
+  teamId: filter.teamId ?? null,
+  today,
+});
+
 /**
  * The resistance log's read side over the signals, interventions, org and stakeholders tables.
  * `today` is passed in: an intervention is overdue when it is still planned and its due date is
@@ -189,6 +220,8 @@ export interface ResistanceQueries {
  */
 export class SqliteResistanceQueries implements ResistanceQueries {
   private readonly sql;
+  /** The filter's and the raise form's choices, the same on every request until the organisation or its stakeholders change. */
+  private readonly cachedChoices: () => ResistanceChoices;
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
@@ -198,17 +231,33 @@ export class SqliteResistanceQueries implements ResistanceQueries {
       minSeverity: number;
       kind: string | null;
       source: string | null;
+      teamId: string | null;
       today: string;
     };
+    const signalWhere = `${inScope}
+      AND (@status = 'all' OR (@status = 'resolved') = (s.status = 'resolved'))
+      AND s.severity >= @minSeverity
+      AND (@kind IS NULL OR s.kind = @kind)
+      AND (@source IS NULL OR s.source = @source)
+      AND (@teamId IS NULL OR s.team_id = @teamId)`;
+    type Page = Filter & { limit: number };
+    type From = Page & { severity: number; raisedOn: string; signalId: string };
+    const signalsIn = <P extends Page>(order: string, from?: string) =>
+      db.prepare<[P], Row>(
+        `${scope} ${signalSelect} WHERE ${signalWhere}${from === undefined ? '' : ` AND ${from}`} ORDER BY ${order} LIMIT @limit`,
+      );
     this.sql = {
-      signals: db.prepare<[Filter], Row>(`${scope}
-        ${signalSelect}
-        WHERE ${inScope}
-          AND (@status = 'all' OR (@status = 'resolved') = (s.status = 'resolved'))
-          AND s.severity >= @minSeverity
-          AND (@kind IS NULL OR s.kind = @kind)
-          AND (@source IS NULL OR s.source = @source)
-        ORDER BY s.severity DESC, s.raised_on DESC, s.signal_id`),
+      signalsFirst: signalsIn<Page>('s.severity DESC, s.raised_on DESC, s.signal_id'),
+      signalsAfter: signalsIn<From>(
+        's.severity DESC, s.raised_on DESC, s.signal_id',
+        '(s.severity < @severity OR (s.severity = @severity AND (s.raised_on < @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id > @signalId))))',
+      ),
+      // Read backwards from the cursor, then turned round.
+      signalsBefore: signalsIn<From>(
+        's.severity, s.raised_on, s.signal_id DESC',
+        '(s.severity > @severity OR (s.severity = @severity AND (s.raised_on > @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id < @signalId))))',
+      ),
+      countSignals: db.prepare<[Filter], { count: number }>(`${scope} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
       signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect} WHERE s.signal_id = @signalId`),
       interventions: db.prepare<[string], InterventionRow>(`
         SELECT i.intervention_id AS interventionId, i.kind, i.owner_id AS ownerId, c.name AS ownerName, i.due_on AS dueOn, i.status,
@@ -244,20 +293,32 @@ export class SqliteResistanceQueries implements ResistanceQueries {
           UNION ALL SELECT a.parent_area_id, up.depth + 1 FROM org_areas a JOIN up ON a.area_id = up.area_id WHERE a.parent_area_id IS NOT NULL
         ) SELECT ac.coach_id AS coachId FROM up JOIN org_area_coaches ac ON ac.area_id = up.area_id ORDER BY up.depth, ac.coach_id LIMIT 1`),
     };
+    this.cachedChoices = perCheckpoint(db, [orgProjection, stakeholdersProjection], () => ({
+      areas: this.sql.areas.all(),
+      teams: this.sql.teams.all(),
+      stakeholders: this.sql.stakeholders.all(),
+      coaches: this.sql.coaches.all(),
+    }));
   }
 
   /** The log: most severe first, then newest. */
-  signals(filter: SignalFilter, today: string): SignalRow[] {
-    return this.sql.signals
-      .all({
-        areaId: filter.areaId ?? null,
-        status: filter.status,
-        minSeverity: filter.minSeverity ?? 1,
-        kind: filter.kind ?? null,
-        source: filter.source ?? null,
-        today,
-      })
-      .map(toSignal);
+  signals(filter: SignalFilter, today: string, paging?: SignalPaging): SignalRow[] {
+    const params = { ...filterParams(filter, today), limit: paging?.limit ?? -1 };
+    const from = paging?.after ?? paging?.before;
+    const match = from === undefined ? null : SIGNAL_CURSOR.exec(from);
+    if (from !== undefined && !match) throw new Error(`not a signal cursor: ${from}`);
+    const cursor = match ? { severity: Number(match[1]), raisedOn: match[2]!, signalId: match[3]! } : null;
+    const rows =
+      cursor === null
+        ? this.sql.signalsFirst.all(params)
+        : paging?.after !== undefined
+          ? this.sql.signalsAfter.all({ ...params, ...cursor })
+          : this.sql.signalsBefore.all({ ...params, ...cursor }).reverse();
+    return rows.map(toSignal);
+  }
+
+  countSignals(filter: SignalFilter): number {
+    return this.sql.countSignals.get(filterParams(filter, ''))?.count ?? 0;
   }
 
   signal(signalId: string, today: string): SignalDetail | null {
@@ -288,12 +349,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
   }
 
   choices(): ResistanceChoices {
-    return {
-      areas: this.sql.areas.all(),
-      teams: this.sql.teams.all(),
-      stakeholders: this.sql.stakeholders.all(),
-      coaches: this.sql.coaches.all(),
-    };
+    return this.cachedChoices();
   }
 
   /** A coach of the area, or of the nearest area above it that has one: who an intervention goes to by default. */

@@ -51,6 +51,9 @@ export interface StakeholderRow {
   engagements: number;
 }
 
+/** A stakeholder on the grid, with how many match in their cell (influence, interest). */
+export type GridRow = StakeholderRow & { inCell: number };
+
 /** One logged engagement. */
 export interface EngagementRow {
   engagementId: string;
@@ -99,6 +102,8 @@ export interface CoachChoice {
 export interface StakeholderQueries {
   /** Everyone matching, or one page of them. */
   list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[];
+  /** Those matching on the influence × interest grid: in each cell the first `perCell` by name, each with how many the cell holds. */
+  grid(filter: StakeholderFilter, perCell: number): GridRow[];
   /** How many match, and how many of them were last engaged before `quietBefore` (or never), without reading them. */
   count(filter: StakeholderFilter, quietBefore: string): StakeholderCounts;
   stakeholder(stakeholderId: string): StakeholderRow | null;
@@ -203,6 +208,13 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
       db.prepare<[ListParams], StakeholderRow>(`${select(rowColumns)} ORDER BY ${orderBy[sort]} LIMIT @limit OFFSET @offset`);
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
     this.sql = {
+      // Numbered within each cell by name, so the grid reads no more than `perCell` a cell.
+      grid: db.prepare<[FilterParams & { perCell: number }], GridRow>(`
+        SELECT stakeholderId, name, role, areaId, areaPath, influence, interest, attitude, adkarStage, lastEngagedOn, engagements, inCell
+        FROM (${select(`${rowColumns},
+          row_number() OVER (PARTITION BY s.influence, s.interest ORDER BY s.name, s.stakeholder_id) AS place,
+          count(*) OVER (PARTITION BY s.influence, s.interest) AS inCell`)})
+        WHERE place <= @perCell ORDER BY influence DESC, interest, place`),
       count: db.prepare<[FilterParams & { quietBefore: string }], StakeholderCounts>(
         select('count(*) AS total, coalesce(sum(s.last_engaged_on IS NULL OR s.last_engaged_on < @quietBefore), 0) AS quiet'),
       ),
@@ -235,6 +247,10 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
 
   list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[] {
     return this.lists[filter.sort ?? 'influence'].all({ ...filterParams(filter), limit: paging?.limit ?? -1, offset: paging?.offset ?? 0 });
+  }
+
+  grid(filter: StakeholderFilter, perCell: number): GridRow[] {
+    return this.sql.grid.all({ ...filterParams(filter), perCell });
   }
 
   count(filter: StakeholderFilter, quietBefore: string): StakeholderCounts {

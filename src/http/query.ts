@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../shared/errors.ts';
 import { Id } from '../shared/event.ts';
 import { dimensions } from '../../projections/heatmap/types.ts';
+import { EVIDENCE_CURSOR } from '../../projections/heatmap/queries.ts';
 
 /** An empty form field (`?asOf=`) means "not given", not "invalid". */
 export const optional = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -18,6 +19,9 @@ export const EvidenceQuery = z.object({
   cycle: CycleId,
   dimension: z.enum([...dimensions, 'overall'], { error: `must be one of ${[...dimensions, 'overall'].join(', ')}` }),
   asOf: optional(AsOf),
+  /** The page of events after or before this one (the first page without either). */
+  after: optional(z.string().regex(EVIDENCE_CURSOR, 'must be a date and a number, as the page links make it')),
+  before: optional(z.string().regex(EVIDENCE_CURSOR, 'must be a date and a number, as the page links make it')),
 });
 
 type QueryResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };

@@ -22,10 +22,20 @@ export const teamUrl = (teamId: string, { cycleId, asOf }: Selection): string =>
 
 /** `overall`: the evidence of every dimension, with how the overall score weighs them. */
 export const evidenceUrl = (
-  team: { teamId: string; areaId: string },
+  team: { teamId: string; areaId: string | null },
   dimension: Dimension | 'overall',
   { cycleId, asOf }: Selection,
-): string => withQuery('/evidence', { team: team.teamId, area: team.areaId, cycle: cycleId, dimension, asOf });
+  /** A page of its events after or before an event's cursor. */
+  page: { after: string } | { before: string } | Record<string, never> = {},
+): string =>
+  withQuery('/evidence', {
+    team: team.teamId,
+    ...(team.areaId !== null && { area: team.areaId }),
+    cycle: cycleId,
+    dimension,
+    asOf,
+    ...page,
+  });
 
 export const coachWeekPath = (coachId: string): string => `/coaches/${encodeURIComponent(coachId)}/week`;
 

@@ -1,4 +1,4 @@
-import type { AreaDetail, CycleSummary, Dimension, ScoreEvidence } from '../../projections/heatmap/types.ts';
+import type { AreaDetail, CycleSummary, Dimension, EvidenceSummary, ScoreEvidence } from '../../projections/heatmap/types.ts';
 import type { TimelineEntry } from '../../projections/timeline.ts';
 import { formatDate } from '../adoption/calendar.ts';
 import { dimensionOf, dimensions, overallWorking, weights, type Working, workings } from '../adoption/model.ts';
@@ -57,13 +57,25 @@ function overallInWords(byDimension: ReturnType<typeof workings>): { formula: st
   return { formula: `(${terms}) / ${sum} → ${score}`, leftOut };
 }
 
+/** Events listed on one page of the evidence. */
+export const EVIDENCE_PAGE = 50;
+
+/** The cursors of the page's first and last events, when there are earlier or later ones to page to. */
+export interface EvidencePageLinks {
+  earlier: string | null;
+  later: string | null;
+}
+
 export function evidencePageView(input: {
   cycle: CycleSummary;
   selection: Selection;
   column: Column;
   teamId: string;
   area: AreaDetail | null;
+  /** This page of the events behind the score. */
   evidence: ScoreEvidence[];
+  summary: EvidenceSummary;
+  page: EvidencePageLinks;
   /** The timeline's copies of the evidence's events, to put them in words. */
   entries: TimelineEntry[];
   names: Names;
@@ -72,17 +84,10 @@ export function evidencePageView(input: {
   const team = area?.teams.find((t) => t.teamId === input.teamId) ?? null;
   const head = columnHeads.find((h) => h.column === column)!;
   const byPosition = new Map(input.entries.map((e) => [e.position, e.event]));
-  const byDimension =
-    team === null
-      ? null
-      : workings(
-          input.evidence.map((e) => e.fact),
-          team.size,
-          cycle,
-          selection.asOf,
-        );
+  const byDimension = team === null ? null : workings(input.summary.scored, team.size, cycle, selection.asOf);
   const shown: readonly Dimension[] = column === 'overall' ? dimensions : [column];
-  const types = [...new Set(input.evidence.map((e) => e.type))];
+  const pageHref = (page: { after: string } | { before: string }) =>
+    evidenceUrl({ teamId: input.teamId, areaId: area?.area.areaId ?? null }, column, selection, page);
   return {
     title: `${head.label} evidence · ${team?.name ?? input.teamId}`,
     dimension: { label: head.label, hint: head.hint },
@@ -105,7 +110,10 @@ export function evidencePageView(input: {
             })),
             overall: column === 'overall' ? overallInWords(byDimension) : null,
           },
-    byType: types.map((type) => ({ key: eventTypeLabel(type), count: input.evidence.filter((e) => e.type === type).length })),
+    byType: input.summary.byType.map(({ type, count }) => ({ key: eventTypeLabel(type), count })),
+    total: input.summary.byType.reduce((sum, t) => sum + t.count, 0),
+    earlierHref: input.page.earlier === null ? null : pageHref({ before: input.page.earlier }),
+    laterHref: input.page.later === null ? null : pageHref({ after: input.page.later }),
     showDimension: column === 'overall',
     events: input.evidence.map((e) => {
       const event = byPosition.get(e.position);

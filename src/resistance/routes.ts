@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type ResistanceQueries, statusFilters } from '../../projections/resistance/queries.ts';
+import { type ResistanceQueries, SIGNAL_CURSOR, signalCursor, statusFilters } from '../../projections/resistance/queries.ts';
 import { type Form, submitForm, type Submission } from '../http/forms.ts';
 import { fromCategories, livePage } from '../http/live.ts';
 import { lenient, optional } from '../http/query.ts';
@@ -27,8 +27,11 @@ import {
 import {
   cancelFormOf,
   completeFormOf,
+  LOG_PAGE,
   type LogFilters,
   type LogInput,
+  type LogPage,
+  type LogPaging,
   logView,
   type SignalInput,
   type SignalPage,
@@ -48,6 +51,9 @@ const LogQuery = z.object({
   source: optional(z.enum(SignalSource.options, { error: `must be one of ${SignalSource.options.join(', ')}` })),
   /** After a plain-HTML raise: the signal just raised, for the success line. */
   raised: optional(Id),
+  /** The page of the list after or before this signal (the first page without either). */
+  after: optional(z.string().regex(SIGNAL_CURSOR, 'must be a severity, a date and a signal id, as the page links make it')),
+  before: optional(z.string().regex(SIGNAL_CURSOR, 'must be a severity, a date and a signal id, as the page links make it')),
 });
 
 /** What a plain-HTML POST comes back to the signal page with (`?recorded=plan`), for the success line. */
@@ -60,26 +66,37 @@ const SignalParams = z.object({ signalId: Id });
 const InterventionParams = SignalParams.extend({ interventionId: Id });
 const SignalQuery = z.object({ recorded: optional(z.enum([...recordedBy.keys()] as [string, ...string[]])) });
 
-/** The log as filtered; an area the organisation does not know is reported beside the filter and not applied. */
-function logPage({ resistance, today }: ResistanceRouteOptions, filters: LogFilters, errors: Record<string, string>) {
+/** The log as filtered, one page of it; an area the organisation does not know is reported beside the filter and not applied. */
+function logPage(
+  { resistance, today }: ResistanceRouteOptions,
+  { after, before, ...filters }: LogFilters & LogPaging,
+  errors: Record<string, string>,
+): LogPage {
   const day = today();
   const choices = resistance.choices();
   const known = filters.area === undefined || choices.areas.some((a) => a.areaId === filters.area);
   const applied = known ? filters : { ...filters, area: undefined };
+  const filter = {
+    areaId: applied.area,
+    status: applied.status ?? 'open',
+    minSeverity: applied.severity,
+    kind: applied.kind,
+    source: applied.source,
+  };
+  // One more than a page: whether there is a page beyond it.
+  const fetched = resistance.signals(filter, day, { limit: LOG_PAGE + 1, after, before });
+  const more = fetched.length > LOG_PAGE;
+  const signals = more ? (before === undefined ? fetched.slice(0, LOG_PAGE) : fetched.slice(1)) : fetched;
+  const first = signals[0];
+  const last = signals.at(-1);
   return {
     choices,
     filters: applied,
     errors: known ? errors : { ...errors, area: 'must be one of the areas listed' },
-    signals: resistance.signals(
-      {
-        areaId: applied.area,
-        status: applied.status ?? 'open',
-        minSeverity: applied.severity,
-        kind: applied.kind,
-        source: applied.source,
-      },
-      day,
-    ),
+    signals,
+    total: resistance.countSignals(filter),
+    earlier: first !== undefined && (before === undefined ? after !== undefined : more) ? signalCursor(first) : null,
+    later: last !== undefined && (before === undefined ? more : true) ? signalCursor(last) : null,
     summary: resistance.openSummary(applied.area, day),
     today: day,
   };
@@ -141,7 +158,7 @@ export const signalLive = (options: ResistanceRouteOptions) => {
 export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = async (app, options) => {
   const { resistance, views, today, handlers, forms } = options;
 
-  const renderLog = (fragment: boolean, filters: LogFilters, errors: Record<string, string>, input: LogInput) => {
+  const renderLog = (fragment: boolean, filters: LogFilters & LogPaging, errors: Record<string, string>, input: LogInput) => {
     const view = logView(logPage(options, filters, errors), input);
     return { view, html: views.render(fragment ? 'partials/signalLog' : 'pages/resistance', view) };
   };
@@ -155,7 +172,7 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
   });
 
   app.post('/resistance', { config: { access: 'write' }, schema: { querystring: lenient(LogQuery) } }, async (request, reply) => {
-    const { raised: _, ...filters } = request.query.value;
+    const { raised: _, after: __, before: ___, ...filters } = request.query.value;
     // The new signal's id is the form's key: the success line links to it.
     let signalId: string | undefined;
     return submitForm(request, reply, forms, {

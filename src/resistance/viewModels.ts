@@ -101,6 +101,15 @@ export interface LogFilters {
   source?: string | undefined;
 }
 
+/** Signals on one page of the log. */
+export const LOG_PAGE = 50;
+
+/** The page asked for: after or before a signal's cursor, the first page with neither. */
+export interface LogPaging {
+  after?: string | undefined;
+  before?: string | undefined;
+}
+
 const option = (value: string, label: string, selected: string | number | undefined) => ({
   value,
   label,
@@ -148,7 +157,13 @@ export interface LogPage {
   filters: LogFilters;
   /** Bad filters, by parameter: shown beside their field, and not applied. */
   errors: Record<string, string>;
+  /** This page of the matching signals. */
   signals: SignalRow[];
+  /** Every signal matching, counted. */
+  total: number;
+  /** The cursors of the page's first and last signals, when there are earlier or later ones to page to. */
+  earlier: string | null;
+  later: string | null;
   summary: OpenSummary;
   today: string;
 }
@@ -208,7 +223,10 @@ export function logView(page: LogPage, input: LogInput) {
       reloadHref: here,
     }),
     signals: page.signals.map((s) => signalRowView(s, input.raised)),
-    empty: page.signals.length > 0 ? null : filtered ? 'no-match' : 'none-open',
+    total: page.total,
+    earlierHref: page.earlier === null ? null : resistanceUrl({ ...filters, before: page.earlier }),
+    laterHref: page.later === null ? null : resistanceUrl({ ...filters, after: page.later }),
+    empty: page.total > 0 ? null : filtered ? 'no-match' : 'none-open',
     hasChoices: choices.areas.length > 0,
   };
 }

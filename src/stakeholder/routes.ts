@@ -26,7 +26,16 @@ import {
 import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from './handlers.ts';
 import { adkarLabels, attitudes } from './vocabulary.ts';
 import { quietBefore } from './model.ts';
-import { detailView, listView, PAGE_SIZE, stakeholdersUrl, type Answered, type Filters, type ListPage } from './viewModels.ts';
+import {
+  detailView,
+  GRID_PER_CELL,
+  listView,
+  PAGE_SIZE,
+  stakeholdersUrl,
+  type Answered,
+  type Filters,
+  type ListPage,
+} from './viewModels.ts';
 
 export interface StakeholderRouteOptions extends WebDeps {
   stakeholders: StakeholderQueries;
@@ -146,7 +155,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
       page,
       pages,
       rows: stakeholders.list(filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-      everyone: stakeholders.list(filter),
+      grid: stakeholders.grid(filter, GRID_PER_CELL),
       counts,
       areas: stakeholders.areas(),
       hasAny: stakeholders.hasAny(),

@@ -4,6 +4,7 @@ import {
   type AreaChoice,
   type CoachChoice,
   type EngagementRow,
+  type GridRow,
   type HistoryRow,
   type Standing,
   type StakeholderCounts,
@@ -81,8 +82,10 @@ export interface Filters {
 }
 const filterNames = ['q', 'area', 'attitude', 'adkar', 'weeks', 'sort'] as const;
 
-/** Rows in one page of the list; the grid shows everyone matching. */
+/** Rows in one page of the list. */
 export const PAGE_SIZE = 25;
+/** Chips in one cell of the grid, the first by name; the cell counts the others. */
+export const GRID_PER_CELL = 12;
 const weekChoices = [1, 2, 3, 4, 6, 8, 12];
 /** The list's parameters that have no field in its filter form. */
 const otherParameters: Record<string, string> = { page: 'Page', identified: 'The stakeholder just identified' };
@@ -170,19 +173,20 @@ function rowView(row: StakeholderRow, today: string) {
     engagements: row.engagements,
   };
 }
-type RowView = ReturnType<typeof rowView>;
 
 /**
  * The 5 × 5 grid, influence rising upwards and interest to the right. Each cell and tick is
  * placed by its ratings' classes (`sh-influence-N`, `sh-interest-N`): stakeholders.css knows the
  * grid's rows and columns, and draws the quadrants behind the cells.
  */
-function gridView(rows: readonly RowView[]) {
+function gridView(rows: readonly GridRow[], today: string) {
   const cells = [...RATINGS].reverse().flatMap((influence) =>
     RATINGS.map((interest) => {
-      const people = rows.filter((r) => r.influence === influence && r.interest === interest);
-      const label = `Influence ${influence}, interest ${interest}: ${people.length === 0 ? 'nobody' : plural(people.length, 'stakeholder')}`;
-      return { influence, interest, label, people };
+      const inCell = rows.filter((r) => r.influence === influence && r.interest === interest);
+      const total = inCell[0]?.inCell ?? 0;
+      const label = `Influence ${influence}, interest ${interest}: ${total === 0 ? 'nobody' : plural(total, 'stakeholder')}`;
+      const more = total - inCell.length;
+      return { influence, interest, label, people: inCell.map((row) => rowView(row, today)), more: more > 0 ? `+${more} more` : null };
     }),
   );
   return {
@@ -203,8 +207,8 @@ export interface ListPage {
   pages: number;
   /** This page's rows. */
   rows: StakeholderRow[];
-  /** Everyone matching, for the grid. */
-  everyone: StakeholderRow[];
+  /** Those matching on the grid, at most GRID_PER_CELL a cell. */
+  grid: GridRow[];
   counts: StakeholderCounts;
   areas: AreaChoice[];
   hasAny: boolean;
@@ -237,7 +241,7 @@ export function listView(page: ListPage) {
     staleWeeks: QUIET_STAKEHOLDER_WEEKS,
     rows,
     paging: pagingView(page, total),
-    grid: gridView(page.everyone.map((row) => rowView(row, page.today))),
+    grid: gridView(page.grid, page.today),
     columns: (['name', 'influence', 'engagement'] as const).map((sort) => ({
       sort,
       href: stakeholdersUrl({ ...filters, sort }),

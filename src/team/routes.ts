@@ -64,8 +64,7 @@ function load(options: TeamRouteOptions, teamId: string, cycleId: string | undef
   const team = queries.team(teamId, selection.cycleId, selection.asOf);
   if (team === null) throw new NotFoundError(`There is no team "${teamId}".`);
   const areas = queries.heatmap(selection.cycleId, selection.asOf)?.areas ?? [];
-  // The signals read model filters by area; the team's own are those of its area that name it.
-  const signals = resistance.signals({ areaId: team.areaId, status: 'open' }, today()).filter((s) => s.team?.teamId === teamId);
+  const signals = resistance.signals({ areaId: team.areaId, teamId, status: 'open' }, today());
   return {
     team,
     cycle,

@@ -233,6 +233,44 @@ describe('web app over SQLite', () => {
       for (const e of world.queries.evidence('pay', CYCLE, null, TODAY)) expect(res.body).toContain(e.eventId);
     });
 
+    it('pages a long run cell by links that work without JavaScript, counting every event by type and scoring from all', async () => {
+      const busy = openWorld();
+      try {
+        await seedSmallOrganisation(busy);
+        for (let n = 0; n < 60; n++) {
+          const reportedOn = `2026-11-${String(1 + (n % 20)).padStart(2, '0')}`;
+          await given(busy, 'team', 'pay', reportedOn, {
+            type: 'KeyResultProgressReported',
+            data: { teamId: 'pay', cycleId: CYCLE, keyResultRef: `KR-${n}`, progress: 0.5, reportedOn },
+          });
+        }
+        await busy.runner.catchUp();
+        const busyApp = await appFor(busy);
+        const first = await busyApp.inject('/evidence?team=pay&area=plat&cycle=2026-q4&dimension=run&asOf=2026-11-25');
+        const eventRows = (html: string) => html.match(/<td class="events__ref">/g)?.length ?? 0;
+        const link = (html: string, rel: string) => new RegExp(`href="([^"]+)" rel="${rel}"`).exec(html)?.[1]?.replaceAll('&amp;', '&');
+        expect(eventRows(first.body)).toBe(50);
+        expect(first.body).toContain('<b>60</b> Key result progress reported');
+        expect(first.body).toContain('<b>3</b> Check-in held');
+        expect(first.body).toContain('63 events');
+        expect(first.body).toContain('3 check-ins held of 3 expected');
+        expect(link(first.body, 'prev')).toBeUndefined();
+        const later = await busyApp.inject(link(first.body, 'next')!);
+        expect(eventRows(later.body)).toBe(13);
+        expect(link(later.body, 'next')).toBeUndefined();
+        const back = await busyApp.inject(link(later.body, 'prev')!);
+        expect(eventRows(back.body)).toBe(50);
+        expect(link(back.body, 'prev')).toBeUndefined();
+        expect(link(back.body, 'next')).toBe(link(first.body, 'next'));
+        const bad = await busyApp.inject('/evidence?team=pay&cycle=2026-q4&dimension=run&after=yesterday');
+        expect(bad.statusCode).toBe(422);
+        expect(bad.body).toContain('<code>after</code> must be a date and a number, as the page links make it');
+        await busyApp.close();
+      } finally {
+        await closeWorld(busy);
+      }
+    });
+
     it('says on the page why an early review does not count yet', async () => {
       const early = openWorld();
       try {

@@ -146,6 +146,28 @@ describe('evidence', () => {
       ['learn', 'set', 'align', 'run', 'reflect'].reduce((n, d) => n + queries.evidence('a', 'q4', d as Dimension, '2026-10-22').length, 0),
     );
   });
+
+  it('pages the events by cursor, forwards and backwards, each page continuing where the last stopped', () => {
+    const all = queries.evidence('a', 'q4', null, '2026-10-22');
+    expect(all.length).toBeGreaterThan(3);
+    const forwards = [];
+    for (let page = queries.evidence('a', 'q4', null, '2026-10-22', { limit: 2 }); page.length > 0; ) {
+      forwards.push(...page);
+      page = queries.evidence('a', 'q4', null, '2026-10-22', { limit: 2, after: page.at(-1)!.cursor });
+    }
+    expect(forwards).toEqual(all);
+    const backwards = queries.evidence('a', 'q4', null, '2026-10-22', { limit: 2, before: all.at(-1)!.cursor });
+    expect(backwards).toEqual(all.slice(-3, -1));
+  });
+
+  it('summarises a cell from the read model: the facts that move its score, and its events counted by type', () => {
+    const summary = queries.evidenceSummary('b', 'q4', 'run', '2026-10-12');
+    expect(summary.scored).toEqual([{ kind: 'check-in-held', on: '2026-10-06' }]);
+    expect(summary.byType).toEqual([
+      { type: 'CheckInHeld', count: 1 },
+      { type: 'KeyResultProgressReported', count: 1 },
+    ]);
+  });
 });
 
 describe('cycles', () => {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { readModels } from '../../projections/index.ts';
-import { SqliteResistanceQueries, type SignalFilter } from '../../projections/resistance/queries.ts';
+import { type SignalFilter, type SignalPaging, signalCursor, SqliteResistanceQueries } from '../../projections/resistance/queries.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
 import { append, appendOrganisation, ev } from './projections.events.ts';
 
@@ -114,6 +114,24 @@ describe('the log', () => {
     expect(ids({ source: 'rule' })).toEqual(['rule']);
     expect(ids({ source: 'observed', minSeverity: 2, areaId: 'r' })).toEqual(['high', 'low']);
     expect(ids({ status: 'all', minSeverity: 5, areaId: 's' })).toEqual(['gone']);
+  });
+
+  it('pages the log by cursor, forwards and backwards, and counts every match without a page', async () => {
+    const all = resistance.signals({ status: 'all' }, TODAY);
+    expect(all.map((s) => s.signalId)).toEqual(['gone', 'high', 'rule', 'low']);
+    const page = (paging: SignalPaging) => resistance.signals({ status: 'all' }, TODAY, paging).map((s) => s.signalId);
+    expect(page({ limit: 2 })).toEqual(['gone', 'high']);
+    expect(page({ limit: 2, after: signalCursor(all[1]!) })).toEqual(['rule', 'low']);
+    expect(page({ limit: 2, after: signalCursor(all[3]!) })).toEqual([]);
+    expect(page({ limit: 2, before: signalCursor(all[3]!) })).toEqual(['high', 'rule']);
+    expect(page({ limit: 2, before: signalCursor(all[0]!) })).toEqual([]);
+    expect(resistance.countSignals({ status: 'all' })).toBe(4);
+    expect(resistance.countSignals({ status: 'open', areaId: 's' })).toBe(1);
+  });
+
+  it("filters by the team a signal names, for the team's page", () => {
+    expect(ids({ teamId: 'b' })).toEqual(['high']);
+    expect(ids({ teamId: 'a' })).toEqual([]);
   });
 
   it('names where each signal was raised, and says so when a name is unknown', async () => {
