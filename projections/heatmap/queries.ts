@@ -12,6 +12,7 @@ import {
 } from '../../src/adoption/model.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { adoptionProjection, type FactRow, scoredInCycle } from '../adoption.ts';
+import { objectivesProjection } from '../objectives.ts';
 import { orgProjection } from '../org.ts';
 import { CHECKPOINTS_SCHEMA } from '../runner.ts';
 import { signalsProjection } from '../signals.ts';
@@ -56,7 +57,7 @@ function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
 const CACHED_HEATMAPS = 32;
 
 /** The read models a heatmap is computed from: it changes only when one of their checkpoints moves. */
-const sources = [orgProjection, adoptionProjection, signalsProjection];
+const sources = [orgProjection, adoptionProjection, signalsProjection, objectivesProjection];
 
 /**
  * Checkpoints that moved by more than this many events since a heatmap was computed mean a
@@ -128,8 +129,19 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       teams: db.prepare<[], TeamRecord>(
         'SELECT team_id AS teamId, key, name, area_id AS areaId, size FROM org_teams ORDER BY key, team_id',
       ),
-      cycleFacts: db.prepare<[string, string], { team_id: string; kind: Exclude<AdoptionFact['kind'], 'training'>; on_date: string }>(
-        `SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`,
+      cycleFacts: db.prepare<
+        [string, string],
+        { team_id: string; kind: Exclude<AdoptionFact['kind'], 'training' | 'alignment'>; on_date: string }
+      >(`SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`),
+      alignment: db.prepare<[string, string], { team_id: string; on_date: string; objectives: number; reaching: number }>(
+        'SELECT team_id, on_date, objectives, reaching FROM strategy_alignment WHERE cycle_id = ? AND on_date <= ? ORDER BY rowid',
+      ),
+      teamAlignment: db.prepare<
+        [string, string, string],
+        { event_id: string; position: string; event_type: string; on_date: string; objectives: number; reaching: number }
+      >(
+        `SELECT event_id, position, event_type, on_date, objectives, reaching FROM strategy_alignment
+         WHERE team_id = ? AND cycle_id = ? AND on_date <= ? ORDER BY on_date, rowid`,
       ),
       trainings: db.prepare<[string, string], { team_id: string; on_date: string; training_kind: string; participants: number }>(
         "SELECT team_id, on_date, training_kind, participants FROM adoption_facts WHERE kind = 'training' AND on_date BETWEEN ? AND ?",
@@ -184,16 +196,29 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
 
   evidence(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): ScoreEvidence[] {
     const kinds = adoptionFactKinds.filter((kind) => dimension === null || dimensionOf[kind] === dimension);
-    return this.sql.teamFacts.all(teamId, asOf, learnWindowStart(asOf), cycleId, JSON.stringify(kinds)).map((f) => ({
-      eventId: f.event_id,
-      position: f.position,
-      type: f.event_type,
-      on: f.on_date,
-      fact:
-        f.kind === 'training'
-          ? { kind: f.kind, on: f.on_date, trainingKind: f.training_kind ?? '', participants: f.participants ?? 0 }
-          : { kind: f.kind, on: f.on_date },
-    }));
+    const facts: ScoreEvidence[] = this.sql.teamFacts
+      .all(teamId, asOf, learnWindowStart(asOf), cycleId, JSON.stringify(kinds))
+      .map((f) => ({
+        eventId: f.event_id,
+        position: f.position,
+        type: f.event_type,
+        on: f.on_date,
+        fact:
+          f.kind === 'training'
+            ? { kind: f.kind, on: f.on_date, trainingKind: f.training_kind ?? '', participants: f.participants ?? 0 }
+            : { kind: f.kind as Exclude<AdoptionFact['kind'], 'training' | 'alignment'>, on: f.on_date },
+      }));
+    if (!kinds.includes('alignment')) return facts;
+    const alignment = this.sql.teamAlignment.all(teamId, cycleId, asOf).map(
+      (a): ScoreEvidence => ({
+        eventId: a.event_id,
+        position: a.position,
+        type: a.event_type,
+        on: a.on_date,
+        fact: { kind: 'alignment', on: a.on_date, objectives: a.objectives, reaching: a.reaching },
+      }),
+    );
+    return [...facts, ...alignment].sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
   }
 
   keyResults(teamId: string, cycleId: string): string[] {
@@ -243,6 +268,8 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
 
     const facts = new Map<string, AdoptionFact[]>();
     for (const f of this.sql.cycleFacts.all(cycleId, asOf)) listIn(facts, f.team_id).push({ kind: f.kind, on: f.on_date });
+    for (const a of this.sql.alignment.all(cycleId, asOf))
+      listIn(facts, a.team_id).push({ kind: 'alignment', on: a.on_date, objectives: a.objectives, reaching: a.reaching });
     // The trend looks TREND_DAYS back, so the window reaches that much further.
     for (const t of this.sql.trainings.all(learnWindowStart(addDays(asOf, -TREND_DAYS)), asOf)) {
       listIn(facts, t.team_id).push({ kind: 'training', on: t.on_date, trainingKind: t.training_kind, participants: t.participants });

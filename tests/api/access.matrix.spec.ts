@@ -15,7 +15,6 @@ import {
   seedSmallOrganisation,
   signIn,
   signInEveryRequest,
-  TODAY,
   type Session,
   type World,
 } from '../support/webApp.ts';

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appFor, closeWorld, grantTestToken, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, grantTestToken, openWorld, seedSmallOrganisation, type World } from '../support/webApp.ts';
 import { seedWriteTargets, writeTargets, type WriteTarget } from '../support/writeTargets.ts';
 
 const RUNS = 12;
