@@ -29,8 +29,17 @@ export const objectivesProjection = defineProjection({
     'ObjectiveLinked',
     'ObjectiveUnlinked',
     'ObjectiveDropped',
+    'KeyResultProgressReported',
   ],
-  tables: ['strategy_themes', 'strategy_objectives', 'strategy_key_results', 'strategy_alignment', 'strategy_alignment_now'],
+  tables: [
+    'strategy_themes',
+    'strategy_objectives',
+    'strategy_key_results',
+    'strategy_progress',
+    'strategy_history',
+    'strategy_alignment',
+    'strategy_alignment_now',
+  ],
   schema: `
     CREATE TABLE IF NOT EXISTS strategy_themes (
       theme_id   TEXT PRIMARY KEY,
@@ -59,6 +68,20 @@ export const objectivesProjection = defineProjection({
       title         TEXT NOT NULL,
       PRIMARY KEY (objective_id, key_result_id)
     );
+    -- each key result's latest progress, as the team reports it by the key result's id
+    CREATE TABLE IF NOT EXISTS strategy_progress (
+      team_id  TEXT NOT NULL,
+      ref      TEXT NOT NULL,
+      progress REAL NOT NULL,
+      on_date  TEXT NOT NULL,
+      PRIMARY KEY (team_id, ref)
+    );
+    -- each theme's and objective's own events, for its page
+    CREATE TABLE IF NOT EXISTS strategy_history (
+      node_id  TEXT NOT NULL,
+      position TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS strategy_history_node ON strategy_history (node_id);
     CREATE TABLE IF NOT EXISTS strategy_alignment (
       team_id    TEXT NOT NULL,
       cycle_id   TEXT NOT NULL,
@@ -102,6 +125,11 @@ export const objectivesProjection = defineProjection({
       `INSERT INTO strategy_key_results (objective_id, key_result_id, title) VALUES (?, ?, ?)
        ON CONFLICT DO UPDATE SET title = excluded.title`,
     ),
+    progress: db.prepare<[string, string, number, string]>(
+      `INSERT INTO strategy_progress (team_id, ref, progress, on_date) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET progress = excluded.progress, on_date = excluded.on_date WHERE excluded.on_date >= on_date`,
+    ),
+    history: db.prepare<[string, string]>('INSERT INTO strategy_history (node_id, position) VALUES (?, ?)'),
     objectiveKnown: db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM strategy_objectives WHERE objective_id = ?'),
     nodes: db.prepare<[], ObjectiveNodeRow>(
       'SELECT objective_id, team_id, cycle_id, parent_kind, parent_id FROM strategy_objectives WHERE dropped = 0',
@@ -120,7 +148,15 @@ export const objectivesProjection = defineProjection({
     ),
   }),
   handle(sql, event) {
+    if (event.type === 'KeyResultProgressReported') {
+      const { teamId, keyResultRef, progress, reportedOn } = event.data;
+      sql.progress.run(teamId, keyResultRef, progress, reportedOn);
+      return undefined;
+    }
     const known = (objectiveId: string) => sql.objectiveKnown.get(objectiveId) !== undefined;
+    const data = event.data as { themeId?: string; objectiveId?: string };
+    const nodeId = data.themeId ?? data.objectiveId;
+    if (nodeId !== undefined) sql.history.run(nodeId, event.position.toString());
     switch (event.type) {
       case 'StrategicThemeSet':
         sql.setTheme.run(event.data.themeId, event.data.title, event.metadata.eventId);
