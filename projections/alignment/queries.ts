@@ -41,6 +41,7 @@ export interface AlignmentQueries {
   objective(objectiveId: string): ObjectiveRecord | null;
   theme(themeId: string): ThemeRecord | null;
   areas(): AreaRecord[];
+  teams(): { teamId: string; key: string; name: string; areaId: string }[];
   /** The positions of a theme's or an objective's events, newest first. */
   history(nodeId: string): string[];
   /** The team's key results in a cycle, by objective, as the progress form offers them. */
@@ -85,6 +86,9 @@ export class SqliteAlignmentQueries implements AlignmentQueries {
       areas: db.prepare<[], AreaRecord>(
         'SELECT area_id AS areaId, code, name, parent_area_id AS parentAreaId FROM org_areas ORDER BY code, area_id',
       ),
+      teams: db.prepare<[], { teamId: string; key: string; name: string; areaId: string }>(
+        'SELECT team_id AS teamId, key, name, area_id AS areaId FROM org_teams ORDER BY key, team_id',
+      ),
       history: db.prepare<[string], { position: string }>(
         'SELECT position FROM strategy_history WHERE node_id = ? ORDER BY CAST(position AS INTEGER) DESC',
       ),
@@ -117,6 +121,10 @@ export class SqliteAlignmentQueries implements AlignmentQueries {
 
   areas(): AreaRecord[] {
     return this.sql.areas.all();
+  }
+
+  teams() {
+    return this.sql.teams.all();
   }
 
   history(nodeId: string): string[] {

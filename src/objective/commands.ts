@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, type CommandOf } from '../shared/command.ts';
+import { Id } from '../shared/event.ts';
 import {
   KeyResultDefined,
   ObjectiveDropped,
@@ -16,7 +17,8 @@ export const SetTheme = defineCommand('SetTheme', StrategicThemeSet.schema);
 export const RenameTheme = defineCommand('RenameTheme', StrategicThemeRenamed.schema);
 export const DropTheme = defineCommand('DropTheme', StrategicThemeDropped.schema);
 
-export const SetObjective = defineCommand('SetObjective', ObjectiveSet.schema);
+/** A team's objective may leave out the area: the handler takes the team's. */
+export const SetObjective = defineCommand('SetObjective', ObjectiveSet.schema.extend({ areaId: Id.optional() }));
 export const RenameObjective = defineCommand('RenameObjective', ObjectiveRenamed.schema);
 export const DefineKeyResult = defineCommand('DefineKeyResult', KeyResultDefined.schema);
 /** Not marked cross-area unless said so. */

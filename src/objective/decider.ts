@@ -98,8 +98,11 @@ export interface LinkContext {
   areaChain: readonly string[];
 }
 
+/** A SetObjective whose area the handler has resolved. */
+type ObjectiveToSet = { type: SetObjective['type']; data: SetObjective['data'] & { areaId: string } };
+
 export type ObjectiveCommand =
-  | WithContext<SetObjective, { cycle: CycleState; area: AreaState; team: TeamState | null }>
+  | WithContext<ObjectiveToSet, { cycle: CycleState; area: AreaState; team: TeamState | null }>
   | RenameObjective
   | DefineKeyResult
   | WithContext<LinkObjective, LinkContext>

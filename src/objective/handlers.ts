@@ -3,7 +3,9 @@ import { cycleOf } from '../cycle/handlers.ts';
 import { parseCommand } from '../shared/command.ts';
 import { commandHandlerFor, stateOf, type CommandContext } from '../shared/commandHandler.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
+import { ValidationError } from '../shared/errors.ts';
 import type { EventStore } from '../shared/eventStore.ts';
+import { ruleBroken } from '../shared/validation.ts';
 import { teamOf } from '../team/handlers.ts';
 import {
   DefineKeyResult,
@@ -84,12 +86,12 @@ export async function dropTheme(deps: HandlerDeps, command: DropTheme, ctx: Comm
 
 export async function setObjective(deps: HandlerDeps, command: SetObjective, ctx: CommandContext, expectedRevision?: number) {
   const { type, data } = parseCommand(SetObjective, command.data);
-  const [cycle, area, team] = await Promise.all([
-    cycleOf(deps.store, data.cycleId),
-    areaOf(deps.store, data.areaId),
-    data.teamId === undefined ? null : teamOf(deps.store, data.teamId),
-  ]);
-  return inObjective(deps.store, { type, data, context: { cycle, area, team } }, ctx, expectedRevision);
+  const team = data.teamId === undefined ? null : await teamOf(deps.store, data.teamId);
+  if (team?.status === 'Empty') throw ruleBroken('teamId', `must be a registered team (none has the id "${data.teamId}")`);
+  const areaId = data.areaId ?? (team?.status === 'Registered' ? team.areaId : undefined);
+  if (areaId === undefined) throw ValidationError.field('areaId', 'is required for an area’s objective');
+  const [cycle, area] = await Promise.all([cycleOf(deps.store, data.cycleId), areaOf(deps.store, areaId)]);
+  return inObjective(deps.store, { type, data: { ...data, areaId }, context: { cycle, area, team } }, ctx, expectedRevision);
 }
 
 export async function renameObjective(deps: HandlerDeps, command: RenameObjective, ctx: CommandContext, expectedRevision?: number) {
