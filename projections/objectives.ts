@@ -57,6 +57,8 @@ export const objectivesProjection = defineProjection({
       parent_id    TEXT,
       cross_area   INTEGER NOT NULL DEFAULT 0,
       dropped      INTEGER NOT NULL DEFAULT 0,
+      -- whether its chain reaches a strategic theme now (the coach's week lists team objectives that do not)
+      reaching     INTEGER NOT NULL DEFAULT 0,
       -- the event that set it: a node of the map links to its objective's events from there
       event_id     TEXT NOT NULL
     );
@@ -134,6 +136,9 @@ export const objectivesProjection = defineProjection({
     nodes: db.prepare<[], ObjectiveNodeRow>(
       'SELECT objective_id, team_id, cycle_id, parent_kind, parent_id FROM strategy_objectives WHERE dropped = 0',
     ),
+    setReaching: db.prepare<[number, string, number]>(
+      'UPDATE strategy_objectives SET reaching = ? WHERE objective_id = ? AND reaching <> ?',
+    ),
     themes: db.prepare<[], { theme_id: string }>('SELECT theme_id FROM strategy_themes WHERE dropped = 0'),
     now: db.prepare<[], { team_id: string; cycle_id: string; objectives: number; reaching: number }>(
       'SELECT team_id, cycle_id, objectives, reaching FROM strategy_alignment_now',
@@ -202,6 +207,8 @@ export const objectivesProjection = defineProjection({
     );
     const counts = new Map<string, { teamId: string; cycleId: string; objectives: number; reaching: number }>();
     for (const n of nodes) {
+      const reaches = reaching.has(n.objective_id) ? 1 : 0;
+      sql.setReaching.run(reaches, n.objective_id, reaches);
       if (n.team_id === null) continue;
       const key = `${n.team_id}\n${n.cycle_id}`;
       const count = counts.get(key) ?? { teamId: n.team_id, cycleId: n.cycle_id, objectives: 0, reaching: 0 };
