@@ -552,16 +552,16 @@ class Teller {
   }
 
   /**
-   * A team's objectives for the open cycle, with the key results its OKR tool reports on, and
-   * (if the team aligns) each linked up: mostly to its area's objectives, sometimes straight to
-   * a theme or, across areas, to another area's; some stay orphans.
+   * A team's objectives for the open cycle, with the key results its OKR tool reports on, each
+   * linked up: mostly to its area's objectives, sometimes straight to a theme or, across areas, to
+   * another area's; some stay orphans, more in teams that align poorly.
    */
   private teamObjectives(
     team: Team,
     cycle: Cycle,
     keyResultsPer: readonly number[],
     draftedOn: string,
-    alignedOn: string | null,
+    links: { linkedOn: string; orphanChance: number },
     add: (on: string, actor: Actor, command: SeedCommand) => void,
   ): void {
     const by = coach(team.coachId);
@@ -578,7 +578,7 @@ class Teller {
           data: { objectiveId, keyResultId: keyResultRefOf(team, cycle, o, kr), title: krTitle },
         });
       }
-      if (alignedOn === null || this.rng.chance(0.12)) return;
+      if (this.rng.chance(links.orphanChance)) return;
       const own = team.area.objectiveIds;
       const roll = this.rng.next();
       const link =
@@ -587,7 +587,7 @@ class Teller {
           : roll < 0.18 && others.length > 0
             ? { parentKind: 'objective' as const, parentId: this.rng.pick(others).objectiveIds[0]!, crossArea: true }
             : { parentKind: 'objective' as const, parentId: this.rng.pick(own), crossArea: false };
-      add(alignedOn, by, { type: 'LinkObjective', data: { objectiveId, ...link } });
+      add(links.linkedOn, by, { type: 'LinkObjective', data: { objectiveId, ...link } });
     });
   }
 
@@ -658,8 +658,10 @@ class Teller {
       }
 
       if (cycle.isCurrent) {
-        const alignedOn = published && chance(profile.align) ? earlierOf(addDays(publishedOn, this.rng.int(0, 7)), cycle.until) : null;
-        this.teamObjectives(team, cycle, keyResultsPer, draftedOn, alignedOn, add);
+        // Teams that align well leave an objective unlinked now and then; the others more often.
+        const orphanChance = chance(profile.align) ? 0.05 : 0.3;
+        const linkedOn = earlierOf(addDays(published ? publishedOn : draftedOn, this.rng.int(0, 7)), cycle.until);
+        this.teamObjectives(team, cycle, keyResultsPer, draftedOn, { linkedOn, orphanChance }, add);
       }
       this.checkIns(team, cycle, draftedOn, chance, add);
       this.keyResultProgress(team, cycle, published ? publishedOn : draftedOn, keyResultsPer, add);
