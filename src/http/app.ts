@@ -170,7 +170,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     revisions: deps.revisions,
   };
   const overview = { ...web, queries: deps.queries, org: deps.org, timeline: deps.timeline, coachWeek: deps.coachWeek, names: deps.names };
-  const team = { ...web, queries: deps.queries, timeline: deps.timeline, resistance: deps.resistance, stakeholders: deps.stakeholders };
+  const team = {
+    ...web,
+    queries: deps.queries,
+    alignment: deps.alignment,
+    timeline: deps.timeline,
+    resistance: deps.resistance,
+    stakeholders: deps.stakeholders,
+  };
   const resistance = { ...web, resistance: deps.resistance };
   const stakeholders = { ...web, stakeholders: deps.stakeholders };
   await app.register(accessRoutes, {

@@ -120,3 +120,24 @@ describe('the alignment map', () => {
     expect(idOf('themes', 'Grow recurring revenue')).toBe(GROWTH);
   });
 });
+
+describe('key results known by name', () => {
+  it('the team page’s progress form offers the key results its objectives define, by title, reported by id', async () => {
+    await setUpCascade();
+    await post(`/objectives/${PAY_O1}/key-result`, { key: '0b6b6c1e-3f0c-4d0e-9a57-5f7c1c2b0a07', title: 'Payout time under 24 h' });
+    const html = (await app.inject(`/teams/pay?cycle=${CYCLE}`)).body;
+    expect(html).toContain(
+      '<option value="0b6b6c1e-3f0c-4d0e-9a57-5f7c1c2b0a07" selected>Payout time under 24 h (Payouts in a day)</option>',
+    );
+    const res = await post(`/teams/pay/key-result-progress?cycle=${CYCLE}`, {
+      key: '0b6b6c1e-3f0c-4d0e-9a57-5f7c1c2b0a08',
+      keyResultRef: '0b6b6c1e-3f0c-4d0e-9a57-5f7c1c2b0a07',
+      progress: '40',
+      reportedOn: TODAY,
+      cycleId: CYCLE,
+    });
+    expect(res.statusCode).toBe(303);
+    // Its progress rolls up on the map.
+    expect(mainOf((await app.inject(`/objectives/${PAY_O1}`)).body)).toContain('Payout time under 24 h <span class="muted">· 40%</span>');
+  });
+});
