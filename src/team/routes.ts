@@ -93,11 +93,12 @@ function keyResultsOf({ alignment, queries }: TeamRouteOptions, teamId: string, 
 
 /**
  * The team page updates live: its head, scores and check-in status, from its own stream, its
- * area's (the name) and the cycles. The forms are not live (see src/http/live.ts).
+ * area's (the name), the cycles and the strategy (align). The forms are not live (see src/http/live.ts).
  */
 export const teamLive = (options: TeamRouteOptions) => {
   const affectedBy = (event: RecordedEvent, { teamId }: { teamId: string }) =>
-    event.streamId === streamName('team', teamId) || fromCategories('area', 'cycle')(event);
+    // A link anywhere up a chain can move the team's align score.
+    event.streamId === streamName('team', teamId) || fromCategories('area', 'cycle', 'theme', 'objective')(event);
   return livePage({
     path: /^\/teams\/(?<teamId>[^/]+)$/,
     params: FormQuery.extend({ teamId: Id }),
