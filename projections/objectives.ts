@@ -8,6 +8,7 @@ interface ObjectiveNodeRow {
   cycle_id: string;
   parent_kind: 'theme' | 'objective' | null;
   parent_id: string | null;
+  dropped: number;
 }
 
 /**
@@ -63,6 +64,7 @@ export const objectivesProjection = defineProjection({
       event_id     TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS strategy_objectives_cycle ON strategy_objectives (cycle_id);
+    CREATE INDEX IF NOT EXISTS strategy_objectives_parent ON strategy_objectives (parent_id) WHERE parent_id IS NOT NULL;
     CREATE INDEX IF NOT EXISTS strategy_objectives_team ON strategy_objectives (team_id, cycle_id) WHERE team_id IS NOT NULL;
     CREATE TABLE IF NOT EXISTS strategy_key_results (
       objective_id  TEXT NOT NULL,
@@ -133,15 +135,27 @@ export const objectivesProjection = defineProjection({
     ),
     history: db.prepare<[string, string]>('INSERT INTO strategy_history (node_id, position) VALUES (?, ?)'),
     objectiveKnown: db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM strategy_objectives WHERE objective_id = ?'),
-    nodes: db.prepare<[], ObjectiveNodeRow>(
-      'SELECT objective_id, team_id, cycle_id, parent_kind, parent_id FROM strategy_objectives WHERE dropped = 0',
+    // The objective itself (dropped or not) or the theme's objectives, and everything below; UNION ends a loop.
+    subtree: db.prepare<[{ kind: string; id: string }], ObjectiveNodeRow>(`
+      WITH RECURSIVE below(objective_id) AS (
+        SELECT objective_id FROM strategy_objectives
+        WHERE (@kind = 'objective' AND objective_id = @id) OR (@kind = 'theme' AND parent_kind = 'theme' AND parent_id = @id)
+        UNION
+        SELECT o.objective_id FROM strategy_objectives o JOIN below b ON o.parent_kind = 'objective' AND o.parent_id = b.objective_id
+      )
+      SELECT o.objective_id, o.team_id, o.cycle_id, o.parent_kind, o.parent_id, o.dropped FROM below JOIN strategy_objectives o USING (objective_id)`),
+    reachingOf: db.prepare<[string], { reaching: number }>(
+      'SELECT reaching FROM strategy_objectives WHERE objective_id = ? AND dropped = 0',
+    ),
+    teamCounts: db.prepare<[string, string], { objectives: number; reaching: number }>(
+      'SELECT count(*) AS objectives, coalesce(sum(reaching), 0) AS reaching FROM strategy_objectives WHERE team_id = ? AND cycle_id = ? AND dropped = 0',
     ),
     setReaching: db.prepare<[number, string, number]>(
       'UPDATE strategy_objectives SET reaching = ? WHERE objective_id = ? AND reaching <> ?',
     ),
     themes: db.prepare<[], { theme_id: string }>('SELECT theme_id FROM strategy_themes WHERE dropped = 0'),
-    now: db.prepare<[], { team_id: string; cycle_id: string; objectives: number; reaching: number }>(
-      'SELECT team_id, cycle_id, objectives, reaching FROM strategy_alignment_now',
+    now: db.prepare<[string, string], { objectives: number; reaching: number }>(
+      'SELECT objectives, reaching FROM strategy_alignment_now WHERE team_id = ? AND cycle_id = ?',
     ),
     saveNow: db.prepare<[string, string, number, number]>(
       `INSERT INTO strategy_alignment_now (team_id, cycle_id, objectives, reaching) VALUES (?, ?, ?, ?)
@@ -199,42 +213,28 @@ export const objectivesProjection = defineProjection({
       default:
         return undefined;
     }
-    // The graph changed: count again, and record each team whose counts moved.
-    const nodes = sql.nodes.all();
+    // The graph changed below a theme or an objective: that subtree is counted again, and each
+    // team in it whose counts moved is recorded. Anything else in the graph is untouched.
+    const changed = 'themeId' in event.data ? { kind: 'theme', id: event.data.themeId } : { kind: 'objective', id: event.data.objectiveId };
+    const below = sql.subtree.all(changed);
     const reaching = reachingTheme(
-      nodes.map((n) => ({ objectiveId: n.objective_id, parentKind: n.parent_kind, parentId: n.parent_id })),
+      below.filter((n) => n.dropped === 0).map((n) => ({ objectiveId: n.objective_id, parentKind: n.parent_kind, parentId: n.parent_id })),
       new Set(sql.themes.all().map((t) => t.theme_id)),
+      (objectiveId) => sql.reachingOf.get(objectiveId)?.reaching === 1,
     );
-    const counts = new Map<string, { teamId: string; cycleId: string; objectives: number; reaching: number }>();
-    for (const n of nodes) {
+    const teams = new Map<string, { teamId: string; cycleId: string }>();
+    for (const n of below) {
       const reaches = reaching.has(n.objective_id) ? 1 : 0;
       sql.setReaching.run(reaches, n.objective_id, reaches);
-      if (n.team_id === null) continue;
-      const key = `${n.team_id}\n${n.cycle_id}`;
-      const count = counts.get(key) ?? { teamId: n.team_id, cycleId: n.cycle_id, objectives: 0, reaching: 0 };
-      count.objectives += 1;
-      if (reaching.has(n.objective_id)) count.reaching += 1;
-      counts.set(key, count);
+      if (n.team_id !== null) teams.set(`${n.team_id}\n${n.cycle_id}`, { teamId: n.team_id, cycleId: n.cycle_id });
     }
-    const previous = new Map(sql.now.all().map((r) => [`${r.team_id}\n${r.cycle_id}`, r]));
-    // A team whose last objective was dropped falls to none.
-    for (const [key, before] of previous)
-      if (!counts.has(key)) counts.set(key, { teamId: before.team_id, cycleId: before.cycle_id, objectives: 0, reaching: 0 });
     const onDate = event.metadata.occurredAt.slice(0, 10);
-    for (const [key, count] of counts) {
-      const was = previous.get(key);
-      if (was !== undefined && was.objectives === count.objectives && was.reaching === count.reaching) continue;
-      sql.saveNow.run(count.teamId, count.cycleId, count.objectives, count.reaching);
-      sql.record.run(
-        count.teamId,
-        count.cycleId,
-        onDate,
-        count.objectives,
-        count.reaching,
-        event.metadata.eventId,
-        event.position.toString(),
-        event.type,
-      );
+    for (const { teamId, cycleId } of teams.values()) {
+      const now = sql.teamCounts.get(teamId, cycleId) ?? { objectives: 0, reaching: 0 };
+      const was = sql.now.get(teamId, cycleId);
+      if (was !== undefined && was.objectives === now.objectives && was.reaching === now.reaching) continue;
+      sql.saveNow.run(teamId, cycleId, now.objectives, now.reaching);
+      sql.record.run(teamId, cycleId, onDate, now.objectives, now.reaching, event.metadata.eventId, event.position.toString(), event.type);
     }
     return undefined;
   },

@@ -76,6 +76,15 @@ describe('the alignment map', () => {
     const map = mainOf((await app.inject(`/alignment?cycle=${CYCLE}`)).body);
     expect(map).toContain('1 of 1');
     expect(map).toContain('1 team objective from 1 team');
+    expect(mainOf((await app.inject(`/alignment?cycle=${CYCLE}&area=rnd`)).body)).toContain(
+      'Every objective of this cycle reaches a theme.',
+    );
+    // Dropping Platform's objective breaks the chain below it.
+    res = await post(`/objectives/${PLAT_O1}/drop`, { revision: String(await revisionOf(PLAT_O1)) });
+    expect(res.statusCode).toBe(303);
+    expect(align()).toBe(0);
+    res = await post(`/objectives/${PAY_O1}/link`, { parentId: GROWTH, revision: String(await revisionOf(PAY_O1)) });
+    expect(align()).toBe(100);
     res = await post(`/objectives/${PAY_O1}/unlink`, { revision: String(await revisionOf(PAY_O1)) });
     expect(res.statusCode).toBe(303);
     expect(align()).toBe(0);
