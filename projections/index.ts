@@ -1,6 +1,7 @@
 import { accountsProjection } from './accounts.ts';
 import { adoptionProjection } from './adoption.ts';
 import { integrationsProjection } from './integrations.ts';
+import { objectivesProjection } from './objectives.ts';
 import { orgProjection } from './org.ts';
 import type { Projection } from './projection.ts';
 import { revisionsProjection } from './revisions.ts';
@@ -18,6 +19,7 @@ export const readModels: readonly Projection[] = [
   revisionsProjection,
   integrationsProjection,
   accountsProjection,
+  objectivesProjection,
 ];
 
 import { SqliteHeatmapQueries } from './heatmap/queries.ts';

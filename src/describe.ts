@@ -14,6 +14,9 @@ import type { UptakeEvent } from './events.ts';
 import { describeIntegrationEvent } from './integration/describe.ts';
 import { integrationEvents, type IntegrationEvent } from './integration/events.ts';
 import { eventTypeLabels as integrationTypeLabels } from './integration/vocabulary.ts';
+import { describeStrategyEvent } from './objective/describe.ts';
+import { strategyEvents, type StrategyEvent } from './objective/events.ts';
+import { eventTypeLabels as strategyTypeLabels } from './objective/vocabulary.ts';
 import { describeResistanceEvent } from './resistance/describe.ts';
 import { resistanceEvents, type ResistanceEvent } from './resistance/events.ts';
 import { eventTypeLabels as resistanceTypeLabels } from './resistance/vocabulary.ts';
@@ -42,6 +45,7 @@ const describers: ReadonlyMap<string, Describe> = new Map([
   ...bySlice<ResistanceEvent>(resistanceEvents, describeResistanceEvent),
   ...bySlice<IntegrationEvent>(integrationEvents, describeIntegrationEvent),
   ...bySlice<AccessEvent>(accessEvents, describeAccessEvent),
+  ...bySlice<StrategyEvent>(strategyEvents, describeStrategyEvent),
 ]);
 
 /** Any stored event in one line a person reads, in its slice's words; names come from the read models at the time of reading. */
@@ -59,6 +63,7 @@ export const eventTypeLabels: Readonly<Record<UptakeEvent['type'], string>> = {
   ...resistanceTypeLabels,
   ...integrationTypeLabels,
   ...accessTypeLabels,
+  ...strategyTypeLabels,
 };
 
 /** A stored type the catalogue no longer knows is shown as it is. */

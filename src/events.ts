@@ -3,6 +3,7 @@ import { areaEvents, type AreaEvent } from './area/events.ts';
 import { coachEvents, type CoachEvent } from './coach/events.ts';
 import { cycleEvents, type CycleEvent } from './cycle/events.ts';
 import { integrationEvents, type IntegrationEvent } from './integration/events.ts';
+import { strategyEvents, type StrategyEvent } from './objective/events.ts';
 import { resistanceEvents, type ResistanceEvent } from './resistance/events.ts';
 import { ValidationError } from './shared/errors.ts';
 import { EventMetadata, type EventDefinition, type NewEvent } from './shared/event.ts';
@@ -21,6 +22,7 @@ export const catalogue: ReadonlyMap<string, EventDefinition> = new Map(
     ...resistanceEvents,
     ...integrationEvents,
     ...accessEvents,
+    ...strategyEvents,
   ].map((d) => [d.type, d as EventDefinition]),
 );
 
@@ -32,7 +34,8 @@ export type UptakeEvent =
   | StakeholderEvent
   | ResistanceEvent
   | IntegrationEvent
-  | AccessEvent;
+  | AccessEvent
+  | StrategyEvent;
 export type UptakeEventType = UptakeEvent['type'];
 
 /** Validates an event's data against its schema; the error names each field and rule. */

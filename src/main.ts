@@ -12,6 +12,7 @@ import { SqliteConsumerLedger } from '../infra/sqlite/consumerLedger.ts';
 import { SqlitePublisherCheckpoint } from '../infra/sqlite/publisherCheckpoint.ts';
 import { DatabaseFileError } from '../infra/sqlite/database.ts';
 import { openStorage, type Storage } from '../infra/storage.ts';
+import { SqliteAlignmentQueries } from '../projections/alignment/queries.ts';
 import { SqliteCoachWeekQueries } from '../projections/coachWeek/queries.ts';
 import { SqliteNames } from '../projections/org/names.ts';
 import { SqliteOrgQueries } from '../projections/org/queries.ts';
@@ -270,6 +271,7 @@ async function serve(config: Config): Promise<void> {
     demoEmails: settings.demo ? DEMO_ACCOUNTS.map((a) => a.email) : [],
     queries,
     coachWeek: new SqliteCoachWeekQueries(storage.readModels, queries),
+    alignment: new SqliteAlignmentQueries(storage.readModels),
     timeline: new SqliteTimelineQueries(storage.readModels),
     org,
     resistance: new SqliteResistanceQueries(storage.readModels),

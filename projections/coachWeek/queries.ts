@@ -10,6 +10,7 @@ import { addDays } from '../../src/adoption/calendar.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { quietBefore } from '../../src/stakeholder/model.ts';
 import type { HeatmapQueries, TeamRow } from '../heatmap/types.ts';
+import { objectivesProjection } from '../objectives.ts';
 import { orgProjection } from '../org.ts';
 import { signalsProjection } from '../signals.ts';
 import { stakeholdersProjection } from '../stakeholders.ts';
@@ -17,7 +18,7 @@ import { stakeholdersProjection } from '../stakeholders.ts';
 /** A signal raised this many days ago or less, and still open, is new. */
 export const NEW_SIGNAL_DAYS = 14;
 
-export const needKinds = ['checkIns', 'interventions', 'signals', 'stakeholders'] as const;
+export const needKinds = ['checkIns', 'orphans', 'interventions', 'signals', 'stakeholders'] as const;
 export type NeedKind = (typeof needKinds)[number];
 
 export interface AreaRef {
@@ -46,6 +47,12 @@ export interface CheckInDue extends TeamRef {
   area: AreaRef;
   size: number;
   checkIn: TeamRow['checkIn'] & { freshness: 'late' | 'never' };
+}
+
+/** A team with objectives in the open cycle whose chain reaches no strategic theme. */
+export interface OrphanObjectives extends TeamRef {
+  area: AreaRef;
+  objectives: { objectiveId: string; title: string }[];
 }
 
 export interface OverdueIntervention {
@@ -88,6 +95,7 @@ export interface CoachWeek {
   /** The cycle whose check-ins are due; null when no cycle is open today. */
   cycleId: string | null;
   checkIns: CheckInDue[];
+  orphans: OrphanObjectives[];
   interventions: OverdueIntervention[];
   signals: NewSignal[];
   stakeholders: QuietStakeholder[];
@@ -148,7 +156,7 @@ interface TeamColumns {
   teamKey: string | null;
   teamName: string | null;
 }
-type Params = [{ coach: string | null; today?: string; since?: string; quietBefore?: string }];
+type Params = [{ coach: string | null; today?: string; since?: string; quietBefore?: string; cycle?: string }];
 
 const areaOf = (row: AreaColumns): AreaRef => ({ areaId: row.areaId, code: row.areaCode, name: row.areaName });
 const teamOf = (row: TeamColumns): TeamRef | null =>
@@ -176,7 +184,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
     db: SqlDatabase,
     private readonly heatmap: Pick<HeatmapQueries, 'area'>,
   ) {
-    for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
+    for (const projection of [orgProjection, signalsProjection, stakeholdersProjection, objectivesProjection]) projection.setUp(db);
     this.sql = {
       coaches: db.prepare<
         [{ coach: string | null }],
@@ -189,6 +197,14 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         WHERE @coach IS NULL OR c.coach_id = @coach
         ORDER BY c.name, c.coach_id, a.code, a.area_id`),
       scope: db.prepare<Params, { coachId: string; areaId: string }>(`${SCOPE} SELECT coach_id AS coachId, area_id AS areaId FROM scope`),
+      orphans: db.prepare<Params, { coachId: string; objectiveId: string; title: string } & AreaColumns & TeamColumns>(`
+        ${SCOPE}
+        SELECT s.coach_id AS coachId, o.objective_id AS objectiveId, o.title, ${areaColumns('a')}, ${teamColumns('t')}
+        FROM scope s
+        JOIN org_teams t ON t.area_id = s.area_id
+        JOIN strategy_objectives o ON o.team_id = t.team_id AND o.cycle_id = @cycle AND o.dropped = 0 AND o.reaching = 0
+        JOIN org_areas a ON a.area_id = t.area_id
+        ORDER BY t.key, t.team_id, o.title, o.objective_id`),
       interventions: db.prepare<
         Params,
         {
@@ -291,6 +307,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       ...coach,
       needs: {
         checkIns: coach.needs.checkIns,
+        orphans: coach.needs.orphans,
         interventions: counted.interventions.get(coach.coachId) ?? 0,
         signals: counted.signals.get(coach.coachId) ?? 0,
         stakeholders: counted.stakeholders.get(coach.coachId) ?? 0,
@@ -313,14 +330,14 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         name: row.name,
         email: row.email,
         areas: [],
-        needs: { checkIns: 0, interventions: 0, signals: 0, stakeholders: 0 },
+        needs: { checkIns: 0, orphans: 0, interventions: 0, signals: 0, stakeholders: 0 },
       };
       if (row.areaId !== null && row.areaCode !== null && row.areaName !== null)
         summary.areas.push({ areaId: row.areaId, code: row.areaCode, name: row.areaName });
       coaches.set(row.coachId, summary);
     }
     return [...coaches.values()].map((summary) => {
-      const own = needs.get(summary.coachId) ?? { checkIns: [], interventions: [], signals: [], stakeholders: [] };
+      const own = needs.get(summary.coachId) ?? { checkIns: [], orphans: [], interventions: [], signals: [], stakeholders: [] };
       for (const kind of needKinds) summary.needs[kind] = own[kind].length;
       return { ...own, coach: summary };
     });
@@ -332,7 +349,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
     const of = (coachId: string): Needs => {
       const known = byCoach.get(coachId);
       if (known) return known;
-      const needs: Needs = { checkIns: [], interventions: [], signals: [], stakeholders: [] };
+      const needs: Needs = { checkIns: [], orphans: [], interventions: [], signals: [], stakeholders: [] };
       byCoach.set(coachId, needs);
       return needs;
     };
@@ -354,6 +371,13 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       };
       for (const { coachId, areaId } of this.sql.scope.all({ coach })) of(coachId).checkIns.push(...dueInArea(areaId));
       for (const needs of byCoach.values()) needs.checkIns.sort(byCheckInUrgency);
+      for (const row of this.sql.orphans.all({ coach, cycle: cycleId })) {
+        const { orphans } = of(row.coachId);
+        const last = orphans.at(-1);
+        const objective = { objectiveId: row.objectiveId, title: row.title };
+        if (last?.teamId === row.teamId) last.objectives.push(objective);
+        else orphans.push({ ...teamOf(row)!, area: areaOf(row), objectives: [objective] });
+      }
     }
 
     for (const row of withLists ? this.sql.interventions.all({ coach, today }) : []) {

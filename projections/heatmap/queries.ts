@@ -14,6 +14,7 @@ import {
 } from '../../src/adoption/model.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { adoptionProjection, type FactRow, scoredInCycle } from '../adoption.ts';
+import { objectivesProjection } from '../objectives.ts';
 import { orgProjection } from '../org.ts';
 import { CHECKPOINTS_SCHEMA } from '../runner.ts';
 import { signalsProjection } from '../signals.ts';
@@ -42,35 +43,50 @@ interface EvidenceParams {
 }
 
 type EvidenceRow = Pick<FactRow, 'event_id' | 'position' | 'event_type' | 'kind' | 'on_date' | 'training_kind' | 'participants'> & {
+  objectives: number | null;
+  reaching: number | null;
   row: number;
 };
+
+/**
+ * A team's facts as the evidence page lists them: the adoption facts and the objectives read
+ * model's alignment facts in one sequence. `row` orders each table's rows as inserted and never
+ * repeats across the two (even for one, odd for the other), so it is a keyset cursor for both.
+ */
+const evidenceFacts = `(
+  SELECT team_id, cycle_id, event_id, position, event_type, kind, on_date, training_kind, participants,
+         NULL AS objectives, NULL AS reaching, rowid * 2 AS row FROM adoption_facts
+  UNION ALL
+  SELECT team_id, cycle_id, event_id, position, event_type, 'alignment', on_date, NULL, NULL,
+         objectives, reaching, rowid * 2 + 1 FROM strategy_alignment
+)`;
 
 const evidenceWhere = `team_id = @team AND on_date <= @asOf
   AND ((kind = 'training' AND on_date >= @from) OR (kind <> 'training' AND cycle_id = @cycle))
   AND kind IN (SELECT value FROM json_each(@kinds))`;
 
 /**
- * The evidence page's statements. Its events are paged by (date, rowid), keyset: a page after a
+ * The evidence page's statements. Its events are paged by (date, row), keyset: a page after a
  * cursor reads forwards, a page before one reads backwards (and is turned round).
  */
 function evidenceStatements(db: SqlDatabase) {
-  const columns = 'event_id, position, event_type, kind, on_date, training_kind, participants, rowid AS row';
+  const columns = 'event_id, position, event_type, kind, on_date, training_kind, participants, objectives, reaching, row';
   type Page = EvidenceParams & { limit: number };
   type From = Page & { on: string; row: number };
   return {
     evidenceFirst: db.prepare<[Page], EvidenceRow>(
-      `SELECT ${columns} FROM adoption_facts WHERE ${evidenceWhere} ORDER BY on_date, rowid LIMIT @limit`,
+      `SELECT ${columns} FROM ${evidenceFacts} WHERE ${evidenceWhere} ORDER BY on_date, row LIMIT @limit`,
     ),
     evidenceAfter: db.prepare<[From], EvidenceRow>(
-      `SELECT ${columns} FROM adoption_facts WHERE ${evidenceWhere} AND (on_date, rowid) > (@on, @row) ORDER BY on_date, rowid LIMIT @limit`,
+      `SELECT ${columns} FROM ${evidenceFacts} WHERE ${evidenceWhere} AND (on_date, rowid) > (@on, @row) ORDER BY on_date, row LIMIT @limit`,
     ),
     evidenceBefore: db.prepare<[From], EvidenceRow>(
-      `SELECT ${columns} FROM adoption_facts WHERE ${evidenceWhere} AND (on_date, rowid) < (@on, @row) ORDER BY on_date DESC, rowid DESC LIMIT @limit`,
+      `SELECT ${columns} FROM ${evidenceFacts} WHERE ${evidenceWhere} AND (on_date, row) < (@on, @row) ORDER BY on_date DESC, row DESC LIMIT @limit`,
     ),
-    evidenceScored: db.prepare<[EvidenceParams], EvidenceRow>(`SELECT ${columns} FROM adoption_facts WHERE ${evidenceWhere}`),
+    evidenceScored: db.prepare<[EvidenceParams], EvidenceRow>(`SELECT ${columns} FROM ${evidenceFacts} WHERE ${evidenceWhere}`),
     evidenceByType: db.prepare<[EvidenceParams], { type: string; count: number }>(`
-      SELECT event_type AS type, count(*) AS count FROM adoption_facts WHERE ${evidenceWhere}
-      GROUP BY event_type ORDER BY min(on_date), min(rowid)`),
+      SELECT event_type AS type, count(*) AS count FROM ${evidenceFacts} WHERE ${evidenceWhere}
+      GROUP BY event_type ORDER BY min(on_date), min(row)`),
   };
 }
 
@@ -78,12 +94,13 @@ function evidenceStatements(db: SqlDatabase) {
 const kindsOf = (dimension: Dimension | null): AdoptionFactKind[] =>
   adoptionFactKinds.filter((kind) => dimension === null || dimensionOf[kind] === dimension);
 
-const factOf = (f: EvidenceRow): AdoptionFact =>
-  f.kind === 'training'
-    ? { kind: f.kind, on: f.on_date, trainingKind: f.training_kind ?? '', participants: f.participants ?? 0 }
-    : { kind: f.kind, on: f.on_date };
+function factOf(f: EvidenceRow): AdoptionFact {
+  if (f.kind === 'training') return { kind: f.kind, on: f.on_date, trainingKind: f.training_kind ?? '', participants: f.participants ?? 0 };
+  if (f.kind === 'alignment') return { kind: f.kind, on: f.on_date, objectives: f.objectives ?? 0, reaching: f.reaching ?? 0 };
+  return { kind: f.kind, on: f.on_date };
+}
 
-/** An evidence cursor (`2026-10-15_1234`: a fact's date and rowid), as `ScoreEvidence.cursor` makes it. */
+/** An evidence cursor (`2026-10-15_1234`: a fact's date and row in `evidenceFacts`), as `ScoreEvidence.cursor` makes it. */
 export const EVIDENCE_CURSOR = /^(\d{4}-\d{2}-\d{2})_(\d{1,15})$/;
 
 function parseEvidenceCursor(cursor: string): { on: string; row: number } {
@@ -133,7 +150,7 @@ function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
 const CACHED_HEATMAPS = 32;
 
 /** The read models a heatmap is computed from: it changes only when one of their checkpoints moves. */
-const sources = [orgProjection, adoptionProjection, signalsProjection];
+const sources = [orgProjection, adoptionProjection, signalsProjection, objectivesProjection];
 
 /**
  * Checkpoints that moved by more than this many events since a heatmap was computed mean a
@@ -205,8 +222,19 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       teams: db.prepare<[], TeamRecord>(
         'SELECT team_id AS teamId, key, name, area_id AS areaId, size FROM org_teams ORDER BY key, team_id',
       ),
-      cycleFacts: db.prepare<[string, string], { team_id: string; kind: Exclude<AdoptionFact['kind'], 'training'>; on_date: string }>(
-        `SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`,
+      cycleFacts: db.prepare<
+        [string, string],
+        { team_id: string; kind: Exclude<AdoptionFact['kind'], 'training' | 'alignment'>; on_date: string }
+      >(`SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`),
+      alignment: db.prepare<[string, string], { team_id: string; on_date: string; objectives: number; reaching: number }>(
+        'SELECT team_id, on_date, objectives, reaching FROM strategy_alignment WHERE cycle_id = ? AND on_date <= ? ORDER BY rowid',
+      ),
+      teamAlignment: db.prepare<
+        [string, string, string],
+        { event_id: string; position: string; event_type: string; on_date: string; objectives: number; reaching: number }
+      >(
+        `SELECT event_id, position, event_type, on_date, objectives, reaching FROM strategy_alignment
+         WHERE team_id = ? AND cycle_id = ? AND on_date <= ? ORDER BY on_date, rowid`,
       ),
       trainings: db.prepare<[string, string], { team_id: string; on_date: string; training_kind: string; participants: number }>(
         "SELECT team_id, on_date, training_kind, participants FROM adoption_facts WHERE kind = 'training' AND on_date BETWEEN ? AND ?",
@@ -268,7 +296,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   }
 
   evidenceSummary(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): EvidenceSummary {
-    const scored = kindsOf(dimension).filter((kind) => scoredKinds.includes(kind));
+    const scored = kindsOf(dimension).filter((kind) => kind === 'alignment' || scoredKinds.includes(kind));
     return {
       scored: this.sql.evidenceScored.all(this.evidenceParams(teamId, cycleId, asOf, scored)).map(factOf),
       byType: this.sql.evidenceByType.all(this.evidenceParams(teamId, cycleId, asOf, kindsOf(dimension))),
@@ -326,6 +354,8 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
 
     const facts = new Map<string, AdoptionFact[]>();
     for (const f of this.sql.cycleFacts.all(cycleId, asOf)) listIn(facts, f.team_id).push({ kind: f.kind, on: f.on_date });
+    for (const a of this.sql.alignment.all(cycleId, asOf))
+      listIn(facts, a.team_id).push({ kind: 'alignment', on: a.on_date, objectives: a.objectives, reaching: a.reaching });
     // The trend looks TREND_DAYS back, so the window reaches that much further.
     for (const t of this.sql.trainings.all(learnWindowStart(addDays(asOf, -TREND_DAYS)), asOf)) {
       listIn(facts, t.team_id).push({ kind: 'training', on: t.on_date, trainingKind: t.training_kind, participants: t.participants });

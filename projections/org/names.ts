@@ -2,6 +2,7 @@ import type { Actor } from '../../src/shared/event.ts';
 import type { Names } from '../../src/shared/names.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { accountsProjection } from '../accounts.ts';
+import { objectivesProjection } from '../objectives.ts';
 import { orgProjection } from '../org.ts';
 import { stakeholdersProjection } from '../stakeholders.ts';
 
@@ -13,7 +14,7 @@ export class SqliteNames implements Names {
   private readonly lookups;
 
   constructor(db: SqlDatabase) {
-    for (const projection of [orgProjection, stakeholdersProjection, accountsProjection]) projection.setUp(db);
+    for (const projection of [orgProjection, stakeholdersProjection, accountsProjection, objectivesProjection]) projection.setUp(db);
     const byId = (sql: string) => {
       const statement = db.prepare<[string], { name: string }>(sql);
       return (id: string) => statement.get(id)?.name ?? id;
@@ -25,6 +26,8 @@ export class SqliteNames implements Names {
       cycle: byId('SELECT name FROM org_cycles WHERE cycle_id = ?'),
       stakeholder: byId('SELECT name FROM stakeholders WHERE stakeholder_id = ?'),
       account: byId('SELECT name FROM accounts WHERE account_id = ?'),
+      theme: byId('SELECT title AS name FROM strategy_themes WHERE theme_id = ?'),
+      objective: byId('SELECT title AS name FROM strategy_objectives WHERE objective_id = ?'),
     };
   }
 
@@ -34,6 +37,8 @@ export class SqliteNames implements Names {
   cycle = (cycleId: string) => this.lookups.cycle(cycleId);
   stakeholder = (stakeholderId: string) => this.lookups.stakeholder(stakeholderId);
   account = (accountId: string) => this.lookups.account(accountId);
+  theme = (themeId: string) => this.lookups.theme(themeId);
+  objective = (objectiveId: string) => this.lookups.objective(objectiveId);
 
   actor(actor: Actor): string {
     switch (actor.kind) {

@@ -20,6 +20,7 @@ export const adoptionFactKinds = [
   'drafted',
   'published',
   'aligned',
+  'alignment',
   'check-in-held',
   'check-in-missed',
   'key-result-progress',
@@ -31,7 +32,9 @@ export type AdoptionFactKind = (typeof adoptionFactKinds)[number];
 /** One thing a team did (or failed to do), on its business date. */
 export type AdoptionFact =
   | { kind: 'training'; on: string; trainingKind: string; participants: number }
-  | { kind: Exclude<AdoptionFactKind, 'training'>; on: string };
+  /** How many of the team's objectives in the cycle there were, and how many reached a strategic theme, from that day on. */
+  | { kind: 'alignment'; on: string; objectives: number; reaching: number }
+  | { kind: Exclude<AdoptionFactKind, 'training' | 'alignment'>; on: string };
 
 /** The dimension each kind of fact is evidence for. */
 export const dimensionOf: Record<AdoptionFactKind, Dimension> = {
@@ -39,6 +42,7 @@ export const dimensionOf: Record<AdoptionFactKind, Dimension> = {
   drafted: 'set',
   published: 'set',
   aligned: 'align',
+  alignment: 'align',
   'check-in-held': 'run',
   'check-in-missed': 'run',
   'key-result-progress': 'run',
@@ -46,7 +50,10 @@ export const dimensionOf: Record<AdoptionFactKind, Dimension> = {
   retrospective: 'reflect',
 };
 
-/** Kinds that move a score; missed check-ins and progress reports are evidence only. */
+/**
+ * Kinds in the adoption facts that move a score; missed check-ins and progress reports are
+ * evidence only. Alignment moves align too, but comes from the objectives read model.
+ */
 export const scoredKinds: readonly AdoptionFactKind[] = [
   'training',
   'drafted',
@@ -140,7 +147,11 @@ function freshnessOf(lastHeldOn: string | null, cycle: CycleDates, asOf: string)
 export type Working = { score: number; due: boolean } & (
   | { dimension: 'learn'; trainingKind: string | null; trained: number; size: number; from: string }
   | { dimension: 'set'; drafted: boolean; published: boolean }
-  | { dimension: 'align'; aligned: boolean }
+  /**
+   * `objectives` is null before the team's first objective in the cycle was recorded: align then
+   * reads the legacy `OkrsAligned` (`aligned`, all or nothing).
+   */
+  | { dimension: 'align'; aligned: boolean; objectives: number | null; reaching: number }
   | { dimension: 'run'; held: number; expected: number; cadenceDays: number; startsOn: string; until: string }
   | { dimension: 'reflect'; review: boolean; retrospective: boolean; endsOn: string }
 );
@@ -181,6 +192,20 @@ export function overallWorking(byDimension: Workings): OverallWorking {
   return { score: Math.round(weighted / weightSum), counted: dimensions.filter((d) => counted.includes(d)) };
 }
 
+/**
+ * Align: the share of the team's objectives in the cycle whose chain of parents reaches a
+ * strategic theme, as the latest alignment fact says. Before any objective of the team was
+ * recorded for the cycle, a legacy `OkrsAligned` (a free-text parent nothing checked) counts
+ * as before: 100.
+ */
+function alignWorking(facts: readonly AdoptionFact[], aligned: boolean): Workings['align'] {
+  let latest: Extract<AdoptionFact, { kind: 'alignment' }> | null = null;
+  for (const fact of facts) if (fact.kind === 'alignment' && (latest === null || fact.on >= latest.on)) latest = fact;
+  if (latest === null) return { dimension: 'align', score: aligned ? 100 : 0, due: true, aligned, objectives: null, reaching: 0 };
+  const { objectives, reaching } = latest;
+  return { dimension: 'align', score: objectives === 0 ? 0 : percent(reaching, objectives), due: true, aligned, objectives, reaching };
+}
+
 /** Each dimension's working from the facts dated on or before `asOf`. */
 export function workings(allFacts: readonly AdoptionFact[], size: number, cycle: CycleDates, asOf: string): Workings {
   const facts = allFacts.filter((f) => f.on <= asOf);
@@ -197,7 +222,7 @@ export function workings(allFacts: readonly AdoptionFact[], size: number, cycle:
   return {
     learn: learnWorking(facts, size, asOf),
     set: { dimension: 'set', score: published ? 100 : drafted ? 50 : 0, due: true, drafted, published },
-    align: { dimension: 'align', score: aligned ? 100 : 0, due: true, aligned },
+    align: alignWorking(facts, aligned),
     run: {
       dimension: 'run',
       score: expected === 0 ? (held > 0 ? 100 : 0) : percent(held, expected),

@@ -25,6 +25,8 @@ import { createViews } from './views.ts';
 import type { Revisions, WebDeps } from './webDeps.ts';
 import { organisationRoutes } from '../area/routes.ts';
 import { cycleRoutes } from '../cycle/routes.ts';
+import { alignmentRoutes } from '../objective/routes.ts';
+import type { AlignmentQueries } from '../../projections/alignment/queries.ts';
 import { areaLive } from '../overview/area.ts';
 import { coachWeekLive } from '../overview/coachWeek.ts';
 import { heatmapLive } from '../overview/heatmap.ts';
@@ -54,6 +56,8 @@ export interface AppDeps {
   org: OrgQueries;
   /** What needs each coach now (the coach's week). */
   coachWeek: CoachWeekQueries;
+  /** Strategic themes, objectives, key results and their links: the alignment map. */
+  alignment: AlignmentQueries;
   /** The resistance log: signals, their interventions, counts. */
   resistance: ResistanceQueries;
   /** Stakeholders: the filtered list, the grid, one stakeholder, the areas and coaches their forms offer. */
@@ -166,7 +170,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     revisions: deps.revisions,
   };
   const overview = { ...web, queries: deps.queries, org: deps.org, timeline: deps.timeline, coachWeek: deps.coachWeek, names: deps.names };
-  const team = { ...web, queries: deps.queries, timeline: deps.timeline, resistance: deps.resistance, stakeholders: deps.stakeholders };
+  const team = {
+    ...web,
+    queries: deps.queries,
+    alignment: deps.alignment,
+    timeline: deps.timeline,
+    resistance: deps.resistance,
+    stakeholders: deps.stakeholders,
+  };
   const resistance = { ...web, resistance: deps.resistance };
   const stakeholders = { ...web, stakeholders: deps.stakeholders };
   await app.register(accessRoutes, {
@@ -181,6 +192,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(resistanceRoutes, resistance);
   await app.register(organisationRoutes, { ...web, org: deps.org });
   await app.register(cycleRoutes, { ...web, queries: deps.queries });
+  await app.register(alignmentRoutes, {
+    ...web,
+    alignment: deps.alignment,
+    queries: deps.queries,
+    timeline: deps.timeline,
+    names: deps.names,
+  });
   await app.register(stakeholderRoutes, stakeholders);
   await app.register(ingestRoutes, {
     ...deps.application,

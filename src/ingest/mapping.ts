@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { AreaCode } from '../area/events.ts';
 import { CycleName } from '../cycle/events.ts';
-import type { CommandContext, HandleResult } from '../shared/commandHandler.ts';
+import { ObjectiveLinked, ParentKind, Title } from '../objective/events.ts';
+import { defineKeyResult, linkObjective, setObjective, setTheme, unlinkObjective } from '../objective/handlers.ts';
+import { type CommandContext, type HandleResult, nameBasedUuid } from '../shared/commandHandler.ts';
+import { Id } from '../shared/event.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { zodIssuesToValidationError } from '../shared/validation.ts';
@@ -40,6 +43,13 @@ function resolve(field: string, value: string, id: string | undefined, what: str
 const teamOf = (deps: IngestDeps, key: string) => resolve('teamKey', key, deps.references.teamIdByKey(key), 'team with key');
 const cycleOf = (deps: IngestDeps, name: string) => resolve('cycleName', name, deps.references.cycleIdByName(name), 'cycle named');
 const areaOf = (deps: IngestDeps, code: string) => resolve('areaCode', code, deps.references.areaIdByCode(code), 'area with code');
+
+/**
+ * An OKR tool names its themes and objectives by its own ids: Uptake's id is derived from the
+ * sender (the integration's source) and that id, the same every time, so two tools never collide.
+ */
+const toolIdOf = (ctx: CommandContext, kind: 'theme' | 'objective', ref: string) => nameBasedUuid(`${ctx.actor.id}\n${kind}\n${ref}`);
+const ToolRef = z.string().trim().min(1).max(200);
 
 /** Other systems name a team by key and a cycle by name, where Uptake's events carry ids. */
 const byReference = { teamKey: TeamKey, cycleName: CycleName };
@@ -94,6 +104,78 @@ export const mappings = {
     data: TeamRegistered.schema.omit({ teamId: true, areaId: true }).extend({ areaCode: AreaCode }),
     record: (deps, { areaCode, ...data }, ctx) =>
       registerTeam(deps, { type: 'RegisterTeam', data: { ...data, teamId: ctx.idempotencyKey, areaId: areaOf(deps, areaCode) } }, ctx),
+  }),
+  'org.okr.theme.set.v1': mapping({
+    summary: "A strategic theme → SetTheme (StrategicThemeSet); the theme's id derives from the source and the tool's `themeRef`",
+    data: z.object({ themeRef: ToolRef, title: Title }),
+    record: (deps, { themeRef, title }, ctx) =>
+      setTheme(deps, { type: 'SetTheme', data: { themeId: toolIdOf(ctx, 'theme', themeRef), title } }, ctx),
+  }),
+  'org.okr.objective.set.v1': mapping({
+    summary:
+      "A team's objective (`teamKey`) or an area's (`areaCode`) for a cycle → SetObjective (ObjectiveSet); its id derives from the source and the tool's `objectiveRef`",
+    data: z
+      .object({ objectiveRef: ToolRef, title: Title, cycleName: CycleName, teamKey: TeamKey.optional(), areaCode: AreaCode.optional() })
+      .refine((d) => (d.teamKey === undefined) !== (d.areaCode === undefined), {
+        message: 'name either teamKey or areaCode',
+        path: ['teamKey'],
+      }),
+    record: (deps, { objectiveRef, title, cycleName, teamKey, areaCode }, ctx) =>
+      setObjective(
+        deps,
+        {
+          type: 'SetObjective',
+          data: {
+            objectiveId: toolIdOf(ctx, 'objective', objectiveRef),
+            title,
+            cycleId: cycleOf(deps, cycleName),
+            ...(teamKey !== undefined && { teamId: teamOf(deps, teamKey) }),
+            ...(areaCode !== undefined && { areaId: areaOf(deps, areaCode) }),
+          },
+        },
+        ctx,
+      ),
+  }),
+  'org.okr.keyresult.defined.v1': mapping({
+    summary:
+      "A key result of an objective → DefineKeyResult (KeyResultDefined); `keyResultRef` is its id, the one the tool's progress reports name",
+    data: z.object({ objectiveRef: ToolRef, keyResultRef: Id, title: Title }),
+    record: (deps, { objectiveRef, keyResultRef, title }, ctx) =>
+      defineKeyResult(
+        deps,
+        { type: 'DefineKeyResult', data: { objectiveId: toolIdOf(ctx, 'objective', objectiveRef), keyResultId: keyResultRef, title } },
+        ctx,
+      ),
+  }),
+  'org.okr.objective.linked.v1': mapping({
+    summary:
+      "An objective serves a parent theme or objective, both by the tool's refs → LinkObjective (ObjectiveLinked), checked as a link from a form is",
+    data: z.object({
+      objectiveRef: ToolRef,
+      parentKind: ParentKind,
+      parentRef: ToolRef,
+      crossArea: ObjectiveLinked.schema.shape.crossArea.optional(),
+    }),
+    record: (deps, { objectiveRef, parentKind, parentRef, crossArea }, ctx) =>
+      linkObjective(
+        deps,
+        {
+          type: 'LinkObjective',
+          data: {
+            objectiveId: toolIdOf(ctx, 'objective', objectiveRef),
+            parentKind,
+            parentId: toolIdOf(ctx, parentKind, parentRef),
+            crossArea: crossArea ?? false,
+          },
+        },
+        ctx,
+      ),
+  }),
+  'org.okr.objective.unlinked.v1': mapping({
+    summary: 'An objective no longer serves its parent → UnlinkObjective (ObjectiveUnlinked)',
+    data: z.object({ objectiveRef: ToolRef }),
+    record: (deps, { objectiveRef }, ctx) =>
+      unlinkObjective(deps, { type: 'UnlinkObjective', data: { objectiveId: toolIdOf(ctx, 'objective', objectiveRef) } }, ctx),
   }),
 } as const;
 

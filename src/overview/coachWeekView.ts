@@ -4,6 +4,7 @@ import type {
   CoachWeek,
   NeedKind,
   NewSignal,
+  OrphanObjectives,
   OverdueIntervention,
   QuietStakeholder,
 } from '../../projections/coachWeek/queries.ts';
@@ -49,6 +50,13 @@ const sections: Record<NeedKind, { id: string; title: string; hint: string; empt
     hint: 'Teams past their check-in cadence, or without a check-in this cycle',
     empty: 'Nothing here — good. Every team in your areas is checking in on time.',
     brief: ['team behind on check-ins', 'teams behind on check-ins'],
+  },
+  orphans: {
+    id: 'orphans',
+    title: 'Objectives linked to no strategy',
+    hint: 'Team objectives in the open cycle whose chain of links reaches no strategic theme',
+    empty: 'Nothing here — good. Every team objective in your areas serves the strategy.',
+    brief: ['team with orphan objectives', 'teams with orphan objectives'],
   },
   interventions: {
     id: 'interventions',
@@ -159,6 +167,26 @@ function stakeholderView(stakeholder: QuietStakeholder, today: string): NeedView
   };
 }
 
+function orphansView(team: OrphanObjectives): NeedView {
+  const [first] = team.objectives;
+  return {
+    urgency: { tone: 'medium', label: 'Unlinked' },
+    key: team.key,
+    title: team.name,
+    lines: [where(team.area.name, plural(team.objectives.length, 'orphan objective')), ...team.objectives.map((o) => `“${o.title}”`)],
+    actions:
+      first === undefined
+        ? []
+        : [
+            {
+              label: 'Link it up',
+              context: `“${first.title}” of ${team.name}`,
+              href: `/objectives/${encodeURIComponent(first.objectiveId)}#link`,
+            },
+          ],
+  };
+}
+
 function sectionView(kind: NeedKind, items: NeedView[], empty = sections[kind].empty): SectionView {
   const { id, title, hint } = sections[kind];
   return { id, kind, title, hint, count: items.length, empty, items };
@@ -177,6 +205,7 @@ export function coachWeekPageView(week: CoachWeek, cycle: CycleSummary | null) {
       cycle === null ? [] : week.checkIns.map((t) => checkInView(t, today, cycle)),
       cycle === null ? 'Nothing here: no OKR cycle is open today, so no check-in is due.' : undefined,
     ),
+    sectionView('orphans', week.orphans.map(orphansView), cycle === null ? 'Nothing here: no OKR cycle is open today.' : undefined),
     sectionView(
       'interventions',
       week.interventions.map((i) => interventionView(i, today, coach.coachId)),

@@ -27,7 +27,9 @@ export function workingInWords(working: Working): string {
     case 'set':
       return `${working.published ? 'OKRs published' : working.drafted ? 'OKRs drafted, not yet published' : 'OKRs neither drafted nor published'} ${score}`;
     case 'align':
-      return `${working.aligned ? 'OKRs linked to a parent objective' : 'OKRs not yet linked to a parent objective'} ${score}`;
+      if (working.objectives === null)
+        return `${working.aligned ? 'OKRs aligned to a parent (recorded before any objective was)' : 'No objective recorded and OKRs not aligned'} ${score}`;
+      return `${working.reaching} of ${plural(working.objectives, 'objective')} reach a strategic theme through their links ${score}`;
     case 'run': {
       const rhythm = `every ${plural(working.cadenceDays, 'day')} since ${formatDate(working.startsOn)}`;
       return working.expected === 0

@@ -32,7 +32,7 @@ export const heatmapRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app
 };
 
 /** Scores, stages, check-in freshness and open resistance: what the organisation, its cycles, its teams' adoption and its signals say. */
-export const adoptionChanged = fromCategories('area', 'team', 'cycle', 'signal');
+export const adoptionChanged = fromCategories('area', 'team', 'cycle', 'signal', 'theme', 'objective');
 
 /** Each area's team rows, as its expand link fetches them: re-sent so rows a reader unfolded stay unfolded and current. */
 export const unfoldedTeamRows = (queries: HeatmapQueries, areas: readonly AreaRow[], selection: Selection) =>

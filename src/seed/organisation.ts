@@ -381,3 +381,66 @@ export const lastNames = [
   'Yilmaz',
   'Zimmermann',
 ] as const;
+
+/** The organisation's strategy: the last theme is one nobody has taken up yet. */
+export const strategicThemes = [
+  'Grow recurring revenue',
+  'Customers succeed without asking for help',
+  'A platform teams trust and ship on daily',
+  'Enter two new markets',
+] as const;
+
+/**
+ * Each area's objectives for the open cycle: `theme` (an index into strategicThemes) for an area
+ * at the top, its parent's first objective otherwise; `null` leaves it unlinked (People's is the
+ * demo's orphan area objective, and Finance's has no key results yet).
+ */
+export const areaObjectives: Readonly<Record<string, readonly { title: string; theme: number | null; keyResults: readonly string[] }[]>> = {
+  TECH: [
+    {
+      title: 'Engineering delivers safely, every day',
+      theme: 2,
+      keyResults: ['Deploys per team per week above 10', 'Change failure rate under 10%'],
+    },
+  ],
+  PLAT: [
+    {
+      title: 'Self-service infrastructure for every team',
+      theme: 2,
+      keyResults: ['80% of services on the golden path', 'New service live in under a day'],
+    },
+    { title: 'Reliability customers notice', theme: 1, keyResults: ['Availability 99.95%', 'Pages per week halved'] },
+  ],
+  DATA: [{ title: 'Decisions on trusted data', theme: 0, keyResults: ['Core metrics certified', 'Dashboards fresh within an hour'] }],
+  PROD: [{ title: 'A product customers recommend', theme: 1, keyResults: ['NPS above 45', 'Activation within 7 days at 60%'] }],
+  GROW: [{ title: 'More trials become paying customers', theme: 0, keyResults: ['Trial conversion at 18%', 'Expansion revenue up 12%'] }],
+  OPS: [{ title: 'Operations scale without headcount', theme: 1, keyResults: ['Cost per ticket down 15%'] }],
+  SUPPORT: [
+    { title: 'Answers before customers ask', theme: 1, keyResults: ['Self-service resolution at 40%', 'First response under 1 hour'] },
+  ],
+  SALES: [
+    { title: 'Bigger, longer customer relationships', theme: 0, keyResults: ['Net revenue retention 112%', 'Average deal size up 10%'] },
+  ],
+  FIN: [{ title: 'Cash to invest in growth', theme: 0, keyResults: [] }],
+  PEOPLE: [{ title: 'Everyone knows how their work counts', theme: null, keyResults: ['Engagement survey at 75%'] }],
+};
+
+/** Team objectives are drawn from these, each with two to five key results from the next list. */
+export const teamObjectiveTitles = [
+  'Ship the smallest useful thing every week',
+  'Cut the time from idea to customer in half',
+  'Make our part of the product effortless',
+  'Remove the top three sources of toil',
+  'Earn our customers’ trust on every release',
+  'Know what our users need before they ask',
+] as const;
+export const keyResultTitles = [
+  'Lead time under 3 days',
+  'Customer-reported defects down 30%',
+  'Three experiments run and read',
+  'Toil hours per week halved',
+  'Satisfaction score above 4.3',
+  'Every service has an owner and a runbook',
+  'Adoption of the new flow at 50%',
+  'Backlog older than 90 days cleared',
+] as const;

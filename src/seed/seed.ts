@@ -26,6 +26,7 @@ import {
 } from '../resistance/handlers.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from '../stakeholder/handlers.ts';
+import { defineKeyResult, linkObjective, setObjective, setTheme } from '../objective/handlers.ts';
 import { completeTraining, recordAdoption, registerTeam, resizeTeam } from '../team/handlers.ts';
 import type { CommandContext } from '../shared/commandHandler.ts';
 import { ValidationError } from '../shared/errors.ts';
@@ -121,6 +122,10 @@ const handlers: { [T in SeedCommand['type']]: Handler<Extract<SeedCommand, { typ
   CompleteIntervention: completeIntervention,
   ResolveResistanceSignal: resolveResistanceSignal,
   EscalateResistanceSignal: escalateResistanceSignal,
+  SetTheme: setTheme,
+  SetObjective: setObjective,
+  DefineKeyResult: defineKeyResult,
+  LinkObjective: linkObjective,
 };
 
 const dispatch = (deps: HandlerDeps, command: SeedCommand, ctx: CommandContext) =>
@@ -132,6 +137,8 @@ const dispatch = (deps: HandlerDeps, command: SeedCommand, ctx: CommandContext) 
  */
 function streamOf({ data }: SeedCommand): string {
   const owners: readonly [Category, string | undefined][] = [
+    ['theme', 'themeId' in data ? data.themeId : undefined],
+    ['objective', 'objectiveId' in data ? data.objectiveId : undefined],
     ['signal', 'signalId' in data ? data.signalId : undefined],
     ['stakeholder', 'stakeholderId' in data ? data.stakeholderId : undefined],
     ['team', 'teamId' in data ? data.teamId : undefined],

@@ -20,6 +20,7 @@ import type {
   RaiseResistanceSignal,
   ResolveResistanceSignal,
 } from '../resistance/commands.ts';
+import type { DefineKeyResult, LinkObjective, SetObjective, SetTheme } from '../objective/commands.ts';
 import type { InterventionKind, ResistanceKind } from '../resistance/events.ts';
 import type { Actor } from '../shared/event.ts';
 import type { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from '../stakeholder/commands.ts';
@@ -41,12 +42,16 @@ import type { TrainingKind } from '../team/events.ts';
 import {
   type AdoptionProfile,
   type AreaBlueprint,
+  areaObjectives,
   areas as areaBlueprints,
   coachesAtScaleOne,
   firstNames,
+  keyResultTitles,
   lastNames,
   profiles,
   stakeholdersAtScaleOne,
+  strategicThemes,
+  teamObjectiveTitles,
 } from './organisation.ts';
 import { Random } from './random.ts';
 
@@ -78,7 +83,11 @@ export type SeedCommand =
   | PlanIntervention
   | CompleteIntervention
   | ResolveResistanceSignal
-  | EscalateResistanceSignal;
+  | EscalateResistanceSignal
+  | SetTheme
+  | SetObjective
+  | DefineKeyResult
+  | LinkObjective;
 
 /** One command, who sent it and when it happened. */
 export interface Step {
@@ -125,6 +134,8 @@ interface Cycle {
 
 interface Area {
   areaId: string;
+  /** The open cycle's objectives of this area. */
+  objectiveIds: string[];
   blueprint: AreaBlueprint;
   profile: AdoptionProfile;
   coachIds: string[];
@@ -304,12 +315,16 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
 /** Whole count with the given mean: the integer part, plus one with the fraction's chance. */
 const countAround = (rng: Random, mean: number) => Math.floor(mean) + (rng.chance(mean - Math.floor(mean)) ? 1 : 0);
 
+/** What the OKR tool calls a team's key result: the id it is defined under, in the open cycle. */
+const keyResultRefOf = (team: Team, cycle: Cycle, objective: number, kr: number) => `${team.key}-${cycle.name}-O${objective + 1}-KR${kr}`;
+
 class Teller {
   readonly steps: Step[] = [];
   readonly areas: Area[] = [];
   readonly teams: Team[] = [];
   readonly stakeholders: Stakeholder[] = [];
   readonly cycles: Cycle[] = [];
+  readonly themeIds: string[] = [];
   signals = 0;
 
   /**
@@ -364,7 +379,15 @@ class Teller {
 
     const byCode = new Map<string, Area>();
     for (const blueprint of areaBlueprints) {
-      const area: Area = { areaId: this.id(), blueprint, profile: profiles[blueprint.profile], coachIds: [], teams: [], stakeholders: [] };
+      const area: Area = {
+        areaId: this.id(),
+        objectiveIds: [],
+        blueprint,
+        profile: profiles[blueprint.profile],
+        coachIds: [],
+        teams: [],
+        stakeholders: [],
+      };
       const parentAreaId = blueprint.parentCode === null ? null : byCode.get(blueprint.parentCode)!.areaId;
       this.record(setUpOn, system, {
         type: 'RegisterArea',
@@ -485,10 +508,87 @@ class Teller {
   // Phases 1 and 2: what happened in a cycle.
 
   liveThrough(cycle: Cycle): void {
-    if (cycle.isCurrent) this.reorganise(cycle);
+    if (cycle.isCurrent) {
+      this.reorganise(cycle);
+      this.setStrategy(cycle);
+    }
     for (const team of this.teams) this.teamCycle(team, cycle);
     for (const stakeholder of this.stakeholders) this.stakeholderCycle(stakeholder, cycle);
     for (const area of this.areas) this.signalsIn(area, cycle);
+  }
+
+  /**
+   * The strategy and each area's objectives, first recorded for the open cycle: the closed cycle's
+   * alignment stays as it was recorded then, free-text `OkrsAligned`.
+   */
+  private setStrategy(cycle: Cycle): void {
+    const on = cycle.startsOn;
+    for (const title of strategicThemes) {
+      const themeId = this.id();
+      this.themeIds.push(themeId);
+      this.record(on, system, { type: 'SetTheme', data: { themeId, title } });
+    }
+    const byCode = new Map(this.areas.map((area) => [area.blueprint.code, area]));
+    for (const area of this.areas) {
+      const by = coach(area.coachIds[0]!);
+      for (const objective of areaObjectives[area.blueprint.code] ?? []) {
+        const objectiveId = this.id();
+        area.objectiveIds.push(objectiveId);
+        const { cycleId } = cycle;
+        this.record(on, by, { type: 'SetObjective', data: { objectiveId, title: objective.title, cycleId, areaId: area.areaId } });
+        objective.keyResults.forEach((title, i) => {
+          this.record(on, by, { type: 'DefineKeyResult', data: { objectiveId, keyResultId: `${objectiveId}-kr${i + 1}`, title } });
+        });
+        const parentArea = area.blueprint.parentCode === null ? undefined : byCode.get(area.blueprint.parentCode);
+        const parent =
+          objective.theme === null
+            ? null
+            : parentArea?.objectiveIds[0] !== undefined
+              ? { parentKind: 'objective' as const, parentId: parentArea.objectiveIds[0] }
+              : { parentKind: 'theme' as const, parentId: this.themeIds[objective.theme]! };
+        if (parent) this.record(on, by, { type: 'LinkObjective', data: { objectiveId, ...parent, crossArea: false } });
+      }
+    }
+  }
+
+  /**
+   * A team's objectives for the open cycle, with the key results its OKR tool reports on, each
+   * linked up: mostly to its area's objectives, sometimes straight to a theme or, across areas, to
+   * another area's; some stay orphans, more in teams that align poorly.
+   */
+  private teamObjectives(
+    team: Team,
+    cycle: Cycle,
+    keyResultsPer: readonly number[],
+    draftedOn: string,
+    links: { linkedOn: string; orphanChance: number },
+    add: (on: string, actor: Actor, command: SeedCommand) => void,
+  ): void {
+    const by = coach(team.coachId);
+    const { cycleId } = cycle;
+    const others = this.areas.filter((a) => a !== team.area && a.objectiveIds.length > 0);
+    keyResultsPer.forEach((count, o) => {
+      const objectiveId = `${team.teamId}-o${o + 1}`;
+      const title = teamObjectiveTitles[(team.key.length + o) % teamObjectiveTitles.length]!;
+      add(draftedOn, by, { type: 'SetObjective', data: { objectiveId, title, cycleId, areaId: team.area.areaId, teamId: team.teamId } });
+      for (let kr = 1; kr <= count; kr++) {
+        const krTitle = keyResultTitles[(o * 3 + kr) % keyResultTitles.length]!;
+        add(draftedOn, by, {
+          type: 'DefineKeyResult',
+          data: { objectiveId, keyResultId: keyResultRefOf(team, cycle, o, kr), title: krTitle },
+        });
+      }
+      if (this.rng.chance(links.orphanChance)) return;
+      const own = team.area.objectiveIds;
+      const roll = this.rng.next();
+      const link =
+        roll < 0.1 || own.length === 0
+          ? { parentKind: 'theme' as const, parentId: this.themeIds[this.rng.int(0, 2)]!, crossArea: false }
+          : roll < 0.18 && others.length > 0
+            ? { parentKind: 'objective' as const, parentId: this.rng.pick(others).objectiveIds[0]!, crossArea: true }
+            : { parentKind: 'objective' as const, parentId: this.rng.pick(own), crossArea: false };
+      add(links.linkedOn, by, { type: 'LinkObjective', data: { objectiveId, ...link } });
+    });
   }
 
   /** Small changes a living organisation makes between cycles. */
@@ -544,7 +644,7 @@ class Teller {
       const published = publishedOn <= cycle.until && chance(profile.publish);
       if (published) {
         add(publishedOn, by, { type: 'PublishOkrs', data: { teamId, cycleId, publishedOn } });
-        if (chance(profile.align)) {
+        if (!cycle.isCurrent && chance(profile.align)) {
           const parents = team.area.blueprint.parentCode === null ? ['Company strategy'] : [`${team.area.blueprint.parentCode} objectives`];
           if (this.rng.chance(0.3)) parents.push(`${team.area.blueprint.code} objectives`);
           for (const parent of parents) {
@@ -557,6 +657,12 @@ class Teller {
         }
       }
 
+      if (cycle.isCurrent) {
+        // Teams that align well leave an objective unlinked now and then; the others more often.
+        const orphanChance = chance(profile.align) ? 0.05 : 0.3;
+        const linkedOn = earlierOf(addDays(published ? publishedOn : draftedOn, this.rng.int(0, 7)), cycle.until);
+        this.teamObjectives(team, cycle, keyResultsPer, draftedOn, { linkedOn, orphanChance }, add);
+      }
       this.checkIns(team, cycle, draftedOn, chance, add);
       this.keyResultProgress(team, cycle, published ? publishedOn : draftedOn, keyResultsPer, add);
 
@@ -615,7 +721,7 @@ class Teller {
     const length = daysBetween(cycle.startsOn, cycle.endsOn);
     keyResultsPer.forEach((count, objective) => {
       for (let kr = 1; kr <= count; kr++) {
-        const keyResultRef = `${team.key}/${cycle.name}/O${objective + 1}/KR${kr}`;
+        const keyResultRef = keyResultRefOf(team, cycle, objective, kr);
         const target = clamp(profile.checkIn * (0.6 + this.rng.next() * 0.6), 0.05, 1);
         for (let reportedOn = from; reportedOn <= cycle.until; reportedOn = addDays(reportedOn, 1)) {
           if (!isWorkingDay(reportedOn) || !this.rng.chance((profile.progressSyncs * this.syncBoost) / WORKING_DAYS)) continue;

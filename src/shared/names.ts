@@ -11,6 +11,9 @@ export interface Names {
   coach(coachId: string): string;
   cycle(cycleId: string): string;
   stakeholder(stakeholderId: string): string;
+  /** A strategic theme's or an objective's title. */
+  theme(themeId: string): string;
+  objective(objectiveId: string): string;
   /** A signed-in person, by the name on their account. */
   account(accountId: string): string;
   /** Who recorded an event: a person's name, an integration's source, Uptake itself. */

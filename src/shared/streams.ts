@@ -2,7 +2,18 @@
  * Streams are `<category>-<id>`: EventStoreDB's category projection splits at the first `-`,
  * so a category never contains one; an id may.
  */
-export const categories = ['area', 'coach', 'team', 'cycle', 'stakeholder', 'signal', 'integration', 'account'] as const;
+export const categories = [
+  'area',
+  'coach',
+  'team',
+  'cycle',
+  'stakeholder',
+  'signal',
+  'integration',
+  'account',
+  'theme',
+  'objective',
+] as const;
 export type Category = (typeof categories)[number];
 
 export const streamName = (category: Category, id: string): string => `${category}-${id}`;

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AlignmentQueries } from '../../projections/alignment/queries.ts';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
 import type { ResistanceQueries } from '../../projections/resistance/queries.ts';
 import type { StakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import type { TimelineQueries } from '../../projections/timeline.ts';
 import { fromCategories, livePage } from '../http/live.ts';
-import { submitForm, type Form, type Submission } from '../http/forms.ts';
+import { submitForm, type Form, type Option, type Submission } from '../http/forms.ts';
 import { optional } from '../http/query.ts';
 import { requireSelection } from '../overview/selection.ts';
 import { sendHtml } from '../http/views.ts';
@@ -34,6 +35,7 @@ import { teamPageUrl, teamView, type Answered, type TeamPage } from './viewModel
 
 export interface TeamRouteOptions extends WebDeps {
   queries: HeatmapQueries;
+  alignment: Pick<AlignmentQueries, 'keyResultsOf'>;
   timeline: TimelineQueries;
   resistance: ResistanceQueries;
   stakeholders: StakeholderQueries;
@@ -72,7 +74,7 @@ function load(options: TeamRouteOptions, teamId: string, cycleId: string | undef
     areas,
     selection,
     revision: revisions.of(streamName('team', teamId)),
-    keyResults: queries.keyResults(teamId, selection.cycleId),
+    keyResults: keyResultsOf(options, teamId, selection.cycleId),
     history: timeline.page({ teamId }, RECENT),
     signals,
     stakeholders: stakeholders.list({ areaId: team.areaId }, { limit: RECENT, offset: 0 }),
@@ -81,13 +83,21 @@ function load(options: TeamRouteOptions, teamId: string, cycleId: string | undef
   };
 }
 
+/** The key results the team's objectives define for the cycle; a cycle from before objectives offers the references reported in it. */
+function keyResultsOf({ alignment, queries }: TeamRouteOptions, teamId: string, cycleId: string): Option[] {
+  const defined = alignment.keyResultsOf(teamId, cycleId);
+  if (defined.length > 0) return defined.map((k) => ({ value: k.keyResultId, label: `${k.title} (${k.objective})` }));
+  return queries.keyResults(teamId, cycleId).map((ref) => ({ value: ref, label: ref }));
+}
+
 /**
  * The team page updates live: its head, scores and check-in status, from its own stream, its
- * area's (the name) and the cycles. The forms are not live (see src/http/live.ts).
+ * area's (the name), the cycles and the strategy (align). The forms are not live (see src/http/live.ts).
  */
 export const teamLive = (options: TeamRouteOptions) => {
   const affectedBy = (event: RecordedEvent, { teamId }: { teamId: string }) =>
-    event.streamId === streamName('team', teamId) || fromCategories('area', 'cycle')(event);
+    // A link anywhere up a chain can move the team's align score.
+    event.streamId === streamName('team', teamId) || fromCategories('area', 'cycle', 'theme', 'objective')(event);
   return livePage({
     path: /^\/teams\/(?<teamId>[^/]+)$/,
     params: FormQuery.extend({ teamId: Id }),

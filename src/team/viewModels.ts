@@ -31,8 +31,8 @@ export interface TeamPage {
   selection: Selection;
   /** The team stream's revision as the read models know it: what the edit forms carry. */
   revision: number;
-  /** The key results reported in the cycle so far: the progress form offers them. */
-  keyResults: string[];
+  /** The team's key results in the cycle, as its objectives define them (or, for a cycle without any, those reported so far): the progress form offers them. */
+  keyResults: Option[];
   /** The team's latest events, newest first. */
   history: TimelinePage;
   /** The team's open resistance signals. */
@@ -58,7 +58,7 @@ function defaultsFor(form: Form, page: TeamPage): FormState {
     participants: String(page.team.size),
     size: String(page.team.size),
     areaId: page.team.areaId,
-    keyResultRef: page.keyResults[0] ?? '',
+    keyResultRef: page.keyResults[0]?.value ?? '',
   };
   const values = Object.fromEntries(
     Object.entries(form.fields).map(([name, field]) => [name, field.kind === 'date' ? page.selection.asOf : (known[name] ?? '')]),
@@ -76,7 +76,7 @@ export function teamView(page: TeamPage, input: Answered) {
     cycleId: cycleOptions,
     kind: TrainingKind.options.map((kind) => ({ value: kind, label: trainingLabels[kind] })),
     areaId: areaOptions(page.areas),
-    keyResultRef: page.keyResults.map((ref) => ({ value: ref, label: ref })),
+    keyResultRef: page.keyResults,
   };
   const pageHref = teamPageUrl(team.teamId, '', { cycle: cycle.cycleId });
   const view = (form: Form) =>

@@ -83,6 +83,12 @@ const GETS: Record<string, Row> = {
   })),
   '/organisation': read(same('/organisation')),
   '/cycles': read(same('/cycles')),
+  '/alignment': read(same('/alignment')),
+  '/objectives/:objectiveId': read((ids) => ({
+    inside: `/objectives/${ids.objective.inside}`,
+    outside: `/objectives/${ids.objective.outside}`,
+  })),
+  '/themes/:themeId': read((ids) => ({ inside: `/themes/${ids.theme}`, outside: `/themes/${ids.theme}` })),
   '/account': read(same('/account')),
   '/people': { statuses: adminPage, url: same('/people') },
   '/integrations': { statuses: adminPage, url: same('/integrations') },
@@ -152,6 +158,7 @@ const FORM_STATUSES: Record<string, Statuses> = {
   '/organisation/areas/:areaId/unassign-coach': adminWrite,
   '/cycles': adminWrite,
   '/cycles/:cycleId/close': adminWrite,
+  '/alignment/themes': adminWrite,
 };
 
 const SOURCE = 'urn:okr-tool';
@@ -296,6 +303,10 @@ const writeTargetRoutes = [
   '/resistance/:signalId/resolve',
   '/stakeholders',
   ...['engagement', 'attitude', 'adkar', 'map'].map((form) => `/stakeholders/:stakeholderId/${form}`),
+  '/alignment/objectives',
+  '/alignment/team-objectives',
+  // Linked before unlinked; dropping ends the rest: last.
+  ...['link', 'key-result', 'unlink', 'drop'].map((form) => `/objectives/:objectiveId/${form}`),
 ];
 
 describe.each(['GET', 'HEAD'])('%s', (method) => {

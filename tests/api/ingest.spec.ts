@@ -214,8 +214,13 @@ describe('GET /api/v1/schemas', () => {
     expect(Object.keys(schemas).sort()).toEqual([
       'org.okr.checkin.held.v1',
       'org.okr.checkin.missed.v1',
+      'org.okr.keyresult.defined.v1',
       'org.okr.keyresult.progress.v1',
+      'org.okr.objective.linked.v1',
+      'org.okr.objective.set.v1',
+      'org.okr.objective.unlinked.v1',
       'org.okr.team.created.v1',
+      'org.okr.theme.set.v1',
       'org.okr.training.completed.v1',
     ]);
     expect(schemas['org.okr.checkin.held.v1']!.required.sort()).toEqual(['cycleName', 'heldOn', 'teamKey']);

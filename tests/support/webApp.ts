@@ -11,6 +11,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { SqliteConsumerLedger } from '../../infra/sqlite/consumerLedger.ts';
 import { openDatabase, sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
+import { SqliteAlignmentQueries } from '../../projections/alignment/queries.ts';
 import { SqliteCoachWeekQueries } from '../../projections/coachWeek/queries.ts';
 import {
   readModels,
@@ -156,6 +157,7 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}, as:
     resistance: new SqliteResistanceQueries(world.db),
     stakeholders: new SqliteStakeholderQueries(world.db),
     coachWeek: new SqliteCoachWeekQueries(world.db, world.queries),
+    alignment: new SqliteAlignmentQueries(world.db),
     store: world.store,
     names: new SqliteNames(world.db),
     revisions: new SqliteRevisions(world.db),

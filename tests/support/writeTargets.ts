@@ -37,6 +37,9 @@ export interface TargetIds {
   coach: string;
   /** A past cycle that can be closed without closing the cycle the team forms record in. */
   pastCycle: string;
+  /** A strategic theme, and an area objective in Platform and one in Engineering, none linked. */
+  theme: string;
+  objective: { inside: string; outside: string };
 }
 
 let teamKeys = 0;
@@ -69,7 +72,11 @@ export async function seedWriteTargets(app: FastifyInstance): Promise<TargetIds>
     endsOn: '2026-09-30',
     checkInCadenceDays: '14',
   });
+  const theme = await created(app, '/alignment/themes', { title: 'Grow recurring revenue' });
+  const objective = (areaId: string) => created(app, '/alignment/objectives', { title: 'Self-service everything', areaId, cycleId: CYCLE });
   return {
+    theme,
+    objective: { inside: await objective('plat'), outside: await objective('eng') },
     signal: signals,
     interventions: {
       inside: [await plan(signals.inside), await plan(signals.inside)],
@@ -211,6 +218,21 @@ export function writeTargets(world: World, ids: TargetIds): WriteTarget[] {
     stakeholder('attitude', () => async () => ({ attitude: 'skeptic', note: 'Asks for proof' }), ['note']),
     stakeholder('adkar', () => async () => ({ stage: 'knowledge', note: 'Trained' }), ['note']),
     stakeholder('map', (id) => async () => ({ influence: '2', interest: '5', ...(await revision('stakeholder', id)) })),
+    both('/alignment/themes', { inside: '', outside: '' }, () => keyed({ title: 'Customers succeed alone' }), ['title']),
+    both(
+      '/alignment/objectives',
+      { inside: 'plat', outside: 'eng' },
+      (areaId) => keyed({ title: 'Faster onboarding', areaId, cycleId: CYCLE }),
+      ['title'],
+    ),
+    both('/alignment/team-objectives', teams, (teamId) => keyed({ title: 'Payouts in a day', teamId, cycleId: CYCLE }), ['title']),
+    both('/objectives/:objectiveId/link', ids.objective, (id) => async () => ({
+      parentId: ids.theme,
+      ...(await revision('objective', id)),
+    })),
+    both('/objectives/:objectiveId/key-result', ids.objective, () => keyed({ title: 'Time to first deploy under a day' }), ['title']),
+    both('/objectives/:objectiveId/unlink', ids.objective, (id) => async () => revision('objective', id)),
+    both('/objectives/:objectiveId/drop', ids.objective, (id) => async () => revision('objective', id)),
     {
       route: '/cycles',
       inside: post('/cycles', keyed({ name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: '14' })),

@@ -10,6 +10,7 @@ import {
   type Scores,
   scoreTeam,
   stageOf,
+  workings,
 } from '../../src/adoption/model.ts';
 
 // Every expectation below is computed by hand from docs/adoption-model.md; the arithmetic is in the comments.
@@ -22,7 +23,7 @@ const training = (on: string, participants: number, trainingKind = 'okr-basics')
   trainingKind,
   participants,
 });
-const fact = (kind: Exclude<AdoptionFact['kind'], 'training'>, on: string): AdoptionFact => ({ kind, on });
+const fact = (kind: Exclude<AdoptionFact['kind'], 'training' | 'alignment'>, on: string): AdoptionFact => ({ kind, on });
 const checkIns = (...days: string[]): AdoptionFact[] => days.map((on) => fact('check-in-held', on));
 
 describe('a team with no events', () => {
@@ -202,5 +203,29 @@ describe('area roll-up', () => {
     // now 65, before (80 + 360)/8 = 55: rising by 10 → embedded from 65
     expect(area.stage).toBe('embedded');
     expect(area.freshness).toEqual({ fresh: 1, late: 0, never: 1 });
+  });
+});
+
+describe('align from real links', () => {
+  const alignment = (on: string, objectives: number, reaching: number): AdoptionFact => ({ kind: 'alignment', on, objectives, reaching });
+  const align = (facts: AdoptionFact[], asOf: string) => workings(facts, 8, cycle, asOf).align.score;
+
+  it('is the share of the team’s objectives whose chain reaches a theme, as the latest count says', () => {
+    // 2 of 3 reach a theme: 200 / 3 = 66.7 → 67; a week later the third is linked: 100.
+    const facts = [alignment('2026-10-05', 3, 2), alignment('2026-10-12', 3, 3)];
+    expect(align(facts, '2026-10-10')).toBe(67);
+    expect(align(facts, '2026-10-12')).toBe(100);
+    expect(align(facts, '2026-10-04')).toBe(0);
+  });
+
+  it('reads a legacy OkrsAligned as 100 until the first objective is recorded, and no longer after', () => {
+    const legacy = fact('aligned', '2026-10-03');
+    expect(align([legacy], '2026-10-10')).toBe(100);
+    expect(align([legacy, alignment('2026-10-08', 2, 0)], '2026-10-07')).toBe(100);
+    expect(align([legacy, alignment('2026-10-08', 2, 0)], '2026-10-10')).toBe(0);
+  });
+
+  it('falls to 0 when the team’s last objective is dropped', () => {
+    expect(align([alignment('2026-10-05', 1, 1), alignment('2026-10-06', 0, 0)], '2026-10-10')).toBe(0);
   });
 });

@@ -117,6 +117,30 @@ beforeAll(async () => {
   await stakeholder('h5', 'r', 2, '2026-11-20');
   await stakeholder('hx', 'x', 5);
 
+  // Objectives: Gamma's serves Retail's objective, which serves the theme; Beta's two and X-ray's serve nothing.
+  await append(store, 'theme-growth', ev('StrategicThemeSet', { themeId: 'growth', title: 'Grow' }));
+  const objective = (objectiveId: string, areaId: string, teamId?: string) =>
+    append(
+      store,
+      `objective-${objectiveId}`,
+      ev('ObjectiveSet', { objectiveId, title: `Objective ${objectiveId}`, cycleId: 'q4', areaId, teamId }),
+    );
+  await objective('or', 'r');
+  await append(
+    store,
+    'objective-or',
+    ev('ObjectiveLinked', { objectiveId: 'or', parentKind: 'theme', parentId: 'growth', crossArea: false }),
+  );
+  await objective('oc', 's', 'c');
+  await append(
+    store,
+    'objective-oc',
+    ev('ObjectiveLinked', { objectiveId: 'oc', parentKind: 'objective', parentId: 'or', crossArea: false }),
+  );
+  await objective('ob1', 's', 'b');
+  await objective('ob2', 's', 'b');
+  await objective('ox', 'x', 'x');
+
   await new ProjectionRunner(db, store, readModels).catchUp();
   heatmap = new SqliteHeatmapQueries(db);
   queries = new SqliteCoachWeekQueries(db, heatmap);
@@ -134,6 +158,13 @@ describe("a coach's week", () => {
     // The same rule as the heatmap: its count of late and missing check-ins in Retail.
     const retail = heatmap.heatmap('q4', TODAY)!.areas.find((a) => a.areaId === 'r')!;
     expect(week.checkIns).toHaveLength(retail.freshness.late + retail.freshness.never);
+  });
+
+  it('lists teams with objectives in the open cycle that reach no strategic theme, each with its orphans', () => {
+    const week = queries.week('ada', TODAY, 'q4')!;
+    expect(week.orphans.map((t) => [t.key, t.area.code, t.objectives.map((o) => o.objectiveId)])).toEqual([['BETA', 'S', ['ob1', 'ob2']]]);
+    expect(queries.week('bo', TODAY, 'q4')!.orphans.map((t) => t.key)).toEqual(['XRAY']);
+    expect(queries.week('ada', TODAY, null)!.orphans).toEqual([]);
   });
 
   it('lists overdue interventions it owns or that lie in its areas, most overdue first', () => {
@@ -188,9 +219,9 @@ describe('the coaches', () => {
   it('lists every coach by name with their areas and the count of each kind of need, as their weeks have them', () => {
     const coaches = queries.coaches(TODAY, 'q4');
     expect(coaches.map((c) => [c.coachId, c.areas.map((a) => a.code), c.needs])).toEqual([
-      ['ada', ['R', 'S'], { checkIns: 2, interventions: 2, signals: 2, stakeholders: 3 }],
-      ['bo', ['X'], { checkIns: 1, interventions: 2, signals: 0, stakeholders: 1 }],
-      ['cy', [], { checkIns: 0, interventions: 0, signals: 0, stakeholders: 0 }],
+      ['ada', ['R', 'S'], { checkIns: 2, orphans: 1, interventions: 2, signals: 2, stakeholders: 3 }],
+      ['bo', ['X'], { checkIns: 1, orphans: 1, interventions: 2, signals: 0, stakeholders: 1 }],
+      ['cy', [], { checkIns: 0, orphans: 0, interventions: 0, signals: 0, stakeholders: 0 }],
     ]);
     for (const coach of coaches) expect(queries.week(coach.coachId, TODAY, 'q4')!.coach).toEqual(coach);
   });

@@ -41,6 +41,63 @@ const refusal = async (type: string, data: unknown) => {
 };
 
 describe('the mapping table', () => {
+  it('objectives, key results and links from an OKR tool, resolved by its own ids', async () => {
+    const [theme] = await record('org.okr.theme.set.v1', { themeRef: 'T-1', title: 'Grow recurring revenue' });
+    const themeId = (theme!.data as { themeId: string }).themeId;
+    const [objective] = await record('org.okr.objective.set.v1', {
+      objectiveRef: 'O-7',
+      title: 'Payouts in a day',
+      cycleName: '2026-Q4',
+      teamKey: 'PAY',
+    });
+    expect(objective).toMatchObject({
+      type: 'ObjectiveSet',
+      data: { title: 'Payouts in a day', cycleId: CYCLE, teamId: 'pay', areaId: 'plat' },
+    });
+    const objectiveId = (objective!.data as { objectiveId: string }).objectiveId;
+    expect(
+      await record('org.okr.keyresult.defined.v1', { objectiveRef: 'O-7', keyResultRef: 'KR-71', title: 'Payout under 24 h' }),
+    ).toEqual([{ type: 'KeyResultDefined', data: { objectiveId, keyResultId: 'KR-71', title: 'Payout under 24 h' } }]);
+    expect(await record('org.okr.objective.linked.v1', { objectiveRef: 'O-7', parentKind: 'theme', parentRef: 'T-1' })).toEqual([
+      { type: 'ObjectiveLinked', data: { objectiveId, parentKind: 'theme', parentId: themeId, crossArea: false } },
+    ]);
+    expect(await record('org.okr.objective.unlinked.v1', { objectiveRef: 'O-7' })).toEqual([
+      { type: 'ObjectiveUnlinked', data: { objectiveId } },
+    ]);
+    // The same tool id from another source is another objective.
+    const other = await recordMapped(
+      deps,
+      'org.okr.objective.unlinked.v1',
+      { objectiveRef: 'O-7' },
+      {
+        actor: { kind: 'integration', id: 'urn:other-tool' },
+        source: 'http',
+        now: new Date(`${TODAY}T10:00:00Z`),
+        idempotencyKey: cloudEventKey('urn:other-tool', 'x'),
+      },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((other as ValidationError).issues[0]!.field).toBe('objectiveId');
+  });
+
+  it('refuses an objective naming both a team and an area, or a link to a parent the tool never sent', async () => {
+    expect(
+      await refusal('org.okr.objective.set.v1', {
+        objectiveRef: 'O-8',
+        title: 'Both',
+        cycleName: '2026-Q4',
+        teamKey: 'PAY',
+        areaCode: 'ENG',
+      }),
+    ).toMatch(/^data\.teamKey: name either teamKey or areaCode/);
+    await record('org.okr.objective.set.v1', { objectiveRef: 'O-9', title: 'Search that answers', cycleName: '2026-Q4', areaCode: 'ENG' });
+    expect(await refusal('org.okr.objective.linked.v1', { objectiveRef: 'O-9', parentKind: 'objective', parentRef: 'NOPE' })).toMatch(
+      /^parentId: /,
+    );
+  });
+
   it('org.okr.checkin.held.v1 → HoldCheckIn', async () => {
     expect(
       await record('org.okr.checkin.held.v1', { teamKey: 'PAY', cycleName: '2026-Q4', heldOn: '2026-11-20', confidence: 0.6 }),
