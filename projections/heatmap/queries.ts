@@ -78,7 +78,7 @@ function evidenceStatements(db: SqlDatabase) {
       `SELECT ${columns} FROM ${evidenceFacts} WHERE ${evidenceWhere} ORDER BY on_date, row LIMIT @limit`,
     ),
     evidenceAfter: db.prepare<[From], EvidenceRow>(
-      `SELECT ${columns} FROM ${evidenceFacts} WHERE ${evidenceWhere} AND (on_date, rowid) > (@on, @row) ORDER BY on_date, row LIMIT @limit`,
+      `SELECT ${columns} FROM ${evidenceFacts} WHERE ${evidenceWhere} AND (on_date, row) > (@on, @row) ORDER BY on_date, row LIMIT @limit`,
     ),
     evidenceBefore: db.prepare<[From], EvidenceRow>(
       `SELECT ${columns} FROM ${evidenceFacts} WHERE ${evidenceWhere} AND (on_date, row) < (@on, @row) ORDER BY on_date DESC, row DESC LIMIT @limit`,
@@ -228,13 +228,6 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       >(`SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`),
       alignment: db.prepare<[string, string], { team_id: string; on_date: string; objectives: number; reaching: number }>(
         'SELECT team_id, on_date, objectives, reaching FROM strategy_alignment WHERE cycle_id = ? AND on_date <= ? ORDER BY rowid',
-      ),
-      teamAlignment: db.prepare<
-        [string, string, string],
-        { event_id: string; position: string; event_type: string; on_date: string; objectives: number; reaching: number }
-      >(
-        `SELECT event_id, position, event_type, on_date, objectives, reaching FROM strategy_alignment
-         WHERE team_id = ? AND cycle_id = ? AND on_date <= ? ORDER BY on_date, rowid`,
       ),
       trainings: db.prepare<[string, string], { team_id: string; on_date: string; training_kind: string; participants: number }>(
         "SELECT team_id, on_date, training_kind, participants FROM adoption_facts WHERE kind = 'training' AND on_date BETWEEN ? AND ?",

@@ -16,6 +16,7 @@ import type { LogEngagement } from '../../src/stakeholder/commands.ts';
 import { areaDecider } from '../../src/area/decider.ts';
 import { coachDecider } from '../../src/coach/decider.ts';
 import { cycleDecider } from '../../src/cycle/decider.ts';
+import { objectiveDecider, themeDecider } from '../../src/objective/decider.ts';
 import { resistanceDecider } from '../../src/resistance/decider.ts';
 import { seed } from '../../src/seed/seed.ts';
 import type { Decider } from '../../src/shared/decider.ts';
@@ -156,6 +157,8 @@ const deciders: Partial<Record<string, Decider<unknown, never, DomainEvent>>> = 
   team: teamDecider,
   stakeholder: stakeholderDecider,
   signal: resistanceDecider,
+  theme: themeDecider,
+  objective: objectiveDecider,
 } as never;
 
 describe('every decider folding a real history', () => {
