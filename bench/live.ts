@@ -16,7 +16,7 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type Credentials, openBenchAccount, type Session, signIn } from './access.ts';
-import { makeDataset, rebuild } from './dataset.ts';
+import { cachedDataset, rebuild } from './dataset.ts';
 import { type Figure, format, median } from './figures.ts';
 import { load, type Load } from './load.ts';
 import { cpuTimes, describeMachine, stealShare } from './machine.ts';
@@ -165,7 +165,7 @@ export async function benchLive({ runs, write, keep }: { runs: number; write: bo
   );
   try {
     const today = new Date().toISOString().slice(0, 10);
-    const demo = await makeDataset(workspace, { scale: 1, today });
+    const demo = await cachedDataset({ scale: 1, today }, log);
     const served = workspace.copy(demo.eventsOnly, 'demo.db');
     const events = (await rebuild(served)).events;
     const areaId = withReadModels(served, busiestArea).id;

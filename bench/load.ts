@@ -18,15 +18,17 @@ export interface LoadOptions {
   until?: Promise<unknown>;
   /** Sent with every request: a signed-in session's cookie. */
   headers?: Record<string, string>;
+  /** Paths every connection cycles through, one request each, instead of the URL's own path. */
+  paths?: readonly string[];
   /** Text every answer must contain (a signed-in page's own markup); an answer without it is a failure. */
   marker?: string;
 }
 
 /**
- * 10 connections on one URL for `seconds`, or until `until` settles (then stopped). Latencies
+ * 10 connections on one URL (or the paths given, in turn) for `seconds`, or until `until` settles (then stopped). Latencies
  * in milliseconds as autocannon measures them (request written → response complete).
  */
-export async function load(url: string, { seconds, until, headers, marker }: LoadOptions): Promise<Load> {
+export async function load(url: string, { seconds, until, headers, marker, paths }: LoadOptions): Promise<Load> {
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -34,6 +36,7 @@ export async function load(url: string, { seconds, until, headers, marker }: Loa
         connections: 10,
         duration: seconds,
         ...(headers && { headers }),
+        ...(paths && { requests: paths.map((path) => ({ path })) }),
         ...(marker !== undefined && { verifyBody: (body) => String(body).includes(marker) }),
       },
       (error, done) => (error ? reject(error) : resolve(done)),
