@@ -15,7 +15,6 @@
  *   peak RSS covers the burst.
  */
 import { rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -32,7 +31,7 @@ import { cachedDataset, rebuild } from './dataset.ts';
 import { type Figure, format } from './figures.ts';
 import { load, type Load } from './load.ts';
 import { WebSocket } from './live.ts';
-import { cpuTimes, describeMachine, stealShare } from './machine.ts';
+import { startSection } from './machine.ts';
 import { withReadModels } from './pages.ts';
 import { figuresTable, loads, printFigures, writeSection } from './report.ts';
 import { peakRssMiB, startServer } from './server.ts';
@@ -393,13 +392,9 @@ const MARKERS = {
 
 /** `npm run bench -- --only ingest [--runs 3] [--write] [--keep]`: one broker for the section, then every run of each figure. */
 export async function benchIngest(options: IngestOptions): Promise<void> {
-  const began = performance.now();
-  const loadAtStart = loadavg();
-  const cpuAtStart = cpuTimes();
-  const log = (line: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
-  const machine = describeMachine();
+  const { machine, log, finish } = startSection();
   const workspace = new Workspace();
-  log(`${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${loads(loadAtStart)}; files in ${workspace.dir}`);
+  log(`files in ${workspace.dir}`);
   const brokerDir = workspace.file('kafka');
   try {
     const broker = (await startBroker(brokerDir)).bootstrap;
@@ -540,16 +535,14 @@ export async function benchIngest(options: IngestOptions): Promise<void> {
     console.log('');
     printFigures(figures);
     for (const warning of warnings) console.log(`WARNING ${warning}`);
-    const minutes = (performance.now() - began) / 60_000;
-    const loadAtEnd = loadavg();
-    const steal = stealShare(cpuAtStart, cpuTimes());
-    log(`done in ${minutes.toFixed(1)} minutes; load average ${loads(loadAtEnd)}; steal ${steal.toFixed(1)} % of CPU time`);
+    const { minutes, loadAverages, steal } = finish();
+    log(`done in ${minutes.toFixed(1)} minutes; load average ${loads(loadAverages.end)}; steal ${steal.toFixed(1)} % of CPU time`);
     if (options.write) {
       const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
       const section = [
         MARKERS.start,
         '',
-        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAtStart)} at the start, ${loads(loadAtEnd)} at the end; steal ${steal.toFixed(1)} % of CPU time over the section.`,
+        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAverages.start)} at the start, ${loads(loadAverages.end)} at the end; steal ${steal.toFixed(1)} % of CPU time over the section.`,
         `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, SQLite ${machine.sqlite}, temp files under ${machine.tmpFileSystem}; Kafka 4.1.1 (one KRaft node on loopback).`,
         `Kafka: ${format(options.kafkaEvents)} key-result reports produced before each run to a fresh topic, ${TEAMS} teams (${format(options.kafkaEvents / TEAMS)} reports each); HTTP: ${format(options.httpEvents)} reports after a warm-up batch; push: the demo organisation (seed 42, scale 1), ${PUSH.sockets} sockets (${PUSH.perClient} per address and session), ${format(PUSH.eventsPerSecond)} events/s for ${PUSH.seconds} s, a probe every ${PUSH.tickMs * PUSH.probeEveryTicks} ms.`,
         '',

@@ -11,7 +11,6 @@
  * Every figure is the median of the runs, and every run is printed. `--write` replaces the
  * figures section of BENCHMARKS.md.
  */
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openBenchAccount } from './access.ts';
@@ -25,9 +24,9 @@ import { benchIngest } from './ingest.ts';
 import { injectMedians } from './inject.ts';
 import { benchLive } from './live.ts';
 import type { Load } from './load.ts';
-import { cpuTimes, describeMachine, stealShare } from './machine.ts';
+import { startSection } from './machine.ts';
 import { asOfPaths, everyPage, withReadModels } from './pages.ts';
-import { markdown, printSections, type SizeSection, writeFigures } from './report.ts';
+import { loads, markdown, printSections, type SizeSection, writeFigures } from './report.ts';
 import { Workspace } from './sqlite.ts';
 import { measureServer, rebuildProcess, type ServerRun } from './web.ts';
 
@@ -350,15 +349,9 @@ async function benchSize(workspace: Workspace, size: Size, today: string, log: L
 
 /** Both sizes (or those picked), then what compares them. */
 async function benchCore(): Promise<void> {
-  const began = performance.now();
-  const loadAtStart = loadavg();
-  const cpuAtStart = cpuTimes();
-  const log = (text: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${text}`);
-  const machine = describeMachine();
+  const { machine, log, finish } = startSection();
   const workspace = new Workspace();
-  log(
-    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, SQLite ${machine.sqlite}; load average ${loadAtStart.map((a) => a.toFixed(1)).join(' / ')}; files in ${workspace.dir}`,
-  );
+  log(`files in ${workspace.dir}`);
   const today = new Date().toISOString().slice(0, 10);
   try {
     const measured: Partial<Record<Size, Measured>> = {};
@@ -381,15 +374,11 @@ async function benchCore(): Promise<void> {
         : [];
     const sections = Object.values(measured).map((m) => m.section);
     const warnings = Object.values(measured).flatMap((m) => m.warnings);
-    const minutes = (performance.now() - began) / 60_000;
+    const { minutes, loadAverages, steal } = finish();
     printSections(sections, across);
     for (const warning of warnings) console.log(`WARNING ${warning}`);
     log(
-      `done in ${minutes.toFixed(1)} minutes; load average ${loadavg()
-        .map((a) => a.toFixed(1))
-        .join(
-          ' / ',
-        )} at the end (${loadAtStart.map((a) => a.toFixed(1)).join(' / ')} at the start), steal ${stealShare(cpuAtStart, cpuTimes()).toFixed(1)} % of CPU time`,
+      `done in ${minutes.toFixed(1)} minutes; load average ${loads(loadAverages.end)} at the end (${loads(loadAverages.start)} at the start), steal ${steal.toFixed(1)} % of CPU time`,
     );
     if (values.write) {
       const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
@@ -402,8 +391,8 @@ async function benchCore(): Promise<void> {
           across,
           warnings,
           minutes,
-          loadAverages: { start: loadAtStart, end: loadavg() },
-          steal: stealShare(cpuAtStart, cpuTimes()),
+          loadAverages,
+          steal,
         }),
       );
       log(`wrote the figures into ${file}`);
