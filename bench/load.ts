@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 
 export interface Load {
@@ -7,7 +8,8 @@ export interface Load {
   requests: number;
   /**
    * Non-2xx answers or bodies without the marker (a redirect is both: it counts once), connection
-   * errors and timeouts: a run with any is not a valid latency figure.
+   * errors and timeouts, and a window in which no answer came at all: a run with any is not a
+   * valid latency figure.
    */
   failures: number;
 }
@@ -25,8 +27,23 @@ export interface LoadOptions {
 }
 
 /**
+ * Waits out the requests a load leaves in flight when it stops: the server still answers them
+ * (its handlers run to the end for a closed socket), and on a slow page ten of them would eat
+ * into the next load's window. One `/healthz` answered (queued behind them), then a short pause.
+ */
+async function settle(url: string): Promise<void> {
+  await fetch(new URL('/healthz', url)).then(
+    (answer) => answer.arrayBuffer(),
+    () => undefined,
+  );
+  await sleep(200);
+}
+
+/**
  * 10 connections on one URL (or the paths given, in turn) for `seconds`, or until `until` settles (then stopped). Latencies
- * in milliseconds as autocannon measures them (request written → response complete).
+ * in milliseconds as autocannon measures them (request written → response complete); requests
+ * still unanswered when the window ends are not counted, so a page slower than the window
+ * understates its p99 (it fails instead when nothing came back at all).
  */
 export async function load(url: string, { seconds, until, headers, marker, paths }: LoadOptions): Promise<Load> {
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -43,11 +60,12 @@ export async function load(url: string, { seconds, until, headers, marker, paths
     );
     void until?.then(() => instance.stop());
   });
+  await settle(url);
   return {
     p50: result.latency.p50,
     p99: result.latency.p99,
     requestsPerSecond: result.requests.average,
     requests: result.requests.total,
-    failures: Math.max(result.non2xx, result.mismatches) + result.errors + result.timeouts,
+    failures: Math.max(result.non2xx, result.mismatches) + result.errors + result.timeouts + (result.requests.total === 0 ? 1 : 0),
   };
 }
