@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 
 export interface Load {
@@ -27,19 +26,6 @@ export interface LoadOptions {
 }
 
 /**
- * Waits out the requests a load leaves in flight when it stops: the server still answers them
- * (its handlers run to the end for a closed socket), and on a slow page ten of them would eat
- * into the next load's window. One `/healthz` answered (queued behind them), then a short pause.
- */
-async function settle(url: string): Promise<void> {
-  await fetch(new URL('/healthz', url)).then(
-    (answer) => answer.arrayBuffer(),
-    () => undefined,
-  );
-  await sleep(200);
-}
-
-/**
  * 10 connections on one URL (or the paths given, in turn) for `seconds`, or until `until` settles (then stopped). Latencies
  * in milliseconds as autocannon measures them (request written → response complete); requests
  * still unanswered when the window ends are not counted, so a page slower than the window
@@ -60,7 +46,6 @@ export async function load(url: string, { seconds, until, headers, marker, paths
     );
     void until?.then(() => instance.stop());
   });
-  await settle(url);
   return {
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -315,9 +315,10 @@ async function benchSize(workspace: Workspace, size: Size, today: string, log: L
   const failures = (run: number, loads: [string, Load][]) =>
     loads
       .filter(([, l]) => l.failures > 0)
-      .map(
-        ([path, l]) =>
-          `${size} server run ${run}: GET ${path}: ${l.failures} of ${l.requests} requests failed (non-2xx or without the signed-in page, error or timeout)`,
+      .map(([path, l]) =>
+        l.requests === 0
+          ? `${size} server run ${run}: GET ${path}: no answer within the window`
+          : `${size} server run ${run}: GET ${path}: ${l.failures} of ${l.requests} requests failed (non-2xx or without the signed-in page, error or timeout)`,
       );
   const warnings = servers.flatMap((s, i) =>
     failures(i + 1, [

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { type Credentials, type Session, SIGNED_IN_MARKER, signIn } from './access.ts';
 import { load, type Load } from './load.ts';
-import { exited, peakRssMiB, type RunningServer, startServer, uptake } from './server.ts';
+import { exited, idle, peakRssMiB, type RunningServer, startServer, uptake } from './server.ts';
 
 /** How long each path is loaded: a warm-up (not measured), then the measured window. */
 export interface Timing {
@@ -32,9 +32,15 @@ async function loadEach(
   { warmUpSeconds, seconds }: Timing,
 ): Promise<Record<string, Load>> {
   for (const path of paths) await expectPage(server, session, path);
-  for (const path of paths) await load(server.url + path, { seconds: warmUpSeconds, ...asSignedIn(session, path) });
+  for (const path of paths) {
+    await load(server.url + path, { seconds: warmUpSeconds, ...asSignedIn(session, path) });
+    await idle(server.pid);
+  }
   const pages: Record<string, Load> = {};
-  for (const path of paths) pages[path] = await load(server.url + path, { seconds, ...asSignedIn(session, path) });
+  for (const path of paths) {
+    pages[path] = await load(server.url + path, { seconds, ...asSignedIn(session, path) });
+    await idle(server.pid);
+  }
   return pages;
 }
 
@@ -110,7 +116,9 @@ export function measureServer(file: string, credentials: Credentials, plan: Serv
     for (const [name, list] of Object.entries(mixes)) {
       for (const path of list) await expectPage(server, session, path);
       await load(server.url, { seconds: timing.warmUpSeconds, paths: list, ...asSignedIn(session, list[0]!) });
+      await idle(server.pid);
       mixed[name] = await load(server.url, { seconds: timing.seconds, paths: list, ...asSignedIn(session, list[0]!) });
+      await idle(server.pid);
     }
     const servingRssMiB = peakRssMiB(server.pid);
 
