@@ -1,17 +1,30 @@
 import { planBatches } from './events.ts';
+import { bareInsert } from './floors.ts';
 import { openStore, type Workspace } from './sqlite.ts';
 
 const BATCH_SIZE = 500;
 const STREAMS = 100;
 const BATCHES_PER_STREAM = 2;
 
+export interface AppendRun {
+  /** Events per second through `appendToStream`. */
+  perSecond: number;
+  /** Events per second of the same batches inserted bare into another copy of the same file. */
+  floorPerSecond: number;
+}
+
 /**
- * Appends 100,000 events into a fresh file, 500 per `appendToStream` call, with the store's
- * validation, idempotency lookup and exact expected revisions. The events are made before the
- * clock starts; validating them is part of what is timed. Returns events per second.
+ * Appends 100,000 events, 500 per `appendToStream` call, with the store's validation,
+ * idempotency lookup and exact expected revisions, into a copy of `base` (an existing store, so
+ * the indexes are as large as the data set's) or a fresh file; then the same batches bare into a
+ * second copy of it (the floor, bench/floors.ts). The events are made before the clock starts;
+ * validating them is part of what is timed.
  */
-export async function measureAppend(workspace: Workspace, run: number): Promise<number> {
-  const { store, close } = openStore(workspace.file(`append-${run}.db`));
+export async function measureAppend(workspace: Workspace, run: number, base: string | null): Promise<AppendRun> {
+  const into = (name: string) => (base === null ? workspace.file(name) : workspace.copy(base, name));
+  const file = into(`append-${run}.db`);
+  const { store, close } = openStore(file);
+  const headBefore = await store.headPosition();
   const batches = planBatches({
     streams: STREAMS,
     batchesPerStream: BATCHES_PER_STREAM,
@@ -25,9 +38,13 @@ export async function measureAppend(workspace: Workspace, run: number): Promise<
   const started = performance.now();
   for (const { streamId, events, expected } of batches) await store.appendToStream(streamId, events, expected);
   const seconds = (performance.now() - started) / 1000;
-  const stored = await store.headPosition();
+  const stored = (await store.headPosition()) - headBefore;
   await close();
+  workspace.discard(file);
   const total = batches.length * BATCH_SIZE;
   if (stored !== BigInt(total)) throw new Error(`append bench stored ${stored} events, expected ${total}`);
-  return total / seconds;
+  const floorFile = into(`append-floor-${run}.db`);
+  const floorPerSecond = bareInsert(floorFile, batches);
+  workspace.discard(floorFile);
+  return { perSecond: total / seconds, floorPerSecond };
 }

@@ -15,7 +15,6 @@
  *   peak RSS covers the burst.
  */
 import { rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -28,11 +27,11 @@ import { withMetadata } from '../src/shared/commandHandler.ts';
 import { type Category, streamName } from '../src/shared/streams.ts';
 import { type Credentials, grantBenchToken, openBenchAccount, type Session, signIn } from './access.ts';
 import { measureAppend } from './append.ts';
-import { makeDataset, rebuild } from './dataset.ts';
+import { cachedDataset, rebuild } from './dataset.ts';
 import { type Figure, format } from './figures.ts';
 import { load, type Load } from './load.ts';
 import { WebSocket } from './live.ts';
-import { cpuTimes, describeMachine, stealShare } from './machine.ts';
+import { startSection } from './machine.ts';
 import { withReadModels } from './pages.ts';
 import { figuresTable, loads, printFigures, writeSection } from './report.ts';
 import { peakRssMiB, startServer } from './server.ts';
@@ -48,7 +47,7 @@ export interface IngestOptions {
   httpEvents: number;
 }
 
-const SOURCE = 'urn:uptake-bench';
+export const SOURCE = 'urn:uptake-bench';
 /** 100 reports per team at the default 30,000: a decision folds the team's stream, so the shape is the fault tests' one. */
 const TEAMS = 300;
 const CYCLE = { cycleId: 'bench-cycle', name: 'Bench cycle' };
@@ -93,7 +92,7 @@ async function ingestionWorld(workspace: Workspace, today: string): Promise<stri
 }
 
 /** A key result's progress as an OKR tool reports it; `teams` keys and the cycle name are the world's. */
-const progressReport = (id: string, n: number, teamKey: string, cycleName: string, today: string) => ({
+export const progressReport = (id: string, n: number, teamKey: string, cycleName: string, today: string) => ({
   specversion: '1.0',
   id,
   source: SOURCE,
@@ -393,13 +392,9 @@ const MARKERS = {
 
 /** `npm run bench -- --only ingest [--runs 3] [--write] [--keep]`: one broker for the section, then every run of each figure. */
 export async function benchIngest(options: IngestOptions): Promise<void> {
-  const began = performance.now();
-  const loadAtStart = loadavg();
-  const cpuAtStart = cpuTimes();
-  const log = (line: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
-  const machine = describeMachine();
+  const { machine, log, finish } = startSection();
   const workspace = new Workspace();
-  log(`${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${loads(loadAtStart)}; files in ${workspace.dir}`);
+  log(`files in ${workspace.dir}`);
   const brokerDir = workspace.file('kafka');
   try {
     const broker = (await startBroker(brokerDir)).bootstrap;
@@ -410,7 +405,7 @@ export async function benchIngest(options: IngestOptions): Promise<void> {
     const token = await grantBenchToken(world, SOURCE);
 
     log('seeding the demo organisation (scale 1) for the heatmap');
-    const demo = await makeDataset(workspace, { scale: 1, today });
+    const demo = await cachedDataset({ scale: 1, today }, log);
     const served = workspace.copy(demo.eventsOnly, 'demo.db');
     await rebuild(served);
     const credentials = await openBenchAccount(served);
@@ -428,8 +423,7 @@ export async function benchIngest(options: IngestOptions): Promise<void> {
     const httpRuns: HttpRun[] = [];
     const pushRuns: PushRun[] = [];
     for (let run = 1; run <= options.runs; run++) {
-      appendRuns.push(await measureAppend(workspace, run));
-      rmSync(workspace.file(`append-${run}.db`));
+      appendRuns.push((await measureAppend(workspace, run, null)).perSecond);
       log(`append run ${run}: ${format(appendRuns.at(-1)!)} events/s (the floor)`);
       for (const partitions of [1, 3] as const) {
         const file = workspace.copy(world, `kafka-${run}-${partitions}.db`);
@@ -541,16 +535,14 @@ export async function benchIngest(options: IngestOptions): Promise<void> {
     console.log('');
     printFigures(figures);
     for (const warning of warnings) console.log(`WARNING ${warning}`);
-    const minutes = (performance.now() - began) / 60_000;
-    const loadAtEnd = loadavg();
-    const steal = stealShare(cpuAtStart, cpuTimes());
-    log(`done in ${minutes.toFixed(1)} minutes; load average ${loads(loadAtEnd)}; steal ${steal.toFixed(1)} % of CPU time`);
+    const { minutes, loadAverages, steal } = finish();
+    log(`done in ${minutes.toFixed(1)} minutes; load average ${loads(loadAverages.end)}; steal ${steal.toFixed(1)} % of CPU time`);
     if (options.write) {
       const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
       const section = [
         MARKERS.start,
         '',
-        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAtStart)} at the start, ${loads(loadAtEnd)} at the end; steal ${steal.toFixed(1)} % of CPU time over the section.`,
+        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAverages.start)} at the start, ${loads(loadAverages.end)} at the end; steal ${steal.toFixed(1)} % of CPU time over the section.`,
         `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, SQLite ${machine.sqlite}, temp files under ${machine.tmpFileSystem}; Kafka 4.1.1 (one KRaft node on loopback).`,
         `Kafka: ${format(options.kafkaEvents)} key-result reports produced before each run to a fresh topic, ${TEAMS} teams (${format(options.kafkaEvents / TEAMS)} reports each); HTTP: ${format(options.httpEvents)} reports after a warm-up batch; push: the demo organisation (seed 42, scale 1), ${PUSH.sockets} sockets (${PUSH.perClient} per address and session), ${format(PUSH.eventsPerSecond)} events/s for ${PUSH.seconds} s, a probe every ${PUSH.tickMs * PUSH.probeEveryTicks} ms.`,
         '',

@@ -12,14 +12,13 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type Credentials, openBenchAccount, type Session, signIn } from './access.ts';
-import { makeDataset, rebuild } from './dataset.ts';
+import { cachedDataset, rebuild } from './dataset.ts';
 import { type Figure, format, median } from './figures.ts';
 import { load, type Load } from './load.ts';
-import { cpuTimes, describeMachine, stealShare } from './machine.ts';
+import { startSection } from './machine.ts';
 import { busiestArea, withReadModels } from './pages.ts';
 import { figuresTable, loads, printFigures, writeSection } from './report.ts';
 import { startServer } from './server.ts';
@@ -154,18 +153,12 @@ const MARKERS = {
 
 /** `npm run bench -- --only live [--runs 3] [--write] [--keep]`: the live pushes alone, on the demo organisation, one server per run. */
 export async function benchLive({ runs, write, keep }: { runs: number; write: boolean; keep: boolean }): Promise<void> {
-  const began = performance.now();
-  const loadAtStart = loadavg();
-  const cpuAtStart = cpuTimes();
-  const log = (line: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
-  const machine = describeMachine();
+  const { machine, log, finish } = startSection();
   const workspace = new Workspace();
-  log(
-    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${loadAtStart.map((a) => a.toFixed(1)).join(' / ')}; files in ${workspace.dir}`,
-  );
+  log(`files in ${workspace.dir}`);
   try {
     const today = new Date().toISOString().slice(0, 10);
-    const demo = await makeDataset(workspace, { scale: 1, today });
+    const demo = await cachedDataset({ scale: 1, today }, log);
     const served = workspace.copy(demo.eventsOnly, 'demo.db');
     const events = (await rebuild(served)).events;
     const areaId = withReadModels(served, busiestArea).id;
@@ -214,14 +207,14 @@ export async function benchLive({ runs, write, keep }: { runs: number; write: bo
     console.log('');
     printFigures(figures);
     for (const warning of failures) console.log(`WARNING ${warning}`);
-    const minutes = (performance.now() - began) / 60_000;
-    log(`done in ${minutes.toFixed(1)} minutes`);
+    const { minutes, loadAverages, steal } = finish();
+    log(`done in ${minutes.toFixed(1)} minutes; load average ${loads(loadAverages.end)}; steal ${steal.toFixed(1)} % of CPU time`);
     if (write) {
       const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
       const section = [
         MARKERS.start,
         '',
-        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAtStart)} at the start, ${loads(loadavg())} at the end; steal ${stealShare(cpuAtStart, cpuTimes()).toFixed(1)} % of CPU time over the run.`,
+        `Measured on ${today}, ${minutes.toFixed(1)} minutes; load average (1 / 5 / 15 min) ${loads(loadAverages.start)} at the start, ${loads(loadAverages.end)} at the end; steal ${steal.toFixed(1)} % of CPU time over the run.`,
         `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. ${format(events)} events (the demo organisation, seed 42, scale 1). Per run: a fresh \`uptake serve\`,`,
         `${HEATMAP_SOCKETS} sockets on \`/heatmap\` and ${AS_OF_SOCKETS} on \`/heatmap?asOf=\` each of the ${AS_OF_SOCKETS} days before today, then a warm-up write and ${WRITES} measured ones (signals raised through the form) ${BETWEEN_WRITES_MS} ms apart while autocannon loads \`/healthz\` on 10 connections.`,
         '',

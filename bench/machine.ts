@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism, release, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, loadavg, release, tmpdir, totalmem } from 'node:os';
 import Database from 'better-sqlite3';
 
 export interface Machine {
@@ -54,3 +54,32 @@ export function cpuTimes(): CpuTimes {
 /** The share of CPU time stolen between two readings, in per cent: a busy neighbour on the host slows every figure. */
 export const stealShare = (from: CpuTimes, to: CpuTimes): number =>
   to.total > from.total ? (100 * (to.steal - from.steal)) / (to.total - from.total) : 0;
+
+/** A part of the bench under way: the machine, a log whose lines carry the seconds since the start, and how the part went. */
+export interface Section {
+  machine: Machine;
+  log(line: string): void;
+  /** Minutes since the start, the load averages at the start and now, and the share of CPU time stolen since the start. */
+  finish(): { minutes: number; loadAverages: { start: number[]; end: number[] }; steal: number };
+}
+
+const averages = (values: number[]) => values.map((a) => a.toFixed(1)).join(' / ');
+
+/** Starts a part: notes the time, load and CPU counters, and logs the machine and its load. */
+export function startSection(): Section {
+  const began = performance.now();
+  const start = loadavg();
+  const cpu = cpuTimes();
+  const machine = describeMachine();
+  const log = (line: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  log(`${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, SQLite ${machine.sqlite}; load average ${averages(start)}`);
+  return {
+    machine,
+    log,
+    finish: () => ({
+      minutes: (performance.now() - began) / 60_000,
+      loadAverages: { start, end: loadavg() },
+      steal: stealShare(cpu, cpuTimes()),
+    }),
+  };
+}

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { SqliteHeatmapQueries } from '../projections/index.ts';
 import { format } from './figures.ts';
-import { areaPath, evidenceUrl, signalPath, stakeholderPath, teamPath } from '../src/http/urls.ts';
+import { addDays } from '../src/adoption/calendar.ts';
+import { areaPath, areaUrl, evidenceUrl, signalPath, stakeholderPath, teamPath } from '../src/http/urls.ts';
+import { hashInts } from '../src/seed/random.ts';
 
 /** A page the bench loads: what it shows (for the report) and the path it is fetched at. */
 export interface Page {
@@ -90,4 +92,40 @@ export function everyPage(db: Database.Database, today: string): Page[] {
     { label: 'GET /cycles', path: '/cycles' },
     { label: 'GET /healthz (floor: no page)', path: '/healthz' },
   ];
+}
+
+/** How many past dates the as-of pages are loaded at. */
+const AS_OF_DATES = 50;
+
+export interface AsOfPaths {
+  /** The open cycle: what the default heatmap shows. */
+  cycleId: string;
+  dates: number;
+  /** The heatmap as of each date, of the cycle that date falls in (the open one when none does). */
+  heatmap: string[];
+  /** The busiest area's page as of the same dates and cycles. */
+  area: string[];
+}
+
+/**
+ * The heatmap and the busiest area as of AS_OF_DATES days drawn from the last two years (the same
+ * days for the same today on every run and machine), each in the cycle the day falls in.
+ */
+export function asOfPaths(db: Database.Database, today: string): AsOfPaths {
+  const queries = new SqliteHeatmapQueries(db);
+  const open = queries.defaultCycle(today);
+  if (!open) throw new Error('the data set has no cycle');
+  const cycles = queries.cycles();
+  const area = busiestArea(db);
+  const dates = Array.from({ length: AS_OF_DATES }, (_, i) => addDays(today, -(hashInts(42, i) % 731)));
+  const selections = dates.map((asOf) => {
+    const cycle = cycles.find((c) => c.startsOn <= asOf && asOf <= c.endsOn) ?? open;
+    return { cycleId: cycle.cycleId, asOf, cycleEndsOn: cycle.endsOn };
+  });
+  return {
+    cycleId: open.cycleId,
+    dates: dates.length,
+    heatmap: selections.map((s) => `/?${new URLSearchParams({ cycle: s.cycleId, asOf: s.asOf }).toString()}`),
+    area: selections.map((s) => areaUrl(area.id, s)),
+  };
 }

@@ -1,16 +1,35 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { describeTarget, describeVerdict, type Figure, format, formatValue, median, type PageFigures, verdict } from './figures.ts';
+import {
+  describeFloor,
+  describeTarget,
+  describeVerdict,
+  type Figure,
+  format,
+  formatValue,
+  median,
+  type PageFigures,
+  verdict,
+} from './figures.ts';
 import type { Machine } from './machine.ts';
+
+/** One size's figures: the data set, the figures beside their floors, every page. */
+export interface SizeSection {
+  /** e.g. `Demo size (scale 1)`. */
+  title: string;
+  /** What the data set holds, e.g. `26,392 events from \`uptake seed\` …`. */
+  data: string;
+  figures: Figure[];
+  /** How the pages were measured at this size. */
+  pagesData: string;
+  pages: PageFigures[];
+}
 
 export interface Session {
   date: string;
   machine: Machine;
-  /** What the data set holds, e.g. `271,090 events: 10 areas, 400 teams, …`. */
-  data: string;
-  figures: Figure[];
-  /** What the page latencies were measured on, e.g. `27,645 events from \`uptake seed\` at scale 1 …`. */
-  pagesData: string;
-  pages: PageFigures[];
+  sizes: SizeSection[];
+  /** Figures that compare the sizes (the large size's against the demo's). */
+  across: Figure[];
   /** The 1, 5 and 15 minute load averages when the run started and when it ended: how quiet the machine was. */
   loadAverages: { start: number[]; end: number[] };
   /** Per cent of the machine's CPU time the hypervisor stole over the run. */
@@ -25,20 +44,45 @@ const END = '<!-- figures:end -->';
 
 const runsOf = (figure: Figure) => figure.runs.map((r) => format(r, figure.digits)).join(' · ');
 
-const figureRow = (f: Figure) => [f.name, formatValue(f, median(f.runs)), describeTarget(f), describeVerdict(f), runsOf(f)];
+const figureRow = (f: Figure) => [
+  f.name,
+  formatValue(f, median(f.runs)),
+  describeFloor(f),
+  describeTarget(f),
+  describeVerdict(f),
+  runsOf(f),
+];
 
 const pageRow = (page: PageFigures) => [
   page.name,
+  formatValue(page.inProcess, median(page.inProcess.runs)),
+  describeFloor(page.inProcess),
+  describeTarget(page.inProcess),
+  describeVerdict(page.inProcess),
   formatValue(page.p50, median(page.p50.runs)),
   formatValue(page.p99, median(page.p99.runs)),
+  describeFloor(page.p99),
   describeTarget(page.p99),
   describeVerdict(page.p99),
   runsOf(page.p99),
   formatValue(page.throughput, median(page.throughput.runs)),
 ];
 
-const FIGURE_HEAD = ['figure', 'median', 'target', 'verdict', 'every run'];
-const PAGE_HEAD = ['page', 'p50', 'p99', 'p99 target', 'verdict', 'p99, every run', 'throughput'];
+const FIGURE_HEAD = ['figure', 'median', 'beside its floor', 'target', 'verdict', 'every run'];
+const PAGE_HEAD = [
+  'page',
+  'in process, median',
+  'beside /healthz',
+  'target',
+  'verdict',
+  'p50',
+  'p99 at 10 connections',
+  'beside /healthz',
+  'target',
+  'verdict',
+  'p99, every run',
+  'throughput',
+];
 
 function printRows(rows: string[][]): void {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -53,10 +97,17 @@ function printRows(rows: string[][]): void {
 
 export const printFigures = (figures: readonly Figure[]): void => printRows([FIGURE_HEAD, ...figures.map(figureRow)]);
 
-export function printTable(figures: readonly Figure[], pages: readonly PageFigures[]): void {
-  printRows([FIGURE_HEAD, ...figures.map(figureRow)]);
-  console.log('');
-  printRows([PAGE_HEAD, ...pages.map(pageRow)]);
+export function printSections(sizes: readonly SizeSection[], across: readonly Figure[]): void {
+  for (const size of sizes) {
+    console.log(`\n${size.title}: ${size.data}`);
+    printRows([FIGURE_HEAD, ...size.figures.map(figureRow)]);
+    console.log('');
+    printRows([PAGE_HEAD, ...size.pages.map(pageRow)]);
+  }
+  if (across.length > 0) {
+    console.log('\nAcross the sizes');
+    printRows([FIGURE_HEAD, ...across.map(figureRow)]);
+  }
 }
 
 /** A markdown table: names and verdicts left-aligned, numbers right-aligned. */
@@ -64,7 +115,7 @@ const markdownTable = (head: string[], rows: string[][]): string[] => [
   `| ${head.join(' | ')} |`,
   `|---|${head
     .slice(1)
-    .map((h) => (h === 'verdict' ? '---|' : '--:|'))
+    .map((h) => (['verdict', 'beside its floor', 'beside /healthz'].includes(h) ? '---|' : '--:|'))
     .join('')}`,
   ...rows.map((row) => `| ${row.join(' | ')} |`),
 ];
@@ -75,7 +126,11 @@ export const loads = (averages: number[]) => averages.map((a) => a.toFixed(1)).j
 
 export function markdown(session: Session): string {
   const { machine } = session;
-  const missed = [...session.figures, ...session.pages.map((page) => page.p99)].flatMap((figure) => {
+  const everyFigure = [
+    ...session.sizes.flatMap((size) => [...size.figures, ...size.pages.flatMap((page) => [page.inProcess, page.p99])]),
+    ...session.across,
+  ];
+  const missed = everyFigure.flatMap((figure) => {
     const v = verdict(figure);
     return v?.met === false ? [{ figure, by: v.by }] : [];
   });
@@ -86,13 +141,19 @@ export function markdown(session: Session): string {
     '',
     `- **Machine:** ${machine.cpus} × ${machine.cpuModel} (\`nproc\` ${machine.cpus}), ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.kernel}`,
     `- **Software:** Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3), temp files under ${machine.tmpFileSystem}`,
-    `- **Data:** ${session.data}`,
-    '',
-    ...markdownTable(FIGURE_HEAD, session.figures.map(figureRow)),
-    '',
-    `**Every page at the demo size:** ${session.pagesData}`,
-    '',
-    ...markdownTable(PAGE_HEAD, session.pages.map(pageRow)),
+    ...session.sizes.flatMap((size) => [
+      '',
+      `### ${size.title}`,
+      '',
+      `**Data:** ${size.data}`,
+      '',
+      ...markdownTable(FIGURE_HEAD, size.figures.map(figureRow)),
+      '',
+      `**Every page:** ${size.pagesData}`,
+      '',
+      ...markdownTable(PAGE_HEAD, size.pages.map(pageRow)),
+    ]),
+    ...(session.across.length > 0 ? ['', '### Across the sizes', '', ...markdownTable(FIGURE_HEAD, session.across.map(figureRow))] : []),
     '',
     ...(missed.length === 0
       ? ['Every target is met.']
@@ -100,7 +161,7 @@ export function markdown(session: Session): string {
           '**Targets missed:**',
           '',
           ...missed.map(
-            ({ figure: f, by }) => `- ${f.name}: ${formatValue(f, median(f.runs))} against ${describeTarget(f)}, missed by ${by}.`,
+            ({ figure: f }) => `- ${f.name}: ${formatValue(f, median(f.runs))} against ${describeTarget(f)}: ${describeVerdict(f)}.`,
           ),
         ]),
     ...(session.warnings.length > 0 ? ['', ...session.warnings.map((w) => `> **Warning:** ${w}`)] : []),

@@ -39,6 +39,27 @@ export function peakRssMiB(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
+/** CPU time a process has used so far (user + system), in clock ticks (`/proc/<pid>/stat`). */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/**
+ * Resolves once the process has used at most 2 ticks (20 ms) of CPU in 200 ms, or after 60 s: a
+ * stopped load leaves its last requests in flight, the server still answers them (a handler runs
+ * to its end for a closed socket), and on a slow page ten of them would eat into the next
+ * window. A `/healthz` answer is no such barrier: it is served between their awaits.
+ */
+export async function idle(pid: number): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    const before = cpuTicks(pid);
+    await sleep(200);
+    if (cpuTicks(pid) - before <= 2) return;
+  }
+}
+
 export interface RunningServer {
   url: string;
   pid: number;

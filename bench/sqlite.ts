@@ -28,11 +28,6 @@ export function openStore(file: string): OpenedStore {
   };
 }
 
-/**
- * One transaction around many appends (each append becomes a savepoint inside it): the seed's
- * unit of work, so generating the data set does not pay one disk sync per command.
- */
-
 /** A directory under os.tmpdir() holding every file of one bench session. */
 export class Workspace {
   readonly dir = mkdtempSync(join(tmpdir(), 'uptake-bench-'));
@@ -47,6 +42,11 @@ export class Workspace {
     for (const suffix of ['-wal', '-shm']) if (existsSync(to + suffix)) rmSync(to + suffix);
     copyFileSync(from, to);
     return to;
+  }
+
+  /** Removes one file of the session, with its WAL and shared memory. */
+  discard(file: string): void {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   }
 
   remove(): void {

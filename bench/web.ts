@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { type Credentials, type Session, SIGNED_IN_MARKER, signIn } from './access.ts';
 import { load, type Load } from './load.ts';
-import { exited, peakRssMiB, type RunningServer, startServer, uptake } from './server.ts';
+import { exited, idle, peakRssMiB, type RunningServer, startServer, uptake } from './server.ts';
 
 /** How long each path is loaded: a warm-up (not measured), then the measured window. */
 export interface Timing {
@@ -11,7 +11,7 @@ export interface Timing {
 }
 
 /** What an answer of `path` must contain to count: the signed-in layout, or /healthz's own JSON. */
-const markerOf = (path: string) => (path === '/healthz' ? '"projectionsLag"' : SIGNED_IN_MARKER);
+export const markerOf = (path: string) => (path === '/healthz' ? '"projectionsLag"' : SIGNED_IN_MARKER);
 
 /** A signed-in GET of the path, as every loaded request is sent; each answer must be a 200 with the path's marker. */
 const asSignedIn = (session: Session, path: string) => ({ headers: { cookie: session.cookie }, marker: markerOf(path) });
@@ -32,9 +32,15 @@ async function loadEach(
   { warmUpSeconds, seconds }: Timing,
 ): Promise<Record<string, Load>> {
   for (const path of paths) await expectPage(server, session, path);
-  for (const path of paths) await load(server.url + path, { seconds: warmUpSeconds, ...asSignedIn(session, path) });
+  for (const path of paths) {
+    await load(server.url + path, { seconds: warmUpSeconds, ...asSignedIn(session, path) });
+    await idle(server.pid);
+  }
   const pages: Record<string, Load> = {};
-  for (const path of paths) pages[path] = await load(server.url + path, { seconds, ...asSignedIn(session, path) });
+  for (const path of paths) {
+    pages[path] = await load(server.url + path, { seconds, ...asSignedIn(session, path) });
+    await idle(server.pid);
+  }
   return pages;
 }
 
@@ -52,14 +58,6 @@ async function withServer<T>(
   }
 }
 
-/** One server on its own copy of the data, each path loaded in turn. */
-export const measurePages = (
-  file: string,
-  credentials: Credentials,
-  paths: readonly string[],
-  timing: Timing,
-): Promise<Record<string, Load>> => withServer(file, credentials, (server, session) => loadEach(server, session, paths, timing));
-
 /** Reads the rebuild's progress from the file, as another process sees it. */
 function rebuildProgress(file: string): { rebuilding: boolean; position: number } {
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -76,45 +74,115 @@ function rebuildProgress(file: string): { rebuilding: boolean; position: number 
   }
 }
 
-export interface WebRun {
+/** What a server run loads besides its pages. */
+export interface ServerPlan {
+  /** Every page, `/healthz` among them; the first is the heatmap, loaded again during the rebuild. */
+  paths: readonly string[];
+  /** Path lists each loaded as one (every connection cycling through its paths): the as-of pages. */
+  mixes: Readonly<Record<string, readonly string[]>>;
+  timing: Timing;
+  /** How long the heatmap is loaded while `uptake rebuild` runs (it is stopped after). */
+  rebuildSeconds: number;
+  /** A burst of writes: `post(n)` sends the n-th batch of `batchSize`; `perSecond` events a second for `seconds`. */
+  burst: { perSecond: number; batchSize: number; seconds: number; post: (url: string, n: number) => Promise<void> };
+}
+
+export interface ServerRun {
   pages: Record<string, Load>;
-  /** VmHWM after the steady load. */
-  peakRssMiB: number;
+  mixes: Record<string, Load>;
+  /** VmHWM after every page's load. */
+  servingRssMiB: number;
+  /** Events the burst stored per second (the target rate is the plan's), and VmHWM after it. */
+  burstPerSecond: number;
+  burstRssMiB: number;
   duringRebuild: Load;
-  /** Events the rebuild replayed per second while the load ran. */
-  rebuildEventsPerSecond: number;
+  /** Events the rebuild replayed per second while the load ran (checkpoints moved), or null when they did not show it. */
+  rebuildEventsPerSecond: number | null;
   /** VmHWM after the load during the rebuild too. */
-  peakRssWithRebuildMiB: number;
+  rebuildRssMiB: number;
 }
 
 /**
- * One server on its own copy of the data: each path loaded in turn, then `uptake rebuild` in a
- * second process on the same file with the first path loaded again for `seconds` while it
- * replays (the rebuild is stopped after that window).
+ * One server on its own copy of the data: each path loaded in turn and each mix, then a burst of
+ * writes at the plan's rate, then `uptake rebuild` in a second process on the same file with the
+ * first path loaded again for `rebuildSeconds` while it replays (the rebuild is stopped after that
+ * window). The server's peak RSS is read after each stage.
  */
-export function measureWeb(file: string, credentials: Credentials, paths: readonly string[], timing: Timing): Promise<WebRun> {
+export function measureServer(file: string, credentials: Credentials, plan: ServerPlan): Promise<ServerRun> {
   return withServer(file, credentials, async (server, session) => {
+    const { paths, mixes, timing, burst } = plan;
     const pages = await loadEach(server, session, paths, timing);
-    const peakRss = peakRssMiB(server.pid);
+    const mixed: Record<string, Load> = {};
+    for (const [name, list] of Object.entries(mixes)) {
+      for (const path of list) await expectPage(server, session, path);
+      await load(server.url, { seconds: timing.warmUpSeconds, paths: list, ...asSignedIn(session, list[0]!) });
+      await idle(server.pid);
+      mixed[name] = await load(server.url, { seconds: timing.seconds, paths: list, ...asSignedIn(session, list[0]!) });
+      await idle(server.pid);
+    }
+    const servingRssMiB = peakRssMiB(server.pid);
+
+    const burstStarted = performance.now();
+    const sends: Promise<void>[] = [];
+    const batches = Math.round((burst.perSecond * burst.seconds) / burst.batchSize);
+    for (let n = 0; n < batches; n++) {
+      const due = burstStarted + (n * burst.batchSize * 1000) / burst.perSecond;
+      await sleep(Math.max(0, due - performance.now()));
+      sends.push(burst.post(server.url, n));
+    }
+    await Promise.all(sends);
+    const burstPerSecond = (batches * burst.batchSize) / ((performance.now() - burstStarted) / 1000);
+    const burstRssMiB = peakRssMiB(server.pid);
 
     const rebuild = uptake('rebuild', { UPTAKE_DB: file, LOG_LEVEL: 'warn' });
     const rebuildExit = exited(rebuild);
+    // Until the checkpoints show the replay under way, or 5 s if they never do (a rebuild that keeps its state elsewhere).
+    const waitUntil = performance.now() + 5_000;
     let start = rebuildProgress(file);
-    while (!(start.rebuilding && start.position > 0) && rebuild.exitCode === null) {
+    while (!(start.rebuilding && start.position > 0) && rebuild.exitCode === null && performance.now() < waitUntil) {
       await sleep(50);
       start = rebuildProgress(file);
     }
     if (rebuild.exitCode !== null) throw new Error(`uptake rebuild ended before the load started: ${(await rebuildExit).stderr}`);
     const startedAt = performance.now();
     const duringRebuild = await load(server.url + paths[0], {
-      seconds: timing.seconds,
+      seconds: plan.rebuildSeconds,
       until: rebuildExit,
       ...asSignedIn(session, paths[0]!),
     });
     const end = rebuildProgress(file);
-    const rebuildEventsPerSecond = (end.position - start.position) / ((performance.now() - startedAt) / 1000);
+    const rebuildEventsPerSecond =
+      start.rebuilding && end.position > start.position ? (end.position - start.position) / ((performance.now() - startedAt) / 1000) : null;
     rebuild.kill('SIGTERM');
     await rebuildExit;
-    return { pages, peakRssMiB: peakRss, duringRebuild, rebuildEventsPerSecond, peakRssWithRebuildMiB: peakRssMiB(server.pid) };
+    return {
+      pages,
+      mixes: mixed,
+      servingRssMiB,
+      burstPerSecond,
+      burstRssMiB,
+      duringRebuild,
+      rebuildEventsPerSecond,
+      rebuildRssMiB: peakRssMiB(server.pid),
+    };
   });
+}
+
+/** A full `uptake rebuild` in its own process on `file`: its wall time and its peak RSS (VmHWM, read every 100 ms until it exits). */
+export async function rebuildProcess(file: string): Promise<{ seconds: number; peakRssMiB: number }> {
+  const started = performance.now();
+  const child = uptake('rebuild', { UPTAKE_DB: file, LOG_LEVEL: 'warn' });
+  const exit = exited(child);
+  let peak = 0;
+  while (child.exitCode === null) {
+    try {
+      peak = Math.max(peak, peakRssMiB(child.pid!));
+    } catch {
+      // Gone between the check and the read: the last reading stands.
+    }
+    await Promise.race([sleep(100), exit]);
+  }
+  const { code, stderr } = await exit;
+  if (code !== 0) throw new Error(`uptake rebuild exited with ${code}: ${stderr}`);
+  return { seconds: (performance.now() - started) / 1000, peakRssMiB: peak };
 }
