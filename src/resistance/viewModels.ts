@@ -261,6 +261,7 @@ function noteOf(event: ResistanceEvent): string | null {
     case 'ResistanceSignalResolved':
       return event.data.resolution;
     case 'InterventionCancelled':
+    case 'ResistanceSignalResolutionProposed':
       return event.data.reason;
     case 'ResistanceSignalRaised':
     case 'ResistanceSignalAcknowledged':
