@@ -5,7 +5,7 @@
  * and the ids of the events that caused it, so a replay or a redelivery infers the same signal.
  * docs/rules.md gives each rule in words with its setting.
  */
-import { addDays } from '../adoption/calendar.ts';
+import { addDays, laterOf } from '../adoption/calendar.ts';
 import { type AdoptionFact, type CycleDates, rollUp, scoreTeam } from '../adoption/model.ts';
 import type { z } from 'zod';
 import type { UptakeEvent } from '../events.ts';
@@ -100,7 +100,7 @@ function clear(state: RulesState, out: RuleOutput, key: string, rule: RuleName, 
   const open = state.open[key];
   if (open === undefined) return;
   delete state.open[key];
-  out.cleared.push({ rule, signalId: open.signalId, proposedOn: on < open.raisedOn ? open.raisedOn : on, reason, causes });
+  out.cleared.push({ rule, signalId: open.signalId, proposedOn: laterOf(on, open.raisedOn), reason, causes });
 }
 
 const teamCycleOf = (state: RulesState, teamId: string, cycleId: string): TeamCycle => {
@@ -170,7 +170,7 @@ function checkAreaScore(
   if (!cycle || on < cycle.startsOn) return;
   const since = addDays(on, -settings.areaScoreDropDays);
   const now = areaOverall(state, areaId, cycle, cycleId, on);
-  const before = areaOverall(state, areaId, cycle, cycleId, since < cycle.startsOn ? cycle.startsOn : since);
+  const before = areaOverall(state, areaId, cycle, cycleId, laterOf(since, cycle.startsOn));
   if (now === null || before === null) return;
   const key = `area-score-drop/${areaId}/${cycleId}`;
   if (before - now >= settings.areaScoreDropPoints) {
