@@ -245,6 +245,8 @@ export function onEvent(
     case 'CycleClosed': {
       const cycle = state.cycles[e.data.cycleId];
       if (cycle) cycle.closed = true;
+      // A closed cycle is scored no more: its facts go, which keeps the checkpointed state small.
+      for (const teamId of Object.keys(state.facts)) state.facts[teamId] = state.facts[teamId]!.filter((f) => f.cycleId !== e.data.cycleId);
       break;
     }
     case 'TeamRegistered':
@@ -271,9 +273,10 @@ export function onEvent(
   }
   if (fact === null) return out;
   const { teamId, cycleId } = fact;
-  state.facts[teamId] = [...(state.facts[teamId] ?? []), fact];
+  (state.facts[teamId] ??= []).push(fact);
   const team = state.teams[teamId];
-  if (fact.kind === 'training') state.trainedAwaiting[teamId] = { eventId, on };
+  // A team that already runs OKRs in an open cycle and trains again is not waiting to draft.
+  if (fact.kind === 'training' && !runsOkrs(state, teamId)) state.trainedAwaiting[teamId] = { eventId, on };
   if (fact.kind === 'drafted') {
     delete state.trainedAwaiting[teamId];
     clear(state, out, `training-without-okrs/${teamId}`, 'training-without-okrs', on, `OKRs drafted on ${on}.`, [eventId]);
@@ -288,9 +291,17 @@ export function onEvent(
   if (fact.kind === 'check-in-held' || fact.kind === 'check-in-missed') {
     onCheckIn(state, tc, teamId, cycleId, { eventId, on, held: fact.kind === 'check-in-held' }, settings, out);
   }
-  if (team) checkAreaScore(state, team.areaId, cycleId, on, eventId, settings, out);
+  // Scores fall as time passes without check-ins, so each check-in, held or missed, is when to compare.
+  if (team && (fact.kind === 'check-in-held' || fact.kind === 'check-in-missed'))
+    checkAreaScore(state, team.areaId, cycleId, on, eventId, settings, out);
   return out;
 }
+
+const runsOkrs = (state: RulesState, teamId: string): boolean =>
+  Object.entries(state.teamCycles).some(([key, tc]) => {
+    const [team, cycleId] = key.split('/') as [string, string];
+    return team === teamId && tc.progressClock !== null && state.cycles[cycleId]?.closed === false;
+  });
 
 function onCheckIn(
   state: RulesState,
