@@ -245,6 +245,11 @@ export function onEvent(
     case 'CycleClosed': {
       const cycle = state.cycles[e.data.cycleId];
       if (cycle) cycle.closed = true;
+      // What a cycle's rules watch ends with it: each proposes resolving what it still watched there.
+      for (const key of Object.keys(state.open).filter((k) => k.endsWith(`/${e.data.cycleId}`))) {
+        const rule = key.slice(0, key.indexOf('/')) as RuleName;
+        clear(state, out, key, rule, e.data.closedOn, `The cycle closed on ${e.data.closedOn}: nothing more falls due in it.`, [eventId]);
+      }
       // A closed cycle is scored no more: its facts go, which keeps the checkpointed state small.
       for (const teamId of Object.keys(state.facts)) state.facts[teamId] = state.facts[teamId]!.filter((f) => f.cycleId !== e.data.cycleId);
       break;

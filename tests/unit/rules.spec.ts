@@ -95,6 +95,14 @@ describe('missed-check-ins: two consecutive missed check-ins', () => {
     ]);
   });
 
+  it('proposes resolution when the cycle closes with the signal still open', () => {
+    const closed = on('2027-01-02', 'closed', { type: 'CycleClosed', data: { cycleId: CYCLE, closedOn: '2027-01-02' } });
+    const said = run([...organisation, missed('2026-10-05'), missed('2026-10-19'), closed]);
+    expect(said.cleared).toEqual([
+      expect.objectContaining({ signalId: said.raised[0]!.signalId, proposedOn: '2027-01-02', causes: [id('closed')] }),
+    ]);
+  });
+
   it('follows its setting', () => {
     const settings = { ...defaultRuleSettings, missedCheckIns: 3 };
     expect(run([...organisation, missed('2026-10-05'), missed('2026-10-19')], [], settings).raised).toEqual([]);
@@ -206,6 +214,10 @@ describe('training-without-okrs: trained, but no OKRs drafted 3 weeks later', ()
 
   it('does not raise when OKRs are drafted in time', () => {
     expect(run([...organisation, trained('2026-09-25'), drafted('2026-10-10')], ['2026-11-30']).raised).toEqual([]);
+  });
+
+  it('does not raise for a team that trains again while it runs OKRs in an open cycle', () => {
+    expect(run([...organisation, drafted('2026-10-02'), trained('2026-10-20')], ['2026-11-30']).raised).toEqual([]);
   });
 
   it('proposes resolution when OKRs are drafted late', () => {
