@@ -278,7 +278,8 @@ export function onEvent(
   }
   if (fact === null) return out;
   const { teamId, cycleId } = fact;
-  (state.facts[teamId] ??= []).push(fact);
+  state.facts[teamId] ??= [];
+  state.facts[teamId].push(fact);
   const team = state.teams[teamId];
   // A team that already runs OKRs in an open cycle and trains again is not waiting to draft.
   if (fact.kind === 'training' && !runsOkrs(state, teamId)) state.trainedAwaiting[teamId] = { eventId, on };
