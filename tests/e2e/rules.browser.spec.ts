@@ -74,7 +74,7 @@ describe.skipIf(skipWithoutBrowser('inferred resistance'))('inferred resistance 
     await page.screenshot({ path: screenshotPath('signal-inferred.png'), fullPage: true });
 
     const link = why.getByRole('link', { name: 'causing event 2 of 2' });
-    const eventId = new URL(await link.getAttribute('href'), base).hash.slice(1);
+    const eventId = new URL((await link.getAttribute('href')) ?? '', base).hash.slice(1);
     await link.click();
     expect(await page.locator(`#${eventId}`).innerText()).toContain('missed');
     await context.close();
