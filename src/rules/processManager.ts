@@ -120,13 +120,24 @@ export function startRules(deps: RulesDeps): RuleProcess {
       wake = undefined;
     });
 
+  /** The day and position the tick last ran at: it runs again only when either moved. */
+  let ticked = '';
   const step = async (): Promise<boolean> => {
     const page = await deps.store.readAll({ after: position, maxCount: pageSize });
-    for (const event of page) await act(deps, onEvent(state, event as RecordedEvent<UptakeEvent>, deps.settings));
-    if (page.length > 0) position = page.at(-1)!.position;
-    else await act(deps, onDay(state, deps.today(), deps.settings));
-    deps.checkpoint.save(position, state);
-    return page.length === 0;
+    if (page.length > 0) {
+      for (const event of page) await act(deps, onEvent(state, event as RecordedEvent<UptakeEvent>, deps.settings));
+      position = page.at(-1)!.position;
+      deps.checkpoint.save(position, state);
+      return false;
+    }
+    const today = deps.today();
+    if (ticked !== `${today}@${position}`) {
+      const out = onDay(state, today, deps.settings);
+      await act(deps, out);
+      if (out.raised.length + out.cleared.length > 0) deps.checkpoint.save(position, state);
+      ticked = `${today}@${position}`;
+    }
+    return true;
   };
 
   const loop = async () => {
