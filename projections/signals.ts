@@ -18,6 +18,8 @@ export const signalsProjection = defineProjection({
     'InterventionPlanned',
     'InterventionCompleted',
     'InterventionCancelled',
+    // Kept in the signal's history only: its page shows the proposal from there.
+    'ResistanceSignalResolutionProposed',
   ],
   tables: ['signals', 'interventions', 'signal_history'],
   schema: `

@@ -10,6 +10,7 @@ import { SingleBar } from 'cli-progress';
 import { kafkaIngestion, kafkaPublisher, type Log } from '../infra/kafka/kafkaSource.ts';
 import { SqliteConsumerLedger } from '../infra/sqlite/consumerLedger.ts';
 import { SqlitePublisherCheckpoint } from '../infra/sqlite/publisherCheckpoint.ts';
+import { SqliteRuleCheckpoint } from '../infra/sqlite/ruleCheckpoint.ts';
 import { DatabaseFileError } from '../infra/sqlite/database.ts';
 import { openStorage, type Storage } from '../infra/storage.ts';
 import { SqliteAlignmentQueries } from '../projections/alignment/queries.ts';
@@ -39,6 +40,8 @@ import { ConsumerStatus, type KafkaConsumerInfo } from './ingest/status.ts';
 import { grantIntegrationToken, revokeIntegrationToken } from './integration/handlers.ts';
 import { mintToken } from './integration/tokens.ts';
 import { type Publisher, type PublisherHealth, startPublisher } from './outbound/publisher.ts';
+import { startRules } from './rules/processManager.ts';
+import { ruleSettingsOf } from './rules/settings.ts';
 import { seed } from './seed/seed.ts';
 import { DEMO_ACCOUNTS, generatedPassword, openDemoAccounts } from './access/demo.ts';
 import { Role } from './access/events.ts';
@@ -298,10 +301,12 @@ async function serve(config: Config): Promise<void> {
     logger: { level: config.LOG_LEVEL },
     health: healthOf(storage.store, runner, kafka?.health, publishing?.health),
   });
+  let rules: ReturnType<typeof startRules> | undefined;
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     await kafka?.stop();
     await publishing?.stop();
+    await rules?.stop();
     await app.close();
     await runner.stop();
     await storage.close();
@@ -329,6 +334,17 @@ async function serve(config: Config): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST });
   await runner.start();
   void kafka?.start();
+  rules = startRules({
+    store: storage.store,
+    handlers: { store: storage.store, directory },
+    checkpoint: new SqliteRuleCheckpoint(storage.readModels),
+    settings: ruleSettingsOf(config),
+    today,
+    now: () => new Date(),
+    log,
+    uncommitted: () => storage.readModels.inTransaction,
+  });
+  runner.onApplied(rules.nudge);
   if (publishing) {
     publishing.start();
     runner.onApplied(publishing.nudge);

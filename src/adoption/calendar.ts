@@ -11,6 +11,8 @@ export const addDays = (date: string, days: number): string => new Date((toUtcDa
 
 /** Calendar dates order as strings. */
 export const earlierOf = (a: string, b: string): string => (a <= b ? a : b);
+/** The later of two calendar dates. */
+export const laterOf = (a: string, b: string): string => (a >= b ? a : b);
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

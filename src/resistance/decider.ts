@@ -11,6 +11,7 @@ import type {
   CompleteIntervention,
   EscalateResistanceSignal,
   PlanIntervention,
+  ProposeResolution,
   RaiseResistanceSignal,
   ResolveResistanceSignal,
 } from './commands.ts';
@@ -27,6 +28,8 @@ interface SignalFacts {
   interventions: Readonly<Record<string, 'planned' | 'done' | 'cancelled'>>;
   /** What each plan recorded, by intervention id. */
   plans: Readonly<Record<string, Plan>>;
+  /** When the rule that raised the signal proposed its resolution, if it did. */
+  resolutionProposedOn: string | null;
 }
 
 export type SignalState =
@@ -43,7 +46,8 @@ export type ResistanceCommand =
   | WithContext<CompleteIntervention, Today>
   | WithContext<CancelIntervention, Today>
   | WithContext<ResolveResistanceSignal, Today>
-  | WithContext<EscalateResistanceSignal, Today>;
+  | WithContext<EscalateResistanceSignal, Today>
+  | WithContext<ProposeResolution, Today>;
 
 function decideRaise(command: Extract<ResistanceCommand, { type: 'RaiseResistanceSignal' }>, state: SignalState): ResistanceEvent[] {
   const { data, context } = command;
@@ -77,7 +81,7 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
 
   evolve: (state, event) => {
     if (event.type === 'ResistanceSignalRaised')
-      return { status: 'Raised', raised: event.data, acknowledgedOn: null, interventions: {}, plans: {} };
+      return { status: 'Raised', raised: event.data, acknowledgedOn: null, interventions: {}, plans: {}, resolutionProposedOn: null };
     if (state.status !== 'Raised') return state;
     switch (event.type) {
       case 'ResistanceSignalAcknowledged':
@@ -96,6 +100,8 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
         return { ...state, status: 'Resolved', resolvedOn: event.data.resolvedOn };
       case 'ResistanceSignalEscalated':
         return state;
+      case 'ResistanceSignalResolutionProposed':
+        return { ...state, resolutionProposedOn: event.data.proposedOn };
       default: {
         event satisfies never;
         return state;
@@ -107,6 +113,8 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
     if (command.type === 'RaiseResistanceSignal') return decideRaise(command, state);
     const { signalId } = command.data;
     if (state.status === 'Empty') throw ruleBroken('signalId', `There is no signal "${signalId}"`);
+    // A coach may have resolved it already, or the rule proposed it before: nothing left to propose.
+    if (command.type === 'ProposeResolution' && (state.status === 'Resolved' || state.resolutionProposedOn !== null)) return [];
     if (state.status === 'Resolved') throw ruleBroken('signalId', `This signal was resolved on ${state.resolvedOn}`);
     const notBeforeRaised = (field: string, date: string) =>
       requireNotBefore(field, date, state.raised.raisedOn, 'the day the signal was raised');
@@ -162,6 +170,11 @@ export const resistanceDecider: Decider<SignalState, ResistanceCommand, Resistan
       case 'EscalateResistanceSignal':
         happened('escalatedOn', command.data.escalatedOn, command.context.today);
         return [{ type: 'ResistanceSignalEscalated', data: command.data }];
+      case 'ProposeResolution':
+        if (state.raised.rule !== command.data.rule)
+          throw ruleBroken('rule', `must be the rule that raised the signal (${state.raised.rule ?? 'none'})`);
+        happened('proposedOn', command.data.proposedOn, command.context.today);
+        return [{ type: 'ResistanceSignalResolutionProposed', data: command.data }];
       default: {
         const unexpected: never = command;
         throw new Error(`unknown command ${JSON.stringify(unexpected)}`);

@@ -21,6 +21,8 @@ export function describeResistanceEvent(event: ResistanceEvent, names: Names): s
       return `Intervention cancelled on ${formatDate(event.data.cancelledOn)}`;
     case 'ResistanceSignalResolved':
       return `Resistance signal resolved on ${formatDate(event.data.resolvedOn)}`;
+    case 'ResistanceSignalResolutionProposed':
+      return `Rule ${event.data.rule} proposes resolving the signal: its pattern cleared on ${formatDate(event.data.proposedOn)}`;
     case 'ResistanceSignalEscalated':
       return `Resistance signal escalated to ${event.data.to} on ${formatDate(event.data.escalatedOn)}`;
     default: {

@@ -27,6 +27,8 @@ export const ResistanceSignalRaised = defineEvent(
     description: text({ min: 3, max: 2000 }),
     source: SignalSource,
     rule: text({ min: 1, max: 120 }).optional(),
+    /** The ids of the events a rule inferred the signal from; optional, so every signal raised before stays valid. */
+    causes: z.array(z.uuid()).max(20).optional(),
     raisedOn: CalendarDate,
   }),
 );
@@ -51,6 +53,17 @@ export const ResistanceSignalResolved = defineEvent(
   'ResistanceSignalResolved',
   z.object({ signalId: Id, resolution: text({ min: 3, max: 2000 }), resolvedOn: CalendarDate }),
 );
+/** A rule saw its pattern clear: it proposes resolution, which a coach confirms with the resolve form. */
+export const ResistanceSignalResolutionProposed = defineEvent(
+  'ResistanceSignalResolutionProposed',
+  z.object({
+    signalId: Id,
+    rule: text({ min: 1, max: 120 }),
+    reason: text({ min: 3, max: 2000 }),
+    causes: z.array(z.uuid()).max(20),
+    proposedOn: CalendarDate,
+  }),
+);
 export const ResistanceSignalEscalated = defineEvent(
   'ResistanceSignalEscalated',
   z.object({ signalId: Id, to: text({ min: 2, max: 120 }), reason: text({ min: 3, max: 2000 }), escalatedOn: CalendarDate }),
@@ -64,5 +77,6 @@ export const resistanceEvents = [
   InterventionCancelled,
   ResistanceSignalResolved,
   ResistanceSignalEscalated,
+  ResistanceSignalResolutionProposed,
 ] as const;
 export type ResistanceEvent = EventOf<(typeof resistanceEvents)[number]>;

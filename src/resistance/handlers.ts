@@ -11,6 +11,7 @@ import {
   CompleteIntervention,
   EscalateResistanceSignal,
   PlanIntervention,
+  ProposeResolution,
   RaiseResistanceSignal,
   ResolveResistanceSignal,
 } from './commands.ts';
@@ -110,4 +111,8 @@ export async function escalateResistanceSignal(
     ctx,
     expectedRevision,
   );
+}
+
+export async function proposeResolution(deps: HandlerDeps, command: ProposeResolution, ctx: CommandContext) {
+  return inSignal(deps.store, { ...parseCommand(ProposeResolution, command.data), context: { today: todayOf(ctx) } }, ctx);
 }

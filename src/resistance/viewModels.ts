@@ -15,6 +15,8 @@ import { formatInstant } from '../adoption/calendar.ts';
 import type { NewEvent } from '../shared/event.ts';
 import type { Names } from '../shared/names.ts';
 import { labelOf } from '../shared/vocabulary.ts';
+import { timelineUrl } from '../overview/timelineView.ts';
+import { ruleLabels } from '../rules/vocabulary.ts';
 import type { SignalActions } from './actions.ts';
 import { InterventionKind, ResistanceKind, SignalSource, type ResistanceEvent } from './events.ts';
 import { acknowledgeForm, cancelForm, completeForm, escalateForm, planForm, raiseForm, resolveForm } from './forms.ts';
@@ -279,6 +281,7 @@ function noteOf(event: ResistanceEvent): string | null {
     case 'ResistanceSignalResolved':
       return event.data.resolution;
     case 'InterventionCancelled':
+    case 'ResistanceSignalResolutionProposed':
       return event.data.reason;
     case 'ResistanceSignalRaised':
     case 'ResistanceSignalAcknowledged':
@@ -304,6 +307,31 @@ function historyView(page: SignalPage) {
       recorded: { iso: recordedAt, label: formatInstant(recordedAt) },
     };
   });
+}
+
+/**
+ * Why a rule raised the signal, from its own history: the rule in words, what it saw, a link to
+ * each causing event on the timeline of what the signal concerns; and the resolution the rule
+ * proposed once its pattern cleared, while a coach has not confirmed it.
+ */
+function inferenceView(page: SignalPage) {
+  const raised = page.history.find((e) => e.type === 'ResistanceSignalRaised');
+  if (raised?.type !== 'ResistanceSignalRaised' || raised.data.rule === undefined) return null;
+  const { rule, teamId, stakeholderId, areaId, causes = [] } = raised.data;
+  const concerns = teamId ? { team: teamId } : stakeholderId ? { stakeholder: stakeholderId } : { area: areaId };
+  const proposal = page.history.findLast((e) => e.type === 'ResistanceSignalResolutionProposed');
+  return {
+    rule: { key: rule, label: labelOf(ruleLabels, rule) },
+    why: raised.data.description,
+    causes: causes.map((eventId, index) => ({
+      href: `${timelineUrl(concerns)}#event-${eventId}`,
+      label: causes.length === 1 ? 'the event that caused it' : `causing event ${index + 1} of ${causes.length}`,
+    })),
+    proposal:
+      proposal?.type === 'ResistanceSignalResolutionProposed' && page.signal.status !== 'resolved'
+        ? { ...dateView(proposal.data.proposedOn), reason: proposal.data.reason }
+        : null,
+  };
 }
 
 /** Each form's fields as the page offers them: today, the area's coach, a week to act. */
@@ -381,6 +409,7 @@ export function signalView(page: SignalPage, input: SignalInput) {
       resolved: signal.resolvedOn === null ? null : { ...dateView(signal.resolvedOn), resolution: signal.resolution },
     },
     recorded: input.recorded ?? null,
+    inference: inferenceView(page),
     interventions: signal.interventionList.map((i) => {
       const path = `interventions/${encodeURIComponent(i.interventionId)}`;
       const planned = actions.complete.has(i.interventionId);

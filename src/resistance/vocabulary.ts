@@ -50,4 +50,5 @@ export const eventTypeLabels: Record<ResistanceEvent['type'], string> = {
   InterventionCancelled: 'Intervention cancelled',
   ResistanceSignalResolved: 'Resistance signal resolved',
   ResistanceSignalEscalated: 'Resistance signal escalated',
+  ResistanceSignalResolutionProposed: 'Resolution proposed by a rule',
 };

@@ -883,6 +883,21 @@ class Teller {
     }
   }
 
+  /**
+   * Told last, so every earlier step stays as it was: the first supporter (or champion) falls two steps
+   * today, which the attitude rule infers as resistance (docs/rules.md).
+   */
+  warningSigns(): void {
+    const stakeholder = this.stakeholders.find((s) => attitudeScale.indexOf(s.attitude) >= attitudeScale.indexOf('supporter'));
+    if (stakeholder === undefined) return;
+    const attitude = attitudeScale[attitudeScale.indexOf(stakeholder.attitude) - 2]!;
+    stakeholder.attitude = attitude;
+    this.record(this.today, coach(stakeholder.coachId), {
+      type: 'AssessAttitude',
+      data: { stakeholderId: stakeholder.stakeholderId, attitude, note: "Pulled back sharply: the quarter's targets were cut" },
+    });
+  }
+
   close(cycle: Cycle): void {
     const closedOn = earlierOf(addDays(cycle.endsOn, this.rng.int(1, 3)), this.today);
     this.record(closedOn, system, { type: 'CloseCycle', data: { cycleId: cycle.cycleId, closedOn } });
@@ -897,6 +912,7 @@ export function tellStory({ seed, today, scale }: StoryOptions): Story {
   teller.liveThrough(previous);
   teller.close(previous);
   teller.liveThrough(current);
+  teller.warningSigns();
   return {
     steps: teller.steps,
     areas: teller.areas.length,

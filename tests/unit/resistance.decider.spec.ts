@@ -257,3 +257,33 @@ describe('resistance decider', () => {
     });
   });
 });
+
+describe('a rule proposes resolution', () => {
+  const inferred = { ...signal, source: 'rule' as const, rule: 'missed-check-ins', causes: ['0198a6f2-6c1e-7000-8000-000000000001'] };
+  const raisedByRule: ResistanceEvent = { type: 'ResistanceSignalRaised', data: inferred };
+  const proposal = { signalId: 'sig1', rule: 'missed-check-ins', reason: 'A check-in was held.', causes: [], proposedOn: '2026-11-02' };
+  const propose = (data = proposal) => ({ type: 'ProposeResolution' as const, data, context: { today } });
+  const proposed: ResistanceEvent = { type: 'ResistanceSignalResolutionProposed', data: proposal };
+
+  it('records the proposal on a signal the rule raised', () => spec.given([raisedByRule]).when(propose()).then([proposed]));
+  it('is a no-op when already proposed, or once a coach resolved it', () => {
+    spec.given([raisedByRule, proposed]).when(propose()).thenNothing();
+    spec.given([raisedByRule, resolved]).when(propose()).thenNothing();
+  });
+  it('must come from the rule that raised the signal', () => {
+    spec.given([raised]).when(propose()).thenRejects('rule');
+    spec
+      .given([raisedByRule])
+      .when(propose({ ...proposal, rule: 'attitude-fall' }))
+      .thenRejects('rule');
+  });
+  it('cannot be dated before the signal was raised', () =>
+    spec
+      .given([raisedByRule])
+      .when(propose({ ...proposal, proposedOn: '2026-10-01' }))
+      .thenRejects('proposedOn'));
+  it('names causing events only on a signal a rule inferred', () => {
+    expectError(() => parseCommand(RaiseResistanceSignal, { ...signal, causes: inferred.causes }), 'causes');
+    expect(parseCommand(RaiseResistanceSignal, inferred).data.causes).toEqual(inferred.causes);
+  });
+});

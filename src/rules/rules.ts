@@ -1,0 +1,375 @@
+/**
+ * Inferred resistance: five rules that watch the event stream and raise resistance signals by
+ * themselves, and propose resolution when their pattern clears. Pure: the state is a fold of
+ * events, "today" comes in with a tick, and every signal's id is a function of the rule's name
+ * and the ids of the events that caused it, so a replay or a redelivery infers the same signal.
+ * docs/rules.md gives each rule in words with its setting.
+ */
+import { addDays, laterOf } from '../adoption/calendar.ts';
+import { type AdoptionFact, type CycleDates, rollUp, scoreTeam } from '../adoption/model.ts';
+import type { z } from 'zod';
+import type { UptakeEvent } from '../events.ts';
+import type { ResistanceKind } from '../resistance/events.ts';
+import { nameBasedUuid } from '../shared/commandHandler.ts';
+import type { RecordedEvent } from '../shared/event.ts';
+import type { RuleSettings } from './settings.ts';
+
+export const ruleNames = ['missed-check-ins', 'stalled-progress', 'attitude-fall', 'area-score-drop', 'training-without-okrs'] as const;
+export type RuleName = (typeof ruleNames)[number];
+
+/** A signal a rule infers: the raise command's data, and the events that caused it. */
+export interface Inference {
+  rule: RuleName;
+  signalId: string;
+  areaId: string;
+  teamId?: string;
+  stakeholderId?: string;
+  kind: z.infer<typeof ResistanceKind>;
+  severity: number;
+  description: string;
+  raisedOn: string;
+  causes: string[];
+}
+
+/** A rule's pattern cleared: it proposes that a coach resolve the signal. */
+export interface Clearing {
+  rule: RuleName;
+  signalId: string;
+  proposedOn: string;
+  reason: string;
+  causes: string[];
+}
+
+export interface RuleOutput {
+  raised: Inference[];
+  cleared: Clearing[];
+}
+
+interface Dated {
+  eventId: string;
+  on: string;
+}
+
+interface TeamCycle {
+  /** The last check-in outcomes of the cycle, oldest first (at most the threshold's count). */
+  checkIns: (Dated & { held: boolean })[];
+  /** When the no-progress clock started: OKRs drafted, or the last progress report. */
+  progressClock: Dated | null;
+}
+
+export interface RulesState {
+  cycles: Record<string, CycleDates & { closed: boolean }>;
+  teams: Record<string, { areaId: string; size: number }>;
+  teamCycles: Record<string, TeamCycle>;
+  facts: Record<string, (AdoptionFact & { cycleId: string | null })[]>;
+  stakeholders: Record<string, { areaId: string; attitude: Dated & { step: number }; baseline: number | null }>;
+  /** A training not yet followed by drafted OKRs, per team. */
+  trainedAwaiting: Record<string, Dated>;
+  /** The signals each rule raised that are still watched, by the key of what they watch. */
+  open: Record<string, { signalId: string; raisedOn: string }>;
+}
+
+export const initialRulesState = (): RulesState => ({
+  cycles: {},
+  teams: {},
+  teamCycles: {},
+  facts: {},
+  stakeholders: {},
+  trainedAwaiting: {},
+  open: {},
+});
+
+const attitudeSteps: Record<string, number> = { champion: 0, supporter: 1, neutral: 2, skeptic: 3, resistor: 4 };
+
+/** A signal id from the rule and its causes: the same on every replay, every store. */
+export const signalIdOf = (rule: RuleName, causes: readonly string[]): string =>
+  `rule-${rule}-${nameBasedUuid(`${rule}/${causes.join('/')}`)
+    .replaceAll('-', '')
+    .slice(0, 20)}`;
+
+const empty = (): RuleOutput => ({ raised: [], cleared: [] });
+
+function raise(state: RulesState, out: RuleOutput, key: string, inference: Omit<Inference, 'signalId'>): void {
+  if (state.open[key] !== undefined) return;
+  const signalId = signalIdOf(inference.rule, inference.causes);
+  state.open[key] = { signalId, raisedOn: inference.raisedOn };
+  out.raised.push({ ...inference, signalId });
+}
+
+function clear(state: RulesState, out: RuleOutput, key: string, rule: RuleName, on: string, reason: string, causes: string[]): void {
+  const open = state.open[key];
+  if (open === undefined) return;
+  delete state.open[key];
+  out.cleared.push({ rule, signalId: open.signalId, proposedOn: laterOf(on, open.raisedOn), reason, causes });
+}
+
+const teamCycleOf = (state: RulesState, teamId: string, cycleId: string): TeamCycle => {
+  const key = `${teamId}/${cycleId}`;
+  state.teamCycles[key] ??= { checkIns: [], progressClock: null };
+  return state.teamCycles[key];
+};
+
+/** Time-based rules, as of `today`: what fell due on or before it. */
+function checkTime(state: RulesState, today: string, settings: RuleSettings, out: RuleOutput): void {
+  for (const [key, tc] of Object.entries(state.teamCycles)) {
+    const [teamId, cycleId] = key.split('/') as [string, string];
+    const cycle = state.cycles[cycleId];
+    const team = state.teams[teamId];
+    if (!cycle || !team || tc.progressClock === null) continue;
+    const dueOn = addDays(tc.progressClock.on, settings.stalledProgressDays);
+    if (cycle.closed || dueOn > cycle.endsOn || dueOn > today) continue;
+    raise(state, out, `stalled-progress/${key}`, {
+      rule: 'stalled-progress',
+      areaId: team.areaId,
+      teamId,
+      kind: 'passive-non-participation',
+      severity: 3,
+      description: `No key-result progress reported for ${settings.stalledProgressDays} days (since ${tc.progressClock.on}) in an open cycle.`,
+      raisedOn: dueOn,
+      causes: [tc.progressClock.eventId],
+    });
+  }
+  for (const [teamId, trained] of Object.entries(state.trainedAwaiting)) {
+    const team = state.teams[teamId];
+    const dueOn = addDays(trained.on, settings.trainingWithoutOkrsDays);
+    if (!team || dueOn > today) continue;
+    raise(state, out, `training-without-okrs/${teamId}`, {
+      rule: 'training-without-okrs',
+      areaId: team.areaId,
+      teamId,
+      kind: 'unable',
+      severity: 2,
+      description: `Trained on ${trained.on}, but no OKRs drafted in the ${settings.trainingWithoutOkrsDays} days since.`,
+      raisedOn: dueOn,
+      causes: [trained.eventId],
+    });
+    delete state.trainedAwaiting[teamId];
+  }
+}
+
+function areaOverall(state: RulesState, areaId: string, cycle: CycleDates, cycleId: string, asOf: string): number | null {
+  const teams = Object.entries(state.teams)
+    .filter(([, t]) => t.areaId === areaId)
+    .map(([teamId, t]) => {
+      const facts = (state.facts[teamId] ?? []).filter((f) => f.cycleId === null || f.cycleId === cycleId);
+      return { size: t.size, scores: scoreTeam(facts, t.size, cycle, asOf).scores };
+    });
+  return rollUp(teams)?.overall ?? null;
+}
+
+function checkAreaScore(
+  state: RulesState,
+  areaId: string,
+  cycleId: string,
+  on: string,
+  eventId: string,
+  settings: RuleSettings,
+  out: RuleOutput,
+): void {
+  const cycle = state.cycles[cycleId];
+  if (!cycle || on < cycle.startsOn) return;
+  const since = addDays(on, -settings.areaScoreDropDays);
+  const now = areaOverall(state, areaId, cycle, cycleId, on);
+  const before = areaOverall(state, areaId, cycle, cycleId, laterOf(since, cycle.startsOn));
+  if (now === null || before === null) return;
+  const key = `area-score-drop/${areaId}/${cycleId}`;
+  if (before - now >= settings.areaScoreDropPoints) {
+    raise(state, out, key, {
+      rule: 'area-score-drop',
+      areaId,
+      kind: 'passive-non-participation',
+      severity: 4,
+      description: `The area's overall adoption score fell from ${before} to ${now} (${before - now} points) between ${since} and ${on}.`,
+      raisedOn: on,
+      causes: [eventId],
+    });
+  } else if (state.open[key] !== undefined && before - now < settings.areaScoreDropPoints) {
+    clear(
+      state,
+      out,
+      key,
+      'area-score-drop',
+      on,
+      `The overall score is ${now}, within ${settings.areaScoreDropPoints} points of 14 days before.`,
+      [eventId],
+    );
+  }
+}
+
+function adoptionFact(event: UptakeEvent): (AdoptionFact & { teamId: string; cycleId: string | null }) | null {
+  switch (event.type) {
+    case 'TrainingCompleted': {
+      const d = event.data;
+      return { kind: 'training', on: d.completedOn, trainingKind: d.kind, participants: d.participants, teamId: d.teamId, cycleId: null };
+    }
+    case 'OkrsDrafted':
+      return { kind: 'drafted', on: event.data.draftedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
+    case 'OkrsPublished':
+      return { kind: 'published', on: event.data.publishedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
+    case 'OkrsAligned':
+      return { kind: 'aligned', on: event.data.alignedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
+    case 'CheckInHeld':
+      return { kind: 'check-in-held', on: event.data.heldOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
+    case 'CheckInMissed':
+      return { kind: 'check-in-missed', on: event.data.dueOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
+    case 'KeyResultProgressReported':
+      return { kind: 'key-result-progress', on: event.data.reportedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
+    case 'CycleReviewHeld':
+      return { kind: 'review', on: event.data.heldOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
+    case 'RetrospectiveHeld':
+      return { kind: 'retrospective', on: event.data.heldOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
+    default:
+      return null;
+  }
+}
+
+/**
+ * One event: first what fell due before its business date (so a replay infers what a daily tick
+ * inferred at the time), then the event's own patterns. Mutates and returns `state`.
+ */
+export function onEvent(
+  state: RulesState,
+  event: Pick<RecordedEvent<UptakeEvent>, 'type' | 'data' | 'metadata'>,
+  settings: RuleSettings,
+): RuleOutput {
+  const out = empty();
+  const e = event as UptakeEvent;
+  const eventId = event.metadata.eventId;
+  const fact = adoptionFact(e);
+  const on = fact?.on ?? event.metadata.occurredAt.slice(0, 10);
+  checkTime(state, on, settings, out);
+  switch (e.type) {
+    case 'CycleOpened':
+      state.cycles[e.data.cycleId] = { ...e.data, closed: false };
+      break;
+    case 'CycleClosed': {
+      const cycle = state.cycles[e.data.cycleId];
+      if (cycle) cycle.closed = true;
+      // What a cycle's rules watch ends with it: each proposes resolving what it still watched there.
+      for (const key of Object.keys(state.open).filter((k) => k.endsWith(`/${e.data.cycleId}`))) {
+        const rule = key.slice(0, key.indexOf('/')) as RuleName;
+        clear(state, out, key, rule, e.data.closedOn, `The cycle closed on ${e.data.closedOn}: nothing more falls due in it.`, [eventId]);
+      }
+      // A closed cycle is scored no more: its facts go, which keeps the checkpointed state small.
+      for (const teamId of Object.keys(state.facts)) state.facts[teamId] = state.facts[teamId]!.filter((f) => f.cycleId !== e.data.cycleId);
+      break;
+    }
+    case 'TeamRegistered':
+      state.teams[e.data.teamId] = { areaId: e.data.areaId, size: e.data.size };
+      break;
+    case 'TeamMoved': {
+      const team = state.teams[e.data.teamId];
+      if (team) team.areaId = e.data.areaId;
+      break;
+    }
+    case 'TeamResized': {
+      const team = state.teams[e.data.teamId];
+      if (team) team.size = e.data.size;
+      break;
+    }
+    case 'StakeholderIdentified':
+      state.stakeholders[e.data.stakeholderId] = { areaId: e.data.areaId, attitude: { eventId, on, step: -1 }, baseline: null };
+      break;
+    case 'AttitudeAssessed':
+      onAttitude(state, e.data.stakeholderId, attitudeSteps[e.data.attitude] ?? 2, { eventId, on }, settings, out);
+      break;
+    default:
+      break;
+  }
+  if (fact === null) return out;
+  const { teamId, cycleId } = fact;
+  state.facts[teamId] ??= [];
+  state.facts[teamId].push(fact);
+  const team = state.teams[teamId];
+  // A team that already runs OKRs in an open cycle and trains again is not waiting to draft.
+  if (fact.kind === 'training' && !runsOkrs(state, teamId)) state.trainedAwaiting[teamId] = { eventId, on };
+  if (fact.kind === 'drafted') {
+    delete state.trainedAwaiting[teamId];
+    clear(state, out, `training-without-okrs/${teamId}`, 'training-without-okrs', on, `OKRs drafted on ${on}.`, [eventId]);
+  }
+  if (cycleId === null) return out;
+  const tc = teamCycleOf(state, teamId, cycleId);
+  if (fact.kind === 'drafted' && tc.progressClock === null) tc.progressClock = { eventId, on };
+  if (fact.kind === 'key-result-progress') {
+    tc.progressClock = { eventId, on };
+    clear(state, out, `stalled-progress/${teamId}/${cycleId}`, 'stalled-progress', on, `Key-result progress reported on ${on}.`, [eventId]);
+  }
+  if (fact.kind === 'check-in-held' || fact.kind === 'check-in-missed') {
+    onCheckIn(state, tc, teamId, cycleId, { eventId, on, held: fact.kind === 'check-in-held' }, settings, out);
+  }
+  // Scores fall as time passes without check-ins, so each check-in, held or missed, is when to compare.
+  if (team && (fact.kind === 'check-in-held' || fact.kind === 'check-in-missed'))
+    checkAreaScore(state, team.areaId, cycleId, on, eventId, settings, out);
+  return out;
+}
+
+const runsOkrs = (state: RulesState, teamId: string): boolean =>
+  Object.entries(state.teamCycles).some(([key, tc]) => {
+    const [team, cycleId] = key.split('/') as [string, string];
+    return team === teamId && tc.progressClock !== null && state.cycles[cycleId]?.closed === false;
+  });
+
+function onCheckIn(
+  state: RulesState,
+  tc: TeamCycle,
+  teamId: string,
+  cycleId: string,
+  checkIn: Dated & { held: boolean },
+  settings: RuleSettings,
+  out: RuleOutput,
+): void {
+  tc.checkIns = [...tc.checkIns, checkIn].slice(-settings.missedCheckIns);
+  const key = `missed-check-ins/${teamId}/${cycleId}`;
+  const team = state.teams[teamId];
+  if (checkIn.held) {
+    clear(state, out, key, 'missed-check-ins', checkIn.on, `A check-in was held on ${checkIn.on}.`, [checkIn.eventId]);
+    return;
+  }
+  if (!team || tc.checkIns.length < settings.missedCheckIns || tc.checkIns.some((c) => c.held)) return;
+  raise(state, out, key, {
+    rule: 'missed-check-ins',
+    areaId: team.areaId,
+    teamId,
+    kind: 'no-time',
+    severity: 3,
+    description: `${settings.missedCheckIns} check-ins in a row were missed (due ${tc.checkIns.map((c) => c.on).join(', ')}).`,
+    raisedOn: checkIn.on,
+    causes: tc.checkIns.map((c) => c.eventId),
+  });
+}
+
+const attitudeNames = Object.keys(attitudeSteps);
+
+function onAttitude(state: RulesState, stakeholderId: string, step: number, at: Dated, settings: RuleSettings, out: RuleOutput): void {
+  const stakeholder = state.stakeholders[stakeholderId];
+  if (!stakeholder) return;
+  const previous = stakeholder.attitude;
+  stakeholder.attitude = { ...at, step };
+  const key = `attitude-fall/${stakeholderId}`;
+  if (stakeholder.baseline !== null) {
+    if (stakeholder.baseline + settings.attitudeFallSteps > step) {
+      clear(state, out, key, 'attitude-fall', at.on, `Attitude back to ${attitudeNames[step]} on ${at.on}.`, [at.eventId]);
+      stakeholder.baseline = null;
+    }
+    return;
+  }
+  if (previous.step < 0 || step - previous.step < settings.attitudeFallSteps) return;
+  stakeholder.baseline = previous.step;
+  raise(state, out, key, {
+    rule: 'attitude-fall',
+    areaId: stakeholder.areaId,
+    stakeholderId,
+    kind: step === attitudeSteps.resistor ? 'active-opposition' : 'unconvinced',
+    severity: step === attitudeSteps.resistor ? 4 : 3,
+    description: `Attitude fell ${step - previous.step} steps, from ${attitudeNames[previous.step]} to ${attitudeNames[step]}, on ${at.on}.`,
+    raisedOn: at.on,
+    causes: [previous.eventId, at.eventId],
+  });
+}
+
+/** The daily tick: what fell due by `today` with no event to reveal it. Mutates `state`. */
+export function onDay(state: RulesState, today: string, settings: RuleSettings): RuleOutput {
+  const out = empty();
+  checkTime(state, today, settings, out);
+  return out;
+}

@@ -1,0 +1,82 @@
+/**
+ * Inferred resistance in Debian's Chromium, on the seeded demo organisation after the rules have
+ * run over it: a signal a rule raised says why in words, links to its causing events on the
+ * timeline (where the linked row is the event), and shows the rule's proposal to resolve it.
+ * axe finds no serious or critical problem. The screenshot goes to docs/screenshots/.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteRuleCheckpoint } from '../../infra/sqlite/ruleCheckpoint.ts';
+import { SqliteDirectory } from '../../projections/index.ts';
+import { startRules } from '../../src/rules/processManager.ts';
+import { defaultRuleSettings } from '../../src/rules/settings.ts';
+import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
+import { appFor, closeWorld, openDemoWorld, TODAY, type World } from '../support/webApp.ts';
+
+describe.skipIf(skipWithoutBrowser('inferred resistance'))('inferred resistance in Chromium', () => {
+  let browser: Browser;
+  let world: World;
+  let app: FastifyInstance;
+  let base: string;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    world = await openDemoWorld();
+    const rules = startRules({
+      store: world.store,
+      handlers: { store: world.store, directory: new SqliteDirectory(world.db) },
+      checkpoint: new SqliteRuleCheckpoint(world.db),
+      settings: defaultRuleSettings,
+      today: () => TODAY,
+      now: () => new Date(`${TODAY}T18:30:00.000Z`),
+      log: { warn: (_details, message) => expect.fail(message) },
+    });
+    await rules.caughtUp();
+    await rules.stop();
+    await world.runner.catchUp();
+    app = await appFor(world);
+    base = await listenOnLoopback(app);
+  }, 600_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await browser?.close();
+    if (world) await closeWorld(world);
+  });
+
+  it('fires at least three rules on the demo organisation', () => {
+    const rules = world.db
+      .prepare<[], { rule: string }>("SELECT DISTINCT rule FROM signals WHERE source = 'rule' AND signal_id LIKE 'rule-%'")
+      .all()
+      .map((r) => r.rule);
+    expect(rules.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("explains a signal a rule raised, links to its causes, and shows the rule's proposal", async () => {
+    const proposed = world.db
+      .prepare<[], { signal_id: string }>(
+        `SELECT s.signal_id FROM signals s JOIN signal_history h ON h.signal_id = s.signal_id
+         WHERE h.type = 'ResistanceSignalResolutionProposed' AND s.status <> 'resolved' AND s.rule = 'missed-check-ins'
+         ORDER BY s.raised_on DESC LIMIT 1`,
+      )
+      .get();
+    expect(proposed).toBeDefined();
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/resistance/${proposed!.signal_id}`);
+    const why = page.locator('#signal-inference');
+    expect(await why.innerText()).toMatch(
+      /Raised by the rule Check-ins missed in a row missed-check-ins: 2 check-ins in a row were missed \(due /,
+    );
+    expect(await why.innerText()).toContain('The rule proposes resolving this signal');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('signal-inferred.png'), fullPage: true });
+
+    const link = why.getByRole('link', { name: 'causing event 2 of 2' });
+    const eventId = new URL((await link.getAttribute('href')) ?? '', base).hash.slice(1);
+    await link.click();
+    expect(await page.locator(`#${eventId}`).innerText()).toContain('missed');
+    await context.close();
+  });
+});
