@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { nameBasedUuid, type CommandContext } from '../shared/commandHandler.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import { ValidationError } from '../shared/errors.ts';
@@ -7,6 +8,9 @@ import type { UptakeEvent } from '../events.ts';
 import { proposeResolution, raiseResistanceSignal } from '../resistance/handlers.ts';
 import { type Clearing, type Inference, initialRulesState, onDay, onEvent, type RuleOutput, type RulesState } from './rules.ts';
 import type { RuleSettings } from './settings.ts';
+
+/** How often at most the rules' state is written while events keep coming. */
+const SAVE_EVERY_MS = 5_000;
 
 /** How far the rules read, with their folded state, saved together: a restart resumes where they left off. */
 export interface RuleCheckpoint {
@@ -122,19 +126,34 @@ export function startRules(deps: RulesDeps): RuleProcess {
 
   /** The day and position the tick last ran at: it runs again only when either moved. */
   let ticked = '';
+  let savedAt = 0;
+  let unsaved = false;
+  /**
+   * The state grows with the organisation (megabytes at a million events), so it is written at
+   * most every SAVE_EVERY_MS, and on stop: a restart from an older checkpoint sends again only
+   * commands that their keys make no-ops.
+   */
+  const save = (force: boolean) => {
+    if (!unsaved || (!force && Date.now() - savedAt < SAVE_EVERY_MS)) return;
+    deps.checkpoint.save(position, state);
+    savedAt = Date.now();
+    unsaved = false;
+  };
   const step = async (): Promise<boolean> => {
     const page = await deps.store.readAll({ after: position, maxCount: pageSize });
     if (page.length > 0) {
       for (const event of page) await act(deps, onEvent(state, event as RecordedEvent<UptakeEvent>, deps.settings));
       position = page.at(-1)!.position;
-      deps.checkpoint.save(position, state);
+      unsaved = true;
+      save(false);
       return false;
     }
     const today = deps.today();
     if (ticked !== `${today}@${position}`) {
       const out = onDay(state, today, deps.settings);
       await act(deps, out);
-      if (out.raised.length + out.cleared.length > 0) deps.checkpoint.save(position, state);
+      if (out.raised.length + out.cleared.length > 0) unsaved = true;
+      save(false);
       ticked = `${today}@${position}`;
     }
     return true;
@@ -157,7 +176,11 @@ export function startRules(deps: RulesDeps): RuleProcess {
         if (atHead) {
           for (const resolve of waitingBefore) resolve();
           await pause(pollMs);
-        } else waiting.push(...waitingBefore);
+        } else {
+          waiting.push(...waitingBefore);
+          // A store's read can answer without I/O: let requests in between pages of a long catch-up.
+          await yieldToEventLoop();
+        }
       } catch (error) {
         waiting.push(...waitingBefore);
         failures++;
@@ -185,6 +208,7 @@ export function startRules(deps: RulesDeps): RuleProcess {
       stopped = true;
       wake?.();
       await done;
+      save(true);
       for (const resolve of waiting) resolve();
     },
   };
