@@ -1,4 +1,3 @@
-import { addDays } from '../../src/adoption/calendar.ts';
 import {
   type AdoptionFact,
   type AdoptionFactKind,
@@ -9,11 +8,10 @@ import {
   learnWindowStart,
   rollUp,
   scoredKinds,
-  TREND_DAYS,
   type TeamAssessment,
 } from '../../src/adoption/model.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
-import { adoptionProjection, type FactRow, scoredInCycle } from '../adoption.ts';
+import { adoptionProjection, type FactRow, firstDateColumn, firstDateKinds, type SummaryRow, type TrainingsRow } from '../adoption.ts';
 import { orgProjection } from '../org.ts';
 import { CHECKPOINTS_SCHEMA } from '../runner.ts';
 import { signalsProjection } from '../signals.ts';
@@ -205,12 +203,10 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       teams: db.prepare<[], TeamRecord>(
         'SELECT team_id AS teamId, key, name, area_id AS areaId, size FROM org_teams ORDER BY key, team_id',
       ),
-      cycleFacts: db.prepare<[string, string], { team_id: string; kind: Exclude<AdoptionFact['kind'], 'training'>; on_date: string }>(
-        `SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`,
+      summaries: db.prepare<[string], SummaryRow>(
+        `SELECT team_id, ${firstDateKinds.map(firstDateColumn).join(', ')}, held_on FROM adoption_summaries WHERE cycle_id = ?`,
       ),
-      trainings: db.prepare<[string, string], { team_id: string; on_date: string; training_kind: string; participants: number }>(
-        "SELECT team_id, on_date, training_kind, participants FROM adoption_facts WHERE kind = 'training' AND on_date BETWEEN ? AND ?",
-      ),
+      trainings: db.prepare<[], TrainingsRow>('SELECT team_id, trainings FROM adoption_trainings'),
       openSignals: db.prepare<[string, string], { area_id: string; open: number; highest: number }>(`
         SELECT area_id, count(*) AS open, max(severity) AS highest FROM signals
         WHERE raised_on <= ? AND (resolved_on IS NULL OR resolved_on > ?) GROUP BY area_id`),
@@ -320,16 +316,34 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     };
   }
 
+  /**
+   * Each team's facts as its summaries give them: the first fact of each first-date kind, every
+   * check-in held and every training, whatever their dates. The model counts only those dated on
+   * or before the date it is asked about, so the same facts serve every date.
+   */
+  private summarisedFacts(cycleId: string): Map<string, AdoptionFact[]> {
+    const facts = new Map<string, AdoptionFact[]>();
+    for (const row of this.sql.summaries.all(cycleId)) {
+      const team = listIn(facts, row.team_id);
+      for (const kind of firstDateKinds) {
+        const on = row[firstDateColumn(kind)];
+        if (on !== null) team.push({ kind, on });
+      }
+      for (const on of row.held_on?.split(',') ?? []) team.push({ kind: 'check-in-held', on });
+    }
+    for (const row of this.sql.trainings.all()) {
+      const team = listIn(facts, row.team_id);
+      for (const [on, trainingKind, participants] of JSON.parse(row.trainings) as [string, string, number][])
+        team.push({ kind: 'training', on, trainingKind, participants });
+    }
+    return facts;
+  }
+
   private computeNow(cycleId: string, asOf: string): Computed | null {
     const cycle = this.sql.cycle.get(cycleId);
     if (!cycle) return null;
 
-    const facts = new Map<string, AdoptionFact[]>();
-    for (const f of this.sql.cycleFacts.all(cycleId, asOf)) listIn(facts, f.team_id).push({ kind: f.kind, on: f.on_date });
-    // The trend looks TREND_DAYS back, so the window reaches that much further.
-    for (const t of this.sql.trainings.all(learnWindowStart(addDays(asOf, -TREND_DAYS)), asOf)) {
-      listIn(facts, t.team_id).push({ kind: 'training', on: t.on_date, trainingKind: t.training_kind, participants: t.participants });
-    }
+    const facts = this.summarisedFacts(cycleId);
 
     const assessed = new Map<string, TeamAssessment & { size: number }>();
     const teams: TeamRow[] = this.sql.teams.all().map((team) => {
