@@ -181,6 +181,8 @@ interface Cached {
 export class SqliteHeatmapQueries implements HeatmapQueries {
   private readonly sql;
   private readonly cache = new Map<string, Cached>();
+  /** Each cycle's teams' facts from their summaries, with the checkpoints they were read at: every date of the cycle scores the same facts. */
+  private readonly summarised = new Map<string, { state: string; facts: Map<string, AdoptionFact[]> }>();
   private readonly now: () => number;
   private readonly staleForMs: number;
   /** The position the next answers must include (see `freshAfter`). */
@@ -293,7 +295,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const key = `${cycleId}@${asOf}`;
     const cached = this.cache.get(key);
     if (cached && (cached.checkpoints.state === checkpoints.state || this.mayServeStale(cached, checkpoints))) return cached.computed;
-    const computed = this.computeNow(cycleId, asOf);
+    const computed = this.computeNow(cycleId, asOf, checkpoints.state);
     this.cache.delete(key);
     if (this.cache.size >= CACHED_HEATMAPS) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { computed, checkpoints, at: this.now() });
@@ -339,11 +341,16 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return facts;
   }
 
-  private computeNow(cycleId: string, asOf: string): Computed | null {
+  private computeNow(cycleId: string, asOf: string, state: string): Computed | null {
     const cycle = this.sql.cycle.get(cycleId);
     if (!cycle) return null;
 
-    const facts = this.summarisedFacts(cycleId);
+    let summarised = this.summarised.get(cycleId);
+    if (summarised?.state !== state) {
+      summarised = { state, facts: this.summarisedFacts(cycleId) };
+      this.summarised.set(cycleId, summarised);
+    }
+    const facts = summarised.facts;
 
     const assessed = new Map<string, TeamAssessment & { size: number }>();
     const teams: TeamRow[] = this.sql.teams.all().map((team) => {
