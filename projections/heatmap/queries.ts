@@ -235,7 +235,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   }
 
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null {
-    return this.compute(cycleId, asOf)?.byArea.get(areaId) ?? null;
+    return this.compute(cycleId, asOf, areaId)?.byArea.get(areaId) ?? null;
   }
 
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
@@ -290,12 +290,13 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     if (position > this.mustInclude) this.mustInclude = position;
   }
 
-  private compute(cycleId: string, asOf: string): Computed | null {
+  /** The heatmap of a cycle as of a date; with `under`, only that area's subtree (what its page shows), so only its teams are scored. */
+  private compute(cycleId: string, asOf: string, under: string | null = null): Computed | null {
     const checkpoints = this.checkpoints();
-    const key = `${cycleId}@${asOf}`;
+    const key = `${cycleId}@${asOf}${under === null ? '' : `/${under}`}`;
     const cached = this.cache.get(key);
     if (cached && (cached.checkpoints.state === checkpoints.state || this.mayServeStale(cached, checkpoints))) return cached.computed;
-    const computed = this.computeNow(cycleId, asOf, checkpoints.state);
+    const computed = this.computeNow(cycleId, asOf, checkpoints.state, under);
     this.cache.delete(key);
     if (this.cache.size >= CACHED_HEATMAPS) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { computed, checkpoints, at: this.now() });
@@ -341,7 +342,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return facts;
   }
 
-  private computeNow(cycleId: string, asOf: string, state: string): Computed | null {
+  private computeNow(cycleId: string, asOf: string, state: string, under: string | null): Computed | null {
     const cycle = this.sql.cycle.get(cycleId);
     if (!cycle) return null;
 
@@ -352,19 +353,32 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     }
     const facts = summarised.facts;
 
+    const records = this.sql.areas.all();
+    const byId = new Map(records.map((a) => [a.areaId, a]));
+    /** An area's parent in the tree: one this store does not know makes it a root. */
+    const parentOf = (area: AreaRecord): string | null =>
+      area.parentAreaId !== null && byId.has(area.parentAreaId) ? area.parentAreaId : null;
+    const childrenOf = new Map<string | null, AreaRecord[]>();
+    for (const area of records) listIn(childrenOf, parentOf(area)).push(area);
+    const top = under === null ? (childrenOf.get(null) ?? []) : [byId.get(under)].filter((a) => a !== undefined);
+    const inScope = new Set<string>();
+    const enter = (area: AreaRecord): void => {
+      inScope.add(area.areaId);
+      for (const child of childrenOf.get(area.areaId) ?? []) enter(child);
+    };
+    for (const area of top) enter(area);
+
     const assessed = new Map<string, TeamAssessment & { size: number }>();
-    const teams: TeamRow[] = this.sql.teams.all().map((team) => {
-      const assessment = assessTeam(facts.get(team.teamId) ?? [], team.size, cycle, asOf);
-      assessed.set(team.teamId, { ...assessment, size: team.size });
-      return { ...team, scores: assessment.scores, stage: assessment.stage, checkIn: assessment.checkIn };
-    });
+    const teams: TeamRow[] = this.sql.teams
+      .all()
+      .filter((team) => under === null || inScope.has(team.areaId))
+      .map((team) => {
+        const assessment = assessTeam(facts.get(team.teamId) ?? [], team.size, cycle, asOf);
+        assessed.set(team.teamId, { ...assessment, size: team.size });
+        return { ...team, scores: assessment.scores, stage: assessment.stage, checkIn: assessment.checkIn };
+      });
 
     const signals = new Map(this.sql.openSignals.all(asOf, asOf).map((s) => [s.area_id, s]));
-    const records = this.sql.areas.all();
-    const known = new Set(records.map((a) => a.areaId));
-    const childrenOf = new Map<string | null, AreaRecord[]>();
-    for (const area of records)
-      listIn(childrenOf, area.parentAreaId !== null && known.has(area.parentAreaId) ? area.parentAreaId : null).push(area);
     const teamsIn = new Map<string, TeamRecord[]>();
     for (const team of teams) listIn(teamsIn, team.areaId).push(team);
 
@@ -396,7 +410,11 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       };
       return { rows: [row, ...children.flatMap((c) => c.rows)], teams: teamsBelow, open, highest };
     };
-    const areas = (childrenOf.get(null) ?? []).flatMap((root) => visit(root, 0).rows);
+    const depthOf = (area: AreaRecord): number => {
+      const parent = parentOf(area);
+      return parent === null ? 0 : 1 + depthOf(byId.get(parent)!);
+    };
+    const areas = top.flatMap((area) => visit(area, depthOf(area)).rows);
     const byArea = new Map(areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], children: [] as AreaRow[] }]));
     for (const team of teams) byArea.get(team.areaId)?.teams.push(team);
     for (const area of areas) if (area.parentAreaId !== null) byArea.get(area.parentAreaId)?.children.push(area);

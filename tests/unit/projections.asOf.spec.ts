@@ -46,7 +46,7 @@ function factsOf(teamId: string, cycleId: string): AdoptionFact[] {
 }
 
 describe('the heatmap as of a date, from the summaries, equals the score from the facts', () => {
-  it('for every team, on dates across both cycles', () => {
+  it('for every team and every area page, on dates across both cycles', () => {
     const cycles = queries.cycles();
     expect(cycles).toHaveLength(2);
     const firstFact = db.prepare<[], { first: string }>('SELECT min(on_date) AS first FROM adoption_facts').get()!.first;
@@ -82,6 +82,18 @@ describe('the heatmap as of a date, from the summaries, equals the score from th
           });
         }
         expect(heatmap.areas.length).toBeGreaterThan(0);
+        // An area page scores only its subtree's teams; it shows what the whole heatmap shows of them.
+        const rows = teams.map((t) => {
+          const { area: _area, ...row } = queries.team(t.teamId, cycle.cycleId, asOf)!;
+          return row;
+        });
+        for (const area of heatmap.areas) {
+          const detail = queries.area(area.areaId, cycle.cycleId, asOf)!;
+          expect(detail.area).toEqual(area);
+          expect(detail.children).toEqual(heatmap.areas.filter((a) => a.parentAreaId === area.areaId));
+          const byId = (a: { teamId: string }, b: { teamId: string }) => a.teamId.localeCompare(b.teamId);
+          expect([...detail.teams].sort(byId)).toEqual(rows.filter((t) => t.areaId === area.areaId).sort(byId));
+        }
       }
     }
     // Every dimension was scored above 0 somewhere, and dates before a team's first fact were asked about too.
