@@ -139,8 +139,8 @@ export const adoptionProjection = defineProjection({
   reads: ['TeamRegistered', 'CycleOpened', ...adoptionTypes],
   tables: ['adoption_facts', 'adoption_summaries', 'adoption_trainings', 'adoption_teams', 'adoption_cycles'],
   // Most facts are key-result progress and check-ins: every index they enter is maintained row by
-  // row during a rebuild, so the heatmap's indexes leave them out and only the evidence index
-  // (one team's facts, a few hundred) holds every fact. No unique event id: the runner's
+  // row during a rebuild, so only the evidence index (one team's facts, a few hundred) holds them;
+  // the heatmap reads the summaries instead. No unique event id: the runner's
   // checkpoint already applies each event exactly once, and a random-key index is the costliest.
   schema: `
     CREATE TABLE IF NOT EXISTS adoption_facts (
