@@ -1,4 +1,4 @@
-import { type AdoptionFactKind, scoredKinds } from '../src/adoption/model.ts';
+import type { AdoptionFactKind } from '../src/adoption/model.ts';
 import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
 import { type AdoptionEvent, adoptionEvents } from '../src/team/events.ts';
 import { defineProjection } from './support.ts';
@@ -91,13 +91,38 @@ const adoptionTypeSet = new Set<string>(adoptionTypes);
 const isAdoptionEvent = (event: { type: string }): event is AdoptionEvent => adoptionTypeSet.has(event.type);
 
 /**
- * The kinds the heatmap scores within a cycle (trainings count across cycles). The cycle index
- * holds only these, and a query must repeat this very condition for SQLite to use it.
+ * Kinds whose first date in a cycle is all a score needs of them: the model asks only whether
+ * the team had one by a date. Check-ins held count one by one, so the summary keeps each date.
  */
-export const scoredInCycle = `kind IN (${scoredKinds
-  .filter((k) => k !== 'training')
-  .map((k) => `'${k}'`)
-  .join(', ')})`;
+export const firstDateKinds = ['drafted', 'published', 'aligned', 'review', 'retrospective'] as const satisfies readonly AdoptionFactKind[];
+type FirstDateKind = (typeof firstDateKinds)[number];
+
+/** The summary column holding a first-date kind's earliest date. */
+export const firstDateColumn = <K extends FirstDateKind>(kind: K): `${K}_on` => `${kind}_on`;
+
+/** A team's summary in a cycle: what its scores as of any date are computed from (see docs/adoption-model.md, "As of any date"). */
+export interface SummaryRow {
+  team_id: string;
+  drafted_on: string | null;
+  published_on: string | null;
+  aligned_on: string | null;
+  review_on: string | null;
+  retrospective_on: string | null;
+  /** The dates of its check-ins held, comma-separated, in the order they were recorded. */
+  held_on: string | null;
+}
+
+/** A team's trainings of every cycle, as a JSON array of [date, training kind, participants]. */
+export interface TrainingsRow {
+  team_id: string;
+  trainings: string;
+}
+
+/** Earliest of the stored date and the new one (either may be null). */
+const earliest = (column: string): string =>
+  `${column} = min(coalesce(${column}, excluded.${column}), coalesce(excluded.${column}, ${column}))`;
+
+const isFirstDateKind = (kind: AdoptionFactKind): kind is FirstDateKind => (firstDateKinds as readonly AdoptionFactKind[]).includes(kind);
 
 function isKnown(found: Set<string>, lookUp: SqlStatement<[string], { found: 1 }>, id: string): boolean {
   if (found.has(id)) return true;
@@ -109,12 +134,13 @@ function isKnown(found: Set<string>, lookUp: SqlStatement<[string], { found: 1 }
 export const adoptionProjection = defineProjection({
   name: 'adoption',
   // 2: facts keyed by rowid (appended in position order) instead of event id; fewer, partial indexes
-  version: 2,
+  // 3: a summary per team and cycle, and each team's trainings, for the heatmap as of any date
+  version: 3,
   reads: ['TeamRegistered', 'CycleOpened', ...adoptionTypes],
-  tables: ['adoption_facts', 'adoption_teams', 'adoption_cycles'],
+  tables: ['adoption_facts', 'adoption_summaries', 'adoption_trainings', 'adoption_teams', 'adoption_cycles'],
   // Most facts are key-result progress and check-ins: every index they enter is maintained row by
-  // row during a rebuild, so the heatmap's indexes leave them out and only the evidence index
-  // (one team's facts, a few hundred) holds every fact. No unique event id: the runner's
+  // row during a rebuild, so only the evidence index (one team's facts, a few hundred) holds them;
+  // the heatmap reads the summaries instead. No unique event id: the runner's
   // checkpoint already applies each event exactly once, and a random-key index is the costliest.
   schema: `
     CREATE TABLE IF NOT EXISTS adoption_facts (
@@ -136,12 +162,17 @@ export const adoptionProjection = defineProjection({
       actions       INTEGER,
       reason        TEXT
     );
-    -- the heatmap: a cycle's scored facts up to a date; covering, so no row is read
-    CREATE INDEX IF NOT EXISTS adoption_facts_cycle ON adoption_facts (cycle_id, kind, on_date, team_id) WHERE ${scoredInCycle};
-    -- learn: trainings of any cycle within a window; covering too
-    CREATE INDEX IF NOT EXISTS adoption_facts_training ON adoption_facts (on_date, team_id, training_kind, participants) WHERE kind = 'training';
     -- evidence: one team's facts in date order
     CREATE INDEX IF NOT EXISTS adoption_facts_team ON adoption_facts (team_id, on_date);
+    -- the heatmap as of any date: one row per team and cycle instead of its facts
+    CREATE TABLE IF NOT EXISTS adoption_summaries (
+      team_id          TEXT NOT NULL,
+      cycle_id         TEXT NOT NULL,
+      ${firstDateKinds.map((kind) => `${firstDateColumn(kind)} TEXT,`).join('\n      ')}
+      held_on          TEXT,
+      PRIMARY KEY (cycle_id, team_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS adoption_trainings (team_id TEXT PRIMARY KEY, trainings TEXT NOT NULL) WITHOUT ROWID;
     -- the teams and cycles facts may refer to (this projection does not read another's tables)
     CREATE TABLE IF NOT EXISTS adoption_teams (team_id TEXT PRIMARY KEY);
     CREATE TABLE IF NOT EXISTS adoption_cycles (cycle_id TEXT PRIMARY KEY);
@@ -156,6 +187,16 @@ export const adoptionProjection = defineProjection({
       INSERT INTO adoption_facts (event_id, position, event_type, team_id, cycle_id, kind, on_date, training_kind, participants,
         objectives, key_results, ref, progress, attendance, confidence, actions, reason)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    summarise: db.prepare<[string, string, ...(string | null)[]]>(`
+      INSERT INTO adoption_summaries (team_id, cycle_id, ${firstDateKinds.map(firstDateColumn).join(', ')}, held_on)
+      VALUES (?, ?, ${firstDateKinds.map(() => '?').join(', ')}, ?)
+      ON CONFLICT (cycle_id, team_id) DO UPDATE SET
+        ${firstDateKinds.map((kind) => earliest(firstDateColumn(kind))).join(',\n        ')},
+        held_on = CASE WHEN held_on IS NULL THEN excluded.held_on WHEN excluded.held_on IS NULL THEN held_on
+                  ELSE held_on || ',' || excluded.held_on END`),
+    addTraining: db.prepare<[{ team: string; on: string; kind: string; participants: number }]>(`
+      INSERT INTO adoption_trainings (team_id, trainings) VALUES (@team, json_array(json_array(@on, @kind, @participants)))
+      ON CONFLICT (team_id) DO UPDATE SET trainings = json_insert(trainings, '$[#]', json_array(@on, @kind, @participants))`),
     /** Teams and cycles found during this fold: saves two queries per fact (rows here are never removed). */
     found: { teams: new Set<string>(), cycles: new Set<string>() },
   }),
@@ -199,6 +240,15 @@ export const adoptionProjection = defineProjection({
       f.actions ?? null,
       f.reason ?? null,
     );
+    if (event.type === 'TrainingCompleted')
+      sql.addTraining.run({ team: teamId, on: event.data.completedOn, kind: event.data.kind, participants: event.data.participants });
+    else if (cycleId !== null && (f.kind === 'check-in-held' || isFirstDateKind(f.kind)))
+      sql.summarise.run(
+        teamId,
+        cycleId,
+        ...firstDateKinds.map((kind) => (kind === f.kind ? f.on_date : null)),
+        f.kind === 'check-in-held' ? f.on_date : null,
+      );
     return undefined;
   },
 });

@@ -1,4 +1,3 @@
-import { addDays } from '../../src/adoption/calendar.ts';
 import {
   type AdoptionFact,
   type AdoptionFactKind,
@@ -9,11 +8,10 @@ import {
   learnWindowStart,
   rollUp,
   scoredKinds,
-  TREND_DAYS,
   type TeamAssessment,
 } from '../../src/adoption/model.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
-import { adoptionProjection, type FactRow, scoredInCycle } from '../adoption.ts';
+import { adoptionProjection, type FactRow, firstDateColumn, firstDateKinds, type SummaryRow, type TrainingsRow } from '../adoption.ts';
 import { objectivesProjection } from '../objectives.ts';
 import { orgProjection } from '../org.ts';
 import { CHECKPOINTS_SCHEMA } from '../runner.ts';
@@ -200,6 +198,8 @@ interface Cached {
 export class SqliteHeatmapQueries implements HeatmapQueries {
   private readonly sql;
   private readonly cache = new Map<string, Cached>();
+  /** Each cycle's teams' facts from their summaries, with the checkpoints they were read at: every date of the cycle scores the same facts. */
+  private readonly summarised = new Map<string, { state: string; facts: Map<string, AdoptionFact[]> }>();
   private readonly now: () => number;
   private readonly staleForMs: number;
   /** The position the next answers must include (see `freshAfter`). */
@@ -222,16 +222,13 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       teams: db.prepare<[], TeamRecord>(
         'SELECT team_id AS teamId, key, name, area_id AS areaId, size FROM org_teams ORDER BY key, team_id',
       ),
-      cycleFacts: db.prepare<
-        [string, string],
-        { team_id: string; kind: Exclude<AdoptionFact['kind'], 'training' | 'alignment'>; on_date: string }
-      >(`SELECT team_id, kind, on_date FROM adoption_facts WHERE cycle_id = ? AND ${scoredInCycle} AND on_date <= ?`),
-      alignment: db.prepare<[string, string], { team_id: string; on_date: string; objectives: number; reaching: number }>(
-        'SELECT team_id, on_date, objectives, reaching FROM strategy_alignment WHERE cycle_id = ? AND on_date <= ? ORDER BY rowid',
+      alignment: db.prepare<[string], { team_id: string; on_date: string; objectives: number; reaching: number }>(
+        'SELECT team_id, on_date, objectives, reaching FROM strategy_alignment WHERE cycle_id = ? ORDER BY rowid',
       ),
-      trainings: db.prepare<[string, string], { team_id: string; on_date: string; training_kind: string; participants: number }>(
-        "SELECT team_id, on_date, training_kind, participants FROM adoption_facts WHERE kind = 'training' AND on_date BETWEEN ? AND ?",
+      summaries: db.prepare<[string], SummaryRow>(
+        `SELECT team_id, ${firstDateKinds.map(firstDateColumn).join(', ')}, held_on FROM adoption_summaries WHERE cycle_id = ?`,
       ),
+      trainings: db.prepare<[], TrainingsRow>('SELECT team_id, trainings FROM adoption_trainings'),
       openSignals: db.prepare<[string, string], { area_id: string; open: number; highest: number }>(`
         SELECT area_id, count(*) AS open, max(severity) AS highest FROM signals
         WHERE raised_on <= ? AND (resolved_on IS NULL OR resolved_on > ?) GROUP BY area_id`),
@@ -258,7 +255,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   }
 
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null {
-    return this.compute(cycleId, asOf)?.byArea.get(areaId) ?? null;
+    return this.compute(cycleId, asOf, areaId)?.byArea.get(areaId) ?? null;
   }
 
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
@@ -313,12 +310,13 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     if (position > this.mustInclude) this.mustInclude = position;
   }
 
-  private compute(cycleId: string, asOf: string): Computed | null {
+  /** The heatmap of a cycle as of a date; with `under`, only that area's subtree (what its page shows), so only its teams are scored. */
+  private compute(cycleId: string, asOf: string, under: string | null = null): Computed | null {
     const checkpoints = this.checkpoints();
-    const key = `${cycleId}@${asOf}`;
+    const key = `${cycleId}@${asOf}${under === null ? '' : `/${under}`}`;
     const cached = this.cache.get(key);
     if (cached && (cached.checkpoints.state === checkpoints.state || this.mayServeStale(cached, checkpoints))) return cached.computed;
-    const computed = this.computeNow(cycleId, asOf);
+    const computed = this.computeNow(cycleId, asOf, checkpoints.state, under);
     this.cache.delete(key);
     if (this.cache.size >= CACHED_HEATMAPS) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { computed, checkpoints, at: this.now() });
@@ -341,32 +339,69 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     };
   }
 
-  private computeNow(cycleId: string, asOf: string): Computed | null {
+  /**
+   * Each team's facts as its summaries give them: the first fact of each first-date kind, every
+   * check-in held and every training, whatever their dates. The model counts only those dated on
+   * or before the date it is asked about, so the same facts serve every date.
+   */
+  private summarisedFacts(cycleId: string): Map<string, AdoptionFact[]> {
+    const facts = new Map<string, AdoptionFact[]>();
+    for (const row of this.sql.summaries.all(cycleId)) {
+      const team = listIn(facts, row.team_id);
+      for (const kind of firstDateKinds) {
+        const on = row[firstDateColumn(kind)];
+        if (on !== null) team.push({ kind, on });
+      }
+      for (const on of row.held_on?.split(',') ?? []) team.push({ kind: 'check-in-held', on });
+    }
+    // Few per team (one per link made or removed up its objectives' chains), and the latest by a date counts.
+    for (const a of this.sql.alignment.all(cycleId))
+      listIn(facts, a.team_id).push({ kind: 'alignment', on: a.on_date, objectives: a.objectives, reaching: a.reaching });
+    for (const row of this.sql.trainings.all()) {
+      const team = listIn(facts, row.team_id);
+      for (const [on, trainingKind, participants] of JSON.parse(row.trainings) as [string, string, number][])
+        team.push({ kind: 'training', on, trainingKind, participants });
+    }
+    return facts;
+  }
+
+  private computeNow(cycleId: string, asOf: string, state: string, under: string | null): Computed | null {
     const cycle = this.sql.cycle.get(cycleId);
     if (!cycle) return null;
 
-    const facts = new Map<string, AdoptionFact[]>();
-    for (const f of this.sql.cycleFacts.all(cycleId, asOf)) listIn(facts, f.team_id).push({ kind: f.kind, on: f.on_date });
-    for (const a of this.sql.alignment.all(cycleId, asOf))
-      listIn(facts, a.team_id).push({ kind: 'alignment', on: a.on_date, objectives: a.objectives, reaching: a.reaching });
-    // The trend looks TREND_DAYS back, so the window reaches that much further.
-    for (const t of this.sql.trainings.all(learnWindowStart(addDays(asOf, -TREND_DAYS)), asOf)) {
-      listIn(facts, t.team_id).push({ kind: 'training', on: t.on_date, trainingKind: t.training_kind, participants: t.participants });
+    let summarised = this.summarised.get(cycleId);
+    if (summarised?.state !== state) {
+      summarised = { state, facts: this.summarisedFacts(cycleId) };
+      this.summarised.set(cycleId, summarised);
     }
+    const facts = summarised.facts;
+
+    const records = this.sql.areas.all();
+    const byId = new Map(records.map((a) => [a.areaId, a]));
+    /** An area's parent in the tree: one this store does not know makes it a root. */
+    const parentOf = (area: AreaRecord): string | null =>
+      area.parentAreaId !== null && byId.has(area.parentAreaId) ? area.parentAreaId : null;
+    const childrenOf = new Map<string | null, AreaRecord[]>();
+    for (const area of records) listIn(childrenOf, parentOf(area)).push(area);
+    const top = under === null ? (childrenOf.get(null) ?? []) : [byId.get(under)].filter((a) => a !== undefined);
+    const inScope = new Set<string>();
+    const enter = (area: AreaRecord): void => {
+      inScope.add(area.areaId);
+      for (const child of childrenOf.get(area.areaId) ?? []) enter(child);
+    };
+    for (const area of top) enter(area);
 
     const assessed = new Map<string, TeamAssessment & { size: number }>();
-    const teams: TeamRow[] = this.sql.teams.all().map((team) => {
-      const assessment = assessTeam(facts.get(team.teamId) ?? [], team.size, cycle, asOf);
-      assessed.set(team.teamId, { ...assessment, size: team.size });
-      return { ...team, scores: assessment.scores, stage: assessment.stage, checkIn: assessment.checkIn };
-    });
+    const teams: TeamRow[] = this.sql.teams
+      .all()
+      .filter((team) => under === null || inScope.has(team.areaId))
+      .map((team) => {
+        const assessment = assessTeam(facts.get(team.teamId) ?? [], team.size, cycle, asOf);
+        assessed.set(team.teamId, { ...assessment, size: team.size });
+        return { ...team, scores: assessment.scores, stage: assessment.stage, checkIn: assessment.checkIn };
+      });
 
     const signals = new Map(this.sql.openSignals.all(asOf, asOf).map((s) => [s.area_id, s]));
-    const records = this.sql.areas.all();
-    const known = new Set(records.map((a) => a.areaId));
-    const childrenOf = new Map<string | null, AreaRecord[]>();
-    for (const area of records)
-      listIn(childrenOf, area.parentAreaId !== null && known.has(area.parentAreaId) ? area.parentAreaId : null).push(area);
     const teamsIn = new Map<string, TeamRecord[]>();
     for (const team of teams) listIn(teamsIn, team.areaId).push(team);
 
@@ -398,7 +433,11 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       };
       return { rows: [row, ...children.flatMap((c) => c.rows)], teams: teamsBelow, open, highest };
     };
-    const areas = (childrenOf.get(null) ?? []).flatMap((root) => visit(root, 0).rows);
+    const depthOf = (area: AreaRecord): number => {
+      const parent = parentOf(area);
+      return parent === null ? 0 : 1 + depthOf(byId.get(parent)!);
+    };
+    const areas = top.flatMap((area) => visit(area, depthOf(area)).rows);
     const byArea = new Map(areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], children: [] as AreaRow[] }]));
     for (const team of teams) byArea.get(team.areaId)?.teams.push(team);
     for (const area of areas) if (area.parentAreaId !== null) byArea.get(area.parentAreaId)?.children.push(area);
