@@ -292,6 +292,16 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       stakeholderCounts: db.prepare<Params, { coachId: string; count: number }>(
         `${SCOPE} SELECT s.coach_id AS coachId, count(*) AS count ${quietStakeholdersFrom} GROUP BY s.coach_id`,
       ),
+      // Teams with an orphan objective, counted per area first: listed per coach, a million events make tens of thousands of rows.
+      orphanCounts: db.prepare<Params, { coachId: string; count: number }>(`
+        ${SCOPE},
+        per_area(area_id, n) AS MATERIALIZED (
+          SELECT t.area_id, count(DISTINCT t.team_id) FROM strategy_objectives o
+          JOIN org_teams t ON t.team_id = o.team_id
+          WHERE o.cycle_id = @cycle AND o.team_id IS NOT NULL AND o.dropped = 0 AND o.reaching = 0
+          GROUP BY t.area_id
+        )
+        SELECT s.coach_id AS coachId, sum(p.n) AS count FROM scope s JOIN per_area p ON p.area_id = s.area_id GROUP BY s.coach_id`),
     };
   }
 
@@ -302,12 +312,13 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       interventions: countsOf(this.sql.interventionCounts.all(params)),
       signals: countsOf(this.sql.signalCounts.all(params)),
       stakeholders: countsOf(this.sql.stakeholderCounts.all(params)),
+      orphans: countsOf(cycleId === null ? [] : this.sql.orphanCounts.all({ ...params, cycle: cycleId })),
     };
     return this.summaries(null, today, cycleId, false).map(({ coach }) => ({
       ...coach,
       needs: {
         checkIns: coach.needs.checkIns,
-        orphans: coach.needs.orphans,
+        orphans: counted.orphans.get(coach.coachId) ?? 0,
         interventions: counted.interventions.get(coach.coachId) ?? 0,
         signals: counted.signals.get(coach.coachId) ?? 0,
         stakeholders: counted.stakeholders.get(coach.coachId) ?? 0,
@@ -320,7 +331,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
     return found === undefined ? null : { ...found, today, cycleId };
   }
 
-  /** `withLists` false leaves out each coach's interventions, signals and stakeholders (the list of coaches counts them in SQL). */
+  /** `withLists` false leaves out each coach's orphans, interventions, signals and stakeholders (the list of coaches counts them in SQL). */
   private summaries(coach: string | null, today: string, cycleId: string | null, withLists = true): (Needs & { coach: CoachSummary })[] {
     const needs = this.needs(coach, today, cycleId, withLists);
     const coaches = new Map<string, CoachSummary>();
@@ -371,7 +382,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       };
       for (const { coachId, areaId } of this.sql.scope.all({ coach })) of(coachId).checkIns.push(...dueInArea(areaId));
       for (const needs of byCoach.values()) needs.checkIns.sort(byCheckInUrgency);
-      for (const row of this.sql.orphans.all({ coach, cycle: cycleId })) {
+      for (const row of withLists ? this.sql.orphans.all({ coach, cycle: cycleId }) : []) {
         const { orphans } = of(row.coachId);
         const last = orphans.at(-1);
         const objective = { objectiveId: row.objectiveId, title: row.title };
