@@ -10,7 +10,7 @@ import { type Clearing, type Inference, initialRulesState, onDay, onEvent, type 
 import type { RuleSettings } from './settings.ts';
 
 /** How often at most the rules' state is written while events keep coming. */
-const SAVE_EVERY_MS = 5_000;
+const SAVE_EVERY_MS = 30_000;
 
 /** How far the rules read, with their folded state, saved together: a restart resumes where they left off. */
 export interface RuleCheckpoint {

@@ -6,7 +6,7 @@
  * docs/rules.md gives each rule in words with its setting.
  */
 import { addDays, laterOf } from '../adoption/calendar.ts';
-import { type AdoptionFact, type CycleDates, rollUp, scoreTeam } from '../adoption/model.ts';
+import { type AdoptionFact, type CycleDates, rollUp, scoredKinds, scoreTeam } from '../adoption/model.ts';
 import type { z } from 'zod';
 import type { UptakeEvent } from '../events.ts';
 import type { ResistanceKind } from '../resistance/events.ts';
@@ -278,8 +278,11 @@ export function onEvent(
   }
   if (fact === null) return out;
   const { teamId, cycleId } = fact;
-  state.facts[teamId] ??= [];
-  state.facts[teamId].push(fact);
+  // Only what moves a score is kept for scoring areas: key-result progress, most of a large store's events, is not.
+  if (scoredKinds.includes(fact.kind)) {
+    state.facts[teamId] ??= [];
+    state.facts[teamId].push(fact);
+  }
   const team = state.teams[teamId];
   // A team that already runs OKRs in an open cycle and trains again is not waiting to draft.
   if (fact.kind === 'training' && !runsOkrs(state, teamId)) state.trainedAwaiting[teamId] = { eventId, on };
