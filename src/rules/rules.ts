@@ -110,14 +110,42 @@ const teamCycleOf = (state: RulesState, teamId: string, cycleId: string): TeamCy
 };
 
 /** Time-based rules, as of `today`: what fell due on or before it. */
+/**
+ * The earliest day anything the time-based rules watch can fall due, as the last walk over every
+ * team found it and lowered as clocks start since (`dueNoEarlierThan`); none known means walk. Most
+ * events come before it, so most events skip the walk: a million events made it most of the
+ * rules' work. Not kept on disk: a restart walks again.
+ */
+const nextDue = new WeakMap<RulesState, string>();
+
+function dueNoEarlierThan(state: RulesState, dueOn: string): void {
+  const known = nextDue.get(state);
+  if (known !== undefined && dueOn < known) nextDue.set(state, dueOn);
+}
+
 function checkTime(state: RulesState, today: string, settings: RuleSettings, out: RuleOutput): void {
+  const known = nextDue.get(state);
+  if (known !== undefined && today < known) return;
+  // Whatever may still fall due after today; what cannot be told yet (its team or cycle unknown) keeps the walk on.
+  let earliest = '9999-12-31';
+  const watch = (dueOn: string) => {
+    if (dueOn < earliest) earliest = dueOn;
+  };
   for (const [key, tc] of Object.entries(state.teamCycles)) {
+    if (tc.progressClock === null) continue;
     const [teamId, cycleId] = key.split('/') as [string, string];
     const cycle = state.cycles[cycleId];
     const team = state.teams[teamId];
-    if (!cycle || !team || tc.progressClock === null) continue;
     const dueOn = addDays(tc.progressClock.on, settings.stalledProgressDays);
-    if (cycle.closed || dueOn > cycle.endsOn || dueOn > today) continue;
+    if (!cycle || !team) {
+      watch(dueOn);
+      continue;
+    }
+    if (cycle.closed || dueOn > cycle.endsOn || state.open[`stalled-progress/${key}`] !== undefined) continue;
+    if (dueOn > today) {
+      watch(dueOn);
+      continue;
+    }
     raise(state, out, `stalled-progress/${key}`, {
       rule: 'stalled-progress',
       areaId: team.areaId,
@@ -132,7 +160,10 @@ function checkTime(state: RulesState, today: string, settings: RuleSettings, out
   for (const [teamId, trained] of Object.entries(state.trainedAwaiting)) {
     const team = state.teams[teamId];
     const dueOn = addDays(trained.on, settings.trainingWithoutOkrsDays);
-    if (!team || dueOn > today) continue;
+    if (!team || dueOn > today) {
+      watch(dueOn);
+      continue;
+    }
     raise(state, out, `training-without-okrs/${teamId}`, {
       rule: 'training-without-okrs',
       areaId: team.areaId,
@@ -145,6 +176,7 @@ function checkTime(state: RulesState, today: string, settings: RuleSettings, out
     });
     delete state.trainedAwaiting[teamId];
   }
+  nextDue.set(state, earliest);
 }
 
 function areaOverall(state: RulesState, areaId: string, cycle: CycleDates, cycleId: string, asOf: string): number | null {
@@ -285,16 +317,21 @@ export function onEvent(
   }
   const team = state.teams[teamId];
   // A team that already runs OKRs in an open cycle and trains again is not waiting to draft.
-  if (fact.kind === 'training' && !runsOkrs(state, teamId)) state.trainedAwaiting[teamId] = { eventId, on };
+  if (fact.kind === 'training' && !runsOkrs(state, teamId)) {
+    state.trainedAwaiting[teamId] = { eventId, on };
+    dueNoEarlierThan(state, addDays(on, settings.trainingWithoutOkrsDays));
+  }
   if (fact.kind === 'drafted') {
     delete state.trainedAwaiting[teamId];
     clear(state, out, `training-without-okrs/${teamId}`, 'training-without-okrs', on, `OKRs drafted on ${on}.`, [eventId]);
   }
   if (cycleId === null) return out;
   const tc = teamCycleOf(state, teamId, cycleId);
-  if (fact.kind === 'drafted' && tc.progressClock === null) tc.progressClock = { eventId, on };
-  if (fact.kind === 'key-result-progress') {
+  if ((fact.kind === 'drafted' && tc.progressClock === null) || fact.kind === 'key-result-progress') {
     tc.progressClock = { eventId, on };
+    dueNoEarlierThan(state, addDays(on, settings.stalledProgressDays));
+  }
+  if (fact.kind === 'key-result-progress') {
     clear(state, out, `stalled-progress/${teamId}/${cycleId}`, 'stalled-progress', on, `Key-result progress reported on ${on}.`, [eventId]);
   }
   if (fact.kind === 'check-in-held' || fact.kind === 'check-in-missed') {
