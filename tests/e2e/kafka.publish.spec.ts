@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaPublisher } from '../../infra/kafka/kafkaSource.ts';
-import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
+import { openDatabase, sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqlitePublisherCheckpoint } from '../../infra/sqlite/publisherCheckpoint.ts';
+import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { grantIntegrationToken } from '../../src/integration/handlers.ts';
 import { mintToken } from '../../src/integration/tokens.ts';
 import { type EventSink, type Publisher, type PublisherLog, startPublisher } from '../../src/outbound/publisher.ts';
@@ -191,11 +192,11 @@ describe.skipIf(kafka.skipped)(`publishing Uptake's events (${kafka.own ? 'a bro
   }, async () => {
     const served = openWorld();
     await seedSmallOrganisation(served);
-    const ids = (await served.store.readAll({ maxCount: 100_000 })).map((e) => e.metadata.eventId);
+    const file = join(served.dir, 'uptake.db');
     served.db.close();
     const out = `served-${randomUUID()}`;
     await admin.createTopics({ topics: [{ topic: out }, { topic: `${out}.in` }], waitForLeaders: true });
-    const uptake = await serveUptake(join(served.dir, 'uptake.db'), {
+    const uptake = await serveUptake(file, {
       KAFKA_BROKERS: kafka.brokers.join(','),
       KAFKA_TOPICS: `${out}.in`,
       KAFKA_DLQ_TOPIC: `${out}.in.dlq`,
@@ -214,6 +215,12 @@ describe.skipIf(kafka.skipped)(`publishing Uptake's events (${kafka.own ? 'a bro
       }
       uptake.child.kill('SIGTERM');
       expect(await uptake.exit, uptake.log.text).toEqual({ code: 0, signal: null });
+      // Everything the store holds when the server has stopped, the signals its rules raised included.
+      const db = openDatabase(file);
+      const ids = (await new SqliteEventStore(db).readAll({ maxCount: 100_000 }))
+        .filter((e) => publishedEvents.has(e.type))
+        .map((e) => e.metadata.eventId);
+      db.close();
       const published = await everything(out);
       expect(published.map((p) => p.event.id).sort()).toEqual([...ids].sort());
       expect(new Set(published.map((p) => p.event.source))).toEqual(new Set([SOURCE]));
