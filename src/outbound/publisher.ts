@@ -1,5 +1,6 @@
 import type { EventStore } from '../shared/eventStore.ts';
 import { type OutboundMessage, toCloudEvent } from './published.ts';
+import { wakeablePause } from '../shared/pause.ts';
 
 /** Where published events go: our interface over the Kafka producer. `send` resolves once the broker acknowledged every message. */
 export interface EventSink {
@@ -67,17 +68,7 @@ export function startPublisher(deps: PublisherDeps): Publisher {
   let position = deps.checkpoint.position();
   let health: PublisherHealth = { state: 'starting', position: position.toString() };
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => {
-      wake = undefined;
-    });
+  const { pause, wake } = wakeablePause();
 
   const loop = async () => {
     let failures = 0;
@@ -110,11 +101,11 @@ export function startPublisher(deps: PublisherDeps): Publisher {
   const done = loop();
 
   return {
-    nudge: () => wake?.(),
+    nudge: () => wake(),
     health: () => health,
     stop: async () => {
       stopped = true;
-      wake?.();
+      wake();
       await done;
       await deps.sink.stop();
     },

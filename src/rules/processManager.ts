@@ -7,6 +7,7 @@ import type { RecordedEvent } from '../shared/event.ts';
 import type { UptakeEvent } from '../events.ts';
 import { proposeResolution, raiseResistanceSignal } from '../resistance/handlers.ts';
 import { type Clearing, type Inference, initialRulesState, onDay, onEvent, type RuleOutput, type RulesState } from './rules.ts';
+import { wakeablePause } from '../shared/pause.ts';
 import type { RuleSettings } from './settings.ts';
 
 /** How often at most the rules' state is written while events keep coming. */
@@ -111,18 +112,8 @@ export function startRules(deps: RulesDeps): RuleProcess {
   let state = saved?.state ?? initialRulesState();
   let health: RulesHealth = { state: 'starting', position: position.toString() };
   let stopped = false;
-  let wake: (() => void) | undefined;
+  const { pause, wake } = wakeablePause();
   let waiting: (() => void)[] = [];
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => {
-      wake = undefined;
-    });
 
   /** The day and position the tick last ran at: it runs again only when either moved. */
   let ticked = '';
@@ -197,16 +188,16 @@ export function startRules(deps: RulesDeps): RuleProcess {
   const done = loop();
 
   return {
-    nudge: () => wake?.(),
+    nudge: () => wake(),
     caughtUp: () =>
       new Promise<void>((resolve) => {
         waiting.push(resolve);
-        wake?.();
+        wake();
       }),
     health: () => health,
     stop: async () => {
       stopped = true;
-      wake?.();
+      wake();
       await done;
       save(true);
       for (const resolve of waiting) resolve();
