@@ -87,8 +87,7 @@ export async function startBroker(dir: string): Promise<RunningBroker> {
   const properties = join(dir, 'server.properties');
   writeFileSync(properties, serverProperties(join(dir, 'data'), port, controllerPort));
 
-  // A cluster id of our own: StorageTool's random-uuid prints log noise and no newline.
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const format = spawnSync('java', [...classpath(libs), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -240,6 +239,18 @@ async function waitUntilReady(broker: RunningBroker): Promise<void> {
     }
     if (Date.now() > deadline) throw new Error(`the Kafka broker at ${broker.bootstrap} was not ready within ${READY_WITHIN_MS / 1000} s`);
     await sleep(250);
+  }
+}
+
+/**
+ * A cluster id of our own, as StorageTool's random-uuid makes it (which prints log noise and no
+ * newline): 16 random bytes in base64url, never starting with '-', which the argument parser
+ * would read as an option (one start in 64 failed with "--cluster-id: expected one argument").
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
 
