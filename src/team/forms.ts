@@ -1,6 +1,5 @@
 import { defineForm, fields, optional } from '../http/forms.ts';
 import {
-  AlignOkrs,
   CompleteTraining,
   DraftOkrs,
   HoldCheckIn,
@@ -76,19 +75,6 @@ export const okrsPublishedForm = defineForm(PublishOkrs, {
   fields: { publishedOn: fields.date('Published on'), cycleId: cycle },
 });
 
-export const okrsAlignedForm = defineForm(AlignOkrs, {
-  id: 'okrs-aligned',
-  keyed: true,
-  title: 'OKRs aligned',
-  submit: 'Record alignment',
-  recorded: 'OKR alignment recorded.',
-  fields: {
-    parentRef: fields.text('Aligned to', { hint: 'Parent objective or strategy reference' }),
-    alignedOn: fields.date('Aligned on'),
-    cycleId: cycle,
-  },
-});
-
 export const keyResultProgressForm = defineForm(ReportKeyResultProgress, {
   id: 'key-result-progress',
   keyed: true,
@@ -162,7 +148,6 @@ export const adoptionForms = [
   trainingCompletedForm,
   okrsDraftedForm,
   okrsPublishedForm,
-  okrsAlignedForm,
   keyResultProgressForm,
   cycleReviewForm,
   retrospectiveForm,

@@ -22,7 +22,6 @@ import {
   cycleReviewForm,
   keyResultProgressForm,
   moveTeamForm,
-  okrsAlignedForm,
   okrsDraftedForm,
   okrsPublishedForm,
   resizeTeamForm,
@@ -149,7 +148,6 @@ export const teamRoutes: FastifyPluginAsyncZod<TeamRouteOptions> = async (app, o
   post(checkInMissedForm, (command, ctx) => recordAdoption(handlers, command, ctx));
   post(okrsDraftedForm, (command, ctx) => recordAdoption(handlers, command, ctx));
   post(okrsPublishedForm, (command, ctx) => recordAdoption(handlers, command, ctx));
-  post(okrsAlignedForm, (command, ctx) => recordAdoption(handlers, command, ctx));
   post(keyResultProgressForm, (command, ctx) => recordAdoption(handlers, command, ctx));
   post(cycleReviewForm, (command, ctx) => recordAdoption(handlers, command, ctx));
   post(retrospectiveForm, (command, ctx) => recordAdoption(handlers, command, ctx));

@@ -287,7 +287,6 @@ const writeTargetRoutes = [
     'training-completed',
     'okrs-drafted',
     'okrs-published',
-    'okrs-aligned',
     'key-result-progress',
     'cycle-review',
     'retrospective',

@@ -243,7 +243,6 @@ describe('recording a check-in', () => {
       'training-completed',
       'okrs-drafted',
       'okrs-published',
-      'okrs-aligned',
       'key-result-progress',
       'cycle-review',
       'retrospective',

@@ -164,7 +164,7 @@ describe.skipIf(skipWithoutBrowser('team page'))('team page in Chromium', () => 
     const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/teams/pay`);
-    await page.locator('summary', { hasText: 'OKRs aligned' }).click();
+    await page.locator('summary', { hasText: 'Key-result progress' }).click();
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath('team.png'), fullPage: true });
     await context.close();

@@ -183,7 +183,6 @@ export function writeTargets(world: World, ids: TargetIds): WriteTarget[] {
     team('training-completed', { kind: 'writing-okrs', participants: '4', completedOn: TODAY }),
     team('okrs-drafted', { objectives: '2', keyResults: '5', draftedOn: TODAY }),
     team('okrs-published', { publishedOn: TODAY }),
-    team('okrs-aligned', { parentRef: 'Grow revenue', alignedOn: TODAY }, ['parentRef']),
     team('key-result-progress', { keyResultRef: 'KR1', progress: '40', reportedOn: TODAY }, ['keyResultRef', 'keyResultRef-other']),
     team('cycle-review', { heldOn: TODAY }),
     team('retrospective', { heldOn: TODAY, actions: '3' }),
