@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 
-/** A file name safe in a `Content-Disposition` header: ids and dates only ever hold these characters. */
+/** A file name safe unquoted or quoted in a `Content-Disposition` header: dates and what `fileNamePart` leaves. */
 const SAFE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** A name or id as part of a file name: anything but letters, digits, `_`, `.` and `-` becomes `-`. */
