@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { type Credentials, type Session, SIGNED_IN_MARKER, signIn } from './access.ts';
+import { heatmapColumns } from '../src/overview/heatmapExport.ts';
+import { signalColumns } from '../src/resistance/export.ts';
+import { csvRecord } from '../src/shared/csv.ts';
+import { stakeholderColumns } from '../src/stakeholder/export.ts';
 import { load, type Load } from './load.ts';
 import { exited, idle, peakRssMiB, type RunningServer, startServer, uptake } from './server.ts';
 
@@ -10,8 +14,16 @@ export interface Timing {
   seconds: number;
 }
 
-/** What an answer of `path` must contain to count: the signed-in layout, or /healthz's own JSON. */
-export const markerOf = (path: string) => (path === '/healthz' ? '"projectionsLag"' : SIGNED_IN_MARKER);
+/** Each CSV download's header row: what its answer must start with (after the BOM) to count. */
+const csvMarkers: [string, string][] = [
+  ['/heatmap.csv', csvRecord(heatmapColumns.map((c) => c.heading))],
+  ['/resistance.csv', csvRecord(signalColumns.map((c) => c.heading))],
+  ['/stakeholders.csv', csvRecord(stakeholderColumns.map((c) => c.heading))],
+];
+
+/** What an answer of `path` must contain to count: the signed-in layout, /healthz's own JSON, or a download's header row. */
+export const markerOf = (path: string) =>
+  path === '/healthz' ? '"projectionsLag"' : (csvMarkers.find(([prefix]) => path.startsWith(prefix))?.[1] ?? SIGNED_IN_MARKER);
 
 /** A signed-in GET of the path, as every loaded request is sent; each answer must be a 200 with the path's marker. */
 const asSignedIn = (session: Session, path: string) => ({ headers: { cookie: session.cookie }, marker: markerOf(path) });

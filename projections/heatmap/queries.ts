@@ -251,7 +251,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   heatmap(cycleId: string, asOf: string): Heatmap | null {
     const computed = this.compute(cycleId, asOf);
     if (!computed) return null;
-    return { cycle: computed.cycle, asOf, areas: computed.areas, organisation: rollUp(computed.teams) };
+    return { cycle: computed.cycle, asOf, areas: computed.areas, teams: computed.teams, organisation: rollUp(computed.teams) };
   }
 
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null {

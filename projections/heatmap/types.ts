@@ -49,6 +49,8 @@ export interface Heatmap {
   /** Business date the scores are computed for (inclusive). */
   asOf: string;
   areas: AreaRow[];
+  /** Every team, by key: each area's own are those with its `areaId`. */
+  teams: TeamRow[];
   /** Size-weighted across every team; null with no teams. */
   organisation: Scores | null;
 }

@@ -12,6 +12,9 @@ const withQuery = (path: string, query: Record<string, string>): string => `${pa
 
 export const heatmapUrl = ({ cycleId, asOf }: Selection): string => withQuery('/heatmap', { cycle: cycleId, asOf });
 
+/** The heatmap's CSV download, for the same cycle and date. */
+export const heatmapCsvUrl = ({ cycleId, asOf }: Selection): string => withQuery('/heatmap.csv', { cycle: cycleId, asOf });
+
 export const areaPath = (areaId: string): string => `/areas/${encodeURIComponent(areaId)}`;
 
 export const areaUrl = (areaId: string, { cycleId, asOf }: Selection): string => withQuery(areaPath(areaId), { cycle: cycleId, asOf });
@@ -43,14 +46,25 @@ export const signalPath = (signalId: string): string => `/resistance/${encodeURI
 
 export const stakeholderPath = (stakeholderId: string): string => `/stakeholders/${encodeURIComponent(stakeholderId)}`;
 
-/** The resistance log; `open` is its default status, so it is left out, as is anything empty. */
-export function resistanceUrl(query: Record<string, string | number | undefined>): string {
+type LogQuery = Record<string, string | number | undefined>;
+
+/** The log's path with its query; `open` is its default status, so it is left out, as is anything empty. */
+function logUrl(path: string, query: LogQuery): string {
   const params = Object.entries(query).flatMap(([key, value]): [string, string][] =>
     value === undefined || value === '' || (key === 'status' && value === 'open') ? [] : [[key, String(value)]],
   );
   const search = new URLSearchParams(params).toString();
-  return search === '' ? '/resistance' : `/resistance?${search}`;
+  return search === '' ? path : `${path}?${search}`;
 }
+
+/** The resistance log. */
+export const resistanceUrl = (query: LogQuery): string => logUrl('/resistance', query);
+
+type LogFilter = 'area' | 'status' | 'severity' | 'kind' | 'source';
+
+/** The resistance log's CSV download: its filters, never a page of it. */
+export const resistanceCsvUrl = ({ area, status, severity, kind, source }: Partial<Record<LogFilter, string | number>>): string =>
+  logUrl('/resistance.csv', { area, status, severity, kind, source });
 
 /** An area's element id on the organisation page. */
 export const orgAreaAnchor = (areaId: string): string => `area-${areaId}`;

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AreaRow, HeatmapQueries } from '../../projections/heatmap/types.ts';
+import { fileNamePart, sendCsv } from '../http/download.ts';
 import { fromCategories, livePage } from '../http/live.ts';
 import { lenient, messagesByField, SelectionQuery } from '../http/query.ts';
 import type { Selection } from '../http/urls.ts';
 import { sendHtml, wantsFragment } from '../http/views.ts';
+import { csvChunks } from '../shared/csv.ts';
 import { NotFoundError } from '../shared/errors.ts';
+import { heatmapColumns, heatmapLines } from './heatmapExport.ts';
 import { requireSelection, resolveSelection, type ReadRouteOptions } from './selection.ts';
 import { heatmapPageView, noCyclePageView, teamRowsView } from './viewModels.ts';
 
@@ -29,6 +32,17 @@ export const heatmapRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app
       );
     });
   }
+};
+
+/** The heatmap as the page selects it (cycle, as of) as a CSV download: every area and team. */
+export const heatmapExportRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app, { queries, today }) => {
+  app.get('/heatmap.csv', { config: { access: 'read' }, schema: { querystring: SelectionQuery } }, async (request, reply) => {
+    const { cycle, selection } = requireSelection(queries, today, request.query);
+    const heatmap = queries.heatmap(selection.cycleId, selection.asOf);
+    if (heatmap === null) throw new NotFoundError(`There is no cycle "${selection.cycleId}".`);
+    const filename = `uptake-heatmap-${fileNamePart(cycle.name)}-${selection.asOf}.csv`;
+    return sendCsv(reply, filename, csvChunks(heatmapColumns, [heatmapLines(heatmap)]));
+  });
 };
 
 /** Scores, stages, check-in freshness and open resistance: what the organisation, its cycles, its teams' adoption and its signals say. */

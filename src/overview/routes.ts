@@ -8,7 +8,7 @@ import type { Names } from '../shared/names.ts';
 import { areaRoutes } from './area.ts';
 import { coachWeekRoutes } from './coachWeek.ts';
 import { evidenceRoutes } from './evidence.ts';
-import { heatmapRoutes } from './heatmap.ts';
+import { heatmapExportRoutes, heatmapRoutes } from './heatmap.ts';
 import { timelineRoutes } from './timeline.ts';
 
 export interface OverviewRouteOptions extends WebDeps {
@@ -22,6 +22,7 @@ export interface OverviewRouteOptions extends WebDeps {
 /** The pages that span slices, read-only: heatmap, area, evidence, coach's week and timeline. */
 export const overviewRoutes: FastifyPluginAsyncZod<OverviewRouteOptions> = async (app, options) => {
   await app.register(heatmapRoutes, options);
+  await app.register(heatmapExportRoutes, options);
   await app.register(areaRoutes, options);
   await app.register(evidenceRoutes, options);
   await app.register(coachWeekRoutes, options);

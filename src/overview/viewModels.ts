@@ -22,6 +22,7 @@ import {
   areaPath,
   areaUrl,
   evidenceUrl,
+  heatmapCsvUrl,
   heatmapUrl,
   resistanceUrl,
   signalPath,
@@ -98,7 +99,7 @@ const scoreCells = (scores: Scores | null, selection: Selection, href: (column: 
       : scoreCell(column, scores?.[column] ?? null, href(column)),
   );
 
-const stageLabels: Record<Stage, string> = {
+export const stageLabels: Record<Stage, string> = {
   'not-started': 'Not started',
   exploring: 'Exploring',
   practicing: 'Practicing',
@@ -106,8 +107,8 @@ const stageLabels: Record<Stage, string> = {
 };
 const stageView = (stage: Stage) => ({ key: stage, label: stageLabels[stage] });
 
-const freshnessLabels: Record<CheckInFreshness, string> = { fresh: 'on time', late: 'late', never: 'none yet' };
-const freshnessOrder: CheckInFreshness[] = ['fresh', 'late', 'never'];
+export const freshnessLabels: Record<CheckInFreshness, string> = { fresh: 'on time', late: 'late', never: 'none yet' };
+export const freshnessOrder: CheckInFreshness[] = ['fresh', 'late', 'never'];
 
 /** An attitude's label by its stored value (the read models keep it as text). */
 export const attitudeLabels: Readonly<Record<string, string>> = Object.fromEntries(
@@ -197,6 +198,7 @@ export function heatmapPageView(input: { cycles: CycleSummary[]; heatmap: Heatma
     filter: selectionView(cycles, selection, input.errors ?? {}),
     cycle: { name: heatmap.cycle.name, range: cycleRange(heatmap.cycle), closed: heatmap.cycle.closedOn !== null },
     asOfLabel: formatDate(heatmap.asOf),
+    csvHref: heatmapCsvUrl(selection),
     empty: (heatmap.areas.length === 0 ? 'no-areas' : null) as HeatmapEmptyState | null,
     summary: {
       overall: scoreCell('overall', heatmap.organisation?.overall ?? null),

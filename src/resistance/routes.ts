@@ -1,19 +1,29 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type ResistanceQueries, SIGNAL_CURSOR, signalCursor, statusFilters } from '../../projections/resistance/queries.ts';
+import {
+  type ResistanceChoices,
+  type ResistanceQueries,
+  SIGNAL_CURSOR,
+  type SignalFilter,
+  signalCursor,
+  statusFilters,
+} from '../../projections/resistance/queries.ts';
 import { type Form, submitForm, type Submission } from '../http/forms.ts';
 import { fromCategories, livePage } from '../http/live.ts';
+import { sendCsv } from '../http/download.ts';
 import { lenient, optional } from '../http/query.ts';
 import { resistanceUrl, signalPath } from '../http/urls.ts';
 import { sendHtml, wantsFragment } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
 import type { CommandDefinition } from '../shared/command.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { csvChunks } from '../shared/csv.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { Id, type RecordedEvent } from '../shared/event.ts';
 import { streamName } from '../shared/streams.ts';
 import { actionsOn } from './actions.ts';
 import { ResistanceKind, SignalSource } from './events.ts';
+import { signalColumns, signalPages } from './export.ts';
 import { cancelForm, completeForm, raiseForm } from './forms.ts';
 import {
   acknowledgeResistanceSignal,
@@ -66,6 +76,18 @@ const SignalParams = z.object({ signalId: Id });
 const InterventionParams = SignalParams.extend({ interventionId: Id });
 const SignalQuery = z.object({ recorded: optional(z.enum([...recordedBy.keys()] as [string, ...string[]])) });
 
+const knownArea = (choices: ResistanceChoices, area: string | undefined) =>
+  area === undefined || choices.areas.some((a) => a.areaId === area);
+
+/** What the log's filters ask of the read model; the status is `open` unless another is chosen. */
+const signalFilterOf = (filters: LogFilters): SignalFilter => ({
+  areaId: filters.area,
+  status: filters.status ?? 'open',
+  minSeverity: filters.severity,
+  kind: filters.kind,
+  source: filters.source,
+});
+
 /** The log as filtered, one page of it; an area the organisation does not know is reported beside the filter and not applied. */
 function logPage(
   { resistance, today }: ResistanceRouteOptions,
@@ -74,15 +96,9 @@ function logPage(
 ): LogPage {
   const day = today();
   const choices = resistance.choices();
-  const known = filters.area === undefined || choices.areas.some((a) => a.areaId === filters.area);
+  const known = knownArea(choices, filters.area);
   const applied = known ? filters : { ...filters, area: undefined };
-  const filter = {
-    areaId: applied.area,
-    status: applied.status ?? 'open',
-    minSeverity: applied.severity,
-    kind: applied.kind,
-    source: applied.source,
-  };
+  const filter = signalFilterOf(applied);
   // One more than a page: whether there is a page beyond it.
   const fetched = resistance.signals(filter, day, { limit: LOG_PAGE + 1, after, before });
   const more = fetched.length > LOG_PAGE;
@@ -170,6 +186,22 @@ export const resistanceRoutes: FastifyPluginAsyncZod<ResistanceRouteOptions> = a
     const { view, html } = renderLog(wantsFragment(request), filters, errors, { raised });
     return sendHtml(reply, html, view.invalid ? 422 : 200);
   });
+
+  // The log as the page filters it, every matching signal rather than one page; a bad filter is refused, naming it.
+  app.get(
+    '/resistance.csv',
+    { config: { access: 'read' }, schema: { querystring: LogQuery.omit({ raised: true, after: true, before: true }) } },
+    async (request, reply) => {
+      const filters = request.query;
+      if (!knownArea(resistance.choices(), filters.area)) throw ValidationError.field('area', 'must be one of the areas listed');
+      const day = today();
+      return sendCsv(
+        reply,
+        `uptake-resistance-${day}.csv`,
+        csvChunks(signalColumns, signalPages(resistance, signalFilterOf(filters), day)),
+      );
+    },
+  );
 
   app.post('/resistance', { config: { access: 'write' }, schema: { querystring: lenient(LogQuery) } }, async (request, reply) => {
     const { raised: _, after: __, before: ___, ...filters } = request.query.value;

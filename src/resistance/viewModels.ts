@@ -10,7 +10,7 @@ import { statusFilters } from '../../projections/resistance/queries.ts';
 import { addDays, formatDate } from '../adoption/calendar.ts';
 import { describeEvent } from '../describe.ts';
 import { formFor, formView, freshState, REVISION, type Form, type FormState, type FormView, type Option } from '../http/forms.ts';
-import { areaPath, resistanceUrl, signalPath, stakeholderPath, teamPath } from '../http/urls.ts';
+import { areaPath, resistanceCsvUrl, resistanceUrl, signalPath, stakeholderPath, teamPath } from '../http/urls.ts';
 import { formatInstant } from '../adoption/calendar.ts';
 import type { NewEvent } from '../shared/event.ts';
 import type { Names } from '../shared/names.ts';
@@ -199,6 +199,7 @@ export function logView(page: LogPage, input: LogInput) {
     invalid: Object.keys(errors).length > 0,
     filtered,
     clearHref: '/resistance',
+    csvHref: resistanceCsvUrl(filters),
     summary: {
       scope: areaName === null ? 'everywhere' : `in ${areaName} and the areas below it`,
       bySeverity: page.summary.bySeverity.map((s) => ({ ...severityView(s.severity), open: s.open })),

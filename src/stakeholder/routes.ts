@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { stakeholderSorts, UNASSESSED, type StakeholderQueries, type StakeholderRow } from '../../projections/stakeholders/queries.ts';
+import {
+  stakeholderSorts,
+  UNASSESSED,
+  type StakeholderFilter,
+  type StakeholderQueries,
+  type StakeholderRow,
+} from '../../projections/stakeholders/queries.ts';
 import { addDays } from '../adoption/calendar.ts';
+import { sendCsv } from '../http/download.ts';
 import { submitForm, type Form } from '../http/forms.ts';
 import { fromCategories, livePage } from '../http/live.ts';
 import { lenient, optional } from '../http/query.ts';
@@ -10,11 +17,13 @@ import { sendHtml, wantsFragment } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
 import type { CommandDefinition, CommandOf } from '../shared/command.ts';
 import type { CommandContext, HandleResult } from '../shared/commandHandler.ts';
+import { csvChunks } from '../shared/csv.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { Id, type Actor, type RecordedEvent } from '../shared/event.ts';
 import { streamName } from '../shared/streams.ts';
 import type { StakeholderState } from './decider.ts';
 import { AdkarStage, Attitude } from './events.ts';
+import { stakeholderColumns, stakeholderPages } from './export.ts';
 import {
   assessAttitudeForm,
   assessAdkarStageForm,
@@ -84,6 +93,16 @@ async function changing(field: keyof typeof unchanged, result: Promise<HandleRes
   return { position };
 }
 
+/** What the list's filters ask of the read model on `day`: "not engaged for N weeks" counts back from it. */
+const stakeholderFilterOf = (filters: Filters, day: string): StakeholderFilter => ({
+  search: filters.q,
+  areaId: filters.area,
+  attitude: filters.attitude,
+  adkarStage: filters.adkar,
+  notEngagedSince: filters.weeks === undefined ? undefined : addDays(day, -7 * filters.weeks),
+  sort: filters.sort,
+});
+
 function requireRow(stakeholders: StakeholderQueries, stakeholderId: string): StakeholderRow {
   const row = stakeholders.stakeholder(stakeholderId);
   if (row === null) throw new NotFoundError(`There is no stakeholder "${stakeholderId}".`);
@@ -138,14 +157,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     extra: Partial<Pick<ListPage, 'errors' | 'identify' | 'identified'>> = {},
   ): ListPage {
     const day = today();
-    const filter = {
-      search: filters.q,
-      areaId: filters.area,
-      attitude: filters.attitude,
-      adkarStage: filters.adkar,
-      notEngagedSince: filters.weeks === undefined ? undefined : addDays(day, -7 * filters.weeks),
-      sort: filters.sort,
-    };
+    const filter = stakeholderFilterOf(filters, day);
     const counts = stakeholders.count(filter, quietBefore(day));
     const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE));
     // A page past the end (the list shrank since the link was made) shows the last one.
@@ -178,6 +190,17 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     });
     return sendHtml(reply, renderList(wantsFragment(request), page), issues.length > 0 ? 422 : 200);
   });
+
+  // The list as the page filters and sorts it, every match rather than one page; a bad filter is refused, naming it.
+  app.get(
+    '/stakeholders.csv',
+    { config: { access: 'read' }, schema: { querystring: ListQuery.omit({ page: true, identified: true }) } },
+    async (request, reply) => {
+      const day = today();
+      const rows = stakeholderPages(stakeholders, stakeholderFilterOf(request.query, day));
+      return sendCsv(reply, `uptake-stakeholders-${day}.csv`, csvChunks(stakeholderColumns, rows));
+    },
+  );
 
   app.post('/stakeholders', { config: { access: 'write' }, schema: { querystring: ListQuerystring } }, async (request, reply) => {
     const { identified: _, page: __, ...filters } = request.query.value;

@@ -90,14 +90,20 @@ const weekChoices = [1, 2, 3, 4, 6, 8, 12];
 /** The list's parameters that have no field in its filter form. */
 const otherParameters: Record<string, string> = { page: 'Page', identified: 'The stakeholder just identified' };
 
-/** The list's URL for some filters, empty ones left out so links stay short. */
-export function stakeholdersUrl(query: Filters & { page?: number; identified?: string }): string {
+function listUrl(path: string, query: Filters & { page?: number; identified?: string }): string {
   const params = Object.entries(query).flatMap(([key, value]): [string, string][] =>
     value === undefined || value === '' ? [] : [[key, String(value)]],
   );
   const search = new URLSearchParams(params).toString();
-  return search === '' ? '/stakeholders' : `/stakeholders?${search}`;
+  return search === '' ? path : `${path}?${search}`;
 }
+
+/** The list's URL for some filters, empty ones left out so links stay short. */
+export const stakeholdersUrl = (query: Filters & { page?: number; identified?: string }): string => listUrl('/stakeholders', query);
+
+/** The list's CSV download: its filters and order, never a page of it. */
+export const stakeholdersCsvUrl = ({ q, area, attitude, adkar, weeks, sort }: Filters): string =>
+  listUrl('/stakeholders.csv', { q, area, attitude, adkar, weeks, sort });
 
 const choice = (value: string, label: string, selected: string | number | undefined) => ({
   value,
@@ -235,6 +241,7 @@ export function listView(page: ListPage) {
     filter: filterView(page.areas, filters, page.errors),
     filtered,
     clearHref: '/stakeholders',
+    csvHref: stakeholdersCsvUrl(filters),
     empty,
     count: plural(total, 'stakeholder'),
     stale: quiet,

@@ -67,6 +67,10 @@ const read = (url: Row['url']): Row => ({ statuses: page, url });
 const GETS: Record<string, Row> = {
   '/': read(same('/')),
   '/heatmap': read(same('/heatmap')),
+  // The CSV downloads are read as the pages they export are.
+  '/heatmap.csv': read(same('/heatmap.csv')),
+  '/resistance.csv': read(same('/resistance.csv?status=all')),
+  '/stakeholders.csv': read(same('/stakeholders.csv')),
   '/evidence': read(same('/evidence?team=pay&cycle=2026-q4&dimension=overall')),
   '/timeline': read(same('/timeline')),
   // A coach is sent on to her own week.

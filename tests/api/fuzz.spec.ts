@@ -184,6 +184,7 @@ describe('pages', () => {
   const pages = [
     '/',
     '/heatmap',
+    '/heatmap.csv',
     '/evidence',
     '/timeline',
     '/coaches',
@@ -192,7 +193,9 @@ describe('pages', () => {
     '/teams/pay',
     '/resistance',
     '/resistance/sig-1',
+    '/resistance.csv',
     '/stakeholders',
+    '/stakeholders.csv',
     '/organisation',
     '/cycles',
     '/account',
