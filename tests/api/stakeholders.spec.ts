@@ -109,12 +109,16 @@ function rows(html: string): string[][] {
 
 const names = (html: string) => rows(html).map((r) => r[0]!.split(' ').slice(0, 2).join(' '));
 
-/** The accessible names of the chips in the grid cell at (influence, interest). */
-function gridCell(html: string, influence: number, interest: number): string[] {
+/** The accessible names of the chips in the grid cell at (influence, interest), with their relationship health. */
+function gridChips(html: string, influence: number, interest: number): string[] {
   const cell = new RegExp(`aria-label="Influence ${influence}, interest ${interest}: [^"]*">([\\s\\S]*?)</div>`).exec(html);
   if (!cell) throw new Error(`no grid cell ${influence} × ${interest}`);
   return [...cell[1]!.matchAll(/<span class="sr-only">([^<]*)<\/span>/g)].map((m) => m[1]!);
 }
+
+/** The same without the health: who sits there, with their attitude (and aim). */
+const gridCell = (html: string, influence: number, interest: number): string[] =>
+  gridChips(html, influence, interest).map((chip) => chip.replace(/, relationship [a-z ]+$/, ''));
 
 const revisionOf = (html: string, formId: string): string => {
   const form = html.slice(html.indexOf(`id="${formId}"`));
@@ -139,7 +143,15 @@ describe('the stakeholder list', () => {
     expect(res.body).toMatch(/^<!doctype html>/);
     expect(res.body).toContain('<a href="/stakeholders" aria-current="page">Stakeholders</a>');
     expect(rows(res.body)).toEqual([
-      ['Vera Patel VP Engineering', 'Engineering', '5 / 4 Manage closely', '++ Champion', 'Desire 2 of 5', '1 week ago 18 Nov 2026'],
+      [
+        'Vera Patel VP Engineering',
+        'Engineering',
+        '5 / 4 Manage closely',
+        '++ Champion',
+        'Desire 2 of 5',
+        '1 week ago 18 Nov 2026',
+        'Healthy score 83',
+      ],
       [
         'Lars Ek Head of Platform',
         'Engineering › Platform',
@@ -147,8 +159,17 @@ describe('the stakeholder list', () => {
         '− Skeptic',
         'Awareness 1 of 5',
         'Overdue 6 weeks ago 14 Oct 2026',
+        'At risk score 36',
       ],
-      ['Rita &lt;Finance&gt; CFO', 'R&amp;D &lt;Labs&gt;', '2 / 1 Monitor', '? Not assessed', 'Not assessed', 'Overdue not engaged yet'],
+      [
+        'Rita &lt;Finance&gt; CFO',
+        'R&amp;D &lt;Labs&gt;',
+        '2 / 1 Monitor',
+        '? Not assessed',
+        'Not assessed',
+        'Overdue not engaged yet',
+        'Neglected score 25',
+      ],
     ]);
     expect(res.body).toContain('3 stakeholders · <strong class="stale-count">2 not engaged for 4 weeks or more</strong>');
     expect(res.body).toContain(
@@ -158,12 +179,12 @@ describe('the stakeholder list', () => {
 
   it('places each stakeholder on the influence × interest grid, attitude in colour and in words, linked to their page', async () => {
     const res = await app.inject('/stakeholders');
-    expect(gridCell(res.body, 5, 4)).toEqual(['Vera Patel, Champion']);
-    expect(gridCell(res.body, 4, 2)).toEqual(['Lars Ek, Skeptic']);
-    expect(gridCell(res.body, 2, 1)).toEqual(['Rita &lt;Finance&gt;, Not assessed']);
+    expect(gridChips(res.body, 5, 4)).toEqual(['Vera Patel, Champion, relationship healthy']);
+    expect(gridChips(res.body, 4, 2)).toEqual(['Lars Ek, Skeptic, relationship at risk']);
+    expect(gridChips(res.body, 2, 1)).toEqual(['Rita &lt;Finance&gt;, Not assessed, relationship neglected']);
     expect(gridCell(res.body, 3, 3)).toEqual([]);
     expect(res.body).toContain(
-      '<a class="sh-chip attitude--champion" href="/stakeholders/vera" title="Vera Patel · Champion · influence 5, interest 4"><span aria-hidden="true">VP<span class="sh-chip__mark">++</span></span>',
+      '<a class="sh-chip attitude--champion sh-chip--healthy" href="/stakeholders/vera" title="Vera Patel · Champion · influence 5, interest 4 · relationship healthy (83)"><span aria-hidden="true">VP<span class="sh-chip__mark">++</span></span>',
     );
     for (const quadrant of ['Manage closely', 'Keep satisfied', 'Keep informed', 'Monitor'])
       expect(res.body).toContain(`>${quadrant} <small>`);
@@ -429,7 +450,7 @@ describe('logging an engagement', () => {
     const page = await app.inject(res.headers.location as string);
     expect(page.body).toContain('<p class="success">Engagement logged.</p>');
     expect(page.body).toMatch(
-      /<tbody>\s*<tr>\s*<td><time datetime="2026-11-25">25 Nov 2026<\/time><\/td>\s*<td>Workshop<\/td>\s*<td><span class="sentiment sentiment--positive"><b>\+1<\/b> Positive<\/span><\/td>\s*<td class="engagement-log__note">came round on check-ins<\/td>\s*<td>Bo Berg<\/td>/,
+      /<tbody>\s*<tr id="engagement-[^"]+">\s*<td><time datetime="2026-11-25">25 Nov 2026<\/time><\/td>\s*<td>Workshop<\/td>\s*<td><span class="sentiment sentiment--positive"><b>\+1<\/b> Positive<\/span><\/td>\s*<td class="engagement-log__note">came round on check-ins<\/td>\s*<td>Bo Berg<\/td>/,
     );
     const list = await app.inject('/stakeholders?area=plat');
     expect(rows(list.body)[0]![5]).toBe('today 25 Nov 2026');
