@@ -102,6 +102,8 @@ export function aimView(attitude: string | null, desiredAttitude: string | null)
   return {
     attitude: { key: desired.data, ...attitudes[desired.data] },
     gap,
+    /** On a chip: how many steps they have to rise, when they have. */
+    rise: gap !== null && gap > 0 ? `↑${gap}` : null,
     wants,
     steps,
     text: `${attitudeView(attitude).label} → ${wants} (${steps})`,
@@ -308,19 +310,19 @@ function gridView(rows: readonly GridRow[], today: string, health: ReadonlyMap<s
 }
 
 /** The movement map's geometry: one square per rating, a margin for the axes' numbers. */
-const CELL = 64;
+const CELL = 80;
 const MARGIN = 28;
 /** Arrows starting in one cell fan out round its centre so they do not sit on each other. */
 const SPREAD = [
   [0, 0],
-  [-14, -14],
-  [14, 14],
-  [14, -14],
-  [-14, 14],
-  [0, -20],
-  [0, 20],
-  [-20, 0],
-  [20, 0],
+  [-16, -16],
+  [16, 16],
+  [16, -16],
+  [-16, 16],
+  [0, -24],
+  [0, 24],
+  [-24, 0],
+  [24, 0],
 ] as const;
 
 /**

@@ -522,6 +522,120 @@ describe('assessing', () => {
   });
 });
 
+describe('the desired attitude', () => {
+  it('is set on the stakeholder page and shown beside the current one there, in the list and on the grid, with the gap in steps', async () => {
+    const res = await post('/stakeholders/lars/desired', { attitude: 'champion', reason: 'owns the platform roadmap' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/stakeholders/lars?recorded=desired');
+    const page = await app.inject(res.headers.location as string);
+    expect(page.body).toContain('<p class="success">Desired attitude set.</p>');
+    expect(page.body).toMatch(/<h1>Lars Ek <span class="attitude attitude--skeptic">[\s\S]*?<span class="sh-aim">→ <span class="attitude attitude--champion">[\s\S]*?<small>wants Champion · 3 steps to go<\/small>/);
+    expect(page.body).toMatch(
+      /<td class="events__type">Desired attitude<\/td>\s*<td>wants Champion<\/td>\s*<td class="stakeholder-history__note">owns the platform roadmap<\/td>/,
+    );
+    // The form now offers the aim as it is.
+    expect(page.body).toMatch(/<select[^>]* id="desired-attitude"[\s\S]*?<option value="champion" selected>/);
+    const list = await app.inject('/stakeholders');
+    expect(rows(list.body)[1]![3]).toBe('− Skeptic → wants Champion · 3 steps to go');
+    expect(gridCell(list.body, 4, 2)).toEqual(['Lars Ek, Skeptic → wants Champion (3 steps to go)']);
+    expect(list.body).toContain('<span class="sh-chip__gap">↑3</span>');
+  });
+
+  it('refuses (422) an unknown attitude and the same aim again, beside the field, recording nothing', async () => {
+    const bad = await post('/stakeholders/lars/desired', { attitude: 'fan', reason: 'keen' }, { 'hx-request': 'true' });
+    expect(bad.statusCode).toBe(422);
+    expect(tag(bad.body, 'desired-attitude')).toContain('aria-invalid="true"');
+    expect(bad.body).toMatch(/id="desired-attitude-error">Desired attitude [^<]+</);
+    expect(tag(bad.body, 'desired-reason')).toContain('value="keen"');
+    expect(await world.store.readStream('stakeholder-lars')).toHaveLength(4);
+
+    expect((await post('/stakeholders/lars/desired', { attitude: 'supporter' })).statusCode).toBe(303);
+    const again = await post('/stakeholders/lars/desired', { attitude: 'supporter' });
+    expect(again.statusCode).toBe(422);
+    expect(again.body).toMatch(/id="desired-attitude-error">Desired attitude is already supporter: choose another aim</);
+    expect(await world.store.readStream('stakeholder-lars')).toHaveLength(5);
+  });
+});
+
+describe('movement and relationship health', () => {
+  /** Lars, skeptic at awareness on (4, 2) since September: re-mapped to (5, 3) on 10 Nov, engaged on 18 Nov, supporter at desire on 20 Nov. */
+  async function larsMoves(): Promise<void> {
+    await given(world, 'stakeholder', 'lars', '2026-11-10', {
+      type: 'StakeholderMapped',
+      data: { stakeholderId: 'lars', influence: 5, interest: 3 },
+    });
+    await given(world, 'stakeholder', 'lars', '2026-11-18', {
+      type: 'EngagementLogged',
+      data: { stakeholderId: 'lars', engagementId: 'e3', kind: 'workshop', occurredOn: '2026-11-18', sentiment: 1, coachId: 'ada' },
+    });
+    await given(world, 'stakeholder', 'lars', '2026-11-20', {
+      type: 'AttitudeAssessed',
+      data: { stakeholderId: 'lars', attitude: 'supporter' },
+    });
+    await given(world, 'stakeholder', 'lars', '2026-11-20', { type: 'AdkarStageAssessed', data: { stakeholderId: 'lars', stage: 'desire' } });
+    await world.runner.catchUp();
+  }
+  const arrows = (html: string) => [...html.matchAll(/<g class="sh-movement__arrow[^"]*"><title>([^<]*)<\/title>/g)].map((m) => m[1]);
+  const moves = (html: string) =>
+    [...html.matchAll(/<li class="sh-move">([\s\S]*?)<\/li>\s*(?=<li class="sh-move">|<\/ol>)/g)].map((m) =>
+      m[1]!
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+
+  it('draws an arrow from where each re-mapped stakeholder stood N days ago to where they stand, 30 days unless chosen', async () => {
+    await larsMoves();
+    const month = await app.inject('/stakeholders');
+    expect(arrows(month.body)).toEqual(['Lars Ek: influence 4 → 5, interest 2 → 3']);
+    expect(month.body).toContain('<option value="30" selected>the last 30 days</option>');
+    // From (4, 2) to (5, 3): the map's cells are 80 wide, 28 in for the axis, influence counted from the top.
+    expect(month.body).toMatch(/<line x1="148" y1="120" x2="228" y2="40" marker-end="url\(#sh-arrowhead\)"\/>/);
+    // Re-mapped 15 days ago: not within the last 14.
+    const fortnight = await app.inject('/stakeholders?days=14');
+    expect(fortnight.statusCode).toBe(200);
+    expect(arrows(fortnight.body)).toEqual([]);
+    expect(fortnight.body).toContain('Nobody shown here was re-mapped in the last 14 days.');
+    // The grid's filters apply: Lars is not in R&D.
+    expect(arrows((await app.inject('/stakeholders?area=rnd')).body)).toEqual([]);
+  });
+
+  it('lists the biggest attitude and ADKAR moves of the period with the engagements around them, linked to their rows', async () => {
+    await larsMoves();
+    const page = await app.inject('/stakeholders?days=14');
+    expect(page.body).toContain('Biggest moves in the last 14 days');
+    expect(moves(page.body)).toEqual([
+      'Lars Ek Head of Platform · 20 Nov 2026 Attitude: Skeptic → Supporter +2 steps ADKAR stage: Awareness → Desire +1 step 18 Nov 2026 · Workshop +1 Positive',
+    ]);
+    expect(page.body).toContain('<a href="/stakeholders/lars#engagement-e3">');
+    expect((await app.inject('/stakeholders/lars')).body).toContain('<tr id="engagement-e3">');
+    // Over 90 days everyone was first assessed within the period: from "not assessed" is no move.
+    expect(moves((await app.inject('/stakeholders?days=90')).body)).toEqual([]);
+    expect((await app.inject('/stakeholders?area=rnd')).body).toContain("Nobody's attitude or ADKAR stage moved in the last 30 days in this area.");
+  });
+
+  it('refuses (422) a period it does not offer, naming the parameter and the rule', async () => {
+    for (const days of ['7', 'month', '-30']) {
+      const res = await app.inject(`/stakeholders?days=${days}`);
+      expect(res.statusCode).toBe(422);
+      expect(res.body, days).toContain(`Movement period &quot;${days}&quot; must be one of 14, 30, 90`);
+    }
+  });
+
+  it('shows relationship health in a word, with its score and why, on the stakeholder page', async () => {
+    const page = await app.inject('/stakeholders/lars');
+    expect(page.body).toMatch(/<span class="health health--at-risk">At risk<\/span>/);
+    expect(page.body).toContain('score 36 of 100');
+    expect(page.body).toContain('<li>Last engaged 42 days ago; expected every 30 days (keep satisfied)</li>');
+    expect(page.body).toContain('<li>1 of 3 expected engagements in the last 90 days</li>');
+    expect(page.body).toContain('<li>Average sentiment −1 over them</li>');
+    const rita = await app.inject('/stakeholders/rita');
+    expect(rita.body).toContain('<span class="health health--neglected">Neglected</span>');
+    expect(rita.body).toContain('<li>Never engaged; expected every 60 days (monitor)</li>');
+    expect(rita.body).toContain('<li>No recent engagement to read sentiment from</li>');
+  });
+});
+
 describe('re-mapping influence and interest', () => {
   it('moves the stakeholder on the grid', async () => {
     const page = await app.inject('/stakeholders/lars');
