@@ -4,7 +4,14 @@ import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
 import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
 import { requireNotAfterToday, ruleBroken, sameData } from '../shared/validation.ts';
-import type { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder, SetDesiredAttitude } from './commands.ts';
+import type {
+  AssessAdkarStage,
+  AssessAttitude,
+  IdentifyStakeholder,
+  LogEngagement,
+  MapStakeholder,
+  SetDesiredAttitude,
+} from './commands.ts';
 import type { AdkarStage, Attitude, EngagementLogged, StakeholderEvent } from './events.ts';
 
 type EngagementData = z.infer<typeof EngagementLogged.schema>;

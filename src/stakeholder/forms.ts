@@ -65,4 +65,10 @@ export const mapStakeholderForm = defineForm(MapStakeholder, {
 });
 
 /** The forms on a stakeholder's page, in the order it shows them. */
-export const stakeholderPageForms = [logEngagementForm, assessAttitudeForm, setDesiredAttitudeForm, assessAdkarStageForm, mapStakeholderForm] as const;
+export const stakeholderPageForms = [
+  logEngagementForm,
+  assessAttitudeForm,
+  setDesiredAttitudeForm,
+  assessAdkarStageForm,
+  mapStakeholderForm,
+] as const;

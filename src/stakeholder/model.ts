@@ -98,7 +98,12 @@ const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
  * score = 100 × (0.25 recency + 0.25 frequency + 0.5 sentiment), rounded. Neglected when recency
  * is 0; otherwise healthy from 65, at risk below.
  */
-export function relationshipHealth(influence: number, interest: number, engagements: readonly Engaged[], today: string): RelationshipHealth {
+export function relationshipHealth(
+  influence: number,
+  interest: number,
+  engagements: readonly Engaged[],
+  today: string,
+): RelationshipHealth {
   const quadrant = quadrantOf(influence, interest);
   const cadenceDays = ENGAGEMENT_CADENCE_DAYS[quadrant.key];
   const lookbackDays = CADENCE_PERIODS * cadenceDays;

@@ -91,7 +91,12 @@ const unchanged = {
     `is already ${s.desiredAttitude === null ? 'not set' : attitudes[s.desiredAttitude].label.toLowerCase()}: choose another aim`,
 };
 /** The field each refusal is shown beside: the desired attitude form's field is `attitude` too. */
-const unchangedField: Record<keyof typeof unchanged, string> = { attitude: 'attitude', stage: 'stage', influence: 'influence', desired: 'attitude' };
+const unchangedField: Record<keyof typeof unchanged, string> = {
+  attitude: 'attitude',
+  stage: 'stage',
+  influence: 'influence',
+  desired: 'attitude',
+};
 type Current = Extract<StakeholderState, { status: 'Identified' }>;
 
 /** The decider records nothing for an assessment that repeats the current one: say so rather than "recorded". */
@@ -177,7 +182,11 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
       .slice(0, MOVES_SHOWN)
       .map(({ move }) => ({
         move,
-        engagements: stakeholders.engagementsBetween(move.stakeholderId, addDays(move.firstOn, -AROUND_DAYS), addDays(move.lastOn, AROUND_DAYS)),
+        engagements: stakeholders.engagementsBetween(
+          move.stakeholderId,
+          addDays(move.firstOn, -AROUND_DAYS),
+          addDays(move.lastOn, AROUND_DAYS),
+        ),
       }));
     return {
       filters,

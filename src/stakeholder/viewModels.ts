@@ -98,7 +98,7 @@ export function aimView(attitude: string | null, desiredAttitude: string | null)
   const gap = attitudeGap(current.success ? current.data : null, desired.data);
   const wants = `wants ${attitudes[desired.data].label}`;
   const steps =
-    gap === null ? 'not assessed yet' : gap === 0 ? 'there' : gap > 0 ? plural(gap, 'step') + ' to go' : `${plural(-gap, 'step')} above`;
+    gap === null ? 'not assessed yet' : gap === 0 ? 'there' : gap > 0 ? `${plural(gap, 'step')} to go` : `${plural(-gap, 'step')} above`;
   return {
     attitude: { key: desired.data, ...attitudes[desired.data] },
     gap,

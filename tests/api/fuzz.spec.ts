@@ -213,6 +213,7 @@ describe('pages', () => {
     'recorded',
     'sort',
     'q',
+    'days',
   ];
 
   it.each(pages)(

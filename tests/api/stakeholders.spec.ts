@@ -529,7 +529,9 @@ describe('the desired attitude', () => {
     expect(res.headers.location).toBe('/stakeholders/lars?recorded=desired');
     const page = await app.inject(res.headers.location as string);
     expect(page.body).toContain('<p class="success">Desired attitude set.</p>');
-    expect(page.body).toMatch(/<h1>Lars Ek <span class="attitude attitude--skeptic">[\s\S]*?<span class="sh-aim">→ <span class="attitude attitude--champion">[\s\S]*?<small>wants Champion · 3 steps to go<\/small>/);
+    expect(page.body).toMatch(
+      /<h1>Lars Ek <span class="attitude attitude--skeptic">[\s\S]*?<span class="sh-aim">→ <span class="attitude attitude--champion">[\s\S]*?<small>wants Champion · 3 steps to go<\/small>/,
+    );
     expect(page.body).toMatch(
       /<td class="events__type">Desired attitude<\/td>\s*<td>wants Champion<\/td>\s*<td class="stakeholder-history__note">owns the platform roadmap<\/td>/,
     );
@@ -572,7 +574,10 @@ describe('movement and relationship health', () => {
       type: 'AttitudeAssessed',
       data: { stakeholderId: 'lars', attitude: 'supporter' },
     });
-    await given(world, 'stakeholder', 'lars', '2026-11-20', { type: 'AdkarStageAssessed', data: { stakeholderId: 'lars', stage: 'desire' } });
+    await given(world, 'stakeholder', 'lars', '2026-11-20', {
+      type: 'AdkarStageAssessed',
+      data: { stakeholderId: 'lars', stage: 'desire' },
+    });
     await world.runner.catchUp();
   }
   const arrows = (html: string) => [...html.matchAll(/<g class="sh-movement__arrow[^"]*"><title>([^<]*)<\/title>/g)].map((m) => m[1]);
@@ -611,7 +616,9 @@ describe('movement and relationship health', () => {
     expect((await app.inject('/stakeholders/lars')).body).toContain('<tr id="engagement-e3">');
     // Over 90 days everyone was first assessed within the period: from "not assessed" is no move.
     expect(moves((await app.inject('/stakeholders?days=90')).body)).toEqual([]);
-    expect((await app.inject('/stakeholders?area=rnd')).body).toContain("Nobody's attitude or ADKAR stage moved in the last 30 days in this area.");
+    expect((await app.inject('/stakeholders?area=rnd')).body).toContain(
+      "Nobody's attitude or ADKAR stage moved in the last 30 days in this area.",
+    );
   });
 
   it('refuses (422) a period it does not offer, naming the parameter and the rule', async () => {

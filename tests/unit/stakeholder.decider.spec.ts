@@ -83,9 +83,18 @@ describe('stakeholder decider', () => {
       type: 'StakeholderDesiredAttitudeSet',
       data: aim(attitude, reason).data,
     });
-    spec.given([identified]).when(aim('supporter', 'leads the pilot')).then([set('supporter', 'leads the pilot')]);
-    spec.given([identified, set('supporter')]).when(aim('champion')).then([set('champion')]);
-    spec.given([identified, set('supporter')]).when(aim('supporter', 'said again')).thenNothing();
+    spec
+      .given([identified])
+      .when(aim('supporter', 'leads the pilot'))
+      .then([set('supporter', 'leads the pilot')]);
+    spec
+      .given([identified, set('supporter')])
+      .when(aim('champion'))
+      .then([set('champion')]);
+    spec
+      .given([identified, set('supporter')])
+      .when(aim('supporter', 'said again'))
+      .thenNothing();
     // The aim is apart from the attitude: a stakeholder already there may still be given it.
     spec
       .given([identified, { type: 'AttitudeAssessed', data: { stakeholderId: 's1', attitude: 'supporter' } }])

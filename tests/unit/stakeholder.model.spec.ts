@@ -54,7 +54,11 @@ describe('the desired attitude', () => {
 
 describe('a move over a period', () => {
   it('is the attitude and ADKAR steps from its start to its end, its size the larger', () => {
-    expect(moveOf({ from: 'champion', to: 'neutral' }, { from: 'ability', to: 'reinforcement' })).toEqual({ attitude: -2, adkar: 1, size: 2 });
+    expect(moveOf({ from: 'champion', to: 'neutral' }, { from: 'ability', to: 'reinforcement' })).toEqual({
+      attitude: -2,
+      adkar: 1,
+      size: 2,
+    });
     expect(moveOf({ from: 'skeptic', to: 'skeptic' }, { from: 'awareness', to: 'ability' })).toEqual({ attitude: 0, adkar: 3, size: 3 });
   });
 

@@ -212,7 +212,14 @@ describe('stakeholder queries', () => {
         'any',
       );
     const engagedWith = (stakeholderId: string, occurredOn: string, sentiment: number) =>
-      ev('EngagementLogged', { stakeholderId, engagementId: `${stakeholderId}-${occurredOn}`, kind: 'meeting', occurredOn, sentiment, coachId: 'c' });
+      ev('EngagementLogged', {
+        stakeholderId,
+        engagementId: `${stakeholderId}-${occurredOn}`,
+        kind: 'meeting',
+        occurredOn,
+        sentiment,
+        coachId: 'c',
+      });
 
     /**
      * Eve (Retail): skeptic at awareness on (2, 2) from September; neutral and re-mapped to (4, 4)
@@ -266,7 +273,13 @@ describe('stakeholder queries', () => {
 
     it('finds who was re-mapped since a day, with where they stood at the end of the day before', () => {
       expect(queries.gridMoves({}, '2026-10-20', 10)).toEqual([
-        { stakeholderId: 'eve', name: 'Eve', attitude: 'supporter', was: { influence: 2, interest: 2 }, now: { influence: 4, interest: 4 } },
+        {
+          stakeholderId: 'eve',
+          name: 'Eve',
+          attitude: 'supporter',
+          was: { influence: 2, interest: 2 },
+          now: { influence: 4, interest: 4 },
+        },
       ]);
       // Re-mapped on the 25th: since the 26th nobody moved on the grid.
       expect(queries.gridMoves({}, '2026-10-26', 10)).toEqual([]);
