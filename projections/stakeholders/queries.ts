@@ -99,11 +99,12 @@ export interface StandingMove {
   lastOn: string;
 }
 
-/** One engagement as relationship health reads it. */
+/** A stakeholder's engagements as relationship health reads them: their last day, and how many and what sentiment since a day. */
 export interface EngagedRow {
   stakeholderId: string;
-  occurredOn: string;
-  sentiment: number;
+  lastEngagedOn: string | null;
+  inLookback: number;
+  sentimentSum: number;
 }
 
 /** One identification, re-mapping or assessment: where the stakeholder stood before it (null for the first) and after. */
@@ -156,8 +157,12 @@ export interface StakeholderQueries {
   movesBetween(from: string, to: string, areaId?: string): StandingMove[];
   /** Their engagements between two calendar dates, both included, newest first. */
   engagementsBetween(stakeholderId: string, from: string, to: string): EngagementRow[];
-  /** The engagements of these stakeholders on or after `since`, and each one's last engagement: what their relationship health is scored from. */
-  engagedSince(stakeholderIds: readonly string[], since: string): EngagedRow[];
+  /**
+   * For each stakeholder, their last engagement's day and their engagements from their own
+   * `since` to `until` (both included) counted, with their sentiments summed: what relationship
+   * health is scored from, without reading the engagements.
+   */
+  engagedSince(since: readonly { stakeholderId: string; since: string }[], until: string): EngagedRow[];
   /** Every area in tree order, each with its path. */
   areas(): AreaChoice[];
   /** Every coach; those assigned to `areaId` first. */
@@ -353,9 +358,13 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
         FROM stakeholder_engagements e LEFT JOIN org_coaches c ON c.coach_id = e.coach_id
         WHERE e.stakeholder_id = ? AND e.occurred_on BETWEEN ? AND ? ORDER BY e.occurred_on DESC, e.revision DESC`),
       engagedSince: db.prepare<[string, string], EngagedRow>(`
-        SELECT e.stakeholder_id AS stakeholderId, e.occurred_on AS occurredOn, e.sentiment
-        FROM stakeholder_engagements e JOIN stakeholders s ON s.stakeholder_id = e.stakeholder_id
-        WHERE e.stakeholder_id IN (SELECT value FROM json_each(?)) AND (e.occurred_on >= ? OR e.occurred_on = s.last_engaged_on)`),
+        SELECT s.stakeholder_id AS stakeholderId, s.last_engaged_on AS lastEngagedOn,
+          count(e.engagement_id) AS inLookback, coalesce(sum(e.sentiment), 0) AS sentimentSum
+        FROM json_each(?) j
+        JOIN stakeholders s ON s.stakeholder_id = j.value ->> '$.stakeholderId'
+        LEFT JOIN stakeholder_engagements e ON e.stakeholder_id = s.stakeholder_id
+          AND e.occurred_on BETWEEN j.value ->> '$.since' AND ?
+        GROUP BY s.stakeholder_id`),
       any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM stakeholders LIMIT 1'),
     };
   }
@@ -435,8 +444,8 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
     return this.sql.engagementsBetween.all(stakeholderId, from, to);
   }
 
-  engagedSince(stakeholderIds: readonly string[], since: string): EngagedRow[] {
-    return stakeholderIds.length === 0 ? [] : this.sql.engagedSince.all(JSON.stringify(stakeholderIds), since);
+  engagedSince(since: readonly { stakeholderId: string; since: string }[], until: string): EngagedRow[] {
+    return since.length === 0 ? [] : this.sql.engagedSince.all(JSON.stringify(since), until);
   }
 
   areas(): AreaChoice[] {

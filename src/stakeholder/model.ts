@@ -57,8 +57,9 @@ export const CADENCE_PERIODS = 3;
 export const HEALTHY_FROM = 65;
 /** The weights of recency, frequency and sentiment in the score; they add up to 1. */
 export const HEALTH_WEIGHTS = { recency: 0.25, frequency: 0.25, sentiment: 0.5 } as const;
-/** The longest look-back any quadrant needs: what a query fetches so every stakeholder's health can be scored. */
-export const HEALTH_LOOKBACK_DAYS = CADENCE_PERIODS * Math.max(...Object.values(ENGAGEMENT_CADENCE_DAYS));
+/** The first day of a stakeholder's look-back: the last CADENCE_PERIODS cadences of their quadrant, today included. */
+export const lookbackStart = (influence: number, interest: number, today: string): string =>
+  addDays(today, 1 - CADENCE_PERIODS * ENGAGEMENT_CADENCE_DAYS[quadrantOf(influence, interest).key]);
 
 type Quadrant = ReturnType<typeof quadrantOf>;
 type QuadrantKey = Quadrant['key'];
@@ -88,6 +89,25 @@ export interface RelationshipHealth {
 
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 
+/** What relationship health reads of a stakeholder's engagements up to today: the last one's day, and the look-back's count and sentiment sum. */
+export interface EngagementSummary {
+  lastEngagedOn: string | null;
+  inLookback: number;
+  sentimentSum: number;
+}
+
+/** The summary of these engagements (any order; those after today are ignored) for a stakeholder looking back from `start`. */
+export function summarise(engagements: readonly Engaged[], start: string, today: string): EngagementSummary {
+  // Calendar dates order as strings: no date is parsed per engagement.
+  const past = engagements.filter((e) => e.occurredOn <= today);
+  const recent = past.filter((e) => e.occurredOn >= start);
+  return {
+    lastEngagedOn: past.reduce<string | null>((latest, e) => (latest === null || e.occurredOn > latest ? e.occurredOn : latest), null),
+    inLookback: recent.length,
+    sentimentSum: recent.reduce((sum, e) => sum + e.sentiment, 0),
+  };
+}
+
 /**
  * Relationship health from the stakeholder's engagements (any order; those after today are
  * ignored), their quadrant's cadence C and today. Three parts, each 0–1:
@@ -104,16 +124,18 @@ export function relationshipHealth(
   engagements: readonly Engaged[],
   today: string,
 ): RelationshipHealth {
+  return healthOf(influence, interest, summarise(engagements, lookbackStart(influence, interest, today), today), today);
+}
+
+/** The same from a summary of the engagements (what a query can count without reading them). */
+export function healthOf(influence: number, interest: number, summary: EngagementSummary, today: string): RelationshipHealth {
   const quadrant = quadrantOf(influence, interest);
   const cadenceDays = ENGAGEMENT_CADENCE_DAYS[quadrant.key];
-  const lookbackDays = CADENCE_PERIODS * cadenceDays;
-  const past = engagements.filter((e) => e.occurredOn <= today);
-  const last = past.reduce<string | null>((latest, e) => (latest === null || e.occurredOn > latest ? e.occurredOn : latest), null);
-  const daysSinceLast = last === null ? null : daysBetween(last, today);
-  const recent = past.filter((e) => daysBetween(e.occurredOn, today) < lookbackDays);
-  const meanSentiment = recent.length === 0 ? null : recent.reduce((sum, e) => sum + e.sentiment, 0) / recent.length;
+  const { lastEngagedOn, inLookback, sentimentSum } = summary;
+  const daysSinceLast = lastEngagedOn === null ? null : daysBetween(lastEngagedOn, today);
+  const meanSentiment = inLookback === 0 ? null : sentimentSum / inLookback;
   const recency = daysSinceLast === null ? 0 : clamp01((2 * cadenceDays - daysSinceLast) / cadenceDays);
-  const frequency = clamp01(recent.length / CADENCE_PERIODS);
+  const frequency = clamp01(inLookback / CADENCE_PERIODS);
   const sentiment = meanSentiment === null ? 0.5 : (meanSentiment + 2) / 4;
   const score = Math.round(
     100 * (HEALTH_WEIGHTS.recency * recency + HEALTH_WEIGHTS.frequency * frequency + HEALTH_WEIGHTS.sentiment * sentiment),
@@ -125,9 +147,9 @@ export function relationshipHealth(
     quadrant,
     cadenceDays,
     daysSinceLast,
-    inLookback: recent.length,
+    inLookback,
     expected: CADENCE_PERIODS,
-    lookbackDays,
+    lookbackDays: CADENCE_PERIODS * cadenceDays,
     meanSentiment,
   };
 }

@@ -117,7 +117,7 @@ function detailPage({ stakeholders, today, forms, revisions }: StakeholderRouteO
   const day = today();
   return {
     row,
-    engaged: stakeholders.engagedSince([stakeholderId], healthSince(day)),
+    engaged: stakeholders.engagedSince(healthSince([row], day), day),
     engagements: stakeholders.engagements(stakeholderId),
     history: stakeholders.history(stakeholderId),
     coaches: stakeholders.coaches(row.areaId),
@@ -194,7 +194,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
       pages,
       rows,
       grid,
-      engaged: stakeholders.engagedSince([...new Set([...rows, ...grid].map((r) => r.stakeholderId))], healthSince(day)),
+      engaged: stakeholders.engagedSince(healthSince([...rows, ...grid], day), day),
       days,
       movement: stakeholders.gridMoves(filter, since, MOVEMENT_ARROWS),
       moves,

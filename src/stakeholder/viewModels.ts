@@ -30,12 +30,12 @@ import {
 } from './forms.ts';
 import {
   attitudeGap,
-  HEALTH_LOOKBACK_DAYS,
   isQuiet,
+  lookbackStart,
   moveOf,
   QUIET_STAKEHOLDER_WEEKS,
   quadrantOf,
-  relationshipHealth,
+  healthOf,
   type RelationshipHealth,
 } from './model.ts';
 import {
@@ -118,7 +118,7 @@ export function healthView(health: RelationshipHealth) {
     daysSinceLast === null
       ? `Never engaged; ${cadence}`
       : `Last engaged ${daysSinceLast === 0 ? 'today' : `${plural(daysSinceLast, 'day')} ago`}; ${cadence}`;
-  const frequency = `${inLookback} of ${expected} expected engagements in the last ${lookbackDays} days`;
+  const frequency = `${plural(inLookback, 'engagement')} in the last ${lookbackDays} days, ${expected} expected`;
   const sentiment =
     meanSentiment === null ? 'No recent engagement to read sentiment from' : `Average sentiment ${signedMean(meanSentiment)} over them`;
   return { key: health.level, label: healthLabels[health.level], score: health.score, why: [recency, frequency, sentiment] };
@@ -129,20 +129,24 @@ const signedMean = (mean: number): string => {
   return rounded > 0 ? `+${rounded}` : rounded < 0 ? `−${-rounded}` : '0';
 };
 
-/** Each stakeholder's health from the engagements a query gave for them. */
+/** Each stakeholder's health from what a query summed of their engagements. */
 export function healthById(rows: readonly StakeholderRow[], engaged: readonly EngagedRow[], today: string) {
-  const byStakeholder = new Map<string, EngagedRow[]>();
-  for (const e of engaged) byStakeholder.set(e.stakeholderId, [...(byStakeholder.get(e.stakeholderId) ?? []), e]);
+  const summaries = new Map(engaged.map((e) => [e.stakeholderId, e]));
+  const none = { lastEngagedOn: null, inLookback: 0, sentimentSum: 0 };
   return new Map(
     rows.map((row) => [
       row.stakeholderId,
-      healthView(relationshipHealth(row.influence, row.interest, byStakeholder.get(row.stakeholderId) ?? [], today)),
+      healthView(healthOf(row.influence, row.interest, summaries.get(row.stakeholderId) ?? none, today)),
     ]),
   );
 }
 
-/** What relationship health needs fetched: from this day on (and each one's last engagement). */
-export const healthSince = (today: string): string => addDays(today, 1 - HEALTH_LOOKBACK_DAYS);
+/** What relationship health needs fetched for these stakeholders: each one's look-back (and their last engagement). */
+export const healthSince = (rows: readonly StakeholderRow[], today: string) =>
+  [...new Map(rows.map((row) => [row.stakeholderId, lookbackStart(row.influence, row.interest, today)]))].map(([stakeholderId, since]) => ({
+    stakeholderId,
+    since,
+  }));
 
 const initialsOf = (name: string): string =>
   name

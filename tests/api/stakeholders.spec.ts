@@ -634,7 +634,7 @@ describe('movement and relationship health', () => {
     expect(page.body).toMatch(/<span class="health health--at-risk">At risk<\/span>/);
     expect(page.body).toContain('score 36 of 100');
     expect(page.body).toContain('<li>Last engaged 42 days ago; expected every 30 days (keep satisfied)</li>');
-    expect(page.body).toContain('<li>1 of 3 expected engagements in the last 90 days</li>');
+    expect(page.body).toContain('<li>1 engagement in the last 90 days, 3 expected</li>');
     expect(page.body).toContain('<li>Average sentiment −1 over them</li>');
     const rita = await app.inject('/stakeholders/rita');
     expect(rita.body).toContain('<span class="health health--neglected">Neglected</span>');

@@ -5,13 +5,15 @@ import {
   attitudeGap,
   attitudeSteps,
   ENGAGEMENT_CADENCE_DAYS,
-  HEALTH_LOOKBACK_DAYS,
   HEALTHY_FROM,
   isQuiet,
+  lookbackStart,
   moveOf,
   quadrantOf,
   quietBefore,
+  healthOf,
   relationshipHealth,
+  summarise,
 } from '../../src/stakeholder/model.ts';
 
 describe('the stakeholder grid', () => {
@@ -81,7 +83,8 @@ describe('relationship health', () => {
     expect(relationshipHealth(5, 1, [], today)).toMatchObject({ cadenceDays: 30, lookbackDays: 90, expected: 3 });
     expect(relationshipHealth(1, 5, [], today).cadenceDays).toBe(30);
     expect(relationshipHealth(1, 1, [], today)).toMatchObject({ cadenceDays: 60, lookbackDays: 180 });
-    expect(HEALTH_LOOKBACK_DAYS).toBe(180);
+    expect(lookbackStart(5, 5, today)).toBe('2026-10-15');
+    expect(lookbackStart(1, 1, today)).toBe(addDays(today, -179));
   });
 
   it('scores 100 × (0.25 recency + 0.25 frequency + 0.5 sentiment)', () => {
@@ -116,6 +119,13 @@ describe('relationship health', () => {
       lookbackDays: 42,
       meanSentiment: null,
     });
+  });
+
+  it('scores the same from a summary a query counted as from the engagements themselves', () => {
+    const engagements = [on(3, 1), on(20, -2), on(50, 2), on(-2, 2)];
+    const summary = summarise(engagements, lookbackStart(5, 5, today), today);
+    expect(summary).toEqual({ lastEngagedOn: addDays(today, -3), inLookback: 2, sentimentSum: -1 });
+    expect(healthOf(5, 5, summary, today)).toEqual(manage(engagements));
   });
 
   it('is healthy from 65', () => {

@@ -306,14 +306,26 @@ describe('stakeholder queries', () => {
       expect(queries.engagementsBetween('eve', '2026-10-20', '2026-11-12').map((e) => e.occurredOn)).toEqual(['2026-11-12', '2026-10-20']);
       expect(queries.engagementsBetween('eve', '2026-10-21', '2026-11-11')).toEqual([]);
       // Since 1 Nov, and Di's last engagement though it is older.
-      expect(queries.engagedSince(['eve', 'di'], '2026-11-01')).toEqual(
-        expect.arrayContaining([
-          { stakeholderId: 'eve', occurredOn: '2026-11-12', sentiment: 1 },
-          { stakeholderId: 'di', occurredOn: '2026-10-28', sentiment: 0 },
-        ]),
-      );
-      expect(queries.engagedSince(['eve', 'di'], '2026-11-01')).toHaveLength(2);
-      expect(queries.engagedSince([], '2026-11-01')).toEqual([]);
+      const since = [
+        { stakeholderId: 'eve', since: '2026-11-01' },
+        { stakeholderId: 'di', since: '2026-11-01' },
+        { stakeholderId: 'cy', since: '2026-11-01' },
+      ];
+      // Eve once since 1 Nov; Di not since, but last on 28 Oct; Cy never.
+      expect(queries.engagedSince(since, '2026-11-25')).toEqual([
+        { stakeholderId: 'cy', lastEngagedOn: null, inLookback: 0, sentimentSum: 0 },
+        { stakeholderId: 'di', lastEngagedOn: '2026-10-28', inLookback: 0, sentimentSum: 0 },
+        { stakeholderId: 'eve', lastEngagedOn: '2026-11-12', inLookback: 1, sentimentSum: 1 },
+      ]);
+      // Each from their own day, up to the day given.
+      expect(queries.engagedSince([{ stakeholderId: 'eve', since: '2026-10-01' }], '2026-11-25')).toEqual([
+        { stakeholderId: 'eve', lastEngagedOn: '2026-11-12', inLookback: 2, sentimentSum: 0 },
+      ]);
+      expect(queries.engagedSince([{ stakeholderId: 'eve', since: '2026-10-01' }], '2026-11-11')[0]).toMatchObject({
+        inLookback: 1,
+        sentimentSum: -1,
+      });
+      expect(queries.engagedSince([], '2026-11-25')).toEqual([]);
     });
   });
 });
