@@ -541,6 +541,9 @@ describe('the desired attitude', () => {
     expect(rows(list.body)[1]![3]).toBe('− Skeptic → wants Champion · 3 steps to go');
     expect(gridCell(list.body, 4, 2)).toEqual(['Lars Ek, Skeptic → wants Champion (3 steps to go)']);
     expect(list.body).toContain('<span class="sh-chip__gap">↑3</span>');
+    const timeline = await app.inject('/timeline?stakeholder=lars');
+    expect(timeline.body).toContain('Desired attitude set: Champion');
+    expect(timeline.body).toContain('StakeholderDesiredAttitudeSet');
   });
 
   it('refuses (422) an unknown attitude and the same aim again, beside the field, recording nothing', async () => {
