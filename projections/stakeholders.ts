@@ -6,19 +6,28 @@ import { defineProjection, unless } from './support.ts';
 const rating = (value: number): number => Math.min(5, Math.max(1, Math.round(value)));
 
 /** What a history entry changed: the values themselves are the stakeholder's after it, so rewording needs no rebuild. */
-export const historyAspects = ['identified', 'mapping', 'attitude', 'adkar'] as const;
+export const historyAspects = ['identified', 'mapping', 'attitude', 'adkar', 'desired'] as const;
 export type HistoryAspect = (typeof historyAspects)[number];
 
 /**
  * Who the change needs, where they stand (influence, interest, attitude, ADKAR) and when they
  * were last engaged; each stakeholder's engagement log, and their history: one row per
- * identification, re-mapping and assessment with where they stood after it (the query pairs
- * each with the one before, so it reads before → after).
+ * identification, re-mapping, assessment and aim with where they stood after it (the query pairs
+ * each with the one before, so it reads before → after). The history is dated by business time
+ * and indexed by it, per stakeholder (where someone stood on a day) and across everyone (who
+ * moved in a period).
  */
 export const stakeholdersProjection = defineProjection({
   name: 'stakeholders',
-  version: 2,
-  reads: ['StakeholderIdentified', 'StakeholderMapped', 'AttitudeAssessed', 'AdkarStageAssessed', 'EngagementLogged'],
+  version: 3,
+  reads: [
+    'StakeholderIdentified',
+    'StakeholderMapped',
+    'AttitudeAssessed',
+    'AdkarStageAssessed',
+    'StakeholderDesiredAttitudeSet',
+    'EngagementLogged',
+  ],
   tables: ['stakeholders', 'stakeholder_engagements', 'stakeholder_history'],
   schema: `
     CREATE TABLE IF NOT EXISTS stakeholders (
@@ -30,6 +39,7 @@ export const stakeholdersProjection = defineProjection({
       interest        INTEGER NOT NULL,
       attitude        TEXT,
       adkar_stage     TEXT,
+      desired_attitude TEXT,
       last_engaged_on TEXT,
       engagements     INTEGER NOT NULL DEFAULT 0
     );
@@ -54,12 +64,15 @@ export const stakeholdersProjection = defineProjection({
       interest       INTEGER NOT NULL,
       attitude       TEXT,
       adkar_stage    TEXT,
+      desired_attitude TEXT,
       note           TEXT,
       occurred_at    TEXT NOT NULL,
       actor_kind     TEXT NOT NULL,
       actor_id       TEXT NOT NULL,
       PRIMARY KEY (stakeholder_id, revision)
     ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS stakeholder_history_by_time ON stakeholder_history (stakeholder_id, occurred_at);
+    CREATE INDEX IF NOT EXISTS stakeholder_history_in_period ON stakeholder_history (occurred_at, aspect);
   `,
   prepare: (db: SqlDatabase) => ({
     identify: db.prepare<[string, string, string, string, number, number]>(
@@ -68,6 +81,7 @@ export const stakeholdersProjection = defineProjection({
     map: db.prepare<[number, number, string]>('UPDATE stakeholders SET influence = ?, interest = ? WHERE stakeholder_id = ?'),
     attitude: db.prepare<[string, string]>('UPDATE stakeholders SET attitude = ? WHERE stakeholder_id = ?'),
     adkar: db.prepare<[string, string]>('UPDATE stakeholders SET adkar_stage = ? WHERE stakeholder_id = ?'),
+    desired: db.prepare<[string, string]>('UPDATE stakeholders SET desired_attitude = ? WHERE stakeholder_id = ?'),
     engage: db.prepare<[string, string]>(`
       UPDATE stakeholders SET engagements = engagements + 1, last_engaged_on = max(coalesce(last_engaged_on, ''), ?)
       WHERE stakeholder_id = ?`),
@@ -76,8 +90,8 @@ export const stakeholdersProjection = defineProjection({
       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     // Where the stakeholder stands once the event is folded: read back from their row.
     history: db.prepare<[number, string, string | null, string, string, string, string]>(`
-      INSERT INTO stakeholder_history (stakeholder_id, revision, aspect, influence, interest, attitude, adkar_stage, note, occurred_at, actor_kind, actor_id)
-      SELECT stakeholder_id, ?, ?, influence, interest, attitude, adkar_stage, ?, ?, ?, ? FROM stakeholders WHERE stakeholder_id = ?
+      INSERT INTO stakeholder_history (stakeholder_id, revision, aspect, influence, interest, attitude, adkar_stage, desired_attitude, note, occurred_at, actor_kind, actor_id)
+      SELECT stakeholder_id, ?, ?, influence, interest, attitude, adkar_stage, desired_attitude, ?, ?, ?, ? FROM stakeholders WHERE stakeholder_id = ?
       ON CONFLICT DO NOTHING`),
   }),
   handle(sql, event) {
@@ -114,6 +128,12 @@ export const stakeholdersProjection = defineProjection({
         const { stage, stakeholderId, note } = event.data;
         const skipped = unless(sql.adkar.run(stage, stakeholderId).changes, `unknown stakeholder ${stakeholderId}`);
         if (skipped === undefined) remember(event, stakeholderId, 'adkar', note);
+        return skipped;
+      }
+      case 'StakeholderDesiredAttitudeSet': {
+        const { attitude, stakeholderId, reason } = event.data;
+        const skipped = unless(sql.desired.run(attitude, stakeholderId).changes, `unknown stakeholder ${stakeholderId}`);
+        if (skipped === undefined) remember(event, stakeholderId, 'desired', reason);
         return skipped;
       }
       case 'EngagementLogged': {

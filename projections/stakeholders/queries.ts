@@ -47,6 +47,8 @@ export interface StakeholderRow {
   interest: number;
   attitude: string | null;
   adkarStage: string | null;
+  /** The attitude a coach works towards; null until set. */
+  desiredAttitude: string | null;
   lastEngagedOn: string | null;
   engagements: number;
 }
@@ -66,12 +68,43 @@ export interface EngagementRow {
   coach: string;
 }
 
-/** Where a stakeholder stood: on the grid, their attitude and ADKAR stage (null: not assessed). */
+/** Where a stakeholder stood: on the grid, their attitude and ADKAR stage (null: not assessed), and the attitude aimed at. */
 export interface Standing {
   influence: number;
   interest: number;
   attitude: string | null;
   adkarStage: string | null;
+  desiredAttitude: string | null;
+}
+
+/** A stakeholder whose place on the grid changed since a day: where they stood at its end and where they stand now. */
+export interface GridMove {
+  stakeholderId: string;
+  name: string;
+  attitude: string | null;
+  was: { influence: number; interest: number };
+  now: { influence: number; interest: number };
+}
+
+/** A stakeholder whose attitude or ADKAR stage changed in a period: each at its start and at its end (null: not assessed then). */
+export interface StandingMove {
+  stakeholderId: string;
+  name: string;
+  role: string;
+  areaId: string;
+  attitude: { from: string | null; to: string | null };
+  adkarStage: { from: string | null; to: string | null };
+  /** The first and last day in the period their attitude or stage was assessed. */
+  firstOn: string;
+  lastOn: string;
+}
+
+/** A stakeholder's engagements as relationship health reads them: their last day, and how many and what sentiment since a day. */
+export interface EngagedRow {
+  stakeholderId: string;
+  lastEngagedOn: string | null;
+  inLookback: number;
+  sentimentSum: number;
 }
 
 /** One identification, re-mapping or assessment: where the stakeholder stood before it (null for the first) and after. */
@@ -111,6 +144,25 @@ export interface StakeholderQueries {
   engagements(stakeholderId: string): EngagementRow[];
   /** Their identification, re-mappings and assessments, newest first. */
   history(stakeholderId: string): HistoryRow[];
+  /**
+   * Those matching whose influence or interest was re-mapped from `since` on and who stand elsewhere
+   * now than at the end of the day before: at most `limit`, the longest moves first.
+   */
+  gridMoves(filter: StakeholderFilter, since: string, limit: number): GridMove[];
+  /**
+   * Stakeholders whose attitude or ADKAR stage was assessed between two calendar dates (both
+   * included), in an area and those below it or anywhere, with where they stood before `from` and
+   * after `to`; by name. Whether that is a move, and how big, is `src/stakeholder/model.ts`'s to say.
+   */
+  movesBetween(from: string, to: string, areaId?: string): StandingMove[];
+  /** Their engagements between two calendar dates, both included, newest first. */
+  engagementsBetween(stakeholderId: string, from: string, to: string): EngagementRow[];
+  /**
+   * For each stakeholder, their last engagement's day and their engagements from their own
+   * `since` to `until` (both included) counted, with their sentiments summed: what relationship
+   * health is scored from, without reading the engagements.
+   */
+  engagedSince(since: readonly { stakeholderId: string; since: string }[], until: string): EngagedRow[];
   /** Every area in tree order, each with its path. */
   areas(): AreaChoice[];
   /** Every coach; those assigned to `areaId` first. */
@@ -129,7 +181,8 @@ const areaTree = `
 
 const rowColumns = `
   s.stakeholder_id AS stakeholderId, s.name, s.role, s.area_id AS areaId, coalesce(tree.path, s.area_id) AS areaPath,
-  s.influence, s.interest, s.attitude, s.adkar_stage AS adkarStage, s.last_engaged_on AS lastEngagedOn, s.engagements`;
+  s.influence, s.interest, s.attitude, s.adkar_stage AS adkarStage, s.desired_attitude AS desiredAttitude,
+  s.last_engaged_on AS lastEngagedOn, s.engagements`;
 
 /** Ties fall back to the name, then the id, so the order is stable. */
 const orderBy: Record<StakeholderSort, string> = {
@@ -151,6 +204,30 @@ interface FlatHistoryRow extends Standing {
   wasInterest: number | null;
   wasAttitude: string | null;
   wasAdkarStage: string | null;
+  wasDesiredAttitude: string | null;
+}
+
+interface FlatGridMove {
+  stakeholderId: string;
+  name: string;
+  attitude: string | null;
+  influence: number;
+  interest: number;
+  wasInfluence: number;
+  wasInterest: number;
+}
+
+interface FlatStandingMove {
+  stakeholderId: string;
+  name: string;
+  role: string;
+  areaId: string;
+  firstOn: string;
+  lastOn: string;
+  attitudeFrom: string | null;
+  adkarFrom: string | null;
+  attitudeTo: string | null;
+  adkarTo: string | null;
 }
 
 interface FilterParams {
@@ -210,7 +287,7 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
     this.sql = {
       // Numbered within each cell by name, so the grid reads no more than `perCell` a cell.
       grid: db.prepare<[FilterParams & { perCell: number }], GridRow>(`
-        SELECT stakeholderId, name, role, areaId, areaPath, influence, interest, attitude, adkarStage, lastEngagedOn, engagements, inCell
+        SELECT stakeholderId, name, role, areaId, areaPath, influence, interest, attitude, adkarStage, desiredAttitude, lastEngagedOn, engagements, inCell
         FROM (${select(`${rowColumns},
           row_number() OVER (PARTITION BY s.influence, s.interest ORDER BY s.name, s.stakeholder_id) AS place,
           count(*) OVER (PARTITION BY s.influence, s.interest) AS inCell`)})
@@ -234,13 +311,60 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
         WHERE e.stakeholder_id = ? ORDER BY e.occurred_on DESC, e.revision DESC`),
       history: db.prepare<[string], FlatHistoryRow>(`
         SELECT h.aspect, s.role, h.note, h.occurred_at AS occurredAt, h.actor_kind AS actorKind, h.actor_id AS actorId,
-          h.influence, h.interest, h.attitude, h.adkar_stage AS adkarStage,
+          h.influence, h.interest, h.attitude, h.adkar_stage AS adkarStage, h.desired_attitude AS desiredAttitude,
           lag(h.influence) OVER w AS wasInfluence, lag(h.interest) OVER w AS wasInterest,
-          lag(h.attitude) OVER w AS wasAttitude, lag(h.adkar_stage) OVER w AS wasAdkarStage
+          lag(h.attitude) OVER w AS wasAttitude, lag(h.adkar_stage) OVER w AS wasAdkarStage,
+          lag(h.desired_attitude) OVER w AS wasDesiredAttitude
         FROM stakeholder_history h JOIN stakeholders s ON s.stakeholder_id = h.stakeholder_id
         WHERE h.stakeholder_id = ?
         WINDOW w AS (ORDER BY h.revision)
         ORDER BY h.revision DESC`),
+      // Only those re-mapped since the day (a small set, by the history's time index) are looked back on.
+      gridMoves: db.prepare<[FilterParams & { movedSince: string; limit: number }], FlatGridMove>(`
+        SELECT * FROM (
+          SELECT m.*, w.influence AS wasInfluence, w.interest AS wasInterest
+          FROM (${select(`s.stakeholder_id AS stakeholderId, s.name, s.attitude, s.influence, s.interest`)}
+            AND s.stakeholder_id IN (SELECT stakeholder_id FROM stakeholder_history WHERE occurred_at >= @movedSince AND aspect = 'mapping')) m
+          JOIN stakeholder_history w ON w.stakeholder_id = m.stakeholderId AND w.revision = (
+            SELECT p.revision FROM stakeholder_history p WHERE p.stakeholder_id = m.stakeholderId AND p.occurred_at < @movedSince
+            ORDER BY p.occurred_at DESC, p.revision DESC LIMIT 1)
+        ) WHERE wasInfluence <> influence OR wasInterest <> interest
+        ORDER BY abs(influence - wasInfluence) + abs(interest - wasInterest) DESC, name, stakeholderId
+        LIMIT @limit`),
+      moves: db.prepare<[{ from: string; to: string; area: string | null }], FlatStandingMove>(`
+        WITH RECURSIVE subtree(area_id) AS (
+          SELECT @area WHERE @area IS NOT NULL
+          UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
+        ),
+        assessed AS (
+          SELECT stakeholder_id, min(occurred_at) AS firstAt, max(occurred_at) AS lastAt FROM stakeholder_history
+          WHERE occurred_at >= @from AND occurred_at < date(@to, '+1 day') AND aspect IN ('attitude', 'adkar')
+          GROUP BY stakeholder_id
+        )
+        SELECT s.stakeholder_id AS stakeholderId, s.name, s.role, s.area_id AS areaId,
+          substr(a.firstAt, 1, 10) AS firstOn, substr(a.lastAt, 1, 10) AS lastOn,
+          b.attitude AS attitudeFrom, b.adkar_stage AS adkarFrom, e.attitude AS attitudeTo, e.adkar_stage AS adkarTo
+        FROM assessed a JOIN stakeholders s ON s.stakeholder_id = a.stakeholder_id
+        LEFT JOIN stakeholder_history b ON b.stakeholder_id = a.stakeholder_id AND b.revision = (
+          SELECT p.revision FROM stakeholder_history p WHERE p.stakeholder_id = a.stakeholder_id AND p.occurred_at < @from
+          ORDER BY p.occurred_at DESC, p.revision DESC LIMIT 1)
+        JOIN stakeholder_history e ON e.stakeholder_id = a.stakeholder_id AND e.revision = (
+          SELECT p.revision FROM stakeholder_history p WHERE p.stakeholder_id = a.stakeholder_id AND p.occurred_at < date(@to, '+1 day')
+          ORDER BY p.occurred_at DESC, p.revision DESC LIMIT 1)
+        WHERE @area IS NULL OR s.area_id IN (SELECT area_id FROM subtree)
+        ORDER BY s.name, s.stakeholder_id`),
+      engagementsBetween: db.prepare<[string, string, string], EngagementRow>(`
+        SELECT e.engagement_id AS engagementId, e.kind, e.occurred_on AS occurredOn, e.sentiment, e.note, e.coach_id AS coachId, coalesce(c.name, e.coach_id) AS coach
+        FROM stakeholder_engagements e LEFT JOIN org_coaches c ON c.coach_id = e.coach_id
+        WHERE e.stakeholder_id = ? AND e.occurred_on BETWEEN ? AND ? ORDER BY e.occurred_on DESC, e.revision DESC`),
+      engagedSince: db.prepare<[string, string], EngagedRow>(`
+        SELECT s.stakeholder_id AS stakeholderId, s.last_engaged_on AS lastEngagedOn,
+          count(e.engagement_id) AS inLookback, coalesce(sum(e.sentiment), 0) AS sentimentSum
+        FROM json_each(?) j
+        JOIN stakeholders s ON s.stakeholder_id = j.value ->> '$.stakeholderId'
+        LEFT JOIN stakeholder_engagements e ON e.stakeholder_id = s.stakeholder_id
+          AND e.occurred_on BETWEEN j.value ->> '$.since' AND ?
+        GROUP BY s.stakeholder_id`),
       any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM stakeholders LIMIT 1'),
     };
   }
@@ -273,12 +397,55 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
       before:
         h.wasInfluence === null || h.wasInterest === null
           ? null
-          : { influence: h.wasInfluence, interest: h.wasInterest, attitude: h.wasAttitude, adkarStage: h.wasAdkarStage },
-      after: { influence: h.influence, interest: h.interest, attitude: h.attitude, adkarStage: h.adkarStage },
+          : {
+              influence: h.wasInfluence,
+              interest: h.wasInterest,
+              attitude: h.wasAttitude,
+              adkarStage: h.wasAdkarStage,
+              desiredAttitude: h.wasDesiredAttitude,
+            },
+      after: {
+        influence: h.influence,
+        interest: h.interest,
+        attitude: h.attitude,
+        adkarStage: h.adkarStage,
+        desiredAttitude: h.desiredAttitude,
+      },
       note: h.note,
       occurredAt: h.occurredAt,
       actor: { kind: h.actorKind, id: h.actorId },
     }));
+  }
+
+  gridMoves(filter: StakeholderFilter, since: string, limit: number): GridMove[] {
+    return this.sql.gridMoves.all({ ...filterParams(filter), movedSince: since, limit }).map((m) => ({
+      stakeholderId: m.stakeholderId,
+      name: m.name,
+      attitude: m.attitude,
+      was: { influence: m.wasInfluence, interest: m.wasInterest },
+      now: { influence: m.influence, interest: m.interest },
+    }));
+  }
+
+  movesBetween(from: string, to: string, areaId?: string): StandingMove[] {
+    return this.sql.moves.all({ from, to, area: areaId ?? null }).map((m) => ({
+      stakeholderId: m.stakeholderId,
+      name: m.name,
+      role: m.role,
+      areaId: m.areaId,
+      attitude: { from: m.attitudeFrom, to: m.attitudeTo },
+      adkarStage: { from: m.adkarFrom, to: m.adkarTo },
+      firstOn: m.firstOn,
+      lastOn: m.lastOn,
+    }));
+  }
+
+  engagementsBetween(stakeholderId: string, from: string, to: string): EngagementRow[] {
+    return this.sql.engagementsBetween.all(stakeholderId, from, to);
+  }
+
+  engagedSince(since: readonly { stakeholderId: string; since: string }[], until: string): EngagedRow[] {
+    return since.length === 0 ? [] : this.sql.engagedSince.all(JSON.stringify(since), until);
   }
 
   areas(): AreaChoice[] {

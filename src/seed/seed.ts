@@ -25,7 +25,14 @@ import {
   resolveResistanceSignal,
 } from '../resistance/handlers.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
-import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from '../stakeholder/handlers.ts';
+import {
+  assessAdkarStage,
+  assessAttitude,
+  identifyStakeholder,
+  logEngagement,
+  mapStakeholder,
+  setDesiredAttitude,
+} from '../stakeholder/handlers.ts';
 import { defineKeyResult, linkObjective, setObjective, setTheme } from '../objective/handlers.ts';
 import { completeTraining, recordAdoption, registerTeam, resizeTeam } from '../team/handlers.ts';
 import type { CommandContext } from '../shared/commandHandler.ts';
@@ -115,6 +122,7 @@ const handlers: { [T in SeedCommand['type']]: Handler<Extract<SeedCommand, { typ
   MapStakeholder: mapStakeholder,
   AssessAttitude: assessAttitude,
   AssessAdkarStage: assessAdkarStage,
+  SetDesiredAttitude: setDesiredAttitude,
   LogEngagement: logEngagement,
   RaiseResistanceSignal: raiseResistanceSignal,
   AcknowledgeResistanceSignal: acknowledgeResistanceSignal,

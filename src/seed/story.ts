@@ -23,7 +23,14 @@ import type {
 import type { DefineKeyResult, LinkObjective, SetObjective, SetTheme } from '../objective/commands.ts';
 import type { InterventionKind, ResistanceKind } from '../resistance/events.ts';
 import type { Actor } from '../shared/event.ts';
-import type { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from '../stakeholder/commands.ts';
+import type {
+  AssessAdkarStage,
+  AssessAttitude,
+  IdentifyStakeholder,
+  LogEngagement,
+  MapStakeholder,
+  SetDesiredAttitude,
+} from '../stakeholder/commands.ts';
 import type { AdkarStage, Attitude, EngagementKind } from '../stakeholder/events.ts';
 import type {
   AlignOkrs,
@@ -77,6 +84,7 @@ export type SeedCommand =
   | MapStakeholder
   | AssessAttitude
   | AssessAdkarStage
+  | SetDesiredAttitude
   | LogEngagement
   | RaiseResistanceSignal
   | AcknowledgeResistanceSignal
@@ -176,6 +184,18 @@ const coach = (coachId: string): Actor => ({ kind: 'user', id: coachId });
 
 const attitudeScale: readonly AttitudeValue[] = ['resistor', 'skeptic', 'neutral', 'supporter', 'champion'];
 const adkarScale: readonly AdkarValue[] = ['awareness', 'desire', 'knowledge', 'ability', 'reinforcement'];
+/**
+ * What a coach aims for with a stakeholder when first assessing them: a sponsor should champion
+ * the change, anyone else with much influence (or some, and doubts) should support it. Decided
+ * from who they are, not by chance, so the rest of the story draws the same numbers.
+ */
+function desiredAttitudeOf(isSponsor: boolean, { influence, attitude }: Stakeholder): { attitude: AttitudeValue; reason: string } | null {
+  if (isSponsor) return { attitude: 'champion', reason: 'Sponsors the change in this area' };
+  if (influence >= 4 || (influence >= 3 && attitudeScale.indexOf(attitude) <= 1))
+    return { attitude: 'supporter', reason: 'Their teams follow their lead' };
+  return null;
+}
+
 /** Chance per reassessment that a stakeholder with this attitude moves one ADKAR stage on. */
 const adkarProgress: Readonly<Record<AttitudeValue, number>> = {
   champion: 0.8,
@@ -501,6 +521,8 @@ class Teller {
     const assessedOn = addDays(on, this.rng.int(1, 7));
     this.record(assessedOn, by, { type: 'AssessAttitude', data: { stakeholderId, attitude } });
     this.record(assessedOn, by, { type: 'AssessAdkarStage', data: { stakeholderId, stage: stakeholder.adkar } });
+    const aim = desiredAttitudeOf(isSponsor, stakeholder);
+    if (aim !== null) this.record(assessedOn, by, { type: 'SetDesiredAttitude', data: { stakeholderId, ...aim } });
     area.stakeholders.push(stakeholder);
     this.stakeholders.push(stakeholder);
   }

@@ -4,7 +4,14 @@ import { requireRegisteredCoach, type CoachState } from '../coach/decider.ts';
 import type { Today, WithContext } from '../shared/command.ts';
 import type { Decider } from '../shared/decider.ts';
 import { requireNotAfterToday, ruleBroken, sameData } from '../shared/validation.ts';
-import type { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from './commands.ts';
+import type {
+  AssessAdkarStage,
+  AssessAttitude,
+  IdentifyStakeholder,
+  LogEngagement,
+  MapStakeholder,
+  SetDesiredAttitude,
+} from './commands.ts';
 import type { AdkarStage, Attitude, EngagementLogged, StakeholderEvent } from './events.ts';
 
 type EngagementData = z.infer<typeof EngagementLogged.schema>;
@@ -22,6 +29,8 @@ export type StakeholderState =
       /** Null until first assessed. */
       attitude: z.infer<typeof Attitude> | null;
       adkarStage: z.infer<typeof AdkarStage> | null;
+      /** Null until a coach sets the attitude they work towards. */
+      desiredAttitude: z.infer<typeof Attitude> | null;
       /** What each engagement recorded, by id. */
       engagements: Readonly<Record<string, EngagementData>>;
     };
@@ -31,6 +40,7 @@ export type StakeholderCommand =
   | MapStakeholder
   | AssessAttitude
   | AssessAdkarStage
+  | SetDesiredAttitude
   | WithContext<LogEngagement, { coach: CoachState } & Today>;
 
 export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, StakeholderEvent> = {
@@ -38,7 +48,7 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
 
   evolve: (state, event) => {
     if (event.type === 'StakeholderIdentified')
-      return { status: 'Identified', ...event.data, attitude: null, adkarStage: null, engagements: {} };
+      return { status: 'Identified', ...event.data, attitude: null, adkarStage: null, desiredAttitude: null, engagements: {} };
     if (state.status !== 'Identified') return state;
     switch (event.type) {
       case 'StakeholderMapped':
@@ -47,6 +57,8 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
         return { ...state, attitude: event.data.attitude };
       case 'AdkarStageAssessed':
         return { ...state, adkarStage: event.data.stage };
+      case 'StakeholderDesiredAttitudeSet':
+        return { ...state, desiredAttitude: event.data.attitude };
       case 'EngagementLogged':
         return { ...state, engagements: { ...state.engagements, [event.data.engagementId]: event.data } };
       default: {
@@ -60,7 +72,7 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
     if (command.type === 'IdentifyStakeholder') {
       const { data, context } = command;
       if (state.status !== 'Empty') {
-        const { status, attitude, adkarStage, engagements, ...identified } = state;
+        const { status, attitude, adkarStage, desiredAttitude, engagements, ...identified } = state;
         if (sameData(data, identified)) return [];
         throw ruleBroken('stakeholderId', `${state.name} is already identified under this id, with other details`);
       }
@@ -79,6 +91,10 @@ export const stakeholderDecider: Decider<StakeholderState, StakeholderCommand, S
       case 'AssessAdkarStage':
         if (command.data.stage === state.adkarStage) return [];
         return [{ type: 'AdkarStageAssessed', data: command.data }];
+      // Like an assessment: the same aim again changes nothing.
+      case 'SetDesiredAttitude':
+        if (command.data.attitude === state.desiredAttitude) return [];
+        return [{ type: 'StakeholderDesiredAttitudeSet', data: command.data }];
       case 'LogEngagement': {
         const { data, context } = command;
         const logged = state.engagements[data.engagementId];

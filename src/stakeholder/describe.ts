@@ -16,6 +16,8 @@ export function describeStakeholderEvent(event: StakeholderEvent, names: Names):
       return `Attitude assessed: ${attitudes[event.data.attitude]?.label ?? event.data.attitude}`;
     case 'AdkarStageAssessed':
       return `ADKAR stage assessed: ${labelOf(adkarLabels, event.data.stage)}`;
+    case 'StakeholderDesiredAttitudeSet':
+      return `Desired attitude set: ${attitudes[event.data.attitude]?.label ?? event.data.attitude}`;
     case 'EngagementLogged': {
       const { kind, occurredOn, sentiment, coachId } = event.data;
       return `${labelOf(engagementLabels, kind)} on ${formatDate(occurredOn)} with ${names.coach(coachId)} (sentiment ${signed(sentiment)})`;

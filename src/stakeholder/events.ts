@@ -23,6 +23,11 @@ export const StakeholderIdentified = defineEvent(
 export const StakeholderMapped = defineEvent('StakeholderMapped', z.object({ stakeholderId: Id, influence: Rating, interest: Rating }));
 export const AttitudeAssessed = defineEvent('AttitudeAssessed', z.object({ stakeholderId: Id, attitude: Attitude, note: Note }));
 export const AdkarStageAssessed = defineEvent('AdkarStageAssessed', z.object({ stakeholderId: Id, stage: AdkarStage, note: Note }));
+/** The attitude a coach works towards with this stakeholder; the gap to the current one is the work left. */
+export const StakeholderDesiredAttitudeSet = defineEvent(
+  'StakeholderDesiredAttitudeSet',
+  z.object({ stakeholderId: Id, attitude: Attitude, reason: Note }),
+);
 export const EngagementLogged = defineEvent(
   'EngagementLogged',
   z.object({
@@ -42,5 +47,6 @@ export const stakeholderEvents = [
   AttitudeAssessed,
   AdkarStageAssessed,
   EngagementLogged,
+  StakeholderDesiredAttitudeSet,
 ] as const;
 export type StakeholderEvent = EventOf<(typeof stakeholderEvents)[number]>;

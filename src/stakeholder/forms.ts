@@ -1,5 +1,5 @@
 import { defineForm, fields, optional } from '../http/forms.ts';
-import { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from './commands.ts';
+import { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder, SetDesiredAttitude } from './commands.ts';
 
 export const identifyStakeholderForm = defineForm(IdentifyStakeholder, {
   id: 'identify',
@@ -47,6 +47,14 @@ export const assessAdkarStageForm = defineForm(AssessAdkarStage, {
   fields: { stage: fields.select('ADKAR stage'), note: optional(fields.text('Why')) },
 });
 
+export const setDesiredAttitudeForm = defineForm(SetDesiredAttitude, {
+  id: 'desired',
+  title: 'Set desired attitude',
+  submit: 'Set desired attitude',
+  recorded: 'Desired attitude set.',
+  fields: { attitude: fields.select('Desired attitude'), reason: optional(fields.text('Why this aim')) },
+});
+
 export const mapStakeholderForm = defineForm(MapStakeholder, {
   id: 'map',
   title: 'Re-map influence and interest',
@@ -57,4 +65,10 @@ export const mapStakeholderForm = defineForm(MapStakeholder, {
 });
 
 /** The forms on a stakeholder's page, in the order it shows them. */
-export const stakeholderPageForms = [logEngagementForm, assessAttitudeForm, assessAdkarStageForm, mapStakeholderForm] as const;
+export const stakeholderPageForms = [
+  logEngagementForm,
+  assessAttitudeForm,
+  setDesiredAttitudeForm,
+  assessAdkarStageForm,
+  mapStakeholderForm,
+] as const;

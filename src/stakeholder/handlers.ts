@@ -4,7 +4,7 @@ import { parseCommand } from '../shared/command.ts';
 import { commandHandlerFor, stateOf, todayOf, type CommandContext } from '../shared/commandHandler.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import type { EventStore } from '../shared/eventStore.ts';
-import { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder } from './commands.ts';
+import { AssessAdkarStage, AssessAttitude, IdentifyStakeholder, LogEngagement, MapStakeholder, SetDesiredAttitude } from './commands.ts';
 import { stakeholderDecider } from './decider.ts';
 
 export const stakeholderOf = (store: EventStore, stakeholderId: string) => stateOf(store, 'stakeholder', stakeholderId, stakeholderDecider);
@@ -35,6 +35,10 @@ export async function assessAttitude(deps: HandlerDeps, command: AssessAttitude,
 
 export async function assessAdkarStage(deps: HandlerDeps, command: AssessAdkarStage, ctx: CommandContext, expectedRevision?: number) {
   return inStakeholder(deps.store, parseCommand(AssessAdkarStage, command.data), ctx, expectedRevision);
+}
+
+export async function setDesiredAttitude(deps: HandlerDeps, command: SetDesiredAttitude, ctx: CommandContext, expectedRevision?: number) {
+  return inStakeholder(deps.store, parseCommand(SetDesiredAttitude, command.data), ctx, expectedRevision);
 }
 
 export async function logEngagement(deps: HandlerDeps, command: LogEngagement, ctx: CommandContext, expectedRevision?: number) {

@@ -30,15 +30,23 @@ import {
   identifyStakeholderForm,
   logEngagementForm,
   mapStakeholderForm,
+  setDesiredAttitudeForm,
   stakeholderPageForms,
 } from './forms.ts';
-import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from './handlers.ts';
+import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder, setDesiredAttitude } from './handlers.ts';
 import { adkarLabels, attitudes } from './vocabulary.ts';
 import { quietBefore } from './model.ts';
 import {
+  AROUND_DAYS,
+  biggestMoves,
+  DEFAULT_MOVEMENT_DAYS,
   detailView,
   GRID_PER_CELL,
+  healthSince,
   listView,
+  MOVEMENT_ARROWS,
+  movementDays,
+  MOVES_SHOWN,
   PAGE_SIZE,
   stakeholdersUrl,
   type Answered,
@@ -65,6 +73,11 @@ const ListQuery = z.object({
       .max(52, 'must be at most 52'),
   ),
   sort: optional(z.enum(stakeholderSorts, oneOf(stakeholderSorts))),
+  days: optional(
+    z.coerce
+      .number({ error: oneOf(movementDays.map(String)).error })
+      .refine((n): n is (typeof movementDays)[number] => (movementDays as readonly number[]).includes(n), oneOf(movementDays.map(String))),
+  ),
   page: optional(z.coerce.number({ error: 'must be a page number' }).int('must be a whole number').min(1, 'must be at least 1')),
   /** Set after identifying someone without JavaScript: the page says so. */
   identified: optional(Id),
@@ -83,13 +96,22 @@ const unchanged = {
   stage: (s: Current) =>
     `is already ${(s.adkarStage === null ? 'not assessed' : adkarLabels[s.adkarStage]).toLowerCase()}: choose another, or log an engagement to note what you saw`,
   influence: (s: Current) => `and interest are already ${s.influence} and ${s.interest}: change one to re-map`,
+  desired: (s: Current) =>
+    `is already ${s.desiredAttitude === null ? 'not set' : attitudes[s.desiredAttitude].label.toLowerCase()}: choose another aim`,
+};
+/** The field each refusal is shown beside: the desired attitude form's field is `attitude` too. */
+const unchangedField: Record<keyof typeof unchanged, string> = {
+  attitude: 'attitude',
+  stage: 'stage',
+  influence: 'influence',
+  desired: 'attitude',
 };
 type Current = Extract<StakeholderState, { status: 'Identified' }>;
 
 /** The decider records nothing for an assessment that repeats the current one: say so rather than "recorded". */
 async function changing(field: keyof typeof unchanged, result: Promise<HandleResult<StakeholderState>>) {
   const { events, state, position } = await result;
-  if (events.length === 0 && state.status === 'Identified') throw ValidationError.field(field, unchanged[field](state));
+  if (events.length === 0 && state.status === 'Identified') throw ValidationError.field(unchangedField[field], unchanged[field](state));
   return { position };
 }
 
@@ -111,13 +133,15 @@ function requireRow(stakeholders: StakeholderQueries, stakeholderId: string): St
 
 function detailPage({ stakeholders, today, forms, revisions }: StakeholderRouteOptions, stakeholderId: string) {
   const row = requireRow(stakeholders, stakeholderId);
+  const day = today();
   return {
     row,
+    engaged: stakeholders.engagedSince(healthSince([row], day), day),
     engagements: stakeholders.engagements(stakeholderId),
     history: stakeholders.history(stakeholderId),
     coaches: stakeholders.coaches(row.areaId),
     revision: revisions.of(streamName('stakeholder', stakeholderId)),
-    today: today(),
+    today: day,
     actorName: (actor: Actor) => forms.names.actor(actor),
   };
 }
@@ -162,12 +186,30 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE));
     // A page past the end (the list shrank since the link was made) shows the last one.
     const page = Math.min(requested ?? 1, pages);
+    const rows = stakeholders.list(filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const grid = stakeholders.grid(filter, GRID_PER_CELL);
+    const days = filters.days ?? DEFAULT_MOVEMENT_DAYS;
+    const since = addDays(day, 1 - days);
+    const moves = biggestMoves(stakeholders.movesBetween(since, day, filters.area))
+      .slice(0, MOVES_SHOWN)
+      .map(({ move }) => ({
+        move,
+        engagements: stakeholders.engagementsBetween(
+          move.stakeholderId,
+          addDays(move.firstOn, -AROUND_DAYS),
+          addDays(move.lastOn, AROUND_DAYS),
+        ),
+      }));
     return {
       filters,
       page,
       pages,
-      rows: stakeholders.list(filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-      grid: stakeholders.grid(filter, GRID_PER_CELL),
+      rows,
+      grid,
+      engaged: stakeholders.engagedSince(healthSince([...rows, ...grid], day), day),
+      days,
+      movement: stakeholders.gridMoves(filter, since, MOVEMENT_ARROWS),
+      moves,
       counts,
       areas: stakeholders.areas(),
       hasAny: stakeholders.hasAny(),
@@ -263,6 +305,11 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     assessAttitudeForm,
     (values) => values,
     (command, ctx) => changing('attitude', assessAttitude(handlers, command, ctx)),
+  );
+  formRoute(
+    setDesiredAttitudeForm,
+    (values) => values,
+    (command, ctx) => changing('desired', setDesiredAttitude(handlers, command, ctx)),
   );
   formRoute(
     assessAdkarStageForm,

@@ -3,23 +3,52 @@ import {
   UNASSESSED,
   type AreaChoice,
   type CoachChoice,
+  type EngagedRow,
   type EngagementRow,
+  type GridMove,
   type GridRow,
   type HistoryRow,
   type Standing,
   type StakeholderCounts,
   type StakeholderRow,
   type StakeholderSort,
+  type StandingMove,
 } from '../../projections/stakeholders/queries.ts';
-import { daysBetween, formatDate } from '../adoption/calendar.ts';
+import { addDays, daysBetween, formatDate } from '../adoption/calendar.ts';
 import { formView, freshState, REVISION, type Form, type FormState, type Option } from '../http/forms.ts';
 import { areaPath, stakeholderPath } from '../http/urls.ts';
 import type { Actor } from '../shared/event.ts';
 import { labelOf, plural, signed } from '../shared/vocabulary.ts';
 import { AdkarStage, Attitude, EngagementKind } from './events.ts';
-import { assessAdkarStageForm, assessAttitudeForm, identifyStakeholderForm, logEngagementForm, mapStakeholderForm } from './forms.ts';
-import { isQuiet, QUIET_STAKEHOLDER_WEEKS, quadrantOf } from './model.ts';
-import { adkarLabels, attitudes, engagementLabels, historyLabels, ratingWords, sentiments, sortLabels, unassessed } from './vocabulary.ts';
+import {
+  assessAdkarStageForm,
+  assessAttitudeForm,
+  identifyStakeholderForm,
+  logEngagementForm,
+  mapStakeholderForm,
+  setDesiredAttitudeForm,
+} from './forms.ts';
+import {
+  attitudeGap,
+  isQuiet,
+  lookbackStart,
+  moveOf,
+  QUIET_STAKEHOLDER_WEEKS,
+  quadrantOf,
+  healthOf,
+  type RelationshipHealth,
+} from './model.ts';
+import {
+  adkarLabels,
+  attitudes,
+  engagementLabels,
+  healthLabels,
+  historyLabels,
+  ratingWords,
+  sentiments,
+  sortLabels,
+  unassessed,
+} from './vocabulary.ts';
 
 const RATINGS = [1, 2, 3, 4, 5] as const;
 
@@ -61,6 +90,64 @@ export function lastEngagementView(lastEngagedOn: string | null, today: string) 
   return { date: lastEngagedOn, label: formatDate(lastEngagedOn), ago, stale: isQuiet(lastEngagedOn, today) };
 }
 
+/** The attitude a coach works towards beside the current one: "Skeptic → wants Supporter (2 steps)". Null until an aim is set. */
+export function aimView(attitude: string | null, desiredAttitude: string | null) {
+  const desired = Attitude.safeParse(desiredAttitude);
+  if (!desired.success) return null;
+  const current = Attitude.safeParse(attitude);
+  const gap = attitudeGap(current.success ? current.data : null, desired.data);
+  const wants = `wants ${attitudes[desired.data].label}`;
+  const steps =
+    gap === null ? 'not assessed yet' : gap === 0 ? 'there' : gap > 0 ? `${plural(gap, 'step')} to go` : `${plural(-gap, 'step')} above`;
+  return {
+    attitude: { key: desired.data, ...attitudes[desired.data] },
+    gap,
+    /** On a chip: how many steps they have to rise, when they have. */
+    rise: gap !== null && gap > 0 ? `↑${gap}` : null,
+    wants,
+    steps,
+    text: `${attitudeView(attitude).label} → ${wants} (${steps})`,
+  };
+}
+
+/** Relationship health in a word, its score and the why, one sentence per part of the score. */
+export function healthView(health: RelationshipHealth) {
+  const { cadenceDays, daysSinceLast, inLookback, expected, lookbackDays, meanSentiment } = health;
+  const cadence = `expected every ${cadenceDays} days (${health.quadrant.label.toLowerCase()})`;
+  const recency =
+    daysSinceLast === null
+      ? `Never engaged; ${cadence}`
+      : `Last engaged ${daysSinceLast === 0 ? 'today' : `${plural(daysSinceLast, 'day')} ago`}; ${cadence}`;
+  const frequency = `${plural(inLookback, 'engagement')} in the last ${lookbackDays} days, ${expected} expected`;
+  const sentiment =
+    meanSentiment === null ? 'No recent engagement to read sentiment from' : `Average sentiment ${signedMean(meanSentiment)} over them`;
+  return { key: health.level, label: healthLabels[health.level], score: health.score, why: [recency, frequency, sentiment] };
+}
+
+const signedMean = (mean: number): string => {
+  const rounded = Math.round(mean * 10) / 10;
+  return rounded > 0 ? `+${rounded}` : rounded < 0 ? `−${-rounded}` : '0';
+};
+
+/** Each stakeholder's health from what a query summed of their engagements. */
+export function healthById(rows: readonly StakeholderRow[], engaged: readonly EngagedRow[], today: string) {
+  const summaries = new Map(engaged.map((e) => [e.stakeholderId, e]));
+  const none = { lastEngagedOn: null, inLookback: 0, sentimentSum: 0 };
+  return new Map(
+    rows.map((row) => [
+      row.stakeholderId,
+      healthView(healthOf(row.influence, row.interest, summaries.get(row.stakeholderId) ?? none, today)),
+    ]),
+  );
+}
+
+/** What relationship health needs fetched for these stakeholders: each one's look-back (and their last engagement). */
+export const healthSince = (rows: readonly StakeholderRow[], today: string) =>
+  [...new Map(rows.map((row) => [row.stakeholderId, lookbackStart(row.influence, row.interest, today)]))].map(([stakeholderId, since]) => ({
+    stakeholderId,
+    since,
+  }));
+
 const initialsOf = (name: string): string =>
   name
     .split(/\s+/)
@@ -79,8 +166,19 @@ export interface Filters {
   adkar?: string | undefined;
   weeks?: number | undefined;
   sort?: StakeholderSort | undefined;
+  /** The period the grid's arrows and the biggest moves look back over. */
+  days?: MovementDays | undefined;
 }
-const filterNames = ['q', 'area', 'attitude', 'adkar', 'weeks', 'sort'] as const;
+const filterNames = ['q', 'area', 'attitude', 'adkar', 'weeks', 'sort', 'days'] as const;
+/** Parameters that choose how the page shows its stakeholders, not which. */
+const viewNames: readonly string[] = ['sort', 'days'];
+
+/** The periods movement can be looked at over, in days. */
+export const movementDays = [14, 30, 90] as const;
+export type MovementDays = (typeof movementDays)[number];
+export const DEFAULT_MOVEMENT_DAYS: MovementDays = 30;
+/** Arrows drawn on the movement map at most, the longest moves first. */
+export const MOVEMENT_ARROWS = 60;
 
 /** Rows in one page of the list. */
 export const PAGE_SIZE = 25;
@@ -111,7 +209,7 @@ const choice = (value: string, label: string, selected: string | number | undefi
   selected: value === String(selected ?? ''),
 });
 
-function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Record<string, string>) {
+function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Record<string, string>, days: MovementDays) {
   const weeks =
     filters.weeks !== undefined && !weekChoices.includes(filters.weeks)
       ? [...weekChoices, filters.weeks].sort((a, b) => a - b)
@@ -149,6 +247,13 @@ function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Reco
       any: 'Any time',
       options: weeks.map((w) => choice(String(w), `${plural(w, 'week')} or more`, filters.weeks)),
     },
+    {
+      name: 'days',
+      label: 'Movement over',
+      subject: 'Movement period',
+      any: null,
+      options: movementDays.map((d) => choice(String(d), `the last ${d} days`, days)),
+    },
   ];
   const error = (name: string, subject: string) => (errors[name] === undefined ? null : `${subject} ${errors[name]}`);
   return {
@@ -162,7 +267,9 @@ function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Reco
   };
 }
 
-function rowView(row: StakeholderRow, today: string) {
+type HealthView = ReturnType<typeof healthView>;
+
+function rowView(row: StakeholderRow, today: string, health: ReadonlyMap<string, HealthView>) {
   return {
     stakeholderId: row.stakeholderId,
     href: stakeholderPath(row.stakeholderId),
@@ -177,6 +284,8 @@ function rowView(row: StakeholderRow, today: string) {
     adkar: adkarView(row.adkarStage),
     engagement: lastEngagementView(row.lastEngagedOn, today),
     engagements: row.engagements,
+    aim: aimView(row.attitude, row.desiredAttitude),
+    health: health.get(row.stakeholderId) ?? null,
   };
 }
 
@@ -185,14 +294,20 @@ function rowView(row: StakeholderRow, today: string) {
  * placed by its ratings' classes (`sh-influence-N`, `sh-interest-N`): stakeholders.css knows the
  * grid's rows and columns, and draws the quadrants behind the cells.
  */
-function gridView(rows: readonly GridRow[], today: string) {
+function gridView(rows: readonly GridRow[], today: string, health: ReadonlyMap<string, HealthView>) {
   const cells = [...RATINGS].reverse().flatMap((influence) =>
     RATINGS.map((interest) => {
       const inCell = rows.filter((r) => r.influence === influence && r.interest === interest);
       const total = inCell[0]?.inCell ?? 0;
       const label = `Influence ${influence}, interest ${interest}: ${total === 0 ? 'nobody' : plural(total, 'stakeholder')}`;
       const more = total - inCell.length;
-      return { influence, interest, label, people: inCell.map((row) => rowView(row, today)), more: more > 0 ? `+${more} more` : null };
+      return {
+        influence,
+        interest,
+        label,
+        people: inCell.map((row) => rowView(row, today, health)),
+        more: more > 0 ? `+${more} more` : null,
+      };
     }),
   );
   return {
@@ -200,8 +315,129 @@ function gridView(rows: readonly GridRow[], today: string) {
     influenceAxis: [...RATINGS].reverse().map((value) => ({ value })),
     interestAxis: RATINGS.map((value) => ({ value })),
     legend: [...Attitude.options.map((a) => ({ key: a, ...attitudes[a] })), { key: UNASSESSED, ...unassessed }],
+    healthLegend: Object.entries(healthLabels).map(([key, label]) => ({ key, label })),
   };
 }
+
+/** The movement map's geometry: one square per rating, a margin for the axes' numbers. */
+const CELL = 80;
+const MARGIN = 28;
+/** Arrows starting in one cell fan out round its centre so they do not sit on each other. */
+const SPREAD = [
+  [0, 0],
+  [-16, -16],
+  [16, 16],
+  [16, -16],
+  [-16, 16],
+  [0, -24],
+  [0, 24],
+  [-24, 0],
+  [24, 0],
+] as const;
+
+/**
+ * Where the stakeholders re-mapped in the period came from: an SVG of the same 5 × 5 grid
+ * (influence up, interest right) with one arrow each from their place at the period's start to
+ * their place now, and the same moves in words for those who cannot see it.
+ */
+export function movementView(moves: readonly GridMove[], days: number, limit: number) {
+  const size = MARGIN + 5 * CELL;
+  const centre = (influence: number, interest: number) => ({ x: MARGIN + (interest - 0.5) * CELL, y: (5.5 - influence) * CELL });
+  const fromCell = new Map<string, number>();
+  const arrows = moves.map((move) => {
+    const key = `${move.was.influence}:${move.was.interest}`;
+    const n = fromCell.get(key) ?? 0;
+    fromCell.set(key, n + 1);
+    const [dx, dy] = SPREAD[n % SPREAD.length]!;
+    const from = centre(move.was.influence, move.was.interest);
+    const to = centre(move.now.influence, move.now.interest);
+    const words = `${move.name}: influence ${move.was.influence} → ${move.now.influence}, interest ${move.was.interest} → ${move.now.interest}`;
+    return {
+      href: stakeholderPath(move.stakeholderId),
+      attitude: attitudeView(move.attitude).key,
+      x1: from.x + dx,
+      y1: from.y + dy,
+      x2: to.x + dx,
+      y2: to.y + dy,
+      initials: initialsOf(move.name),
+      words,
+    };
+  });
+  return {
+    size,
+    period: `the last ${days} days`,
+    arrows,
+    full: moves.length >= limit,
+    limit,
+    squares: RATINGS.flatMap((influence) =>
+      RATINGS.map((interest) => ({
+        x: MARGIN + (interest - 1) * CELL,
+        y: (5 - influence) * CELL,
+        high: quadrantOf(influence, interest).key,
+      })),
+    ),
+    ticks: RATINGS.map((n) => ({ n, x: MARGIN + (n - 0.5) * CELL, y: (5.5 - n) * CELL })),
+    cell: CELL,
+    margin: MARGIN,
+  };
+}
+
+/** Engagements within this many days either side of a move are the ones around it. */
+export const AROUND_DAYS = 7;
+/** The biggest moves the page lists. */
+export const MOVES_SHOWN = 10;
+
+export interface MoveAround {
+  move: StandingMove;
+  /** Their engagements from AROUND_DAYS before the first assessment in the period to AROUND_DAYS after the last. */
+  engagements: EngagementRow[];
+}
+
+/** Stakeholders who moved in the period, the biggest moves first (ties: the latest, then by name); those back where they started are left out. */
+export function biggestMoves(moves: readonly StandingMove[]) {
+  return moves
+    .map((move) => ({ move, ...moveOf(move.attitude, move.adkarStage) }))
+    .filter((m) => m.size > 0)
+    .sort((a, b) => b.size - a.size || b.move.lastOn.localeCompare(a.move.lastOn) || a.move.name.localeCompare(b.move.name));
+}
+
+const stepsWord = (steps: number) => `${signed(steps)} ${Math.abs(steps) === 1 ? 'step' : 'steps'}`;
+
+function moveView({ move, engagements }: MoveAround) {
+  const { attitude, adkar } = moveOf(move.attitude, move.adkarStage);
+  const href = stakeholderPath(move.stakeholderId);
+  const changes = [
+    attitude === null || attitude === 0
+      ? null
+      : {
+          what: 'Attitude',
+          from: attitudeView(move.attitude.from).label,
+          to: attitudeView(move.attitude.to).label,
+          steps: stepsWord(attitude),
+          up: attitude > 0,
+        },
+    adkar === null || adkar === 0
+      ? null
+      : {
+          what: 'ADKAR stage',
+          from: adkarView(move.adkarStage.from).label,
+          to: adkarView(move.adkarStage.to).label,
+          steps: stepsWord(adkar),
+          up: adkar > 0,
+        },
+  ].filter((c) => c !== null);
+  return {
+    name: move.name,
+    role: move.role,
+    href,
+    changes,
+    when: move.firstOn === move.lastOn ? formatDate(move.firstOn) : `${formatDate(move.firstOn)} – ${formatDate(move.lastOn)}`,
+    engagements: engagements.map((e) => ({ ...engagementView(e), href: `${href}#${engagementAnchor(e.engagementId)}` })),
+  };
+}
+
+/** The id of an engagement's row on its stakeholder's page. */
+export const engagementAnchor = (engagementId: string) => `engagement-${engagementId}`;
 
 const ratingChoices: Option[] = RATINGS.map((n) => ({ value: String(n), label: `${n} · ${ratingWords[n - 1]}` }));
 const ratingOptions = { influence: ratingChoices, interest: ratingChoices };
@@ -215,6 +451,13 @@ export interface ListPage {
   rows: StakeholderRow[];
   /** Those matching on the grid, at most GRID_PER_CELL a cell. */
   grid: GridRow[];
+  /** Those on the grid and in the list, and the engagements their relationship health is scored from. */
+  engaged: EngagedRow[];
+  /** The period looked back over, and who was re-mapped in it. */
+  days: MovementDays;
+  movement: GridMove[];
+  /** The biggest attitude and ADKAR moves of the period, each with the engagements around it. */
+  moves: MoveAround[];
   counts: StakeholderCounts;
   areas: AreaChoice[];
   hasAny: boolean;
@@ -229,8 +472,9 @@ export interface ListPage {
 
 export function listView(page: ListPage) {
   const { filters } = page;
-  const rows = page.rows.map((row) => rowView(row, page.today));
-  const filtered = filterNames.some((name) => name !== 'sort' && filters[name] !== undefined);
+  const health = healthById([...page.rows, ...page.grid], page.engaged, page.today);
+  const rows = page.rows.map((row) => rowView(row, page.today, health));
+  const filtered = filterNames.some((name) => !viewNames.includes(name) && filters[name] !== undefined);
   const { total, quiet } = page.counts;
   const empty: 'no-stakeholders' | 'no-match' | null = total > 0 ? null : page.hasAny ? 'no-match' : 'no-stakeholders';
   const active = filters.sort ?? 'influence';
@@ -238,7 +482,7 @@ export function listView(page: ListPage) {
     freshState(identifyStakeholderForm, { name: '', role: '', areaId: filters.area ?? '', influence: '3', interest: '3' });
   return {
     title: 'Stakeholders',
-    filter: filterView(page.areas, filters, page.errors),
+    filter: filterView(page.areas, filters, page.errors, page.days),
     filtered,
     clearHref: '/stakeholders',
     csvHref: stakeholdersCsvUrl(filters),
@@ -248,7 +492,13 @@ export function listView(page: ListPage) {
     staleWeeks: QUIET_STAKEHOLDER_WEEKS,
     rows,
     paging: pagingView(page, total),
-    grid: gridView(page.grid, page.today),
+    grid: gridView(page.grid, page.today, health),
+    movement: movementView(page.movement, page.days, MOVEMENT_ARROWS),
+    moves: page.moves.map(moveView),
+    movesPeriod: `the last ${page.days} days`,
+    // Moves follow the area filter only: the others describe where people stand now.
+    movesScope: filters.area === undefined ? '' : ' in this area',
+    aroundDays: AROUND_DAYS,
     columns: (['name', 'influence', 'engagement'] as const).map((sort) => ({
       sort,
       href: stakeholdersUrl({ ...filters, sort }),
@@ -302,6 +552,10 @@ function changeOf(entry: HistoryRow): string {
       return before?.attitude == null ? attitudeView(after.attitude).label : fromTo((s) => attitudeView(s.attitude).label);
     case 'adkar':
       return before?.adkarStage == null ? adkarView(after.adkarStage).label : fromTo((s) => adkarView(s.adkarStage).label);
+    case 'desired':
+      return before?.desiredAttitude == null
+        ? `wants ${attitudeView(after.desiredAttitude).label}`
+        : fromTo((s) => `wants ${attitudeView(s.desiredAttitude).label}`);
     default: {
       const unexpected: never = entry.aspect;
       return unexpected;
@@ -320,6 +574,7 @@ function historyView(history: readonly HistoryRow[], actorName: (actor: Actor) =
 }
 
 const engagementView = (e: EngagementRow) => ({
+  anchor: engagementAnchor(e.engagementId),
   on: formatDate(e.occurredOn),
   date: e.occurredOn,
   kind: labelOf(engagementLabels, e.kind),
@@ -336,6 +591,8 @@ export interface DetailPage {
   engagements: EngagementRow[];
   history: HistoryRow[];
   coaches: CoachChoice[];
+  /** The engagements relationship health is scored from. */
+  engaged: EngagedRow[];
   /** The stakeholder's stream revision as the read models know it: what the re-map form carries. */
   revision: number;
   today: string;
@@ -357,7 +614,7 @@ function defaultsFor(form: Form, page: DetailPage): FormState {
     occurredOn: page.today,
     sentiment: '0',
     coachId: page.coaches[0]?.coachId ?? '',
-    attitude: row.attitude ?? '',
+    attitude: (form === setDesiredAttitudeForm ? row.desiredAttitude : row.attitude) ?? '',
     stage: row.adkarStage ?? '',
     influence: String(row.influence),
     interest: String(row.interest),
@@ -370,32 +627,39 @@ export function detailView(page: DetailPage, input: Answered) {
   const { row } = page;
   const pageHref = stakeholderPath(row.stakeholderId);
   const choose = (what: string, isSet: boolean): Option[] => (isSet ? [] : [{ value: '', label: `Choose ${what}` }]);
+  const attitudeChoices = Attitude.options.map((a) => ({ value: a, label: attitudes[a].label }));
   const options: Record<string, readonly Option[]> = {
     kind: EngagementKind.options.map((k) => ({ value: k, label: engagementLabels[k] })),
     sentiment: [...sentiments].reverse().map((s) => ({ value: String(s.value), label: `${signed(s.value)} · ${s.label}` })),
     coachId: page.coaches.map((c) => ({ value: c.coachId, label: c.inArea ? `${c.name} (coaches this area)` : c.name })),
-    attitude: [...choose('an attitude', row.attitude !== null), ...Attitude.options.map((a) => ({ value: a, label: attitudes[a].label }))],
+    attitude: [...choose('an attitude', row.attitude !== null), ...attitudeChoices],
     stage: [...choose('a stage', row.adkarStage !== null), ...AdkarStage.options.map((s) => ({ value: s, label: adkarLabels[s] }))],
     ...ratingOptions,
   };
-  const view = (form: Form) =>
+  const view = (form: Form, own: Record<string, readonly Option[]> = {}) =>
     formView(form, {
       action: `${pageHref}/${form.id}`,
       hxTarget: '#stakeholder',
       state: input.answered?.formId === form.id ? input.answered.state : defaultsFor(form, page),
-      options,
+      options: { ...options, ...own },
       reloadHref: pageHref,
     });
   const log = page.engagements.map(engagementView);
+  const health = healthById([row], page.engaged, page.today);
   return {
     title: `${row.name} · Stakeholders`,
     listHref: '/stakeholders',
     /** The area this page's forms record in. */
     recordsIn: row.areaId,
-    ...rowView(row, page.today),
+    ...rowView(row, page.today, health),
     recorded: input.recorded ?? null,
     engagementForm: view(logEngagementForm),
-    assessmentForms: [assessAttitudeForm, assessAdkarStageForm, mapStakeholderForm].map(view),
+    assessmentForms: [
+      view(assessAttitudeForm),
+      view(setDesiredAttitudeForm, { attitude: [...choose('an aim', row.desiredAttitude !== null), ...attitudeChoices] }),
+      view(assessAdkarStageForm),
+      view(mapStakeholderForm),
+    ],
     staleWeeks: QUIET_STAKEHOLDER_WEEKS,
     engagementLog: log.slice(0, RECENT_ENGAGEMENTS),
     olderEngagements: log.slice(RECENT_ENGAGEMENTS),

@@ -38,6 +38,8 @@ export const sentiments = [
 
 export const ratingWords = ['very low', 'low', 'medium', 'high', 'very high'] as const;
 
+export const healthLabels = { healthy: 'Healthy', 'at-risk': 'At risk', neglected: 'Neglected' } as const;
+
 /** Attitude or ADKAR stage before the first assessment. */
 export const unassessed = { label: 'Not assessed', mark: '?' } as const;
 
@@ -47,6 +49,7 @@ export const historyLabels = {
   mapping: 'Influence × interest',
   attitude: 'Attitude',
   adkar: 'ADKAR stage',
+  desired: 'Desired attitude',
 } as const;
 
 export const sortLabels = { influence: 'Influence', interest: 'Interest', name: 'Name', engagement: 'Longest without engagement' } as const;
@@ -58,4 +61,5 @@ export const eventTypeLabels: Record<StakeholderEvent['type'], string> = {
   AttitudeAssessed: 'Attitude assessed',
   AdkarStageAssessed: 'ADKAR stage assessed',
   EngagementLogged: 'Engagement logged',
+  StakeholderDesiredAttitudeSet: 'Desired attitude set',
 };

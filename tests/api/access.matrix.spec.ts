@@ -305,7 +305,7 @@ const writeTargetRoutes = [
   '/resistance/:signalId/escalate',
   '/resistance/:signalId/resolve',
   '/stakeholders',
-  ...['engagement', 'attitude', 'adkar', 'map'].map((form) => `/stakeholders/:stakeholderId/${form}`),
+  ...['engagement', 'attitude', 'desired', 'adkar', 'map'].map((form) => `/stakeholders/:stakeholderId/${form}`),
   '/alignment/objectives',
   '/alignment/team-objectives',
   // Linked before unlinked; dropping ends the rest: last.

@@ -216,6 +216,7 @@ describe('pages', () => {
     'recorded',
     'sort',
     'q',
+    'days',
   ];
 
   it.each(pages)(

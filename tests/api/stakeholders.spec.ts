@@ -109,12 +109,16 @@ function rows(html: string): string[][] {
 
 const names = (html: string) => rows(html).map((r) => r[0]!.split(' ').slice(0, 2).join(' '));
 
-/** The accessible names of the chips in the grid cell at (influence, interest). */
-function gridCell(html: string, influence: number, interest: number): string[] {
+/** The accessible names of the chips in the grid cell at (influence, interest), with their relationship health. */
+function gridChips(html: string, influence: number, interest: number): string[] {
   const cell = new RegExp(`aria-label="Influence ${influence}, interest ${interest}: [^"]*">([\\s\\S]*?)</div>`).exec(html);
   if (!cell) throw new Error(`no grid cell ${influence} × ${interest}`);
   return [...cell[1]!.matchAll(/<span class="sr-only">([^<]*)<\/span>/g)].map((m) => m[1]!);
 }
+
+/** The same without the health: who sits there, with their attitude (and aim). */
+const gridCell = (html: string, influence: number, interest: number): string[] =>
+  gridChips(html, influence, interest).map((chip) => chip.replace(/, relationship [a-z ]+$/, ''));
 
 const revisionOf = (html: string, formId: string): string => {
   const form = html.slice(html.indexOf(`id="${formId}"`));
@@ -139,7 +143,15 @@ describe('the stakeholder list', () => {
     expect(res.body).toMatch(/^<!doctype html>/);
     expect(res.body).toContain('<a href="/stakeholders" aria-current="page">Stakeholders</a>');
     expect(rows(res.body)).toEqual([
-      ['Vera Patel VP Engineering', 'Engineering', '5 / 4 Manage closely', '++ Champion', 'Desire 2 of 5', '1 week ago 18 Nov 2026'],
+      [
+        'Vera Patel VP Engineering',
+        'Engineering',
+        '5 / 4 Manage closely',
+        '++ Champion',
+        'Desire 2 of 5',
+        '1 week ago 18 Nov 2026',
+        'Healthy score 83',
+      ],
       [
         'Lars Ek Head of Platform',
         'Engineering › Platform',
@@ -147,8 +159,17 @@ describe('the stakeholder list', () => {
         '− Skeptic',
         'Awareness 1 of 5',
         'Overdue 6 weeks ago 14 Oct 2026',
+        'At risk score 36',
       ],
-      ['Rita &lt;Finance&gt; CFO', 'R&amp;D &lt;Labs&gt;', '2 / 1 Monitor', '? Not assessed', 'Not assessed', 'Overdue not engaged yet'],
+      [
+        'Rita &lt;Finance&gt; CFO',
+        'R&amp;D &lt;Labs&gt;',
+        '2 / 1 Monitor',
+        '? Not assessed',
+        'Not assessed',
+        'Overdue not engaged yet',
+        'Neglected score 25',
+      ],
     ]);
     expect(res.body).toContain('3 stakeholders · <strong class="stale-count">2 not engaged for 4 weeks or more</strong>');
     expect(res.body).toContain(
@@ -158,12 +179,12 @@ describe('the stakeholder list', () => {
 
   it('places each stakeholder on the influence × interest grid, attitude in colour and in words, linked to their page', async () => {
     const res = await app.inject('/stakeholders');
-    expect(gridCell(res.body, 5, 4)).toEqual(['Vera Patel, Champion']);
-    expect(gridCell(res.body, 4, 2)).toEqual(['Lars Ek, Skeptic']);
-    expect(gridCell(res.body, 2, 1)).toEqual(['Rita &lt;Finance&gt;, Not assessed']);
+    expect(gridChips(res.body, 5, 4)).toEqual(['Vera Patel, Champion, relationship healthy']);
+    expect(gridChips(res.body, 4, 2)).toEqual(['Lars Ek, Skeptic, relationship at risk']);
+    expect(gridChips(res.body, 2, 1)).toEqual(['Rita &lt;Finance&gt;, Not assessed, relationship neglected']);
     expect(gridCell(res.body, 3, 3)).toEqual([]);
     expect(res.body).toContain(
-      '<a class="sh-chip attitude--champion" href="/stakeholders/vera" title="Vera Patel · Champion · influence 5, interest 4"><span aria-hidden="true">VP<span class="sh-chip__mark">++</span></span>',
+      '<a class="sh-chip attitude--champion sh-chip--healthy" href="/stakeholders/vera" title="Vera Patel · Champion · influence 5, interest 4 · relationship healthy (83)"><span aria-hidden="true">VP<span class="sh-chip__mark">++</span></span>',
     );
     for (const quadrant of ['Manage closely', 'Keep satisfied', 'Keep informed', 'Monitor'])
       expect(res.body).toContain(`>${quadrant} <small>`);
@@ -429,7 +450,7 @@ describe('logging an engagement', () => {
     const page = await app.inject(res.headers.location as string);
     expect(page.body).toContain('<p class="success">Engagement logged.</p>');
     expect(page.body).toMatch(
-      /<tbody>\s*<tr>\s*<td><time datetime="2026-11-25">25 Nov 2026<\/time><\/td>\s*<td>Workshop<\/td>\s*<td><span class="sentiment sentiment--positive"><b>\+1<\/b> Positive<\/span><\/td>\s*<td class="engagement-log__note">came round on check-ins<\/td>\s*<td>Bo Berg<\/td>/,
+      /<tbody>\s*<tr id="engagement-[^"]+">\s*<td><time datetime="2026-11-25">25 Nov 2026<\/time><\/td>\s*<td>Workshop<\/td>\s*<td><span class="sentiment sentiment--positive"><b>\+1<\/b> Positive<\/span><\/td>\s*<td class="engagement-log__note">came round on check-ins<\/td>\s*<td>Bo Berg<\/td>/,
     );
     const list = await app.inject('/stakeholders?area=plat');
     expect(rows(list.body)[0]![5]).toBe('today 25 Nov 2026');
@@ -498,6 +519,130 @@ describe('assessing', () => {
     );
     expect(tag(res.body, 'attitude-note')).toContain('value="still unsure"');
     expect(await world.store.readStream('stakeholder-lars')).toHaveLength(4);
+  });
+});
+
+describe('the desired attitude', () => {
+  it('is set on the stakeholder page and shown beside the current one there, in the list and on the grid, with the gap in steps', async () => {
+    const res = await post('/stakeholders/lars/desired', { attitude: 'champion', reason: 'owns the platform roadmap' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/stakeholders/lars?recorded=desired');
+    const page = await app.inject(res.headers.location as string);
+    expect(page.body).toContain('<p class="success">Desired attitude set.</p>');
+    expect(page.body).toMatch(
+      /<h1>Lars Ek <span class="attitude attitude--skeptic">[\s\S]*?<span class="sh-aim">→ <span class="attitude attitude--champion">[\s\S]*?<small>wants Champion · 3 steps to go<\/small>/,
+    );
+    expect(page.body).toMatch(
+      /<td class="events__type">Desired attitude<\/td>\s*<td>wants Champion<\/td>\s*<td class="stakeholder-history__note">owns the platform roadmap<\/td>/,
+    );
+    // The form now offers the aim as it is.
+    expect(page.body).toMatch(/<select[^>]* id="desired-attitude"[\s\S]*?<option value="champion" selected>/);
+    const list = await app.inject('/stakeholders');
+    expect(rows(list.body)[1]![3]).toBe('− Skeptic → wants Champion · 3 steps to go');
+    expect(gridCell(list.body, 4, 2)).toEqual(['Lars Ek, Skeptic → wants Champion (3 steps to go)']);
+    expect(list.body).toContain('<span class="sh-chip__gap">↑3</span>');
+    const timeline = await app.inject('/timeline?stakeholder=lars');
+    expect(timeline.body).toContain('Desired attitude set: Champion');
+    expect(timeline.body).toContain('StakeholderDesiredAttitudeSet');
+  });
+
+  it('refuses (422) an unknown attitude and the same aim again, beside the field, recording nothing', async () => {
+    const bad = await post('/stakeholders/lars/desired', { attitude: 'fan', reason: 'keen' }, { 'hx-request': 'true' });
+    expect(bad.statusCode).toBe(422);
+    expect(tag(bad.body, 'desired-attitude')).toContain('aria-invalid="true"');
+    expect(bad.body).toMatch(/id="desired-attitude-error">Desired attitude [^<]+</);
+    expect(tag(bad.body, 'desired-reason')).toContain('value="keen"');
+    expect(await world.store.readStream('stakeholder-lars')).toHaveLength(4);
+
+    expect((await post('/stakeholders/lars/desired', { attitude: 'supporter' })).statusCode).toBe(303);
+    const again = await post('/stakeholders/lars/desired', { attitude: 'supporter' });
+    expect(again.statusCode).toBe(422);
+    expect(again.body).toMatch(/id="desired-attitude-error">Desired attitude is already supporter: choose another aim</);
+    expect(await world.store.readStream('stakeholder-lars')).toHaveLength(5);
+  });
+});
+
+describe('movement and relationship health', () => {
+  /** Lars, skeptic at awareness on (4, 2) since September: re-mapped to (5, 3) on 10 Nov, engaged on 18 Nov, supporter at desire on 20 Nov. */
+  async function larsMoves(): Promise<void> {
+    await given(world, 'stakeholder', 'lars', '2026-11-10', {
+      type: 'StakeholderMapped',
+      data: { stakeholderId: 'lars', influence: 5, interest: 3 },
+    });
+    await given(world, 'stakeholder', 'lars', '2026-11-18', {
+      type: 'EngagementLogged',
+      data: { stakeholderId: 'lars', engagementId: 'e3', kind: 'workshop', occurredOn: '2026-11-18', sentiment: 1, coachId: 'ada' },
+    });
+    await given(world, 'stakeholder', 'lars', '2026-11-20', {
+      type: 'AttitudeAssessed',
+      data: { stakeholderId: 'lars', attitude: 'supporter' },
+    });
+    await given(world, 'stakeholder', 'lars', '2026-11-20', {
+      type: 'AdkarStageAssessed',
+      data: { stakeholderId: 'lars', stage: 'desire' },
+    });
+    await world.runner.catchUp();
+  }
+  const arrows = (html: string) => [...html.matchAll(/<g class="sh-movement__arrow[^"]*"><title>([^<]*)<\/title>/g)].map((m) => m[1]);
+  const moves = (html: string) =>
+    [...html.matchAll(/<li class="sh-move">([\s\S]*?)<\/li>\s*(?=<li class="sh-move">|<\/ol>)/g)].map((m) =>
+      m[1]!
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+
+  it('draws an arrow from where each re-mapped stakeholder stood N days ago to where they stand, 30 days unless chosen', async () => {
+    await larsMoves();
+    const month = await app.inject('/stakeholders');
+    expect(arrows(month.body)).toEqual(['Lars Ek: influence 4 → 5, interest 2 → 3']);
+    expect(month.body).toContain('<option value="30" selected>the last 30 days</option>');
+    // From (4, 2) to (5, 3): the map's cells are 80 wide, 28 in for the axis, influence counted from the top.
+    expect(month.body).toMatch(/<line x1="148" y1="120" x2="228" y2="40" marker-end="url\(#sh-arrowhead\)"\/>/);
+    // Re-mapped 15 days ago: not within the last 14.
+    const fortnight = await app.inject('/stakeholders?days=14');
+    expect(fortnight.statusCode).toBe(200);
+    expect(arrows(fortnight.body)).toEqual([]);
+    expect(fortnight.body).toContain('Nobody shown here was re-mapped in the last 14 days.');
+    // The grid's filters apply: Lars is not in R&D.
+    expect(arrows((await app.inject('/stakeholders?area=rnd')).body)).toEqual([]);
+  });
+
+  it('lists the biggest attitude and ADKAR moves of the period with the engagements around them, linked to their rows', async () => {
+    await larsMoves();
+    const page = await app.inject('/stakeholders?days=14');
+    expect(page.body).toContain('Biggest moves in the last 14 days');
+    expect(moves(page.body)).toEqual([
+      'Lars Ek Head of Platform · 20 Nov 2026 Attitude: Skeptic → Supporter +2 steps ADKAR stage: Awareness → Desire +1 step 18 Nov 2026 · Workshop +1 Positive',
+    ]);
+    expect(page.body).toContain('<a href="/stakeholders/lars#engagement-e3">');
+    expect((await app.inject('/stakeholders/lars')).body).toContain('<tr id="engagement-e3">');
+    // Over 90 days everyone was first assessed within the period: from "not assessed" is no move.
+    expect(moves((await app.inject('/stakeholders?days=90')).body)).toEqual([]);
+    expect((await app.inject('/stakeholders?area=rnd')).body).toContain(
+      "Nobody's attitude or ADKAR stage moved in the last 30 days in this area.",
+    );
+  });
+
+  it('refuses (422) a period it does not offer, naming the parameter and the rule', async () => {
+    for (const days of ['7', 'month', '-30']) {
+      const res = await app.inject(`/stakeholders?days=${days}`);
+      expect(res.statusCode).toBe(422);
+      expect(res.body, days).toContain(`Movement period &quot;${days}&quot; must be one of 14, 30, 90`);
+    }
+  });
+
+  it('shows relationship health in a word, with its score and why, on the stakeholder page', async () => {
+    const page = await app.inject('/stakeholders/lars');
+    expect(page.body).toMatch(/<span class="health health--at-risk">At risk<\/span>/);
+    expect(page.body).toContain('score 36 of 100');
+    expect(page.body).toContain('<li>Last engaged 42 days ago; expected every 30 days (keep satisfied)</li>');
+    expect(page.body).toContain('<li>1 engagement in the last 90 days, 3 expected</li>');
+    expect(page.body).toContain('<li>Average sentiment −1 over them</li>');
+    const rita = await app.inject('/stakeholders/rita');
+    expect(rita.body).toContain('<span class="health health--neglected">Neglected</span>');
+    expect(rita.body).toContain('<li>Never engaged; expected every 60 days (monitor)</li>');
+    expect(rita.body).toContain('<li>No recent engagement to read sentiment from</li>');
   });
 });
 

@@ -215,6 +215,7 @@ export function writeTargets(world: World, ids: TargetIds): WriteTarget[] {
       'note',
     ]),
     stakeholder('attitude', () => async () => ({ attitude: 'skeptic', note: 'Asks for proof' }), ['note']),
+    stakeholder('desired', () => async () => ({ attitude: 'champion', reason: 'Owns the roadmap' }), ['reason']),
     stakeholder('adkar', () => async () => ({ stage: 'knowledge', note: 'Trained' }), ['note']),
     stakeholder('map', (id) => async () => ({ influence: '2', interest: '5', ...(await revision('stakeholder', id)) })),
     both('/alignment/themes', { inside: '', outside: '' }, () => keyed({ title: 'Customers succeed alone' }), ['title']),

@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import type { AreaState } from '../../src/area/decider.ts';
 import type { CoachState } from '../../src/coach/decider.ts';
 import { parseCommand } from '../../src/shared/command.ts';
-import { IdentifyStakeholder, LogEngagement } from '../../src/stakeholder/commands.ts';
+import { IdentifyStakeholder, LogEngagement, SetDesiredAttitude } from '../../src/stakeholder/commands.ts';
 import { stakeholderDecider } from '../../src/stakeholder/decider.ts';
 import type { StakeholderEvent } from '../../src/stakeholder/events.ts';
 import { deciderSpec, expectError } from '../support/givenWhenThen.ts';
@@ -72,6 +72,37 @@ describe('stakeholder decider', () => {
     const assessed: StakeholderEvent = { type: 'AttitudeAssessed', data: assess.data };
     spec.given([identified]).when(assess).then([assessed]);
     spec.given([identified, assessed]).when(assess).thenNothing();
+  });
+
+  it('sets the attitude a coach works towards, changes it, records nothing when it is the same, and only for a known stakeholder', () => {
+    const aim = (attitude: 'supporter' | 'champion', reason?: string) => ({
+      type: 'SetDesiredAttitude' as const,
+      data: { stakeholderId: 's1', attitude, ...(reason === undefined ? {} : { reason }) },
+    });
+    const set = (attitude: 'supporter' | 'champion', reason?: string): StakeholderEvent => ({
+      type: 'StakeholderDesiredAttitudeSet',
+      data: aim(attitude, reason).data,
+    });
+    spec
+      .given([identified])
+      .when(aim('supporter', 'leads the pilot'))
+      .then([set('supporter', 'leads the pilot')]);
+    spec
+      .given([identified, set('supporter')])
+      .when(aim('champion'))
+      .then([set('champion')]);
+    spec
+      .given([identified, set('supporter')])
+      .when(aim('supporter', 'said again'))
+      .thenNothing();
+    // The aim is apart from the attitude: a stakeholder already there may still be given it.
+    spec
+      .given([identified, { type: 'AttitudeAssessed', data: { stakeholderId: 's1', attitude: 'supporter' } }])
+      .when(aim('supporter'))
+      .then([set('supporter')]);
+    spec.given([]).when(aim('champion')).thenRejects('stakeholderId');
+    expectError(() => parseCommand(SetDesiredAttitude, { stakeholderId: 's1', attitude: 'fan' }), 'attitude');
+    expectError(() => parseCommand(SetDesiredAttitude, { stakeholderId: 's1', attitude: 'champion', reason: 'x'.repeat(2001) }), 'reason');
   });
 
   it('assesses the ADKAR stage, which may also move back', () => {

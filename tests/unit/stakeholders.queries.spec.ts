@@ -5,6 +5,8 @@ import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { readModels } from '../../projections/index.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
 import { SqliteStakeholderQueries, type StakeholderFilter } from '../../projections/stakeholders/queries.ts';
+import { withMetadata } from '../../src/shared/commandHandler.ts';
+import type { UptakeEvent } from '../../src/events.ts';
 import { append, appendOrganisation, ev } from './projections.events.ts';
 
 describe('stakeholder queries', () => {
@@ -69,6 +71,7 @@ describe('stakeholder queries', () => {
       interest: 5,
       attitude: 'resistor',
       adkarStage: 'awareness',
+      desiredAttitude: null,
       lastEngagedOn: '2026-10-01',
       engagements: 1,
     });
@@ -199,5 +202,130 @@ describe('stakeholder queries', () => {
     const empty = new SqliteStakeholderQueries(openDatabase(':memory:'));
     expect(empty.hasAny()).toBe(false);
     expect(empty.list({})).toEqual([]);
+  });
+  describe('over time', () => {
+    /** Appends as having happened at noon on the day. */
+    const on = (day: string, streamId: string, ...events: UptakeEvent[]) =>
+      store.appendToStream(
+        streamId,
+        withMetadata(events, { actor: { kind: 'system', id: 'test' }, source: 'test', now: new Date(`${day}T12:00:00Z`) }),
+        'any',
+      );
+    const engagedWith = (stakeholderId: string, occurredOn: string, sentiment: number) =>
+      ev('EngagementLogged', {
+        stakeholderId,
+        engagementId: `${stakeholderId}-${occurredOn}`,
+        kind: 'meeting',
+        occurredOn,
+        sentiment,
+        coachId: 'c',
+      });
+
+    /**
+     * Eve (Retail): skeptic at awareness on (2, 2) from September; neutral and re-mapped to (4, 4)
+     * on 25 Oct; supporter at knowledge on 10 Nov. Fay (Online): neutral, skeptic on 5 Nov and
+     * neutral again on 20 Nov.
+     */
+    beforeEach(async () => {
+      await on(
+        '2026-09-01',
+        'stakeholder-eve',
+        identified('eve', 'Eve', 'r', 2, 2),
+        ev('AttitudeAssessed', { stakeholderId: 'eve', attitude: 'skeptic' }),
+        ev('AdkarStageAssessed', { stakeholderId: 'eve', stage: 'awareness' }),
+      );
+      await on('2026-09-15', 'stakeholder-eve', engagedWith('eve', '2026-09-15', 0));
+      await on('2026-10-20', 'stakeholder-eve', engagedWith('eve', '2026-10-20', -1));
+      await on(
+        '2026-10-25',
+        'stakeholder-eve',
+        ev('AttitudeAssessed', { stakeholderId: 'eve', attitude: 'neutral' }),
+        ev('StakeholderMapped', { stakeholderId: 'eve', influence: 4, interest: 4 }),
+      );
+      await on(
+        '2026-11-10',
+        'stakeholder-eve',
+        ev('AttitudeAssessed', { stakeholderId: 'eve', attitude: 'supporter' }),
+        ev('AdkarStageAssessed', { stakeholderId: 'eve', stage: 'knowledge' }),
+        ev('StakeholderDesiredAttitudeSet', { stakeholderId: 'eve', attitude: 'champion', reason: 'sponsor of the pilot' }),
+      );
+      await on('2026-11-12', 'stakeholder-eve', engagedWith('eve', '2026-11-12', 1));
+      await on(
+        '2026-09-01',
+        'stakeholder-fay',
+        identified('fay', 'Fay', 'o', 1, 5),
+        ev('AttitudeAssessed', { stakeholderId: 'fay', attitude: 'neutral' }),
+      );
+      await on('2026-11-05', 'stakeholder-fay', ev('AttitudeAssessed', { stakeholderId: 'fay', attitude: 'skeptic' }));
+      await on('2026-11-20', 'stakeholder-fay', ev('AttitudeAssessed', { stakeholderId: 'fay', attitude: 'neutral' }));
+      await new ProjectionRunner(db, store, readModels).catchUp();
+    });
+
+    it('keeps the desired attitude on the stakeholder and in their history', () => {
+      expect(queries.stakeholder('eve')).toMatchObject({ attitude: 'supporter', desiredAttitude: 'champion' });
+      expect(queries.history('eve')[0]).toMatchObject({
+        aspect: 'desired',
+        note: 'sponsor of the pilot',
+        before: { desiredAttitude: null },
+        after: { attitude: 'supporter', desiredAttitude: 'champion' },
+      });
+    });
+
+    it('finds who was re-mapped since a day, with where they stood at the end of the day before', () => {
+      expect(queries.gridMoves({}, '2026-10-20', 10)).toEqual([
+        {
+          stakeholderId: 'eve',
+          name: 'Eve',
+          attitude: 'supporter',
+          was: { influence: 2, interest: 2 },
+          now: { influence: 4, interest: 4 },
+        },
+      ]);
+      // Re-mapped on the 25th: since the 26th nobody moved on the grid.
+      expect(queries.gridMoves({}, '2026-10-26', 10)).toEqual([]);
+      expect(queries.gridMoves({ areaId: 'o' }, '2026-10-20', 10)).toEqual([]);
+      expect(queries.gridMoves({ areaId: 'r' }, '2026-10-20', 0)).toEqual([]);
+    });
+
+    it('gives whoever was assessed in a period with where they stood before it and after it, by name', () => {
+      const moves = queries.movesBetween('2026-10-27', '2026-11-24');
+      expect(moves.map((m) => [m.name, m.attitude, m.adkarStage, m.firstOn, m.lastOn])).toEqual([
+        ['Eve', { from: 'neutral', to: 'supporter' }, { from: 'awareness', to: 'knowledge' }, '2026-11-10', '2026-11-10'],
+        ['Fay', { from: 'neutral', to: 'neutral' }, { from: null, to: null }, '2026-11-05', '2026-11-20'],
+      ]);
+      // Both ends are days included: the setup's assessments on the 25th count from the 25th on.
+      expect(queries.movesBetween('2026-11-25', '2026-11-25').map((m) => [m.name, m.attitude])).toEqual([
+        ['Ann', { from: null, to: 'champion' }],
+        ['Bo', { from: null, to: 'resistor' }],
+      ]);
+      expect(queries.movesBetween('2026-10-27', '2026-11-24', 'o').map((m) => m.name)).toEqual(['Fay']);
+      expect(queries.movesBetween('2026-11-11', '2026-11-19').map((m) => m.name)).toEqual([]);
+    });
+
+    it('gives the engagements between two days and those relationship health reads', () => {
+      expect(queries.engagementsBetween('eve', '2026-10-20', '2026-11-12').map((e) => e.occurredOn)).toEqual(['2026-11-12', '2026-10-20']);
+      expect(queries.engagementsBetween('eve', '2026-10-21', '2026-11-11')).toEqual([]);
+      // Since 1 Nov, and Di's last engagement though it is older.
+      const since = [
+        { stakeholderId: 'eve', since: '2026-11-01' },
+        { stakeholderId: 'di', since: '2026-11-01' },
+        { stakeholderId: 'cy', since: '2026-11-01' },
+      ];
+      // Eve once since 1 Nov; Di not since, but last on 28 Oct; Cy never.
+      expect(queries.engagedSince(since, '2026-11-25')).toEqual([
+        { stakeholderId: 'cy', lastEngagedOn: null, inLookback: 0, sentimentSum: 0 },
+        { stakeholderId: 'di', lastEngagedOn: '2026-10-28', inLookback: 0, sentimentSum: 0 },
+        { stakeholderId: 'eve', lastEngagedOn: '2026-11-12', inLookback: 1, sentimentSum: 1 },
+      ]);
+      // Each from their own day, up to the day given.
+      expect(queries.engagedSince([{ stakeholderId: 'eve', since: '2026-10-01' }], '2026-11-25')).toEqual([
+        { stakeholderId: 'eve', lastEngagedOn: '2026-11-12', inLookback: 2, sentimentSum: 0 },
+      ]);
+      expect(queries.engagedSince([{ stakeholderId: 'eve', since: '2026-10-01' }], '2026-11-11')[0]).toMatchObject({
+        inLookback: 1,
+        sentimentSum: -1,
+      });
+      expect(queries.engagedSince([], '2026-11-25')).toEqual([]);
+    });
   });
 });
