@@ -93,13 +93,27 @@ export interface OpenSummary {
   overdueInterventions: number;
 }
 
-/** What the raise form and the filter offer. */
+/** What the filter and the forms offer. */
 export interface ResistanceChoices {
   /** In tree order; depth 0 at the top. */
   areas: { areaId: string; name: string; depth: number }[];
-  teams: { teamId: string; key: string; name: string; areaId: string }[];
-  stakeholders: { stakeholderId: string; name: string; role: string; areaId: string }[];
   coaches: { coachId: string; name: string }[];
+}
+
+/** The first of a longer list, and how long the whole of it is. */
+export interface FirstOf<T> {
+  listed: T[];
+  total: number;
+}
+
+/**
+ * Whom the raise form names: the teams and stakeholders in an area and the areas below it (or
+ * everywhere), the first of each by key or name. A million-event organisation has thousands of
+ * each, more than one select can usefully offer or a page can print on every request.
+ */
+export interface RaiseChoices {
+  teams: FirstOf<{ teamId: string; key: string; name: string }>;
+  stakeholders: FirstOf<{ stakeholderId: string; name: string; role: string }>;
 }
 
 interface Row {
@@ -148,21 +162,26 @@ const scope = `
     SELECT @areaId WHERE @areaId IS NOT NULL
     UNION SELECT a.area_id FROM org_areas a JOIN scope ON a.parent_area_id = scope.area_id
   )`;
-const inScope = '(@areaId IS NULL OR s.area_id IN (SELECT area_id FROM scope))';
+const within = (column: string) => `(@areaId IS NULL OR ${column} IN (SELECT area_id FROM scope))`;
+const inScope = within('s.area_id');
 
-/** A signal with the names of where it was raised and its interventions counted as of `@today`. */
-const signalSelect = `
+/**
+ * Signals from `source` (the table, or a page of it) with the names of where each was raised and
+ * its interventions counted as of `@today`. The counts walk the interventions by signal: the unary
+ * + keeps SQLite from walking every planned intervention by due date for each signal instead.
+ */
+const signalSelect = (source: string) => `
   SELECT s.signal_id AS signalId, s.kind, s.severity, s.description, s.source, s.rule, s.raised_on AS raisedOn, s.status,
     s.acknowledged_on AS acknowledgedOn, s.escalated_on AS escalatedOn, s.escalated_to AS escalatedTo,
     s.resolved_on AS resolvedOn, s.resolution,
     s.area_id AS areaId, a.name AS areaName, s.team_id AS teamId, t.key AS teamKey, t.name AS teamName,
     s.stakeholder_id AS stakeholderId, st.name AS stakeholderName,
     (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id) AS total,
-    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned') AS planned,
-    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'cancelled') AS cancelled,
-    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned' AND i.due_on < @today) AS overdue,
-    (SELECT min(due_on) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned') AS nextDueOn
-  FROM signals s
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND +i.status = 'planned') AS planned,
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND +i.status = 'cancelled') AS cancelled,
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND +i.status = 'planned' AND +i.due_on < @today) AS overdue,
+    (SELECT min(due_on) FROM interventions i WHERE i.signal_id = s.signal_id AND +i.status = 'planned') AS nextDueOn
+  FROM ${source} s
   LEFT JOIN org_areas a ON a.area_id = s.area_id
   LEFT JOIN org_teams t ON t.team_id = s.team_id
   LEFT JOIN stakeholders st ON st.stakeholder_id = s.stakeholder_id`;
@@ -200,6 +219,8 @@ export interface ResistanceQueries {
   /** The signal's own events, oldest first, as they were recorded. */
   history(signalId: string): NewEvent<ResistanceEvent>[];
   choices(): ResistanceChoices;
+  /** At most `limit` teams and stakeholders in the area and below it (everywhere without one), each list counted whole. */
+  raiseChoices(areaId: string | undefined, limit: number): RaiseChoices;
   coachFor(areaId: string): string | null;
 }
 
@@ -222,6 +243,8 @@ export class SqliteResistanceQueries implements ResistanceQueries {
   private readonly sql;
   /** The filter's and the raise form's choices, the same on every request until the organisation or its stakeholders change. */
   private readonly cachedChoices: () => ResistanceChoices;
+  /** The raise form's choices per area and limit, read once per area until the organisation or its stakeholders change. */
+  private readonly raiseChoicesByArea: () => Map<string, RaiseChoices>;
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
@@ -242,10 +265,11 @@ export class SqliteResistanceQueries implements ResistanceQueries {
       AND (@teamId IS NULL OR s.team_id = @teamId)`;
     type Page = Filter & { limit: number };
     type From = Page & { severity: number; raisedOn: string; signalId: string };
+    // The page's signals first, then their names and counts: those for the page alone, not for every signal matching.
     const signalsIn = <P extends Page>(order: string, from?: string) =>
-      db.prepare<[P], Row>(
-        `${scope} ${signalSelect} WHERE ${signalWhere}${from === undefined ? '' : ` AND ${from}`} ORDER BY ${order} LIMIT @limit`,
-      );
+      db.prepare<[P], Row>(`${scope}, page AS MATERIALIZED (
+          SELECT * FROM signals s WHERE ${signalWhere}${from === undefined ? '' : ` AND ${from}`} ORDER BY ${order} LIMIT @limit
+        ) ${signalSelect('page')} ORDER BY ${order}`);
     this.sql = {
       signalsFirst: signalsIn<Page>('s.severity DESC, s.raised_on DESC, s.signal_id'),
       signalsAfter: signalsIn<From>(
@@ -258,7 +282,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
         '(s.severity > @severity OR (s.severity = @severity AND (s.raised_on > @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id < @signalId))))',
       ),
       countSignals: db.prepare<[Filter], { count: number }>(`${scope} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
-      signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect} WHERE s.signal_id = @signalId`),
+      signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect('signals')} WHERE s.signal_id = @signalId`),
       interventions: db.prepare<[string], InterventionRow>(`
         SELECT i.intervention_id AS interventionId, i.kind, i.owner_id AS ownerId, c.name AS ownerName, i.due_on AS dueOn, i.status,
           i.completed_on AS completedOn, i.cancelled_on AS cancelledOn, i.outcome
@@ -278,11 +302,15 @@ export class SqliteResistanceQueries implements ResistanceQueries {
           UNION ALL
           SELECT a.area_id, a.name, tree.depth + 1, tree.path || a.name || char(0) FROM org_areas a JOIN tree ON a.parent_area_id = tree.area_id
         ) SELECT area_id AS areaId, name, depth FROM tree ORDER BY path`),
-      teams: db.prepare<[], { teamId: string; key: string; name: string; areaId: string }>(
-        'SELECT team_id AS teamId, key, name, area_id AS areaId FROM org_teams ORDER BY key, team_id',
+      teams: db.prepare<[{ areaId: string | null; limit: number }], { teamId: string; key: string; name: string }>(`${scope}
+        SELECT team_id AS teamId, key, name FROM org_teams WHERE ${within('area_id')} ORDER BY key, team_id LIMIT @limit`),
+      countTeams: db.prepare<[{ areaId: string | null }], { count: number }>(
+        `${scope} SELECT count(*) AS count FROM org_teams WHERE ${within('area_id')}`,
       ),
-      stakeholders: db.prepare<[], { stakeholderId: string; name: string; role: string; areaId: string }>(
-        'SELECT stakeholder_id AS stakeholderId, name, role, area_id AS areaId FROM stakeholders ORDER BY name, stakeholder_id',
+      stakeholders: db.prepare<[{ areaId: string | null; limit: number }], { stakeholderId: string; name: string; role: string }>(`${scope}
+        SELECT stakeholder_id AS stakeholderId, name, role FROM stakeholders WHERE ${within('area_id')} ORDER BY name, stakeholder_id LIMIT @limit`),
+      countStakeholders: db.prepare<[{ areaId: string | null }], { count: number }>(
+        `${scope} SELECT count(*) AS count FROM stakeholders WHERE ${within('area_id')}`,
       ),
       coaches: db.prepare<[], { coachId: string; name: string }>(
         'SELECT coach_id AS coachId, name FROM org_coaches ORDER BY name, coach_id',
@@ -293,12 +321,8 @@ export class SqliteResistanceQueries implements ResistanceQueries {
           UNION ALL SELECT a.parent_area_id, up.depth + 1 FROM org_areas a JOIN up ON a.area_id = up.area_id WHERE a.parent_area_id IS NOT NULL
         ) SELECT ac.coach_id AS coachId FROM up JOIN org_area_coaches ac ON ac.area_id = up.area_id ORDER BY up.depth, ac.coach_id LIMIT 1`),
     };
-    this.cachedChoices = perCheckpoint(db, [orgProjection, stakeholdersProjection], () => ({
-      areas: this.sql.areas.all(),
-      teams: this.sql.teams.all(),
-      stakeholders: this.sql.stakeholders.all(),
-      coaches: this.sql.coaches.all(),
-    }));
+    this.cachedChoices = perCheckpoint(db, [orgProjection], () => ({ areas: this.sql.areas.all(), coaches: this.sql.coaches.all() }));
+    this.raiseChoicesByArea = perCheckpoint(db, [orgProjection, stakeholdersProjection], () => new Map<string, RaiseChoices>());
   }
 
   /** The log: most severe first, then newest. */
@@ -350,6 +374,20 @@ export class SqliteResistanceQueries implements ResistanceQueries {
 
   choices(): ResistanceChoices {
     return this.cachedChoices();
+  }
+
+  raiseChoices(areaId: string | undefined, limit: number): RaiseChoices {
+    const cache = this.raiseChoicesByArea();
+    const key = `${limit} ${areaId ?? ''}`;
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const scoped = { areaId: areaId ?? null };
+    const choices = {
+      teams: { listed: this.sql.teams.all({ ...scoped, limit }), total: this.sql.countTeams.get(scoped)?.count ?? 0 },
+      stakeholders: { listed: this.sql.stakeholders.all({ ...scoped, limit }), total: this.sql.countStakeholders.get(scoped)?.count ?? 0 },
+    };
+    cache.set(key, choices);
+    return choices;
   }
 
   /** A coach of the area, or of the nearest area above it that has one: who an intervention goes to by default. */

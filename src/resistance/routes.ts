@@ -28,6 +28,7 @@ import {
   cancelFormOf,
   completeFormOf,
   LOG_PAGE,
+  RAISE_CHOICES,
   type LogFilters,
   type LogInput,
   type LogPage,
@@ -91,6 +92,7 @@ function logPage(
   const last = signals.at(-1);
   return {
     choices,
+    named: resistance.raiseChoices(applied.area, RAISE_CHOICES),
     filters: applied,
     errors: known ? errors : { ...errors, area: 'must be one of the areas listed' },
     signals,

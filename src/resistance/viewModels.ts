@@ -1,6 +1,8 @@
 import type {
   Intervention,
+  FirstOf,
   OpenSummary,
+  RaiseChoices,
   ResistanceChoices,
   SignalDetail,
   SignalRow,
@@ -153,9 +155,36 @@ function filterView(choices: ResistanceChoices, filters: LogFilters, errors: Rec
   };
 }
 
+/** How many teams, and how many stakeholders, the raise form names at most. */
+export const RAISE_CHOICES = 100;
+
+/**
+ * The raise form naming the teams and stakeholders it offers: where the log's area (or the whole
+ * organisation) has more than it lists, the field says which it lists and how to reach the others.
+ */
+function raiseFormFor(named: RaiseChoices, areaName: string | null): Form {
+  const within = areaName === null ? '' : ` in ${areaName}`;
+  const narrower = areaName === null ? 'an area' : 'an area below it';
+  const hint = ({ listed, total }: FirstOf<unknown>, what: string, by: string) =>
+    total > listed.length
+      ? `The first ${listed.length} of ${total} ${what}${within} by ${by}: filter the log by ${narrower} to name one of the others.`
+      : undefined;
+  const { teamId, stakeholderId } = raiseForm.fields;
+  return {
+    ...raiseForm,
+    fields: {
+      ...raiseForm.fields,
+      teamId: { ...teamId, hint: hint(named.teams, 'teams', 'key') },
+      stakeholderId: { ...stakeholderId, hint: hint(named.stakeholders, 'people', 'name') },
+    },
+  };
+}
+
 /** What the log's read side gave for one request. */
 export interface LogPage {
   choices: ResistanceChoices;
+  /** The teams and stakeholders the raise form names: those of the filtered area, or the first of them. */
+  named: RaiseChoices;
   filters: LogFilters;
   /** Bad filters, by parameter: shown beside their field, and not applied. */
   errors: Record<string, string>;
@@ -206,7 +235,7 @@ export function logView(page: LogPage, input: LogInput) {
       overdue: page.summary.overdueInterventions,
     },
     raised: input.raised === undefined ? null : { href: signalPath(input.raised), message: raiseForm.recorded },
-    raiseForm: formView(raiseForm, {
+    raiseForm: formView(raiseFormFor(page.named, areaName), {
       action: here,
       hxTarget: '#resistance',
       state: input.raise ?? freshState(raiseForm, defaults),
@@ -214,11 +243,11 @@ export function logView(page: LogPage, input: LogInput) {
         areaId: areaOptions(choices.areas),
         teamId: [
           { value: '', label: 'No particular team' },
-          ...choices.teams.map((t) => ({ value: t.teamId, label: `${t.key} · ${t.name}` })),
+          ...page.named.teams.listed.map((t) => ({ value: t.teamId, label: `${t.key} · ${t.name}` })),
         ],
         stakeholderId: [
           { value: '', label: 'No particular person' },
-          ...choices.stakeholders.map((s) => ({ value: s.stakeholderId, label: `${s.name} · ${s.role}` })),
+          ...page.named.stakeholders.listed.map((s) => ({ value: s.stakeholderId, label: `${s.name} · ${s.role}` })),
         ],
         kind: ResistanceKind.options.map((k) => ({ value: k, label: kindLabels[k] })),
       },
