@@ -5,6 +5,7 @@ import { orgProjection } from '../org.ts';
 import { perCheckpoint } from '../perCheckpoint.ts';
 import { signalsProjection } from '../signals.ts';
 import { stakeholdersProjection } from '../stakeholders.ts';
+import { areaScope, type TeamsAndStakeholders, teamsAndStakeholdersWithin } from '../org/teamsAndStakeholders.ts';
 
 /** A signal's status as the signals read model keeps it; every one but `resolved` is open. */
 export const signalStatuses = ['open', 'acknowledged', 'escalated', 'resolved'] as const;
@@ -100,22 +101,6 @@ export interface ResistanceChoices {
   coaches: { coachId: string; name: string }[];
 }
 
-/** The first of a longer list, and how long the whole of it is. */
-export interface FirstOf<T> {
-  listed: T[];
-  total: number;
-}
-
-/**
- * Whom the raise form names: the teams and stakeholders in an area and the areas below it (or
- * everywhere), the first of each by key or name. A million-event organisation has thousands of
- * each, more than one select can usefully offer or a page can print on every request.
- */
-export interface RaiseChoices {
-  teams: FirstOf<{ teamId: string; key: string; name: string }>;
-  stakeholders: FirstOf<{ stakeholderId: string; name: string; role: string }>;
-}
-
 interface Row {
   signalId: string;
   kind: string;
@@ -156,14 +141,7 @@ interface InterventionRow {
   outcome: string | null;
 }
 
-/** `@areaId` and every area below it; empty when no area is asked for. */
-const scope = `
-  WITH RECURSIVE scope(area_id) AS (
-    SELECT @areaId WHERE @areaId IS NOT NULL
-    UNION SELECT a.area_id FROM org_areas a JOIN scope ON a.parent_area_id = scope.area_id
-  )`;
-const within = (column: string) => `(@areaId IS NULL OR ${column} IN (SELECT area_id FROM scope))`;
-const inScope = within('s.area_id');
+const inScope = '(@areaId IS NULL OR s.area_id IN (SELECT area_id FROM scope))';
 
 /**
  * Signals from `source` (the table, or a page of it) with the names of where each was raised and
@@ -220,7 +198,7 @@ export interface ResistanceQueries {
   history(signalId: string): NewEvent<ResistanceEvent>[];
   choices(): ResistanceChoices;
   /** At most `limit` teams and stakeholders in the area and below it (everywhere without one), each list counted whole. */
-  raiseChoices(areaId: string | undefined, limit: number): RaiseChoices;
+  teamsAndStakeholders(areaId: string | undefined, limit: number): TeamsAndStakeholders;
   coachFor(areaId: string): string | null;
 }
 
@@ -243,8 +221,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
   private readonly sql;
   /** The filter's and the raise form's choices, the same on every request until the organisation or its stakeholders change. */
   private readonly cachedChoices: () => ResistanceChoices;
-  /** The raise form's choices per area and limit, read once per area until the organisation or its stakeholders change. */
-  private readonly raiseChoicesByArea: () => Map<string, RaiseChoices>;
+  readonly teamsAndStakeholders: (areaId: string | undefined, limit: number) => TeamsAndStakeholders;
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
@@ -267,7 +244,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
     type From = Page & { severity: number; raisedOn: string; signalId: string };
     // The page's signals first, then their names and counts: those for the page alone, not for every signal matching.
     const signalsIn = <P extends Page>(order: string, from?: string) =>
-      db.prepare<[P], Row>(`${scope}, page AS MATERIALIZED (
+      db.prepare<[P], Row>(`${areaScope}, page AS MATERIALIZED (
           SELECT * FROM signals s WHERE ${signalWhere}${from === undefined ? '' : ` AND ${from}`} ORDER BY ${order} LIMIT @limit
         ) ${signalSelect('page')} ORDER BY ${order}`);
     this.sql = {
@@ -281,7 +258,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
         's.severity, s.raised_on, s.signal_id DESC',
         '(s.severity > @severity OR (s.severity = @severity AND (s.raised_on > @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id < @signalId))))',
       ),
-      countSignals: db.prepare<[Filter], { count: number }>(`${scope} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
+      countSignals: db.prepare<[Filter], { count: number }>(`${areaScope} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
       signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect('signals')} WHERE s.signal_id = @signalId`),
       interventions: db.prepare<[string], InterventionRow>(`
         SELECT i.intervention_id AS interventionId, i.kind, i.owner_id AS ownerId, c.name AS ownerName, i.due_on AS dueOn, i.status,
@@ -291,9 +268,9 @@ export class SqliteResistanceQueries implements ResistanceQueries {
       history: db.prepare<[string], { type: string; data: string; metadata: string }>(
         'SELECT type, data, metadata FROM signal_history WHERE signal_id = ? ORDER BY revision',
       ),
-      openBySeverity: db.prepare<[{ areaId: string | null }], { severity: number; open: number }>(`${scope}
+      openBySeverity: db.prepare<[{ areaId: string | null }], { severity: number; open: number }>(`${areaScope}
         SELECT s.severity, count(*) AS open FROM signals s WHERE s.status <> 'resolved' AND ${inScope} GROUP BY s.severity`),
-      overdue: db.prepare<[{ areaId: string | null; today: string }], { overdue: number }>(`${scope}
+      overdue: db.prepare<[{ areaId: string | null; today: string }], { overdue: number }>(`${areaScope}
         SELECT count(*) AS overdue FROM interventions i JOIN signals s ON s.signal_id = i.signal_id
         WHERE i.status = 'planned' AND i.due_on < @today AND s.status <> 'resolved' AND ${inScope}`),
       areas: db.prepare<[], { areaId: string; name: string; depth: number }>(`
@@ -302,16 +279,6 @@ export class SqliteResistanceQueries implements ResistanceQueries {
           UNION ALL
           SELECT a.area_id, a.name, tree.depth + 1, tree.path || a.name || char(0) FROM org_areas a JOIN tree ON a.parent_area_id = tree.area_id
         ) SELECT area_id AS areaId, name, depth FROM tree ORDER BY path`),
-      teams: db.prepare<[{ areaId: string | null; limit: number }], { teamId: string; key: string; name: string }>(`${scope}
-        SELECT team_id AS teamId, key, name FROM org_teams WHERE ${within('area_id')} ORDER BY key, team_id LIMIT @limit`),
-      countTeams: db.prepare<[{ areaId: string | null }], { count: number }>(
-        `${scope} SELECT count(*) AS count FROM org_teams WHERE ${within('area_id')}`,
-      ),
-      stakeholders: db.prepare<[{ areaId: string | null; limit: number }], { stakeholderId: string; name: string; role: string }>(`${scope}
-        SELECT stakeholder_id AS stakeholderId, name, role FROM stakeholders WHERE ${within('area_id')} ORDER BY name, stakeholder_id LIMIT @limit`),
-      countStakeholders: db.prepare<[{ areaId: string | null }], { count: number }>(
-        `${scope} SELECT count(*) AS count FROM stakeholders WHERE ${within('area_id')}`,
-      ),
       coaches: db.prepare<[], { coachId: string; name: string }>(
         'SELECT coach_id AS coachId, name FROM org_coaches ORDER BY name, coach_id',
       ),
@@ -322,7 +289,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
         ) SELECT ac.coach_id AS coachId FROM up JOIN org_area_coaches ac ON ac.area_id = up.area_id ORDER BY up.depth, ac.coach_id LIMIT 1`),
     };
     this.cachedChoices = perCheckpoint(db, [orgProjection], () => ({ areas: this.sql.areas.all(), coaches: this.sql.coaches.all() }));
-    this.raiseChoicesByArea = perCheckpoint(db, [orgProjection, stakeholdersProjection], () => new Map<string, RaiseChoices>());
+    this.teamsAndStakeholders = teamsAndStakeholdersWithin(db);
   }
 
   /** The log: most severe first, then newest. */
@@ -374,20 +341,6 @@ export class SqliteResistanceQueries implements ResistanceQueries {
 
   choices(): ResistanceChoices {
     return this.cachedChoices();
-  }
-
-  raiseChoices(areaId: string | undefined, limit: number): RaiseChoices {
-    const cache = this.raiseChoicesByArea();
-    const key = `${limit} ${areaId ?? ''}`;
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached;
-    const scoped = { areaId: areaId ?? null };
-    const choices = {
-      teams: { listed: this.sql.teams.all({ ...scoped, limit }), total: this.sql.countTeams.get(scoped)?.count ?? 0 },
-      stakeholders: { listed: this.sql.stakeholders.all({ ...scoped, limit }), total: this.sql.countStakeholders.get(scoped)?.count ?? 0 },
-    };
-    cache.set(key, choices);
-    return choices;
   }
 
   /** A coach of the area, or of the nearest area above it that has one: who an intervention goes to by default. */

@@ -92,7 +92,7 @@ function logPage(
   const last = signals.at(-1);
   return {
     choices,
-    named: resistance.raiseChoices(applied.area, RAISE_CHOICES),
+    named: resistance.teamsAndStakeholders(applied.area, RAISE_CHOICES),
     filters: applied,
     errors: known ? errors : { ...errors, area: 'must be one of the areas listed' },
     signals,

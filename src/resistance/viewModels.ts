@@ -1,14 +1,13 @@
 import type {
   Intervention,
-  FirstOf,
   OpenSummary,
-  RaiseChoices,
   ResistanceChoices,
   SignalDetail,
   SignalRow,
   StatusFilter,
 } from '../../projections/resistance/queries.ts';
 import { statusFilters } from '../../projections/resistance/queries.ts';
+import type { FirstOf, TeamsAndStakeholders } from '../../projections/org/teamsAndStakeholders.ts';
 import { addDays, formatDate } from '../adoption/calendar.ts';
 import { describeEvent } from '../describe.ts';
 import { formFor, formView, freshState, REVISION, type Form, type FormState, type FormView, type Option } from '../http/forms.ts';
@@ -162,7 +161,7 @@ export const RAISE_CHOICES = 100;
  * The raise form naming the teams and stakeholders it offers: where the log's area (or the whole
  * organisation) has more than it lists, the field says which it lists and how to reach the others.
  */
-function raiseFormFor(named: RaiseChoices, areaName: string | null): Form {
+function raiseFormFor(named: TeamsAndStakeholders, areaName: string | null): Form {
   const within = areaName === null ? '' : ` in ${areaName}`;
   const narrower = areaName === null ? 'an area' : 'an area below it';
   const hint = ({ listed, total }: FirstOf<unknown>, what: string, by: string) =>
@@ -184,7 +183,7 @@ function raiseFormFor(named: RaiseChoices, areaName: string | null): Form {
 export interface LogPage {
   choices: ResistanceChoices;
   /** The teams and stakeholders the raise form names: those of the filtered area, or the first of them. */
-  named: RaiseChoices;
+  named: TeamsAndStakeholders;
   filters: LogFilters;
   /** Bad filters, by parameter: shown beside their field, and not applied. */
   errors: Record<string, string>;

@@ -293,24 +293,33 @@ describe('choices', () => {
     const pat = { stakeholderId: 'p', name: 'Pat', role: 'VP Sales' };
     const alpha = { teamId: 'a', key: 'ALPHA', name: 'Alpha' };
     const beta = { teamId: 'b', key: 'BETA', name: 'Beta' };
-    expect(resistance.raiseChoices(undefined, 10)).toEqual({
+    expect(resistance.teamsAndStakeholders(undefined, 10)).toEqual({
       teams: { listed: [alpha, beta], total: 2 },
       stakeholders: { listed: [pat], total: 1 },
     });
-    expect(resistance.raiseChoices('r', 10)).toEqual(resistance.raiseChoices(undefined, 10));
-    expect(resistance.raiseChoices('s', 10)).toEqual({ teams: { listed: [beta], total: 1 }, stakeholders: { listed: [pat], total: 1 } });
-    expect(resistance.raiseChoices('nowhere', 10)).toEqual({ teams: { listed: [], total: 0 }, stakeholders: { listed: [], total: 0 } });
+    expect(resistance.teamsAndStakeholders('r', 10)).toEqual(resistance.teamsAndStakeholders(undefined, 10));
+    expect(resistance.teamsAndStakeholders('s', 10)).toEqual({
+      teams: { listed: [beta], total: 1 },
+      stakeholders: { listed: [pat], total: 1 },
+    });
+    expect(resistance.teamsAndStakeholders('nowhere', 10)).toEqual({
+      teams: { listed: [], total: 0 },
+      stakeholders: { listed: [], total: 0 },
+    });
   });
 
   it('lists the first by key or name and counts the rest', () => {
-    expect(resistance.raiseChoices(undefined, 1).teams).toEqual({ listed: [{ teamId: 'a', key: 'ALPHA', name: 'Alpha' }], total: 2 });
+    expect(resistance.teamsAndStakeholders(undefined, 1).teams).toEqual({
+      listed: [{ teamId: 'a', key: 'ALPHA', name: 'Alpha' }],
+      total: 2,
+    });
   });
 
   it('names a team registered since it last answered', async () => {
-    expect(resistance.raiseChoices('s', 10).teams.total).toBe(1);
+    expect(resistance.teamsAndStakeholders('s', 10).teams.total).toBe(1);
     await append(store, 'team-c', ev('TeamRegistered', { teamId: 'c', key: 'CHARLIE', name: 'Charlie', areaId: 's', size: 3 }));
     await new ProjectionRunner(db, store, readModels).catchUp();
-    expect(resistance.raiseChoices('s', 10).teams.listed.map((t) => t.key)).toEqual(['BETA', 'CHARLIE']);
+    expect(resistance.teamsAndStakeholders('s', 10).teams.listed.map((t) => t.key)).toEqual(['BETA', 'CHARLIE']);
   });
 
   it("finds the area's coach, or the nearest one above it", async () => {

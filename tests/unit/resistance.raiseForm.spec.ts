@@ -3,10 +3,10 @@
  * lists only the first of them and how to reach the others.
  */
 import { describe, expect, it } from 'vitest';
-import type { RaiseChoices } from '../../projections/resistance/queries.ts';
+import type { TeamsAndStakeholders } from '../../projections/org/teamsAndStakeholders.ts';
 import { type LogPage, logView } from '../../src/resistance/viewModels.ts';
 
-const page = (named: RaiseChoices, area?: string): LogPage => ({
+const page = (named: TeamsAndStakeholders, area?: string): LogPage => ({
   choices: { areas: [{ areaId: 'eng', name: 'Engineering', depth: 0 }], coaches: [] },
   named,
   filters: { area },
