@@ -4,7 +4,8 @@ import { defineProjection, unless } from './support.ts';
 /** The organisation as it is now: areas (a tree), teams, coaches and who coaches where, cycles. */
 export const orgProjection = defineProjection({
   name: 'org',
-  version: 1,
+  // 2: an area's teams indexed in key order, so its first few are read without sorting them all
+  version: 2,
   reads: [
     'AreaRegistered',
     'AreaRenamed',
@@ -34,7 +35,7 @@ export const orgProjection = defineProjection({
       area_id TEXT NOT NULL,
       size    INTEGER NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS org_teams_area ON org_teams (area_id);
+    CREATE INDEX IF NOT EXISTS org_teams_area_key ON org_teams (area_id, key, team_id);
     CREATE TABLE IF NOT EXISTS org_coaches (
       coach_id TEXT PRIMARY KEY,
       name     TEXT NOT NULL,

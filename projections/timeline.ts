@@ -5,6 +5,7 @@ import type { Actor } from '../src/shared/event.ts';
 import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
 import { streamName } from '../src/shared/streams.ts';
 import { orgProjection } from './org.ts';
+import { type TeamsAndStakeholders, teamsAndStakeholdersWithin } from './org/teamsAndStakeholders.ts';
 import { stakeholdersProjection } from './stakeholders.ts';
 import { defineProjection } from './support.ts';
 
@@ -277,8 +278,6 @@ export interface TimelinePage {
 export interface TimelineChoices {
   /** In tree order; depth 0 is the top level. */
   areas: { areaId: string; name: string; depth: number }[];
-  teams: { teamId: string; key: string; name: string }[];
-  stakeholders: { stakeholderId: string; name: string }[];
   /** Everyone who recorded an event, by kind then id. */
   actors: Actor[];
 }
@@ -289,6 +288,8 @@ export interface TimelineQueries {
   /** The cursor of the event at a position, as older links named a page's start; null if the timeline has none there. */
   cursorAt(position: bigint): TimelineCursor | null;
   choices(): TimelineChoices;
+  /** The first `limit` teams and stakeholders in the area and below it (everywhere without one), for the filter. */
+  teamsAndStakeholders(areaId: string | undefined, limit: number): TeamsAndStakeholders;
   /** Whether any event has been projected at all (an empty timeline and a filter that matches nothing read differently). */
   hasEvents(): boolean;
   /** The entries at these positions (those the timeline has projected), to put another read model's events in words. */
@@ -409,6 +410,7 @@ export class SqliteTimelineQueries implements TimelineQueries {
   private readonly sql;
   /** The filter's choices, the same on every request until the organisation, its stakeholders or the timeline's actors change. */
   private readonly cachedChoices: () => TimelineChoices;
+  readonly teamsAndStakeholders: (areaId: string | undefined, limit: number) => TeamsAndStakeholders;
 
   constructor(private readonly db: SqlDatabase) {
     for (const projection of [orgProjection, stakeholdersProjection, accountsProjection, timelineProjection]) projection.setUp(db);
@@ -426,19 +428,12 @@ export class SqliteTimelineQueries implements TimelineQueries {
           UNION ALL
           SELECT a.area_id, a.name, tree.depth + 1, tree.path || a.name || char(0) FROM org_areas a JOIN tree ON a.parent_area_id = tree.area_id
         ) SELECT area_id AS areaId, name, depth FROM tree ORDER BY path`),
-      teams: db.prepare<[], { teamId: string; key: string; name: string }>(
-        'SELECT team_id AS teamId, key, name FROM org_teams ORDER BY key, team_id',
-      ),
-      stakeholders: db.prepare<[], { stakeholderId: string; name: string }>(
-        'SELECT stakeholder_id AS stakeholderId, name FROM stakeholders ORDER BY name, stakeholder_id',
-      ),
     };
-    this.cachedChoices = perCheckpoint(db, [orgProjection, stakeholdersProjection, timelineProjection], () => ({
+    this.cachedChoices = perCheckpoint(db, [orgProjection, timelineProjection], () => ({
       areas: this.sql.areas.all(),
-      teams: this.sql.teams.all(),
-      stakeholders: this.sql.stakeholders.all(),
       actors: this.sql.actors.all(),
     }));
+    this.teamsAndStakeholders = teamsAndStakeholdersWithin(db);
   }
 
   page(filter: TimelineFilter, size: number, from?: TimelineFrom): TimelinePage {

@@ -1,5 +1,6 @@
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { orgProjection } from '../org.ts';
+import { perCheckpoint } from '../perCheckpoint.ts';
 import { signalsProjection } from '../signals.ts';
 import { stakeholdersProjection } from '../stakeholders.ts';
 
@@ -80,8 +81,8 @@ export interface OrgQueries {
   coachesOf(areaId: string): Omit<OrgCoach, 'areas'>[];
   /** Teams directly in the area, by key. */
   teamsIn(areaId: string): OrgTeam[];
-  /** Every team with its area, by key. */
-  teams(): (OrgTeam & { areaId: string })[];
+  /** The first `limit` teams directly in each area, by key, each with its area. */
+  firstTeams(limit: number): (OrgTeam & { areaId: string })[];
   /** Signals in the area or below it that are open on `asOf` (raised by then, not resolved by then). */
   openSignals(areaId: string, asOf: string, limit: number): OpenSignals;
   /** Stakeholders in the area or below it. */
@@ -103,6 +104,8 @@ const openOn = 'sg.raised_on <= ? AND (sg.resolved_on IS NULL OR sg.resolved_on 
  */
 export class SqliteOrgQueries implements OrgQueries {
   private readonly sql;
+  /** The tree and the coaches, the same on every request (a coach's scope reads them on each) until the organisation changes. */
+  private readonly cached: () => { areas: OrgArea[]; coaches: OrgCoach[] };
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
@@ -128,9 +131,11 @@ export class SqliteOrgQueries implements OrgQueries {
       teamsIn: db.prepare<[string], OrgTeam>(
         'SELECT team_id AS teamId, key, name, size FROM org_teams WHERE area_id = ? ORDER BY key, team_id',
       ),
-      teams: db.prepare<[], OrgTeam & { areaId: string }>(
-        'SELECT team_id AS teamId, key, name, size, area_id AS areaId FROM org_teams ORDER BY key, team_id',
-      ),
+      firstTeams: db.prepare<[number], OrgTeam & { areaId: string }>(`
+        SELECT teamId, key, name, size, areaId FROM (
+          SELECT team_id AS teamId, key, name, size, area_id AS areaId, row_number() OVER (PARTITION BY area_id ORDER BY key, team_id) AS n
+          FROM org_teams
+        ) WHERE n <= ? ORDER BY key, teamId`),
       signalsBySeverity: db.prepare<[string, string, string], { severity: number; count: number }>(`
         ${subtree}
         SELECT sg.severity, count(*) AS count FROM signals sg JOIN subtree USING (area_id)
@@ -154,9 +159,18 @@ export class SqliteOrgQueries implements OrgQueries {
         ORDER BY influence DESC, interest DESC, name, stakeholder_id
         LIMIT ?`),
     };
+    this.cached = perCheckpoint(db, [orgProjection], () => ({ areas: this.readAreas(), coaches: this.readCoaches() }));
   }
 
   areas(): OrgArea[] {
+    return this.cached().areas;
+  }
+
+  coaches(): OrgCoach[] {
+    return this.cached().coaches;
+  }
+
+  private readAreas(): OrgArea[] {
     const teams = new Map(this.sql.teamCounts.all().map((r) => [r.areaId, r.teams]));
     const coaches = new Map<string, OrgArea['coaches']>();
     for (const a of this.sql.assignments.all())
@@ -175,7 +189,7 @@ export class SqliteOrgQueries implements OrgQueries {
     return areas;
   }
 
-  coaches(): OrgCoach[] {
+  private readCoaches(): OrgCoach[] {
     const areas = new Map<string, OrgCoach['areas']>();
     for (const a of this.sql.assignments.all())
       areas.set(a.coachId, [...(areas.get(a.coachId) ?? []), { areaId: a.areaId, name: a.areaName }]);
@@ -190,8 +204,8 @@ export class SqliteOrgQueries implements OrgQueries {
     return this.sql.teamsIn.all(areaId);
   }
 
-  teams(): (OrgTeam & { areaId: string })[] {
-    return this.sql.teams.all();
+  firstTeams(limit: number): (OrgTeam & { areaId: string })[] {
+    return this.sql.firstTeams.all(limit);
   }
 
   openSignals(areaId: string, asOf: string, limit: number): OpenSignals {

@@ -5,6 +5,7 @@ import { orgProjection } from '../org.ts';
 import { perCheckpoint } from '../perCheckpoint.ts';
 import { signalsProjection } from '../signals.ts';
 import { stakeholdersProjection } from '../stakeholders.ts';
+import { areaScope, type TeamsAndStakeholders, teamsAndStakeholdersWithin } from '../org/teamsAndStakeholders.ts';
 
 /** A signal's status as the signals read model keeps it; every one but `resolved` is open. */
 export const signalStatuses = ['open', 'acknowledged', 'escalated', 'resolved'] as const;
@@ -93,12 +94,10 @@ export interface OpenSummary {
   overdueInterventions: number;
 }
 
-/** What the raise form and the filter offer. */
+/** What the filter and the forms offer. */
 export interface ResistanceChoices {
   /** In tree order; depth 0 at the top. */
   areas: { areaId: string; name: string; depth: number }[];
-  teams: { teamId: string; key: string; name: string; areaId: string }[];
-  stakeholders: { stakeholderId: string; name: string; role: string; areaId: string }[];
   coaches: { coachId: string; name: string }[];
 }
 
@@ -142,27 +141,25 @@ interface InterventionRow {
   outcome: string | null;
 }
 
-/** `@areaId` and every area below it; empty when no area is asked for. */
-const scope = `
-  WITH RECURSIVE scope(area_id) AS (
-    SELECT @areaId WHERE @areaId IS NOT NULL
-    UNION SELECT a.area_id FROM org_areas a JOIN scope ON a.parent_area_id = scope.area_id
-  )`;
 const inScope = '(@areaId IS NULL OR s.area_id IN (SELECT area_id FROM scope))';
 
-/** A signal with the names of where it was raised and its interventions counted as of `@today`. */
-const signalSelect = `
+/**
+ * Signals from `source` (the table, or a page of it) with the names of where each was raised and
+ * its interventions counted as of `@today`. The counts walk the interventions by signal: the unary
+ * + keeps SQLite from walking every planned intervention by due date for each signal instead.
+ */
+const signalSelect = (source: string) => `
   SELECT s.signal_id AS signalId, s.kind, s.severity, s.description, s.source, s.rule, s.raised_on AS raisedOn, s.status,
     s.acknowledged_on AS acknowledgedOn, s.escalated_on AS escalatedOn, s.escalated_to AS escalatedTo,
     s.resolved_on AS resolvedOn, s.resolution,
     s.area_id AS areaId, a.name AS areaName, s.team_id AS teamId, t.key AS teamKey, t.name AS teamName,
     s.stakeholder_id AS stakeholderId, st.name AS stakeholderName,
     (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id) AS total,
-    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned') AS planned,
-    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'cancelled') AS cancelled,
-    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned' AND i.due_on < @today) AS overdue,
-    (SELECT min(due_on) FROM interventions i WHERE i.signal_id = s.signal_id AND i.status = 'planned') AS nextDueOn
-  FROM signals s
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND +i.status = 'planned') AS planned,
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND +i.status = 'cancelled') AS cancelled,
+    (SELECT count(*) FROM interventions i WHERE i.signal_id = s.signal_id AND +i.status = 'planned' AND +i.due_on < @today) AS overdue,
+    (SELECT min(due_on) FROM interventions i WHERE i.signal_id = s.signal_id AND +i.status = 'planned') AS nextDueOn
+  FROM ${source} s
   LEFT JOIN org_areas a ON a.area_id = s.area_id
   LEFT JOIN org_teams t ON t.team_id = s.team_id
   LEFT JOIN stakeholders st ON st.stakeholder_id = s.stakeholder_id`;
@@ -200,6 +197,8 @@ export interface ResistanceQueries {
   /** The signal's own events, oldest first, as they were recorded. */
   history(signalId: string): NewEvent<ResistanceEvent>[];
   choices(): ResistanceChoices;
+  /** At most `limit` teams and stakeholders in the area and below it (everywhere without one), each list counted whole. */
+  teamsAndStakeholders(areaId: string | undefined, limit: number): TeamsAndStakeholders;
   coachFor(areaId: string): string | null;
 }
 
@@ -222,6 +221,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
   private readonly sql;
   /** The filter's and the raise form's choices, the same on every request until the organisation or its stakeholders change. */
   private readonly cachedChoices: () => ResistanceChoices;
+  readonly teamsAndStakeholders: (areaId: string | undefined, limit: number) => TeamsAndStakeholders;
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection]) projection.setUp(db);
@@ -242,10 +242,11 @@ export class SqliteResistanceQueries implements ResistanceQueries {
       AND (@teamId IS NULL OR s.team_id = @teamId)`;
     type Page = Filter & { limit: number };
     type From = Page & { severity: number; raisedOn: string; signalId: string };
+    // The page's signals first, then their names and counts: those for the page alone, not for every signal matching.
     const signalsIn = <P extends Page>(order: string, from?: string) =>
-      db.prepare<[P], Row>(
-        `${scope} ${signalSelect} WHERE ${signalWhere}${from === undefined ? '' : ` AND ${from}`} ORDER BY ${order} LIMIT @limit`,
-      );
+      db.prepare<[P], Row>(`${areaScope}, page AS MATERIALIZED (
+          SELECT * FROM signals s WHERE ${signalWhere}${from === undefined ? '' : ` AND ${from}`} ORDER BY ${order} LIMIT @limit
+        ) ${signalSelect('page')} ORDER BY ${order}`);
     this.sql = {
       signalsFirst: signalsIn<Page>('s.severity DESC, s.raised_on DESC, s.signal_id'),
       signalsAfter: signalsIn<From>(
@@ -257,8 +258,8 @@ export class SqliteResistanceQueries implements ResistanceQueries {
         's.severity, s.raised_on, s.signal_id DESC',
         '(s.severity > @severity OR (s.severity = @severity AND (s.raised_on > @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id < @signalId))))',
       ),
-      countSignals: db.prepare<[Filter], { count: number }>(`${scope} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
-      signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect} WHERE s.signal_id = @signalId`),
+      countSignals: db.prepare<[Filter], { count: number }>(`${areaScope} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
+      signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect('signals')} WHERE s.signal_id = @signalId`),
       interventions: db.prepare<[string], InterventionRow>(`
         SELECT i.intervention_id AS interventionId, i.kind, i.owner_id AS ownerId, c.name AS ownerName, i.due_on AS dueOn, i.status,
           i.completed_on AS completedOn, i.cancelled_on AS cancelledOn, i.outcome
@@ -267,9 +268,9 @@ export class SqliteResistanceQueries implements ResistanceQueries {
       history: db.prepare<[string], { type: string; data: string; metadata: string }>(
         'SELECT type, data, metadata FROM signal_history WHERE signal_id = ? ORDER BY revision',
       ),
-      openBySeverity: db.prepare<[{ areaId: string | null }], { severity: number; open: number }>(`${scope}
+      openBySeverity: db.prepare<[{ areaId: string | null }], { severity: number; open: number }>(`${areaScope}
         SELECT s.severity, count(*) AS open FROM signals s WHERE s.status <> 'resolved' AND ${inScope} GROUP BY s.severity`),
-      overdue: db.prepare<[{ areaId: string | null; today: string }], { overdue: number }>(`${scope}
+      overdue: db.prepare<[{ areaId: string | null; today: string }], { overdue: number }>(`${areaScope}
         SELECT count(*) AS overdue FROM interventions i JOIN signals s ON s.signal_id = i.signal_id
         WHERE i.status = 'planned' AND i.due_on < @today AND s.status <> 'resolved' AND ${inScope}`),
       areas: db.prepare<[], { areaId: string; name: string; depth: number }>(`
@@ -278,12 +279,6 @@ export class SqliteResistanceQueries implements ResistanceQueries {
           UNION ALL
           SELECT a.area_id, a.name, tree.depth + 1, tree.path || a.name || char(0) FROM org_areas a JOIN tree ON a.parent_area_id = tree.area_id
         ) SELECT area_id AS areaId, name, depth FROM tree ORDER BY path`),
-      teams: db.prepare<[], { teamId: string; key: string; name: string; areaId: string }>(
-        'SELECT team_id AS teamId, key, name, area_id AS areaId FROM org_teams ORDER BY key, team_id',
-      ),
-      stakeholders: db.prepare<[], { stakeholderId: string; name: string; role: string; areaId: string }>(
-        'SELECT stakeholder_id AS stakeholderId, name, role, area_id AS areaId FROM stakeholders ORDER BY name, stakeholder_id',
-      ),
       coaches: db.prepare<[], { coachId: string; name: string }>(
         'SELECT coach_id AS coachId, name FROM org_coaches ORDER BY name, coach_id',
       ),
@@ -293,12 +288,8 @@ export class SqliteResistanceQueries implements ResistanceQueries {
           UNION ALL SELECT a.parent_area_id, up.depth + 1 FROM org_areas a JOIN up ON a.area_id = up.area_id WHERE a.parent_area_id IS NOT NULL
         ) SELECT ac.coach_id AS coachId FROM up JOIN org_area_coaches ac ON ac.area_id = up.area_id ORDER BY up.depth, ac.coach_id LIMIT 1`),
     };
-    this.cachedChoices = perCheckpoint(db, [orgProjection, stakeholdersProjection], () => ({
-      areas: this.sql.areas.all(),
-      teams: this.sql.teams.all(),
-      stakeholders: this.sql.stakeholders.all(),
-      coaches: this.sql.coaches.all(),
-    }));
+    this.cachedChoices = perCheckpoint(db, [orgProjection], () => ({ areas: this.sql.areas.all(), coaches: this.sql.coaches.all() }));
+    this.teamsAndStakeholders = teamsAndStakeholdersWithin(db);
   }
 
   /** The log: most severe first, then newest. */

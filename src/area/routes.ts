@@ -16,7 +16,7 @@ import { registerTeamForm } from '../team/forms.ts';
 import { registerTeam } from '../team/handlers.ts';
 import { areaForms, assignCoachForm, moveAreaForm, registerAreaForm, renameAreaForm, unassignCoachForm } from './forms.ts';
 import { assignCoachToArea, moveArea, registerArea, renameArea, unassignCoachFromArea } from './handlers.ts';
-import { organisationView, registerForms, type Answered, type OrganisationPage } from './viewModels.ts';
+import { organisationView, registerForms, TEAMS_LISTED, type Answered, type OrganisationPage } from './viewModels.ts';
 
 export interface OrganisationRouteOptions extends WebDeps {
   org: OrgQueries;
@@ -47,7 +47,7 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrganisationRouteOptions>
   function load(openedId: string | undefined): OrganisationPage {
     const areas = org.areas();
     const coaches = org.coaches();
-    const teams = org.teams();
+    const teams = org.firstTeams(TEAMS_LISTED);
     if (openedId === undefined) return { areas, coaches, teams, opened: null };
     const area = areas.find((a) => a.areaId === openedId);
     if (area === undefined) throw new NotFoundError(`There is no area "${openedId}".`);

@@ -25,6 +25,9 @@ function subtreeIds(areas: readonly OrgArea[], area: OrgArea): Set<string> {
   return new Set(areas.slice(start, end < 0 ? undefined : end).map((a) => a.areaId));
 }
 
+/** How many of an area's own teams the tree links to; the rest are a link away, where the area is opened. */
+export const TEAMS_LISTED = 12;
+
 /** The forms that add to the organisation, in the page's order. */
 export const registerForms = [registerAreaForm, registerTeamForm, registerCoachForm] as const;
 
@@ -32,7 +35,7 @@ export interface OrganisationPage {
   /** In tree order. */
   areas: OrgArea[];
   coaches: OrgCoach[];
-  /** Every team with its area, by key. */
+  /** The first `TEAMS_LISTED` teams directly in each area, by key, each with its area. */
   teams: (OrgTeam & { areaId: string })[];
   /** The area opened for managing: its teams and its stream's revision as the read models know it (what the edit forms carry). */
   opened: { area: OrgArea; teams: OrgTeam[]; revision: number } | null;
@@ -68,8 +71,10 @@ interface AreaNode<Manage> {
   name: string;
   href: string;
   teams: string;
-  /** The teams directly in it, each linked to its page (the opened area lists them with its forms instead). */
+  /** The first teams directly in it, each linked to its page (the opened area lists them with its forms instead). */
   teamLinks: { key: string; name: string; href: string }[];
+  /** Where the rest of its teams are listed, when the tree links to only the first. */
+  moreTeams: { text: string; href: string } | null;
   coaches: string;
   manageHref: string;
   manage: Manage | null;
@@ -136,6 +141,10 @@ export function organisationView(page: OrganisationPage, input: Answered) {
     teams:
       area.teamsWithin === area.teams ? plural(area.teams, 'team') : `${plural(area.teams, 'team')} · ${area.teamsWithin} with sub-areas`,
     teamLinks: area.areaId === openedId ? [] : (teamsByArea.get(area.areaId) ?? []),
+    moreTeams:
+      area.areaId === openedId || area.teams <= TEAMS_LISTED
+        ? null
+        : { text: plural(area.teams - TEAMS_LISTED, 'more team', 'more teams'), href: organisationUrl({ area: area.areaId }) },
     coaches: area.coaches.map((c) => c.name).join(', '),
     manageHref: organisationUrl({ area: area.areaId }),
     manage: area.areaId === openedId ? manage : null,

@@ -16,7 +16,7 @@ import type { FieldIssue } from '../shared/errors.ts';
 import { Actor, Id, type RecordedEvent } from '../shared/event.ts';
 import { streamName } from '../shared/streams.ts';
 import type { Names } from '../shared/names.ts';
-import { TIMELINE_PAGE_SIZE, timelinePageView } from './timelineView.ts';
+import { TIMELINE_CHOICES, TIMELINE_PAGE_SIZE, timelinePageView } from './timelineView.ts';
 
 const cursorRule = 'must be a place on the timeline, as its Older and Newer links give';
 
@@ -98,6 +98,7 @@ function timelineView(
     page,
     from,
     choices: timeline.choices(),
+    named: timeline.teamsAndStakeholders(query.area, TIMELINE_CHOICES),
     query,
     names,
     hasEvents: page.entries.length > 0 || timeline.hasEvents(),

@@ -6,6 +6,7 @@ import {
   type TimelinePage,
   timelineEventTypes,
 } from '../../projections/timeline.ts';
+import type { FirstOf, TeamsAndStakeholders } from '../../projections/org/teamsAndStakeholders.ts';
 import { formatInstant } from '../adoption/calendar.ts';
 import { describeEvent, eventTypeLabel } from '../describe.ts';
 import { areaPath, teamPath } from '../http/urls.ts';
@@ -14,6 +15,9 @@ import type { Names } from '../shared/names.ts';
 import type { TimelineQuery } from './timeline.ts';
 
 export const TIMELINE_PAGE_SIZE = 50;
+
+/** How many teams, and how many stakeholders, the filter lists at most. */
+export const TIMELINE_CHOICES = 100;
 
 /** The actor filter's groups, in this order. */
 const actorGroups: Record<Actor['kind'], string> = {
@@ -69,8 +73,27 @@ function actorOptions(actors: Actor[], names: Names, selected: string | undefine
     .filter((group) => group.options.length > 0);
 }
 
-function filterView(choices: TimelineChoices, query: TimelineQuery, names: Names, errors: Record<string, string>) {
+/** The options listed, and the one chosen first when it is not among them (a link from a team's page names any team). */
+function withChosen(options: ReturnType<typeof option>[], chosen: string | undefined, label: (id: string) => string) {
+  if (chosen === undefined || options.some((o) => o.value === chosen)) return options;
+  return [option(chosen, label(chosen), chosen), ...options];
+}
+
+/** When the filter lists only the first teams or stakeholders: which, and how to reach the others. */
+function moreHint({ listed, total }: FirstOf<unknown>, what: string, by: string, areaChosen: boolean): string | null {
+  if (total <= listed.length) return null;
+  return `The first ${listed.length} of ${total} ${what}${areaChosen ? ' in the area' : ''} by ${by}: choose ${areaChosen ? 'an area below it' : 'an area'} to list the others.`;
+}
+
+function filterView(
+  choices: TimelineChoices,
+  named: TeamsAndStakeholders,
+  query: TimelineQuery,
+  names: Names,
+  errors: Record<string, string>,
+) {
   const ungrouped = <T>(options: T[]) => [{ label: null, options }];
+  const areaChosen = query.area !== undefined;
   return {
     action: '/timeline',
     fields: [
@@ -79,18 +102,33 @@ function filterView(choices: TimelineChoices, query: TimelineQuery, names: Names
         label: 'Area',
         any: 'All areas',
         groups: ungrouped(choices.areas.map((a) => option(a.areaId, `${'\u00a0\u00a0'.repeat(a.depth)}${a.name}`, query.area))),
+        hint: null,
       },
       {
         name: 'team',
         label: 'Team',
         any: 'All teams',
-        groups: ungrouped(choices.teams.map((t) => option(t.teamId, `${t.key} · ${t.name}`, query.team))),
+        groups: ungrouped(
+          withChosen(
+            named.teams.listed.map((t) => option(t.teamId, `${t.key} · ${t.name}`, query.team)),
+            query.team,
+            (id) => names.team(id),
+          ),
+        ),
+        hint: moreHint(named.teams, 'teams', 'key', areaChosen),
       },
       {
         name: 'stakeholder',
         label: 'Stakeholder',
         any: 'All stakeholders',
-        groups: ungrouped(choices.stakeholders.map((s) => option(s.stakeholderId, s.name, query.stakeholder))),
+        groups: ungrouped(
+          withChosen(
+            named.stakeholders.listed.map((s) => option(s.stakeholderId, s.name, query.stakeholder)),
+            query.stakeholder,
+            (id) => names.stakeholder(id),
+          ),
+        ),
+        hint: moreHint(named.stakeholders, 'stakeholders', 'name', areaChosen),
       },
       {
         name: 'type',
@@ -99,12 +137,14 @@ function filterView(choices: TimelineChoices, query: TimelineQuery, names: Names
         groups: ungrouped(
           timelineEventTypes.map((t) => option(t, eventTypeLabel(t), query.type)).sort((a, b) => a.label.localeCompare(b.label)),
         ),
+        hint: null,
       },
       {
         name: 'actor',
         label: 'Recorded by',
         any: 'Anyone',
         groups: actorOptions(choices.actors, names, query.actor === undefined ? undefined : actorValue(query.actor)),
+        hint: null,
       },
     ].map((field) => ({ ...field, error: errors[field.name] ?? null })),
     /** Errors about parameters the form has no field for (`before`, `after`, from a hand-made link). */
@@ -127,6 +167,8 @@ export function timelinePageView(input: {
   /** Where the page starts, if not at the newest event. */
   from: TimelineFrom | undefined;
   choices: TimelineChoices;
+  /** The teams and stakeholders the filter lists: those of the chosen area, or the first of them. */
+  named: TeamsAndStakeholders;
   query: TimelineQuery;
   hasEvents: boolean;
   names: Names;
@@ -147,7 +189,7 @@ export function timelinePageView(input: {
             : 'no-newer';
   return {
     title: 'Timeline',
-    filter: filterView(input.choices, query, names, input.errors ?? {}),
+    filter: filterView(input.choices, input.named, query, names, input.errors ?? {}),
     filtered,
     clearHref: '/timeline',
     entries: page.entries.map((entry) => entryView(entry, names)),

@@ -38,6 +38,7 @@ import {
   cancelFormOf,
   completeFormOf,
   LOG_PAGE,
+  RAISE_CHOICES,
   type LogFilters,
   type LogInput,
   type LogPage,
@@ -107,6 +108,7 @@ function logPage(
   const last = signals.at(-1);
   return {
     choices,
+    named: resistance.teamsAndStakeholders(applied.area, RAISE_CHOICES),
     filters: applied,
     errors: known ? errors : { ...errors, area: 'must be one of the areas listed' },
     signals,

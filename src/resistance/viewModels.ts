@@ -7,6 +7,7 @@ import type {
   StatusFilter,
 } from '../../projections/resistance/queries.ts';
 import { statusFilters } from '../../projections/resistance/queries.ts';
+import type { FirstOf, TeamsAndStakeholders } from '../../projections/org/teamsAndStakeholders.ts';
 import { addDays, formatDate } from '../adoption/calendar.ts';
 import { describeEvent } from '../describe.ts';
 import { formFor, formView, freshState, REVISION, type Form, type FormState, type FormView, type Option } from '../http/forms.ts';
@@ -153,9 +154,36 @@ function filterView(choices: ResistanceChoices, filters: LogFilters, errors: Rec
   };
 }
 
+/** How many teams, and how many stakeholders, the raise form names at most. */
+export const RAISE_CHOICES = 100;
+
+/**
+ * The raise form naming the teams and stakeholders it offers: where the log's area (or the whole
+ * organisation) has more than it lists, the field says which it lists and how to reach the others.
+ */
+function raiseFormFor(named: TeamsAndStakeholders, areaName: string | null): Form {
+  const within = areaName === null ? '' : ` in ${areaName}`;
+  const narrower = areaName === null ? 'an area' : 'an area below it';
+  const hint = ({ listed, total }: FirstOf<unknown>, what: string, by: string) =>
+    total > listed.length
+      ? `The first ${listed.length} of ${total} ${what}${within} by ${by}: filter the log by ${narrower} to name one of the others.`
+      : undefined;
+  const { teamId, stakeholderId } = raiseForm.fields;
+  return {
+    ...raiseForm,
+    fields: {
+      ...raiseForm.fields,
+      teamId: { ...teamId, hint: hint(named.teams, 'teams', 'key') },
+      stakeholderId: { ...stakeholderId, hint: hint(named.stakeholders, 'people', 'name') },
+    },
+  };
+}
+
 /** What the log's read side gave for one request. */
 export interface LogPage {
   choices: ResistanceChoices;
+  /** The teams and stakeholders the raise form names: those of the filtered area, or the first of them. */
+  named: TeamsAndStakeholders;
   filters: LogFilters;
   /** Bad filters, by parameter: shown beside their field, and not applied. */
   errors: Record<string, string>;
@@ -207,7 +235,7 @@ export function logView(page: LogPage, input: LogInput) {
       overdue: page.summary.overdueInterventions,
     },
     raised: input.raised === undefined ? null : { href: signalPath(input.raised), message: raiseForm.recorded },
-    raiseForm: formView(raiseForm, {
+    raiseForm: formView(raiseFormFor(page.named, areaName), {
       action: here,
       hxTarget: '#resistance',
       state: input.raise ?? freshState(raiseForm, defaults),
@@ -215,11 +243,11 @@ export function logView(page: LogPage, input: LogInput) {
         areaId: areaOptions(choices.areas),
         teamId: [
           { value: '', label: 'No particular team' },
-          ...choices.teams.map((t) => ({ value: t.teamId, label: `${t.key} · ${t.name}` })),
+          ...page.named.teams.listed.map((t) => ({ value: t.teamId, label: `${t.key} · ${t.name}` })),
         ],
         stakeholderId: [
           { value: '', label: 'No particular person' },
-          ...choices.stakeholders.map((s) => ({ value: s.stakeholderId, label: `${s.name} · ${s.role}` })),
+          ...page.named.stakeholders.listed.map((s) => ({ value: s.stakeholderId, label: `${s.name} · ${s.role}` })),
         ],
         kind: ResistanceKind.options.map((k) => ({ value: k, label: kindLabels[k] })),
       },

@@ -91,6 +91,26 @@ describe('the organisation page', () => {
     expect((await app.inject('/coaches/ada/week')).statusCode).toBe(200);
   });
 
+  it('links to the first teams of an area with many, and to where the rest are listed', async () => {
+    for (let i = 1; i <= 14; i++) {
+      const key = `LAB${String(i).padStart(2, '0')}`;
+      await given(world, 'team', key, '2026-09-21', {
+        type: 'TeamRegistered',
+        data: { teamId: key, key, name: `Lab ${i}`, areaId: 'rnd', size: 3 },
+      });
+    }
+    await world.runner.waitFor(await world.store.headPosition());
+    const rnd = (await app.inject('/organisation')).body.split('id="area-rnd"')[1]!;
+    const linked = [...rnd.matchAll(/href="\/teams\/(LAB\d+)"/g)].map((m) => m[1]);
+    expect(linked).toEqual(Array.from({ length: 12 }, (_, i) => `LAB${String(i + 1).padStart(2, '0')}`));
+    expect(rnd).toContain(
+      '<li><a href="/organisation?area=rnd#area-rnd">2 more teams<span class="visually-hidden"> in R&amp;D &lt;Labs&gt;</span></a></li>',
+    );
+    const opened = (await app.inject('/organisation?area=rnd')).body;
+    expect(opened).toContain('href="/teams/LAB14"');
+    expect(opened).not.toContain('more teams');
+  });
+
   it('opens an area for managing: its teams linked to their pages, and rename, move and coach forms', async () => {
     const res = await app.inject('/organisation?area=eng');
     expect(res.body).toContain('Teams directly in Engineering');

@@ -226,6 +226,19 @@ describe('raising a signal', () => {
     expect(res.body).toMatch(/id="raise-teamId-error">Team must be a registered team \(none has the id &quot;nobody&quot;\)</);
   });
 
+  it("offers the teams of the log's area and the areas below it, and all of them unfiltered", async () => {
+    const teamOptions = (html: string) => {
+      const select = /<select id="raise-teamId"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1]!;
+      return [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    };
+    expect(teamOptions(await page('/resistance'))).toEqual(['', 'pay', 'srch']);
+    expect(teamOptions(await page('/resistance?area=eng'))).toEqual(['', 'pay', 'srch']);
+    expect(teamOptions(await page('/resistance?area=plat'))).toEqual(['', 'pay']);
+    expect(teamOptions(await page('/resistance?area=rnd'))).toEqual(['']);
+    // All of them listed: no word about others.
+    expect(await page('/resistance')).not.toContain('id="raise-teamId-hint"');
+  });
+
   it('answers htmx with the re-rendered log: the new row, the counts and a fresh form', async () => {
     const res = await raise({}, '/resistance', { 'hx-request': 'true' });
     expect(res.statusCode).toBe(200);

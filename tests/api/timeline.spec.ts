@@ -244,6 +244,16 @@ describe('timeline page', () => {
     expect(res.body).toContain('Clear filters');
   });
 
+  it("lists the chosen area's teams to filter by, keeping a chosen team the list leaves out", async () => {
+    const teamOptions = (html: string) =>
+      [.../<select id="timeline-team"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1]!.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    const everywhere = teamOptions((await app.inject('/timeline')).body);
+    expect(everywhere).toContain('srch');
+    const platform = teamOptions((await app.inject('/timeline?area=plat')).body);
+    expect(platform).not.toContain('srch');
+    expect(teamOptions((await app.inject('/timeline?area=plat&team=srch')).body)).toEqual(['', 'srch', ...platform.slice(1)]);
+  });
+
   it('filters by area, finding the events of its teams and of the areas below it', async () => {
     const res = await app.inject('/timeline?area=eng&type=TeamRegistered');
     const rows = rowsIn(res.body);

@@ -4,7 +4,9 @@
  * processes sharing the cores barely move). Not a test and not the bench (which measures pages
  * over loopback under load): a quick check while working on the read side.
  *
- *   npx tsx tests/support/pageCosts.ts <uptake.db> [requests]
+ *   npx tsx tests/support/pageCosts.ts <uptake.db> [requests] [only]
+ *
+ * `only` measures just the pages whose label contains it (`/resistance`), and skips the days.
  *
  * The file is changed: its read models are caught up and a test account is opened in it, so
  * point it at a copy or a seeded scratch file.
@@ -20,8 +22,8 @@ import { areaPath } from '../../src/http/urls.ts';
 import { busiestArea, everyPage, type Page } from '../../bench/pages.ts';
 import { appFor, TODAY, type World } from './webApp.ts';
 
-const [file, requestsArg] = process.argv.slice(2);
-if (file === undefined) throw new Error('usage: tsx tests/support/pageCosts.ts <uptake.db> [requests]');
+const [file, requestsArg, only] = process.argv.slice(2);
+if (file === undefined) throw new Error('usage: tsx tests/support/pageCosts.ts <uptake.db> [requests] [only]');
 const requests = Number(requestsArg ?? 100);
 const WARM_UP = 20;
 
@@ -69,7 +71,7 @@ function everyDay(): Page[][] {
   ];
 }
 
-const pages = [...everyPage(db, TODAY), ...(await morePages())];
+const pages = [...everyPage(db, TODAY), ...(await morePages())].filter((page) => only === undefined || page.label.includes(only));
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 console.log(`${'page'.padEnd(52)} ${'median ms'.padStart(10)} ${'p99 ms'.padStart(8)} ${'CPU ms'.padStart(8)} ${'KiB'.padStart(6)}`);
 /** CPU milliseconds this process spent since `from`. */
@@ -95,7 +97,7 @@ for (const page of pages) {
     `${page.label.padEnd(52)} ${quantile(times, 0.5).toFixed(2).padStart(10)} ${quantile(times, 0.99).toFixed(2).padStart(8)} ${cpuPerRequest.toFixed(2).padStart(8)} ${kib.padStart(6)}`,
   );
 }
-for (const days of everyDay()) {
+for (const days of only === undefined ? everyDay() : []) {
   const times: number[] = [];
   const cpu = process.cpuUsage();
   for (const page of days) {

@@ -118,6 +118,16 @@ describe('the area tree', () => {
     ]);
     expect(org.teamsIn('w')).toEqual([]);
   });
+
+  it("lists the first teams directly in each area, by key, and none of an area's beyond them", async () => {
+    await given('team-c', ev('TeamRegistered', { teamId: 'c', key: 'AARDVARK', name: 'Aardvark', areaId: 's', size: 3 }));
+    await given('team-d', ev('TeamRegistered', { teamId: 'd', key: 'ZULU', name: 'Zulu', areaId: 's', size: 3 }));
+    const first = (limit: number) => org.firstTeams(limit).map((t) => `${t.areaId}:${t.key}`);
+    expect(first(1)).toEqual(['s:AARDVARK', 'r:ALPHA']);
+    expect(first(2)).toEqual(['s:AARDVARK', 'r:ALPHA', 's:BETA']);
+    expect(first(10)).toEqual(['s:AARDVARK', 'r:ALPHA', 's:BETA', 's:ZULU']);
+    expect(org.firstTeams(1)[0]).toEqual({ teamId: 'c', key: 'AARDVARK', name: 'Aardvark', size: 3, areaId: 's' });
+  });
 });
 
 describe('an area’s open signals', () => {

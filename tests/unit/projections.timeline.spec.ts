@@ -280,17 +280,24 @@ describe('timeline projection', () => {
     expect(dumpReadModels(db)).toEqual(before);
   });
 
-  it('offers the areas in tree order, teams and stakeholders to filter by', () => {
+  it('offers the areas in tree order, the teams and stakeholders of an area or the first of all, and actors to filter by', () => {
+    expect(timeline.teamsAndStakeholders(undefined, 10)).toEqual({
+      teams: {
+        listed: [
+          { teamId: 'a', key: 'ALPHA', name: 'Alpha' },
+          { teamId: 'b', key: 'BETA', name: 'Beta' },
+        ],
+        total: 2,
+      },
+      stakeholders: { listed: [{ stakeholderId: 'p', name: 'Pat', role: expect.any(String) }], total: 1 },
+    });
+    expect(timeline.teamsAndStakeholders('s', 1).teams).toEqual({ listed: [{ teamId: 'b', key: 'BETA', name: 'Beta' }], total: 1 });
+    expect(timeline.teamsAndStakeholders(undefined, 1).teams.total).toBe(2);
     expect(timeline.choices()).toEqual({
       areas: [
         { areaId: 'r', name: 'Retail', depth: 0 },
         { areaId: 's', name: 'Stores', depth: 1 },
       ],
-      teams: [
-        { teamId: 'a', key: 'ALPHA', name: 'Alpha' },
-        { teamId: 'b', key: 'BETA', name: 'Beta' },
-      ],
-      stakeholders: [{ stakeholderId: 'p', name: 'Pat' }],
       actors: [
         { kind: 'integration', id: 'okr-tool' },
         { kind: 'system', id: 'seed' },

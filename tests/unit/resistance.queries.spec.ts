@@ -167,6 +167,10 @@ describe('the log', () => {
     expect(counts('high', '2026-11-20')).toEqual({ total: 3, planned: 2, cancelled: 0, overdue: 0, nextDueOn: '2026-11-20' });
     expect(counts('high', '2026-12-01').overdue).toBe(2);
     expect(counts('low')).toEqual({ total: 0, planned: 0, cancelled: 0, overdue: 0, nextDueOn: null });
+    // A page counts its signals' interventions as the whole list does.
+    const paged = resistance.signals({ status: 'all' }, TODAY, { limit: 2 });
+    expect(paged.map((s) => s.signalId)).toEqual(['gone', 'high']);
+    expect(paged.map((s) => s.interventions)).toEqual([counts('gone'), counts('high')]);
   });
 });
 
@@ -272,22 +276,50 @@ describe('the summary', () => {
 });
 
 describe('choices', () => {
-  it('offers areas in tree order, teams, stakeholders and coaches', () => {
+  it('offers areas in tree order and coaches', () => {
     expect(resistance.choices()).toEqual({
       areas: [
         { areaId: 'r', name: 'Retail', depth: 0 },
         { areaId: 's', name: 'Stores', depth: 1 },
       ],
-      teams: [
-        { teamId: 'a', key: 'ALPHA', name: 'Alpha', areaId: 'r' },
-        { teamId: 'b', key: 'BETA', name: 'Beta', areaId: 's' },
-      ],
-      stakeholders: [{ stakeholderId: 'p', name: 'Pat', role: 'VP Sales', areaId: 's' }],
       coaches: [
         { coachId: 'c', name: 'Chris' },
         { coachId: 'd', name: 'Dana' },
       ],
     });
+  });
+
+  it('names the teams and stakeholders of an area and the areas below it, or everywhere', () => {
+    const pat = { stakeholderId: 'p', name: 'Pat', role: 'VP Sales' };
+    const alpha = { teamId: 'a', key: 'ALPHA', name: 'Alpha' };
+    const beta = { teamId: 'b', key: 'BETA', name: 'Beta' };
+    expect(resistance.teamsAndStakeholders(undefined, 10)).toEqual({
+      teams: { listed: [alpha, beta], total: 2 },
+      stakeholders: { listed: [pat], total: 1 },
+    });
+    expect(resistance.teamsAndStakeholders('r', 10)).toEqual(resistance.teamsAndStakeholders(undefined, 10));
+    expect(resistance.teamsAndStakeholders('s', 10)).toEqual({
+      teams: { listed: [beta], total: 1 },
+      stakeholders: { listed: [pat], total: 1 },
+    });
+    expect(resistance.teamsAndStakeholders('nowhere', 10)).toEqual({
+      teams: { listed: [], total: 0 },
+      stakeholders: { listed: [], total: 0 },
+    });
+  });
+
+  it('lists the first by key or name and counts the rest', () => {
+    expect(resistance.teamsAndStakeholders(undefined, 1).teams).toEqual({
+      listed: [{ teamId: 'a', key: 'ALPHA', name: 'Alpha' }],
+      total: 2,
+    });
+  });
+
+  it('names a team registered since it last answered', async () => {
+    expect(resistance.teamsAndStakeholders('s', 10).teams.total).toBe(1);
+    await append(store, 'team-c', ev('TeamRegistered', { teamId: 'c', key: 'CHARLIE', name: 'Charlie', areaId: 's', size: 3 }));
+    await new ProjectionRunner(db, store, readModels).catchUp();
+    expect(resistance.teamsAndStakeholders('s', 10).teams.listed.map((t) => t.key)).toEqual(['BETA', 'CHARLIE']);
   });
 
   it("finds the area's coach, or the nearest one above it", async () => {
