@@ -23,7 +23,7 @@ import { Id, type Actor, type RecordedEvent } from '../shared/event.ts';
 import { streamName } from '../shared/streams.ts';
 import type { StakeholderState } from './decider.ts';
 import { AdkarStage, Attitude } from './events.ts';
-import { stakeholderColumns, stakeholderPages } from './export.ts';
+import { stakeholderColumns, stakeholderPages, withHealth } from './export.ts';
 import {
   assessAttitudeForm,
   assessAdkarStageForm,
@@ -239,7 +239,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     { config: { access: 'read' }, schema: { querystring: ListQuery.omit({ page: true, identified: true }) } },
     async (request, reply) => {
       const day = today();
-      const rows = stakeholderPages(stakeholders, stakeholderFilterOf(request.query, day));
+      const rows = withHealth(stakeholderPages(stakeholders, stakeholderFilterOf(request.query, day)), stakeholders, day);
       return sendCsv(reply, `uptake-stakeholders-${day}.csv`, csvChunks(stakeholderColumns, rows));
     },
   );

@@ -14,7 +14,7 @@ import {
   type StakeholderSort,
   type StandingMove,
 } from '../../projections/stakeholders/queries.ts';
-import { addDays, daysBetween, formatDate } from '../adoption/calendar.ts';
+import { daysBetween, formatDate } from '../adoption/calendar.ts';
 import { formView, freshState, REVISION, type Form, type FormState, type Option } from '../http/forms.ts';
 import { areaPath, stakeholderPath } from '../http/urls.ts';
 import type { Actor } from '../shared/event.ts';
@@ -267,7 +267,7 @@ function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Reco
   };
 }
 
-type HealthView = ReturnType<typeof healthView>;
+export type HealthView = ReturnType<typeof healthView>;
 
 function rowView(row: StakeholderRow, today: string, health: ReadonlyMap<string, HealthView>) {
   return {
