@@ -267,7 +267,9 @@ export const alignmentRoutes: FastifyPluginAsyncZod<AlignmentRouteOptions> = asy
       const { recorded } = request.query;
       return sendHtml(
         reply,
-        renderTheme(false, request.params.themeId, request.viewer?.role === 'admin', { recorded: recorded && themeRecordedBy.get(recorded) }),
+        renderTheme(false, request.params.themeId, request.viewer?.role === 'admin', {
+          recorded: recorded && themeRecordedBy.get(recorded),
+        }),
       );
     },
   );

@@ -248,7 +248,12 @@ export function themeView(page: ThemePage, input: Answered) {
   const withRevision = { [REVISION]: String(page.revision) };
   const areas = new Map(page.areas.map((a) => [a.areaId, a]));
   const form = (f: Form, values: Record<string, string>) =>
-    formView(f, { action: `${here}/${f.id}`, hxTarget: '#theme', state: answeredFor(input, f.id) ?? freshState(f, values), reloadHref: here });
+    formView(f, {
+      action: `${here}/${f.id}`,
+      hxTarget: '#theme',
+      state: answeredFor(input, f.id) ?? freshState(f, values),
+      reloadHref: here,
+    });
   // A dropped theme is not edited; a form sent from a page older than the drop still shows its answer.
   const offered = (f: Form) => page.mayDefineStrategy && (!t.dropped || answeredFor(input, f.id) !== null);
   return {

@@ -33,7 +33,11 @@ const idOf = (table: 'themes' | 'objectives', title: string): string => {
 };
 const revisionOf = async (objectiveId: string) => (await world.store.readStream(`objective-${objectiveId}`)).length - 1;
 const themeRevision = async (themeId: string) => String((await world.store.readStream(`theme-${themeId}`)).length - 1);
-const alertOf = (html: string) => /role="alert">([\s\S]*?)<\/div>/.exec(html)?.[1]?.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ') ?? '';
+const alertOf = (html: string) =>
+  /role="alert">([\s\S]*?)<\/div>/
+    .exec(html)?.[1]
+    ?.replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ') ?? '';
 const errorOf = (html: string) => /class="field__error"[^>]*>([^<]*)</.exec(html)?.[1] ?? '';
 const align = () => world.queries.team('pay', CYCLE, TODAY)?.scores.align;
 
@@ -262,7 +266,7 @@ describe('renaming and dropping a strategic theme', () => {
     expect(map).toContain('No strategic theme is set yet');
     const objective = mainOf((await app.inject(`/objectives/${PLAT_O1}`)).body);
     expect(objective).toContain('Theme: Grow recurring revenue (dropped: the chain reaches no theme)');
-    expect(objective).not.toContain('<option value="' + GROWTH + '"');
+    expect(objective).not.toContain(`<option value="${GROWTH}"`);
 
     // Nothing links to it again, nor renames it; dropping it again records nothing.
     res = await post(`/objectives/${PAY_O1}/link`, { parentId: GROWTH, revision: String(await revisionOf(PAY_O1)) });
