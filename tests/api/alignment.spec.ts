@@ -174,7 +174,7 @@ describe('renaming an objective', () => {
     expect(page).toContain('<h1>Payouts the same day</h1>');
     expect(page).toContain('Objective renamed.');
     expect(page).toContain('Objective renamed to &quot;Payouts the same day&quot;');
-    expect(mainOf((await app.inject(`/alignment?cycle=${CYCLE}`)).body)).toContain('<b>Payouts the same day</b>');
+    expect(mainOf((await app.inject(`/alignment?cycle=${CYCLE}`)).body)).toContain('<b><bdi>Payouts the same day</bdi></b>');
 
     const head = await world.store.headPosition();
     res = await rename('Payouts the same day');
