@@ -222,8 +222,8 @@ export const alignmentRoutes: FastifyPluginAsyncZod<AlignmentRouteOptions> = asy
     );
   }
 
-  // The parent's kind is the chosen id's: a theme's if a theme has it.
   postToObjective(renameObjectiveForm, (command, ctx, revision) => renameObjective(handlers, command, ctx, revision));
+  // The parent's kind is the chosen id's: a theme's if a theme has it.
   postToObjective(
     linkObjectiveForm,
     (command, ctx, revision) => linkObjective(handlers, command, ctx, revision),
