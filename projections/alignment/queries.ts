@@ -5,6 +5,8 @@ import { orgProjection } from '../org.ts';
 export interface ThemeRecord {
   themeId: string;
   title: string;
+  /** A dropped theme stays known, by its page and by the objectives still linked to it, but no chain reaches it. */
+  dropped: boolean;
 }
 
 export interface KeyResultRecord {
@@ -35,6 +37,7 @@ export interface AreaRecord {
 
 /** The strategy read side: what the alignment map, the objective page and the team page's key results ask. */
 export interface AlignmentQueries {
+  /** Every theme, dropped ones too, by title. */
   themes(): ThemeRecord[];
   /** Every objective still set, of every cycle: a cycle's map shows parents from earlier cycles too. */
   objectives(): ObjectiveRecord[];
@@ -46,6 +49,12 @@ export interface AlignmentQueries {
   history(nodeId: string): string[];
   /** The team's key results in a cycle, by objective, as the progress form offers them. */
   keyResultsOf(teamId: string, cycleId: string): { keyResultId: string; title: string; objective: string }[];
+}
+
+interface ThemeRow {
+  theme_id: string;
+  title: string;
+  dropped: number;
 }
 
 interface ObjectiveRow {
@@ -70,8 +79,8 @@ export class SqliteAlignmentQueries implements AlignmentQueries {
       o.parent_kind, o.parent_id, o.cross_area
       FROM strategy_objectives o LEFT JOIN org_teams t ON t.team_id = o.team_id`;
     this.sql = {
-      themes: db.prepare<[], ThemeRecord>('SELECT theme_id AS themeId, title FROM strategy_themes WHERE dropped = 0 ORDER BY title'),
-      theme: db.prepare<[string], ThemeRecord>('SELECT theme_id AS themeId, title FROM strategy_themes WHERE theme_id = ? AND dropped = 0'),
+      themes: db.prepare<[], ThemeRow>('SELECT theme_id, title, dropped FROM strategy_themes ORDER BY title, theme_id'),
+      theme: db.prepare<[string], ThemeRow>('SELECT theme_id, title, dropped FROM strategy_themes WHERE theme_id = ?'),
       objectives: db.prepare<[], ObjectiveRow>(`SELECT ${objectiveColumns} WHERE o.dropped = 0 ORDER BY o.title, o.objective_id`),
       objective: db.prepare<[string], ObjectiveRow>(`SELECT ${objectiveColumns} WHERE o.objective_id = ? AND o.dropped = 0`),
       keyResults: db.prepare<[], { objective_id: string; key_result_id: string; title: string; progress: number | null }>(`
@@ -96,11 +105,12 @@ export class SqliteAlignmentQueries implements AlignmentQueries {
   }
 
   themes(): ThemeRecord[] {
-    return this.sql.themes.all();
+    return this.sql.themes.all().map(toTheme);
   }
 
   theme(themeId: string): ThemeRecord | null {
-    return this.sql.theme.get(themeId) ?? null;
+    const row = this.sql.theme.get(themeId);
+    return row === undefined ? null : toTheme(row);
   }
 
   objectives(): ObjectiveRecord[] {
@@ -135,6 +145,8 @@ export class SqliteAlignmentQueries implements AlignmentQueries {
     return this.sql.keyResultsOf.all(teamId, cycleId);
   }
 }
+
+const toTheme = (row: ThemeRow): ThemeRecord => ({ themeId: row.theme_id, title: row.title, dropped: row.dropped === 1 });
 
 function toRecord(row: ObjectiveRow, keyResults: KeyResultRecord[]): ObjectiveRecord {
   return {

@@ -413,7 +413,8 @@ export function formView(
   const names = Object.keys(form.fields);
   const focused = input.recorded ? names[0] : names.find((name) => messagesFor(name).length > 0);
   const fieldViews = Object.entries(form.fields).map(([name, field]) => {
-    const id = `${form.id}-${name}`;
+    // `<form id>-title` is its card's heading (what the form is labelled by): a field named `title` takes another id.
+    const id = `${form.id}-${name === 'title' ? 'title-field' : name}`;
     const value = state.values[name] ?? '';
     const messages = messagesFor(name);
     const error = messages.length === 0 ? null : messages.join('; ');

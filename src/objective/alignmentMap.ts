@@ -1,7 +1,7 @@
 /**
  * The alignment map of one cycle, as a tree a page prints: strategic themes → the objectives that
  * serve them → theirs, with counts and key-result progress rolled up; then the orphans (objectives
- * whose chain reaches no theme), and what stands out. Pure.
+ * whose chain reaches no theme), the dropped themes they still link to, and what stands out. Pure.
  */
 import type { AreaRecord, ObjectiveRecord, ThemeRecord } from '../../projections/alignment/queries.ts';
 import { reachingTheme } from './alignment.ts';
@@ -38,8 +38,11 @@ export interface AreaAlignment {
 }
 
 export interface AlignmentMap {
+  /** The themes still set. */
   themes: ThemeNode[];
   orphans: MapNode[];
+  /** Dropped themes an orphan shown here is still linked to: why it became one. */
+  droppedThemes: ThemeRecord[];
   /** Areas (by their teams' objectives in the cycle) where fewer than half reach a theme. */
   mostlyUnlinked: AreaAlignment[];
   counts: { themes: number; areaObjectives: number; teamObjectives: number; reaching: number; orphans: number; withoutKeyResults: number };
@@ -69,13 +72,15 @@ export function subtreeOf(areas: readonly AreaRecord[], areaId: string): Set<str
 
 export function alignmentMap(input: {
   cycleId: string;
+  /** Set and dropped: only a theme still set is reached. */
   themes: readonly ThemeRecord[];
   objectives: readonly ObjectiveRecord[];
   areas: readonly AreaRecord[];
   /** Only objectives of this area (and the areas under it), with what they serve. */
   areaId: string | null;
 }): AlignmentMap {
-  const { cycleId, themes, objectives, areas } = input;
+  const { cycleId, objectives, areas } = input;
+  const themes = input.themes.filter((t) => !t.dropped);
   const within = input.areaId === null ? null : subtreeOf(areas, input.areaId);
   const reaching = reachingTheme(
     objectives.map((o) => ({ objectiveId: o.objectiveId, parentKind: o.parentKind, parentId: o.parentId })),
@@ -126,6 +131,9 @@ export function alignmentMap(input: {
         !objectives.some((p) => p.objectiveId === o.parentId)),
   );
   const orphans = orphanRoots.flatMap((o) => nodeOf(o, new Set()) ?? []);
+  const droppedThemes = input.themes.filter(
+    (t) => t.dropped && orphans.some((n) => n.objective.parentKind === 'theme' && n.objective.parentId === t.themeId),
+  );
 
   const shown = objectives.filter(counted);
   const byArea = new Map<string, AreaAlignment>();
@@ -141,6 +149,7 @@ export function alignmentMap(input: {
   return {
     themes: themeNodes,
     orphans,
+    droppedThemes,
     mostlyUnlinked: [...byArea.values()].filter((a) => a.reaching < a.teamObjectives * MOSTLY_UNLINKED_BELOW),
     counts: {
       themes: themes.length,

@@ -45,12 +45,12 @@ export const themeDecider: Decider<ThemeState, ThemeCommand, ThemeEvent> = {
       if (state.status === 'Set' && state.title === command.data.title) return [];
       throw ruleBroken('themeId', `Theme "${state.title}" is already set under this id`);
     }
-    if (state.status !== 'Set') throw ruleBroken('themeId', `There is no strategic theme "${command.data.themeId}"`);
+    if (state.status === 'Empty') throw ruleBroken('themeId', `There is no strategic theme "${command.data.themeId}"`);
+    if (command.type === 'DropTheme') return state.status === 'Dropped' ? [] : [{ type: 'StrategicThemeDropped', data: command.data }];
+    if (state.status === 'Dropped') throw ruleBroken('themeId', `Theme "${state.title}" was dropped`);
     switch (command.type) {
       case 'RenameTheme':
         return command.data.title === state.title ? [] : [{ type: 'StrategicThemeRenamed', data: command.data }];
-      case 'DropTheme':
-        return [{ type: 'StrategicThemeDropped', data: command.data }];
       default: {
         const unexpected: never = command;
         throw new Error(`unknown command ${JSON.stringify(unexpected)}`);

@@ -1,5 +1,15 @@
 import { defineForm, fields, optional } from '../http/forms.ts';
-import { DefineKeyResult, DropObjective, LinkObjective, SetObjective, SetTheme, UnlinkObjective } from './commands.ts';
+import {
+  DefineKeyResult,
+  DropObjective,
+  DropTheme,
+  LinkObjective,
+  RenameObjective,
+  RenameTheme,
+  SetObjective,
+  SetTheme,
+  UnlinkObjective,
+} from './commands.ts';
 
 /** On the alignment map, admins only: the key becomes the theme's id. */
 export const setThemeForm = defineForm(SetTheme, {
@@ -9,6 +19,25 @@ export const setThemeForm = defineForm(SetTheme, {
   submit: 'Set theme',
   recorded: 'Strategic theme set.',
   fields: { title: fields.text('Theme', { hint: 'What the organisation is going for, across cycles' }) },
+});
+
+/** On a theme's page, admins only, like setting one. */
+export const renameThemeForm = defineForm(RenameTheme, {
+  id: 'rename',
+  title: 'Rename this theme',
+  submit: 'Rename theme',
+  recorded: 'Theme renamed.',
+  revisioned: true,
+  fields: { title: fields.text('Theme') },
+});
+
+export const dropThemeForm = defineForm(DropTheme, {
+  id: 'drop',
+  title: 'Drop this theme',
+  submit: 'Drop theme',
+  recorded: 'Theme dropped.',
+  revisioned: true,
+  fields: {},
 });
 
 export const setAreaObjectiveForm = defineForm(SetObjective, {
@@ -27,6 +56,15 @@ export const setTeamObjectiveForm = defineForm(SetObjective, {
   submit: 'Set objective',
   recorded: 'Team objective set.',
   fields: { title: fields.text('Objective'), teamId: optional(fields.select('Team')), cycleId: fields.select('Cycle') },
+});
+
+export const renameObjectiveForm = defineForm(RenameObjective, {
+  id: 'rename',
+  title: 'Rename',
+  submit: 'Rename objective',
+  recorded: 'Objective renamed.',
+  revisioned: true,
+  fields: { title: fields.text('Objective') },
 });
 
 /** The parent's kind is not asked: the route finds whether the chosen id is a theme's or an objective's. */

@@ -17,21 +17,34 @@ import { streamName } from '../shared/streams.ts';
 import {
   defineKeyResultForm,
   dropObjectiveForm,
+  dropThemeForm,
   linkObjectiveForm,
+  renameObjectiveForm,
+  renameThemeForm,
   setAreaObjectiveForm,
   setTeamObjectiveForm,
   setThemeForm,
   unlinkObjectiveForm,
 } from './forms.ts';
-import { defineKeyResult, dropObjective, linkObjective, setObjective, setTheme, unlinkObjective } from './handlers.ts';
+import {
+  defineKeyResult,
+  dropObjective,
+  dropTheme,
+  linkObjective,
+  renameObjective,
+  renameTheme,
+  setObjective,
+  setTheme,
+  unlinkObjective,
+} from './handlers.ts';
 import {
   alignmentUrl,
   alignmentView,
-  historyView,
   objectivePath,
   objectiveView,
   parentOptions,
   themePath,
+  themeView,
   type Answered,
 } from './viewModels.ts';
 
@@ -43,18 +56,21 @@ export interface AlignmentRouteOptions extends WebDeps {
 }
 
 const mapForms = [setThemeForm, setAreaObjectiveForm, setTeamObjectiveForm];
-const objectiveForms = [linkObjectiveForm, unlinkObjectiveForm, defineKeyResultForm, dropObjectiveForm];
+const objectiveForms = [renameObjectiveForm, linkObjectiveForm, unlinkObjectiveForm, defineKeyResultForm, dropObjectiveForm];
 const recordedBy = new Map([...mapForms, ...objectiveForms].map((f) => [f.id, f.recorded]));
 const Recorded = optional(z.enum([...recordedBy.keys()] as [string, ...string[]]));
 const AlignmentQuery = z.object({ cycle: optional(Id), area: optional(Id), recorded: Recorded });
 const ObjectiveParams = z.object({ objectiveId: Id });
+const themeRecordedBy = new Map([renameThemeForm, dropThemeForm].map((f) => [f.id, f.recorded]));
+const ThemeQuery = z.object({ recorded: optional(z.enum([...themeRecordedBy.keys()] as [string, ...string[]])) });
 const ThemeParams = z.object({ themeId: Id });
 
 /**
  * The alignment map (`/alignment`, per cycle, filtered by area): themes → area objectives → team
  * objectives, the orphans and what stands out, and the forms that set themes and objectives.
  * Each node opens its own page (`/objectives/:id`, `/themes/:id`): its key results, its events,
- * and the forms that link, unlink, add a key result or drop it.
+ * and the forms that rename, link, unlink, add a key result or drop it; a theme's page, the
+ * objectives linked to it and, for admins, the forms that rename or drop it.
  */
 export const alignmentRoutes: FastifyPluginAsyncZod<AlignmentRouteOptions> = async (app, options) => {
   const { alignment, queries, views, today, handlers, forms, revisions, timeline, names } = options;
@@ -89,7 +105,10 @@ export const alignmentRoutes: FastifyPluginAsyncZod<AlignmentRouteOptions> = asy
     const parentTheme = objective.parentKind === 'theme' ? themes.find((t) => t.themeId === objective.parentId) : undefined;
     const parentObjective = objective.parentKind === 'objective' ? objectives.find((o) => o.objectiveId === objective.parentId) : undefined;
     const parent = parentTheme
-      ? { title: `Theme: ${parentTheme.title}`, href: themePath(parentTheme.themeId) }
+      ? {
+          title: `Theme: ${parentTheme.title}${parentTheme.dropped ? ' (dropped: the chain reaches no theme)' : ''}`,
+          href: themePath(parentTheme.themeId),
+        }
       : parentObjective
         ? { title: parentObjective.title, href: objectivePath(parentObjective.objectiveId) }
         : null;
@@ -203,6 +222,7 @@ export const alignmentRoutes: FastifyPluginAsyncZod<AlignmentRouteOptions> = asy
     );
   }
 
+  postToObjective(renameObjectiveForm, (command, ctx, revision) => renameObjective(handlers, command, ctx, revision));
   // The parent's kind is the chosen id's: a theme's if a theme has it.
   postToObjective(
     linkObjectiveForm,
@@ -225,18 +245,53 @@ export const alignmentRoutes: FastifyPluginAsyncZod<AlignmentRouteOptions> = asy
   );
   postToObjective(dropObjectiveForm, (command, ctx, revision) => dropObjective(handlers, command, ctx, revision));
 
-  app.get('/themes/:themeId', { config: { access: 'read' }, schema: { params: ThemeParams } }, async (request, reply) => {
-    const theme = alignment.theme(request.params.themeId);
-    if (theme === null) throw new NotFoundError(`There is no strategic theme "${request.params.themeId}".`);
-    const history = timeline.atPositions(alignment.history(theme.themeId));
-    return sendHtml(
-      reply,
-      views.render('pages/theme', {
-        title: theme.title,
-        theme,
-        mapHref: alignmentUrl({}),
-        history: historyView(history, names),
-      }),
-    );
-  });
+  const renderTheme = (fragment: boolean, themeId: string, mayDefineStrategy: boolean, input: Answered) => {
+    const theme = alignment.theme(themeId);
+    if (theme === null) throw new NotFoundError(`There is no strategic theme "${themeId}".`);
+    const page = {
+      theme,
+      served: alignment.objectives().filter((o) => o.parentKind === 'theme' && o.parentId === themeId),
+      areas: alignment.areas(),
+      revision: revisions.of(streamName('theme', themeId)),
+      history: timeline.atPositions(alignment.history(themeId)),
+      names,
+      mayDefineStrategy,
+    };
+    return views.render(fragment ? 'partials/theme' : 'pages/theme', themeView(page, input));
+  };
+
+  app.get(
+    '/themes/:themeId',
+    { config: { access: 'read' }, schema: { params: ThemeParams, querystring: ThemeQuery } },
+    async (request, reply) => {
+      const { recorded } = request.query;
+      return sendHtml(
+        reply,
+        renderTheme(false, request.params.themeId, request.viewer?.role === 'admin', {
+          recorded: recorded && themeRecordedBy.get(recorded),
+        }),
+      );
+    },
+  );
+
+  /** Themes are the organisation's: only an admin renames or drops one. */
+  function postToTheme<C extends CommandDefinition, F extends Form<C>['fields']>(
+    form: Form<C, F>,
+    execute: (command: never, ctx: CommandContext, revision: number | undefined) => Promise<{ position: bigint }>,
+  ) {
+    app.post(`/themes/:themeId/${form.id}`, { config: { access: 'admin' }, schema: { params: ThemeParams } }, async (request, reply) => {
+      const { themeId } = request.params;
+      return submitForm(request, reply, forms, {
+        form,
+        data: (values) => ({ ...(values as Record<string, unknown>), themeId }),
+        execute: (command, ctx, revision) => execute(command as never, ctx, revision),
+        redirectTo: `${themePath(themeId)}?recorded=${form.id}`,
+        render: ({ state, fragment }) =>
+          renderTheme(fragment, themeId, true, state === null ? { recorded: form.recorded } : { answered: { formId: form.id, state } }),
+      });
+    });
+  }
+
+  postToTheme(renameThemeForm, (command, ctx, revision) => renameTheme(handlers, command, ctx, revision));
+  postToTheme(dropThemeForm, (command, ctx, revision) => dropTheme(handlers, command, ctx, revision));
 };

@@ -11,7 +11,10 @@ import { alignmentMap, type MapNode } from './alignmentMap.ts';
 import {
   defineKeyResultForm,
   dropObjectiveForm,
+  dropThemeForm,
   linkObjectiveForm,
+  renameObjectiveForm,
+  renameThemeForm,
   setAreaObjectiveForm,
   setTeamObjectiveForm,
   setThemeForm,
@@ -126,6 +129,7 @@ export function alignmentView(page: AlignmentPage, input: Answered) {
       children: t.children.map((c) => nodeView(c, areas, false, cycleNames)),
     })),
     orphans: map.orphans.map((o) => nodeView(o, areas, true, cycleNames)),
+    droppedThemes: map.droppedThemes.map((t) => ({ id: t.themeId, title: t.title, href: themePath(t.themeId) })),
     mostlyUnlinked: map.mostlyUnlinked.map((a) => ({
       name: a.area.name,
       href: alignmentUrl({ cycle: cycle.cycleId, area: a.area.areaId }),
@@ -165,7 +169,7 @@ export function parentOptions(
     .filter((p) => p.objectiveId !== o.objectiveId && (startsOn.get(p.cycleId) ?? '9999') <= mine)
     .toSorted((a, b) => Number(a.team !== null) - Number(b.team !== null) || a.title.localeCompare(b.title));
   return [
-    ...page.themes.map((t) => ({ value: t.themeId, label: `Theme: ${t.title}` })),
+    ...page.themes.filter((t) => !t.dropped).map((t) => ({ value: t.themeId, label: `Theme: ${t.title}` })),
     ...candidates.map((p) => ({ value: p.objectiveId, label: `${p.title} (${ownerOf(p, areas)})` })),
   ];
 }
@@ -215,6 +219,7 @@ export function objectiveView(page: ObjectivePage, input: Answered) {
     parent: page.parent,
     keyResults: o.keyResults.map((k) => ({ title: k.title, progress: k.progress === null ? 'no progress reported' : percent(k.progress) })),
     history: historyView(page.history, page.names),
+    renameForm: form(renameObjectiveForm, { ...withRevision, title: o.title }),
     linkForm: form(
       linkObjectiveForm,
       { ...withRevision, parentId: o.parentId ?? '', crossArea: o.crossArea ? 'on' : '' },
@@ -223,5 +228,50 @@ export function objectiveView(page: ObjectivePage, input: Answered) {
     unlinkForm: o.parentId === null ? null : form(unlinkObjectiveForm, withRevision),
     keyResultForm: form(defineKeyResultForm, {}),
     dropForm: form(dropObjectiveForm, withRevision),
+  };
+}
+
+export interface ThemePage {
+  theme: ThemeRecord;
+  /** The objectives linked to it, of every cycle. */
+  served: ObjectiveRecord[];
+  areas: AreaRecord[];
+  revision: number;
+  history: TimelineEntry[];
+  names: Names;
+  mayDefineStrategy: boolean;
+}
+
+export function themeView(page: ThemePage, input: Answered) {
+  const t = page.theme;
+  const here = themePath(t.themeId);
+  const withRevision = { [REVISION]: String(page.revision) };
+  const areas = new Map(page.areas.map((a) => [a.areaId, a]));
+  const form = (f: Form, values: Record<string, string>) =>
+    formView(f, {
+      action: `${here}/${f.id}`,
+      hxTarget: '#theme',
+      state: answeredFor(input, f.id) ?? freshState(f, values),
+      reloadHref: here,
+    });
+  // A dropped theme is not edited; a form sent from a page older than the drop still shows its answer.
+  const offered = (f: Form) => page.mayDefineStrategy && (!t.dropped || answeredFor(input, f.id) !== null);
+  return {
+    title: t.title,
+    recorded: input.recorded ?? null,
+    theme: { title: t.title, dropped: t.dropped },
+    mapHref: alignmentUrl({}),
+    served: page.served.map((o) => ({ title: o.title, href: objectivePath(o.objectiveId), owner: ownerOf(o, areas) })),
+    history: historyView(page.history, page.names),
+    forms: [
+      { form: renameThemeForm, values: { ...withRevision, title: t.title }, note: null },
+      {
+        form: dropThemeForm,
+        values: withRevision,
+        note: 'The objectives linked to it stay linked but no longer reach a theme: their teams’ align scores fall until they are linked elsewhere.',
+      },
+    ]
+      .filter((f) => offered(f.form))
+      .map((f) => ({ form: form(f.form, f.values), note: f.note })),
   };
 }

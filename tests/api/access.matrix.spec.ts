@@ -163,6 +163,8 @@ const FORM_STATUSES: Record<string, Statuses> = {
   '/cycles': adminWrite,
   '/cycles/:cycleId/close': adminWrite,
   '/alignment/themes': adminWrite,
+  '/themes/:themeId/rename': adminWrite,
+  '/themes/:themeId/drop': adminWrite,
 };
 
 const SOURCE = 'urn:okr-tool';
@@ -309,7 +311,7 @@ const writeTargetRoutes = [
   '/alignment/objectives',
   '/alignment/team-objectives',
   // Linked before unlinked; dropping ends the rest: last.
-  ...['link', 'key-result', 'unlink', 'drop'].map((form) => `/objectives/:objectiveId/${form}`),
+  ...['rename', 'link', 'key-result', 'unlink', 'drop'].map((form) => `/objectives/:objectiveId/${form}`),
 ];
 
 describe.each(['GET', 'HEAD'])('%s', (method) => {

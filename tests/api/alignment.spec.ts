@@ -32,6 +32,13 @@ const idOf = (table: 'themes' | 'objectives', title: string): string => {
   return (world.db.prepare(`SELECT ${column} AS id FROM strategy_${table} WHERE title = ?`).get(title) as { id: string }).id;
 };
 const revisionOf = async (objectiveId: string) => (await world.store.readStream(`objective-${objectiveId}`)).length - 1;
+const themeRevision = async (themeId: string) => String((await world.store.readStream(`theme-${themeId}`)).length - 1);
+const alertOf = (html: string) =>
+  /role="alert">([\s\S]*?)<\/div>/
+    .exec(html)?.[1]
+    ?.replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ') ?? '';
+const errorOf = (html: string) => /class="field__error"[^>]*>([^<]*)</.exec(html)?.[1] ?? '';
 const align = () => world.queries.team('pay', CYCLE, TODAY)?.scores.align;
 
 async function setUpCascade() {
@@ -148,5 +155,130 @@ describe('key results known by name', () => {
     expect(res.statusCode).toBe(303);
     // Its progress rolls up on the map.
     expect(mainOf((await app.inject(`/objectives/${PAY_O1}`)).body)).toContain('Payout time under 24 h <span class="muted">· 40%</span>');
+  });
+});
+
+describe('renaming an objective', () => {
+  it('renames it from its page; the title is checked, the same title records nothing, a stale page gets 409', async () => {
+    await setUpCascade();
+    const rename = async (title: string, revision?: string) =>
+      post(`/objectives/${PAY_O1}/rename`, { title, revision: revision ?? String(await revisionOf(PAY_O1)) });
+    const form = mainOf((await app.inject(`/objectives/${PAY_O1}`)).body);
+    expect(form).toContain(`action="/objectives/${PAY_O1}/rename"`);
+    expect(form).toContain('value="Payouts in a day"');
+
+    let res = await rename('Payouts the same day');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/objectives/${PAY_O1}?recorded=rename`);
+    const page = mainOf((await app.inject(res.headers.location as string)).body);
+    expect(page).toContain('<h1>Payouts the same day</h1>');
+    expect(page).toContain('Objective renamed.');
+    expect(page).toContain('Objective renamed to &quot;Payouts the same day&quot;');
+    expect(mainOf((await app.inject(`/alignment?cycle=${CYCLE}`)).body)).toContain('<b><bdi>Payouts the same day</bdi></b>');
+
+    const head = await world.store.headPosition();
+    res = await rename('Payouts the same day');
+    expect(res.statusCode).toBe(303);
+    expect(await world.store.headPosition()).toBe(head);
+
+    for (const [title, message] of [
+      ['', 'Objective is required'],
+      ['x', 'Objective must be at least 2 characters'],
+      ['x'.repeat(161), 'Objective must be at most 160 characters'],
+      ['Payouts \u202Ein a day', 'Objective must not contain control or direction-override characters'],
+    ] as const) {
+      res = await rename(title);
+      expect(res.statusCode, title).toBe(422);
+      expect(errorOf(res.body), title).toBe(message);
+    }
+    expect(await world.store.headPosition()).toBe(head);
+
+    res = await rename('Payouts within hours', '0');
+    expect(res.statusCode).toBe(409);
+    expect(alertOf(res.body)).toContain('This changed since you loaded the page.');
+    expect(alertOf(res.body)).toContain('renamed');
+    expect(await world.store.headPosition()).toBe(head);
+  });
+});
+
+describe('renaming and dropping a strategic theme', () => {
+  it('an admin renames a theme from its page; coaches and leaders see no form and are refused', async () => {
+    await setUpCascade();
+    const page = mainOf((await app.inject(`/themes/${GROWTH}`)).body);
+    expect(page).toContain(`action="/themes/${GROWTH}/rename"`);
+    expect(page).toContain(`action="/themes/${GROWTH}/drop"`);
+
+    let res = await post(`/themes/${GROWTH}/rename`, { title: 'Grow revenue that recurs', revision: await themeRevision(GROWTH) });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/themes/${GROWTH}?recorded=rename`);
+    const renamed = mainOf((await app.inject(res.headers.location as string)).body);
+    expect(renamed).toContain('<h1>Grow revenue that recurs</h1>');
+    expect(renamed).toContain('Theme renamed.');
+    expect(renamed).toContain('Strategic theme renamed to &quot;Grow revenue that recurs&quot;');
+
+    res = await post(`/themes/${GROWTH}/rename`, { title: ' ', revision: await themeRevision(GROWTH) });
+    expect(res.statusCode).toBe(422);
+    expect(errorOf(res.body)).toBe('Theme is required');
+    res = await post(`/themes/${GROWTH}/rename`, { title: 'Grow', revision: '0' });
+    expect(res.statusCode).toBe(409);
+    expect(alertOf(res.body)).toContain('This changed since you loaded the page.');
+
+    for (const role of ['coach', 'leader'] as const) {
+      const other = await appFor(world, {}, role);
+      try {
+        const seen = mainOf((await other.inject(`/themes/${GROWTH}`)).body);
+        expect(seen, role).toContain('Grow revenue that recurs');
+        expect(seen, role).not.toContain('<form');
+        const head = await world.store.headPosition();
+        for (const form of ['rename', 'drop']) {
+          const refused = await postForm(other, `/themes/${GROWTH}/${form}`, { title: 'Mine now', revision: await themeRevision(GROWTH) });
+          expect(refused.statusCode, `${role} ${form}`).toBe(403);
+        }
+        expect(await world.store.headPosition()).toBe(head);
+      } finally {
+        await other.close();
+      }
+    }
+  });
+
+  it('dropping a theme ends the chains that reached it: the align score falls, the map and the pages say why', async () => {
+    await setUpCascade();
+    await post(`/objectives/${PAY_O1}/link`, { parentId: PLAT_O1, revision: String(await revisionOf(PAY_O1)) });
+    await post(`/objectives/${PLAT_O1}/link`, { parentId: GROWTH, revision: String(await revisionOf(PLAT_O1)) });
+    expect(align()).toBe(100);
+
+    let res = await post(`/themes/${GROWTH}/drop`, { revision: await themeRevision(GROWTH) });
+    expect(res.statusCode).toBe(303);
+    expect(align()).toBe(0);
+    const evidence = mainOf((await app.inject(`/evidence?team=pay&cycle=${CYCLE}&dimension=align&area=plat`)).body);
+    expect(evidence).toContain('0 of 1 objective reach a strategic theme');
+
+    const theme = mainOf((await app.inject(`/themes/${GROWTH}?recorded=drop`)).body);
+    expect(theme).toContain('Theme dropped.');
+    expect(theme).toContain('<span class="flag">dropped</span>');
+    expect(theme).toContain('These are orphans now');
+    expect(theme).toContain('Self-service platform');
+    expect(theme).not.toContain('<form');
+    const map = mainOf((await app.inject(`/alignment?cycle=${CYCLE}`)).body);
+    expect(map).toContain('dropped: what still links to it is listed under Orphans');
+    // Both objectives are orphans now, Payments' below Platform's.
+    expect(map).toContain('<span class="kpi__label">Orphans</span><span class="kpi__value">2</span>');
+    expect(map).toContain('No strategic theme is set yet');
+    const objective = mainOf((await app.inject(`/objectives/${PLAT_O1}`)).body);
+    expect(objective).toContain('Theme: Grow recurring revenue (dropped: the chain reaches no theme)');
+    expect(objective).not.toContain(`<option value="${GROWTH}"`);
+
+    // Nothing links to it again, nor renames it; dropping it again records nothing.
+    res = await post(`/objectives/${PAY_O1}/link`, { parentId: GROWTH, revision: String(await revisionOf(PAY_O1)) });
+    expect(res.statusCode).toBe(422);
+    expect(alertOf(res.body) + errorOf(res.body)).toContain('Serves must be a strategic theme that is set');
+    res = await post(`/themes/${GROWTH}/rename`, { title: 'Back again', revision: await themeRevision(GROWTH) });
+    expect(res.statusCode).toBe(422);
+    expect(alertOf(res.body)).toContain('Theme &quot;Grow recurring revenue&quot; was dropped');
+    const head = await world.store.headPosition();
+    res = await post(`/themes/${GROWTH}/drop`, { revision: await themeRevision(GROWTH) });
+    expect(res.statusCode).toBe(303);
+    expect(await world.store.headPosition()).toBe(head);
+    expect((await app.inject('/themes/nothing')).statusCode).toBe(404);
   });
 });

@@ -3,7 +3,8 @@
  * week, links it to a theme from there in one click and a form, and the leader's heatmap shows the
  * team's align score move live, then move back when the link is removed. The alignment map reads
  * on a phone as an indented tree; axe finds no serious or critical problem. The screenshot is
- * taken on the seeded demo organisation.
+ * taken on the seeded demo organisation. An admin renames and drops a theme from its page, and
+ * a coach renames an objective, with titles that try to be markup or to run right to left.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -101,6 +102,91 @@ describe.skipIf(skipWithoutBrowser('alignment'))('strategy and cascade in Chromi
     await expect.poll(() => teamAlign(leader, 'Search'), { timeout: LIVE_MS, interval: 25 }).toMatch(/^0\b/);
     expect(errors).toEqual([]);
   });
+
+  it('an admin renames and drops a theme from its page, hostile titles stay text; an objective is renamed in place (docs/screenshots/theme.png)', async () => {
+    world = openWorld();
+    await seedSmallOrganisation(world);
+    await given(world, 'theme', 'growth', '2026-09-25', {
+      type: 'StrategicThemeSet',
+      data: { themeId: 'growth', title: 'Grow recurring revenue' },
+    });
+    await given(world, 'objective', 'plat-o1', '2026-10-01', {
+      type: 'ObjectiveSet',
+      data: { objectiveId: 'plat-o1', title: 'Self-service platform', cycleId: CYCLE, areaId: 'plat' },
+    });
+    await given(world, 'objective', 'plat-o1', '2026-10-01', {
+      type: 'ObjectiveLinked',
+      data: { objectiveId: 'plat-o1', parentKind: 'theme', parentId: 'growth', crossArea: false },
+    });
+    await given(world, 'objective', 'pay-o1', '2026-10-02', {
+      type: 'ObjectiveSet',
+      data: { objectiveId: 'pay-o1', title: 'Payouts in a day', cycleId: CYCLE, areaId: 'plat', teamId: 'pay' },
+    });
+    await given(world, 'objective', 'pay-o1', '2026-10-02', {
+      type: 'ObjectiveLinked',
+      data: { objectiveId: 'pay-o1', parentKind: 'objective', parentId: 'plat-o1', crossArea: false },
+    });
+    await world.runner.start();
+    await world.runner.waitFor(await world.store.headPosition());
+    app = await appFor(world);
+    base = await listenOnLoopback(app);
+
+    const page = await person();
+    const dialogs: string[] = [];
+    const errors: string[] = [];
+    page.on('dialog', async (dialog) => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${base}/alignment?cycle=${CYCLE}`);
+    await page.getByRole('link', { name: 'Grow recurring revenue' }).click();
+    expect(new URL(page.url()).pathname).toBe('/themes/growth');
+    expect(await page.locator('#served-title + ul').innerText()).toContain('Self-service platform');
+
+    const rename = page.locator('#rename');
+    const renameTo = async (title: string) => {
+      await rename.getByLabel('Theme').fill(title);
+      await rename.getByRole('button', { name: 'Rename theme' }).click();
+    };
+    await renameTo('x'.repeat(161));
+    await expect.poll(() => page.locator('#rename .field__error').innerText()).toBe('Theme must be at most 160 characters');
+    await renameTo('<script>alert(1)</script><img src=x onerror=alert(2)>');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).innerText())
+      .toBe('<script>alert(1)</script><img src=x onerror=alert(2)>');
+    expect(await page.locator('#theme img').count()).toBe(0);
+    // Right-to-left text is a title like any other; an override character, which can disguise one, is refused.
+    await renameTo('نمو الإيرادات المتكررة');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('نمو الإيرادات المتكررة');
+    await renameTo('Grow \u202Erevenue');
+    await expect
+      .poll(() => page.locator('#rename .field__error').innerText())
+      .toContain('must not contain control or direction-override characters');
+    await renameTo('Customers succeed on their own');
+    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Theme renamed.');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Customers succeed on their own');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('theme.png'), fullPage: true });
+
+    await page.locator('#drop').getByRole('button', { name: 'Drop theme' }).click();
+    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Theme dropped.');
+    expect(await page.locator('.page-head .flag').textContent()).toBe('dropped');
+    expect(await page.locator('#theme form').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('theme-dropped.png'), fullPage: true });
+    await page.goto(`${base}/alignment?cycle=${CYCLE}`);
+    expect(await page.locator('.tree__theme--dropped').innerText()).toContain('Customers succeed on their own');
+    expect(await page.locator('section[aria-labelledby="orphans-title"]').innerText()).toContain('Self-service platform');
+
+    await page.goto(`${base}/objectives/pay-o1`);
+    const objective = page.locator('#rename');
+    await objective.getByLabel('Objective').fill('<b>Payouts</b> the same day');
+    await objective.getByRole('button', { name: 'Rename objective' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('<b>Payouts</b> the same day');
+    expect(await page.getByRole('status').first().innerText()).toContain('Objective renamed.');
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 120_000);
 
   /** How far right the page's content reaches (the site header is the layout's). */
   const contentRight = (page: Page) =>

@@ -39,6 +39,8 @@ export interface TargetIds {
   pastCycle: string;
   /** A strategic theme, and an area objective in Platform and one in Engineering, none linked. */
   theme: string;
+  /** A second theme, dropped without ending the links made to the first. */
+  spareTheme: string;
   objective: { inside: string; outside: string };
 }
 
@@ -73,9 +75,11 @@ export async function seedWriteTargets(app: FastifyInstance): Promise<TargetIds>
     checkInCadenceDays: '14',
   });
   const theme = await created(app, '/alignment/themes', { title: 'Grow recurring revenue' });
+  const spareTheme = await created(app, '/alignment/themes', { title: 'Open new markets' });
   const objective = (areaId: string) => created(app, '/alignment/objectives', { title: 'Self-service everything', areaId, cycleId: CYCLE });
   return {
     theme,
+    spareTheme,
     objective: { inside: await objective('plat'), outside: await objective('eng') },
     signal: signals,
     interventions: {
@@ -226,6 +230,20 @@ export function writeTargets(world: World, ids: TargetIds): WriteTarget[] {
       ['title'],
     ),
     both('/alignment/team-objectives', teams, (teamId) => keyed({ title: 'Payouts in a day', teamId, cycleId: CYCLE }), ['title']),
+    // Themes are the organisation's: admins only, so inside and outside are the same theme.
+    both(
+      '/themes/:themeId/rename',
+      { inside: ids.theme, outside: ids.theme },
+      (id) => async () => ({ title: `Grow revenue ${randomUUID().slice(0, 8)}`, ...(await revision('theme', id)) }),
+      ['title'],
+    ),
+    both('/themes/:themeId/drop', { inside: ids.spareTheme, outside: ids.spareTheme }, (id) => async () => revision('theme', id)),
+    both(
+      '/objectives/:objectiveId/rename',
+      ids.objective,
+      (id) => async () => ({ title: `Onboarding ${randomUUID().slice(0, 8)}`, ...(await revision('objective', id)) }),
+      ['title'],
+    ),
     both('/objectives/:objectiveId/link', ids.objective, (id) => async () => ({
       parentId: ids.theme,
       ...(await revision('objective', id)),

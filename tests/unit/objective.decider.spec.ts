@@ -263,6 +263,30 @@ describe('theme decider', () => {
       .when({ type: 'RenameTheme', data: { themeId: 'growth', title: 'Other' } })
       .thenRejects('themeId');
   });
+
+  it('renames to the same title or drops a dropped theme as nothing new; an unknown theme is neither renamed nor dropped', () => {
+    const data = { themeId: 'growth', title: 'Grow recurring revenue' };
+    const set = { type: 'StrategicThemeSet' as const, data };
+    const dropped = { type: 'StrategicThemeDropped' as const, data: { themeId: 'growth' } };
+    themes
+      .given([set])
+      .when({ type: 'RenameTheme', data: { themeId: 'growth', title: 'Grow revenue' } })
+      .then([{ type: 'StrategicThemeRenamed', data: { themeId: 'growth', title: 'Grow revenue' } }]);
+    themes.given([set]).when({ type: 'RenameTheme', data }).thenNothing();
+    themes
+      .given([set])
+      .when({ type: 'DropTheme', data: { themeId: 'growth' } })
+      .then([dropped]);
+    themes
+      .given([set, dropped])
+      .when({ type: 'DropTheme', data: { themeId: 'growth' } })
+      .thenNothing();
+    themes
+      .given([])
+      .when({ type: 'DropTheme', data: { themeId: 'growth' } })
+      .thenRejects('themeId');
+    themes.given([]).when({ type: 'RenameTheme', data }).thenRejects('themeId');
+  });
 });
 
 describe('reaching a theme', () => {
