@@ -8,8 +8,11 @@ import {
   learnWindowStart,
   rollUp,
   scoredKinds,
+  scoreTeam,
   type TeamAssessment,
 } from '../../src/adoption/model.ts';
+import { forecast } from '../../src/adoption/forecast.ts';
+import { areaSeries, seriesDates } from '../../src/adoption/trend.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { adoptionProjection, type FactRow, firstDateColumn, firstDateKinds, type SummaryRow, type TrainingsRow } from '../adoption.ts';
 import { objectivesProjection } from '../objectives.ts';
@@ -23,6 +26,7 @@ import type {
   Dimension,
   EvidencePaging,
   EvidenceSummary,
+  Forecast,
   Heatmap,
   HeatmapQueries,
   ScoreEvidence,
@@ -147,6 +151,9 @@ function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
 /** Heatmaps kept, one per (cycle, asOf): a few pairs are asked for again and again. */
 const CACHED_HEATMAPS = 32;
 
+/** Week ends whose team scores are kept (one map per cycle and week end): a year of weeks of a few cycles. */
+const CACHED_WEEK_ENDS = 256;
+
 /** The read models a heatmap is computed from: it changes only when one of their checkpoints moves. */
 const sources = [orgProjection, adoptionProjection, signalsProjection, objectivesProjection];
 
@@ -200,6 +207,12 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   private readonly cache = new Map<string, Cached>();
   /** Each cycle's teams' facts from their summaries, with the checkpoints they were read at: every date of the cycle scores the same facts. */
   private readonly summarised = new Map<string, { state: string; facts: Map<string, AdoptionFact[]> }>();
+  /**
+   * Each team's overall score at a week end (per cycle), with the checkpoints it was scored at:
+   * a week that ended before the date asked about scores the same whatever that date, so the
+   * trends of every date in a cycle share them.
+   */
+  private readonly weekEnds = new Map<string, { state: string; overall: Map<string, number> }>();
   private readonly now: () => number;
   private readonly staleForMs: number;
   /** The position the next answers must include (see `freshAfter`). */
@@ -301,6 +314,10 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return this.sql.keyResults.all(teamId, cycleId).map((row) => row.ref);
   }
 
+  areaForecast(areaId: string, cycleId: string, asOf: string): Forecast | null {
+    return this.area(areaId, cycleId, asOf)?.area.forecast ?? null;
+  }
+
   /**
    * Answers from now on include the event at `position`. A writer calls it once the read models
    * have applied its write (after the runner's `waitFor`), so the page it redirects to shows
@@ -365,6 +382,27 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return facts;
   }
 
+  /** The teams' overall scores at a week end of a cycle, as far as they were scored since the checkpoints last moved. */
+  private weekEnd(cycleId: string, on: string, state: string): Map<string, number> {
+    const key = `${cycleId}@${on}`;
+    const known = this.weekEnds.get(key);
+    if (known?.state === state) return known.overall;
+    const overall = new Map<string, number>();
+    this.weekEnds.delete(key);
+    if (this.weekEnds.size >= CACHED_WEEK_ENDS) this.weekEnds.delete(this.weekEnds.keys().next().value!);
+    this.weekEnds.set(key, { state, overall });
+    return overall;
+  }
+
+  private overallAt(week: Map<string, number>, team: TeamRecord, facts: readonly AdoptionFact[], cycle: CycleSummary, on: string): number {
+    let overall = week.get(team.teamId);
+    if (overall === undefined) {
+      overall = scoreTeam(facts, team.size, cycle, on).scores.overall;
+      week.set(team.teamId, overall);
+    }
+    return overall;
+  }
+
   private computeNow(cycleId: string, asOf: string, state: string, under: string | null): Computed | null {
     const cycle = this.sql.cycle.get(cycleId);
     if (!cycle) return null;
@@ -391,14 +429,23 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     };
     for (const area of top) enter(area);
 
-    const assessed = new Map<string, TeamAssessment & { size: number }>();
+    const dates = seriesDates(cycle, asOf);
+    const weekly = dates.slice(0, -1).map((on) => this.weekEnd(cycleId, on, state));
+    const assessed = new Map<string, TeamAssessment & { size: number; overallByDate: number[] }>();
     const teams: TeamRow[] = this.sql.teams
       .all()
       .filter((team) => under === null || inScope.has(team.areaId))
       .map((team) => {
-        const assessment = assessTeam(facts.get(team.teamId) ?? [], team.size, cycle, asOf);
-        assessed.set(team.teamId, { ...assessment, size: team.size });
-        return { ...team, scores: assessment.scores, stage: assessment.stage, checkIn: assessment.checkIn };
+        const teamFacts = facts.get(team.teamId) ?? [];
+        const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
+        const overallByDate = [
+          ...weekly.map((week, i) => this.overallAt(week, team, teamFacts, cycle, dates[i]!)),
+          assessment.scores.overall,
+        ];
+        assessed.set(team.teamId, { ...assessment, size: team.size, overallByDate });
+        const trend = dates.map((on, i) => ({ on, score: overallByDate[i]! }));
+        const { scores, stage, checkIn } = assessment;
+        return { ...team, scores, stage, checkIn, trend, forecast: forecast(trend, stage, cycle.endsOn) };
       });
 
     const signals = new Map(this.sql.openSignals.all(asOf, asOf).map((s) => [s.area_id, s]));
@@ -419,7 +466,12 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       const severities = [own?.highest ?? null, ...children.map((c) => c.highest)].filter((s): s is number => s !== null);
       const open = (own?.open ?? 0) + children.reduce((sum, c) => sum + c.open, 0);
       const highest = severities.length === 0 ? null : Math.max(...severities);
-      const { scores, stage, freshness } = assessArea(teamsBelow.map((t) => assessed.get(t.teamId)!));
+      const below = teamsBelow.map((t) => assessed.get(t.teamId)!);
+      const { scores, stage, freshness } = assessArea(below);
+      const trend = areaSeries(
+        below.map((t) => ({ size: t.size, scores: t.overallByDate })),
+        dates,
+      );
       const row: AreaRow = {
         ...area,
         depth,
@@ -430,6 +482,8 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
         freshness,
         openSignals: open,
         highestSeverity: highest,
+        trend,
+        forecast: forecast(trend, stage, cycle.endsOn),
       };
       return { rows: [row, ...children.flatMap((c) => c.rows)], teams: teamsBelow, open, highest };
     };
