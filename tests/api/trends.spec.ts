@@ -118,6 +118,37 @@ describe('trends and forecasts on the demo', () => {
     expect(world.queries.areaForecast('no-such-area', cycle.cycleId, TODAY)).toBeNull();
   });
 
+  it('before the cycle starts, draws the one point there is and says there are too few weeks to forecast', async () => {
+    const res = await app.inject(`/?cycle=${cycle.cycleId}&asOf=2026-09-20`);
+    expect(res.statusCode).toBe(200);
+    const labels = sparklineLabels(res.body);
+    expect(labels).toHaveLength(heatmap.areas.length);
+    expect(labels.every((label) => label.startsWith('Overall score by week on 20 Sep 2026: '))).toBe(true);
+    expect(res.body).toContain('Too few weeks to forecast');
+  });
+
+  it('refuses a malformed date beside the field (422), never a 500, and draws today’s trends meanwhile', async () => {
+    for (const asOf of ['2026-02-30', '<svg onload=alert(1)>']) {
+      const res = await app.inject(`/?asOf=${encodeURIComponent(asOf)}`);
+      expect(res.statusCode, asOf).toBe(422);
+      expect(res.body).not.toContain('<svg onload');
+      expect(sparklineLabels(res.body)).toHaveLength(heatmap.areas.length);
+    }
+  });
+
+  it('as of a future date (the heatmap allows it), scores the weeks to come from what has happened so far', async () => {
+    const res = await app.inject(`/?cycle=${cycle.cycleId}&asOf=2026-12-20`);
+    expect(res.statusCode).toBe(200);
+    const area = world.queries.heatmap(cycle.cycleId, '2026-12-20')!.areas[0]!;
+    // Nothing is recorded after today, so the weeks ahead only lose the run score's check-ins still due.
+    const ahead = area.trend.filter((p) => p.on > TODAY);
+    expect(ahead.length).toBeGreaterThan(0);
+    const today = heatmap.areas.find((a) => a.areaId === area.areaId)!.scores!.overall;
+    expect(ahead.every((p) => p.score <= today)).toBe(true);
+    expect(area.trend.filter((p) => p.on <= TODAY)).toEqual(heatmap.areas.find((a) => a.areaId === area.areaId)!.trend.slice(0, -1));
+    expect(sparklineLabels(res.body)[0]).toBe(`Overall score by week from 4 Oct 2026 to 20 Dec 2026: ${area.trend.map((p) => p.score).join(', ')}`);
+  });
+
   it('moves a past week’s point when a check-in is recorded back in that week', async () => {
     // A team whose run dimension is short of its check-ins at the end of a November week: one more check-in that week raises it.
     const short = (teamId: string, on: string) => world.queries.team(teamId, cycle.cycleId, on)!.scores.run < 100;

@@ -77,6 +77,20 @@ describe('a linear series', () => {
   });
 });
 
+describe('the worked example in docs/adoption-model.md', () => {
+  it('gives 15 Nov (13 – 18 Nov) at +3 a week', () => {
+    expect(forecast(weekly(22, 25, 31, 30, 34), 'exploring', CYCLE_ENDS)).toEqual({
+      kind: 'expected',
+      next: { stage: 'practicing', from: 40 },
+      perWeek: 3,
+      on: '2026-11-15',
+      earliest: '2026-11-13',
+      latest: '2026-11-18',
+      afterCycleEnd: false,
+    });
+  });
+});
+
 describe('a noisy series', () => {
   /** The true line: 6 + 3.5 a week from FIRST_SUNDAY; it reaches 40 after 34 / 0.5 = 68 days, on 11 Dec. */
   const truth = (week: number) => 6 + 3.5 * week;
