@@ -151,8 +151,17 @@ function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
 /** Heatmaps kept, one per (cycle, asOf): a few pairs are asked for again and again. */
 const CACHED_HEATMAPS = 32;
 
-/** Week ends whose team scores are kept (one map per cycle and week end): a year of weeks of a few cycles. */
-const CACHED_WEEK_ENDS = 256;
+/** Cycles whose teams' week-end scores are kept. */
+const CACHED_TREND_CYCLES = 8;
+
+/** A team's overall score at the week ends of a cycle, valid while its facts, its size and the cycle's dates are the ones it was scored from. */
+interface TeamWeeks {
+  /** The facts list it was last checked against: the same list (until the summaries are read again) needs no comparison. */
+  facts: readonly AdoptionFact[];
+  /** What the scores depend on, as text: a list read again after a write is compared by it. */
+  key: string;
+  overall: Map<string, number>;
+}
 
 /** The read models a heatmap is computed from: it changes only when one of their checkpoints moves. */
 const sources = [orgProjection, adoptionProjection, signalsProjection, objectivesProjection];
@@ -208,11 +217,11 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   /** Each cycle's teams' facts from their summaries, with the checkpoints they were read at: every date of the cycle scores the same facts. */
   private readonly summarised = new Map<string, { state: string; facts: Map<string, AdoptionFact[]> }>();
   /**
-   * Each team's overall score at a week end (per cycle), with the checkpoints it was scored at:
-   * a week that ended before the date asked about scores the same whatever that date, so the
-   * trends of every date in a cycle share them.
+   * Each team's overall score at the week ends of a cycle. A week that ended before the date
+   * asked about scores the same whatever that date, so the trends of every date in a cycle share
+   * them; and a write rescores only the teams whose facts (or size) it changed, not every team.
    */
-  private readonly weekEnds = new Map<string, { state: string; overall: Map<string, number> }>();
+  private readonly weeks = new Map<string, Map<string, TeamWeeks>>();
   private readonly now: () => number;
   private readonly staleForMs: number;
   /** The position the next answers must include (see `freshAfter`). */
@@ -382,25 +391,24 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return facts;
   }
 
-  /** The teams' overall scores at a week end of a cycle, as far as they were scored since the checkpoints last moved. */
-  private weekEnd(cycleId: string, on: string, state: string): Map<string, number> {
-    const key = `${cycleId}@${on}`;
-    const known = this.weekEnds.get(key);
-    if (known?.state === state) return known.overall;
-    const overall = new Map<string, number>();
-    this.weekEnds.delete(key);
-    if (this.weekEnds.size >= CACHED_WEEK_ENDS) this.weekEnds.delete(this.weekEnds.keys().next().value!);
-    this.weekEnds.set(key, { state, overall });
-    return overall;
-  }
-
-  private overallAt(week: Map<string, number>, team: TeamRecord, facts: readonly AdoptionFact[], cycle: CycleSummary, on: string): number {
-    let overall = week.get(team.teamId);
-    if (overall === undefined) {
-      overall = scoreTeam(facts, team.size, cycle, on).scores.overall;
-      week.set(team.teamId, overall);
+  /** A team's week-end scores in a cycle as far as they were scored from these facts, size and cycle dates; emptied when any of them changed. */
+  private weeksOf(cycle: CycleSummary, team: TeamRecord, facts: readonly AdoptionFact[]): Map<string, number> {
+    let teams = this.weeks.get(cycle.cycleId);
+    if (teams === undefined) {
+      if (this.weeks.size >= CACHED_TREND_CYCLES) this.weeks.delete(this.weeks.keys().next().value!);
+      teams = new Map();
+      this.weeks.set(cycle.cycleId, teams);
     }
-    return overall;
+    const known = teams.get(team.teamId);
+    if (known?.facts === facts) return known.overall;
+    const key = JSON.stringify([cycle.startsOn, cycle.endsOn, cycle.checkInCadenceDays, team.size, facts]);
+    if (known?.key === key) {
+      known.facts = facts;
+      return known.overall;
+    }
+    const fresh: TeamWeeks = { facts, key, overall: new Map() };
+    teams.set(team.teamId, fresh);
+    return fresh.overall;
   }
 
   private computeNow(cycleId: string, asOf: string, state: string, under: string | null): Computed | null {
@@ -430,7 +438,6 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     for (const area of top) enter(area);
 
     const dates = seriesDates(cycle, asOf);
-    const weekly = dates.slice(0, -1).map((on) => this.weekEnd(cycleId, on, state));
     const assessed = new Map<string, TeamAssessment & { size: number; overallByDate: number[] }>();
     const teams: TeamRow[] = this.sql.teams
       .all()
@@ -438,10 +445,16 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       .map((team) => {
         const teamFacts = facts.get(team.teamId) ?? [];
         const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
-        const overallByDate = [
-          ...weekly.map((week, i) => this.overallAt(week, team, teamFacts, cycle, dates[i]!)),
-          assessment.scores.overall,
-        ];
+        const weeks = this.weeksOf(cycle, team, teamFacts);
+        const overallByDate = dates.map((on, i) => {
+          if (i === dates.length - 1) return assessment.scores.overall;
+          let overall = weeks.get(on);
+          if (overall === undefined) {
+            overall = scoreTeam(teamFacts, team.size, cycle, on).scores.overall;
+            weeks.set(on, overall);
+          }
+          return overall;
+        });
         assessed.set(team.teamId, { ...assessment, size: team.size, overallByDate });
         const trend = dates.map((on, i) => ({ on, score: overallByDate[i]! }));
         const { scores, stage, checkIn } = assessment;

@@ -73,7 +73,9 @@ describe('trends and forecasts on the demo', () => {
     const labels = sparklineLabels(res.body);
     expect(labels).toHaveLength(heatmap.areas.length);
     heatmap.areas.forEach((area, i) => {
-      expect(labels[i]).toBe(`Overall score by week from ${formatDate('2026-10-04')} to ${formatDate(TODAY)}: ${area.trend.map((p) => p.score).join(', ')}`);
+      expect(labels[i]).toBe(
+        `Overall score by week from ${formatDate('2026-10-04')} to ${formatDate(TODAY)}: ${area.trend.map((p) => p.score).join(', ')}`,
+      );
       expect(numbersOf(labels[i]!).at(-1)).toBe(area.scores!.overall);
       expect(res.body).toContain(`title="${escaped(forecastView(area.forecast).text)}"`);
     });
@@ -81,7 +83,9 @@ describe('trends and forecasts on the demo', () => {
     const dated = heatmap.areas.filter((a) => a.forecast.kind === 'expected');
     expect(dated.length).toBeGreaterThanOrEqual(2);
     expect(heatmap.areas.some((a) => a.forecast.kind === 'last-stage')).toBe(true);
-    expect(res.body).toMatch(/Embedded around \d{1,2} \w{3} 20\d\d \(\d{1,2} \w{3} 20\d\d – \d{1,2} \w{3} 20\d\d\) at \+\d+(\.\d)? points a week/);
+    expect(res.body).toMatch(
+      /Embedded around \d{1,2} \w{3} 20\d\d \(\d{1,2} \w{3} 20\d\d – \d{1,2} \w{3} 20\d\d\) at \+\d+(\.\d)? points a week/,
+    );
   });
 
   it("draws the team rows' sparklines when an area is unfolded (the htmx fragment)", async () => {
@@ -146,7 +150,9 @@ describe('trends and forecasts on the demo', () => {
     const today = heatmap.areas.find((a) => a.areaId === area.areaId)!.scores!.overall;
     expect(ahead.every((p) => p.score <= today)).toBe(true);
     expect(area.trend.filter((p) => p.on <= TODAY)).toEqual(heatmap.areas.find((a) => a.areaId === area.areaId)!.trend.slice(0, -1));
-    expect(sparklineLabels(res.body)[0]).toBe(`Overall score by week from 4 Oct 2026 to 20 Dec 2026: ${area.trend.map((p) => p.score).join(', ')}`);
+    expect(sparklineLabels(res.body)[0]).toBe(
+      `Overall score by week from 4 Oct 2026 to 20 Dec 2026: ${area.trend.map((p) => p.score).join(', ')}`,
+    );
   });
 
   it('moves a past week’s point when a check-in is recorded back in that week', async () => {

@@ -61,7 +61,11 @@ describe('a linear series', () => {
     // Two wild early weeks, then +5 a week ending at 25 on 6 Dec: 15 points, 21 days, 27 Dec.
     const withHistory = weekly(90, 0, ...recent);
     expect(lastOn(withHistory)).toBe('2026-12-06');
-    expect(forecast(withHistory, 'exploring', CYCLE_ENDS)).toMatchObject({ on: '2026-12-27', earliest: '2026-12-27', latest: '2026-12-27' });
+    expect(forecast(withHistory, 'exploring', CYCLE_ENDS)).toMatchObject({
+      on: '2026-12-27',
+      earliest: '2026-12-27',
+      latest: '2026-12-27',
+    });
   });
 
   it('measures the pace by days, so a last point mid-week (the date asked about) fits the same line', () => {
