@@ -9,7 +9,7 @@ import { SqliteDirectory } from '../../projections/index.ts';
 import type { CycleSummary, Heatmap } from '../../projections/heatmap/types.ts';
 import { formatDate } from '../../src/adoption/calendar.ts';
 import { forecastView } from '../../src/overview/trend.ts';
-import { recordAdoption } from '../../src/team/handlers.ts';
+import { recordAdoption, resizeTeam } from '../../src/team/handlers.ts';
 import { appFor, closeWorld, openDemoWorld, storeNoPageMayRead, TODAY, type World } from '../support/webApp.ts';
 
 /** Every sparkline's text alternative in some HTML, as role="img" SVGs with a matching <title>. */
@@ -153,6 +153,22 @@ describe('trends and forecasts on the demo', () => {
     expect(sparklineLabels(res.body)[0]).toBe(
       `Overall score by week from 4 Oct 2026 to 20 Dec 2026: ${area.trend.map((p) => p.score).join(', ')}`,
     );
+  });
+
+  it('rescores a team’s past weeks when it is resized (its learn share changes), and no other team’s', async () => {
+    const teams = heatmap.areas.flatMap((a) => world.queries.area(a.areaId, cycle.cycleId, TODAY)!.teams);
+    const trained = teams.find((t) => t.scores.learn > 0 && t.scores.learn < 100)!;
+    const others = teams.filter((t) => t.teamId !== trained.teamId);
+    await resizeTeam(
+      { store: world.store, directory: new SqliteDirectory(world.db) },
+      { type: 'ResizeTeam', data: { teamId: trained.teamId, size: trained.size * 4 } },
+      { actor: { kind: 'user', id: 'coach-ada' }, source: 'ui', now: new Date(`${TODAY}T10:00:00.000Z`) },
+    );
+    await world.runner.catchUp();
+    const after = world.queries.team(trained.teamId, cycle.cycleId, TODAY)!;
+    expect(after.trend).not.toEqual(trained.trend);
+    for (const point of after.trend) expect(point.score).toBe(world.queries.team(trained.teamId, cycle.cycleId, point.on)!.scores.overall);
+    for (const other of others) expect(world.queries.team(other.teamId, cycle.cycleId, TODAY)!.trend).toEqual(other.trend);
   });
 
   it('moves a past week’s point when a check-in is recorded back in that week', async () => {
