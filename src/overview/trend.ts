@@ -73,6 +73,7 @@ export function forecastView(forecast: Forecast): ForecastView {
     case 'last-stage':
       return { text: 'Embedded: the last stage, nothing further to forecast.', short: 'Last stage', tone: 'none' };
     case 'too-few-points':
+      if (forecast.points === 0) return { text: 'No scores to forecast from: no teams with people.', short: 'No teams', tone: 'none' };
       return {
         text: `Too few weeks to forecast ${stageNames[forecast.next.stage].toLowerCase()}: ${forecast.points} of the ${forecast.needed} weekly scores needed.`,
         short: 'Too few weeks',

@@ -10,7 +10,17 @@ import type { CycleSummary, Heatmap } from '../../projections/heatmap/types.ts';
 import { formatDate } from '../../src/adoption/calendar.ts';
 import { forecastView } from '../../src/overview/trend.ts';
 import { recordAdoption, resizeTeam } from '../../src/team/handlers.ts';
-import { appFor, closeWorld, openDemoWorld, storeNoPageMayRead, TODAY, type World } from '../support/webApp.ts';
+import {
+  appFor,
+  CYCLE,
+  closeWorld,
+  openDemoWorld,
+  openWorld,
+  seedSmallOrganisation,
+  storeNoPageMayRead,
+  TODAY,
+  type World,
+} from '../support/webApp.ts';
 
 /** Every sparkline's text alternative in some HTML, as role="img" SVGs with a matching <title>. */
 function sparklineLabels(html: string): string[] {
@@ -190,5 +200,25 @@ describe('trends and forecasts on the demo', () => {
     expect(after[week]!.score).toBeGreaterThan(before[week]!.score);
     expect(after.map((p) => p.score)).not.toEqual(before.map((p) => p.score));
     expect(after[week]!.score).toBe(world.queries.team(team.teamId, cycle.cycleId, before[week]!.on)!.scores.overall);
+  });
+});
+
+describe('an area without teams', () => {
+  it('has no sparkline and says there is nothing to forecast, on the heatmap and its page', async () => {
+    const world = openWorld();
+    await seedSmallOrganisation(world);
+    await world.runner.catchUp();
+    const app = await appFor(world);
+    const empty = world.queries.heatmap(CYCLE, TODAY)!.areas.find((a) => a.teamCount === 0)!;
+    expect(empty.trend).toEqual([]);
+    const heatmap = await app.inject('/heatmap');
+    expect(heatmap.statusCode).toBe(200);
+    expect(sparklineLabels(heatmap.body)).toHaveLength(2);
+    const page = await app.inject(`/areas/${empty.areaId}`);
+    expect(page.statusCode).toBe(200);
+    expect(sparklineLabels(page.body)).toEqual([]);
+    expect(page.body).toContain('No scores to forecast from: no teams with people.');
+    await app.close();
+    await closeWorld(world);
   });
 });

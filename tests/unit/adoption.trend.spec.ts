@@ -128,5 +128,7 @@ describe('the forecast in words', () => {
       'Too few weeks to forecast practicing: 2 of the 3 weekly scores needed.',
     );
     expect(forecastView({ kind: 'last-stage' }).tone).toBe('none');
+    // An area without teams has no series at all.
+    expect(forecastView({ kind: 'too-few-points', next: practicing, points: 0, needed: 3 }).short).toBe('No teams');
   });
 });
