@@ -8,8 +8,11 @@ import {
   learnWindowStart,
   rollUp,
   scoredKinds,
+  scoreTeam,
   type TeamAssessment,
 } from '../../src/adoption/model.ts';
+import { forecast } from '../../src/adoption/forecast.ts';
+import { areaSeries, seriesDates } from '../../src/adoption/trend.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { adoptionProjection, type FactRow, firstDateColumn, firstDateKinds, type SummaryRow, type TrainingsRow } from '../adoption.ts';
 import { objectivesProjection } from '../objectives.ts';
@@ -23,6 +26,7 @@ import type {
   Dimension,
   EvidencePaging,
   EvidenceSummary,
+  Forecast,
   Heatmap,
   HeatmapQueries,
   ScoreEvidence,
@@ -147,6 +151,18 @@ function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
 /** Heatmaps kept, one per (cycle, asOf): a few pairs are asked for again and again. */
 const CACHED_HEATMAPS = 32;
 
+/** Cycles whose teams' week-end scores are kept. */
+const CACHED_TREND_CYCLES = 8;
+
+/** A team's overall score at the week ends of a cycle, valid while its facts, its size and the cycle's dates are the ones it was scored from. */
+interface TeamWeeks {
+  /** The facts list it was last checked against: the same list (until the summaries are read again) needs no comparison. */
+  facts: readonly AdoptionFact[];
+  /** What the scores depend on, as text: a list read again after a write is compared by it. */
+  key: string;
+  overall: Map<string, number>;
+}
+
 /** The read models a heatmap is computed from: it changes only when one of their checkpoints moves. */
 const sources = [orgProjection, adoptionProjection, signalsProjection, objectivesProjection];
 
@@ -200,6 +216,12 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   private readonly cache = new Map<string, Cached>();
   /** Each cycle's teams' facts from their summaries, with the checkpoints they were read at: every date of the cycle scores the same facts. */
   private readonly summarised = new Map<string, { state: string; facts: Map<string, AdoptionFact[]> }>();
+  /**
+   * Each team's overall score at the week ends of a cycle. A week that ended before the date
+   * asked about scores the same whatever that date, so the trends of every date in a cycle share
+   * them; and a write rescores only the teams whose facts (or size) it changed, not every team.
+   */
+  private readonly weeks = new Map<string, Map<string, TeamWeeks>>();
   private readonly now: () => number;
   private readonly staleForMs: number;
   /** The position the next answers must include (see `freshAfter`). */
@@ -301,6 +323,10 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return this.sql.keyResults.all(teamId, cycleId).map((row) => row.ref);
   }
 
+  areaForecast(areaId: string, cycleId: string, asOf: string): Forecast | null {
+    return this.area(areaId, cycleId, asOf)?.area.forecast ?? null;
+  }
+
   /**
    * Answers from now on include the event at `position`. A writer calls it once the read models
    * have applied its write (after the runner's `waitFor`), so the page it redirects to shows
@@ -365,6 +391,26 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return facts;
   }
 
+  /** A team's week-end scores in a cycle as far as they were scored from these facts, size and cycle dates; emptied when any of them changed. */
+  private weeksOf(cycle: CycleSummary, team: TeamRecord, facts: readonly AdoptionFact[]): Map<string, number> {
+    let teams = this.weeks.get(cycle.cycleId);
+    if (teams === undefined) {
+      if (this.weeks.size >= CACHED_TREND_CYCLES) this.weeks.delete(this.weeks.keys().next().value!);
+      teams = new Map();
+      this.weeks.set(cycle.cycleId, teams);
+    }
+    const known = teams.get(team.teamId);
+    if (known?.facts === facts) return known.overall;
+    const key = JSON.stringify([cycle.startsOn, cycle.endsOn, cycle.checkInCadenceDays, team.size, facts]);
+    if (known?.key === key) {
+      known.facts = facts;
+      return known.overall;
+    }
+    const fresh: TeamWeeks = { facts, key, overall: new Map() };
+    teams.set(team.teamId, fresh);
+    return fresh.overall;
+  }
+
   private computeNow(cycleId: string, asOf: string, state: string, under: string | null): Computed | null {
     const cycle = this.sql.cycle.get(cycleId);
     if (!cycle) return null;
@@ -391,14 +437,28 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     };
     for (const area of top) enter(area);
 
-    const assessed = new Map<string, TeamAssessment & { size: number }>();
+    const dates = seriesDates(cycle, asOf);
+    const assessed = new Map<string, TeamAssessment & { size: number; overallByDate: number[] }>();
     const teams: TeamRow[] = this.sql.teams
       .all()
       .filter((team) => under === null || inScope.has(team.areaId))
       .map((team) => {
-        const assessment = assessTeam(facts.get(team.teamId) ?? [], team.size, cycle, asOf);
-        assessed.set(team.teamId, { ...assessment, size: team.size });
-        return { ...team, scores: assessment.scores, stage: assessment.stage, checkIn: assessment.checkIn };
+        const teamFacts = facts.get(team.teamId) ?? [];
+        const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
+        const weeks = this.weeksOf(cycle, team, teamFacts);
+        const overallByDate = dates.map((on, i) => {
+          if (i === dates.length - 1) return assessment.scores.overall;
+          let overall = weeks.get(on);
+          if (overall === undefined) {
+            overall = scoreTeam(teamFacts, team.size, cycle, on).scores.overall;
+            weeks.set(on, overall);
+          }
+          return overall;
+        });
+        assessed.set(team.teamId, { ...assessment, size: team.size, overallByDate });
+        const trend = dates.map((on, i) => ({ on, score: overallByDate[i]! }));
+        const { scores, stage, checkIn } = assessment;
+        return { ...team, scores, stage, checkIn, trend, forecast: forecast(trend, stage, cycle.endsOn) };
       });
 
     const signals = new Map(this.sql.openSignals.all(asOf, asOf).map((s) => [s.area_id, s]));
@@ -419,7 +479,12 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       const severities = [own?.highest ?? null, ...children.map((c) => c.highest)].filter((s): s is number => s !== null);
       const open = (own?.open ?? 0) + children.reduce((sum, c) => sum + c.open, 0);
       const highest = severities.length === 0 ? null : Math.max(...severities);
-      const { scores, stage, freshness } = assessArea(teamsBelow.map((t) => assessed.get(t.teamId)!));
+      const below = teamsBelow.map((t) => assessed.get(t.teamId)!);
+      const { scores, stage, freshness } = assessArea(below);
+      const trend = areaSeries(
+        below.map((t) => ({ size: t.size, scores: t.overallByDate })),
+        dates,
+      );
       const row: AreaRow = {
         ...area,
         depth,
@@ -430,6 +495,8 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
         freshness,
         openSignals: open,
         highestSeverity: highest,
+        trend,
+        forecast: forecast(trend, stage, cycle.endsOn),
       };
       return { rows: [row, ...children.flatMap((c) => c.rows)], teams: teamsBelow, open, highest };
     };

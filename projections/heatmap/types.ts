@@ -1,10 +1,20 @@
 /** What the heatmap read side answers; the web renders these and nothing else. */
 
+import type { Forecast } from '../../src/adoption/forecast.ts';
 import type { AdoptionFact, CheckInFreshness, Dimension, Scores, Stage } from '../../src/adoption/model.ts';
+import type { WeeklyScore } from '../../src/adoption/trend.ts';
 
 // The vocabulary belongs to the adoption model (src/adoption); re-exported so the web reads one contract.
 export { checkInFreshnesses, dimensions, stages } from '../../src/adoption/model.ts';
-export type { CheckInFreshness, Dimension, Scores, Stage };
+export type { CheckInFreshness, Dimension, Forecast, Scores, Stage, WeeklyScore };
+
+/** How the overall score moved and where it is heading: what a row's sparkline and forecast show. */
+export interface Trend {
+  /** The overall score at the end of each ISO week of the cycle before the date asked about, then on that date. */
+  trend: WeeklyScore[];
+  /** When the next stage is reached at the pace of the last weeks. */
+  forecast: Forecast;
+}
 
 export interface CycleSummary {
   cycleId: string;
@@ -15,7 +25,7 @@ export interface CycleSummary {
   closedOn: string | null;
 }
 
-export interface TeamRow {
+export interface TeamRow extends Trend {
   teamId: string;
   key: string;
   name: string;
@@ -26,7 +36,7 @@ export interface TeamRow {
   checkIn: { freshness: CheckInFreshness; lastHeldOn: string | null; held: number; expected: number };
 }
 
-export interface AreaRow {
+export interface AreaRow extends Trend {
   areaId: string;
   code: string;
   name: string;
@@ -103,4 +113,6 @@ export interface HeatmapQueries {
   evidenceSummary(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string): EvidenceSummary;
   /** The key results a team has reported progress on in a cycle (their `keyResultRef`s), in order. */
   keyResults(teamId: string, cycleId: string): string[];
+  /** An area's forecast as of a date (null for an unknown area or cycle): asked twice, it says how the forecast changed between two dates. */
+  areaForecast(areaId: string, cycleId: string, asOf: string): Forecast | null;
 }

@@ -80,8 +80,9 @@ export const TREND_DAYS = 28;
 /** A check-in is still fresh this many days after the cadence says the next one was due. */
 export const CHECK_IN_GRACE_DAYS = 3;
 
-const PRACTICING_FROM = 40;
-const EMBEDDED_FROM = 75;
+/** The overall score from which a steady team is practicing, and embedded. */
+export const PRACTICING_FROM = 40;
+export const EMBEDDED_FROM = 75;
 /** A trend within ±TREND_BAND points is steady; beyond it the stage thresholds move by TREND_SHIFT. */
 const TREND_BAND = 5;
 const TREND_SHIFT = 10;
@@ -287,11 +288,17 @@ export function assessTeam(facts: readonly AdoptionFact[], size: number, cycle: 
   return { scores: now.scores, previous, stage: stageOf(now.scores.overall, previous.overall), checkIn: now.checkIn };
 }
 
+/** Size-weighted mean of the teams' scores, rounded; null without teams (or without people). */
+export function sizeWeighted(teams: readonly { size: number; score: number }[]): number | null {
+  const people = teams.reduce((sum, t) => sum + t.size, 0);
+  return people === 0 ? null : Math.round(teams.reduce((sum, t) => sum + t.size * t.score, 0) / people);
+}
+
 /** Size-weighted mean of each score, rounded; null without teams (or without people). */
 export function rollUp(teams: readonly { size: number; scores: Scores }[]): Scores | null {
   const people = teams.reduce((sum, t) => sum + t.size, 0);
   if (people === 0) return null;
-  const mean = (key: Dimension | 'overall'): number => Math.round(teams.reduce((sum, t) => sum + t.size * t.scores[key], 0) / people);
+  const mean = (key: Dimension | 'overall'): number => sizeWeighted(teams.map((t) => ({ size: t.size, score: t.scores[key] }))) ?? 0;
   return {
     learn: mean('learn'),
     set: mean('set'),

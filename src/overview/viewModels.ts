@@ -37,6 +37,7 @@ import { labelOf } from '../shared/vocabulary.ts';
 import { attitudes } from '../stakeholder/vocabulary.ts';
 import { organisationUrl } from '../http/urls.ts';
 import { timelineUrl } from './timelineView.ts';
+import { trendView } from './trend.ts';
 
 /** A column of the matrix: one adoption dimension, or the overall score. */
 export type Column = Dimension | 'overall';
@@ -142,6 +143,7 @@ function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0, linked 
     people: area.people,
     cells: scoreCells(area.scores, selection, () => (linked ? areaUrl(area.areaId, selection) : null)),
     stage: stageView(area.stage),
+    trend: trendView(area),
     // Only the kinds that occur: "12 on time · 1 late" reads faster than a row of zeros.
     freshness: freshnessOrder.map((key) => ({ key, label: freshnessLabels[key], count: area.freshness[key] })).filter((f) => f.count > 0),
     resistance: resistanceView(area.areaId, area.openSignals, area.highestSeverity),
@@ -158,6 +160,7 @@ function teamRowView(team: TeamRow, selection: Selection) {
     size: team.size,
     cells: scoreCells(team.scores, selection, (column) => evidenceUrl(team, column, selection)),
     stage: stageView(team.stage),
+    trend: trendView(team),
     checkIn: {
       key: freshness,
       label: freshnessLabels[freshness],

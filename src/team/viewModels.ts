@@ -101,6 +101,7 @@ export function teamView(page: TeamPage, input: Answered) {
     cycle: { name: cycle.name, closed: cycle.closedOn !== null },
     scores: columnHeads.map((head, i) => ({ ...head, cell: row.cells[i]! })),
     checkIn: row.checkIn,
+    trend: row.trend,
     checkInForm: checkIn!,
     adoptionForms: adoption,
     editForms: teamEditForms.map(view),

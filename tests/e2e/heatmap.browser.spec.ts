@@ -134,5 +134,6 @@ describe.skipIf(skipWithoutBrowser('heatmap'))('the heatmap in Chromium', () => 
     const phone = await open(390, 844);
     await phone.screenshot({ path: screenshotPath('heatmap-phone.png'), fullPage: false });
     await phone.context().close();
-  });
+    // Five axe runs and six full-page screenshots: more than the default 30 s on a loaded machine.
+  }, 120_000);
 });

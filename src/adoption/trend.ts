@@ -1,0 +1,48 @@
+/**
+ * Weekly score series: the overall score at the end of each ISO week of a cycle, up to a date,
+ * scored exactly as the heatmap scores that date. Pure: the dates and facts are inputs.
+ * docs/adoption-model.md ("Trends and forecast") describes them.
+ */
+import { addDays, daysBetween, earlierOf } from './calendar.ts';
+import { type CycleDates, sizeWeighted } from './model.ts';
+
+/** One point of a series: the overall score on a date. */
+export interface WeeklyScore {
+  on: string;
+  score: number;
+}
+
+/** A Sunday, the day an ISO week ends. */
+const A_SUNDAY = '1970-01-04';
+
+/** The Sunday ending the ISO week `date` falls in (the date itself on a Sunday). */
+export function weekEndOf(date: string): string {
+  const intoWeek = ((daysBetween(A_SUNDAY, date) % 7) + 7) % 7;
+  return intoWeek === 0 ? date : addDays(date, 7 - intoWeek);
+}
+
+/**
+ * The dates a series is scored on: the end of every ISO week of the cycle that ended before
+ * `asOf` (and on or before the cycle's end), then `asOf` itself, so the last point is the score
+ * the heatmap shows for that date. Before the cycle starts, `asOf` alone.
+ */
+export function seriesDates(cycle: CycleDates, asOf: string): string[] {
+  const last = earlierOf(addDays(asOf, -1), cycle.endsOn);
+  const dates: string[] = [];
+  for (let on = weekEndOf(cycle.startsOn); on <= last; on = addDays(on, 7)) dates.push(on);
+  dates.push(asOf);
+  return dates;
+}
+
+/**
+ * An area's series from its teams' (and its descendants' teams') series on the same dates, each
+ * point weighted by team size as the heatmap weights the area's score; empty without people.
+ */
+export function areaSeries(teams: readonly { size: number; scores: readonly number[] }[], dates: readonly string[]): WeeklyScore[] {
+  const series: WeeklyScore[] = [];
+  dates.forEach((on, i) => {
+    const score = sizeWeighted(teams.map((t) => ({ size: t.size, score: t.scores[i] ?? 0 })));
+    if (score !== null) series.push({ on, score });
+  });
+  return series;
+}
