@@ -1,5 +1,6 @@
 import type { AreaRow, Heatmap, TeamRow } from '../../projections/heatmap/types.ts';
 import type { CsvCell, CsvColumn } from '../shared/csv.ts';
+import { forecastView } from './trend.ts';
 import { type Column, columnHeads, freshnessLabels, freshnessOrder, stageLabels } from './viewModels.ts';
 
 /** One row of the export: an area, or a team listed under the area it belongs to; `area` is the area's path in the tree. */
@@ -24,6 +25,7 @@ export const heatmapColumns: readonly CsvColumn<HeatmapLine>[] = [
   { heading: 'Teams', cell: areaOnly((a) => a.teamCount) },
   ...columnHeads.map(({ column, label }) => ({ heading: label, cell: (l: HeatmapLine) => scoreOf(l, column) })),
   { heading: 'Stage', cell: (l) => stageLabels[l.row.stage] },
+  { heading: 'Forecast', cell: (l) => forecastView(l.row.forecast).text },
   { heading: 'Check-ins', cell: teamOnly((t) => freshnessLabels[t.checkIn.freshness]) },
   { heading: 'Last check-in on', cell: teamOnly((t) => t.checkIn.lastHeldOn) },
   { heading: 'Check-ins held', cell: teamOnly((t) => t.checkIn.held) },

@@ -17,6 +17,8 @@ const area = (areaId: string, name: string, parentAreaId: string | null, depth: 
   freshness: { fresh: teamCount, late: 0, never: 0 },
   openSignals: 0,
   highestSeverity: null,
+  trend: [],
+  forecast: { kind: 'last-stage' },
 });
 const team = (teamId: string, areaId: string): TeamRow => ({
   teamId,
@@ -27,6 +29,8 @@ const team = (teamId: string, areaId: string): TeamRow => ({
   scores,
   stage: 'exploring',
   checkIn: { freshness: 'late', lastHeldOn: '2026-11-01', held: 2, expected: 4 },
+  trend: [],
+  forecast: { kind: 'too-few-points', next: { stage: 'practicing', from: 40 }, points: 2, needed: 3 },
 });
 const heatmap: Heatmap = {
   cycle: { cycleId: 'q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14, closedOn: null },
@@ -53,9 +57,22 @@ describe('the heatmap export', () => {
     const [eng, srch, , , ops] = heatmapLines(heatmap).map((line) =>
       Object.fromEntries(heatmapColumns.map((c) => [c.heading, c.cell(line)])),
     );
-    expect(srch).toMatchObject({ Level: 'Team', Code: 'SRCH', People: 5, Teams: null, Overall: 45, Stage: 'Exploring' });
+    expect(srch).toMatchObject({
+      Level: 'Team',
+      Code: 'SRCH',
+      People: 5,
+      Teams: null,
+      Overall: 45,
+      Stage: 'Exploring',
+      Forecast: 'Too few weeks to forecast practicing: 2 of the 3 weekly scores needed.',
+    });
     expect(srch).toMatchObject({ 'Check-ins': 'late', 'Check-ins held': 2, 'Check-ins expected': 4, 'Teams with check-ins late': null });
     expect(eng).toMatchObject({ Level: 'Area', Teams: 2, 'Check-ins': null, 'Teams with check-ins on time': 2, 'Open signals': 0 });
-    expect(ops).toMatchObject({ Learn: null, Overall: null, Stage: 'Not started' });
+    expect(ops).toMatchObject({
+      Learn: null,
+      Overall: null,
+      Stage: 'Not started',
+      Forecast: 'Embedded: the last stage, nothing further to forecast.',
+    });
   });
 });
