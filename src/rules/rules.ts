@@ -6,6 +6,7 @@
  * docs/rules.md gives each rule in words with its setting.
  */
 import { addDays, laterOf } from '../adoption/calendar.ts';
+import { adoptionFactOf, isAdoptionEvent } from '../adoption/facts.ts';
 import { type AdoptionFact, type CycleDates, rollUp, scoredKinds, scoreTeam } from '../adoption/model.ts';
 import type { z } from 'zod';
 import type { UptakeEvent } from '../events.ts';
@@ -228,33 +229,6 @@ function checkAreaScore(
   }
 }
 
-function adoptionFact(event: UptakeEvent): (AdoptionFact & { teamId: string; cycleId: string | null }) | null {
-  switch (event.type) {
-    case 'TrainingCompleted': {
-      const d = event.data;
-      return { kind: 'training', on: d.completedOn, trainingKind: d.kind, participants: d.participants, teamId: d.teamId, cycleId: null };
-    }
-    case 'OkrsDrafted':
-      return { kind: 'drafted', on: event.data.draftedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'OkrsPublished':
-      return { kind: 'published', on: event.data.publishedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'OkrsAligned':
-      return { kind: 'aligned', on: event.data.alignedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'CheckInHeld':
-      return { kind: 'check-in-held', on: event.data.heldOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'CheckInMissed':
-      return { kind: 'check-in-missed', on: event.data.dueOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'KeyResultProgressReported':
-      return { kind: 'key-result-progress', on: event.data.reportedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'CycleReviewHeld':
-      return { kind: 'review', on: event.data.heldOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'RetrospectiveHeld':
-      return { kind: 'retrospective', on: event.data.heldOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    default:
-      return null;
-  }
-}
-
 /**
  * One event: first what fell due before its business date (so a replay infers what a daily tick
  * inferred at the time), then the event's own patterns. Mutates and returns `state`.
@@ -267,7 +241,8 @@ export function onEvent(
   const out = empty();
   const e = event as UptakeEvent;
   const eventId = event.metadata.eventId;
-  const fact = adoptionFact(e);
+  const teamFact = isAdoptionEvent(e) ? adoptionFactOf(e) : null;
+  const fact = teamFact?.fact ?? null;
   const on = fact?.on ?? event.metadata.occurredAt.slice(0, 10);
   checkTime(state, on, settings, out);
   switch (e.type) {
@@ -308,12 +283,14 @@ export function onEvent(
     default:
       break;
   }
-  if (fact === null) return out;
-  const { teamId, cycleId } = fact;
+  if (teamFact === null || fact === null) return out;
+  const { teamId } = teamFact;
+  // Learn counts trainings of any cycle, so a training is kept, and watched, outside its cycle.
+  const cycleId = fact.kind === 'training' ? null : teamFact.cycleId;
   // Only what moves a score is kept for scoring areas: key-result progress, most of a large store's events, is not.
   if (scoredKinds.includes(fact.kind)) {
     state.facts[teamId] ??= [];
-    state.facts[teamId].push(fact);
+    state.facts[teamId].push({ ...fact, cycleId });
   }
   const team = state.teams[teamId];
   // A team that already runs OKRs in an open cycle and trains again is not waiting to draft.
