@@ -13,6 +13,7 @@ import type { UptakeEvent } from '../events.ts';
 import type { ResistanceKind } from '../resistance/events.ts';
 import { nameBasedUuid } from '../shared/commandHandler.ts';
 import type { RecordedEvent } from '../shared/event.ts';
+import { initialObjectivesGraph, type ObjectivesGraph, onGraphEvent } from './alignment.ts';
 import type { RuleSettings } from './settings.ts';
 
 export const ruleNames = ['missed-check-ins', 'stalled-progress', 'attitude-fall', 'area-score-drop', 'training-without-okrs'] as const;
@@ -58,7 +59,15 @@ interface TeamCycle {
   progressClock: Dated | null;
 }
 
+/**
+ * What the state holds changed: a checkpoint of another version is folded again from the first
+ * event (what that infers again is recognised by its keys, not recorded twice).
+ * 2: the objectives graph, for alignment facts.
+ */
+export const rulesStateVersion = 2;
+
 export interface RulesState {
+  version: number;
   cycles: Record<string, CycleDates & { closed: boolean }>;
   teams: Record<string, { areaId: string; size: number }>;
   teamCycles: Record<string, TeamCycle>;
@@ -68,9 +77,11 @@ export interface RulesState {
   trainedAwaiting: Record<string, Dated>;
   /** The signals each rule raised that are still watched, by the key of what they watch. */
   open: Record<string, { signalId: string; raisedOn: string }>;
+  graph: ObjectivesGraph;
 }
 
 export const initialRulesState = (): RulesState => ({
+  version: rulesStateVersion,
   cycles: {},
   teams: {},
   teamCycles: {},
@@ -78,6 +89,7 @@ export const initialRulesState = (): RulesState => ({
   stakeholders: {},
   trainedAwaiting: {},
   open: {},
+  graph: initialObjectivesGraph(),
 });
 
 const attitudeSteps: Record<string, number> = { champion: 0, supporter: 1, neutral: 2, skeptic: 3, resistor: 4 };
@@ -281,6 +293,7 @@ export function onEvent(
       onAttitude(state, e.data.stakeholderId, attitudeSteps[e.data.attitude] ?? 2, { eventId, on }, settings, out);
       break;
     default:
+      onAlignment(state, e, on, eventId, settings, out);
       break;
   }
   if (teamFact === null || fact === null) return out;
@@ -318,6 +331,18 @@ export function onEvent(
   if (team && (fact.kind === 'check-in-held' || fact.kind === 'check-in-missed'))
     checkAreaScore(state, team.areaId, cycleId, on, eventId, settings, out);
   return out;
+}
+
+/** A change to the objectives graph moves align for the teams below it: their areas' scores are compared then. */
+function onAlignment(state: RulesState, event: UptakeEvent, on: string, eventId: string, settings: RuleSettings, out: RuleOutput): void {
+  const areas = new Map<string, string>();
+  for (const { teamId, cycleId, fact } of onGraphEvent(state.graph, event, on)) {
+    state.facts[teamId] ??= [];
+    state.facts[teamId].push({ ...fact, cycleId });
+    const team = state.teams[teamId];
+    if (team) areas.set(`${team.areaId}/${cycleId}`, cycleId);
+  }
+  for (const [key, cycleId] of areas) checkAreaScore(state, key.slice(0, key.indexOf('/')), cycleId, on, eventId, settings, out);
 }
 
 const runsOkrs = (state: RulesState, teamId: string): boolean =>
