@@ -26,7 +26,7 @@ import {
 } from '../resistance/handlers.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
 import { assessAdkarStage, assessAttitude, identifyStakeholder, logEngagement, mapStakeholder } from '../stakeholder/handlers.ts';
-import { defineKeyResult, linkObjective, setObjective, setTheme } from '../objective/handlers.ts';
+import { defineKeyResult, linkObjective, unlinkObjective, setObjective, setTheme } from '../objective/handlers.ts';
 import { completeTraining, recordAdoption, registerTeam, resizeTeam } from '../team/handlers.ts';
 import type { CommandContext } from '../shared/commandHandler.ts';
 import { ValidationError } from '../shared/errors.ts';
@@ -126,6 +126,7 @@ const handlers: { [T in SeedCommand['type']]: Handler<Extract<SeedCommand, { typ
   SetObjective: setObjective,
   DefineKeyResult: defineKeyResult,
   LinkObjective: linkObjective,
+  UnlinkObjective: unlinkObjective,
 };
 
 const dispatch = (deps: HandlerDeps, command: SeedCommand, ctx: CommandContext) =>
