@@ -198,7 +198,8 @@ export const adoptionProjection = defineProjection({
       d.actions ?? null,
       d.reason ?? null,
     );
-    if (fact.kind === 'training') sql.addTraining.run({ team: teamId, on: fact.on, kind: fact.trainingKind, participants: fact.participants });
+    if (fact.kind === 'training')
+      sql.addTraining.run({ team: teamId, on: fact.on, kind: fact.trainingKind, participants: fact.participants });
     else if (cycleId !== null && (fact.kind === 'check-in-held' || isFirstDateKind(fact.kind)))
       sql.summarise.run(
         teamId,
