@@ -42,6 +42,8 @@ export interface RulesHealth {
   state: 'starting' | 'following' | 'retrying';
   position: string;
   error?: string;
+  /** The business day the daily tick last evaluated, and when (wall time) it ran. */
+  lastTick?: { day: string; at: string };
 }
 
 export interface RuleProcess {
@@ -117,6 +119,7 @@ export function startRules(deps: RulesDeps): RuleProcess {
 
   /** The day and position the tick last ran at: it runs again only when either moved. */
   let ticked = '';
+  let lastTick: RulesHealth['lastTick'];
   let savedAt = 0;
   let unsaved = false;
   /**
@@ -146,6 +149,7 @@ export function startRules(deps: RulesDeps): RuleProcess {
       if (out.raised.length + out.cleared.length > 0) unsaved = true;
       save(false);
       ticked = `${today}@${position}`;
+      lastTick = { day: today, at: deps.now().toISOString() };
     }
     return true;
   };
@@ -194,7 +198,7 @@ export function startRules(deps: RulesDeps): RuleProcess {
         waiting.push(resolve);
         wake();
       }),
-    health: () => health,
+    health: () => (lastTick === undefined ? health : { ...health, lastTick }),
     stop: async () => {
       stopped = true;
       wake();
