@@ -10,6 +10,12 @@ import { type Clearing, type Inference, initialRulesState, onDay, onEvent, type 
 import { wakeablePause } from '../shared/pause.ts';
 import type { RuleSettings } from './settings.ts';
 
+/**
+ * The longest the rules fold without letting requests in: a page of a catch-up can hold events
+ * that each score a whole area, so a page is cut into slices of about this long.
+ */
+const SLICE_MS = 20;
+
 /** How often at most the rules' state is written while events keep coming. */
 const SAVE_EVERY_MS = 30_000;
 
@@ -136,7 +142,15 @@ export function startRules(deps: RulesDeps): RuleProcess {
   const step = async (): Promise<boolean> => {
     const page = await deps.store.readAll({ after: position, maxCount: pageSize });
     if (page.length > 0) {
-      for (const event of page) await act(deps, onEvent(state, event as RecordedEvent<UptakeEvent>, deps.settings));
+      let slice = performance.now();
+      for (const event of page) {
+        await act(deps, onEvent(state, event as RecordedEvent<UptakeEvent>, deps.settings));
+        if (performance.now() - slice < SLICE_MS) continue;
+        await yieldToEventLoop();
+        // A request may have opened a unit of work meanwhile: what the rules send must not join it.
+        while (deps.uncommitted?.()) await pause(10);
+        slice = performance.now();
+      }
       position = page.at(-1)!.position;
       unsaved = true;
       save(false);
