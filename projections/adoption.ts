@@ -1,6 +1,6 @@
+import { adoptionFactOf, adoptionTypes, isAdoptionEvent } from '../src/adoption/facts.ts';
 import type { AdoptionFactKind } from '../src/adoption/model.ts';
 import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
-import { type AdoptionEvent, adoptionEvents } from '../src/team/events.ts';
 import { defineProjection } from './support.ts';
 
 /**
@@ -29,9 +29,6 @@ export interface FactRow {
   reason: string | null;
 }
 
-type FactFields = Pick<FactRow, 'kind' | 'on_date'> &
-  Partial<Omit<FactRow, 'event_id' | 'position' | 'event_type' | 'team_id' | 'cycle_id' | 'kind' | 'on_date'>>;
-
 /** A FactRow's values in its column order. */
 type FactValues = [
   event_id: string,
@@ -52,43 +49,6 @@ type FactValues = [
   actions: number | null,
   reason: string | null,
 ];
-
-function factFields(event: AdoptionEvent): FactFields {
-  switch (event.type) {
-    case 'TrainingCompleted':
-      return { kind: 'training', on_date: event.data.completedOn, training_kind: event.data.kind, participants: event.data.participants };
-    case 'OkrsDrafted':
-      return { kind: 'drafted', on_date: event.data.draftedOn, objectives: event.data.objectives, key_results: event.data.keyResults };
-    case 'OkrsPublished':
-      return { kind: 'published', on_date: event.data.publishedOn };
-    case 'OkrsAligned':
-      return { kind: 'aligned', on_date: event.data.alignedOn, ref: event.data.parentRef };
-    case 'CheckInHeld':
-      return {
-        kind: 'check-in-held',
-        on_date: event.data.heldOn,
-        attendance: event.data.attendance ?? null,
-        confidence: event.data.confidence ?? null,
-      };
-    case 'CheckInMissed':
-      return { kind: 'check-in-missed', on_date: event.data.dueOn, reason: event.data.reason ?? null };
-    case 'KeyResultProgressReported':
-      return { kind: 'key-result-progress', on_date: event.data.reportedOn, ref: event.data.keyResultRef, progress: event.data.progress };
-    case 'CycleReviewHeld':
-      return { kind: 'review', on_date: event.data.heldOn };
-    case 'RetrospectiveHeld':
-      return { kind: 'retrospective', on_date: event.data.heldOn, actions: event.data.actions ?? null };
-    default: {
-      const unexpected: never = event;
-      throw new Error(`not an adoption event: ${(unexpected as { type: string }).type}`);
-    }
-  }
-}
-
-const adoptionTypes: readonly AdoptionEvent['type'][] = adoptionEvents.map((d) => d.type);
-const adoptionTypeSet = new Set<string>(adoptionTypes);
-
-const isAdoptionEvent = (event: { type: string }): event is AdoptionEvent => adoptionTypeSet.has(event.type);
 
 /**
  * Kinds whose first date in a cycle is all a score needs of them: the model asks only whether
@@ -214,40 +174,38 @@ export const adoptionProjection = defineProjection({
       return undefined;
     }
     if (!isAdoptionEvent(event)) return undefined;
-    const { teamId } = event.data;
-    const cycleId = 'cycleId' in event.data ? (event.data.cycleId ?? null) : null;
+    const { teamId, cycleId, fact, details: d } = adoptionFactOf(event);
     if (!isKnown(sql.found.teams, sql.teamKnown, teamId)) return `unknown team ${teamId}`;
     // A training may name no cycle, or one this store never saw: learn does not depend on it.
-    if (event.type !== 'TrainingCompleted' && cycleId !== null && !isKnown(sql.found.cycles, sql.cycleKnown, cycleId))
+    if (fact.kind !== 'training' && cycleId !== null && !isKnown(sql.found.cycles, sql.cycleKnown, cycleId))
       return `unknown cycle ${cycleId}`;
-    const f = factFields(event);
     sql.insertFact.run(
       event.metadata.eventId,
       event.position.toString(),
       event.type,
       teamId,
       cycleId,
-      f.kind,
-      f.on_date,
-      f.training_kind ?? null,
-      f.participants ?? null,
-      f.objectives ?? null,
-      f.key_results ?? null,
-      f.ref ?? null,
-      f.progress ?? null,
-      f.attendance ?? null,
-      f.confidence ?? null,
-      f.actions ?? null,
-      f.reason ?? null,
+      fact.kind,
+      fact.on,
+      fact.kind === 'training' ? fact.trainingKind : null,
+      fact.kind === 'training' ? fact.participants : null,
+      d.objectives ?? null,
+      d.keyResults ?? null,
+      d.ref ?? null,
+      d.progress ?? null,
+      d.attendance ?? null,
+      d.confidence ?? null,
+      d.actions ?? null,
+      d.reason ?? null,
     );
-    if (event.type === 'TrainingCompleted')
-      sql.addTraining.run({ team: teamId, on: event.data.completedOn, kind: event.data.kind, participants: event.data.participants });
-    else if (cycleId !== null && (f.kind === 'check-in-held' || isFirstDateKind(f.kind)))
+    if (fact.kind === 'training')
+      sql.addTraining.run({ team: teamId, on: fact.on, kind: fact.trainingKind, participants: fact.participants });
+    else if (cycleId !== null && (fact.kind === 'check-in-held' || isFirstDateKind(fact.kind)))
       sql.summarise.run(
         teamId,
         cycleId,
-        ...firstDateKinds.map((kind) => (kind === f.kind ? f.on_date : null)),
-        f.kind === 'check-in-held' ? f.on_date : null,
+        ...firstDateKinds.map((kind) => (kind === fact.kind ? fact.on : null)),
+        fact.kind === 'check-in-held' ? fact.on : null,
       );
     return undefined;
   },

@@ -267,6 +267,8 @@ async function serve(config: Config): Promise<void> {
   const accounts = new SqliteAccounts(storage.readModels);
   const org = new SqliteOrgQueries(storage.readModels);
   const directory = new SqliteDirectory(storage.readModels);
+  // Started once the server listens; /healthz reports them from then on.
+  let rules: ReturnType<typeof startRules> | undefined;
   const app = await buildApp({
     accounts,
     sessions: new SqliteSessionStore(storage.readModels),
@@ -299,9 +301,8 @@ async function serve(config: Config): Promise<void> {
     tls: config.UPTAKE_TLS,
     allowedHosts: config.UPTAKE_ALLOWED_HOSTS ?? defaultAllowedHosts(config.HOST),
     logger: { level: config.LOG_LEVEL },
-    health: healthOf(storage.store, runner, kafka?.health, publishing?.health),
+    health: healthOf(storage.store, runner, kafka?.health, publishing?.health, () => rules?.health()),
   });
-  let rules: ReturnType<typeof startRules> | undefined;
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     await kafka?.stop();

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RuleCheckpoint } from '../../src/rules/processManager.ts';
-import type { RulesState } from '../../src/rules/rules.ts';
+import { type RulesState, rulesStateVersion } from '../../src/rules/rules.ts';
 
 /** The rules' position and folded state in Uptake's SQLite file, one row saved as one statement. */
 export class SqliteRuleCheckpoint implements RuleCheckpoint {
@@ -27,7 +27,10 @@ export class SqliteRuleCheckpoint implements RuleCheckpoint {
 
   load(): { position: bigint; state: RulesState } | null {
     const row = this.statements.get.get();
-    return row === undefined ? null : { position: BigInt(row.position), state: JSON.parse(row.state) as RulesState };
+    if (row === undefined) return null;
+    const state = JSON.parse(row.state) as RulesState;
+    // A state of another version is folded again from the first event.
+    return state.version === rulesStateVersion ? { position: BigInt(row.position), state } : null;
   }
 
   save(position: bigint, state: RulesState): void {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ProjectionRunner } from '../../projections/runner.ts';
 import type { PublisherHealth } from '../outbound/publisher.ts';
+import type { RulesHealth } from '../rules/processManager.ts';
 import type { EventStore } from '../shared/eventStore.ts';
 
 /** A read model that stopped: the event position it failed on, so it can be found with `uptake events`. */
@@ -24,6 +25,8 @@ export interface Health {
   kafka?: KafkaHealth;
   /** The publisher, when `KAFKA_PUBLISH_TOPIC` turned it on; `retrying` makes the app degraded. */
   publisher?: PublisherHealth & { lag: number };
+  /** The rules, once started: how far they are behind the store, and their last daily tick; `retrying` makes the app degraded. */
+  rules?: RulesHealth & { lag: number };
 }
 
 export interface KafkaHealth {
@@ -32,13 +35,14 @@ export interface KafkaHealth {
   error?: string;
 }
 
-/** Health from the event store, the projection runner and, when they run, the Kafka consumer and publisher. */
+/** Health from the event store, the projection runner and, when they run, the Kafka consumer, publisher and rules. */
 export const healthOf =
   (
     store: Pick<EventStore, 'name' | 'headPosition'>,
     runner: Pick<ProjectionRunner, 'position' | 'failed'>,
     kafka?: () => KafkaHealth,
     publisher?: () => PublisherHealth,
+    rules?: () => RulesHealth | undefined,
   ) =>
   async (): Promise<Health> => {
     const head = await store.headPosition();
@@ -50,14 +54,16 @@ export const healthOf =
     }));
     const consumer = kafka?.();
     const publishing = publisher?.();
+    const inferring = rules?.();
     return {
-      ok: projections.length === 0 && consumer?.state !== 'down' && publishing?.state !== 'retrying',
+      ok: projections.length === 0 && consumer?.state !== 'down' && publishing?.state !== 'retrying' && inferring?.state !== 'retrying',
       store: store.name,
       projectionsLag: Number(head - runner.position),
       projections,
       ...(consumer && { kafka: consumer }),
       // Events of unpublished slices count too: the lag is how far the checkpoint is behind the store.
       ...(publishing && { publisher: { ...publishing, lag: Number(head - BigInt(publishing.position)) } }),
+      ...(inferring && { rules: { ...inferring, lag: Number(head - BigInt(inferring.position)) } }),
     };
   };
 
@@ -82,6 +88,7 @@ export const healthRoutes: FastifyPluginAsync<{ health: () => Promise<Health> }>
         projections: report.projections,
         ...(report.kafka && { kafka: report.kafka }),
         ...(report.publisher && { publisher: report.publisher }),
+        ...(report.rules && { rules: report.rules }),
       });
   });
 };

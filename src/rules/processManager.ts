@@ -10,6 +10,12 @@ import { type Clearing, type Inference, initialRulesState, onDay, onEvent, type 
 import { wakeablePause } from '../shared/pause.ts';
 import type { RuleSettings } from './settings.ts';
 
+/**
+ * The longest the rules fold without letting requests in: a page of a catch-up can hold events
+ * that each score a whole area, so a page is cut into slices of about this long.
+ */
+const SLICE_MS = 20;
+
 /** How often at most the rules' state is written while events keep coming. */
 const SAVE_EVERY_MS = 30_000;
 
@@ -42,6 +48,8 @@ export interface RulesHealth {
   state: 'starting' | 'following' | 'retrying';
   position: string;
   error?: string;
+  /** The business day the daily tick last evaluated, and when (wall time) it ran. */
+  lastTick?: { day: string; at: string };
 }
 
 export interface RuleProcess {
@@ -117,6 +125,7 @@ export function startRules(deps: RulesDeps): RuleProcess {
 
   /** The day and position the tick last ran at: it runs again only when either moved. */
   let ticked = '';
+  let lastTick: RulesHealth['lastTick'];
   let savedAt = 0;
   let unsaved = false;
   /**
@@ -133,7 +142,15 @@ export function startRules(deps: RulesDeps): RuleProcess {
   const step = async (): Promise<boolean> => {
     const page = await deps.store.readAll({ after: position, maxCount: pageSize });
     if (page.length > 0) {
-      for (const event of page) await act(deps, onEvent(state, event as RecordedEvent<UptakeEvent>, deps.settings));
+      let slice = performance.now();
+      for (const event of page) {
+        await act(deps, onEvent(state, event as RecordedEvent<UptakeEvent>, deps.settings));
+        if (performance.now() - slice < SLICE_MS) continue;
+        await yieldToEventLoop();
+        // A request may have opened a unit of work meanwhile: what the rules send must not join it.
+        while (deps.uncommitted?.()) await pause(10);
+        slice = performance.now();
+      }
       position = page.at(-1)!.position;
       unsaved = true;
       save(false);
@@ -146,6 +163,7 @@ export function startRules(deps: RulesDeps): RuleProcess {
       if (out.raised.length + out.cleared.length > 0) unsaved = true;
       save(false);
       ticked = `${today}@${position}`;
+      lastTick = { day: today, at: deps.now().toISOString() };
     }
     return true;
   };
@@ -194,7 +212,7 @@ export function startRules(deps: RulesDeps): RuleProcess {
         waiting.push(resolve);
         wake();
       }),
-    health: () => health,
+    health: () => (lastTick === undefined ? health : { ...health, lastTick }),
     stop: async () => {
       stopped = true;
       wake();

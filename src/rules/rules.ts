@@ -6,12 +6,14 @@
  * docs/rules.md gives each rule in words with its setting.
  */
 import { addDays, laterOf } from '../adoption/calendar.ts';
+import { adoptionFactOf, isAdoptionEvent } from '../adoption/facts.ts';
 import { type AdoptionFact, type CycleDates, rollUp, scoredKinds, scoreTeam } from '../adoption/model.ts';
 import type { z } from 'zod';
 import type { UptakeEvent } from '../events.ts';
 import type { ResistanceKind } from '../resistance/events.ts';
 import { nameBasedUuid } from '../shared/commandHandler.ts';
 import type { RecordedEvent } from '../shared/event.ts';
+import { initialObjectivesGraph, type ObjectivesGraph, onGraphEvent } from './alignment.ts';
 import type { RuleSettings } from './settings.ts';
 
 export const ruleNames = ['missed-check-ins', 'stalled-progress', 'attitude-fall', 'area-score-drop', 'training-without-okrs'] as const;
@@ -57,7 +59,15 @@ interface TeamCycle {
   progressClock: Dated | null;
 }
 
+/**
+ * What the state holds changed: a checkpoint of another version is folded again from the first
+ * event (what that infers again is recognised by its keys, not recorded twice).
+ * 2: the objectives graph, for alignment facts.
+ */
+export const rulesStateVersion = 2;
+
 export interface RulesState {
+  version: number;
   cycles: Record<string, CycleDates & { closed: boolean }>;
   teams: Record<string, { areaId: string; size: number }>;
   teamCycles: Record<string, TeamCycle>;
@@ -67,9 +77,11 @@ export interface RulesState {
   trainedAwaiting: Record<string, Dated>;
   /** The signals each rule raised that are still watched, by the key of what they watch. */
   open: Record<string, { signalId: string; raisedOn: string }>;
+  graph: ObjectivesGraph;
 }
 
 export const initialRulesState = (): RulesState => ({
+  version: rulesStateVersion,
   cycles: {},
   teams: {},
   teamCycles: {},
@@ -77,6 +89,7 @@ export const initialRulesState = (): RulesState => ({
   stakeholders: {},
   trainedAwaiting: {},
   open: {},
+  graph: initialObjectivesGraph(),
 });
 
 const attitudeSteps: Record<string, number> = { champion: 0, supporter: 1, neutral: 2, skeptic: 3, resistor: 4 };
@@ -228,33 +241,6 @@ function checkAreaScore(
   }
 }
 
-function adoptionFact(event: UptakeEvent): (AdoptionFact & { teamId: string; cycleId: string | null }) | null {
-  switch (event.type) {
-    case 'TrainingCompleted': {
-      const d = event.data;
-      return { kind: 'training', on: d.completedOn, trainingKind: d.kind, participants: d.participants, teamId: d.teamId, cycleId: null };
-    }
-    case 'OkrsDrafted':
-      return { kind: 'drafted', on: event.data.draftedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'OkrsPublished':
-      return { kind: 'published', on: event.data.publishedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'OkrsAligned':
-      return { kind: 'aligned', on: event.data.alignedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'CheckInHeld':
-      return { kind: 'check-in-held', on: event.data.heldOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'CheckInMissed':
-      return { kind: 'check-in-missed', on: event.data.dueOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'KeyResultProgressReported':
-      return { kind: 'key-result-progress', on: event.data.reportedOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'CycleReviewHeld':
-      return { kind: 'review', on: event.data.heldOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    case 'RetrospectiveHeld':
-      return { kind: 'retrospective', on: event.data.heldOn, teamId: event.data.teamId, cycleId: event.data.cycleId };
-    default:
-      return null;
-  }
-}
-
 /**
  * One event: first what fell due before its business date (so a replay infers what a daily tick
  * inferred at the time), then the event's own patterns. Mutates and returns `state`.
@@ -267,7 +253,8 @@ export function onEvent(
   const out = empty();
   const e = event as UptakeEvent;
   const eventId = event.metadata.eventId;
-  const fact = adoptionFact(e);
+  const teamFact = isAdoptionEvent(e) ? adoptionFactOf(e) : null;
+  const fact = teamFact?.fact ?? null;
   const on = fact?.on ?? event.metadata.occurredAt.slice(0, 10);
   checkTime(state, on, settings, out);
   switch (e.type) {
@@ -306,14 +293,17 @@ export function onEvent(
       onAttitude(state, e.data.stakeholderId, attitudeSteps[e.data.attitude] ?? 2, { eventId, on }, settings, out);
       break;
     default:
+      onAlignment(state, e, on, eventId, settings, out);
       break;
   }
-  if (fact === null) return out;
-  const { teamId, cycleId } = fact;
+  if (teamFact === null || fact === null) return out;
+  const { teamId } = teamFact;
+  // Learn counts trainings of any cycle, so a training is kept, and watched, outside its cycle.
+  const cycleId = fact.kind === 'training' ? null : teamFact.cycleId;
   // Only what moves a score is kept for scoring areas: key-result progress, most of a large store's events, is not.
   if (scoredKinds.includes(fact.kind)) {
     state.facts[teamId] ??= [];
-    state.facts[teamId].push(fact);
+    state.facts[teamId].push({ ...fact, cycleId });
   }
   const team = state.teams[teamId];
   // A team that already runs OKRs in an open cycle and trains again is not waiting to draft.
@@ -341,6 +331,18 @@ export function onEvent(
   if (team && (fact.kind === 'check-in-held' || fact.kind === 'check-in-missed'))
     checkAreaScore(state, team.areaId, cycleId, on, eventId, settings, out);
   return out;
+}
+
+/** A change to the objectives graph moves align for the teams below it: their areas' scores are compared then. */
+function onAlignment(state: RulesState, event: UptakeEvent, on: string, eventId: string, settings: RuleSettings, out: RuleOutput): void {
+  const areas = new Map<string, string>();
+  for (const { teamId, cycleId, fact } of onGraphEvent(state.graph, event, on)) {
+    state.facts[teamId] ??= [];
+    state.facts[teamId].push({ ...fact, cycleId });
+    const team = state.teams[teamId];
+    if (team) areas.set(`${team.areaId}/${cycleId}`, cycleId);
+  }
+  for (const [key, cycleId] of areas) checkAreaScore(state, key.slice(0, key.indexOf('/')), cycleId, on, eventId, settings, out);
 }
 
 const runsOkrs = (state: RulesState, teamId: string): boolean =>

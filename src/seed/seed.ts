@@ -33,7 +33,7 @@ import {
   mapStakeholder,
   setDesiredAttitude,
 } from '../stakeholder/handlers.ts';
-import { defineKeyResult, linkObjective, setObjective, setTheme } from '../objective/handlers.ts';
+import { defineKeyResult, linkObjective, setObjective, setTheme, unlinkObjective } from '../objective/handlers.ts';
 import { completeTraining, recordAdoption, registerTeam, resizeTeam } from '../team/handlers.ts';
 import type { CommandContext } from '../shared/commandHandler.ts';
 import { ValidationError } from '../shared/errors.ts';
@@ -134,6 +134,7 @@ const handlers: { [T in SeedCommand['type']]: Handler<Extract<SeedCommand, { typ
   SetObjective: setObjective,
   DefineKeyResult: defineKeyResult,
   LinkObjective: linkObjective,
+  UnlinkObjective: unlinkObjective,
 };
 
 const dispatch = (deps: HandlerDeps, command: SeedCommand, ctx: CommandContext) =>

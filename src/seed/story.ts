@@ -20,7 +20,7 @@ import type {
   RaiseResistanceSignal,
   ResolveResistanceSignal,
 } from '../resistance/commands.ts';
-import type { DefineKeyResult, LinkObjective, SetObjective, SetTheme } from '../objective/commands.ts';
+import type { DefineKeyResult, LinkObjective, SetObjective, SetTheme, UnlinkObjective } from '../objective/commands.ts';
 import type { InterventionKind, ResistanceKind } from '../resistance/events.ts';
 import type { Actor } from '../shared/event.ts';
 import type {
@@ -95,7 +95,8 @@ export type SeedCommand =
   | SetTheme
   | SetObjective
   | DefineKeyResult
-  | LinkObjective;
+  | LinkObjective
+  | UnlinkObjective;
 
 /** One command, who sent it and when it happened. */
 export interface Step {
@@ -179,7 +180,6 @@ const system: Actor = { kind: 'system', id: 'seed' };
 const okrTool: Actor = { kind: 'integration', id: 'okr-tool' };
 const hrSystem: Actor = { kind: 'integration', id: 'hr-system' };
 const issueTracker: Actor = { kind: 'integration', id: 'issue-tracker' };
-const missedCheckInsRule = 'missed-check-ins';
 const coach = (coachId: string): Actor => ({ kind: 'user', id: coachId });
 
 const attitudeScale: readonly AttitudeValue[] = ['resistor', 'skeptic', 'neutral', 'supporter', 'champion'];
@@ -328,6 +328,10 @@ const isWorkingDay = (date: string) => {
 
 /** A story shorter than this (24 weeks) gets busier key-result syncs; longer ones are left as they are. */
 const FULL_STORY_DAYS = 168;
+/** How long before today the OKR tool stopped syncing one team's key results (`stalledSync`). */
+const STALLED_SYNC_DAYS = 30;
+/** The area whose head unlinks its objectives from the strategy (`strategyDispute`). */
+const DISPUTING_AREA = 'PLAT';
 const WORKING_DAYS = 5;
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
@@ -841,14 +845,11 @@ class Teller {
     const coachId = team?.coachId ?? stakeholder?.coachId ?? this.rng.pick(area.coachIds);
     const by = coach(coachId);
 
-    // Most signals are a coach's observation; some arrive from an integration or a rule.
+    // Most signals are a coach's observation; some arrive from an integration. Rules raise theirs
+    // as the server catches up on the story (see `stalledSync` and `strategyDispute`).
     const origin = this.rng.next();
-    const [source, actor, rule] =
-      origin < 0.12 && (kind === 'no-time' || kind === 'passive-non-participation')
-        ? (['rule', { kind: 'rule', id: missedCheckInsRule }, missedCheckInsRule] as const)
-        : origin < 0.25 && kind === 'tool-friction'
-          ? (['integration', issueTracker, undefined] as const)
-          : (['observed', by, undefined] as const);
+    const [source, actor] =
+      origin < 0.25 && kind === 'tool-friction' ? (['integration', issueTracker] as const) : (['observed', by] as const);
     const subject = team ? `${team.name}: ` : stakeholder ? `${stakeholder.name} (${stakeholder.role}): ` : '';
     const data = {
       signalId,
@@ -859,7 +860,6 @@ class Teller {
       severity: this.rng.int(...severities[kind]),
       description: subject + this.rng.pick(signalTexts[kind]),
       source,
-      ...(rule ? { rule } : {}),
       raisedOn,
     };
     this.record(raisedOn, actor, { type: 'RaiseResistanceSignal', data });
@@ -920,6 +920,64 @@ class Teller {
     });
   }
 
+  /**
+   * Told last: the OKR tool stopped syncing one team's key results STALLED_SYNC_DAYS ago (its
+   * board moved to another project) while its check-ins went on, so only the stalled-progress
+   * rule notices. The reports it would have synced since are taken out of the story; nothing
+   * else depends on them. A current cycle too young for that leaves the story as it was.
+   */
+  stalledSync(): void {
+    const current = this.cycles.find((c) => c.isCurrent)!;
+    const since = addDays(this.today, -STALLED_SYNC_DAYS);
+    if (daysBetween(current.startsOn, since) < 7) return;
+    const reportIn = (step: Step): ReportKeyResultProgress['data'] | null =>
+      step.command.type === 'ReportKeyResultProgress' && step.command.data.cycleId === current.cycleId ? step.command.data : null;
+    const before = new Set<string>();
+    let teamId: string | undefined;
+    for (const step of this.steps) {
+      const report = reportIn(step);
+      if (report === null) continue;
+      if (report.reportedOn <= since) before.add(report.teamId);
+      else if (before.has(report.teamId)) {
+        teamId = report.teamId;
+        break;
+      }
+    }
+    if (teamId === undefined) return;
+    let kept = 0;
+    for (const step of this.steps) {
+      const report = reportIn(step);
+      if (report !== null && report.teamId === teamId && report.reportedOn > since) continue;
+      this.steps[kept++] = step;
+    }
+    this.steps.length = kept;
+  }
+
+  /**
+   * Told last: DISPUTING_AREA's head, disputing the reliability budget, unlinked every objective
+   * of the area, its own and its teams', from the strategy a few days ago. None reaches a theme
+   * any more, align falls on the heatmap, and the area-score-drop rule infers it as resistance.
+   */
+  strategyDispute(): void {
+    const area = this.areas.find((a) => a.blueprint.code === DISPUTING_AREA);
+    const current = this.cycles.find((c) => c.isCurrent)!;
+    const on = addDays(this.today, -4);
+    // Before its teams linked their objectives, or without a check-in due, there is nothing to fall.
+    if (area === undefined || daysBetween(current.startsOn, on) < 28) return;
+    const teams = new Set(area.teams.map((t) => t.teamId));
+    const linked = new Set(this.steps.flatMap(({ command }) => (command.type === 'LinkObjective' ? [command.data.objectiveId] : [])));
+    const objectives = this.steps.flatMap(({ command }) =>
+      command.type === 'SetObjective' &&
+      command.data.cycleId === current.cycleId &&
+      (command.data.teamId === undefined ? command.data.areaId === area.areaId : teams.has(command.data.teamId)) &&
+      linked.has(command.data.objectiveId)
+        ? [command.data.objectiveId]
+        : [],
+    );
+    const by = coach(area.coachIds[0]!);
+    for (const objectiveId of objectives) this.record(on, by, { type: 'UnlinkObjective', data: { objectiveId } });
+  }
+
   close(cycle: Cycle): void {
     const closedOn = earlierOf(addDays(cycle.endsOn, this.rng.int(1, 3)), this.today);
     this.record(closedOn, system, { type: 'CloseCycle', data: { cycleId: cycle.cycleId, closedOn } });
@@ -935,6 +993,8 @@ export function tellStory({ seed, today, scale }: StoryOptions): Story {
   teller.close(previous);
   teller.liveThrough(current);
   teller.warningSigns();
+  teller.stalledSync();
+  teller.strategyDispute();
   return {
     steps: teller.steps,
     areas: teller.areas.length,

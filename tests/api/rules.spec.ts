@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteRuleCheckpoint } from '../../infra/sqlite/ruleCheckpoint.ts';
 import { SqliteDirectory } from '../../projections/index.ts';
 import { startRules } from '../../src/rules/processManager.ts';
+import { healthOf } from '../../src/http/health.ts';
 import { defaultRuleSettings } from '../../src/rules/settings.ts';
 import { appFor, CYCLE, closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
@@ -106,5 +107,51 @@ describe('the rules process manager', () => {
     expect(text).toContain('A check-in was held on 2026-11-24.');
     const timeline = (await app.inject('/timeline?team=srch')).body;
     for (const eventId of raised.data.causes) expect(timeline).toContain(`id="event-${eventId}"`);
+  });
+
+  it("reports the rules' position, lag behind the store and last tick on /healthz, and 503 while they retry", async () => {
+    const rules = startRules({
+      store: world.store,
+      handlers: { store: world.store, directory: new SqliteDirectory(world.db) },
+      checkpoint: new SqliteRuleCheckpoint(world.db),
+      settings: defaultRuleSettings,
+      today: () => TODAY,
+      now: () => new Date(`${TODAY}T12:00:00.000Z`),
+      log: { warn: (_details, message) => warnings.push(message) },
+      // Long enough that nothing appended below is read before the rules are stopped.
+      pollMs: 60_000,
+    });
+    try {
+      // Signing in records events too: the rules read them before the lag is zero.
+      app = await appFor(world, { health: healthOf(world.store, world.runner, undefined, undefined, () => rules.health()) });
+      await rules.caughtUp();
+      const head = await world.store.headPosition();
+      const following = await app.inject('/healthz');
+      expect(following.statusCode).toBe(200);
+      expect(following.json().rules).toEqual({
+        state: 'following',
+        position: head.toString(),
+        lag: 0,
+        lastTick: { day: TODAY, at: `${TODAY}T12:00:00.000Z` },
+      });
+      await given(world, 'team', 'srch', '2026-11-24', {
+        type: 'CheckInHeld',
+        data: { teamId: 'srch', cycleId: CYCLE, heldOn: '2026-11-24' },
+      });
+      expect((await app.inject('/healthz')).json().rules).toMatchObject({ position: head.toString(), lag: 1 });
+    } finally {
+      await rules.stop();
+    }
+    const retrying = await appFor(world, {
+      health: healthOf(world.store, world.runner, undefined, undefined, () => ({
+        state: 'retrying',
+        position: '0',
+        error: 'database is locked',
+      })),
+    });
+    const degraded = await retrying.inject('/healthz');
+    await retrying.close();
+    expect(degraded.statusCode).toBe(503);
+    expect(degraded.json()).toMatchObject({ ok: false, rules: { state: 'retrying', error: 'database is locked' } });
   });
 });

@@ -206,7 +206,8 @@ describe.skipIf(skipWithoutBrowser('alignment'))('strategy and cascade in Chromi
     expect(await page.locator('.tree__theme .flag', { hasText: 'nobody contributes yet' }).count()).toBe(1);
     const orphans = Number(await page.locator('#orphans-title .need-count').innerText());
     expect(orphans).toBeGreaterThan(2);
-    expect(orphans).toBeLessThan(40);
+    // About two dozen of them are Platform's: its head unlinked them four days ago (strategyDispute in src/seed/story.ts).
+    expect(orphans).toBeLessThan(60);
     expect(await page.locator('.flag', { hasText: 'no key results' }).count()).toBeGreaterThan(0);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath('alignment.png') });

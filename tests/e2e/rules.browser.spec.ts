@@ -79,4 +79,24 @@ describe.skipIf(skipWithoutBrowser('inferred resistance'))('inferred resistance 
     expect(await page.locator(`#${eventId}`).innerText()).toContain('missed');
     await context.close();
   });
+
+  it("explains the area's score drop the demo's unlinked objectives caused, on the signal's page", async () => {
+    const dropped = world.db
+      .prepare<[], { signal_id: string; description: string }>(
+        "SELECT signal_id, description FROM signals WHERE rule = 'area-score-drop' ORDER BY raised_on DESC LIMIT 1",
+      )
+      .get();
+    expect(dropped).toBeDefined();
+    const context = await signedInContext(browser, base, world, 'admin', { viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/resistance/${dropped!.signal_id}`);
+    const why = page.locator('#signal-inference');
+    expect(await why.innerText()).toMatch(
+      /Raised by the rule .* area-score-drop: The area's overall adoption score fell from \d+ to \d+ \(\d+ points\)/,
+    );
+    expect(await why.getByRole('link').count()).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('signal-area-score-drop.png'), fullPage: true });
+    await context.close();
+  });
 });

@@ -203,6 +203,57 @@ describe('area-score-drop: an area falling 15 points or more within 14 days', ()
   });
 });
 
+describe('area-score-drop sees alignment as the heatmap scores it', () => {
+  const run = ruleOf('area-score-drop');
+  const objective = (n: number) => `pay-o${n}`;
+  const aligned: Given[] = [
+    drafted('2026-10-02'),
+    on('2026-10-01', 'theme', { type: 'StrategicThemeSet', data: { themeId: 'growth', title: 'Grow' } }),
+    ...[1, 2].flatMap((n) => [
+      on('2026-10-03', `set ${n}`, {
+        type: 'ObjectiveSet',
+        data: { objectiveId: objective(n), title: `Objective ${n}`, cycleId: CYCLE, areaId: 'plat', teamId: 'pay' },
+      }),
+      on('2026-10-03', `link ${n}`, {
+        type: 'ObjectiveLinked',
+        data: { objectiveId: objective(n), parentKind: 'theme', parentId: 'growth', crossArea: false },
+      }),
+    ]),
+    held('2026-10-14'),
+    held('2026-10-28'),
+  ];
+  const unlinked = (n: number, date: string) => on(date, `unlink ${n}`, { type: 'ObjectiveUnlinked', data: { objectiveId: objective(n) } });
+
+  it('raises when unlinking its objectives from the strategy drops the score, caused by the unlink', () => {
+    const said = run([...organisation, ...aligned, held('2026-11-09'), unlinked(1, '2026-11-10'), unlinked(2, '2026-11-10')]);
+    // learn 0, set 50, run 100, align 100 → 0: (15·0 + 20·50 + 15·100 + 35·100) / 85 = 71 → 53.
+    expect(said.raised).toEqual([
+      expect.objectContaining({
+        areaId: 'plat',
+        raisedOn: '2026-11-10',
+        causes: [id('unlink 2')],
+        description: "The area's overall adoption score fell from 71 to 53 (18 points) between 2026-10-27 and 2026-11-10.",
+      }),
+    ]);
+  });
+
+  it('does not raise while the objectives stay linked, nor for one unlink of two', () => {
+    expect(run([...organisation, ...aligned, held('2026-11-09')]).raised).toEqual([]);
+    expect(run([...organisation, ...aligned, held('2026-11-09'), unlinked(1, '2026-11-10')]).raised).toEqual([]);
+  });
+
+  it('proposes resolution when the objectives are linked again', () => {
+    const relinked = on('2026-11-12', 'relink', {
+      type: 'ObjectiveLinked',
+      data: { objectiveId: objective(2), parentKind: 'theme', parentId: 'growth', crossArea: false },
+    });
+    const said = run([...organisation, ...aligned, held('2026-11-09'), unlinked(1, '2026-11-10'), unlinked(2, '2026-11-10'), relinked]);
+    expect(said.cleared).toEqual([
+      expect.objectContaining({ signalId: said.raised[0]!.signalId, proposedOn: '2026-11-12', causes: [id('relink')] }),
+    ]);
+  });
+});
+
 describe('training-without-okrs: trained, but no OKRs drafted 3 weeks later', () => {
   const run = ruleOf('training-without-okrs');
   it('raises on the 21st day after the training', () => {
