@@ -186,6 +186,7 @@ describe('pages', () => {
     '/heatmap',
     '/evidence',
     '/timeline',
+    '/digest',
     '/coaches',
     '/coaches/coach-ada/week',
     '/areas/plat',
@@ -213,6 +214,7 @@ describe('pages', () => {
     'recorded',
     'sort',
     'q',
+    'week',
   ];
 
   it.each(pages)(
