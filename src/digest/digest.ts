@@ -93,7 +93,8 @@ export interface StakeholderMoved {
   role: string;
   area: string;
   changes: string[];
-  direction: 'better' | 'worse' | 'mixed';
+  /** `first`: assessed for the first time, so no step up or down. */
+  direction: 'better' | 'worse' | 'mixed' | 'first';
 }
 
 export interface Digest {
@@ -213,8 +214,9 @@ export function stakeholdersMoved(moves: readonly StakeholderMove[]): Stakeholde
       if (changes.length === 0) return [];
       const attitude = stepsOf(attitudeRank, was.attitude, move.after.attitude);
       const adkar = stepsOf(adkarRank, was.adkarStage, move.after.adkarStage);
+      // No step on either ladder, yet a change: a first assessment.
       const direction: StakeholderMoved['direction'] =
-        attitude >= 0 && adkar >= 0 ? 'better' : attitude <= 0 && adkar <= 0 ? 'worse' : 'mixed';
+        attitude === 0 && adkar === 0 ? 'first' : attitude >= 0 && adkar >= 0 ? 'better' : attitude <= 0 && adkar <= 0 ? 'worse' : 'mixed';
       const item: StakeholderMoved = {
         stakeholder: { label: move.name, href: stakeholderPath(move.stakeholderId) },
         role: move.role,
