@@ -93,6 +93,8 @@ export interface StakeholderMoved {
   role: string;
   area: string;
   changes: string[];
+  /** The day of their last assessment in the week. */
+  on: string;
   /** `first`: assessed for the first time, so no step up or down. */
   direction: 'better' | 'worse' | 'mixed' | 'first';
 }
@@ -100,7 +102,7 @@ export interface StakeholderMoved {
 export interface Digest {
   title: string;
   /** `progress`: for the current week, how far it reads ("in progress: up to 25 Nov 2026"). */
-  week: { text: string; label: string; from: string; to: string; progress: string | null };
+  week: { text: string; label: string; progress: string | null };
   /** The weeks either side, for the picker; no next week after the current one. */
   previous: Link;
   next: Link | null;
@@ -222,6 +224,7 @@ export function stakeholdersMoved(moves: readonly StakeholderMove[]): Stakeholde
         role: move.role,
         area: move.area.name ?? move.area.areaId,
         changes,
+        on: formatDate(move.lastOn),
         direction,
       };
       return [{ item, size: Math.abs(attitude) * 10 + Math.abs(adkar) }];
@@ -327,8 +330,6 @@ export function digestOf(reading: DigestReading, names: Names): Digest {
     week: {
       text: weekText(week),
       label: `${formatDate(from)} – ${formatDate(sunday)}`,
-      from,
-      to,
       progress: to < sunday ? `in progress: up to ${formatDate(to)}` : null,
     },
     previous: weekLink(addWeeks(week, -1)),

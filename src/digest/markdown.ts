@@ -67,7 +67,7 @@ export function digestMarkdown(digest: Digest, base: string): string {
       'stakeholders',
       digest.stakeholders.map(
         (s) =>
-          `- ${link(s.stakeholder, base)} (${markdownText(s.role)}, ${markdownText(s.area)}): ${s.changes.map(markdownText).join('; ')}`,
+          `- ${link(s.stakeholder, base)} (${markdownText(s.role)}, ${markdownText(s.area)}): ${s.changes.map(markdownText).join('; ')} (${s.on})`,
       ),
     ),
     '## How to read this',

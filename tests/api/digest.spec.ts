@@ -173,7 +173,7 @@ describe('the digest of week 46', () => {
     expect(stalled).not.toContain('Engineering');
     const stakeholders = /id="digest-stakeholders"[\s\S]*?<\/section>/.exec(main)?.[0] ?? '';
     expect(stakeholders).toContain('Vera &lt;Patel&gt;');
-    expect(stakeholders).toContain('Attitude Skeptic → Supporter; ADKAR not assessed → Desire');
+    expect(stakeholders).toContain('Attitude Skeptic → Supporter; ADKAR not assessed → Desire <span class="muted">(14 Nov 2026)</span>');
     expect(stakeholders).not.toContain('Lars');
   });
 
@@ -192,7 +192,7 @@ describe('the digest of week 46', () => {
     expect(markdown).toContain('Labs call OKRs \\*paperwork\\* for \\[research\\]');
     expect(markdown).toContain('escalated to VP Engineering');
     expect(markdown).toContain(
-      '[Vera \\<Patel\\>](<https://uptake.example.org/stakeholders/vera>) (VP Engineering, Engineering): Attitude Skeptic → Supporter',
+      '[Vera \\<Patel\\>](<https://uptake.example.org/stakeholders/vera>) (VP Engineering, Engineering): Attitude Skeptic → Supporter; ADKAR not assessed → Desire (14 Nov 2026)',
     );
   });
 
