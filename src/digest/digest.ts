@@ -17,13 +17,14 @@ import { kindLabels, severityLabels } from '../resistance/vocabulary.ts';
 import { ruleLabels } from '../rules/vocabulary.ts';
 import type { Names } from '../shared/names.ts';
 import { labelOf, plural, signed } from '../shared/vocabulary.ts';
+import { AdkarStage, Attitude } from '../stakeholder/events.ts';
 import { adkarLabels } from '../stakeholder/vocabulary.ts';
 import { addWeeks, compareWeeks, daysOf, type IsoWeek, isoWeekOf, weekText } from './isoWeek.ts';
 
 /** How many areas each way, and how many of an area's facts, the digest lists. */
 export const MOVERS_EACH_WAY = 5;
 export const FACTS_PER_AREA = 5;
-/** An area whose overall score is the same at the end of this many weeks in a row (and the week before them) has stalled. */
+/** An area whose overall score is the same at the end of the week and at the ends of this many weeks before it has stalled. */
 export const STALLED_WEEKS = 3;
 
 export const MOVERS_RULE =
@@ -138,7 +139,12 @@ function lineage(areaId: string, parents: ReadonlyMap<string, string | null>): s
 export function factsByArea(facts: readonly WeekFact[], areas: readonly AreaRow[]): Map<string, WeekFact[]> {
   const parents = new Map(areas.map((a) => [a.areaId, a.parentAreaId]));
   const byArea = new Map<string, WeekFact[]>();
-  for (const fact of facts) for (const areaId of lineage(fact.areaId, parents)) byArea.set(areaId, [...(byArea.get(areaId) ?? []), fact]);
+  for (const fact of facts)
+    for (const areaId of lineage(fact.areaId, parents)) {
+      const list = byArea.get(areaId);
+      if (list === undefined) byArea.set(areaId, [fact]);
+      else list.push(fact);
+    }
   return byArea;
 }
 
@@ -180,24 +186,25 @@ export function stalledAreas(
   const [end, ...earlier] = ends;
   if (end === undefined) return [];
   const earliest = earlier.at(-1);
+  const overalls = earlier.map((h) => new Map(h.areas.map((a) => [a.areaId, a.scores?.overall])));
   return end.areas.flatMap((area) => {
     const score = area.scores?.overall;
     if (score === undefined) return [];
     const quiet = (factsOf.get(area.areaId)?.length ?? 0) === 0;
-    const same =
-      earlier.length === STALLED_WEEKS && earlier.every((h) => h.areas.find((a) => a.areaId === area.areaId)?.scores?.overall === score);
+    const same = earlier.length === STALLED_WEEKS && overalls.every((scores) => scores.get(area.areaId) === score);
     return quiet || same ? [{ area, score, quiet, unchangedSince: same && earliest ? earliest.asOf : null }] : [];
   });
 }
 
-const attitudeRank: Record<string, number> = { resistor: 0, skeptic: 1, neutral: 2, supporter: 3, champion: 4 };
-const adkarRank: Record<string, number> = { awareness: 0, desire: 1, knowledge: 2, ability: 3, reinforcement: 4 };
+/** The ladders, lowest first: the ADKAR stages in their order, the attitudes (listed best first) turned round. */
+const attitudeLadder: readonly string[] = [...Attitude.options].reverse();
+const adkarLadder: readonly string[] = AdkarStage.options;
 
-/** How far a value moved on its ladder; 0 when either end is unassessed or unknown. */
-const stepsOf = (ranks: Record<string, number>, from: string | null, to: string | null): number => {
-  const a = from === null ? undefined : ranks[from];
-  const b = to === null ? undefined : ranks[to];
-  return a === undefined || b === undefined ? 0 : b - a;
+/** How many steps up (positive) or down a value moved on its ladder; 0 when either end is unassessed or unknown. */
+const stepsOf = (ladder: readonly string[], from: string | null, to: string | null): number => {
+  const a = from === null ? -1 : ladder.indexOf(from);
+  const b = to === null ? -1 : ladder.indexOf(to);
+  return a < 0 || b < 0 ? 0 : b - a;
 };
 
 const assessed = (labels: Readonly<Record<string, string>>, value: string | null): string =>
@@ -214,8 +221,8 @@ export function stakeholdersMoved(moves: readonly StakeholderMove[]): Stakeholde
       if (was.adkarStage !== move.after.adkarStage)
         changes.push(`ADKAR ${assessed(adkarLabels, was.adkarStage)} → ${assessed(adkarLabels, move.after.adkarStage)}`);
       if (changes.length === 0) return [];
-      const attitude = stepsOf(attitudeRank, was.attitude, move.after.attitude);
-      const adkar = stepsOf(adkarRank, was.adkarStage, move.after.adkarStage);
+      const attitude = stepsOf(attitudeLadder, was.attitude, move.after.attitude);
+      const adkar = stepsOf(adkarLadder, was.adkarStage, move.after.adkarStage);
       // No step on either ladder, yet a change: a first assessment.
       const direction: StakeholderMoved['direction'] =
         attitude === 0 && adkar === 0 ? 'first' : attitude >= 0 && adkar >= 0 ? 'better' : attitude <= 0 && adkar <= 0 ? 'worse' : 'mixed';
