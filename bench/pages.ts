@@ -90,6 +90,8 @@ export function everyPage(db: Database.Database, today: string): Page[] {
     { label: 'GET /resistance.csv?status=all (every signal)', path: '/resistance.csv?status=all' },
     { label: 'GET /stakeholders.csv (every stakeholder)', path: '/stakeholders.csv' },
     { label: 'GET /timeline', path: '/timeline' },
+    // Four as-of heatmaps (the week's end, its start and the two weeks before, for stalls) and the week's facts.
+    { label: 'GET /digest (the last complete week)', path: '/digest' },
     { label: 'GET /timeline?area= (that area)', path: `/timeline?${new URLSearchParams({ area: area.id }).toString()}` },
     { label: 'GET /organisation', path: '/organisation' },
     { label: 'GET /cycles', path: '/cycles' },

@@ -1,6 +1,6 @@
 /**
  * Composition root and CLI: the only module that wires infra/ to the application.
- *   uptake serve | seed | rebuild | events | token create|list|revoke | user add|list|deactivate|reactivate|password
+ *   uptake serve | seed | rebuild | events | digest | token create|list|revoke | user add|list|deactivate|reactivate|password
  */
 import { createServer } from 'node:net';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +15,7 @@ import { DatabaseFileError } from '../infra/sqlite/database.ts';
 import { openStorage, type Storage } from '../infra/storage.ts';
 import { SqliteAlignmentQueries } from '../projections/alignment/queries.ts';
 import { SqliteCoachWeekQueries } from '../projections/coachWeek/queries.ts';
+import { SqliteDigestQueries } from '../projections/digest/queries.ts';
 import { SqliteNames } from '../projections/org/names.ts';
 import { SqliteOrgQueries } from '../projections/org/queries.ts';
 import { SqliteReferences } from '../projections/org/references.ts';
@@ -50,7 +51,11 @@ import { randomUUID } from 'node:crypto';
 import { SqliteAccounts } from '../projections/accounts.ts';
 import { SqliteSessionStore } from '../infra/sqlite/sessionStore.ts';
 import { InstallationSettings } from '../infra/sqlite/settings.ts';
-import { NotFoundError, UptakeError } from './shared/errors.ts';
+import { NotFoundError, UptakeError, ValidationError } from './shared/errors.ts';
+import { z } from 'zod';
+import { digestOf, readDigest } from './digest/digest.ts';
+import { digestWeek, type IsoWeek, lastCompleteWeek } from './digest/isoWeek.ts';
+import { digestMarkdown } from './digest/markdown.ts';
 import type { CommandContext } from './shared/commandHandler.ts';
 import type { RecordedEvent } from './shared/event.ts';
 
@@ -276,6 +281,7 @@ async function serve(config: Config): Promise<void> {
     demoEmails: settings.demo ? DEMO_ACCOUNTS.map((a) => a.email) : [],
     queries,
     coachWeek: new SqliteCoachWeekQueries(storage.readModels, queries),
+    digest: new SqliteDigestQueries(storage.readModels),
     alignment: new SqliteAlignmentQueries(storage.readModels),
     timeline: new SqliteTimelineQueries(storage.readModels),
     org,
@@ -558,6 +564,41 @@ async function resetUserPassword(config: Config, email: string): Promise<void> {
   console.log(`new password for ${email}, their sessions have ended; ${shown}`);
 }
 
+interface DigestCliOptions {
+  week?: string;
+  today?: string;
+  baseUrl?: string;
+}
+
+/** What a digest option must be, checked before the store is opened; `today` reads the real clock only when not given. */
+function digestOptions(options: DigestCliOptions, config: Config): { week: IsoWeek; today: string; base: string } {
+  const day = options.today ?? today();
+  if (!z.iso.date().safeParse(day).success) throw ValidationError.field('--today', `"${day}" must be a calendar date, YYYY-MM-DD`);
+  const parsed = options.week === undefined ? null : digestWeek(options.week, day);
+  if (parsed !== null && !parsed.ok) throw ValidationError.field('--week', `"${options.week}" ${parsed.message}`);
+  const base = options.baseUrl ?? `http://${config.HOST}:${config.PORT}`;
+  if (!/^https?:\/\/[^\s<>]+$/.test(base) || !URL.canParse(base))
+    throw ValidationError.field('--base-url', `"${base}" must be an http or https URL, e.g. https://uptake.example.org`);
+  return { week: parsed?.week ?? lastCompleteWeek(day), today: day, base: base.replace(/\/+$/, '') };
+}
+
+/** The leadership digest of a week as Markdown on stdout, from the read models caught up with the store (as the server reads them). */
+async function printDigest(config: Config, options: DigestCliOptions): Promise<void> {
+  const { week, today: day, base } = digestOptions(options, config);
+  const { storage, runner } = await open(config);
+  try {
+    await runner.catchUp();
+    const sources = {
+      heatmap: new SqliteHeatmapQueries(storage.readModels),
+      digest: new SqliteDigestQueries(storage.readModels),
+      timeline: new SqliteTimelineQueries(storage.readModels),
+    };
+    process.stdout.write(digestMarkdown(digestOf(readDigest(sources, week, day), new SqliteNames(storage.readModels)), base));
+  } finally {
+    await storage.close();
+  }
+}
+
 /** Known failures become one clear line and exit code 1; anything else keeps its stack. */
 function explain(error: unknown): never {
   const err = error as NodeJS.ErrnoException;
@@ -628,6 +669,14 @@ token
   .action(action(createToken));
 token.command('revoke').description('revoke a token: it is refused from now on').argument('<tokenId>').action(action(revokeToken));
 token.command('list').description('every token: id, source, name, granted, revoked').action(action(listTokens));
+
+program
+  .command('digest')
+  .description('print the leadership digest of a week as Markdown: movers, signals, stalled areas, stakeholders who moved')
+  .option('--week <week>', 'an ISO week, YYYY-Www (e.g. 2026-W48); default: the last complete week')
+  .option('--today <date>', 'the day the digest is read on (YYYY-MM-DD); default: the real today')
+  .option('--base-url <url>', "where Uptake is served, to make the digest's links absolute; default: http://HOST:PORT")
+  .action(action(printDigest));
 
 const roleOf = (value: string): Role => {
   const role = Role.safeParse(value);

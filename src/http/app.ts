@@ -5,6 +5,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { CoachWeekQueries } from '../../projections/coachWeek/queries.ts';
+import type { DigestQueries } from '../../projections/digest/queries.ts';
 import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
 import type { IntegrationTokens } from '../../projections/integrations.ts';
 import type { OrgQueries } from '../../projections/org/queries.ts';
@@ -31,6 +32,7 @@ import { areaLive } from '../overview/area.ts';
 import { coachWeekLive } from '../overview/coachWeek.ts';
 import { heatmapLive } from '../overview/heatmap.ts';
 import { overviewRoutes } from '../overview/routes.ts';
+import { digestRoutes } from '../digest/routes.ts';
 import { timelineLive } from '../overview/timeline.ts';
 import { resistanceLogLive, resistanceRoutes, signalLive } from '../resistance/routes.ts';
 import { teamLive, teamRoutes } from '../team/routes.ts';
@@ -56,6 +58,8 @@ export interface AppDeps {
   org: OrgQueries;
   /** What needs each coach now (the coach's week). */
   coachWeek: CoachWeekQueries;
+  /** The leadership digest's weekly questions. */
+  digest: DigestQueries;
   /** Strategic themes, objectives, key results and their links: the alignment map. */
   alignment: AlignmentQueries;
   /** The resistance log: signals, their interventions, counts. */
@@ -188,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(peopleRoutes, { ...web, accounts: deps.accounts, org: deps.org });
   await app.register(overviewRoutes, overview);
+  await app.register(digestRoutes, { ...overview, digest: deps.digest });
   await app.register(teamRoutes, team);
   await app.register(resistanceRoutes, resistance);
   await app.register(organisationRoutes, { ...web, org: deps.org });

@@ -73,6 +73,7 @@ const GETS: Record<string, Row> = {
   '/stakeholders.csv': read(same('/stakeholders.csv')),
   '/evidence': read(same('/evidence?team=pay&cycle=2026-q4&dimension=overall')),
   '/timeline': read(same('/timeline')),
+  '/digest': read(same('/digest?week=2026-W46')),
   // A coach is sent on to her own week.
   '/coaches': { statuses: { ...page, coachInside: 303, coachOutside: 303 }, url: same('/coaches') },
   '/coaches/:coachId/week': read((ids) => ({ inside: '/coaches/coach-ada/week', outside: `/coaches/${ids.coach}/week` })),

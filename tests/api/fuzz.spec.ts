@@ -187,6 +187,7 @@ describe('pages', () => {
     '/heatmap.csv',
     '/evidence',
     '/timeline',
+    '/digest',
     '/coaches',
     '/coaches/coach-ada/week',
     '/areas/plat',
@@ -217,6 +218,7 @@ describe('pages', () => {
     'sort',
     'q',
     'days',
+    'week',
   ];
 
   it.each(pages)(

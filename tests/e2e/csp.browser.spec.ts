@@ -113,8 +113,9 @@ describe.skipIf(skipWithoutBrowser('content security policy'))('the content secu
     await open('/timeline');
     await open('/organisation', false);
     await open('/cycles', false);
+    await open('/digest', false);
 
-    expect([...seen.keys()]).toHaveLength(13);
+    expect([...seen.keys()]).toHaveLength(14);
     const offending = [...seen].filter(([, v]) => v.events.length > 0 || v.console.length > 0);
     expect(offending).toEqual([]);
   }, 120_000);

@@ -234,6 +234,16 @@ describe.skipIf(skipWithoutBrowser('XSS'))('payloads in every free-text field, e
     expect((await inspect((page) => page.goto(`${base}/account`))).result.url).toBe(`${base}/account`);
   }, 600_000);
 
+  it('runs nothing and injects nothing on the digest of the week the payloads were stored in, nor when it shows a bad week back', async () => {
+    // The crawl opens /digest once, on the last complete week; the payloads were stored this week.
+    const week = (await inspect((page) => page.goto(`${base}/digest?week=2026-W48`))).result;
+    expect(week).toEqual(clean(week.url));
+    for (const payload of PAYLOADS) {
+      const { result } = await inspect((page) => page.goto(`${base}/digest?week=${encodeURIComponent(payload)}`));
+      expect(result).toEqual(clean(result.url));
+    }
+  }, 120_000);
+
   it('runs nothing and injects nothing when a form refuses a payload and shows it back', async () => {
     // Once per field a rule refuses, with the whole corpus in it at once: the form shows it all back.
     const fields = new Map(refused.map((r) => [r.field, r]));

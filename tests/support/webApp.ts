@@ -13,6 +13,7 @@ import { openDatabase, sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { SqliteAlignmentQueries } from '../../projections/alignment/queries.ts';
 import { SqliteCoachWeekQueries } from '../../projections/coachWeek/queries.ts';
+import { SqliteDigestQueries } from '../../projections/digest/queries.ts';
 import {
   readModels,
   SqliteDirectory,
@@ -157,6 +158,7 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}, as:
     resistance: new SqliteResistanceQueries(world.db),
     stakeholders: new SqliteStakeholderQueries(world.db),
     coachWeek: new SqliteCoachWeekQueries(world.db, world.queries),
+    digest: new SqliteDigestQueries(world.db),
     alignment: new SqliteAlignmentQueries(world.db),
     store: world.store,
     names: new SqliteNames(world.db),
