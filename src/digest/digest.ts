@@ -8,10 +8,12 @@
 import type { DigestQueries, StakeholderMove, WeekFact, WeekSignal } from '../../projections/digest/queries.ts';
 import type { AreaRow, CycleSummary, Heatmap, HeatmapQueries } from '../../projections/heatmap/types.ts';
 import type { TimelineEntry, TimelineQueries } from '../../projections/timeline.ts';
-import { addDays, formatDate } from '../adoption/calendar.ts';
+import { addDays, daysBetween, formatDate } from '../adoption/calendar.ts';
+import type { Forecast } from '../adoption/forecast.ts';
 import { describeEvent } from '../describe.ts';
 import { areaUrl, evidenceUrl, signalPath, stakeholderPath, teamUrl } from '../http/urls.ts';
 import { timelineUrl } from '../overview/timelineView.ts';
+import { forecastView } from '../overview/trend.ts';
 import { attitudeLabels } from '../overview/viewModels.ts';
 import { kindLabels, severityLabels } from '../resistance/vocabulary.ts';
 import { ruleLabels } from '../rules/vocabulary.ts';
@@ -33,6 +35,12 @@ export const MOVERS_RULE =
 export const STALLED_RULE =
   `An area with teams is stalled when none of its teams (or those of the areas below it) recorded an adoption fact in the week, ` +
   `or when its overall score was the same at the end of the week and at the ends of the ${STALLED_WEEKS} weeks before it.`;
+/** A forecast date that moved by at least this many days is a change worth a leader's eye. */
+export const FORECAST_SHIFT_DAYS = 7;
+export const FORECASTS_RULE =
+  `Each area's forecast of its next stage (docs/adoption-model.md) as of the day before the week against its last day: ` +
+  `listed when what it says changed (a stage reached, a pace lost or found) or its date moved by ${FORECAST_SHIFT_DAYS} days or more; ` +
+  `at most ${2 * MOVERS_EACH_WAY}, changes of kind first, then the largest shifts.`;
 export const STAKEHOLDERS_RULE =
   'Stakeholders whose attitude or ADKAR stage differs at the end of the week from before it, by their assessments in the week; biggest moves first.';
 
@@ -43,6 +51,7 @@ export const DIGEST_SECTIONS = {
   raised: { heading: 'New signals', empty: 'No resistance signal was raised this week.' },
   escalated: { heading: 'Escalated signals', empty: 'No signal was escalated this week.' },
   stalled: { heading: 'Stalled areas', empty: 'No area has stalled.' },
+  forecasts: { heading: 'Forecast changes', empty: 'No area’s forecast changed or moved by a week or more.' },
   stakeholders: { heading: 'Stakeholders who moved', empty: 'No stakeholder’s attitude or ADKAR stage changed this week.' },
 } as const;
 
@@ -89,6 +98,14 @@ export interface StalledArea {
   reasons: string[];
 }
 
+export interface ForecastChange {
+  area: Link;
+  before: string;
+  after: string;
+  /** `sooner` or `later`: the same next stage, its date moved; `changed`: the forecast says something else. */
+  direction: 'sooner' | 'later' | 'changed';
+}
+
 export interface StakeholderMoved {
   stakeholder: Link;
   role: string;
@@ -115,8 +132,9 @@ export interface Digest {
   raised: DigestSignal[];
   escalated: DigestSignal[];
   stalled: StalledArea[];
+  forecasts: ForecastChange[];
   stakeholders: StakeholderMoved[];
-  rules: { movers: string; stalled: string; stakeholders: string };
+  rules: { movers: string; stalled: string; forecasts: string; stakeholders: string };
   sections: typeof DIGEST_SECTIONS;
   noCycle: string;
 }
@@ -194,6 +212,39 @@ export function stalledAreas(
     const same = earlier.length === STALLED_WEEKS && overalls.every((scores) => scores.get(area.areaId) === score);
     return quiet || same ? [{ area, score, quiet, unchangedSince: same && earliest ? earliest.asOf : null }] : [];
   });
+}
+
+interface ForecastShift {
+  area: AreaRow;
+  before: Forecast;
+  after: Forecast;
+  shift: number | null;
+}
+
+/**
+ * Areas whose forecast changed over the week (FORECASTS_RULE): `shift` is how many days its date
+ * moved (negative: sooner), null when the forecast changed in kind or in the stage it aims at.
+ */
+export function forecastChanges(start: Heatmap, end: Heatmap): ForecastShift[] {
+  const before = new Map(start.areas.map((a) => [a.areaId, a.forecast]));
+  return end.areas
+    .flatMap((area): ForecastShift[] => {
+      const was = before.get(area.areaId);
+      const now = area.forecast;
+      if (was === undefined || area.scores === null) return [];
+      if (was.kind === 'expected' && now.kind === 'expected' && was.next.stage === now.next.stage) {
+        const shift = daysBetween(was.on, now.on);
+        return Math.abs(shift) >= FORECAST_SHIFT_DAYS ? [{ area, before: was, after: now, shift }] : [];
+      }
+      return forecastView(was).short === forecastView(now).short ? [] : [{ area, before: was, after: now, shift: null }];
+    })
+    .sort(
+      (a, b) =>
+        (a.shift === null ? -1 : 0) - (b.shift === null ? -1 : 0) ||
+        Math.abs(b.shift ?? 0) - Math.abs(a.shift ?? 0) ||
+        a.area.name.localeCompare(b.area.name),
+    )
+    .slice(0, 2 * MOVERS_EACH_WAY);
 }
 
 /** The ladders, lowest first: the ADKAR stages in their order, the attitudes (listed best first) turned round. */
@@ -310,9 +361,16 @@ function scoredSections(reading: DigestReading, cycle: CycleSummary, to: string,
     };
   };
   const moved = end !== undefined && start !== undefined ? movers(start, end) : { up: [], down: [] };
+  const forecasts = end !== undefined && start !== undefined ? forecastChanges(start, end) : [];
   return {
     up: moved.up.map(moverOf),
     down: moved.down.map(moverOf),
+    forecasts: forecasts.map(({ area, before, after, shift }) => ({
+      area: { label: area.name, href: areaUrl(area.areaId, selection) },
+      before: forecastView(before).text,
+      after: forecastView(after).text,
+      direction: shift === null ? ('changed' as const) : shift < 0 ? ('sooner' as const) : ('later' as const),
+    })),
     stalled: stalledAreas(reading.ends, byArea).map(({ area, score, quiet, unchangedSince }) => ({
       area: { label: area.name, href: areaUrl(area.areaId, selection) },
       score,
@@ -330,7 +388,7 @@ export function digestOf(reading: DigestReading, names: Names): Digest {
   const { from, to: sunday } = daysOf(week);
   const to = lastDayOf(week, today);
   const current = isoWeekOf(today);
-  const scored = cycle === null ? { up: [], down: [], stalled: [] } : scoredSections(reading, cycle, to, names);
+  const scored = cycle === null ? { up: [], down: [], stalled: [], forecasts: [] } : scoredSections(reading, cycle, to, names);
   const weekLink = (w: IsoWeek): Link => ({ label: weekText(w), href: digestUrl(w) });
   return {
     title: `Leadership digest, ${weekText(week)}`,
@@ -347,7 +405,7 @@ export function digestOf(reading: DigestReading, names: Names): Digest {
     raised: reading.raised.map((s) => signalItem(s, s.raisedOn)),
     escalated: reading.escalated.map((s) => signalItem(s, s.escalatedOn ?? s.raisedOn)),
     stakeholders: stakeholdersMoved(reading.moves),
-    rules: { movers: MOVERS_RULE, stalled: STALLED_RULE, stakeholders: STAKEHOLDERS_RULE },
+    rules: { movers: MOVERS_RULE, stalled: STALLED_RULE, forecasts: FORECASTS_RULE, stakeholders: STAKEHOLDERS_RULE },
     sections: DIGEST_SECTIONS,
     noCycle: NO_CYCLE,
   };

@@ -28,7 +28,7 @@ function section(key: keyof typeof DIGEST_SECTIONS, lines: string[], empty: stri
 
 export function digestMarkdown(digest: Digest, base: string): string {
   const { week, cycle } = digest;
-  const scoredEmpty = (key: 'up' | 'down' | 'stalled') => (cycle === null ? digest.noCycle : DIGEST_SECTIONS[key].empty);
+  const scoredEmpty = (key: 'up' | 'down' | 'stalled' | 'forecasts') => (cycle === null ? digest.noCycle : DIGEST_SECTIONS[key].empty);
   return [
     `# ${digest.title}`,
     '',
@@ -64,6 +64,11 @@ export function digestMarkdown(digest: Digest, base: string): string {
       scoredEmpty('stalled'),
     ),
     ...section(
+      'forecasts',
+      digest.forecasts.map((f) => `- ${link(f.area, base)} (${f.direction}): was ${markdownText(f.before)} Now ${markdownText(f.after)}`),
+      scoredEmpty('forecasts'),
+    ),
+    ...section(
       'stakeholders',
       digest.stakeholders.map(
         (s) =>
@@ -74,6 +79,7 @@ export function digestMarkdown(digest: Digest, base: string): string {
     '',
     `- Movers: ${digest.rules.movers}`,
     `- Stalled: ${digest.rules.stalled}`,
+    `- Forecasts: ${digest.rules.forecasts}`,
     `- Stakeholders: ${digest.rules.stakeholders}`,
     '',
   ].join('\n');

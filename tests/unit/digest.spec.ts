@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { StakeholderMove, WeekFact } from '../../projections/digest/queries.ts';
 import type { AreaRow, Heatmap } from '../../projections/heatmap/types.ts';
-import { cycleOfWeek, factsByArea, movers, STALLED_WEEKS, stakeholdersMoved, stalledAreas } from '../../src/digest/digest.ts';
+import {
+  cycleOfWeek,
+  factsByArea,
+  forecastChanges,
+  movers,
+  STALLED_WEEKS,
+  stakeholdersMoved,
+  stalledAreas,
+} from '../../src/digest/digest.ts';
 import { markdownText } from '../../src/digest/markdown.ts';
 
 const cycle = { cycleId: 'q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14, closedOn: null };
@@ -62,6 +70,40 @@ describe('the digest, pure', () => {
       ),
     );
     expect(up.map((c) => c.area.areaId)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('lists forecasts that changed in kind or moved a week or more, changes of kind first, then the largest shift', () => {
+    const next = { stage: 'practicing', from: 40 } as const;
+    const expected = (on: string): AreaRow['forecast'] => ({
+      kind: 'expected',
+      next,
+      perWeek: 2,
+      on,
+      earliest: on,
+      latest: on,
+      afterCycleEnd: false,
+    });
+    const stalled: AreaRow['forecast'] = { kind: 'not-at-this-pace', next, perWeek: -1 };
+    const withForecast = (id: string, forecast: AreaRow['forecast']): AreaRow => ({ ...area(id, 30), forecast });
+    const start = heatmap('2026-11-15', [
+      withForecast('a', expected('2026-12-10')),
+      withForecast('b', expected('2026-12-10')),
+      withForecast('c', expected('2026-12-10')),
+      withForecast('d', expected('2026-12-10')),
+      { ...area('e', null), forecast: stalled },
+    ]);
+    const end = heatmap('2026-11-22', [
+      withForecast('a', expected('2026-12-16')), // 6 days: not listed
+      withForecast('b', expected('2026-12-03')), // 7 days sooner
+      withForecast('c', expected('2027-01-20')), // 41 days later
+      withForecast('d', stalled), // pace lost
+      { ...area('e', null), forecast: expected('2026-12-10') }, // no teams: nothing to forecast
+    ]);
+    expect(forecastChanges(start, end).map((c) => [c.area.areaId, c.shift])).toEqual([
+      ['d', null],
+      ['c', 41],
+      ['b', -7],
+    ]);
   });
 
   it("files a team's facts under its area and every area above it", () => {
