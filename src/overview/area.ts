@@ -11,6 +11,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import { Id } from '../shared/event.ts';
 import type { Names } from '../shared/names.ts';
 import { adoptionChanged } from './heatmap.ts';
+import { areaSaturation, type Saturation } from './saturation.ts';
 import { requireSelection, type ReadRouteOptions } from './selection.ts';
 import { areaPageView, areaSectionsView, teamRowsView } from './viewModels.ts';
 
@@ -18,6 +19,7 @@ export interface AreaRouteOptions extends ReadRouteOptions {
   org: OrgQueries;
   timeline: TimelineQueries;
   names: Names;
+  saturation: Saturation;
 }
 
 const AreaParams = z.object({ areaId: Id });
@@ -57,7 +59,7 @@ function requireArea(queries: HeatmapQueries, areaId: string, selection: Selecti
 }
 
 /** The area page's view-model: its scores and teams, coaches, open signals, stakeholders and recent events. */
-function areaPage({ queries, today, org, timeline, names }: AreaRouteOptions, areaId: string, query: AreaQuery) {
+function areaPage({ queries, today, org, timeline, names, saturation }: AreaRouteOptions, areaId: string, query: AreaQuery) {
   const { cycle, selection } = requireSelection(queries, today, query);
   const detail = requireArea(queries, areaId, selection);
   const parentId = detail.area.parentAreaId;
@@ -70,7 +72,15 @@ function areaPage({ queries, today, org, timeline, names }: AreaRouteOptions, ar
     events: timeline.page({ areaId }, RECENT_EVENTS).entries,
     names,
   });
-  return { ...areaPageView({ cycles: queries.cycles(), cycle, detail, selection, parent }), ...sections };
+  const page = areaPageView({
+    cycles: queries.cycles(),
+    cycle,
+    detail,
+    selection,
+    parent,
+    saturation: areaSaturation(saturation, org.areas(), areaId, cycle, selection.asOf),
+  });
+  return { ...page, ...sections };
 }
 
 /**
