@@ -25,8 +25,13 @@ export interface SaturationItem {
 export interface SaturationQueries {
   /** Each of these areas' own load during a week (not the areas below it): two look-ups per area and kind. */
   ownLoads(areaIds: readonly string[], week: SaturationWeek): Map<string, Load>;
-  /** What the load of these areas is made of during a week: signals first, the most severe first; at most `limit`, and how many in all. */
-  items(areaIds: readonly string[], week: SaturationWeek, limit: number): { items: SaturationItem[]; total: number };
+  /** What the load of these areas is made of during a week, signals or interventions: the most severe signal's first; at most `limit`, and how many in all. */
+  items(
+    areaIds: readonly string[],
+    week: SaturationWeek,
+    kind: SaturationItem['kind'],
+    limit: number,
+  ): { items: SaturationItem[]; total: number };
 }
 
 /** A running total of an area's on the latest day at or before `day` that has a row; 0 before its first. */
@@ -34,9 +39,11 @@ const totalBy = (total: string, day: string) =>
   `coalesce((SELECT ${total} FROM saturation_totals t WHERE t.area_id = a.value AND t.on_date <= ${day} ORDER BY t.on_date DESC LIMIT 1), 0)`;
 
 /** Open during the week: started on or before its last day, not ended before its first. */
-const during = 'i.area_id IN (SELECT value FROM json_each(@areas)) AND i.started_on <= @to AND (i.ended_on IS NULL OR i.ended_on >= @from)';
+const during =
+  'i.kind = @kind AND i.area_id IN (SELECT value FROM json_each(@areas)) AND i.started_on <= @to AND (i.ended_on IS NULL OR i.ended_on >= @from)';
 
 interface Window {
+  kind: string;
   areas: string;
   from: string;
   to: string;
@@ -48,7 +55,7 @@ export class SqliteSaturationQueries implements SaturationQueries {
   constructor(db: SqlDatabase) {
     for (const projection of [saturationProjection, signalsProjection]) projection.setUp(db);
     this.sql = {
-      loads: db.prepare<[Window], { areaId: string; signals: number; interventions: number }>(`
+      loads: db.prepare<[Omit<Window, 'kind'>], { areaId: string; signals: number; interventions: number }>(`
         SELECT a.value AS areaId,
           ${totalBy('signals_raised', '@to')} - ${totalBy('signals_resolved', "date(@from, '-1 day')")} AS signals,
           ${totalBy('interventions_planned', '@to')} - ${totalBy('interventions_ended', "date(@from, '-1 day')")} AS interventions
@@ -60,7 +67,7 @@ export class SqliteSaturationQueries implements SaturationQueries {
         JOIN signals s ON s.signal_id = i.signal_id
         LEFT JOIN interventions v ON i.kind = 'intervention' AND v.intervention_id = i.item_id
         WHERE ${during}
-        ORDER BY i.kind DESC, s.severity DESC, i.started_on, i.item_id
+        ORDER BY s.severity DESC, i.started_on, i.item_id
         LIMIT @limit`),
       count: db.prepare<[Window], { total: number }>(`SELECT count(*) AS total FROM saturation_items i WHERE ${during}`),
     };
@@ -71,8 +78,13 @@ export class SqliteSaturationQueries implements SaturationQueries {
     return new Map(rows.map((r) => [r.areaId, { signals: r.signals, interventions: r.interventions }]));
   }
 
-  items(areaIds: readonly string[], week: SaturationWeek, limit: number): { items: SaturationItem[]; total: number } {
-    const window = { areas: JSON.stringify(areaIds), from: week.from, to: week.to };
+  items(
+    areaIds: readonly string[],
+    week: SaturationWeek,
+    kind: SaturationItem['kind'],
+    limit: number,
+  ): { items: SaturationItem[]; total: number } {
+    const window = { kind, areas: JSON.stringify(areaIds), from: week.from, to: week.to };
     return { items: this.sql.items.all({ ...window, limit }), total: this.sql.count.get(window)?.total ?? 0 };
   }
 }

@@ -25,8 +25,8 @@ export interface AreaLoad {
   saturated: boolean;
 }
 
-/** How many of the items behind an area's load its page lists. */
-const LISTED_ITEMS = 40;
+/** How many of the signals, and of the interventions, behind an area's load its page lists. */
+const LISTED_ITEMS = 10;
 
 function loadsIn(saturation: Saturation, areas: readonly AreaNode[], week: SaturationWeek): Map<string, AreaLoad> {
   const own = saturation.queries.ownLoads(
@@ -68,8 +68,9 @@ export interface AreaSaturation {
   current: AreaLoad;
   /** The load of each area in the subtree in the week of `asOf`: the flags on its child areas' rows. */
   loads: Map<string, AreaLoad>;
-  items: SaturationItem[];
-  total: number;
+  /** The most severe of what was open in the as-of week, and how many in all. */
+  signals: { items: SaturationItem[]; total: number };
+  interventions: { items: SaturationItem[]; total: number };
 }
 
 /** One area's load week by week through the cycle, and the signals and interventions behind the as-of week's. */
@@ -85,10 +86,7 @@ export function areaSaturation(
   const weeks = weeksBetween(cycle.startsOn, asOf < cycle.endsOn ? asOf : cycle.endsOn).map(loadOf);
   const loads = loadsIn(saturation, subtree, weekOf(asOf));
   const current = loads.get(areaId)!;
-  const { items, total } = saturation.queries.items(
-    subtree.map((a) => a.areaId),
-    current.week,
-    LISTED_ITEMS,
-  );
-  return { weeks, current, loads, items, total };
+  const ids = subtree.map((a) => a.areaId);
+  const listed = (kind: SaturationItem['kind']) => saturation.queries.items(ids, current.week, kind, LISTED_ITEMS);
+  return { weeks, current, loads, signals: listed('signal'), interventions: listed('intervention') };
 }

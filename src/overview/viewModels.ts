@@ -37,6 +37,7 @@ import { labelOf } from '../shared/vocabulary.ts';
 import { attitudes } from '../stakeholder/vocabulary.ts';
 import { organisationUrl } from '../http/urls.ts';
 import { timelineUrl } from './timelineView.ts';
+import type { SaturationItem } from '../../projections/saturation/queries.ts';
 import type { AreaLoad, AreaSaturation } from './saturation.ts';
 
 /** A column of the matrix: one adoption dimension, or the overall score. */
@@ -268,7 +269,7 @@ export function areaPageView(input: {
 }
 
 /** The area page's change saturation: its load week by week, and the signals and interventions behind the as-of week's. */
-function saturationView({ weeks, current, items, total }: AreaSaturation) {
+function saturationView({ weeks, current, signals, interventions }: AreaSaturation) {
   const loadRow = (week: AreaLoad) => ({
     week: week.week.week,
     range: `${formatDate(week.week.from)} – ${formatDate(week.week.to)}`,
@@ -277,24 +278,36 @@ function saturationView({ weeks, current, items, total }: AreaSaturation) {
     total: totalOf(week.load),
     saturated: week.saturated,
   });
+  const itemView = (item: SaturationItem) =>
+    item.kind === 'signal'
+      ? {
+          href: signalPath(item.signalId),
+          what: labelOf(kindLabels, item.itemKind),
+          tag: `severity ${item.severity}`,
+          level: severityLevel(item.severity),
+          span: `raised ${formatDate(item.startedOn)}${item.endedOn === null ? '' : ` · resolved ${formatDate(item.endedOn)}`}`,
+          description: item.description,
+        }
+      : {
+          href: signalPath(item.signalId),
+          what: labelOf(interventionLabels, item.itemKind),
+          // Quiet: the severity is the signal's, which the line names.
+          tag: item.dueOn === null ? 'planned' : `due ${formatDate(item.dueOn)}`,
+          level: 'low',
+          span: `planned ${formatDate(item.startedOn)}${item.endedOn === null ? '' : ` · ended ${formatDate(item.endedOn)}`}`,
+          description: `For: ${item.description}`,
+        };
+  const listView = (list: { items: SaturationItem[]; total: number }) => ({
+    items: list.items.map(itemView),
+    total: list.total,
+    more: list.total - list.items.length,
+  });
   return {
     threshold: current.threshold,
     current: { ...loadRow(current), inWords: loadInWords(current) },
     weeks: weeks.map(loadRow),
-    items: items.map((item) => ({
-      href: signalPath(item.signalId),
-      what: item.kind === 'signal' ? labelOf(kindLabels, item.itemKind) : labelOf(interventionLabels, item.itemKind),
-      kind:
-        item.kind === 'signal'
-          ? `signal, severity ${item.severity}`
-          : `intervention${item.dueOn === null ? '' : `, due ${formatDate(item.dueOn)}`}`,
-      level: severityLevel(item.severity),
-      span: `${item.kind === 'signal' ? 'raised' : 'planned'} ${formatDate(item.startedOn)}${
-        item.endedOn === null ? '' : ` · ${item.kind === 'signal' ? 'resolved' : 'ended'} ${formatDate(item.endedOn)}`
-      }`,
-      description: item.description,
-    })),
-    more: total - items.length,
+    signals: listView(signals),
+    interventions: listView(interventions),
   };
 }
 

@@ -11,7 +11,7 @@ import { whole } from '../rules/settings.ts';
 
 /** The threshold as an environment variable, with its documented default. */
 export const SaturationSettingsFromEnv = z.object({
-  UPTAKE_SATURATION_THRESHOLD: whole(1, 1000).default(8),
+  UPTAKE_SATURATION_THRESHOLD: whole(1, 1000).default(15),
 });
 
 export const defaultSaturationThreshold: number = SaturationSettingsFromEnv.parse({}).UPTAKE_SATURATION_THRESHOLD;

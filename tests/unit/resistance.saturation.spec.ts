@@ -84,8 +84,8 @@ describe('the roll-up and the threshold', () => {
     expect(isSaturated({ signals: 5, interventions: 2 }, 8)).toBe(false);
   });
 
-  it('reads the threshold from UPTAKE_SATURATION_THRESHOLD: 8 by default, a whole number from 1', () => {
-    expect(SaturationSettingsFromEnv.parse({}).UPTAKE_SATURATION_THRESHOLD).toBe(8);
+  it('reads the threshold from UPTAKE_SATURATION_THRESHOLD: 15 by default, a whole number from 1', () => {
+    expect(SaturationSettingsFromEnv.parse({}).UPTAKE_SATURATION_THRESHOLD).toBe(15);
     expect(SaturationSettingsFromEnv.parse({ UPTAKE_SATURATION_THRESHOLD: '3' }).UPTAKE_SATURATION_THRESHOLD).toBe(3);
     const issue = (value: string) => SaturationSettingsFromEnv.safeParse({ UPTAKE_SATURATION_THRESHOLD: value }).error?.issues[0];
     expect(issue('0')).toMatchObject({ path: ['UPTAKE_SATURATION_THRESHOLD'], message: 'must be at least 1' });
@@ -195,13 +195,15 @@ describe('the saturation read model', () => {
         ['nowhere', { signals: 0, interventions: 0 }],
       ]),
     );
-    const { items, total } = saturation.items(['s'], w, 10);
-    expect(total).toBe(2);
-    expect(items.map((i) => [i.kind, i.itemId, i.signalId, i.itemKind])).toEqual([
-      ['signal', 'b', 'b', 'no-time'],
-      ['intervention', 'talk', 'b', 'workshop'],
+    const signals = saturation.items(['s'], w, 'signal', 10);
+    expect([signals.total, signals.items.map((i) => [i.itemId, i.signalId, i.itemKind])]).toEqual([1, [['b', 'b', 'no-time']]]);
+    const interventions = saturation.items(['s'], w, 'intervention', 10);
+    expect([interventions.total, interventions.items.map((i) => [i.itemId, i.signalId, i.itemKind, i.dueOn])]).toEqual([
+      1,
+      [['talk', 'b', 'workshop', '2026-12-01']],
     ]);
-    expect(saturation.items(['r', 's'], w, 1)).toMatchObject({ total: 3, items: [{ kind: 'signal' }] });
+    expect(saturation.items(['r', 's'], w, 'signal', 1)).toMatchObject({ total: 2, items: [{ kind: 'signal' }] });
+    expect(saturation.items(['r', 's'], week('2026-10-26'), 'signal', 10)).toEqual({ total: 0, items: [] });
   });
 
   it('moves the later weeks when an end is recorded late, and never counts below zero', async () => {
