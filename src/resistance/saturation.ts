@@ -6,7 +6,7 @@ import { whole } from '../rules/settings.ts';
  * Change saturation: how much is going on at once in an area. In a week, an area's load is the
  * resistance signals open during it and the interventions in progress during it, in the area and
  * every area below it (its own teams' signals sit in it). An area whose load reaches the
- * threshold has too much change at once. See docs/resistance.md.
+ * threshold has too much change at once. See docs/adoption-model.md.
  */
 
 /** The threshold as an environment variable, with its documented default. */

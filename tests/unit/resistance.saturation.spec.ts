@@ -12,6 +12,7 @@ import { readModels } from '../../projections/index.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
 import { SqliteSaturationQueries } from '../../projections/saturation/queries.ts';
 import { addDays, isoWeek, isoWeekStart } from '../../src/adoption/calendar.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { UptakeEvent } from '../../src/events.ts';
 import {
   isSaturated,
@@ -90,6 +91,8 @@ describe('the roll-up and the threshold', () => {
     const issue = (value: string) => SaturationSettingsFromEnv.safeParse({ UPTAKE_SATURATION_THRESHOLD: value }).error?.issues[0];
     expect(issue('0')).toMatchObject({ path: ['UPTAKE_SATURATION_THRESHOLD'], message: 'must be at least 1' });
     expect(issue('eight')).toMatchObject({ path: ['UPTAKE_SATURATION_THRESHOLD'], message: 'must be a whole number' });
+    expect(loadConfig({ UPTAKE_SATURATION_THRESHOLD: '9' }).UPTAKE_SATURATION_THRESHOLD).toBe(9);
+    expect(() => loadConfig({ UPTAKE_SATURATION_THRESHOLD: '-3' })).toThrow('UPTAKE_SATURATION_THRESHOLD="-3": must be a whole number');
   });
 });
 
