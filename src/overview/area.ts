@@ -84,8 +84,9 @@ function areaPage({ queries, today, org, timeline, names, saturation }: AreaRout
 }
 
 /**
- * The area page updates live: its scores and its teams' rows with adoption; the coaches, open
- * signals, stakeholders and recent events with anything (its timeline shows every kind).
+ * The area page updates live: its scores, its change saturation and its teams' rows with
+ * adoption; the coaches, open signals, stakeholders and recent events with anything (its
+ * timeline shows every kind).
  */
 export const areaLive = (options: AreaRouteOptions) =>
   livePage({
@@ -94,6 +95,7 @@ export const areaLive = (options: AreaRouteOptions) =>
     load: ({ areaId, ...query }) => areaPage(options, areaId, query),
     regions: [
       { id: 'area-summary', partial: 'partials/areaSummary', affectedBy: adoptionChanged, view: (page) => page },
+      { id: 'saturation', partial: 'partials/areaSaturation', affectedBy: adoptionChanged, view: (page) => page },
       { id: 'area-teams', partial: 'partials/teamRows', affectedBy: adoptionChanged, view: (page) => page.teamRows, swap: 'innerMorph' },
       { id: 'area-sections', partial: 'partials/areaSections', affectedBy: () => true, view: (page) => page },
     ],
