@@ -5,6 +5,7 @@ import { objectivesProjection } from './objectives.ts';
 import { orgProjection } from './org.ts';
 import type { Projection } from './projection.ts';
 import { revisionsProjection } from './revisions.ts';
+import { saturationProjection } from './saturation.ts';
 import { signalsProjection } from './signals.ts';
 import { stakeholdersProjection } from './stakeholders.ts';
 import { timelineProjection } from './timeline.ts';
@@ -20,6 +21,7 @@ export const readModels: readonly Projection[] = [
   integrationsProjection,
   accountsProjection,
   objectivesProjection,
+  saturationProjection,
 ];
 
 import { SqliteHeatmapQueries } from './heatmap/queries.ts';

@@ -4,6 +4,7 @@ import type { KafkaTopics } from './ingest/contract.ts';
 import { ALLOWED_HOST_RULE, type AllowedHost, parseHost } from './http/hosts.ts';
 import { CloudEventSource } from './integration/events.ts';
 import { DEFAULT_PUBLISH_SOURCE } from './outbound/published.ts';
+import { SaturationSettingsFromEnv } from './resistance/saturation.ts';
 import { RuleSettingsFromEnv } from './rules/settings.ts';
 
 /** `KAFKA_TOPICS` and `KAFKA_DLQ_TOPIC` when unset. */
@@ -72,6 +73,7 @@ const Config = z
     UPTAKE_NEW_PASSWORD: NewPassword.optional(),
   })
   .extend(RuleSettingsFromEnv.shape)
+  .extend(SaturationSettingsFromEnv.shape)
   .refine((config) => !config.KAFKA_TOPICS.includes(config.KAFKA_DLQ_TOPIC), {
     path: ['KAFKA_DLQ_TOPIC'],
     message: 'must not be one of KAFKA_TOPICS: a dead letter would be consumed again',

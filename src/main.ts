@@ -20,6 +20,7 @@ import { SqliteNames } from '../projections/org/names.ts';
 import { SqliteOrgQueries } from '../projections/org/queries.ts';
 import { SqliteReferences } from '../projections/org/references.ts';
 import { SqliteResistanceQueries } from '../projections/resistance/queries.ts';
+import { SqliteSaturationQueries } from '../projections/saturation/queries.ts';
 import { SqliteStakeholderQueries } from '../projections/stakeholders/queries.ts';
 import { SqliteIntegrationTokens } from '../projections/integrations.ts';
 import {
@@ -286,6 +287,8 @@ async function serve(config: Config): Promise<void> {
     timeline: new SqliteTimelineQueries(storage.readModels),
     org,
     resistance: new SqliteResistanceQueries(storage.readModels),
+    saturation: new SqliteSaturationQueries(storage.readModels),
+    saturationThreshold: config.UPTAKE_SATURATION_THRESHOLD,
     stakeholders: new SqliteStakeholderQueries(storage.readModels),
     store: storage.store,
     names: new SqliteNames(storage.readModels),

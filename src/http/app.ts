@@ -10,6 +10,8 @@ import type { HeatmapQueries } from '../../projections/heatmap/types.ts';
 import type { IntegrationTokens } from '../../projections/integrations.ts';
 import type { OrgQueries } from '../../projections/org/queries.ts';
 import type { ResistanceQueries } from '../../projections/resistance/queries.ts';
+import type { SaturationQueries } from '../../projections/saturation/queries.ts';
+import { defaultSaturationThreshold } from '../resistance/saturation.ts';
 import type { StakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import type { TimelineQueries } from '../../projections/timeline.ts';
 import type { HandlerDeps } from '../shared/directory.ts';
@@ -64,6 +66,10 @@ export interface AppDeps {
   alignment: AlignmentQueries;
   /** The resistance log: signals, their interventions, counts. */
   resistance: ResistanceQueries;
+  /** How much change is going on at once per area and week (src/resistance/saturation.ts). */
+  saturation: SaturationQueries;
+  /** The load from which an area has too much change at once (`UPTAKE_SATURATION_THRESHOLD`; default `defaultSaturationThreshold`). */
+  saturationThreshold?: number;
   /** Stakeholders: the filtered list, the grid, one stakeholder, the areas and coaches their forms offer. */
   stakeholders: StakeholderQueries;
   /** The event store the write routes append to. */
@@ -173,7 +179,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     revisions: deps.revisions,
   };
-  const overview = { ...web, queries: deps.queries, org: deps.org, timeline: deps.timeline, coachWeek: deps.coachWeek, names: deps.names };
+  const overview = {
+    ...web,
+    queries: deps.queries,
+    org: deps.org,
+    timeline: deps.timeline,
+    coachWeek: deps.coachWeek,
+    names: deps.names,
+    saturation: { queries: deps.saturation, threshold: deps.saturationThreshold ?? defaultSaturationThreshold },
+  };
   const team = {
     ...web,
     queries: deps.queries,

@@ -11,6 +11,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import { Id } from '../shared/event.ts';
 import type { Names } from '../shared/names.ts';
 import { adoptionChanged } from './heatmap.ts';
+import { areaSaturation, type Saturation } from './saturation.ts';
 import { requireSelection, type ReadRouteOptions } from './selection.ts';
 import { areaPageView, areaSectionsView, teamRowsView } from './viewModels.ts';
 
@@ -18,6 +19,7 @@ export interface AreaRouteOptions extends ReadRouteOptions {
   org: OrgQueries;
   timeline: TimelineQueries;
   names: Names;
+  saturation: Saturation;
 }
 
 const AreaParams = z.object({ areaId: Id });
@@ -57,7 +59,7 @@ function requireArea(queries: HeatmapQueries, areaId: string, selection: Selecti
 }
 
 /** The area page's view-model: its scores and teams, coaches, open signals, stakeholders and recent events. */
-function areaPage({ queries, today, org, timeline, names }: AreaRouteOptions, areaId: string, query: AreaQuery) {
+function areaPage({ queries, today, org, timeline, names, saturation }: AreaRouteOptions, areaId: string, query: AreaQuery) {
   const { cycle, selection } = requireSelection(queries, today, query);
   const detail = requireArea(queries, areaId, selection);
   const parentId = detail.area.parentAreaId;
@@ -70,12 +72,21 @@ function areaPage({ queries, today, org, timeline, names }: AreaRouteOptions, ar
     events: timeline.page({ areaId }, RECENT_EVENTS).entries,
     names,
   });
-  return { ...areaPageView({ cycles: queries.cycles(), cycle, detail, selection, parent }), ...sections };
+  const page = areaPageView({
+    cycles: queries.cycles(),
+    cycle,
+    detail,
+    selection,
+    parent,
+    saturation: areaSaturation(saturation, org.areas(), areaId, cycle, selection.asOf),
+  });
+  return { ...page, ...sections };
 }
 
 /**
- * The area page updates live: its scores and its teams' rows with adoption; the coaches, open
- * signals, stakeholders and recent events with anything (its timeline shows every kind).
+ * The area page updates live: its scores, its change saturation and its teams' rows with
+ * adoption; the coaches, open signals, stakeholders and recent events with anything (its
+ * timeline shows every kind).
  */
 export const areaLive = (options: AreaRouteOptions) =>
   livePage({
@@ -84,6 +95,7 @@ export const areaLive = (options: AreaRouteOptions) =>
     load: ({ areaId, ...query }) => areaPage(options, areaId, query),
     regions: [
       { id: 'area-summary', partial: 'partials/areaSummary', affectedBy: adoptionChanged, view: (page) => page },
+      { id: 'saturation', partial: 'partials/areaSaturation', affectedBy: adoptionChanged, view: (page) => page },
       { id: 'area-teams', partial: 'partials/teamRows', affectedBy: adoptionChanged, view: (page) => page.teamRows, swap: 'innerMorph' },
       { id: 'area-sections', partial: 'partials/areaSections', affectedBy: () => true, view: (page) => page },
     ],

@@ -8,6 +8,7 @@ import { sendHtml, wantsFragment } from '../http/views.ts';
 import { csvChunks } from '../shared/csv.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { heatmapColumns, heatmapLines } from './heatmapExport.ts';
+import { areaLoads, type Saturation } from './saturation.ts';
 import { requireSelection, resolveSelection, type ReadRouteOptions } from './selection.ts';
 import { heatmapPageView, noCyclePageView, teamRowsView } from './viewModels.ts';
 
@@ -15,7 +16,11 @@ import { heatmapPageView, noCyclePageView, teamRowsView } from './viewModels.ts'
  * The adoption heatmap: areas × dimensions for a cycle as of a date. A bad parameter re-renders
  * the page (422) with the message beside its field; htmx requests get the heatmap section only.
  */
-export const heatmapRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app, { queries, views, today }) => {
+export interface HeatmapRouteOptions extends ReadRouteOptions {
+  saturation: Saturation;
+}
+
+export const heatmapRoutes: FastifyPluginAsyncZod<HeatmapRouteOptions> = async (app, { queries, views, today, saturation }) => {
   for (const path of ['/', '/heatmap']) {
     app.get(path, { config: { access: 'read' }, schema: { querystring: lenient(SelectionQuery) } }, async (request, reply) => {
       const { value: query, issues } = request.query;
@@ -24,7 +29,8 @@ export const heatmapRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app
       const { cycleId, asOf } = resolved.selection;
       const heatmap = queries.heatmap(cycleId, asOf);
       if (heatmap === null) throw new NotFoundError(`There is no cycle "${cycleId}".`);
-      const view = heatmapPageView({ cycles: queries.cycles(), heatmap, errors: messagesByField(issues) });
+      const loads = areaLoads(saturation, heatmap.areas, asOf);
+      const view = heatmapPageView({ cycles: queries.cycles(), heatmap, loads, errors: messagesByField(issues) });
       return sendHtml(
         reply,
         views.render(wantsFragment(request) ? 'partials/heatmap' : 'pages/heatmap', view),
@@ -56,7 +62,7 @@ export const unfoldedTeamRows = (queries: HeatmapQueries, areas: readonly AreaRo
   });
 
 /** The heatmap updates live: its figures and matrix (not the head with its filter), and the team rows a reader unfolded. */
-export const heatmapLive = ({ queries, today }: Pick<ReadRouteOptions, 'queries' | 'today'>) =>
+export const heatmapLive = ({ queries, today, saturation }: Pick<HeatmapRouteOptions, 'queries' | 'today' | 'saturation'>) =>
   livePage({
     path: /^\/(?:heatmap)?$/,
     params: SelectionQuery,
@@ -65,7 +71,7 @@ export const heatmapLive = ({ queries, today }: Pick<ReadRouteOptions, 'queries'
       const heatmap = queries.heatmap(selection.cycleId, selection.asOf);
       return (
         heatmap && {
-          page: heatmapPageView({ cycles: queries.cycles(), heatmap }),
+          page: heatmapPageView({ cycles: queries.cycles(), heatmap, loads: areaLoads(saturation, heatmap.areas, selection.asOf) }),
           rows: unfoldedTeamRows(queries, heatmap.areas, selection),
         }
       );

@@ -9,6 +9,7 @@ import { areaRoutes } from './area.ts';
 import { coachWeekRoutes } from './coachWeek.ts';
 import { evidenceRoutes } from './evidence.ts';
 import { heatmapExportRoutes, heatmapRoutes } from './heatmap.ts';
+import type { Saturation } from './saturation.ts';
 import { timelineRoutes } from './timeline.ts';
 
 export interface OverviewRouteOptions extends WebDeps {
@@ -17,6 +18,7 @@ export interface OverviewRouteOptions extends WebDeps {
   timeline: TimelineQueries;
   coachWeek: CoachWeekQueries;
   names: Names;
+  saturation: Saturation;
 }
 
 /** The pages that span slices, read-only: heatmap, area, evidence, coach's week and timeline. */

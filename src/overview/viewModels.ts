@@ -31,13 +31,16 @@ import {
   teamUrl,
   type Selection,
 } from '../http/urls.ts';
-import { kindLabels } from '../resistance/vocabulary.ts';
+import { totalOf } from '../resistance/saturation.ts';
+import { interventionLabels, kindLabels } from '../resistance/vocabulary.ts';
 import type { Names } from '../shared/names.ts';
 import { labelOf } from '../shared/vocabulary.ts';
 import { attitudes } from '../stakeholder/vocabulary.ts';
 import { organisationUrl } from '../http/urls.ts';
 import { timelineUrl } from './timelineView.ts';
 import { trendView } from './trend.ts';
+import type { SaturationItem } from '../../projections/saturation/queries.ts';
+import type { AreaLoad, AreaSaturation } from './saturation.ts';
 
 /** A column of the matrix: one adoption dimension, or the overall score. */
 export type Column = Dimension | 'overall';
@@ -130,8 +133,24 @@ function resistanceView(areaId: string, openSignals: number, highestSeverity: nu
 const DEEPEST_INDENT = 8;
 const indent = (depth: number) => Math.min(Math.max(0, depth), DEEPEST_INDENT);
 
-/** `linked`: its score cells open the area's page (false on that page itself). */
-function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0, linked = true) {
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "3 open signals and 2 interventions in progress": a load in words. */
+const loadInWords = ({ load }: AreaLoad) =>
+  `${plural(load.signals, 'open signal', 'open signals')} and ${plural(load.interventions, 'intervention', 'interventions')} in progress`;
+
+/** The heatmap row's flag when an area has too much change at once; it opens the area page's list of what is behind it. */
+function saturationFlag(area: AreaRow, selection: Selection, load: AreaLoad | undefined) {
+  if (load === undefined || !load.saturated) return null;
+  return {
+    label: 'too much change at once',
+    title: `${loadInWords(load)} in ${load.week.week}: ${totalOf(load.load)}, threshold ${load.threshold}`,
+    href: `${areaUrl(area.areaId, selection)}#saturation`,
+  };
+}
+
+/** `linked`: its score cells open the area's page (false on that page itself). `load`: its change saturation in the as-of week. */
+function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0, linked = true, load?: AreaLoad) {
   return {
     areaId: area.areaId,
     code: area.code,
@@ -147,6 +166,7 @@ function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0, linked 
     // Only the kinds that occur: "12 on time · 1 late" reads faster than a row of zeros.
     freshness: freshnessOrder.map((key) => ({ key, label: freshnessLabels[key], count: area.freshness[key] })).filter((f) => f.count > 0),
     resistance: resistanceView(area.areaId, area.openSignals, area.highestSeverity),
+    saturation: saturationFlag(area, selection, load),
   };
 }
 
@@ -191,7 +211,12 @@ function selectionView(cycles: CycleSummary[], selection: Selection, errors: Rec
 
 export type HeatmapEmptyState = 'no-cycle' | 'no-areas';
 
-export function heatmapPageView(input: { cycles: CycleSummary[]; heatmap: Heatmap; errors?: Record<string, string> }) {
+export function heatmapPageView(input: {
+  cycles: CycleSummary[];
+  heatmap: Heatmap;
+  loads: ReadonlyMap<string, AreaLoad>;
+  errors?: Record<string, string>;
+}) {
   const { heatmap, cycles } = input;
   const selection: Selection = { cycleId: heatmap.cycle.cycleId, asOf: heatmap.asOf, cycleEndsOn: heatmap.cycle.endsOn };
   const topLevel = heatmap.areas.filter((a) => a.depth === 0);
@@ -212,7 +237,7 @@ export function heatmapPageView(input: { cycles: CycleSummary[]; heatmap: Heatma
     },
     organisation: scoreCells(heatmap.organisation, selection),
     columns: columnHeads,
-    areas: heatmap.areas.map((area) => areaRowView(area, selection)),
+    areas: heatmap.areas.map((area) => areaRowView(area, selection, 0, true, input.loads.get(area.areaId))),
     legend: scoreBands,
   };
 }
@@ -227,6 +252,7 @@ export function areaPageView(input: {
   detail: AreaDetail;
   selection: Selection;
   parent: AreaRow | null;
+  saturation: AreaSaturation;
 }) {
   const { detail, selection } = input;
   const { area } = detail;
@@ -240,9 +266,53 @@ export function areaPageView(input: {
     parent: input.parent === null ? null : { name: input.parent.name, href: areaUrl(input.parent.areaId, selection) },
     area: areaRowView(area, selection, area.depth, false),
     columns: columnHeads,
-    children: detail.children.map((child) => areaRowView(child, selection, area.depth + 1)),
+    children: detail.children.map((child) => areaRowView(child, selection, area.depth + 1, true, input.saturation.loads.get(child.areaId))),
     teamRows: teamRowsView(detail, selection, 0),
     legend: scoreBands,
+    saturation: saturationView(input.saturation),
+  };
+}
+
+/** The area page's change saturation: its load week by week, and the signals and interventions behind the as-of week's. */
+function saturationView({ weeks, current, signals, interventions }: AreaSaturation) {
+  const loadRow = (week: AreaLoad) => ({
+    week: week.week.week,
+    range: `${formatDate(week.week.from)} – ${formatDate(week.week.to)}`,
+    signals: week.load.signals,
+    interventions: week.load.interventions,
+    total: totalOf(week.load),
+    saturated: week.saturated,
+  });
+  const itemView = (item: SaturationItem) =>
+    item.kind === 'signal'
+      ? {
+          href: signalPath(item.signalId),
+          what: labelOf(kindLabels, item.itemKind),
+          tag: `severity ${item.severity}`,
+          level: severityLevel(item.severity),
+          span: `raised ${formatDate(item.startedOn)}${item.endedOn === null ? '' : ` · resolved ${formatDate(item.endedOn)}`}`,
+          description: item.description,
+        }
+      : {
+          href: signalPath(item.signalId),
+          what: labelOf(interventionLabels, item.itemKind),
+          // Quiet: the severity is the signal's, which the line names.
+          tag: item.dueOn === null ? 'planned' : `due ${formatDate(item.dueOn)}`,
+          level: 'low',
+          span: `planned ${formatDate(item.startedOn)}${item.endedOn === null ? '' : ` · ended ${formatDate(item.endedOn)}`}`,
+          description: `For: ${item.description}`,
+        };
+  const listView = (list: { items: SaturationItem[]; total: number }) => ({
+    items: list.items.map(itemView),
+    total: list.total,
+    more: list.total - list.items.length,
+  });
+  return {
+    threshold: current.threshold,
+    current: { ...loadRow(current), inWords: loadInWords(current) },
+    weeks: weeks.map(loadRow),
+    signals: listView(signals),
+    interventions: listView(interventions),
   };
 }
 

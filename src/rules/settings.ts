@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const whole = (min: number, max: number) =>
+/** A whole-number setting from the environment within [min, max]; the message names the rule it breaks. */
+export const whole = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, 'must be a whole number')

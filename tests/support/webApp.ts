@@ -33,6 +33,7 @@ import { grantIntegrationToken } from '../../src/integration/handlers.ts';
 import { mintToken } from '../../src/integration/tokens.ts';
 import type { CommandContext } from '../../src/shared/commandHandler.ts';
 import { SqliteResistanceQueries } from '../../projections/resistance/queries.ts';
+import { SqliteSaturationQueries } from '../../projections/saturation/queries.ts';
 import { SqliteStakeholderQueries } from '../../projections/stakeholders/queries.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
 import { validateNewEvent, type UptakeEvent } from '../../src/events.ts';
@@ -156,6 +157,7 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}, as:
     timeline: new SqliteTimelineQueries(world.db),
     org: new SqliteOrgQueries(world.db),
     resistance: new SqliteResistanceQueries(world.db),
+    saturation: new SqliteSaturationQueries(world.db),
     stakeholders: new SqliteStakeholderQueries(world.db),
     coachWeek: new SqliteCoachWeekQueries(world.db, world.queries),
     digest: new SqliteDigestQueries(world.db),
