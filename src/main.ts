@@ -55,7 +55,7 @@ import { InstallationSettings } from '../infra/sqlite/settings.ts';
 import { NotFoundError, UptakeError, ValidationError } from './shared/errors.ts';
 import { z } from 'zod';
 import { digestOf, readDigest } from './digest/digest.ts';
-import { digestWeek, type IsoWeek, lastCompleteWeek } from './digest/isoWeek.ts';
+import { digestWeek, type IsoWeek, lastCompleteWeek } from './adoption/isoWeek.ts';
 import { digestMarkdown } from './digest/markdown.ts';
 import type { CommandContext } from './shared/commandHandler.ts';
 import type { RecordedEvent } from './shared/event.ts';

@@ -54,11 +54,3 @@ const daysSinceMonday = (date: string): number => (((toUtcDay(date) + 3) % 7) + 
 
 /** The Monday that starts the ISO 8601 week (Monday to Sunday) holding `date`. */
 export const isoWeekStart = (date: string): string => addDays(date, -daysSinceMonday(date));
-
-/** `2026-11-25` → `2026-W48`: the ISO 8601 week, numbered within the year its Thursday falls in (so 2027-01-01 is `2026-W53`). */
-export function isoWeek(date: string): string {
-  const thursday = addDays(isoWeekStart(date), 3);
-  const year = thursday.slice(0, 4);
-  const week = Math.floor(daysBetween(`${year}-01-01`, thursday) / 7) + 1;
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}

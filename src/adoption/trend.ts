@@ -3,7 +3,7 @@
  * scored exactly as the heatmap scores that date. Pure: the dates and facts are inputs.
  * docs/adoption-model.md ("Trends and forecast") describes them.
  */
-import { addDays, daysBetween, earlierOf } from './calendar.ts';
+import { addDays, earlierOf, isoWeekStart } from './calendar.ts';
 import { type CycleDates, sizeWeighted } from './model.ts';
 
 /** One point of a series: the overall score on a date. */
@@ -12,14 +12,8 @@ export interface WeeklyScore {
   score: number;
 }
 
-/** A Sunday, the day an ISO week ends. */
-const A_SUNDAY = '1970-01-04';
-
 /** The Sunday ending the ISO week `date` falls in (the date itself on a Sunday). */
-export function weekEndOf(date: string): string {
-  const intoWeek = ((daysBetween(A_SUNDAY, date) % 7) + 7) % 7;
-  return intoWeek === 0 ? date : addDays(date, 7 - intoWeek);
-}
+export const weekEndOf = (date: string): string => addDays(isoWeekStart(date), 6);
 
 /**
  * The dates a series is scored on: the end of every ISO week of the cycle that ended before

@@ -21,7 +21,7 @@ import type { Names } from '../shared/names.ts';
 import { labelOf, plural, signed } from '../shared/vocabulary.ts';
 import { AdkarStage, Attitude } from '../stakeholder/events.ts';
 import { adkarLabels } from '../stakeholder/vocabulary.ts';
-import { addWeeks, compareWeeks, daysOf, type IsoWeek, isoWeekOf, weekText } from './isoWeek.ts';
+import { addWeeks, compareWeeks, daysOf, type IsoWeek, isoWeekOf, weekText } from '../adoption/isoWeek.ts';
 
 /** How many areas each way, and how many of an area's facts, the digest lists. */
 export const MOVERS_EACH_WAY = 5;

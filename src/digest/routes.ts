@@ -8,7 +8,7 @@ import { sendHtml } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
 import type { Names } from '../shared/names.ts';
 import { digestOf, readDigest } from './digest.ts';
-import { digestWeek, type IsoWeek, lastCompleteWeek } from './isoWeek.ts';
+import { digestWeek, type IsoWeek, lastCompleteWeek } from '../adoption/isoWeek.ts';
 
 export interface DigestRouteOptions extends Pick<WebDeps, 'views' | 'today'> {
   queries: HeatmapQueries;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { addDays, earlierOf, isoWeek, isoWeekStart } from '../adoption/calendar.ts';
+import { addDays, earlierOf, isoWeekStart } from '../adoption/calendar.ts';
+import { isoWeekOf, weekText } from '../adoption/isoWeek.ts';
 import { whole } from '../rules/settings.ts';
 
 /**
@@ -46,7 +47,7 @@ export const isSaturated = (load: Load, threshold: number): boolean => totalOf(l
 
 /** The week holding `asOf`, up to `asOf`. */
 export function weekOf(asOf: string): SaturationWeek {
-  return { week: isoWeek(asOf), from: isoWeekStart(asOf), to: asOf };
+  return { week: weekText(isoWeekOf(asOf)), from: isoWeekStart(asOf), to: asOf };
 }
 
 /** The weeks from the one holding `startsOn` to the one holding `until`, the last one cut at `until`; none when `until` comes first. */
@@ -54,7 +55,7 @@ export function weeksBetween(startsOn: string, until: string): SaturationWeek[] 
   const weeks: SaturationWeek[] = [];
   if (until < startsOn) return weeks;
   for (let from = isoWeekStart(startsOn); from <= until; from = addDays(from, 7))
-    weeks.push({ week: isoWeek(from), from, to: earlierOf(addDays(from, 6), until) });
+    weeks.push({ week: weekText(isoWeekOf(from)), from, to: earlierOf(addDays(from, 6), until) });
   return weeks;
 }
 

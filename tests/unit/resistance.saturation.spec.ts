@@ -11,7 +11,8 @@ import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { readModels } from '../../projections/index.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
 import { SqliteSaturationQueries } from '../../projections/saturation/queries.ts';
-import { addDays, isoWeek, isoWeekStart } from '../../src/adoption/calendar.ts';
+import { addDays, isoWeekStart } from '../../src/adoption/calendar.ts';
+import { isoWeekOf, weekText } from '../../src/adoption/isoWeek.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { UptakeEvent } from '../../src/events.ts';
 import {
@@ -26,15 +27,17 @@ import {
 import { withMetadata } from '../../src/shared/commandHandler.ts';
 import { appendOrganisation, ev } from './projections.events.ts';
 
+const isoWeekText = (date: string): string => weekText(isoWeekOf(date));
+
 describe('ISO weeks', () => {
   it('numbers a week in the year of its Thursday, Monday to Sunday', () => {
-    expect(isoWeek('2026-11-25')).toBe('2026-W48');
-    expect(isoWeek('2026-11-23')).toBe('2026-W48'); // Monday
-    expect(isoWeek('2026-11-29')).toBe('2026-W48'); // Sunday
-    expect(isoWeek('2026-11-30')).toBe('2026-W49');
-    expect(isoWeek('2027-01-01')).toBe('2026-W53'); // a Friday: its Thursday is in 2026
-    expect(isoWeek('2024-12-30')).toBe('2025-W01'); // a Monday: its Thursday is in 2025
-    expect(isoWeek('2026-01-01')).toBe('2026-W01');
+    expect(isoWeekText('2026-11-25')).toBe('2026-W48');
+    expect(isoWeekText('2026-11-23')).toBe('2026-W48'); // Monday
+    expect(isoWeekText('2026-11-29')).toBe('2026-W48'); // Sunday
+    expect(isoWeekText('2026-11-30')).toBe('2026-W49');
+    expect(isoWeekText('2027-01-01')).toBe('2026-W53'); // a Friday: its Thursday is in 2026
+    expect(isoWeekText('2024-12-30')).toBe('2025-W01'); // a Monday: its Thursday is in 2025
+    expect(isoWeekText('2026-01-01')).toBe('2026-W01');
   });
 
   it('starts on the Monday on or before the date', () => {
@@ -135,7 +138,7 @@ describe('the saturation read model', () => {
 
   const catchUp = () => new ProjectionRunner(db, store, readModels).catchUp();
   /** The whole week starting on a Monday. */
-  const week = (monday: string): SaturationWeek => ({ week: isoWeek(monday), from: monday, to: addDays(monday, 6) });
+  const week = (monday: string): SaturationWeek => ({ week: isoWeekText(monday), from: monday, to: addDays(monday, 6) });
   const loadOf = (areaId: string, w: SaturationWeek) => saturation.ownLoads([areaId], w).get(areaId);
 
   beforeEach(async () => {

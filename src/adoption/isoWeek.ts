@@ -4,7 +4,7 @@
  * week 1 of the next; a year has 52 weeks, or 53 when it starts on a Thursday (or on a Wednesday
  * in a leap year). Pure: calendar dates in, calendar dates out.
  */
-import { addDays, daysBetween } from '../adoption/calendar.ts';
+import { addDays, daysBetween, isoWeekStart } from './calendar.ts';
 
 export interface IsoWeek {
   /** The ISO week-numbering year, which differs from the calendar year around New Year. */
@@ -14,12 +14,9 @@ export interface IsoWeek {
 
 export const ISO_WEEK_RULE = 'must be an ISO week, YYYY-Www (e.g. 2026-W48)';
 
-/** Monday 0 … Sunday 6. */
-const weekday = (date: string): number => (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
-
-/** The ISO week a calendar date falls in. */
+/** The ISO week a calendar date falls in: the year its Thursday falls in, counted from that year's first Thursday. */
 export function isoWeekOf(date: string): IsoWeek {
-  const thursday = addDays(date, 3 - weekday(date));
+  const thursday = addDays(isoWeekStart(date), 3);
   const year = Number(thursday.slice(0, 4));
   return { year, week: Math.floor(daysBetween(`${thursday.slice(0, 4)}-01-01`, thursday) / 7) + 1 };
 }
@@ -34,8 +31,7 @@ export const weekText = ({ year, week }: IsoWeek): string => `${yearText(year)}-
 
 /** The week's Monday: week 1 is the one holding 4 January. */
 export function mondayOf({ year, week }: IsoWeek): string {
-  const fourth = `${yearText(year)}-01-04`;
-  return addDays(fourth, (week - 1) * 7 - weekday(fourth));
+  return addDays(isoWeekStart(`${yearText(year)}-01-04`), (week - 1) * 7);
 }
 
 /** Its first and last day (Monday and Sunday), inclusive. */

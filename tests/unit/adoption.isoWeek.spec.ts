@@ -9,7 +9,7 @@ import {
   parseIsoWeek,
   weeksIn,
   weekText,
-} from '../../src/digest/isoWeek.ts';
+} from '../../src/adoption/isoWeek.ts';
 
 describe('ISO weeks', () => {
   it.each([
