@@ -332,6 +332,9 @@ const FULL_STORY_DAYS = 168;
 const STALLED_SYNC_DAYS = 30;
 /** The area whose head unlinks its objectives from the strategy (`strategyDispute`). */
 const DISPUTING_AREA = 'PLAT';
+/** How long ago the dispute began, within the area-score-drop rule's 14 days. */
+const DISPUTE_DAYS = 10;
+const DISPUTE_REASON = 'Skipped while the area disputes the strategy';
 const WORKING_DAYS = 5;
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
@@ -955,17 +958,25 @@ class Teller {
 
   /**
    * Told last: DISPUTING_AREA's head, disputing the reliability budget, unlinked every objective
-   * of the area, its own and its teams', from the strategy a few days ago. None reaches a theme
-   * any more, align falls on the heatmap, and the area-score-drop rule infers it as resistance.
+   * of the area, its own and its teams', from the strategy DISPUTE_DAYS ago, and its teams have
+   * skipped their check-ins since. None reaches a theme any more, align and run fall on the
+   * heatmap, and the area-score-drop rule infers it as resistance. (Align alone weighs 15, so
+   * unlinking alone could not fall 15 points.) The skipped check-ins replace the held ones in
+   * place and draw no numbers, so the rest of the story stays as it was.
    */
   strategyDispute(): void {
     const area = this.areas.find((a) => a.blueprint.code === DISPUTING_AREA);
     const current = this.cycles.find((c) => c.isCurrent)!;
-    const on = addDays(this.today, -4);
+    const on = addDays(this.today, -DISPUTE_DAYS);
     // Before its teams linked their objectives, or without a check-in due, there is nothing to fall.
     if (area === undefined || daysBetween(current.startsOn, on) < 28) return;
     const teams = new Set(area.teams.map((t) => t.teamId));
-    const linked = new Set(this.steps.flatMap(({ command }) => (command.type === 'LinkObjective' ? [command.data.objectiveId] : [])));
+    // The objectives linked by then: those linked later are the area's answer after the dispute began.
+    const linked = new Set(
+      this.steps.flatMap(({ command, occurredAt }) =>
+        command.type === 'LinkObjective' && occurredAt.slice(0, 10) <= on ? [command.data.objectiveId] : [],
+      ),
+    );
     const objectives = this.steps.flatMap(({ command }) =>
       command.type === 'SetObjective' &&
       command.data.cycleId === current.cycleId &&
@@ -975,7 +986,26 @@ class Teller {
         : [],
     );
     const by = coach(area.coachIds[0]!);
+    const isSkipped = ({ command }: Step): boolean =>
+      command.type === 'HoldCheckIn' &&
+      command.data.cycleId === current.cycleId &&
+      teams.has(command.data.teamId) &&
+      command.data.heldOn > on;
+    const skipped = this.steps.filter(isSkipped);
+    let kept = 0;
+    for (const step of this.steps) if (!isSkipped(step)) this.steps[kept++] = step;
+    this.steps.length = kept;
     for (const objectiveId of objectives) this.record(on, by, { type: 'UnlinkObjective', data: { objectiveId } });
+    // After the unlinks, as the rules must see them: the check-ins skipped since, on their days.
+    for (const step of skipped)
+      if (step.command.type === 'HoldCheckIn') {
+        const { teamId, cycleId, heldOn } = step.command.data;
+        this.steps.push({
+          ...step,
+          actor: by,
+          command: { type: 'MissCheckIn', data: { teamId, cycleId, dueOn: heldOn, reason: DISPUTE_REASON } },
+        });
+      }
   }
 
   close(cycle: Cycle): void {
