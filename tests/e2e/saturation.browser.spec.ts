@@ -45,13 +45,14 @@ describe.skipIf(skipWithoutBrowser('change saturation'))('change saturation in C
     if (world) await closeWorld(world);
   });
 
-  it('flags one or two areas on the heatmap, and the flag opens the list of what is behind it', async () => {
+  it('flags a few areas on the heatmap, not most, and the flag opens the list of what is behind it', async () => {
     const context = await signedInContext(browser, base, world, 'leader', { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/heatmap?asOf=${TODAY}`);
     const flaggedAreas = await page.locator('tbody.area-group:has(a.saturation-flag) .area-name').allInnerTexts();
+    const areas = await page.locator('tbody.area-group .area-name').count();
     expect(flaggedAreas.length).toBeGreaterThanOrEqual(1);
-    expect(flaggedAreas.length).toBeLessThanOrEqual(2);
+    expect(flaggedAreas.length).toBeLessThan(areas / 2);
     expect(flaggedAreas).toContain('Sales');
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath('heatmap-saturation.png'), fullPage: true });
