@@ -5,12 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteRuleCheckpoint } from '../../infra/sqlite/ruleCheckpoint.ts';
-import { SqliteDirectory } from '../../projections/index.ts';
-import { startRules } from '../../src/rules/processManager.ts';
 import { type RuleName, ruleNames } from '../../src/rules/rules.ts';
-import { defaultRuleSettings } from '../../src/rules/settings.ts';
-import { appFor, closeWorld, openDemoWorld, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, openDemoWorldWithRules, type World } from '../support/webApp.ts';
 
 describe('the rules on the seeded demo', () => {
   let world: World;
@@ -18,19 +14,7 @@ describe('the rules on the seeded demo', () => {
   const warnings: string[] = [];
 
   beforeAll(async () => {
-    world = await openDemoWorld();
-    const rules = startRules({
-      store: world.store,
-      handlers: { store: world.store, directory: new SqliteDirectory(world.db) },
-      checkpoint: new SqliteRuleCheckpoint(world.db),
-      settings: defaultRuleSettings,
-      today: () => TODAY,
-      now: () => new Date(`${TODAY}T18:30:00.000Z`),
-      log: { warn: (_details, message) => warnings.push(message) },
-    });
-    await rules.caughtUp();
-    await rules.stop();
-    await world.runner.catchUp();
+    world = await openDemoWorldWithRules((message) => warnings.push(message));
     app = await appFor(world);
   }, 300_000);
 

@@ -7,12 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteRuleCheckpoint } from '../../infra/sqlite/ruleCheckpoint.ts';
-import { SqliteDirectory } from '../../projections/index.ts';
-import { startRules } from '../../src/rules/processManager.ts';
-import { defaultRuleSettings } from '../../src/rules/settings.ts';
 import { axeViolations, launchBrowser, listenOnLoopback, screenshotPath, signedInContext, skipWithoutBrowser } from '../support/browser.ts';
-import { appFor, closeWorld, openDemoWorld, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, openDemoWorldWithRules, type World } from '../support/webApp.ts';
 
 describe.skipIf(skipWithoutBrowser('inferred resistance'))('inferred resistance in Chromium', () => {
   let browser: Browser;
@@ -22,19 +18,7 @@ describe.skipIf(skipWithoutBrowser('inferred resistance'))('inferred resistance 
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    world = await openDemoWorld();
-    const rules = startRules({
-      store: world.store,
-      handlers: { store: world.store, directory: new SqliteDirectory(world.db) },
-      checkpoint: new SqliteRuleCheckpoint(world.db),
-      settings: defaultRuleSettings,
-      today: () => TODAY,
-      now: () => new Date(`${TODAY}T18:30:00.000Z`),
-      log: { warn: (_details, message) => expect.fail(message) },
-    });
-    await rules.caughtUp();
-    await rules.stop();
-    await world.runner.catchUp();
+    world = await openDemoWorldWithRules((message) => expect.fail(message));
     app = await appFor(world);
     base = await listenOnLoopback(app);
   }, 600_000);

@@ -28,6 +28,7 @@ import { SqliteReferences } from '../../projections/org/references.ts';
 import { SqliteIntegrationTokens } from '../../projections/integrations.ts';
 import { SqliteAccounts } from '../../projections/accounts.ts';
 import { SqliteSessionStore } from '../../infra/sqlite/sessionStore.ts';
+import { SqliteRuleCheckpoint } from '../../infra/sqlite/ruleCheckpoint.ts';
 import { hashPassword } from '../../src/access/password.ts';
 import { grantIntegrationToken } from '../../src/integration/handlers.ts';
 import { mintToken } from '../../src/integration/tokens.ts';
@@ -39,6 +40,8 @@ import { ProjectionRunner } from '../../projections/runner.ts';
 import { validateNewEvent, type UptakeEvent } from '../../src/events.ts';
 import { buildApp, type AppDeps } from '../../src/http/app.ts';
 import { seed } from '../../src/seed/seed.ts';
+import { startRules } from '../../src/rules/processManager.ts';
+import { defaultRuleSettings } from '../../src/rules/settings.ts';
 import { healthOf } from '../../src/http/health.ts';
 import { withMetadata } from '../../src/shared/commandHandler.ts';
 import type { Actor } from '../../src/shared/event.ts';
@@ -315,4 +318,25 @@ export async function grantTestToken(world: World, source: string): Promise<{ to
   const { tokenId, token, hash } = mintToken();
   await grantIntegrationToken(world, { type: 'GrantIntegrationToken', data: { tokenId, source, name: source, hash } }, byCli);
   return { tokenId, token };
+}
+
+/**
+ * The demo organisation as `npm start` shows it once its rules caught up on it (on TODAY's evening),
+ * read models included; `warn` hears what a rule could not record.
+ */
+export async function openDemoWorldWithRules(warn: (message: string) => void): Promise<World> {
+  const world = await openDemoWorld();
+  const rules = startRules({
+    store: world.store,
+    handlers: { store: world.store, directory: new SqliteDirectory(world.db) },
+    checkpoint: new SqliteRuleCheckpoint(world.db),
+    settings: defaultRuleSettings,
+    today: () => TODAY,
+    now: () => new Date(`${TODAY}T18:30:00.000Z`),
+    log: { warn: (_details, message) => warn(message) },
+  });
+  await rules.caughtUp();
+  await rules.stop();
+  await world.runner.catchUp();
+  return world;
 }
