@@ -19,7 +19,7 @@ import { kindLabels, severityLabels } from '../resistance/vocabulary.ts';
 import { ruleLabels } from '../rules/vocabulary.ts';
 import type { Names } from '../shared/names.ts';
 import { labelOf, plural, signed } from '../shared/vocabulary.ts';
-import { AdkarStage, Attitude } from '../stakeholder/events.ts';
+import { adkarSteps, attitudeSteps } from '../stakeholder/model.ts';
 import { adkarLabels } from '../stakeholder/vocabulary.ts';
 import { addWeeks, compareWeeks, daysOf, type IsoWeek, isoWeekOf, weekText } from '../adoption/isoWeek.ts';
 
@@ -247,17 +247,6 @@ export function forecastChanges(start: Heatmap, end: Heatmap): ForecastShift[] {
     .slice(0, 2 * MOVERS_EACH_WAY);
 }
 
-/** The ladders, lowest first: the ADKAR stages in their order, the attitudes (listed best first) turned round. */
-const attitudeLadder: readonly string[] = [...Attitude.options].reverse();
-const adkarLadder: readonly string[] = AdkarStage.options;
-
-/** How many steps up (positive) or down a value moved on its ladder; 0 when either end is unassessed or unknown. */
-const stepsOf = (ladder: readonly string[], from: string | null, to: string | null): number => {
-  const a = from === null ? -1 : ladder.indexOf(from);
-  const b = to === null ? -1 : ladder.indexOf(to);
-  return a < 0 || b < 0 ? 0 : b - a;
-};
-
 const assessed = (labels: Readonly<Record<string, string>>, value: string | null): string =>
   value === null ? 'not assessed' : labelOf(labels, value);
 
@@ -272,8 +261,8 @@ export function stakeholdersMoved(moves: readonly StakeholderMove[]): Stakeholde
       if (was.adkarStage !== move.after.adkarStage)
         changes.push(`ADKAR ${assessed(adkarLabels, was.adkarStage)} → ${assessed(adkarLabels, move.after.adkarStage)}`);
       if (changes.length === 0) return [];
-      const attitude = stepsOf(attitudeLadder, was.attitude, move.after.attitude);
-      const adkar = stepsOf(adkarLadder, was.adkarStage, move.after.adkarStage);
+      const attitude = attitudeSteps(was.attitude, move.after.attitude) ?? 0;
+      const adkar = adkarSteps(was.adkarStage, move.after.adkarStage) ?? 0;
       // No step on either ladder, yet a change: a first assessment.
       const direction: StakeholderMoved['direction'] =
         attitude === 0 && adkar === 0 ? 'first' : attitude >= 0 && adkar >= 0 ? 'better' : attitude <= 0 && adkar <= 0 ? 'worse' : 'mixed';
