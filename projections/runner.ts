@@ -202,7 +202,12 @@ export class ProjectionRunner {
       onEvents: async (events) => {
         // A burst (a big ingest, another process's seed) is caught up elsewhere; the pages it covered then apply nothing.
         if (this.options.replayElsewhere && (await this.isLong())) await this.catchUp();
-        const { behind } = this.applyBatch(after, events);
+        // Appended by a unit of work still open on this connection (an ingested batch): they may
+        // yet roll back, and no live page may show them first. A unit of work never yields to the
+        // event loop, so a turn of it ends the transaction; then the store says what was committed.
+        const uncommitted = this.db.inTransaction;
+        while (this.db.inTransaction) await yieldToEventLoop();
+        const { behind } = uncommitted ? { behind: true } : this.applyBatch(after, events);
         after = events.at(-1)?.position ?? after;
         if (behind) await this.catchUp();
       },

@@ -297,6 +297,7 @@ async function serve(config: Config): Promise<void> {
     now: () => new Date(),
     application: { store: storage.store, directory },
     references: new SqliteReferences(storage.readModels),
+    ingestUnitOfWork: storage.unitOfWork,
     integrationTokens: new SqliteIntegrationTokens(storage.readModels),
     deadLetters: ledger,
     kafka: kafka?.info,

@@ -41,6 +41,7 @@ import { teamLive, teamRoutes } from '../team/routes.ts';
 import { stakeholderLive, stakeholderRoutes } from '../stakeholder/routes.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import type { References } from '../ingest/mapping.ts';
+import type { UnitOfWork } from '../ingest/ingest.ts';
 import type { KafkaTopics } from '../ingest/contract.ts';
 import { DEFAULT_TOPICS } from '../config.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -87,6 +88,8 @@ export interface AppDeps {
   application: HandlerDeps;
   /** Uptake's ids for the team keys, area codes and cycle names integrations send. */
   references: References;
+  /** One transaction around each batch of ingested CloudEvents where the store can (SQLite). */
+  ingestUnitOfWork?: UnitOfWork | undefined;
   /** The Kafka topics the AsyncAPI document names (default `DEFAULT_TOPICS`). */
   kafkaTopics?: KafkaTopics;
   /** The integration tokens the ingest endpoint accepts. */
@@ -222,6 +225,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ingestRoutes, {
     ...deps.application,
     references: deps.references,
+    unitOfWork: deps.ingestUnitOfWork,
     tokens: deps.integrationTokens,
     now: deps.now,
     topics: deps.kafkaTopics ?? DEFAULT_TOPICS,

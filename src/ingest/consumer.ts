@@ -1,6 +1,6 @@
 import { ValidationError } from '../shared/errors.ts';
 import { fromBinary, STRUCTURED } from './envelope.ts';
-import { ingestOne } from './ingest.ts';
+import { ingestOne, type UnitOfWork } from './ingest.ts';
 import type { IngestDeps } from './mapping.ts';
 
 /** One message as any Kafka client gives it: the offset as decimal text (it is 64-bit), the bytes untouched. */
@@ -62,7 +62,7 @@ export interface ConsumerDeps extends IngestDeps {
   ledger: ConsumerLedger;
   deadLetters: DeadLetterSink;
   /** One transaction around the batch where the store can (SQLite); without it each append stands alone. */
-  unitOfWork?: <T>(work: () => Promise<T>) => Promise<T>;
+  unitOfWork?: UnitOfWork;
   now: () => Date;
   /** Larger messages are dead-lettered unread; default `MAX_MESSAGE_BYTES`. */
   maxMessageBytes?: number;

@@ -3,6 +3,13 @@ import { UptakeError } from '../shared/errors.ts';
 import { parseEnvelope } from './envelope.ts';
 import { recordMapped, type IngestDeps } from './mapping.ts';
 
+/**
+ * Runs async work as one transaction where the store can (SQLite: one disk sync for the whole
+ * batch); the work must never hand control back to the event loop while it is open, or another
+ * request's write would join it (tests/api/ingest.unitOfWork.spec.ts holds both paths to that).
+ */
+export type UnitOfWork = <T>(work: () => Promise<T>) => Promise<T>;
+
 export interface IngestResult {
   /** The CloudEvent's `id` and `source`; null when the envelope did not carry a usable one. */
   id: string | null;
@@ -48,4 +55,23 @@ export async function ingestOne(deps: IngestDeps, value: unknown, transport: str
     if (error instanceof UptakeError) return { id, source, status: 'rejected', reason: error.message };
     throw error;
   }
+}
+
+/**
+ * A batch of CloudEvents, each answered on its own as `ingestOne` answers it, in one unit of work
+ * when there is one. Each event is one append, which the store already runs in a savepoint of its
+ * own, so a rejected event leaves nothing behind and never costs the others theirs.
+ */
+export async function ingestBatch(
+  deps: IngestDeps & { unitOfWork?: UnitOfWork | undefined },
+  values: readonly unknown[],
+  transport: string,
+  now: Date,
+): Promise<IngestResult[]> {
+  const work = async () => {
+    const results: IngestResult[] = [];
+    for (const value of values) results.push(await ingestOne(deps, value, transport, now));
+    return results;
+  };
+  return deps.unitOfWork ? deps.unitOfWork(work) : work();
 }

@@ -7,7 +7,7 @@ import { tokenHash } from '../integration/tokens.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { BATCH, BATCH_LIMIT, fromBinary, parseBatch, parseEnvelope, STRUCTURED } from './envelope.ts';
 import { asyncApiDocument, type KafkaTopics } from './contract.ts';
-import { ingestOne, type IngestResult } from './ingest.ts';
+import { ingestBatch, type UnitOfWork } from './ingest.ts';
 import { jsonSchemas, type IngestDeps } from './mapping.ts';
 
 export interface IngestRouteOptions extends IngestDeps {
@@ -16,6 +16,8 @@ export interface IngestRouteOptions extends IngestDeps {
   now: () => Date;
   /** What the AsyncAPI document names. */
   topics: KafkaTopics;
+  /** One transaction around each request's batch where the store can (SQLite). */
+  unitOfWork?: UnitOfWork | undefined;
 }
 
 /** 1,000 events of a few hundred bytes each fit with room to spare. */
@@ -137,9 +139,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
         );
       }
 
-      const now = options.now();
-      const results: IngestResult[] = [];
-      for (const event of events) results.push(await ingestOne(options, event, 'http', now));
+      const results = await ingestBatch(options, events, 'http', options.now());
       return reply.code(results.every((r) => r.status === 'rejected') ? 422 : 200).send({ results });
     },
   );

@@ -19,4 +19,6 @@ export interface SqlDatabase {
   exec(sql: string): unknown;
   prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): SqlStatement<P, R>;
   transaction<A extends unknown[], R>(fn: (...args: A) => R): SqlTransaction<A, R>;
+  /** A transaction is open on this connection (a unit of work's, when nothing else is running). */
+  readonly inTransaction: boolean;
 }

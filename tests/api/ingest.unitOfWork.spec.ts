@@ -10,7 +10,7 @@ import { SqliteConsumerLedger } from '../../infra/sqlite/consumerLedger.ts';
 import { SqliteDirectory } from '../../projections/index.ts';
 import { SqliteReferences } from '../../projections/org/references.ts';
 import { consumeBatch, type DeadLetter } from '../../src/ingest/consumer.ts';
-import { closeWorld, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import { appFor, closeWorld, grantTestToken, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
 
 let world: World;
 
@@ -21,18 +21,16 @@ beforeAll(async () => {
 
 afterAll(() => closeWorld(world));
 
-const checkIn = (id: string, heldOn: string) =>
-  Buffer.from(
-    JSON.stringify({
-      specversion: '1.0',
-      id,
-      source: 'urn:okr-tool',
-      type: 'org.okr.checkin.held.v1',
-      time: `${heldOn}T09:00:00Z`,
-      datacontenttype: 'application/json',
-      data: { teamKey: 'PAY', cycleName: '2026-Q4', heldOn },
-    }),
-  );
+const checkInHeld = (id: string, heldOn: string, teamKey = 'PAY') => ({
+  specversion: '1.0',
+  id,
+  source: 'urn:okr-tool',
+  type: 'org.okr.checkin.held.v1',
+  time: `${heldOn}T09:00:00Z`,
+  datacontenttype: 'application/json',
+  data: { teamKey, cycleName: '2026-Q4', heldOn },
+});
+const checkIn = (id: string, heldOn: string) => Buffer.from(JSON.stringify(checkInHeld(id, heldOn)));
 
 describe('a consumed batch', () => {
   it('stores its events, offsets and dead letters without yielding to the event loop in between', async () => {
@@ -75,5 +73,61 @@ describe('a consumed batch', () => {
     expect(sent.map((letter) => letter.offset)).toEqual(['1']);
     expect(await world.store.headPosition()).toBe(before + 2n);
     expect(yielded, 'the batch handed control back to the event loop while its transaction was open').toBe(false);
+  });
+});
+
+describe('a batch posted over HTTP', () => {
+  it('is one transaction that never yields, answers each event on its own, and goes live only once committed', async () => {
+    const token = (await grantTestToken(world, 'urn:okr-tool')).token;
+    await world.runner.start();
+    const unitOfWork = sqliteUnitOfWork(world.db);
+    let units = 0;
+    let yielded = false;
+    const watched = async <T>(work: () => Promise<T>): Promise<T> => {
+      units++;
+      const probe = setImmediate(() => {
+        yielded = true;
+      });
+      try {
+        return await unitOfWork(work);
+      } finally {
+        clearImmediate(probe);
+      }
+    };
+    const appendedInside: boolean[] = [];
+    const append = world.store.appendToStream.bind(world.store);
+    world.store.appendToStream = (...args) => {
+      appendedInside.push(world.db.inTransaction);
+      return append(...args);
+    };
+    const pushedInside: boolean[] = [];
+    const unsubscribe = world.runner.onApplied(() => pushedInside.push(world.db.inTransaction));
+    const app = await appFor(world, { ingestUnitOfWork: watched }, null);
+    try {
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/api/v1/events',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents-batch+json' },
+        payload: JSON.stringify([
+          checkInHeld('http-c', '2026-11-18'),
+          checkInHeld('http-d', '2026-11-19', 'NOPE'),
+          checkInHeld('a', '2026-11-16'),
+          checkInHeld('http-e', '2026-11-20'),
+        ]),
+      });
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json().results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'rejected', 'duplicate', 'accepted']);
+      expect(answer.json().results[1].reason).toMatch(/teamKey.*NOPE/);
+      expect(units).toBe(1);
+      expect(yielded, 'the batch handed control back to the event loop while its transaction was open').toBe(false);
+      expect(appendedInside).toEqual([true, true]);
+      expect((await world.runner.waitFor(await world.store.headPosition())).caughtUp).toBe(true);
+      expect(pushedInside.length).toBeGreaterThan(0);
+      expect(pushedInside, 'a live page was sent events its batch had not committed yet').not.toContain(true);
+    } finally {
+      unsubscribe();
+      world.store.appendToStream = append;
+      await app.close();
+    }
   });
 });

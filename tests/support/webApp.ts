@@ -173,6 +173,7 @@ export async function appFor(world: World, overrides: Partial<AppDeps> = {}, as:
     now: () => new Date(`${TODAY}T10:00:00.000Z`),
     application: { store: world.store, directory: new SqliteDirectory(world.db) },
     references: new SqliteReferences(world.db),
+    ingestUnitOfWork: sqliteUnitOfWork(world.db),
     integrationTokens: new SqliteIntegrationTokens(world.db),
     deadLetters: new SqliteConsumerLedger(world.db, 'uptake', () => new Date(`${TODAY}T10:00:00.000Z`)),
     waitFor: waitForWrite(world.runner, world.queries),
