@@ -1,8 +1,10 @@
 /**
- * A consumed batch is one SQLite transaction on the connection the web app writes through too.
- * That is safe only while the batch never hands control back to the event loop: a form write
- * or a projection batch that ran in between would join the transaction, and a rollback of the
- * batch would take it along. This spec holds the consumer to that, with a real store and batch.
+ * A consumed batch, and a batch posted over HTTP, is one SQLite transaction on the connection the
+ * web app writes through too. That is safe only while the batch never hands control back to the
+ * event loop: a form write or a projection batch that ran in between would join the transaction,
+ * and a rollback of the batch would take it along. This spec holds both paths to that, with a
+ * real store and batch, and the live runner to applying (and pushing) a batch's events only once
+ * they are committed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
