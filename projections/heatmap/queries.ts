@@ -29,6 +29,7 @@ import type {
   Forecast,
   Heatmap,
   HeatmapQueries,
+  Scores,
   ScoreEvidence,
   TeamCursor,
   TeamDetail,
@@ -158,6 +159,10 @@ interface Computed {
   areas: AreaRow[];
   /** Each area's own row, its teams and its child areas: what `area()` answers, found without a scan. */
   byArea: Map<string, AreaDetail>;
+  /** Each team's row by its id: what `team()` answers, found without a scan. */
+  byTeam: Map<string, TeamRow>;
+  /** The organisation's scores, rolled up on the first `heatmap()` asking (the team page asks only for the areas). */
+  organisation?: Scores | null;
 }
 
 const cycleColumns =
@@ -297,7 +302,8 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   heatmap(cycleId: string, asOf: string): Heatmap | null {
     const computed = this.compute(cycleId, asOf);
     if (!computed) return null;
-    return { cycle: computed.cycle, asOf, areas: computed.areas, teams: computed.teams, organisation: rollUp(computed.teams) };
+    computed.organisation ??= rollUp(computed.teams);
+    return { cycle: computed.cycle, asOf, areas: computed.areas, teams: computed.teams, organisation: computed.organisation };
   }
 
   area(areaId: string, cycleId: string, asOf: string, paging?: TeamPaging): AreaDetail | null {
@@ -307,8 +313,8 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
 
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
     const computed = this.compute(cycleId, asOf);
-    const team = computed?.teams.find((t) => t.teamId === teamId);
-    const area = team && computed?.areas.find((a) => a.areaId === team.areaId);
+    const team = computed?.byTeam.get(teamId);
+    const area = team && computed?.byArea.get(team.areaId)?.area;
     return team && area ? { ...team, area } : null;
   }
 
@@ -535,6 +541,6 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     for (const detail of byArea.values()) detail.ownTeams = detail.teams.length;
     for (const area of areas) if (area.parentAreaId !== null) byArea.get(area.parentAreaId)?.children.push(area);
 
-    return { cycle, teams, areas, byArea };
+    return { cycle, teams, areas, byArea, byTeam: new Map(teams.map((team) => [team.teamId, team])) };
   }
 }

@@ -207,7 +207,7 @@ function moreTeamsView(detail: AreaDetail, selection: Selection, htmx: boolean) 
   const next = Math.min(detail.more, TEAM_PAGE);
   const href = areaUrl(detail.area.areaId, selection, { teams: String(shown + TEAM_PAGE) });
   return {
-    label: `Show ${plural(next, 'more team', 'more teams')}`,
+    label: `Show ${plural(next, 'more team', 'more teams')}${htmx ? '' : ` on ${detail.area.name}'s page`}`,
     shown: `${shown} of ${detail.ownTeams} shown`,
     href,
     hxGet: htmx ? areaUrl(detail.area.areaId, selection, { after: teamCursor(last) }) : null,
