@@ -536,7 +536,9 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       return parent === null ? 0 : 1 + depthOf(byId.get(parent)!);
     };
     const areas = top.flatMap((area) => visit(area, depthOf(area)).rows);
-    const byArea = new Map(areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], ownTeams: 0, more: 0, children: [] as AreaRow[] }]));
+    const byArea = new Map(
+      areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], ownTeams: 0, more: 0, children: [] as AreaRow[] }]),
+    );
     for (const team of teams) byArea.get(team.areaId)?.teams.push(team);
     for (const detail of byArea.values()) detail.ownTeams = detail.teams.length;
     for (const area of areas) if (area.parentAreaId !== null) byArea.get(area.parentAreaId)?.children.push(area);

@@ -38,7 +38,9 @@ const AreaQuery = SelectionQuery.extend({
       .max(MOST_TEAMS, `must be at most ${MOST_TEAMS}`),
   ),
   /** The next teams after this one, for the list the page already shows (htmx's "show more"). */
-  after: optional(z.string().regex(TEAM_CURSOR, 'must be a team key and id, as the "show more" link makes them').transform(parseTeamCursor)),
+  after: optional(
+    z.string().regex(TEAM_CURSOR, 'must be a team key and id, as the "show more" link makes them').transform(parseTeamCursor),
+  ),
 });
 type AreaQuery = z.output<typeof AreaQuery>;
 
@@ -65,7 +67,8 @@ export const areaRoutes: FastifyPluginAsyncZod<AreaRouteOptions> = async (app, o
         const { selection } = requireSelection(queries, today, request.query);
         // With a cursor, the next teams of the area page's own list; without, the heatmap's expand rows under the area's row.
         const detail = requireArea(queries, areaId, selection, { limit: TEAM_PAGE, after });
-        const rows = after === undefined ? teamRowsView(detail, selection, detail.area.depth + 1, false) : teamRowsView(detail, selection, 0, true);
+        const rows =
+          after === undefined ? teamRowsView(detail, selection, detail.area.depth + 1, false) : teamRowsView(detail, selection, 0, true);
         return sendHtml(reply, views.render('partials/teamRows', rows));
       }
       return sendHtml(reply, views.render('pages/area', areaPage(options, areaId, request.query)));

@@ -95,7 +95,7 @@ describe("an area's teams, a page at a time", () => {
     expect(rowTeams(res.body)).toEqual(inOrder.slice(0, TEAM_PAGE).map((t) => t.teamId));
     expect(res.body).toContain('class="matrix__name depth-2"');
     const more = moreRow(res.body)!;
-    expect(more).toContain("Show 5 more teams on Big&#39;s page");
+    expect(more).toContain('Show 5 more teams on Big&#39;s page');
     expect(attribute(more, 'href')).toBe(`/areas/big?${selection}&teams=${2 * TEAM_PAGE}`);
     expect(more).not.toContain('hx-get');
   });
