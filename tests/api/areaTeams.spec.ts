@@ -7,20 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEAM_PAGE } from '../../src/overview/viewModels.ts';
-import { appFor, closeWorld, CYCLE, given, openWorld, TODAY, type World } from '../support/webApp.ts';
-
-/**
- * Keys A01… up to one short of a page, then two teams sharing the key DUP (so the first page ends
- * between them, and only the id tells them apart), then four more: TEAM_PAGE + 5 teams in all.
- */
-const teams = [
-  ...Array.from({ length: TEAM_PAGE - 1 }, (_, i) => ({ teamId: `a-${i}`, key: `A${String(i).padStart(2, '0')}` })),
-  { teamId: 'dup-b', key: 'DUP' },
-  { teamId: 'dup-a', key: 'DUP' },
-  ...Array.from({ length: 4 }, (_, i) => ({ teamId: `z-${i}`, key: `Z${i}` })),
-];
-/** The teams as every list orders them: by key, then id. */
-const inOrder = [...teams].sort((a, b) => (a.key === b.key ? (a.teamId < b.teamId ? -1 : 1) : a.key < b.key ? -1 : 1));
+import { bigAreaInOrder, seedBigArea } from '../support/bigArea.ts';
+import { appFor, closeWorld, CYCLE, openWorld, TODAY, type World } from '../support/webApp.ts';
 
 const selection = `cycle=${CYCLE}&asOf=${TODAY}`;
 const htmx = { 'hx-request': 'true' };
@@ -36,23 +24,7 @@ describe("an area's teams, a page at a time", () => {
 
   beforeAll(async () => {
     world = openWorld();
-    await given(world, 'cycle', CYCLE, '2026-09-20', {
-      type: 'CycleOpened',
-      data: { cycleId: CYCLE, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 14 },
-    });
-    await given(world, 'area', 'ops', '2026-09-20', {
-      type: 'AreaRegistered',
-      data: { areaId: 'ops', code: 'OPS', name: 'Operations', parentAreaId: null },
-    });
-    await given(world, 'area', 'big', '2026-09-20', {
-      type: 'AreaRegistered',
-      data: { areaId: 'big', code: 'BIG', name: 'Big', parentAreaId: 'ops' },
-    });
-    for (const { teamId, key } of teams)
-      await given(world, 'team', teamId, '2026-09-21', {
-        type: 'TeamRegistered',
-        data: { teamId, key, name: `Team ${key}`, areaId: 'big', size: 5 },
-      });
+    await seedBigArea(world);
     app = await appFor(world);
   });
 
@@ -64,7 +36,7 @@ describe("an area's teams, a page at a time", () => {
   it('lists the first page of teams on the area page, then a link to show the rest', async () => {
     const res = await app.inject(`/areas/big?${selection}`);
     expect(res.statusCode).toBe(200);
-    expect(rowTeams(res.body)).toEqual(inOrder.slice(0, TEAM_PAGE).map((t) => t.teamId));
+    expect(rowTeams(res.body)).toEqual(bigAreaInOrder.slice(0, TEAM_PAGE).map((t) => t.teamId));
     const more = moreRow(res.body)!;
     expect(more).toContain('Show 5 more teams');
     expect(more).toContain(`${TEAM_PAGE} of ${TEAM_PAGE + 5} shown`);
@@ -78,7 +50,7 @@ describe("an area's teams, a page at a time", () => {
     const next = await app.inject({ url: attribute(moreRow(first.body)!, 'hx-get')!, headers: htmx });
     expect(next.statusCode).toBe(200);
     expect(next.body).not.toContain('<html');
-    expect(rowTeams(next.body)).toEqual(inOrder.slice(TEAM_PAGE).map((t) => t.teamId));
+    expect(rowTeams(next.body)).toEqual(bigAreaInOrder.slice(TEAM_PAGE).map((t) => t.teamId));
     expect(next.body).toContain('class="matrix__name depth-0"');
     expect(moreRow(next.body)).toBeNull();
     expect(next.body).not.toContain('No teams directly in');
@@ -86,13 +58,13 @@ describe("an area's teams, a page at a time", () => {
 
   it('lists as many teams as the link asks for without JavaScript', async () => {
     const res = await app.inject(`/areas/big?${selection}&teams=${2 * TEAM_PAGE}`);
-    expect(rowTeams(res.body)).toEqual(inOrder.map((t) => t.teamId));
+    expect(rowTeams(res.body)).toEqual(bigAreaInOrder.map((t) => t.teamId));
     expect(moreRow(res.body)).toBeNull();
   });
 
   it("stops the heatmap's expand rows at a page, with a plain link to the area's page", async () => {
     const res = await app.inject({ url: `/areas/big?${selection}`, headers: htmx });
-    expect(rowTeams(res.body)).toEqual(inOrder.slice(0, TEAM_PAGE).map((t) => t.teamId));
+    expect(rowTeams(res.body)).toEqual(bigAreaInOrder.slice(0, TEAM_PAGE).map((t) => t.teamId));
     expect(res.body).toContain('class="matrix__name depth-2"');
     const more = moreRow(res.body)!;
     expect(more).toContain('Show 5 more teams on Big&#39;s page');
