@@ -29,8 +29,11 @@ import type {
   Forecast,
   Heatmap,
   HeatmapQueries,
+  Scores,
   ScoreEvidence,
+  TeamCursor,
   TeamDetail,
+  TeamPaging,
   TeamRow,
 } from './types.ts';
 
@@ -111,6 +114,28 @@ function parseEvidenceCursor(cursor: string): { on: string; row: number } {
   return { on: match[1]!, row: Number(match[2]) };
 }
 
+/** A team cursor in a URL (`PLATFORM.team-17`): its key, which has no dot, then its id. */
+export const TEAM_CURSOR = /^([A-Z][A-Z0-9]*)\.([A-Za-z0-9_.:-]{1,64})$/;
+
+export const teamCursor = (team: TeamCursor): string => `${team.key}.${team.teamId}`;
+
+export function parseTeamCursor(cursor: string): TeamCursor {
+  const match = TEAM_CURSOR.exec(cursor);
+  if (!match) throw new Error(`not a team cursor: ${cursor}`);
+  return { key: match[1]!, teamId: match[2]! };
+}
+
+/** Whether a team sorts after the cursor, in the teams' order (key, then id; both ASCII, so JS's order is SQLite's). */
+const isAfter = (team: TeamRow, { key, teamId }: TeamCursor): boolean => team.key > key || (team.key === key && team.teamId > teamId);
+
+/** A page of an area's teams (kept in key order), and how many follow it. */
+function pageOfTeams(teams: readonly TeamRow[], { limit, after }: TeamPaging): { teams: TeamRow[]; more: number } {
+  const from = after === undefined ? 0 : teams.findIndex((team) => isAfter(team, after));
+  if (from === -1) return { teams: [], more: 0 };
+  const page = teams.slice(from, from + limit);
+  return { teams: page, more: teams.length - from - page.length };
+}
+
 interface AreaRecord {
   areaId: string;
   code: string;
@@ -134,6 +159,10 @@ interface Computed {
   areas: AreaRow[];
   /** Each area's own row, its teams and its child areas: what `area()` answers, found without a scan. */
   byArea: Map<string, AreaDetail>;
+  /** Each team's row by its id: what `team()` answers, found without a scan. */
+  byTeam: Map<string, TeamRow>;
+  /** The organisation's scores, rolled up on the first `heatmap()` asking (the team page asks only for the areas). */
+  organisation?: Scores | null;
 }
 
 const cycleColumns =
@@ -273,17 +302,19 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   heatmap(cycleId: string, asOf: string): Heatmap | null {
     const computed = this.compute(cycleId, asOf);
     if (!computed) return null;
-    return { cycle: computed.cycle, asOf, areas: computed.areas, teams: computed.teams, organisation: rollUp(computed.teams) };
+    computed.organisation ??= rollUp(computed.teams);
+    return { cycle: computed.cycle, asOf, areas: computed.areas, teams: computed.teams, organisation: computed.organisation };
   }
 
-  area(areaId: string, cycleId: string, asOf: string): AreaDetail | null {
-    return this.compute(cycleId, asOf, areaId)?.byArea.get(areaId) ?? null;
+  area(areaId: string, cycleId: string, asOf: string, paging?: TeamPaging): AreaDetail | null {
+    const detail = this.compute(cycleId, asOf, areaId)?.byArea.get(areaId) ?? null;
+    return detail === null || paging === undefined ? detail : { ...detail, ...pageOfTeams(detail.teams, paging) };
   }
 
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
     const computed = this.compute(cycleId, asOf);
-    const team = computed?.teams.find((t) => t.teamId === teamId);
-    const area = team && computed?.areas.find((a) => a.areaId === team.areaId);
+    const team = computed?.byTeam.get(teamId);
+    const area = team && computed?.byArea.get(team.areaId)?.area;
     return team && area ? { ...team, area } : null;
   }
 
@@ -505,10 +536,13 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       return parent === null ? 0 : 1 + depthOf(byId.get(parent)!);
     };
     const areas = top.flatMap((area) => visit(area, depthOf(area)).rows);
-    const byArea = new Map(areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], children: [] as AreaRow[] }]));
+    const byArea = new Map(
+      areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], ownTeams: 0, more: 0, children: [] as AreaRow[] }]),
+    );
     for (const team of teams) byArea.get(team.areaId)?.teams.push(team);
+    for (const detail of byArea.values()) detail.ownTeams = detail.teams.length;
     for (const area of areas) if (area.parentAreaId !== null) byArea.get(area.parentAreaId)?.children.push(area);
 
-    return { cycle, teams, areas, byArea };
+    return { cycle, teams, areas, byArea, byTeam: new Map(teams.map((team) => [team.teamId, team])) };
   }
 }

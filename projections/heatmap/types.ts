@@ -70,8 +70,25 @@ export type TeamDetail = TeamRow & { area: AreaRow };
 
 export interface AreaDetail {
   area: AreaRow;
+  /** The area's own teams (not its child areas'), by key: every one, or the page asked for. */
   teams: TeamRow[];
+  /** How many teams it has of its own, paged or not. */
+  ownTeams: number;
+  /** How many of its own teams come after `teams`: 0 unless a page was asked for. */
+  more: number;
   children: AreaRow[];
+}
+
+/** Where a page of an area's teams starts: after the team with this key and id (teams sort by key, then id). */
+export interface TeamCursor {
+  key: string;
+  teamId: string;
+}
+
+/** A page of an area's own teams: at most `limit`, after `after` (the first page without it). */
+export interface TeamPaging {
+  limit: number;
+  after?: TeamCursor | undefined;
 }
 
 /** A fact behind a score: the event that produced it (put in words from the timeline's copy of it), so a number can be traced. */
@@ -106,7 +123,8 @@ export interface HeatmapQueries {
   /** The cycle to show by default: the open one containing `today`, else the latest. */
   defaultCycle(today: string): CycleSummary | null;
   heatmap(cycleId: string, asOf: string): Heatmap | null;
-  area(areaId: string, cycleId: string, asOf: string): AreaDetail | null;
+  /** An area, its child areas and its own teams: every one, or a page of them (keyset). */
+  area(areaId: string, cycleId: string, asOf: string, paging?: TeamPaging): AreaDetail | null;
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null;
   /** The facts behind one dimension of a team's scores, or behind all of them (`null`: the overall score), in date order; every one or a page. */
   evidence(teamId: string, cycleId: string, dimension: Dimension | null, asOf: string, paging?: EvidencePaging): ScoreEvidence[];

@@ -17,7 +17,12 @@ export const heatmapCsvUrl = ({ cycleId, asOf }: Selection): string => withQuery
 
 export const areaPath = (areaId: string): string => `/areas/${encodeURIComponent(areaId)}`;
 
-export const areaUrl = (areaId: string, { cycleId, asOf }: Selection): string => withQuery(areaPath(areaId), { cycle: cycleId, asOf });
+/** `page`: how many of its teams it lists (`teams`), or the next of them after a team's cursor (`after`). */
+export const areaUrl = (
+  areaId: string,
+  { cycleId, asOf }: Selection,
+  page: { teams: string } | { after: string } | Record<string, never> = {},
+): string => withQuery(areaPath(areaId), { cycle: cycleId, asOf, ...page });
 
 export const teamPath = (teamId: string): string => `/teams/${encodeURIComponent(teamId)}`;
 

@@ -10,7 +10,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import { heatmapColumns, heatmapLines } from './heatmapExport.ts';
 import { areaLoads, type Saturation } from './saturation.ts';
 import { requireSelection, resolveSelection, type ReadRouteOptions } from './selection.ts';
-import { heatmapPageView, noCyclePageView, teamRowsView } from './viewModels.ts';
+import { heatmapPageView, noCyclePageView, TEAM_PAGE, teamRowsView } from './viewModels.ts';
 
 /**
  * The adoption heatmap: areas × dimensions for a cycle as of a date. A bad parameter re-renders
@@ -54,11 +54,11 @@ export const heatmapExportRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = asyn
 /** Scores, stages, check-in freshness and open resistance: what the organisation, its cycles, its teams' adoption and its signals say. */
 export const adoptionChanged = fromCategories('area', 'team', 'cycle', 'signal', 'theme', 'objective');
 
-/** Each area's team rows, as its expand link fetches them: re-sent so rows a reader unfolded stay unfolded and current. */
+/** Each area's team rows, as its expand link fetches them (the first TEAM_PAGE): re-sent so rows a reader unfolded stay unfolded and current. */
 export const unfoldedTeamRows = (queries: HeatmapQueries, areas: readonly AreaRow[], selection: Selection) =>
   areas.flatMap((area) => {
-    const detail = queries.area(area.areaId, selection.cycleId, selection.asOf);
-    return detail === null ? [] : [{ id: `teams-${area.areaId}`, view: teamRowsView(detail, selection, detail.area.depth + 1) }];
+    const detail = queries.area(area.areaId, selection.cycleId, selection.asOf, { limit: TEAM_PAGE });
+    return detail === null ? [] : [{ id: `teams-${area.areaId}`, view: teamRowsView(detail, selection, detail.area.depth + 1, false) }];
   });
 
 /** The heatmap updates live: its figures and matrix (not the head with its filter), and the team rows a reader unfolded. */

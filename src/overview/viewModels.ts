@@ -16,6 +16,7 @@ import {
 } from '../../projections/heatmap/types.ts';
 import type { AreaStakeholders, OpenSignals, OrgCoach } from '../../projections/org/queries.ts';
 import type { TimelineEntry } from '../../projections/timeline.ts';
+import { teamCursor } from '../../projections/heatmap/queries.ts';
 import { formatDate, formatInstant } from '../adoption/calendar.ts';
 import { describeEvent } from '../describe.ts';
 import {
@@ -170,7 +171,7 @@ function areaRowView(area: AreaRow, selection: Selection, baseDepth = 0, linked 
   };
 }
 
-function teamRowView(team: TeamRow, selection: Selection) {
+export function teamRowView(team: TeamRow, selection: Selection) {
   const { freshness, lastHeldOn, held, expected } = team.checkIn;
   return {
     teamId: team.teamId,
@@ -190,12 +191,40 @@ function teamRowView(team: TeamRow, selection: Selection) {
   };
 }
 
-/** The rows one area contributes under its heading: shared by the heatmap fragment and the area page. */
-export function teamRowsView(detail: AreaDetail, selection: Selection, depth: number) {
+/** How many of an area's teams a list of them shows at first, and adds each time its "show more" link is followed. */
+export const TEAM_PAGE = 25;
+
+/**
+ * The row under a page of an area's teams when more follow: its link opens the area page showing
+ * TEAM_PAGE more. `htmx` (the area page's own list): with JavaScript it fetches just the next
+ * teams (after the page's last, keyset) in place of the row, and puts the longer list's URL in
+ * the address bar, which the live updates follow. The heatmap's expand rows link to the page.
+ */
+function moreTeamsView(detail: AreaDetail, selection: Selection, htmx: boolean) {
+  const last = detail.teams.at(-1);
+  if (detail.more === 0 || last === undefined) return null;
+  const shown = detail.ownTeams - detail.more;
+  const next = Math.min(detail.more, TEAM_PAGE);
+  const href = areaUrl(detail.area.areaId, selection, { teams: String(shown + TEAM_PAGE) });
+  return {
+    label: `Show ${plural(next, 'more team', 'more teams')}${htmx ? '' : ` on ${detail.area.name}'s page`}`,
+    shown: `${shown} of ${detail.ownTeams} shown`,
+    href,
+    hxGet: htmx ? areaUrl(detail.area.areaId, selection, { after: teamCursor(last) }) : null,
+  };
+}
+
+/**
+ * The rows one area contributes under its heading, and the "show more" row when they are a page
+ * of them: shared by the heatmap fragment and the area page (`htmx`: its list grows in place).
+ */
+export function teamRowsView(detail: AreaDetail, selection: Selection, depth: number, htmx: boolean) {
   return {
     depth: indent(depth),
     teams: detail.teams.map((team) => teamRowView(team, selection)),
-    emptyText: `No teams directly in ${detail.area.name}.`,
+    more: moreTeamsView(detail, selection, htmx),
+    /** Only when it has none: a page after its last team is just empty. */
+    emptyText: detail.ownTeams === 0 ? `No teams directly in ${detail.area.name}.` : null,
   };
 }
 
@@ -267,7 +296,7 @@ export function areaPageView(input: {
     area: areaRowView(area, selection, area.depth, false),
     columns: columnHeads,
     children: detail.children.map((child) => areaRowView(child, selection, area.depth + 1, true, input.saturation.loads.get(child.areaId))),
-    teamRows: teamRowsView(detail, selection, 0),
+    teamRows: teamRowsView(detail, selection, 0, true),
     legend: scoreBands,
     saturation: saturationView(input.saturation),
   };

@@ -8,7 +8,7 @@ import { areaOptions } from '../area/viewModels.ts';
 import { formView, freshState, REVISION, type Form, type FormState, type Option } from '../http/forms.ts';
 import { areaUrl, heatmapUrl, resistanceUrl, signalPath, stakeholderPath, teamPath, type Selection } from '../http/urls.ts';
 import { timelineUrl } from '../overview/timelineView.ts';
-import { columnHeads, teamRowsView } from '../overview/viewModels.ts';
+import { columnHeads, teamRowView } from '../overview/viewModels.ts';
 import { kindLabels, severityLabels } from '../resistance/vocabulary.ts';
 import type { Names } from '../shared/names.ts';
 import { labelOf } from '../shared/vocabulary.ts';
@@ -70,7 +70,7 @@ function defaultsFor(form: Form, page: TeamPage): FormState {
 export function teamView(page: TeamPage, input: Answered) {
   const { team, selection, cycle } = page;
   // The team's cells, stage and check-in exactly as the team rows of its area print them.
-  const row = teamRowsView({ area: team.area, teams: [team], children: [] }, selection, 0).teams[0]!;
+  const row = teamRowView(team, selection);
   const cycleOptions: Option[] = page.cycles.map((c) => ({ value: c.cycleId, label: c.closedOn === null ? c.name : `${c.name} (closed)` }));
   const options: Record<string, Option[]> = {
     cycleId: cycleOptions,
