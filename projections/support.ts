@@ -86,10 +86,10 @@ export interface ProjectionDefinition<Statements> {
   foldIndexes?: readonly string[];
   prepare(db: SqlDatabase): Statements;
   /**
-   * Called before each fold (a batch, or one event after a failure): forget anything `handle`
-   * memoised, since the last fold may have been rolled back.
+   * Called before each fold (a batch, or one event after a failure) with its events: forget
+   * anything `handle` memoised, since the last fold may have been rolled back.
    */
-  beginFold?(statements: Statements): void;
+  beginFold?(statements: Statements, events: readonly RecordedEvent<UptakeEvent>[]): void;
   /** Called after each fold: write what `handle` gathered in memory (the last value of a row updated many times). */
   endFold?(statements: Statements): void;
   /**
@@ -119,7 +119,7 @@ export function defineProjection<Statements>(definition: ProjectionDefinition<St
   };
   const fold = (db: SqlDatabase, events: readonly RecordedEvent<UptakeEvent>[]) => {
     const sql = statements(db);
-    definition.beginFold?.(sql);
+    definition.beginFold?.(sql, events);
     for (const event of events) record(db, event, definition.handle(sql, event));
     definition.endFold?.(sql);
   };

@@ -1,7 +1,7 @@
 import { accountsProjection } from './accounts.ts';
 import { perCheckpoint } from './perCheckpoint.ts';
 import { catalogue, type UptakeEvent, type UptakeEventType } from '../src/events.ts';
-import type { Actor } from '../src/shared/event.ts';
+import type { Actor, RecordedEvent } from '../src/shared/event.ts';
 import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
 import { streamName } from '../src/shared/streams.ts';
 import { orgProjection } from './org.ts';
@@ -163,14 +163,21 @@ export const timelineProjection = defineProjection({
     addActor: db.prepare<[string, string]>('INSERT OR IGNORE INTO timeline_actors (actor_kind, actor_id) VALUES (?, ?)'),
     /** The id of the event this file's store holds at a position; null without a store here (EventStoreDB). */
     stored: holdsEvents(db) ? db.prepare<[bigint], { eventId: string }>('SELECT event_id AS eventId FROM events WHERE position = ?') : null,
+    /** Whether this fold's events are the store's in this file (their data is read from there, not copied). */
+    fold: { inThisFile: false },
     /** Placements read or written during this fold (null: never placed), saving a query per event. */
     placements: new Map<string, Placement | null>(),
     /** Actors added during this fold (`kind:id`), saving a write per event. */
     actors: new Set<string>(),
   }),
-  beginFold({ placements, actors }) {
+  beginFold({ placements, actors, stored, fold }, events) {
     placements.clear();
     actors.clear();
+    // A fold's events come from one store, read in one page: when the file's events table holds its
+    // first and last at their positions, it holds them all (events never change), a look-up per fold, not per event.
+    const inThisFile = (event: RecordedEvent | undefined) =>
+      event !== undefined && stored?.get(event.position)?.eventId === event.metadata.eventId;
+    fold.inThisFile = inThisFile(events[0]) && inThisFile(events.at(-1));
   },
   handle(sql, event) {
     const { data, metadata } = event;
@@ -207,8 +214,7 @@ export const timelineProjection = defineProjection({
       stakeholderId ?? placed?.stakeholder_id ?? null,
       signalId,
       idIn(data, 'cycleId'),
-      // An event the store here holds at this position is read from there (events never change).
-      sql.stored?.get(event.position)?.eventId === metadata.eventId ? null : JSON.stringify(data),
+      sql.fold.inThisFile ? null : JSON.stringify(data),
     );
     return undefined;
   },
