@@ -41,6 +41,8 @@ export const objectivesProjection = defineProjection({
     'strategy_alignment',
     'strategy_alignment_now',
   ],
+  // A subtree is walked by parent and a team's counts taken by team and cycle on every change to the graph.
+  foldIndexes: ['strategy_objectives_parent', 'strategy_objectives_team'],
   schema: `
     CREATE TABLE IF NOT EXISTS strategy_themes (
       theme_id   TEXT PRIMARY KEY,

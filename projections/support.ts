@@ -51,18 +51,22 @@ export function perDatabase<T>(build: (db: SqlDatabase) => T): (db: SqlDatabase)
 
 /**
  * A schema's tables, and its secondary indexes apart: every index entry written row by row
- * during a replay costs more than building the index once over the finished table. (Comments go
+ * during a replay costs more than building the index once over the finished table, unless the
+ * fold itself looks rows up by it (`foldIndexes`): without it each look-up scans the table. (Comments go
  * first: they may hold a semicolon.)
  */
-function schemaParts(schema: string): { tables: string; indexes: string[] } {
+function schemaParts(schema: string, foldIndexes: readonly string[]): { tables: string; indexes: string[] } {
   const statements = schema
     .replace(/--.*$/gm, '')
     .split(';')
     .map((s) => s.trim())
     .filter((s) => s !== '');
   // A unique index is a rule the fold relies on (ON CONFLICT), not only a way to find rows: it stays.
-  const isIndex = (s: string) => /^CREATE\s+INDEX\b/i.test(s);
-  return { tables: statements.filter((s) => !isIndex(s)).join(';\n'), indexes: statements.filter(isIndex) };
+  const indexName = (s: string) => /^CREATE\s+INDEX\s+IF\s+NOT\s+EXISTS\s+(\w+)/i.exec(s)?.[1];
+  const missing = foldIndexes.filter((name) => !statements.some((s) => indexName(s) === name));
+  if (missing.length > 0) throw new Error(`foldIndexes: ${missing.join(', ')} not created by the schema`);
+  const builtAtEnd = (s: string) => /^CREATE\s+INDEX\b/i.test(s) && !foldIndexes.includes(indexName(s) ?? '');
+  return { tables: statements.filter((s) => !builtAtEnd(s)).join(';\n'), indexes: statements.filter(builtAtEnd) };
 }
 
 export interface ProjectionDefinition<Statements> {
@@ -78,12 +82,14 @@ export interface ProjectionDefinition<Statements> {
   schema: string;
   /** Every table the schema creates: a reset drops them, so a changed shape is created afresh. */
   tables: readonly string[];
+  /** The secondary indexes `handle`'s own queries look rows up by: created with the tables, kept through a replay. */
+  foldIndexes?: readonly string[];
   prepare(db: SqlDatabase): Statements;
   /**
-   * Called before each fold (a batch, or one event after a failure): forget anything `handle`
-   * memoised, since the last fold may have been rolled back.
+   * Called before each fold (a batch, or one event after a failure) with its events: forget
+   * anything `handle` memoised, since the last fold may have been rolled back.
    */
-  beginFold?(statements: Statements): void;
+  beginFold?(statements: Statements, events: readonly RecordedEvent<UptakeEvent>[]): void;
   /** Called after each fold: write what `handle` gathered in memory (the last value of a row updated many times). */
   endFold?(statements: Statements): void;
   /**
@@ -101,7 +107,7 @@ export interface ProjectionDefinition<Statements> {
  */
 export function defineProjection<Statements>(definition: ProjectionDefinition<Statements>): Projection {
   const reads = new Set<string>(definition.reads);
-  const { tables, indexes } = schemaParts(definition.schema);
+  const { tables, indexes } = schemaParts(definition.schema, definition.foldIndexes ?? []);
   const statements = perDatabase(definition.prepare);
   const skip = perDatabase((db) =>
     db.prepare<[string, string, string, string, string]>(
@@ -113,7 +119,7 @@ export function defineProjection<Statements>(definition: ProjectionDefinition<St
   };
   const fold = (db: SqlDatabase, events: readonly RecordedEvent<UptakeEvent>[]) => {
     const sql = statements(db);
-    definition.beginFold?.(sql);
+    definition.beginFold?.(sql, events);
     for (const event of events) record(db, event, definition.handle(sql, event));
     definition.endFold?.(sql);
   };

@@ -1,7 +1,7 @@
 import { accountsProjection } from './accounts.ts';
 import { perCheckpoint } from './perCheckpoint.ts';
 import { catalogue, type UptakeEvent, type UptakeEventType } from '../src/events.ts';
-import type { Actor } from '../src/shared/event.ts';
+import type { Actor, RecordedEvent } from '../src/shared/event.ts';
 import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
 import { streamName } from '../src/shared/streams.ts';
 import { orgProjection } from './org.ts';
@@ -78,8 +78,15 @@ type EventValues = [
   stakeholder_id: string | null,
   signal_id: string | null,
   cycle_id: string | null,
-  data: string,
+  data: string | null,
 ];
+
+/**
+ * Whether this file holds the store's `events` table (the SQLite store; with EventStoreDB it has
+ * none). Then the timeline keeps no copy of an event's data: it reads it from there by position.
+ */
+const holdsEvents = (db: SqlDatabase): boolean =>
+  db.prepare<[], { found: 1 }>("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
 
 /**
  * Every event, latest business time first, for the timeline / audit page: who (actor), what (its
@@ -91,8 +98,9 @@ type EventValues = [
 export const timelineProjection = defineProjection({
   name: 'timeline',
   // 2: the type and actor indexes leave out the commonest value; 3: the event's data instead of its wording;
-  // 4: ordered by business time (normalised to UTC), indexes end with (occurred_at, position), the actors
-  version: 4,
+  // 4: ordered by business time (normalised to UTC), indexes end with (occurred_at, position), the actors;
+  // 5: no copy of the data of an event stored in the same file
+  version: 5,
   reads: timelineEventTypes,
   tables: ['timeline_events', 'timeline_subjects', 'timeline_actors'],
   schema: `
@@ -113,8 +121,9 @@ export const timelineProjection = defineProjection({
       stakeholder_id TEXT,
       signal_id      TEXT,
       cycle_id       TEXT,
-      -- the event's data as JSON, described when read
-      data           TEXT NOT NULL
+      -- the event's data as JSON, described when read; NULL when the file's events table holds the
+      -- event at this position (the SQLite store), so a replay does not copy every event
+      data           TEXT
     );
     -- the timeline's order, then one per filter ending with it, so a page is a walk of one index from a cursor
     CREATE INDEX IF NOT EXISTS timeline_events_when ON timeline_events (occurred_at, position);
@@ -152,14 +161,23 @@ export const timelineProjection = defineProjection({
         area_id, team_id, stakeholder_id, signal_id, cycle_id, data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     addActor: db.prepare<[string, string]>('INSERT OR IGNORE INTO timeline_actors (actor_kind, actor_id) VALUES (?, ?)'),
+    /** The id of the event this file's store holds at a position; null without a store here (EventStoreDB). */
+    stored: holdsEvents(db) ? db.prepare<[bigint], { eventId: string }>('SELECT event_id AS eventId FROM events WHERE position = ?') : null,
+    /** Whether this fold's events are the store's in this file (their data is read from there, not copied). */
+    fold: { inThisFile: false },
     /** Placements read or written during this fold (null: never placed), saving a query per event. */
     placements: new Map<string, Placement | null>(),
     /** Actors added during this fold (`kind:id`), saving a write per event. */
     actors: new Set<string>(),
   }),
-  beginFold({ placements, actors }) {
+  beginFold({ placements, actors, stored, fold }, events) {
     placements.clear();
     actors.clear();
+    // A fold's events come from one store, read in one page: when the file's events table holds its
+    // first and last at their positions, it holds them all (events never change), a look-up per fold, not per event.
+    const inThisFile = (event: RecordedEvent | undefined) =>
+      event !== undefined && stored?.get(event.position)?.eventId === event.metadata.eventId;
+    fold.inThisFile = inThisFile(events[0]) && inThisFile(events.at(-1));
   },
   handle(sql, event) {
     const { data, metadata } = event;
@@ -196,7 +214,7 @@ export const timelineProjection = defineProjection({
       stakeholderId ?? placed?.stakeholder_id ?? null,
       signalId,
       idIn(data, 'cycleId'),
-      JSON.stringify(data),
+      sql.fold.inThisFile ? null : JSON.stringify(data),
     );
     return undefined;
   },
@@ -381,7 +399,7 @@ const entryColumns = `
   e.occurred_at AS occurredAt, e.recorded_at AS recordedAt,
   e.actor_kind AS actorKind, e.actor_id AS actorId, COALESCE(ac.name, c.name) AS actorName, e.source,
   e.area_id AS areaId, a.name AS areaName, e.team_id AS teamId, t.key AS teamKey, t.name AS teamName,
-  e.stakeholder_id AS stakeholderId, st.name AS stakeholderName, e.signal_id AS signalId, e.cycle_id AS cycleId, e.data`;
+  e.stakeholder_id AS stakeholderId, st.name AS stakeholderName, e.signal_id AS signalId, e.cycle_id AS cycleId`;
 
 const toEntry = (r: EntryRow): TimelineEntry => ({
   position: r.position,
@@ -412,8 +430,14 @@ export class SqliteTimelineQueries implements TimelineQueries {
   private readonly cachedChoices: () => TimelineChoices;
   readonly teamsAndStakeholders: (areaId: string | undefined, limit: number) => TeamsAndStakeholders;
 
+  /** The data column, and the join to the events table it falls back to when this file holds the store. */
+  private readonly data: { column: string; join: string };
+
   constructor(private readonly db: SqlDatabase) {
     for (const projection of [orgProjection, stakeholdersProjection, accountsProjection, timelineProjection]) projection.setUp(db);
+    this.data = holdsEvents(db)
+      ? { column: 'COALESCE(e.data, ev.data) AS data', join: 'LEFT JOIN events ev ON e.data IS NULL AND ev.position = e.position' }
+      : { column: 'e.data', join: '' };
     this.sql = {
       any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM timeline_events LIMIT 1'),
       at: db.prepare<[bigint], { occurredAt: string }>('SELECT occurred_at AS occurredAt FROM timeline_events WHERE position = ?'),
@@ -504,8 +528,9 @@ export class SqliteTimelineQueries implements TimelineQueries {
     let statement = this.statements.get(key);
     if (statement === undefined) {
       statement = this.db.prepare<[Record<string, unknown>], EntryRow>(`
-        SELECT ${entryColumns}
+        SELECT ${entryColumns}, ${this.data.column}
         FROM timeline_events e
+        ${this.data.join}
         LEFT JOIN accounts ac ON e.actor_kind = 'user' AND ac.account_id = e.actor_id
         LEFT JOIN org_coaches c ON e.actor_kind = 'user' AND c.coach_id = e.actor_id
         LEFT JOIN org_areas a ON a.area_id = e.area_id

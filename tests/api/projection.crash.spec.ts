@@ -86,8 +86,8 @@ it('a rebuild killed part-way and restarted ends with exactly the read models of
   const interruptedAt = lowestCheckpoint(file);
   expect(interruptedAt).toBeGreaterThan(0n);
   expect(interruptedAt).toBeLessThan(head);
-  // Killed mid-replay: the secondary indexes wait for its end.
-  expect(secondaryIndexes(file)).toEqual([]);
+  // Killed mid-replay: the secondary indexes wait for its end, but those a fold looks rows up by.
+  expect(secondaryIndexes(file)).toEqual(['strategy_objectives_parent', 'strategy_objectives_team']);
 
   // The second run resumes from the checkpoint and completes.
   const second = await exited(rebuildChild(file));

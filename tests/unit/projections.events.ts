@@ -103,17 +103,22 @@ export async function appendHistory(store: EventStore, history: ReturnType<typeo
 /** Every table but the event store's, rows in a stable order: two read models are equal when their dumps are. */
 export function dumpReadModels(db: Database.Database): Record<string, unknown[]> {
   const tables = db
-    .prepare<[], { name: string }>(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'sqlite_sequence') ORDER BY name",
-    )
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sqlite_sequence' ORDER BY name")
     .all();
+  const holdsEvents = tables.some((t) => t.name === 'events');
   return Object.fromEntries(
-    tables.map(({ name }) => {
+    tables.flatMap(({ name }) => {
+      if (name === 'events') return [];
       const columns = db
         .prepare<[], { name: string }>(`PRAGMA table_info(${name})`)
         .all()
         .map((c) => c.name);
-      return [name, db.prepare(`SELECT * FROM ${name} ORDER BY ${columns.join(', ')}`).all()];
+      // The timeline leaves out the data of an event this file's store holds: compared as read.
+      const selected =
+        name === 'timeline_events' && holdsEvents
+          ? columns.map((c) => (c === 'data' ? 'COALESCE(data, (SELECT data FROM events ev WHERE ev.position = t.position)) AS data' : c))
+          : ['*'];
+      return [[name, db.prepare(`SELECT ${selected.join(', ')} FROM ${name} t ORDER BY ${columns.join(', ')}`).all()]];
     }),
   );
 }

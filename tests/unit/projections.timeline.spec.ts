@@ -274,6 +274,21 @@ describe('timeline projection', () => {
     });
   });
 
+  it('reads an event’s data from the store in this file, and keeps a copy where the read models are apart (EventStoreDB)', async () => {
+    const copied = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM timeline_events WHERE data IS NOT NULL');
+    expect(copied.get()?.n).toBe(0);
+    const apart = openDatabase(':memory:');
+    await new ProjectionRunner(apart, store, readModels).catchUp();
+    expect(apart.prepare<[], { n: number }>('SELECT count(*) AS n FROM timeline_events WHERE data IS NULL').get()?.n).toBe(0);
+    const pages = (queries: SqliteTimelineQueries) => [
+      queries.page({}, 100),
+      queries.page({ teamId: 'b' }, 2),
+      queries.atPositions(['3', '5']),
+    ];
+    expect(pages(new SqliteTimelineQueries(apart))).toEqual(pages(timeline));
+    apart.close();
+  });
+
   it('rebuilds to exactly the same rows', async () => {
     const before = dumpReadModels(db);
     await runner.rebuild();
