@@ -5,9 +5,9 @@
  * and the ids of the events that caused it, so a replay or a redelivery infers the same signal.
  * docs/rules.md gives each rule in words with its setting.
  */
-import { addDays, laterOf } from '../adoption/calendar.ts';
+import { addDays, daysBetween, laterOf } from '../adoption/calendar.ts';
 import { adoptionFactOf, isAdoptionEvent } from '../adoption/facts.ts';
-import { type AdoptionFact, type CycleDates, rollUp, scoredKinds, scoreTeam } from '../adoption/model.ts';
+import { type AdoptionFact, type CycleDates, scoredKinds, scoreTeam, sizeWeighted } from '../adoption/model.ts';
 import type { z } from 'zod';
 import type { UptakeEvent } from '../events.ts';
 import type { ResistanceKind } from '../resistance/events.ts';
@@ -192,14 +192,79 @@ function checkTime(state: RulesState, today: string, settings: RuleSettings, out
   nextDue.set(state, earliest);
 }
 
+/**
+ * What scoring areas derives from the state, kept beside it and not on disk (a restart derives it
+ * again): the teams of each area, and each team's overall score per cycle and day, which changes
+ * only with the team's facts or size (`rescore`). A check-in compares its area's score on its day
+ * and `areaScoreDropDays` before, over every team of the area; a large store's events come team
+ * by team, so those days differ at almost every check-in and scoring whole areas again each time
+ * was most of the rules' work at a million events.
+ */
+interface Scoring {
+  teamsOf: Map<string, string[]> | null;
+  /** Team → cycle → overall score by day from the cycle's start, NaN where not scored yet. */
+  overall: Map<string, Map<string, Float64Array>>;
+}
+const scorings = new WeakMap<RulesState, Scoring>();
+
+function scoringOf(state: RulesState): Scoring {
+  let scoring = scorings.get(state);
+  if (scoring === undefined) {
+    scoring = { teamsOf: null, overall: new Map() };
+    scorings.set(state, scoring);
+  }
+  return scoring;
+}
+
+/** A team's facts or size changed (`undefined`: which teams are in which area did): what was scored from them goes. */
+function rescore(state: RulesState, teamId: string | undefined): void {
+  const scoring = scoringOf(state);
+  if (teamId === undefined) scoring.teamsOf = null;
+  else scoring.overall.delete(teamId);
+}
+
+function teamsOf(state: RulesState, areaId: string): string[] {
+  const scoring = scoringOf(state);
+  if (scoring.teamsOf === null) {
+    scoring.teamsOf = new Map();
+    for (const [teamId, team] of Object.entries(state.teams)) {
+      const teams = scoring.teamsOf.get(team.areaId);
+      if (teams === undefined) scoring.teamsOf.set(team.areaId, [teamId]);
+      else teams.push(teamId);
+    }
+  }
+  return scoring.teamsOf.get(areaId) ?? [];
+}
+
+function teamOverall(state: RulesState, teamId: string, size: number, cycle: CycleDates, cycleId: string, asOf: string): number {
+  const { overall } = scoringOf(state);
+  let byCycle = overall.get(teamId);
+  if (byCycle === undefined) {
+    byCycle = new Map();
+    overall.set(teamId, byCycle);
+  }
+  let byDay = byCycle.get(cycleId);
+  if (byDay === undefined) {
+    // A check-in after the cycle's end still compares: a few weeks more are kept for it.
+    byDay = new Float64Array(daysBetween(cycle.startsOn, cycle.endsOn) + 64).fill(Number.NaN);
+    byCycle.set(cycleId, byDay);
+  }
+  const day = daysBetween(cycle.startsOn, asOf);
+  const known = byDay[day];
+  if (known !== undefined && !Number.isNaN(known)) return known;
+  const facts = (state.facts[teamId] ?? []).filter((f) => f.cycleId === null || f.cycleId === cycleId);
+  const scored = scoreTeam(facts, size, cycle, asOf).scores.overall;
+  if (day >= 0 && day < byDay.length) byDay[day] = scored;
+  return scored;
+}
+
 function areaOverall(state: RulesState, areaId: string, cycle: CycleDates, cycleId: string, asOf: string): number | null {
-  const teams = Object.entries(state.teams)
-    .filter(([, t]) => t.areaId === areaId)
-    .map(([teamId, t]) => {
-      const facts = (state.facts[teamId] ?? []).filter((f) => f.cycleId === null || f.cycleId === cycleId);
-      return { size: t.size, scores: scoreTeam(facts, t.size, cycle, asOf).scores };
-    });
-  return rollUp(teams)?.overall ?? null;
+  return sizeWeighted(
+    teamsOf(state, areaId).map((teamId) => {
+      const { size } = state.teams[teamId]!;
+      return { size, score: teamOverall(state, teamId, size, cycle, cycleId, asOf) };
+    }),
+  );
 }
 
 function checkAreaScore(
@@ -270,20 +335,27 @@ export function onEvent(
         clear(state, out, key, rule, e.data.closedOn, `The cycle closed on ${e.data.closedOn}: nothing more falls due in it.`, [eventId]);
       }
       // A closed cycle is scored no more: its facts go, which keeps the checkpointed state small.
-      for (const teamId of Object.keys(state.facts)) state.facts[teamId] = state.facts[teamId]!.filter((f) => f.cycleId !== e.data.cycleId);
+      for (const teamId of Object.keys(state.facts)) {
+        state.facts[teamId] = state.facts[teamId]!.filter((f) => f.cycleId !== e.data.cycleId);
+        rescore(state, teamId);
+      }
       break;
     }
     case 'TeamRegistered':
       state.teams[e.data.teamId] = { areaId: e.data.areaId, size: e.data.size };
+      rescore(state, undefined);
+      rescore(state, e.data.teamId);
       break;
     case 'TeamMoved': {
       const team = state.teams[e.data.teamId];
       if (team) team.areaId = e.data.areaId;
+      rescore(state, undefined);
       break;
     }
     case 'TeamResized': {
       const team = state.teams[e.data.teamId];
       if (team) team.size = e.data.size;
+      rescore(state, e.data.teamId);
       break;
     }
     case 'StakeholderIdentified':
@@ -304,6 +376,7 @@ export function onEvent(
   if (scoredKinds.includes(fact.kind)) {
     state.facts[teamId] ??= [];
     state.facts[teamId].push({ ...fact, cycleId });
+    rescore(state, teamId);
   }
   const team = state.teams[teamId];
   // A team that already runs OKRs in an open cycle and trains again is not waiting to draft.
@@ -339,6 +412,7 @@ function onAlignment(state: RulesState, event: UptakeEvent, on: string, eventId:
   for (const { teamId, cycleId, fact } of onGraphEvent(state.graph, event, on)) {
     state.facts[teamId] ??= [];
     state.facts[teamId].push({ ...fact, cycleId });
+    rescore(state, teamId);
     const team = state.teams[teamId];
     if (team) areas.set(`${team.areaId}/${cycleId}`, cycleId);
   }
