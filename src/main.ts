@@ -58,6 +58,7 @@ import { digestOf, readDigest } from './digest/digest.ts';
 import { digestWeek, type IsoWeek, lastCompleteWeek } from './adoption/isoWeek.ts';
 import { digestMarkdown } from './digest/markdown.ts';
 import type { CommandContext } from './shared/commandHandler.ts';
+import { BULK_NICENESS, runAsBulkWork } from './shared/priority.ts';
 import type { RecordedEvent } from './shared/event.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -362,6 +363,8 @@ async function serve(config: Config): Promise<void> {
 }
 
 async function rebuild(config: Config): Promise<void> {
+  // Before the store opens and anything starts a thread: a rebuild beside a server takes only the CPU its requests leave.
+  runAsBulkWork((message) => console.error(`uptake: ${message}`));
   const { storage, runner } = await open(config);
   const bar = progressBar('{value}/{total} events | {rate} events/s');
   const controller = interruptible();
@@ -652,7 +655,10 @@ program
     }),
   );
 
-program.command('rebuild').description('reset every read model and replay all events (resumable)').action(action(rebuild));
+program
+  .command('rebuild')
+  .description(`reset every read model and replay all events (resumable), at niceness ${BULK_NICENESS} so a server beside it keeps the CPU`)
+  .action(action(rebuild));
 
 program
   .command('events')
