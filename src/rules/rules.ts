@@ -116,9 +116,33 @@ function clear(state: RulesState, out: RuleOutput, key: string, rule: RuleName, 
   out.cleared.push({ rule, signalId: open.signalId, proposedOn: laterOf(on, open.raisedOn), reason, causes });
 }
 
+/** The cycles each team has a `teamCycles` entry in: derived from the state beside it, not on disk. */
+const teamsCycles = new WeakMap<RulesState, Map<string, string[]>>();
+
+function cyclesOfTeam(state: RulesState, teamId: string): string[] {
+  let byTeam = teamsCycles.get(state);
+  if (byTeam === undefined) {
+    byTeam = new Map();
+    teamsCycles.set(state, byTeam);
+    for (const key of Object.keys(state.teamCycles)) {
+      const [team, cycleId] = key.split('/') as [string, string];
+      byTeam.set(team, [...(byTeam.get(team) ?? []), cycleId]);
+    }
+  }
+  let cycles = byTeam.get(teamId);
+  if (cycles === undefined) {
+    cycles = [];
+    byTeam.set(teamId, cycles);
+  }
+  return cycles;
+}
+
 const teamCycleOf = (state: RulesState, teamId: string, cycleId: string): TeamCycle => {
   const key = `${teamId}/${cycleId}`;
-  state.teamCycles[key] ??= { checkIns: [], progressClock: null };
+  if (state.teamCycles[key] === undefined) {
+    cyclesOfTeam(state, teamId).push(cycleId);
+    state.teamCycles[key] = { checkIns: [], progressClock: null };
+  }
   return state.teamCycles[key];
 };
 
@@ -483,10 +507,9 @@ function onAlignment(state: RulesState, event: UptakeEvent, on: string, eventId:
 }
 
 const runsOkrs = (state: RulesState, teamId: string): boolean =>
-  Object.entries(state.teamCycles).some(([key, tc]) => {
-    const [team, cycleId] = key.split('/') as [string, string];
-    return team === teamId && tc.progressClock !== null && state.cycles[cycleId]?.closed === false;
-  });
+  cyclesOfTeam(state, teamId).some(
+    (cycleId) => state.teamCycles[`${teamId}/${cycleId}`]!.progressClock !== null && state.cycles[cycleId]?.closed === false,
+  );
 
 function onCheckIn(
   state: RulesState,
