@@ -641,12 +641,13 @@ program.command('serve').description('serve the web app (seeds demo data into an
 
 program
   .command('seed')
-  .description('generate the deterministic demo organisation through the command handlers (resumable)')
+  .description(`generate the deterministic demo organisation through the command handlers (resumable), at niceness ${BULK_NICENESS}`)
   .option('--seed <n>', 'random seed', wholeNumber('--seed'), 42)
   .option('--scale <n>', 'multiply teams and events (10 ≈ 250,000 events, 40 ≈ 1,000,000)', wholeNumber('--scale'), 1)
   .option('--today <date>', "the story's today (YYYY-MM-DD); default: the real today")
   .action(
     action(async (config, options: SeedCliOptions) => {
+      runAsBulkWork((message) => console.error(`uptake: ${message}`));
       const { storage } = await open(config);
       new InstallationSettings(storage.readModels).markDemo();
       const result = await runSeed(storage, options, console.log);
