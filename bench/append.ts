@@ -21,8 +21,14 @@ export interface AppendRun {
  * validating them is part of what is timed.
  */
 export async function measureAppend(workspace: Workspace, run: number, base: string | null): Promise<AppendRun> {
-  const into = (name: string) => (base === null ? workspace.file(name) : workspace.copy(base, name));
-  const file = into(`append-${run}.db`);
+  // Without a base, an empty store: the bare insert needs the events table the store makes.
+  const into = async (name: string) => {
+    if (base !== null) return workspace.copy(base, name);
+    const file = workspace.file(name);
+    await openStore(file).close();
+    return file;
+  };
+  const file = await into(`append-${run}.db`);
   const { store, close } = openStore(file);
   const headBefore = await store.headPosition();
   const batches = planBatches({
@@ -43,7 +49,7 @@ export async function measureAppend(workspace: Workspace, run: number, base: str
   workspace.discard(file);
   const total = batches.length * BATCH_SIZE;
   if (stored !== BigInt(total)) throw new Error(`append bench stored ${stored} events, expected ${total}`);
-  const floorFile = into(`append-floor-${run}.db`);
+  const floorFile = await into(`append-floor-${run}.db`);
   const floorPerSecond = bareInsert(floorFile, batches);
   workspace.discard(floorFile);
   return { perSecond: total / seconds, floorPerSecond };

@@ -26,6 +26,7 @@ import { benchLive } from './live.ts';
 import type { Load } from './load.ts';
 import { startSection } from './machine.ts';
 import { asOfPaths, everyPage, withReadModels } from './pages.ts';
+import { catchUpRules } from './rules.ts';
 import { loads, markdown, printSections, type SizeSection, writeFigures } from './report.ts';
 import { Workspace } from './sqlite.ts';
 import { measureServer, rebuildProcess, type ServerRun } from './web.ts';
@@ -132,6 +133,12 @@ async function benchSize(workspace: Workspace, size: Size, today: string, log: L
   const rebuildRun = await rebuildProcess(rebuildCopy);
   workspace.discard(rebuildCopy);
   say(`uptake rebuild: ${rebuildRun.seconds.toFixed(1)} s, peak RSS ${rebuildRun.peakRssMiB.toFixed(0)} MiB`);
+
+  // Once, as a long-running server would have: every server from here starts with the rules caught up.
+  const rulesRun = await catchUpRules(served, today, (message) => say(`rules: ${message}`));
+  say(
+    `rules caught up: ${format(rulesRun.events)} events in ${rulesRun.seconds.toFixed(1)} s = ${format(rulesRun.events / rulesRun.seconds)} events/s; their commands recorded ${format(rulesRun.recorded)} events`,
+  );
 
   const commands = await times(runs, async (run) => {
     const result = await measureCommands(workspace, served, today, run);
@@ -245,6 +252,11 @@ async function benchSize(workspace: Workspace, size: Size, today: string, log: L
       unit: 'MiB',
       runs: [rebuildRun.peakRssMiB],
       target: { kind: 'max', value: MIB.rebuild },
+    },
+    {
+      name: `Rules caught up from the first event, ${format(rulesRun.events)} events (one run)`,
+      unit: 'events/s',
+      runs: [rulesRun.events / rulesRun.seconds],
     },
     {
       name: `Command on the longest team stream (${format(commands[0]!.longStreamEvents)} events)`,

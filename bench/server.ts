@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { Health } from '../src/http/health.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -70,7 +71,8 @@ export interface RunningServer {
  * `uptake serve` on a file whose read models are caught up, on a free loopback port, logging
  * at the default level (info: a line per request) to nowhere, with a session secret of its own
  * (the bench's files are not the demo store) and `env` added (the Kafka settings). Ready when
- * /healthz reports no lag.
+ * /healthz reports no lag of the read models nor of the rules (which have run their daily tick),
+ * and the process is idle.
  */
 export async function startServer(file: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
@@ -92,15 +94,17 @@ export async function startServer(file: string, env: Record<string, string> = {}
   for (;;) {
     if (child.exitCode !== null) throw new Error(`uptake serve exited with ${child.exitCode}: ${(await exit).stderr}`);
     const health = await fetch(`${url}/healthz`).then(
-      (r) => (r.ok ? (r.json() as Promise<{ projectionsLag: number }>) : null),
+      (r) => (r.ok ? (r.json() as Promise<Pick<Health, 'projectionsLag' | 'rules'>>) : null),
       () => null,
     );
-    if (health?.projectionsLag === 0) break;
+    if (health?.projectionsLag === 0 && health.rules?.lag === 0 && health.rules.lastTick !== undefined) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error('uptake serve was not ready within 60 s');
     }
     await sleep(100);
   }
+  // What the rules sent at their tick is still being folded into the read models, and the start-up's work finishing.
+  await idle(child.pid!);
   return { url, pid: child.pid!, stop };
 }

@@ -58,6 +58,7 @@ import { digestOf, readDigest } from './digest/digest.ts';
 import { digestWeek, type IsoWeek, lastCompleteWeek } from './adoption/isoWeek.ts';
 import { digestMarkdown } from './digest/markdown.ts';
 import type { CommandContext } from './shared/commandHandler.ts';
+import { BULK_NICENESS, runAsBulkWork } from './shared/priority.ts';
 import type { RecordedEvent } from './shared/event.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -363,6 +364,8 @@ async function serve(config: Config): Promise<void> {
 }
 
 async function rebuild(config: Config): Promise<void> {
+  // Before the store opens and anything starts a thread: a rebuild beside a server takes only the CPU its requests leave.
+  runAsBulkWork((message) => console.error(`uptake: ${message}`));
   const { storage, runner } = await open(config);
   const bar = progressBar('{value}/{total} events | {rate} events/s');
   const controller = interruptible();
@@ -639,12 +642,13 @@ program.command('serve').description('serve the web app (seeds demo data into an
 
 program
   .command('seed')
-  .description('generate the deterministic demo organisation through the command handlers (resumable)')
+  .description(`generate the deterministic demo organisation through the command handlers (resumable), at niceness ${BULK_NICENESS}`)
   .option('--seed <n>', 'random seed', wholeNumber('--seed'), 42)
   .option('--scale <n>', 'multiply teams and events (10 ≈ 250,000 events, 40 ≈ 1,000,000)', wholeNumber('--scale'), 1)
   .option('--today <date>', "the story's today (YYYY-MM-DD); default: the real today")
   .action(
     action(async (config, options: SeedCliOptions) => {
+      runAsBulkWork((message) => console.error(`uptake: ${message}`));
       const { storage } = await open(config);
       new InstallationSettings(storage.readModels).markDemo();
       const result = await runSeed(storage, options, console.log);
@@ -653,7 +657,10 @@ program
     }),
   );
 
-program.command('rebuild').description('reset every read model and replay all events (resumable)').action(action(rebuild));
+program
+  .command('rebuild')
+  .description(`reset every read model and replay all events (resumable), at niceness ${BULK_NICENESS} so a server beside it keeps the CPU`)
+  .action(action(rebuild));
 
 program
   .command('events')

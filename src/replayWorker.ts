@@ -8,7 +8,10 @@ import { workerData } from 'node:worker_threads';
 import { openStorage } from '../infra/storage.ts';
 import { ProjectionRunner, readModels } from '../projections/index.ts';
 import type { Config } from './config.ts';
+import { runAsBulkWork } from './shared/priority.ts';
 
+// Niceness is per thread: this replay gives way to the requests the server's own thread answers.
+runAsBulkWork((message) => console.error(`uptake: ${message}`));
 const storage = await openStorage(workerData as Pick<Config, 'UPTAKE_DB' | 'EVENTSTORE_URL'>);
 try {
   await new ProjectionRunner(storage.readModels, storage.store, readModels).catchUp();

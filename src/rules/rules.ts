@@ -5,9 +5,9 @@
  * and the ids of the events that caused it, so a replay or a redelivery infers the same signal.
  * docs/rules.md gives each rule in words with its setting.
  */
-import { addDays, laterOf } from '../adoption/calendar.ts';
+import { addDays, daysBetween, laterOf } from '../adoption/calendar.ts';
 import { adoptionFactOf, isAdoptionEvent } from '../adoption/facts.ts';
-import { type AdoptionFact, type CycleDates, rollUp, scoredKinds, scoreTeam } from '../adoption/model.ts';
+import { type AdoptionFact, type CycleDates, scoredKinds, scoreTeam, sizeWeighted } from '../adoption/model.ts';
 import type { z } from 'zod';
 import type { UptakeEvent } from '../events.ts';
 import type { ResistanceKind } from '../resistance/events.ts';
@@ -116,65 +116,152 @@ function clear(state: RulesState, out: RuleOutput, key: string, rule: RuleName, 
   out.cleared.push({ rule, signalId: open.signalId, proposedOn: laterOf(on, open.raisedOn), reason, causes });
 }
 
+/** The cycles each team has a `teamCycles` entry in: derived from the state beside it, not on disk. */
+const teamsCycles = new WeakMap<RulesState, Map<string, string[]>>();
+
+function cyclesOfTeam(state: RulesState, teamId: string): string[] {
+  let byTeam = teamsCycles.get(state);
+  if (byTeam === undefined) {
+    byTeam = new Map();
+    teamsCycles.set(state, byTeam);
+    for (const key of Object.keys(state.teamCycles)) {
+      const [team, cycleId] = key.split('/') as [string, string];
+      byTeam.set(team, [...(byTeam.get(team) ?? []), cycleId]);
+    }
+  }
+  let cycles = byTeam.get(teamId);
+  if (cycles === undefined) {
+    cycles = [];
+    byTeam.set(teamId, cycles);
+  }
+  return cycles;
+}
+
 const teamCycleOf = (state: RulesState, teamId: string, cycleId: string): TeamCycle => {
   const key = `${teamId}/${cycleId}`;
-  state.teamCycles[key] ??= { checkIns: [], progressClock: null };
+  if (state.teamCycles[key] === undefined) {
+    cyclesOfTeam(state, teamId).push(cycleId);
+    state.teamCycles[key] = { checkIns: [], progressClock: null };
+  }
   return state.teamCycles[key];
 };
 
-/** Time-based rules, as of `today`: what fell due on or before it. */
 /**
- * The earliest day anything the time-based rules watch can fall due, as the last walk over every
- * team found it and lowered as clocks start since (`dueNoEarlierThan`); none known means walk. Most
- * events come before it, so most events skip the walk: a million events made it most of the
- * rules' work. Not kept on disk: a restart walks again.
+ * What the time-based rules watch, by the day it falls due: each team's no-progress clock in a
+ * cycle (`s` and its `team/cycle`) and each training awaiting drafted OKRs (`t` and its team), in
+ * a heap, so an event finds what fell due before its day without a walk over every team (a
+ * million events came team by team, their days going back and forth, and walked thousands of
+ * times). Derived from the state, not kept on disk: a restart derives it again.
  */
-const nextDue = new WeakMap<RulesState, string>();
+interface Watch {
+  due: string;
+  id: string;
+}
+interface Watched {
+  heap: Watch[];
+  /** The day each id's entry in the heap is due: an entry of another day was superseded. */
+  dueOf: Map<string, string>;
+}
+const watching = new WeakMap<RulesState, Watched>();
 
-function dueNoEarlierThan(state: RulesState, dueOn: string): void {
-  const known = nextDue.get(state);
-  if (known !== undefined && dueOn < known) nextDue.set(state, dueOn);
+function watchedOf(state: RulesState, settings: RuleSettings): Watched {
+  let watched = watching.get(state);
+  if (watched !== undefined) return watched;
+  watched = { heap: [], dueOf: new Map() };
+  watching.set(state, watched);
+  for (const [key, tc] of Object.entries(state.teamCycles))
+    if (tc.progressClock !== null) watch(watched, `s${key}`, addDays(tc.progressClock.on, settings.stalledProgressDays));
+  for (const [teamId, trained] of Object.entries(state.trainedAwaiting))
+    watch(watched, `t${teamId}`, addDays(trained.on, settings.trainingWithoutOkrsDays));
+  return watched;
 }
 
+/** Watches `id` from `due` on; an entry already due earlier stands (it finds the later day when it comes up). */
+function watch(watched: Watched, id: string, due: string): void {
+  const known = watched.dueOf.get(id);
+  if (known !== undefined && known <= due) return;
+  watched.dueOf.set(id, due);
+  const { heap } = watched;
+  heap.push({ due, id });
+  for (let i = heap.length - 1; i > 0; ) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]!.due <= heap[i]!.due) break;
+    [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+    i = parent;
+  }
+}
+
+function popWatch(heap: Watch[]): Watch {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length === 0) return top;
+  heap[0] = last;
+  for (let i = 0; ; ) {
+    const left = 2 * i + 1;
+    const right = left + 1;
+    let least = i;
+    if (left < heap.length && heap[left]!.due < heap[least]!.due) least = left;
+    if (right < heap.length && heap[right]!.due < heap[least]!.due) least = right;
+    if (least === i) return top;
+    [heap[least], heap[i]] = [heap[i]!, heap[least]!];
+    i = least;
+  }
+}
+
+/** `ids` in the order of `record`'s keys, as rules raised them when they walked it. */
+function inOrderOf(record: object, ids: string[]): string[] {
+  if (ids.length < 2) return ids;
+  const rank = new Map(Object.keys(record).map((key, i) => [key, i]));
+  return ids.sort((a, b) => rank.get(a)! - rank.get(b)!);
+}
+
+/** Time-based rules, as of `today`: what fell due on or before it. */
 function checkTime(state: RulesState, today: string, settings: RuleSettings, out: RuleOutput): void {
-  const known = nextDue.get(state);
-  if (known !== undefined && today < known) return;
-  // Whatever may still fall due after today; what cannot be told yet (its team or cycle unknown) keeps the walk on.
-  let earliest = '9999-12-31';
-  const watch = (dueOn: string) => {
-    if (dueOn < earliest) earliest = dueOn;
-  };
-  for (const [key, tc] of Object.entries(state.teamCycles)) {
-    if (tc.progressClock === null) continue;
+  const watched = watchedOf(state, settings);
+  const { heap, dueOf } = watched;
+  const stalled: string[] = [];
+  const trainings: string[] = [];
+  // Due but not to be told yet (its team or cycle unknown), or due later than its entry said: watched again after.
+  const again: Watch[] = [];
+  while (heap.length > 0 && heap[0]!.due <= today) {
+    const entry = popWatch(heap);
+    if (dueOf.get(entry.id) !== entry.due) continue;
+    dueOf.delete(entry.id);
+    const key = entry.id.slice(1);
+    const clock = entry.id.startsWith('s') ? state.teamCycles[key]?.progressClock : state.trainedAwaiting[key];
+    if (!clock) continue;
+    const due = addDays(clock.on, entry.id.startsWith('s') ? settings.stalledProgressDays : settings.trainingWithoutOkrsDays);
+    if (due > today) again.push({ due, id: entry.id });
+    else (entry.id.startsWith('s') ? stalled : trainings).push(key);
+  }
+  for (const key of inOrderOf(state.teamCycles, stalled)) {
+    const clock = state.teamCycles[key]!.progressClock!;
     const [teamId, cycleId] = key.split('/') as [string, string];
     const cycle = state.cycles[cycleId];
     const team = state.teams[teamId];
-    const dueOn = addDays(tc.progressClock.on, settings.stalledProgressDays);
+    const dueOn = addDays(clock.on, settings.stalledProgressDays);
     if (!cycle || !team) {
-      watch(dueOn);
+      again.push({ due: dueOn, id: `s${key}` });
       continue;
     }
-    if (cycle.closed || dueOn > cycle.endsOn || state.open[`stalled-progress/${key}`] !== undefined) continue;
-    if (dueOn > today) {
-      watch(dueOn);
-      continue;
-    }
+    if (cycle.closed || dueOn > cycle.endsOn) continue;
     raise(state, out, `stalled-progress/${key}`, {
       rule: 'stalled-progress',
       areaId: team.areaId,
       teamId,
       kind: 'passive-non-participation',
       severity: 3,
-      description: `No key-result progress reported for ${settings.stalledProgressDays} days (since ${tc.progressClock.on}) in an open cycle.`,
+      description: `No key-result progress reported for ${settings.stalledProgressDays} days (since ${clock.on}) in an open cycle.`,
       raisedOn: dueOn,
-      causes: [tc.progressClock.eventId],
+      causes: [clock.eventId],
     });
   }
-  for (const [teamId, trained] of Object.entries(state.trainedAwaiting)) {
+  for (const teamId of inOrderOf(state.trainedAwaiting, trainings)) {
+    const trained = state.trainedAwaiting[teamId]!;
     const team = state.teams[teamId];
     const dueOn = addDays(trained.on, settings.trainingWithoutOkrsDays);
-    if (!team || dueOn > today) {
-      watch(dueOn);
+    if (!team) {
+      again.push({ due: dueOn, id: `t${teamId}` });
       continue;
     }
     raise(state, out, `training-without-okrs/${teamId}`, {
@@ -189,17 +276,82 @@ function checkTime(state: RulesState, today: string, settings: RuleSettings, out
     });
     delete state.trainedAwaiting[teamId];
   }
-  nextDue.set(state, earliest);
+  for (const entry of again) watch(watched, entry.id, entry.due);
+}
+
+/**
+ * What scoring areas derives from the state, kept beside it and not on disk (a restart derives it
+ * again): the teams of each area, and each team's overall score per cycle and day, which changes
+ * only with the team's facts or size (`rescore`). A check-in compares its area's score on its day
+ * and `areaScoreDropDays` before, over every team of the area; a large store's events come team
+ * by team, so those days differ at almost every check-in and scoring whole areas again each time
+ * was most of the rules' work at a million events.
+ */
+interface Scoring {
+  teamsOf: Map<string, string[]> | null;
+  /** Team → cycle → overall score by day from the cycle's start, NaN where not scored yet. */
+  overall: Map<string, Map<string, Float64Array>>;
+}
+const scorings = new WeakMap<RulesState, Scoring>();
+
+function scoringOf(state: RulesState): Scoring {
+  let scoring = scorings.get(state);
+  if (scoring === undefined) {
+    scoring = { teamsOf: null, overall: new Map() };
+    scorings.set(state, scoring);
+  }
+  return scoring;
+}
+
+/** A team's facts or size changed (`undefined`: which teams are in which area did): what was scored from them goes. */
+function rescore(state: RulesState, teamId: string | undefined): void {
+  const scoring = scoringOf(state);
+  if (teamId === undefined) scoring.teamsOf = null;
+  else scoring.overall.delete(teamId);
+}
+
+function teamsOf(state: RulesState, areaId: string): string[] {
+  const scoring = scoringOf(state);
+  if (scoring.teamsOf === null) {
+    scoring.teamsOf = new Map();
+    for (const [teamId, team] of Object.entries(state.teams)) {
+      const teams = scoring.teamsOf.get(team.areaId);
+      if (teams === undefined) scoring.teamsOf.set(team.areaId, [teamId]);
+      else teams.push(teamId);
+    }
+  }
+  return scoring.teamsOf.get(areaId) ?? [];
+}
+
+function teamOverall(state: RulesState, teamId: string, size: number, cycle: CycleDates, cycleId: string, asOf: string): number {
+  const { overall } = scoringOf(state);
+  let byCycle = overall.get(teamId);
+  if (byCycle === undefined) {
+    byCycle = new Map();
+    overall.set(teamId, byCycle);
+  }
+  let byDay = byCycle.get(cycleId);
+  if (byDay === undefined) {
+    // A check-in after the cycle's end still compares: a few weeks more are kept for it.
+    byDay = new Float64Array(daysBetween(cycle.startsOn, cycle.endsOn) + 64).fill(Number.NaN);
+    byCycle.set(cycleId, byDay);
+  }
+  const day = daysBetween(cycle.startsOn, asOf);
+  const known = byDay[day];
+  if (known !== undefined && !Number.isNaN(known)) return known;
+  const facts = (state.facts[teamId] ?? []).filter((f) => f.cycleId === null || f.cycleId === cycleId);
+  const scored = scoreTeam(facts, size, cycle, asOf).scores.overall;
+  if (day >= 0 && day < byDay.length) byDay[day] = scored;
+  return scored;
 }
 
 function areaOverall(state: RulesState, areaId: string, cycle: CycleDates, cycleId: string, asOf: string): number | null {
-  const teams = Object.entries(state.teams)
-    .filter(([, t]) => t.areaId === areaId)
-    .map(([teamId, t]) => {
-      const facts = (state.facts[teamId] ?? []).filter((f) => f.cycleId === null || f.cycleId === cycleId);
-      return { size: t.size, scores: scoreTeam(facts, t.size, cycle, asOf).scores };
-    });
-  return rollUp(teams)?.overall ?? null;
+  return sizeWeighted(
+    teamsOf(state, areaId).map((teamId) => {
+      const { size } = state.teams[teamId]!;
+      return { size, score: teamOverall(state, teamId, size, cycle, cycleId, asOf) };
+    }),
+  );
 }
 
 function checkAreaScore(
@@ -270,20 +422,27 @@ export function onEvent(
         clear(state, out, key, rule, e.data.closedOn, `The cycle closed on ${e.data.closedOn}: nothing more falls due in it.`, [eventId]);
       }
       // A closed cycle is scored no more: its facts go, which keeps the checkpointed state small.
-      for (const teamId of Object.keys(state.facts)) state.facts[teamId] = state.facts[teamId]!.filter((f) => f.cycleId !== e.data.cycleId);
+      for (const teamId of Object.keys(state.facts)) {
+        state.facts[teamId] = state.facts[teamId]!.filter((f) => f.cycleId !== e.data.cycleId);
+        rescore(state, teamId);
+      }
       break;
     }
     case 'TeamRegistered':
       state.teams[e.data.teamId] = { areaId: e.data.areaId, size: e.data.size };
+      rescore(state, undefined);
+      rescore(state, e.data.teamId);
       break;
     case 'TeamMoved': {
       const team = state.teams[e.data.teamId];
       if (team) team.areaId = e.data.areaId;
+      rescore(state, undefined);
       break;
     }
     case 'TeamResized': {
       const team = state.teams[e.data.teamId];
       if (team) team.size = e.data.size;
+      rescore(state, e.data.teamId);
       break;
     }
     case 'StakeholderIdentified':
@@ -304,12 +463,13 @@ export function onEvent(
   if (scoredKinds.includes(fact.kind)) {
     state.facts[teamId] ??= [];
     state.facts[teamId].push({ ...fact, cycleId });
+    rescore(state, teamId);
   }
   const team = state.teams[teamId];
   // A team that already runs OKRs in an open cycle and trains again is not waiting to draft.
   if (fact.kind === 'training' && !runsOkrs(state, teamId)) {
     state.trainedAwaiting[teamId] = { eventId, on };
-    dueNoEarlierThan(state, addDays(on, settings.trainingWithoutOkrsDays));
+    watch(watchedOf(state, settings), `t${teamId}`, addDays(on, settings.trainingWithoutOkrsDays));
   }
   if (fact.kind === 'drafted') {
     delete state.trainedAwaiting[teamId];
@@ -319,7 +479,7 @@ export function onEvent(
   const tc = teamCycleOf(state, teamId, cycleId);
   if ((fact.kind === 'drafted' && tc.progressClock === null) || fact.kind === 'key-result-progress') {
     tc.progressClock = { eventId, on };
-    dueNoEarlierThan(state, addDays(on, settings.stalledProgressDays));
+    watch(watchedOf(state, settings), `s${teamId}/${cycleId}`, addDays(on, settings.stalledProgressDays));
   }
   if (fact.kind === 'key-result-progress') {
     clear(state, out, `stalled-progress/${teamId}/${cycleId}`, 'stalled-progress', on, `Key-result progress reported on ${on}.`, [eventId]);
@@ -339,6 +499,7 @@ function onAlignment(state: RulesState, event: UptakeEvent, on: string, eventId:
   for (const { teamId, cycleId, fact } of onGraphEvent(state.graph, event, on)) {
     state.facts[teamId] ??= [];
     state.facts[teamId].push({ ...fact, cycleId });
+    rescore(state, teamId);
     const team = state.teams[teamId];
     if (team) areas.set(`${team.areaId}/${cycleId}`, cycleId);
   }
@@ -346,10 +507,9 @@ function onAlignment(state: RulesState, event: UptakeEvent, on: string, eventId:
 }
 
 const runsOkrs = (state: RulesState, teamId: string): boolean =>
-  Object.entries(state.teamCycles).some(([key, tc]) => {
-    const [team, cycleId] = key.split('/') as [string, string];
-    return team === teamId && tc.progressClock !== null && state.cycles[cycleId]?.closed === false;
-  });
+  cyclesOfTeam(state, teamId).some(
+    (cycleId) => state.teamCycles[`${teamId}/${cycleId}`]!.progressClock !== null && state.cycles[cycleId]?.closed === false,
+  );
 
 function onCheckIn(
   state: RulesState,

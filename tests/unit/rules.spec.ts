@@ -203,6 +203,40 @@ describe('area-score-drop: an area falling 15 points or more within 14 days', ()
   });
 });
 
+describe('area-score-drop compares both days with the teams as they are now', () => {
+  const run = ruleOf('area-score-drop');
+  const ops = (date: string, name: string, event: UptakeEvent) => on(date, `ops ${name}`, event);
+  const opsJoins = (date: string, size: number) =>
+    ops(date, 'registered', { type: 'TeamRegistered', data: { teamId: 'ops', key: 'OPS', name: 'Operations', areaId: 'plat', size } });
+
+  it('scores a team resized since the last check-in of its area at its new size on both days', () => {
+    const opsRuns = (size: number) => [
+      opsJoins('2026-09-22', size),
+      ops('2026-10-02', 'trained', {
+        type: 'TrainingCompleted',
+        data: { teamId: 'ops', kind: 'okr-basics', participants: 8, completedOn: '2026-10-02' },
+      }),
+      ops('2026-10-05', 'held', { type: 'CheckInHeld', data: { teamId: 'ops', cycleId: CYCLE, heldOn: '2026-10-05' } }),
+    ];
+    const settings = { ...defaultRuleSettings, areaScoreDropPoints: 1 };
+    const onThe2nd = (said: RuleOutput) => said.raised.filter((r) => r.raisedOn === '2026-11-02').map((r) => r.description);
+    // Payments' check-ins compare the area on 19 Oct and on 2 Nov; Operations, trained in full at 8, grows to 80 between them.
+    const paysCheckIns = [held('2026-10-05'), missed('2026-10-19')];
+    const resized = ops('2026-10-25', 'resized', { type: 'TeamResized', data: { teamId: 'ops', size: 80 } });
+    const grown = run([...organisation, ...opsRuns(8), ...paysCheckIns, resized, missed('2026-11-02')], [], settings);
+    const always = run([...organisation, ...opsRuns(80), ...paysCheckIns, missed('2026-11-02')], [], settings);
+    expect(onThe2nd(grown)).toHaveLength(1);
+    expect(onThe2nd(grown)).toEqual(onThe2nd(always));
+  });
+
+  it('counts a team registered since the last check-in of its area on both days', () => {
+    // Alone, Payments' two misses raise (41 to 21); beside a team ten times its size that runs nothing, the area moves 2 points.
+    const given = [...organisation, held('2026-10-05'), missed('2026-10-19')];
+    expect(run([...given, missed('2026-11-02')]).raised).toHaveLength(1);
+    expect(run([...given, opsJoins('2026-10-25', 80), missed('2026-11-02')]).raised).toEqual([]);
+  });
+});
+
 describe('area-score-drop sees alignment as the heatmap scores it', () => {
   const run = ruleOf('area-score-drop');
   const objective = (n: number) => `pay-o${n}`;
