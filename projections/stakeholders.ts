@@ -19,7 +19,7 @@ export type HistoryAspect = (typeof historyAspects)[number];
  */
 export const stakeholdersProjection = defineProjection({
   name: 'stakeholders',
-  version: 3,
+  version: 4,
   reads: [
     'StakeholderIdentified',
     'StakeholderMapped',
@@ -44,6 +44,8 @@ export const stakeholdersProjection = defineProjection({
       engagements     INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS stakeholders_area ON stakeholders (area_id);
+    -- The grid's cells by name, and the list by influence: neither sorts the whole table.
+    CREATE INDEX IF NOT EXISTS stakeholders_by_influence ON stakeholders (influence DESC, interest DESC, name, stakeholder_id);
     CREATE TABLE IF NOT EXISTS stakeholder_engagements (
       stakeholder_id TEXT NOT NULL,
       engagement_id  TEXT NOT NULL,

@@ -244,20 +244,22 @@ interface ListParams extends FilterParams {
   offset: number;
 }
 
-/** The stakeholders `s` matching the filter parameters, with `tree` for their area paths. */
+/** The stakeholders `s` matching the filter parameters, joined to `tree` for their area paths when the columns ask for them. */
 const matching = `
   WITH RECURSIVE ${areaTree},
   subtree(area_id) AS (
     SELECT @area WHERE @area IS NOT NULL
     UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
   )
-  SELECT %COLUMNS% FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id
+  SELECT %COLUMNS% FROM stakeholders s %PATHS%
   WHERE (@area IS NULL OR s.area_id IN (SELECT area_id FROM subtree))
     AND (@attitude IS NULL OR coalesce(s.attitude, '${UNASSESSED}') = @attitude)
     AND (@adkar IS NULL OR coalesce(s.adkar_stage, '${UNASSESSED}') = @adkar)
     AND (@since IS NULL OR s.last_engaged_on IS NULL OR s.last_engaged_on <= @since)
     AND (@search IS NULL OR s.name LIKE @search ESCAPE '\\' OR s.role LIKE @search ESCAPE '\\')`;
-const select = (columns: string) => matching.replace('%COLUMNS%', columns);
+/** Rows with their area paths join the area tree; counts need no paths. */
+const select = (columns: string) =>
+  matching.replace('%COLUMNS%', columns).replace('%PATHS%', columns.includes('tree.path') ? 'LEFT JOIN tree ON tree.area_id = s.area_id' : '');
 
 /** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
 const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -285,13 +287,13 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
       db.prepare<[ListParams], StakeholderRow>(`${select(rowColumns)} ORDER BY ${orderBy[sort]} LIMIT @limit OFFSET @offset`);
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
     this.sql = {
-      // Numbered within each cell by name, so the grid reads no more than `perCell` a cell.
-      grid: db.prepare<[FilterParams & { perCell: number }], GridRow>(`
-        SELECT stakeholderId, name, role, areaId, areaPath, influence, interest, attitude, adkarStage, desiredAttitude, lastEngagedOn, engagements, inCell
-        FROM (${select(`${rowColumns},
-          row_number() OVER (PARTITION BY s.influence, s.interest ORDER BY s.name, s.stakeholder_id) AS place,
-          count(*) OVER (PARTITION BY s.influence, s.interest) AS inCell`)})
-        WHERE place <= @perCell ORDER BY influence DESC, interest, place`),
+      // Each cell's count from one GROUP BY; its chips read by the grid index, at most `perCell` a cell.
+      cells: db.prepare<[FilterParams], { influence: number; interest: number; inCell: number }>(
+        `${select('s.influence, s.interest, count(*) AS inCell')} GROUP BY s.influence, s.interest ORDER BY s.influence DESC, s.interest`,
+      ),
+      cell: db.prepare<[FilterParams & { influence: number; interest: number; perCell: number }], StakeholderRow>(
+        `${select(rowColumns)} AND s.influence = @influence AND s.interest = @interest ORDER BY s.name, s.stakeholder_id LIMIT @perCell`,
+      ),
       count: db.prepare<[FilterParams & { quietBefore: string }], StakeholderCounts>(
         select('count(*) AS total, coalesce(sum(s.last_engaged_on IS NULL OR s.last_engaged_on < @quietBefore), 0) AS quiet'),
       ),
@@ -374,7 +376,12 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
   }
 
   grid(filter: StakeholderFilter, perCell: number): GridRow[] {
-    return this.sql.grid.all({ ...filterParams(filter), perCell });
+    const params = filterParams(filter);
+    return this.sql.cells
+      .all(params)
+      .flatMap(({ influence, interest, inCell }) =>
+        this.sql.cell.all({ ...params, influence, interest, perCell }).map((row) => ({ ...row, inCell })),
+      );
   }
 
   count(filter: StakeholderFilter, quietBefore: string): StakeholderCounts {

@@ -11,7 +11,7 @@ import { addDays } from '../adoption/calendar.ts';
 import { sendCsv } from '../http/download.ts';
 import { submitForm, type Form } from '../http/forms.ts';
 import { fromCategories, livePage } from '../http/live.ts';
-import { lenient, optional } from '../http/query.ts';
+import { lenient, messagesByField, optional } from '../http/query.ts';
 import { stakeholderPath } from '../http/urls.ts';
 import { sendHtml, wantsFragment } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
@@ -46,12 +46,14 @@ import {
   listView,
   MOVEMENT_ARROWS,
   movementDays,
+  movementPageView,
   MOVES_SHOWN,
   PAGE_SIZE,
   stakeholdersUrl,
   type Answered,
   type Filters,
   type ListPage,
+  type MovementPage,
 } from './viewModels.ts';
 
 export interface StakeholderRouteOptions extends WebDeps {
@@ -188,6 +190,25 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     const page = Math.min(requested ?? 1, pages);
     const rows = stakeholders.list(filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const grid = stakeholders.grid(filter, GRID_PER_CELL);
+    return {
+      filters,
+      page,
+      pages,
+      rows,
+      grid,
+      engaged: stakeholders.engagedSince(healthSince([...rows, ...grid], day), day),
+      counts,
+      areas: stakeholders.areas(),
+      hasAny: stakeholders.hasAny(),
+      today: day,
+      errors: extra.errors ?? {},
+      identify: extra.identify ?? null,
+      identified: extra.identified ?? null,
+    };
+  }
+  /** Who moved over the period: on the grid as the filters choose them, in attitude or ADKAR stage within the area. */
+  function movementPage(filters: Filters, errors: Record<string, string>): MovementPage {
+    const day = today();
     const days = filters.days ?? DEFAULT_MOVEMENT_DAYS;
     const since = addDays(day, 1 - days);
     const moves = biggestMoves(stakeholders.movesBetween(since, day, filters.area))
@@ -200,38 +221,33 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
           addDays(move.lastOn, AROUND_DAYS),
         ),
       }));
-    return {
-      filters,
-      page,
-      pages,
-      rows,
-      grid,
-      engaged: stakeholders.engagedSince(healthSince([...rows, ...grid], day), day),
-      days,
-      movement: stakeholders.gridMoves(filter, since, MOVEMENT_ARROWS),
-      moves,
-      counts,
-      areas: stakeholders.areas(),
-      hasAny: stakeholders.hasAny(),
-      today: day,
-      errors: extra.errors ?? {},
-      identify: extra.identify ?? null,
-      identified: extra.identified ?? null,
-    };
+    return { filters, days, movement: stakeholders.gridMoves(stakeholderFilterOf(filters, day), since, MOVEMENT_ARROWS), moves, errors };
   }
+
   const renderList = (fragment: boolean, page: ListPage) =>
     views.render(fragment ? 'partials/stakeholders' : 'pages/stakeholders', listView(page));
 
   app.get('/stakeholders', { config: { access: 'read' }, schema: { querystring: ListQuerystring } }, async (request, reply) => {
     const { value, issues } = request.query;
     const { identified, page: requested, ...filters } = value;
-    const errors = Object.fromEntries(issues.map((i) => [i.field, i.message]));
     const page = listPage(filters, requested, {
-      errors,
+      errors: messagesByField(issues),
       identified: identified === undefined ? null : stakeholders.stakeholder(identified),
     });
     return sendHtml(reply, renderList(wantsFragment(request), page), issues.length > 0 ? 422 : 200);
   });
+
+  app.get(
+    '/stakeholders/movement',
+    { config: { access: 'read' }, schema: { querystring: lenient(ListQuery.omit({ page: true, identified: true })) } },
+    async (request, reply) => {
+      const { value, issues } = request.query;
+      const page = movementPage(value, messagesByField(issues));
+      const view = movementPageView(page);
+      const html = views.render(wantsFragment(request) ? 'partials/stakeholdersMovement' : 'pages/stakeholdersMovement', view);
+      return sendHtml(reply, html, issues.length > 0 ? 422 : 200);
+    },
+  );
 
   // The list as the page filters and sorts it, every match rather than one page; a bad filter is refused, naming it.
   app.get(

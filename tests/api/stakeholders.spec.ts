@@ -594,23 +594,23 @@ describe('movement and relationship health', () => {
 
   it('draws an arrow from where each re-mapped stakeholder stood N days ago to where they stand, 30 days unless chosen', async () => {
     await larsMoves();
-    const month = await app.inject('/stakeholders');
+    const month = await app.inject('/stakeholders/movement');
     expect(arrows(month.body)).toEqual(['Lars Ek: influence 4 → 5, interest 2 → 3']);
     expect(month.body).toContain('<option value="30" selected>the last 30 days</option>');
     // From (4, 2) to (5, 3): the map's cells are 80 wide, 28 in for the axis, influence counted from the top.
     expect(month.body).toMatch(/<line x1="148" y1="120" x2="228" y2="40" marker-end="url\(#sh-arrowhead\)"\/>/);
     // Re-mapped 15 days ago: not within the last 14.
-    const fortnight = await app.inject('/stakeholders?days=14');
+    const fortnight = await app.inject('/stakeholders/movement?days=14');
     expect(fortnight.statusCode).toBe(200);
     expect(arrows(fortnight.body)).toEqual([]);
     expect(fortnight.body).toContain('Nobody shown here was re-mapped in the last 14 days.');
     // The grid's filters apply: Lars is not in R&D.
-    expect(arrows((await app.inject('/stakeholders?area=rnd')).body)).toEqual([]);
+    expect(arrows((await app.inject('/stakeholders/movement?area=rnd')).body)).toEqual([]);
   });
 
   it('lists the biggest attitude and ADKAR moves of the period with the engagements around them, linked to their rows', async () => {
     await larsMoves();
-    const page = await app.inject('/stakeholders?days=14');
+    const page = await app.inject('/stakeholders/movement?days=14');
     expect(page.body).toContain('Biggest moves in the last 14 days');
     expect(moves(page.body)).toEqual([
       'Lars Ek Head of Platform · 20 Nov 2026 Attitude: Skeptic → Supporter +2 steps ADKAR stage: Awareness → Desire +1 step 18 Nov 2026 · Workshop +1 Positive',
@@ -618,17 +618,19 @@ describe('movement and relationship health', () => {
     expect(page.body).toContain('<a href="/stakeholders/lars#engagement-e3">');
     expect((await app.inject('/stakeholders/lars')).body).toContain('<tr id="engagement-e3">');
     // Over 90 days everyone was first assessed within the period: from "not assessed" is no move.
-    expect(moves((await app.inject('/stakeholders?days=90')).body)).toEqual([]);
-    expect((await app.inject('/stakeholders?area=rnd')).body).toContain(
+    expect(moves((await app.inject('/stakeholders/movement?days=90')).body)).toEqual([]);
+    expect((await app.inject('/stakeholders/movement?area=rnd')).body).toContain(
       "Nobody's attitude or ADKAR stage moved in the last 30 days in this area.",
     );
   });
 
   it('refuses (422) a period it does not offer, naming the parameter and the rule', async () => {
     for (const days of ['7', 'month', '-30']) {
-      const res = await app.inject(`/stakeholders?days=${days}`);
-      expect(res.statusCode).toBe(422);
-      expect(res.body, days).toContain(`Movement period &quot;${days}&quot; must be one of 14, 30, 90`);
+      for (const page of ['/stakeholders/movement', '/stakeholders']) {
+        const res = await app.inject(`${page}?days=${days}`);
+        expect(res.statusCode).toBe(422);
+        expect(res.body, days).toContain(`Movement period &quot;${days}&quot; must be one of 14, 30, 90`);
+      }
     }
   });
 
