@@ -244,22 +244,23 @@ interface ListParams extends FilterParams {
   offset: number;
 }
 
-/** The stakeholders `s` matching the filter parameters, joined to `tree` for their area paths when the columns ask for them. */
-const matching = `
+/** The area tree, and the area filter's area with every area below it. */
+const filterTables = `
   WITH RECURSIVE ${areaTree},
   subtree(area_id) AS (
     SELECT @area WHERE @area IS NOT NULL
     UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
-  )
-  SELECT %COLUMNS% FROM stakeholders s %PATHS%
-  WHERE (@area IS NULL OR s.area_id IN (SELECT area_id FROM subtree))
-    AND (@attitude IS NULL OR coalesce(s.attitude, '${UNASSESSED}') = @attitude)
-    AND (@adkar IS NULL OR coalesce(s.adkar_stage, '${UNASSESSED}') = @adkar)
-    AND (@since IS NULL OR s.last_engaged_on IS NULL OR s.last_engaged_on <= @since)
-    AND (@search IS NULL OR s.name LIKE @search ESCAPE '\\' OR s.role LIKE @search ESCAPE '\\')`;
-/** Rows with their area paths join the area tree; counts need no paths. */
-const select = (columns: string) =>
-  matching.replace('%COLUMNS%', columns).replace('%PATHS%', columns.includes('tree.path') ? 'LEFT JOIN tree ON tree.area_id = s.area_id' : '');
+  )`;
+/** Whether the stakeholder `alias` matches the filter parameters. */
+const matches = (alias: string) => `
+  (@area IS NULL OR ${alias}.area_id IN (SELECT area_id FROM subtree))
+  AND (@attitude IS NULL OR coalesce(${alias}.attitude, '${UNASSESSED}') = @attitude)
+  AND (@adkar IS NULL OR coalesce(${alias}.adkar_stage, '${UNASSESSED}') = @adkar)
+  AND (@since IS NULL OR ${alias}.last_engaged_on IS NULL OR ${alias}.last_engaged_on <= @since)
+  AND (@search IS NULL OR ${alias}.name LIKE @search ESCAPE '\\' OR ${alias}.role LIKE @search ESCAPE '\\')`;
+/** The stakeholders `s` matching the filter parameters; with their area paths (`tree`) when the columns show them. */
+const select = (columns: string, paths: 'with paths' | 'no paths' = 'with paths') =>
+  `${filterTables} SELECT ${columns} FROM stakeholders s ${paths === 'with paths' ? 'LEFT JOIN tree ON tree.area_id = s.area_id' : ''} WHERE ${matches('s')}`;
 
 /** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
 const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -287,15 +288,25 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
       db.prepare<[ListParams], StakeholderRow>(`${select(rowColumns)} ORDER BY ${orderBy[sort]} LIMIT @limit OFFSET @offset`);
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
     this.sql = {
-      // Each cell's count from one GROUP BY; its chips read by the grid index, at most `perCell` a cell.
-      cells: db.prepare<[FilterParams], { influence: number; interest: number; inCell: number }>(
-        `${select('s.influence, s.interest, count(*) AS inCell')} GROUP BY s.influence, s.interest ORDER BY s.influence DESC, s.interest`,
-      ),
-      cell: db.prepare<[FilterParams & { influence: number; interest: number; perCell: number }], StakeholderRow>(
-        `${select(rowColumns)} AND s.influence = @influence AND s.interest = @interest ORDER BY s.name, s.stakeholder_id LIMIT @perCell`,
-      ),
+      // Each cell counted by GROUP BY; its chips, the first `perCell` by name, read by the grid index up to the
+      // last of them, found per cell (no window over everyone, no sort).
+      grid: db.prepare<[FilterParams & { perCell: number }], GridRow>(`
+        ${filterTables},
+        cells AS MATERIALIZED (
+          SELECT c.*, (SELECT m.name FROM stakeholders m WHERE m.influence = c.influence AND m.interest = c.interest AND ${matches('m')}
+              ORDER BY m.name, m.stakeholder_id LIMIT 1 OFFSET @perCell - 1) AS lastName,
+            (SELECT m.stakeholder_id FROM stakeholders m WHERE m.influence = c.influence AND m.interest = c.interest AND ${matches('m')}
+              ORDER BY m.name, m.stakeholder_id LIMIT 1 OFFSET @perCell - 1) AS lastId
+          FROM (SELECT s.influence, s.interest, count(*) AS inCell FROM stakeholders s WHERE ${matches('s')} GROUP BY s.influence, s.interest) c
+        )
+        SELECT ${rowColumns}, cells.inCell
+        FROM cells CROSS JOIN stakeholders s ON s.influence = cells.influence AND s.interest = cells.interest
+          AND (cells.inCell <= @perCell OR (s.name, s.stakeholder_id) <= (cells.lastName, cells.lastId))
+        LEFT JOIN tree ON tree.area_id = s.area_id
+        WHERE ${matches('s')}
+        ORDER BY s.influence DESC, s.interest, s.name, s.stakeholder_id`),
       count: db.prepare<[FilterParams & { quietBefore: string }], StakeholderCounts>(
-        select('count(*) AS total, coalesce(sum(s.last_engaged_on IS NULL OR s.last_engaged_on < @quietBefore), 0) AS quiet'),
+        select('count(*) AS total, coalesce(sum(s.last_engaged_on IS NULL OR s.last_engaged_on < @quietBefore), 0) AS quiet', 'no paths'),
       ),
       one: db.prepare<[string], StakeholderRow>(`
         WITH RECURSIVE ${areaTree}
@@ -325,7 +336,7 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
       gridMoves: db.prepare<[FilterParams & { movedSince: string; limit: number }], FlatGridMove>(`
         SELECT * FROM (
           SELECT m.*, w.influence AS wasInfluence, w.interest AS wasInterest
-          FROM (${select(`s.stakeholder_id AS stakeholderId, s.name, s.attitude, s.influence, s.interest`)}
+          FROM (${select(`s.stakeholder_id AS stakeholderId, s.name, s.attitude, s.influence, s.interest`, 'no paths')}
             AND s.stakeholder_id IN (SELECT stakeholder_id FROM stakeholder_history WHERE occurred_at >= @movedSince AND aspect = 'mapping')) m
           JOIN stakeholder_history w ON w.stakeholder_id = m.stakeholderId AND w.revision = (
             SELECT p.revision FROM stakeholder_history p WHERE p.stakeholder_id = m.stakeholderId AND p.occurred_at < @movedSince
@@ -376,12 +387,7 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
   }
 
   grid(filter: StakeholderFilter, perCell: number): GridRow[] {
-    const params = filterParams(filter);
-    return this.sql.cells
-      .all(params)
-      .flatMap(({ influence, interest, inCell }) =>
-        this.sql.cell.all({ ...params, influence, interest, perCell }).map((row) => ({ ...row, inCell })),
-      );
+    return this.sql.grid.all({ ...filterParams(filter), perCell });
   }
 
   count(filter: StakeholderFilter, quietBefore: string): StakeholderCounts {
