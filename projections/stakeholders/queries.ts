@@ -23,10 +23,14 @@ export interface StakeholderFilter {
   sort?: StakeholderSort | undefined;
 }
 
-/** One page of a list: at most `limit` rows after skipping `offset`. */
+/**
+ * One page of a list by keyset: at most `limit` rows, the first ones, those right after one
+ * stakeholder in the list's order, or those right before one (still in the list's order).
+ */
 export interface Paging {
   limit: number;
-  offset: number;
+  after?: string | undefined;
+  before?: string | undefined;
 }
 
 export interface StakeholderCounts {
@@ -135,6 +139,8 @@ export interface CoachChoice {
 export interface StakeholderQueries {
   /** Everyone matching, or one page of them. */
   list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[];
+  /** How many of those matching come before this stakeholder in the list's order. */
+  position(filter: StakeholderFilter, stakeholderId: string): number;
   /** Those matching on the influence × interest grid: in each cell the first `perCell` by name, each with how many the cell holds. */
   grid(filter: StakeholderFilter, perCell: number): GridRow[];
   /** How many match, and how many of them were last engaged before `quietBefore` (or never), without reading them. */
@@ -184,14 +190,20 @@ const rowColumns = `
   s.influence, s.interest, s.attitude, s.adkar_stage AS adkarStage, s.desired_attitude AS desiredAttitude,
   s.last_engaged_on AS lastEngagedOn, s.engagements`;
 
-/** Ties fall back to the name, then the id, so the order is stable. */
-const orderBy: Record<StakeholderSort, string> = {
-  influence: 's.influence DESC, s.interest DESC, s.name, s.stakeholder_id',
-  interest: 's.interest DESC, s.influence DESC, s.name, s.stakeholder_id',
-  name: 's.name, s.stakeholder_id',
-  // Longest without an engagement first; never engaged before anyone.
-  engagement: 's.last_engaged_on IS NOT NULL, s.last_engaged_on, s.influence DESC, s.name, s.stakeholder_id',
+/**
+ * Each order's key, of the stakeholder `a`, ascending: the list pages by comparing it (keyset).
+ * Ties fall back to the name, then the id, so the order is total.
+ */
+const sortKey: Record<StakeholderSort, (a: string) => string[]> = {
+  influence: (a) => [`-${a}.influence`, `-${a}.interest`, `${a}.name`, `${a}.stakeholder_id`],
+  interest: (a) => [`-${a}.interest`, `-${a}.influence`, `${a}.name`, `${a}.stakeholder_id`],
+  name: (a) => [`${a}.name`, `${a}.stakeholder_id`],
+  // Longest without an engagement first; never engaged ('') before anyone.
+  engagement: (a) => [`coalesce(${a}.last_engaged_on, '')`, `-${a}.influence`, `${a}.name`, `${a}.stakeholder_id`],
 };
+/** The order's key of `s` against that of the stakeholder `@at`. */
+const beyond = (sort: StakeholderSort, comparison: '<' | '>') =>
+  `(${sortKey[sort]('s').join(', ')}) ${comparison} (SELECT ${sortKey[sort]('c').join(', ')} FROM stakeholders c WHERE c.stakeholder_id = @at)`;
 
 interface FlatHistoryRow extends Standing {
   aspect: HistoryAspect;
@@ -241,7 +253,14 @@ interface FilterParams {
 interface ListParams extends FilterParams {
   /** -1: no limit. */
   limit: number;
-  offset: number;
+  /** The stakeholder the page starts after (or ends before); null for the first page. */
+  at: string | null;
+}
+
+interface SortStatements {
+  after: SqlStatement<[ListParams], StakeholderRow>;
+  before: SqlStatement<[ListParams], StakeholderRow>;
+  position: SqlStatement<[FilterParams & { at: string }], { n: number }>;
 }
 
 /** The area tree, and the area filter's area with every area below it. */
@@ -280,12 +299,17 @@ const filterParams = (filter: StakeholderFilter): FilterParams => ({
  */
 export class SqliteStakeholderQueries implements StakeholderQueries {
   private readonly sql;
-  private readonly lists: Record<StakeholderSort, SqlStatement<[ListParams], StakeholderRow>>;
+  private readonly lists: Record<StakeholderSort, SortStatements>;
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
-    const list = (sort: StakeholderSort) =>
-      db.prepare<[ListParams], StakeholderRow>(`${select(rowColumns)} ORDER BY ${orderBy[sort]} LIMIT @limit OFFSET @offset`);
+    const list = (sort: StakeholderSort): SortStatements => ({
+      after: db.prepare(
+        `${select(rowColumns)} AND (@at IS NULL OR ${beyond(sort, '>')}) ORDER BY ${sortKey[sort]('s').join(', ')} LIMIT @limit`,
+      ),
+      before: db.prepare(`${select(rowColumns)} AND ${beyond(sort, '<')} ORDER BY ${sortKey[sort]('s').map((term) => `${term} DESC`).join(', ')} LIMIT @limit`),
+      position: db.prepare(`${select('count(*) AS n', 'no paths')} AND ${beyond(sort, '<')}`),
+    });
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
     this.sql = {
       // Each cell counted by GROUP BY; its chips, the first `perCell` by name, read by the grid index up to the
@@ -383,7 +407,14 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
   }
 
   list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[] {
-    return this.lists[filter.sort ?? 'influence'].all({ ...filterParams(filter), limit: paging?.limit ?? -1, offset: paging?.offset ?? 0 });
+    const statements = this.lists[filter.sort ?? 'influence'];
+    const params = { ...filterParams(filter), limit: paging?.limit ?? -1 };
+    if (paging?.before !== undefined) return statements.before.all({ ...params, at: paging.before }).reverse();
+    return statements.after.all({ ...params, at: paging?.after ?? null });
+  }
+
+  position(filter: StakeholderFilter, stakeholderId: string): number {
+    return this.lists[filter.sort ?? 'influence'].position.get({ ...filterParams(filter), at: stakeholderId })?.n ?? 0;
   }
 
   grid(filter: StakeholderFilter, perCell: number): GridRow[] {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   stakeholderSorts,
   UNASSESSED,
+  type Paging,
   type StakeholderFilter,
   type StakeholderQueries,
   type StakeholderRow,
@@ -80,11 +81,14 @@ const ListQuery = z.object({
       .number({ error: oneOf(movementDays.map(String)).error })
       .refine((n): n is (typeof movementDays)[number] => (movementDays as readonly number[]).includes(n), oneOf(movementDays.map(String))),
   ),
-  page: optional(z.coerce.number({ error: 'must be a page number' }).int('must be a whole number').min(1, 'must be at least 1')),
+  /** Keyset paging: the page right after, or right before, this stakeholder in the list's order. */
+  after: optional(Id),
+  before: optional(Id),
   /** Set after identifying someone without JavaScript: the page says so. */
   identified: optional(Id),
 });
 const ListQuerystring = lenient(ListQuery);
+const PAGED_FROM_RULE = 'must be a stakeholder, as the list\'s Previous and Next links give';
 
 const StakeholderParams = z.object({ stakeholderId: Id });
 const formIds = stakeholderPageForms.map((form) => form.id) as [string, ...string[]];
@@ -179,21 +183,21 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
   const { stakeholders, views, today, handlers, forms } = options;
   function listPage(
     filters: Filters,
-    requested: number | undefined,
+    paging: Pick<Paging, 'after' | 'before'>,
     extra: Partial<Pick<ListPage, 'errors' | 'identify' | 'identified'>> = {},
   ): ListPage {
     const day = today();
     const filter = stakeholderFilterOf(filters, day);
     const counts = stakeholders.count(filter, quietBefore(day));
-    const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE));
-    // A page past the end (the list shrank since the link was made) shows the last one.
-    const page = Math.min(requested ?? 1, pages);
-    const rows = stakeholders.list(filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const rows = stakeholders.list(filter, { limit: PAGE_SIZE, ...paging });
+    const from = paging.after ?? paging.before;
+    // Where the page starts, counted rather than carried in the link: the list may have changed since.
+    const before = from === undefined ? 0 : rows[0] === undefined ? null : stakeholders.position(filter, rows[0].stakeholderId);
     const grid = stakeholders.grid(filter, GRID_PER_CELL);
     return {
       filters,
-      page,
-      pages,
+      before,
+      from: from ?? null,
       rows,
       grid,
       engaged: stakeholders.engagedSince(healthSince([...rows, ...grid], day), day),
@@ -229,17 +233,22 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
 
   app.get('/stakeholders', { config: { access: 'read' }, schema: { querystring: ListQuerystring } }, async (request, reply) => {
     const { value, issues } = request.query;
-    const { identified, page: requested, ...filters } = value;
-    const page = listPage(filters, requested, {
-      errors: messagesByField(issues),
+    const { identified, after, before, ...filters } = value;
+    // A stakeholder no longer there (or never) is no place to page from: the first page, saying so.
+    const unknown = Object.entries({ after, before }).flatMap(([field, id]) =>
+      id === undefined || stakeholders.stakeholder(id) !== null ? [] : [{ field, message: `"${id}" ${PAGED_FROM_RULE}` }],
+    );
+    const known = unknown.length > 0 ? {} : { after, before };
+    const page = listPage(filters, known, {
+      errors: messagesByField([...issues, ...unknown]),
       identified: identified === undefined ? null : stakeholders.stakeholder(identified),
     });
-    return sendHtml(reply, renderList(wantsFragment(request), page), issues.length > 0 ? 422 : 200);
+    return sendHtml(reply, renderList(wantsFragment(request), page), issues.length + unknown.length > 0 ? 422 : 200);
   });
 
   app.get(
     '/stakeholders/movement',
-    { config: { access: 'read' }, schema: { querystring: lenient(ListQuery.omit({ page: true, identified: true })) } },
+    { config: { access: 'read' }, schema: { querystring: lenient(ListQuery.omit({ after: true, before: true, identified: true })) } },
     async (request, reply) => {
       const { value, issues } = request.query;
       const page = movementPage(value, messagesByField(issues));
@@ -252,7 +261,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
   // The list as the page filters and sorts it, every match rather than one page; a bad filter is refused, naming it.
   app.get(
     '/stakeholders.csv',
-    { config: { access: 'read' }, schema: { querystring: ListQuery.omit({ page: true, identified: true }) } },
+    { config: { access: 'read' }, schema: { querystring: ListQuery.omit({ after: true, before: true, identified: true }) } },
     async (request, reply) => {
       const day = today();
       const rows = withHealth(stakeholderPages(stakeholders, stakeholderFilterOf(request.query, day)), stakeholders, day);
@@ -261,7 +270,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
   );
 
   app.post('/stakeholders', { config: { access: 'write' }, schema: { querystring: ListQuerystring } }, async (request, reply) => {
-    const { identified: _, page: __, ...filters } = request.query.value;
+    const { identified: _, after: __, before: ___, ...filters } = request.query.value;
     return submitForm(request, reply, forms, {
       form: identifyStakeholderForm,
       data: (values, key) => ({ ...values, stakeholderId: key }),
@@ -269,7 +278,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
       redirectTo: (key) => stakeholdersUrl({ ...filters, identified: key }),
       render: ({ state, fragment, key }) => {
         const answer = state === null ? { identified: key === undefined ? null : stakeholders.stakeholder(key) } : { identify: state };
-        return renderList(fragment, listPage(filters, undefined, answer));
+        return renderList(fragment, listPage(filters, {}, answer));
       },
     });
   });

@@ -195,11 +195,19 @@ const parameterSubjects: Record<string, string> = {
   sort: 'Sort by',
   // The list keeps the period so its movement link carries it; it is chosen on the movement page.
   days: 'Movement period',
-  page: 'Page',
+  after: 'Paged after',
+  before: 'Paged before',
   identified: 'The stakeholder just identified',
 };
 
-function listUrl(path: string, query: Filters & { page?: number; identified?: string }): string {
+/** Where in the list a link lands: after or before a stakeholder (keyset), or at whom the identify form just recorded. */
+interface ListPlace {
+  after?: string;
+  before?: string;
+  identified?: string;
+}
+
+function listUrl(path: string, query: Filters & ListPlace): string {
   const params = Object.entries(query).flatMap(([key, value]): [string, string][] =>
     value === undefined || value === '' ? [] : [[key, String(value)]],
   );
@@ -208,7 +216,7 @@ function listUrl(path: string, query: Filters & { page?: number; identified?: st
 }
 
 /** The list's URL for some filters, empty ones left out so links stay short. */
-export const stakeholdersUrl = (query: Filters & { page?: number; identified?: string }): string => listUrl('/stakeholders', query);
+export const stakeholdersUrl = (query: Filters & ListPlace): string => listUrl('/stakeholders', query);
 
 /** The movement map and biggest moves of the list's filters. */
 export const stakeholdersMovementUrl = (query: Filters): string => listUrl('/stakeholders/movement', query);
@@ -453,9 +461,10 @@ const ratingOptions = { influence: ratingChoices, interest: ratingChoices };
 
 export interface ListPage {
   filters: Filters;
-  /** The page of the list asked for (1 = the first), and how many there are. */
-  page: number;
-  pages: number;
+  /** How many in the list come before this page's first row; null when the page is empty (paged past the end). */
+  before: number | null;
+  /** The stakeholder this page was paged from (after or before); null for the first page. */
+  from: string | null;
   /** This page's rows. */
   rows: StakeholderRow[];
   /** Those matching on the grid, at most GRID_PER_CELL a cell. */
@@ -520,16 +529,21 @@ export function listView(page: ListPage) {
   };
 }
 
-/** Where this page of the list sits, with links to its neighbours; null when everyone fits on one. */
+/** Where this page of the list sits, with links to its neighbours (keyset: after its last row, before its first); null when everyone fits on one. */
 function pagingView(page: ListPage, total: number) {
-  if (page.pages <= 1) return null;
-  const first = (page.page - 1) * PAGE_SIZE + 1;
-  const hrefOf = (n: number) => (n < 1 || n > page.pages ? null : stakeholdersUrl({ ...page.filters, page: n === 1 ? undefined : n }));
+  const { rows, before, filters } = page;
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (first === undefined || last === undefined || before === null) {
+    // Paged past the end: the way back is before where it started.
+    return page.from === null ? null : { label: null, previousHref: stakeholdersUrl({ ...filters, before: page.from }), nextHref: null };
+  }
+  if (before === 0 && rows.length === total) return null;
   return {
-    label: `${first}–${first + page.rows.length - 1} of ${total}`,
-    page: `Page ${page.page} of ${page.pages}`,
-    previousHref: hrefOf(page.page - 1),
-    nextHref: hrefOf(page.page + 1),
+    label: `${before + 1}–${before + rows.length} of ${total}`,
+    // The first page has a plain address.
+    previousHref: before === 0 ? null : stakeholdersUrl(before <= PAGE_SIZE ? filters : { ...filters, before: first.stakeholderId }),
+    nextHref: before + rows.length >= total ? null : stakeholdersUrl({ ...filters, after: last.stakeholderId }),
   };
 }
 

@@ -264,8 +264,9 @@ describe('searching and paging the list', () => {
     const first = await app.inject('/stakeholders?sort=name');
     expect(rows(first.body)).toHaveLength(25);
     expect(first.body).toContain('33 stakeholders · <strong class="stale-count">32 not engaged for 4 weeks or more</strong>');
-    expect(first.body).toContain('1–25 of 33 · Page 1 of 2');
-    expect(first.body).toContain('<a class="pager__link" href="/stakeholders?sort=name&amp;page=2" rel="next">Next</a>');
+    expect(first.body).toContain('1–25 of 33');
+    // Keyset: the next page starts after the last row shown.
+    expect(first.body).toContain('<a class="pager__link" href="/stakeholders?sort=name&amp;after=p24" rel="next">Next</a>');
     expect(first.body).not.toContain('rel="prev"');
     expect(gridCell(first.body, 1, 1)).toEqual(
       Array.from({ length: 12 }, (_, i) => `Person ${String(i + 1).padStart(2, '0')}, Not assessed`),
@@ -273,7 +274,7 @@ describe('searching and paging the list', () => {
     expect(first.body).toContain('aria-label="Influence 1, interest 1: 30 stakeholders"');
     expect(first.body).toContain('<span class="sh-cell__more">+18 more</span>');
 
-    const second = await app.inject('/stakeholders?sort=name&page=2');
+    const second = await app.inject('/stakeholders?sort=name&after=p24');
     expect(names(second.body)).toEqual([
       'Person 25',
       'Person 26',
@@ -284,20 +285,30 @@ describe('searching and paging the list', () => {
       'Rita &lt;Finance&gt;',
       'Vera Patel',
     ]);
-    expect(second.body).toContain('26–33 of 33 · Page 2 of 2');
+    expect(second.body).toContain('26–33 of 33');
     expect(second.body).toContain('<a class="pager__link" href="/stakeholders?sort=name" rel="prev">Previous</a>');
+    expect(second.body).not.toContain('rel="next"');
+    // Back from the last row: the 25 before it, counted where they start.
+    const back = await app.inject('/stakeholders?sort=name&before=vera');
+    expect(rows(back.body)).toHaveLength(25);
+    expect(back.body).toContain('8–32 of 33');
+    expect(back.body).toContain('<a class="pager__link" href="/stakeholders?sort=name" rel="prev">Previous</a>');
+    expect(back.body).toContain('href="/stakeholders?sort=name&amp;after=rita" rel="next"');
 
-    // A search narrows the counts and the pages; a page past the end shows the last one.
-    const sales = await app.inject('/stakeholders?q=sales&page=9');
+    // A search narrows the counts and the pages.
+    const sales = await app.inject('/stakeholders?q=sales');
     expect(rows(sales.body)).toHaveLength(15);
     expect(sales.body).toContain('15 stakeholders');
     expect(sales.body).not.toContain('class="pager"');
   });
 
-  it('re-renders (422) with the message beside a bad page number', async () => {
-    const res = await app.inject('/stakeholders?page=0');
+  it('re-renders (422) the first page, saying why, when paged from a stakeholder who is not there', async () => {
+    const res = await app.inject('/stakeholders?after=nobody');
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('<p class="field__error" role="alert">Page &quot;0&quot; must be at least 1</p>');
+    expect(res.body).toContain(
+      '<p class="field__error" role="alert">Paged after &quot;nobody&quot; must be a stakeholder, as the list&#39;s Previous and Next links give</p>',
+    );
+    expect(res.body).toContain('Lars Ek');
   });
 });
 
@@ -606,6 +617,11 @@ describe('movement and relationship health', () => {
     expect(fortnight.body).toContain('Nobody shown here was re-mapped in the last 14 days.');
     // The grid's filters apply: Lars is not in R&D.
     expect(arrows((await app.inject('/stakeholders/movement?area=rnd')).body)).toEqual([]);
+    // The list reads no movement: it links to this page, keeping its filters and the period.
+    const list = await app.inject('/stakeholders?area=rnd&days=14');
+    expect(arrows(list.body)).toEqual([]);
+    expect(list.body).toContain('<a href="/stakeholders/movement?area=rnd&amp;days=14">Who moved, and how far</a>');
+    expect(fortnight.body).toContain('<a class="stakeholder-filter__clear" href="/stakeholders?days=14">Back to the list</a>');
   });
 
   it('lists the biggest attitude and ADKAR moves of the period with the engagements around them, linked to their rows', async () => {
