@@ -44,8 +44,8 @@ export const stakeholdersProjection = defineProjection({
       engagements     INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS stakeholders_area ON stakeholders (area_id);
-    -- The grid's cells by name, in the order its window numbers them: no sort of the whole table.
-    CREATE INDEX IF NOT EXISTS stakeholders_by_place ON stakeholders (influence, interest, name, stakeholder_id);
+    -- The list by influence and each of the grid's cells by name, neither sorting the whole table.
+    CREATE INDEX IF NOT EXISTS stakeholders_by_place ON stakeholders (influence DESC, interest DESC, name, stakeholder_id);
     CREATE TABLE IF NOT EXISTS stakeholder_engagements (
       stakeholder_id TEXT NOT NULL,
       engagement_id  TEXT NOT NULL,

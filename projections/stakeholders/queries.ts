@@ -191,19 +191,43 @@ const rowColumns = `
   s.last_engaged_on AS lastEngagedOn, s.engagements`;
 
 /**
- * Each order's key, of the stakeholder `a`, ascending: the list pages by comparing it (keyset).
- * Ties fall back to the name, then the id, so the order is total.
+ * Each order's terms, of the stakeholder `a`: the list sorts by them and pages by comparing them
+ * (keyset), a descending number negated. Ties fall back to the name, then the id, so the order is
+ * total. By influence, the order is the grid index's.
  */
-const sortKey: Record<StakeholderSort, (a: string) => string[]> = {
-  influence: (a) => [`-${a}.influence`, `-${a}.interest`, `${a}.name`, `${a}.stakeholder_id`],
-  interest: (a) => [`-${a}.interest`, `-${a}.influence`, `${a}.name`, `${a}.stakeholder_id`],
-  name: (a) => [`${a}.name`, `${a}.stakeholder_id`],
+const sortTerms: Record<StakeholderSort, (a: string) => { term: string; descending?: true }[]> = {
+  influence: (a) => [
+    { term: `${a}.influence`, descending: true },
+    { term: `${a}.interest`, descending: true },
+    { term: `${a}.name` },
+    { term: `${a}.stakeholder_id` },
+  ],
+  interest: (a) => [
+    { term: `${a}.interest`, descending: true },
+    { term: `${a}.influence`, descending: true },
+    { term: `${a}.name` },
+    { term: `${a}.stakeholder_id` },
+  ],
+  name: (a) => [{ term: `${a}.name` }, { term: `${a}.stakeholder_id` }],
   // Longest without an engagement first; never engaged ('') before anyone.
-  engagement: (a) => [`coalesce(${a}.last_engaged_on, '')`, `-${a}.influence`, `${a}.name`, `${a}.stakeholder_id`],
+  engagement: (a) => [
+    { term: `coalesce(${a}.last_engaged_on, '')` },
+    { term: `${a}.influence`, descending: true },
+    { term: `${a}.name` },
+    { term: `${a}.stakeholder_id` },
+  ],
 };
+const orderOf = (sort: StakeholderSort, reversed: boolean) =>
+  sortTerms[sort]('s')
+    .map(({ term, descending }) => `${term} ${(descending === true) !== reversed ? 'DESC' : 'ASC'}`)
+    .join(', ');
+const keyOf = (sort: StakeholderSort, a: string) =>
+  sortTerms[sort](a)
+    .map(({ term, descending }) => (descending ? `-${term}` : term))
+    .join(', ');
 /** The order's key of `s` against that of the stakeholder `@at`. */
 const beyond = (sort: StakeholderSort, comparison: '<' | '>') =>
-  `(${sortKey[sort]('s').join(', ')}) ${comparison} (SELECT ${sortKey[sort]('c').join(', ')} FROM stakeholders c WHERE c.stakeholder_id = @at)`;
+  `(${keyOf(sort, 's')}) ${comparison} (SELECT ${keyOf(sort, 'c')} FROM stakeholders c WHERE c.stakeholder_id = @at)`;
 
 interface FlatHistoryRow extends Standing {
   aspect: HistoryAspect;
@@ -305,9 +329,9 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
     for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
     const list = (sort: StakeholderSort): SortStatements => ({
       after: db.prepare(
-        `${select(rowColumns)} AND (@at IS NULL OR ${beyond(sort, '>')}) ORDER BY ${sortKey[sort]('s').join(', ')} LIMIT @limit`,
+        `${select(rowColumns)} AND (@at IS NULL OR ${beyond(sort, '>')}) ORDER BY ${orderOf(sort, false)} LIMIT @limit`,
       ),
-      before: db.prepare(`${select(rowColumns)} AND ${beyond(sort, '<')} ORDER BY ${sortKey[sort]('s').map((term) => `${term} DESC`).join(', ')} LIMIT @limit`),
+      before: db.prepare(`${select(rowColumns)} AND ${beyond(sort, '<')} ORDER BY ${orderOf(sort, true)} LIMIT @limit`),
       position: db.prepare(`${select('count(*) AS n', 'no paths')} AND ${beyond(sort, '<')}`),
     });
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
