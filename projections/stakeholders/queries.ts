@@ -328,9 +328,7 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
     const list = (sort: StakeholderSort): SortStatements => ({
-      after: db.prepare(
-        `${select(rowColumns)} AND (@at IS NULL OR ${beyond(sort, '>')}) ORDER BY ${orderOf(sort, false)} LIMIT @limit`,
-      ),
+      after: db.prepare(`${select(rowColumns)} AND (@at IS NULL OR ${beyond(sort, '>')}) ORDER BY ${orderOf(sort, false)} LIMIT @limit`),
       before: db.prepare(`${select(rowColumns)} AND ${beyond(sort, '<')} ORDER BY ${orderOf(sort, true)} LIMIT @limit`),
       position: db.prepare(`${select('count(*) AS n', 'no paths')} AND ${beyond(sort, '<')}`),
     });

@@ -88,7 +88,7 @@ const ListQuery = z.object({
   identified: optional(Id),
 });
 const ListQuerystring = lenient(ListQuery);
-const PAGED_FROM_RULE = 'must be a stakeholder, as the list\'s Previous and Next links give';
+const PAGED_FROM_RULE = "must be a stakeholder, as the list's Previous and Next links give";
 
 const StakeholderParams = z.object({ stakeholderId: Id });
 const formIds = stakeholderPageForms.map((form) => form.id) as [string, ...string[]];

@@ -563,7 +563,9 @@ export interface MovementPage {
 export function movementPageView(page: MovementPage) {
   const { filters, days } = page;
   const { days: _, ...listFilters } = filters;
-  const kept = Object.entries(listFilters).flatMap(([name, value]) => (value === undefined || value === '' ? [] : [{ name, value: String(value) }]));
+  const kept = Object.entries(listFilters).flatMap(([name, value]) =>
+    value === undefined || value === '' ? [] : [{ name, value: String(value) }],
+  );
   const error = page.errors.days;
   return {
     title: 'Movement · Stakeholders',
