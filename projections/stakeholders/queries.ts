@@ -305,6 +305,11 @@ const matches = (alias: string) => `
 const select = (columns: string, paths: 'with paths' | 'no paths' = 'with paths') =>
   `${filterTables} SELECT ${columns} FROM stakeholders s ${paths === 'with paths' ? 'LEFT JOIN tree ON tree.area_id = s.area_id' : ''} WHERE ${matches('s')}`;
 
+/** A column of the `@perCell`th stakeholder matching in the grid cell `c`, by name. */
+const lastInCell = (column: string) => `
+  (SELECT m.${column} FROM stakeholders m WHERE m.influence = c.influence AND m.interest = c.interest AND ${matches('m')}
+   ORDER BY m.name, m.stakeholder_id LIMIT 1 OFFSET @perCell - 1)`;
+
 /** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
 const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -335,14 +340,11 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
     this.sql = {
       // Each cell counted by GROUP BY; its chips, the first `perCell` by name, read by the grid index up to the
-      // last of them, found per cell (no window over everyone, no sort).
+      // last of them, found per cell: no window over everyone.
       grid: db.prepare<[FilterParams & { perCell: number }], GridRow>(`
         ${filterTables},
         cells AS MATERIALIZED (
-          SELECT c.*, (SELECT m.name FROM stakeholders m WHERE m.influence = c.influence AND m.interest = c.interest AND ${matches('m')}
-              ORDER BY m.name, m.stakeholder_id LIMIT 1 OFFSET @perCell - 1) AS lastName,
-            (SELECT m.stakeholder_id FROM stakeholders m WHERE m.influence = c.influence AND m.interest = c.interest AND ${matches('m')}
-              ORDER BY m.name, m.stakeholder_id LIMIT 1 OFFSET @perCell - 1) AS lastId
+          SELECT c.*, ${lastInCell('name')} AS lastName, ${lastInCell('stakeholder_id')} AS lastId
           FROM (SELECT s.influence, s.interest, count(*) AS inCell FROM stakeholders s WHERE ${matches('s')} GROUP BY s.influence, s.interest) c
         )
         SELECT ${rowColumns}, cells.inCell
