@@ -192,11 +192,11 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     const rows = stakeholders.list(filter, { limit: PAGE_SIZE, ...paging });
     const from = paging.after ?? paging.before;
     // Where the page starts, counted rather than carried in the link: the list may have changed since.
-    const before = from === undefined ? 0 : rows[0] === undefined ? null : stakeholders.position(filter, rows[0].stakeholderId);
+    const preceding = from === undefined ? 0 : rows[0] === undefined ? null : stakeholders.position(filter, rows[0].stakeholderId);
     const grid = stakeholders.grid(filter, GRID_PER_CELL);
     return {
       filters,
-      before,
+      preceding,
       from: from ?? null,
       rows,
       grid,

@@ -462,7 +462,7 @@ const ratingOptions = { influence: ratingChoices, interest: ratingChoices };
 export interface ListPage {
   filters: Filters;
   /** How many in the list come before this page's first row; null when the page is empty (paged past the end). */
-  before: number | null;
+  preceding: number | null;
   /** The stakeholder this page was paged from (after or before); null for the first page. */
   from: string | null;
   /** This page's rows. */
@@ -531,19 +531,19 @@ export function listView(page: ListPage) {
 
 /** Where this page of the list sits, with links to its neighbours (keyset: after its last row, before its first); null when everyone fits on one. */
 function pagingView(page: ListPage, total: number) {
-  const { rows, before, filters } = page;
+  const { rows, preceding, filters } = page;
   const first = rows[0];
   const last = rows.at(-1);
-  if (first === undefined || last === undefined || before === null) {
+  if (first === undefined || last === undefined || preceding === null) {
     // Paged past the end: the way back is before where it started.
     return page.from === null ? null : { label: null, previousHref: stakeholdersUrl({ ...filters, before: page.from }), nextHref: null };
   }
-  if (before === 0 && rows.length === total) return null;
+  if (preceding === 0 && rows.length === total) return null;
   return {
-    label: `${before + 1}–${before + rows.length} of ${total}`,
+    label: `${preceding + 1}–${preceding + rows.length} of ${total}`,
     // The first page has a plain address.
-    previousHref: before === 0 ? null : stakeholdersUrl(before <= PAGE_SIZE ? filters : { ...filters, before: first.stakeholderId }),
-    nextHref: before + rows.length >= total ? null : stakeholdersUrl({ ...filters, after: last.stakeholderId }),
+    previousHref: preceding === 0 ? null : stakeholdersUrl(preceding <= PAGE_SIZE ? filters : { ...filters, before: first.stakeholderId }),
+    nextHref: preceding + rows.length >= total ? null : stakeholdersUrl({ ...filters, after: last.stakeholderId }),
   };
 }
 
