@@ -83,6 +83,7 @@ export function everyPage(db: Database.Database, today: string): Page[] {
     { label: 'GET /coaches', path: '/coaches' },
     { label: `GET /coaches/:id/week (${coach.count} teams)`, path: `/coaches/${encodeURIComponent(coach.id)}/week` },
     { label: 'GET /stakeholders', path: '/stakeholders' },
+    { label: 'GET /stakeholders/movement (the last 30 days)', path: '/stakeholders/movement' },
     { label: `GET /stakeholders/:id (${format(stakeholder.count)} engagements)`, path: stakeholderPath(stakeholder.id) },
     { label: 'GET /resistance', path: '/resistance' },
     { label: `GET /resistance/:id (${signal.count} interventions)`, path: signalPath(signal.id) },

@@ -19,7 +19,7 @@ export type HistoryAspect = (typeof historyAspects)[number];
  */
 export const stakeholdersProjection = defineProjection({
   name: 'stakeholders',
-  version: 3,
+  version: 4,
   reads: [
     'StakeholderIdentified',
     'StakeholderMapped',
@@ -44,6 +44,8 @@ export const stakeholdersProjection = defineProjection({
       engagements     INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS stakeholders_area ON stakeholders (area_id);
+    -- The list by influence and each of the grid's cells by name, neither sorting the whole table.
+    CREATE INDEX IF NOT EXISTS stakeholders_by_place ON stakeholders (influence DESC, interest DESC, name, stakeholder_id);
     CREATE TABLE IF NOT EXISTS stakeholder_engagements (
       stakeholder_id TEXT NOT NULL,
       engagement_id  TEXT NOT NULL,
@@ -55,7 +57,8 @@ export const stakeholdersProjection = defineProjection({
       coach_id       TEXT NOT NULL,
       PRIMARY KEY (stakeholder_id, engagement_id)
     ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS stakeholder_engagements_by_day ON stakeholder_engagements (stakeholder_id, occurred_on, revision);
+    -- Sentiment too, so relationship health sums a look-back from the index alone.
+    CREATE INDEX IF NOT EXISTS stakeholder_engagements_by_day ON stakeholder_engagements (stakeholder_id, occurred_on, revision, sentiment);
     CREATE TABLE IF NOT EXISTS stakeholder_history (
       stakeholder_id TEXT NOT NULL,
       revision       INTEGER NOT NULL,

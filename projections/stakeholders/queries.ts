@@ -23,10 +23,14 @@ export interface StakeholderFilter {
   sort?: StakeholderSort | undefined;
 }
 
-/** One page of a list: at most `limit` rows after skipping `offset`. */
+/**
+ * One page of a list by keyset: at most `limit` rows, the first ones, those right after one
+ * stakeholder in the list's order, or those right before one (still in the list's order).
+ */
 export interface Paging {
   limit: number;
-  offset: number;
+  after?: string | undefined;
+  before?: string | undefined;
 }
 
 export interface StakeholderCounts {
@@ -135,6 +139,8 @@ export interface CoachChoice {
 export interface StakeholderQueries {
   /** Everyone matching, or one page of them. */
   list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[];
+  /** How many of those matching come before this stakeholder in the list's order. */
+  position(filter: StakeholderFilter, stakeholderId: string): number;
   /** Those matching on the influence × interest grid: in each cell the first `perCell` by name, each with how many the cell holds. */
   grid(filter: StakeholderFilter, perCell: number): GridRow[];
   /** How many match, and how many of them were last engaged before `quietBefore` (or never), without reading them. */
@@ -184,14 +190,44 @@ const rowColumns = `
   s.influence, s.interest, s.attitude, s.adkar_stage AS adkarStage, s.desired_attitude AS desiredAttitude,
   s.last_engaged_on AS lastEngagedOn, s.engagements`;
 
-/** Ties fall back to the name, then the id, so the order is stable. */
-const orderBy: Record<StakeholderSort, string> = {
-  influence: 's.influence DESC, s.interest DESC, s.name, s.stakeholder_id',
-  interest: 's.interest DESC, s.influence DESC, s.name, s.stakeholder_id',
-  name: 's.name, s.stakeholder_id',
-  // Longest without an engagement first; never engaged before anyone.
-  engagement: 's.last_engaged_on IS NOT NULL, s.last_engaged_on, s.influence DESC, s.name, s.stakeholder_id',
+/**
+ * Each order's terms, of the stakeholder `a`: the list sorts by them and pages by comparing them
+ * (keyset), a descending number negated. Ties fall back to the name, then the id, so the order is
+ * total. By influence, the order is the grid index's.
+ */
+const sortTerms: Record<StakeholderSort, (a: string) => { term: string; descending?: true }[]> = {
+  influence: (a) => [
+    { term: `${a}.influence`, descending: true },
+    { term: `${a}.interest`, descending: true },
+    { term: `${a}.name` },
+    { term: `${a}.stakeholder_id` },
+  ],
+  interest: (a) => [
+    { term: `${a}.interest`, descending: true },
+    { term: `${a}.influence`, descending: true },
+    { term: `${a}.name` },
+    { term: `${a}.stakeholder_id` },
+  ],
+  name: (a) => [{ term: `${a}.name` }, { term: `${a}.stakeholder_id` }],
+  // Longest without an engagement first; never engaged ('') before anyone.
+  engagement: (a) => [
+    { term: `coalesce(${a}.last_engaged_on, '')` },
+    { term: `${a}.influence`, descending: true },
+    { term: `${a}.name` },
+    { term: `${a}.stakeholder_id` },
+  ],
 };
+const orderOf = (sort: StakeholderSort, reversed: boolean) =>
+  sortTerms[sort]('s')
+    .map(({ term, descending }) => `${term} ${(descending === true) !== reversed ? 'DESC' : 'ASC'}`)
+    .join(', ');
+const keyOf = (sort: StakeholderSort, a: string) =>
+  sortTerms[sort](a)
+    .map(({ term, descending }) => (descending ? `-${term}` : term))
+    .join(', ');
+/** The order's key of `s` against that of the stakeholder `@at`. */
+const beyond = (sort: StakeholderSort, comparison: '<' | '>') =>
+  `(${keyOf(sort, 's')}) ${comparison} (SELECT ${keyOf(sort, 'c')} FROM stakeholders c WHERE c.stakeholder_id = @at)`;
 
 interface FlatHistoryRow extends Standing {
   aspect: HistoryAspect;
@@ -241,23 +277,38 @@ interface FilterParams {
 interface ListParams extends FilterParams {
   /** -1: no limit. */
   limit: number;
-  offset: number;
+  /** The stakeholder the page starts after (or ends before); null for the first page. */
+  at: string | null;
 }
 
-/** The stakeholders `s` matching the filter parameters, with `tree` for their area paths. */
-const matching = `
+interface SortStatements {
+  after: SqlStatement<[ListParams], StakeholderRow>;
+  before: SqlStatement<[ListParams], StakeholderRow>;
+  position: SqlStatement<[FilterParams & { at: string }], { n: number }>;
+}
+
+/** The area tree, and the area filter's area with every area below it. */
+const filterTables = `
   WITH RECURSIVE ${areaTree},
   subtree(area_id) AS (
     SELECT @area WHERE @area IS NOT NULL
     UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
-  )
-  SELECT %COLUMNS% FROM stakeholders s LEFT JOIN tree ON tree.area_id = s.area_id
-  WHERE (@area IS NULL OR s.area_id IN (SELECT area_id FROM subtree))
-    AND (@attitude IS NULL OR coalesce(s.attitude, '${UNASSESSED}') = @attitude)
-    AND (@adkar IS NULL OR coalesce(s.adkar_stage, '${UNASSESSED}') = @adkar)
-    AND (@since IS NULL OR s.last_engaged_on IS NULL OR s.last_engaged_on <= @since)
-    AND (@search IS NULL OR s.name LIKE @search ESCAPE '\\' OR s.role LIKE @search ESCAPE '\\')`;
-const select = (columns: string) => matching.replace('%COLUMNS%', columns);
+  )`;
+/** Whether the stakeholder `alias` matches the filter parameters. */
+const matches = (alias: string) => `
+  (@area IS NULL OR ${alias}.area_id IN (SELECT area_id FROM subtree))
+  AND (@attitude IS NULL OR coalesce(${alias}.attitude, '${UNASSESSED}') = @attitude)
+  AND (@adkar IS NULL OR coalesce(${alias}.adkar_stage, '${UNASSESSED}') = @adkar)
+  AND (@since IS NULL OR ${alias}.last_engaged_on IS NULL OR ${alias}.last_engaged_on <= @since)
+  AND (@search IS NULL OR ${alias}.name LIKE @search ESCAPE '\\' OR ${alias}.role LIKE @search ESCAPE '\\')`;
+/** The stakeholders `s` matching the filter parameters; with their area paths (`tree`) when the columns show them. */
+const select = (columns: string, paths: 'with paths' | 'no paths' = 'with paths') =>
+  `${filterTables} SELECT ${columns} FROM stakeholders s ${paths === 'with paths' ? 'LEFT JOIN tree ON tree.area_id = s.area_id' : ''} WHERE ${matches('s')}`;
+
+/** A column of the `@perCell`th stakeholder matching in the grid cell `c`, by name. */
+const lastInCell = (column: string) => `
+  (SELECT m.${column} FROM stakeholders m WHERE m.influence = c.influence AND m.interest = c.interest AND ${matches('m')}
+   ORDER BY m.name, m.stakeholder_id LIMIT 1 OFFSET @perCell - 1)`;
 
 /** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
 const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -277,23 +328,33 @@ const filterParams = (filter: StakeholderFilter): FilterParams => ({
  */
 export class SqliteStakeholderQueries implements StakeholderQueries {
   private readonly sql;
-  private readonly lists: Record<StakeholderSort, SqlStatement<[ListParams], StakeholderRow>>;
+  private readonly lists: Record<StakeholderSort, SortStatements>;
 
   constructor(db: SqlDatabase) {
     for (const projection of [orgProjection, stakeholdersProjection]) projection.setUp(db);
-    const list = (sort: StakeholderSort) =>
-      db.prepare<[ListParams], StakeholderRow>(`${select(rowColumns)} ORDER BY ${orderBy[sort]} LIMIT @limit OFFSET @offset`);
+    const list = (sort: StakeholderSort): SortStatements => ({
+      after: db.prepare(`${select(rowColumns)} AND (@at IS NULL OR ${beyond(sort, '>')}) ORDER BY ${orderOf(sort, false)} LIMIT @limit`),
+      before: db.prepare(`${select(rowColumns)} AND ${beyond(sort, '<')} ORDER BY ${orderOf(sort, true)} LIMIT @limit`),
+      position: db.prepare(`${select('count(*) AS n', 'no paths')} AND ${beyond(sort, '<')}`),
+    });
     this.lists = { influence: list('influence'), interest: list('interest'), name: list('name'), engagement: list('engagement') };
     this.sql = {
-      // Numbered within each cell by name, so the grid reads no more than `perCell` a cell.
+      // Each cell counted by GROUP BY; its chips, the first `perCell` by name, read by the grid index up to the
+      // last of them, found per cell: no window over everyone.
       grid: db.prepare<[FilterParams & { perCell: number }], GridRow>(`
-        SELECT stakeholderId, name, role, areaId, areaPath, influence, interest, attitude, adkarStage, desiredAttitude, lastEngagedOn, engagements, inCell
-        FROM (${select(`${rowColumns},
-          row_number() OVER (PARTITION BY s.influence, s.interest ORDER BY s.name, s.stakeholder_id) AS place,
-          count(*) OVER (PARTITION BY s.influence, s.interest) AS inCell`)})
-        WHERE place <= @perCell ORDER BY influence DESC, interest, place`),
+        ${filterTables},
+        cells AS MATERIALIZED (
+          SELECT c.*, ${lastInCell('name')} AS lastName, ${lastInCell('stakeholder_id')} AS lastId
+          FROM (SELECT s.influence, s.interest, count(*) AS inCell FROM stakeholders s WHERE ${matches('s')} GROUP BY s.influence, s.interest) c
+        )
+        SELECT ${rowColumns}, cells.inCell
+        FROM cells CROSS JOIN stakeholders s ON s.influence = cells.influence AND s.interest = cells.interest
+          AND (cells.inCell <= @perCell OR (s.name, s.stakeholder_id) <= (cells.lastName, cells.lastId))
+        LEFT JOIN tree ON tree.area_id = s.area_id
+        WHERE ${matches('s')}
+        ORDER BY s.influence DESC, s.interest, s.name, s.stakeholder_id`),
       count: db.prepare<[FilterParams & { quietBefore: string }], StakeholderCounts>(
-        select('count(*) AS total, coalesce(sum(s.last_engaged_on IS NULL OR s.last_engaged_on < @quietBefore), 0) AS quiet'),
+        select('count(*) AS total, coalesce(sum(s.last_engaged_on IS NULL OR s.last_engaged_on < @quietBefore), 0) AS quiet', 'no paths'),
       ),
       one: db.prepare<[string], StakeholderRow>(`
         WITH RECURSIVE ${areaTree}
@@ -323,7 +384,7 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
       gridMoves: db.prepare<[FilterParams & { movedSince: string; limit: number }], FlatGridMove>(`
         SELECT * FROM (
           SELECT m.*, w.influence AS wasInfluence, w.interest AS wasInterest
-          FROM (${select(`s.stakeholder_id AS stakeholderId, s.name, s.attitude, s.influence, s.interest`)}
+          FROM (${select(`s.stakeholder_id AS stakeholderId, s.name, s.attitude, s.influence, s.interest`, 'no paths')}
             AND s.stakeholder_id IN (SELECT stakeholder_id FROM stakeholder_history WHERE occurred_at >= @movedSince AND aspect = 'mapping')) m
           JOIN stakeholder_history w ON w.stakeholder_id = m.stakeholderId AND w.revision = (
             SELECT p.revision FROM stakeholder_history p WHERE p.stakeholder_id = m.stakeholderId AND p.occurred_at < @movedSince
@@ -370,7 +431,14 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
   }
 
   list(filter: StakeholderFilter, paging?: Paging): StakeholderRow[] {
-    return this.lists[filter.sort ?? 'influence'].all({ ...filterParams(filter), limit: paging?.limit ?? -1, offset: paging?.offset ?? 0 });
+    const statements = this.lists[filter.sort ?? 'influence'];
+    const params = { ...filterParams(filter), limit: paging?.limit ?? -1 };
+    if (paging?.before !== undefined) return statements.before.all({ ...params, at: paging.before }).reverse();
+    return statements.after.all({ ...params, at: paging?.after ?? null });
+  }
+
+  position(filter: StakeholderFilter, stakeholderId: string): number {
+    return this.lists[filter.sort ?? 'influence'].position.get({ ...filterParams(filter), at: stakeholderId })?.n ?? 0;
   }
 
   grid(filter: StakeholderFilter, perCell: number): GridRow[] {

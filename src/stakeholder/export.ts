@@ -1,4 +1,4 @@
-import type { Paging, StakeholderFilter, StakeholderQueries, StakeholderRow } from '../../projections/stakeholders/queries.ts';
+import type { StakeholderFilter, StakeholderQueries, StakeholderRow } from '../../projections/stakeholders/queries.ts';
 import type { CsvColumn } from '../shared/csv.ts';
 import { labelOf } from '../shared/vocabulary.ts';
 import { aimView, attitudeView, healthById, healthSince, type HealthView } from './viewModels.ts';
@@ -28,20 +28,17 @@ export const stakeholderColumns: readonly CsvColumn<ExportedStakeholder>[] = [
   { heading: 'Health score', cell: (s) => s.health.score },
 ];
 
-/**
- * Every stakeholder the filter matches, a page at a time in the list's order. The list is paged
- * by offset (its orders end on the id, so pages neither overlap nor skip while nothing changes),
- * which at the thousands of stakeholders an organisation has costs little.
- */
+/** Every stakeholder the filter matches, a page at a time in the list's order, each page from the last one's last stakeholder (keyset). */
 export function* stakeholderPages(
   stakeholders: StakeholderQueries,
   filter: StakeholderFilter,
   size = EXPORT_PAGE,
 ): Generator<StakeholderRow[]> {
-  for (let page: Paging = { limit: size, offset: 0 }; ; page = { limit: size, offset: page.offset + size }) {
-    const rows = stakeholders.list(filter, page);
+  for (let after: string | undefined; ; ) {
+    const rows = stakeholders.list(filter, { limit: size, after });
     yield rows;
     if (rows.length < size) return;
+    after = rows.at(-1)?.stakeholderId;
   }
 }
 

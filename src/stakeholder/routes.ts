@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   stakeholderSorts,
   UNASSESSED,
+  type Paging,
   type StakeholderFilter,
   type StakeholderQueries,
   type StakeholderRow,
@@ -11,7 +12,7 @@ import { addDays } from '../adoption/calendar.ts';
 import { sendCsv } from '../http/download.ts';
 import { submitForm, type Form } from '../http/forms.ts';
 import { fromCategories, livePage } from '../http/live.ts';
-import { lenient, optional } from '../http/query.ts';
+import { lenient, messagesByField, optional } from '../http/query.ts';
 import { stakeholderPath } from '../http/urls.ts';
 import { sendHtml, wantsFragment } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
@@ -46,12 +47,14 @@ import {
   listView,
   MOVEMENT_ARROWS,
   movementDays,
+  movementPageView,
   MOVES_SHOWN,
   PAGE_SIZE,
   stakeholdersUrl,
   type Answered,
   type Filters,
   type ListPage,
+  type MovementPage,
 } from './viewModels.ts';
 
 export interface StakeholderRouteOptions extends WebDeps {
@@ -78,11 +81,14 @@ const ListQuery = z.object({
       .number({ error: oneOf(movementDays.map(String)).error })
       .refine((n): n is (typeof movementDays)[number] => (movementDays as readonly number[]).includes(n), oneOf(movementDays.map(String))),
   ),
-  page: optional(z.coerce.number({ error: 'must be a page number' }).int('must be a whole number').min(1, 'must be at least 1')),
+  /** Keyset paging: the page right after, or right before, this stakeholder in the list's order. */
+  after: optional(Id),
+  before: optional(Id),
   /** Set after identifying someone without JavaScript: the page says so. */
   identified: optional(Id),
 });
 const ListQuerystring = lenient(ListQuery);
+const PAGED_FROM_RULE = "must be a stakeholder, as the list's Previous and Next links give";
 
 const StakeholderParams = z.object({ stakeholderId: Id });
 const formIds = stakeholderPageForms.map((form) => form.id) as [string, ...string[]];
@@ -177,17 +183,36 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
   const { stakeholders, views, today, handlers, forms } = options;
   function listPage(
     filters: Filters,
-    requested: number | undefined,
+    paging: Pick<Paging, 'after' | 'before'>,
     extra: Partial<Pick<ListPage, 'errors' | 'identify' | 'identified'>> = {},
   ): ListPage {
     const day = today();
     const filter = stakeholderFilterOf(filters, day);
     const counts = stakeholders.count(filter, quietBefore(day));
-    const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE));
-    // A page past the end (the list shrank since the link was made) shows the last one.
-    const page = Math.min(requested ?? 1, pages);
-    const rows = stakeholders.list(filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const rows = stakeholders.list(filter, { limit: PAGE_SIZE, ...paging });
+    const from = paging.after ?? paging.before;
+    // Where the page starts, counted rather than carried in the link: the list may have changed since.
+    const preceding = from === undefined ? 0 : rows[0] === undefined ? null : stakeholders.position(filter, rows[0].stakeholderId);
     const grid = stakeholders.grid(filter, GRID_PER_CELL);
+    return {
+      filters,
+      preceding,
+      from: from ?? null,
+      rows,
+      grid,
+      engaged: stakeholders.engagedSince(healthSince([...rows, ...grid], day), day),
+      counts,
+      areas: stakeholders.areas(),
+      hasAny: stakeholders.hasAny(),
+      today: day,
+      errors: extra.errors ?? {},
+      identify: extra.identify ?? null,
+      identified: extra.identified ?? null,
+    };
+  }
+  /** Who moved over the period: on the grid as the filters choose them, in attitude or ADKAR stage within the area. */
+  function movementPage(filters: Filters, errors: Record<string, string>): MovementPage {
+    const day = today();
     const days = filters.days ?? DEFAULT_MOVEMENT_DAYS;
     const since = addDays(day, 1 - days);
     const moves = biggestMoves(stakeholders.movesBetween(since, day, filters.area))
@@ -200,43 +225,43 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
           addDays(move.lastOn, AROUND_DAYS),
         ),
       }));
-    return {
-      filters,
-      page,
-      pages,
-      rows,
-      grid,
-      engaged: stakeholders.engagedSince(healthSince([...rows, ...grid], day), day),
-      days,
-      movement: stakeholders.gridMoves(filter, since, MOVEMENT_ARROWS),
-      moves,
-      counts,
-      areas: stakeholders.areas(),
-      hasAny: stakeholders.hasAny(),
-      today: day,
-      errors: extra.errors ?? {},
-      identify: extra.identify ?? null,
-      identified: extra.identified ?? null,
-    };
+    return { filters, days, movement: stakeholders.gridMoves(stakeholderFilterOf(filters, day), since, MOVEMENT_ARROWS), moves, errors };
   }
+
   const renderList = (fragment: boolean, page: ListPage) =>
     views.render(fragment ? 'partials/stakeholders' : 'pages/stakeholders', listView(page));
 
   app.get('/stakeholders', { config: { access: 'read' }, schema: { querystring: ListQuerystring } }, async (request, reply) => {
     const { value, issues } = request.query;
-    const { identified, page: requested, ...filters } = value;
-    const errors = Object.fromEntries(issues.map((i) => [i.field, i.message]));
-    const page = listPage(filters, requested, {
-      errors,
+    const { identified, after, before, ...filters } = value;
+    // A stakeholder no longer there (or never) is no place to page from: the first page, saying so.
+    const unknown = Object.entries({ after, before }).flatMap(([field, id]) =>
+      id === undefined || stakeholders.stakeholder(id) !== null ? [] : [{ field, message: `"${id}" ${PAGED_FROM_RULE}` }],
+    );
+    const known = unknown.length > 0 ? {} : { after, before };
+    const page = listPage(filters, known, {
+      errors: messagesByField([...issues, ...unknown]),
       identified: identified === undefined ? null : stakeholders.stakeholder(identified),
     });
-    return sendHtml(reply, renderList(wantsFragment(request), page), issues.length > 0 ? 422 : 200);
+    return sendHtml(reply, renderList(wantsFragment(request), page), issues.length + unknown.length > 0 ? 422 : 200);
   });
+
+  app.get(
+    '/stakeholders/movement',
+    { config: { access: 'read' }, schema: { querystring: lenient(ListQuery.omit({ after: true, before: true, identified: true })) } },
+    async (request, reply) => {
+      const { value, issues } = request.query;
+      const page = movementPage(value, messagesByField(issues));
+      const view = movementPageView(page);
+      const html = views.render(wantsFragment(request) ? 'partials/stakeholdersMovement' : 'pages/stakeholdersMovement', view);
+      return sendHtml(reply, html, issues.length > 0 ? 422 : 200);
+    },
+  );
 
   // The list as the page filters and sorts it, every match rather than one page; a bad filter is refused, naming it.
   app.get(
     '/stakeholders.csv',
-    { config: { access: 'read' }, schema: { querystring: ListQuery.omit({ page: true, identified: true }) } },
+    { config: { access: 'read' }, schema: { querystring: ListQuery.omit({ after: true, before: true, identified: true }) } },
     async (request, reply) => {
       const day = today();
       const rows = withHealth(stakeholderPages(stakeholders, stakeholderFilterOf(request.query, day)), stakeholders, day);
@@ -245,7 +270,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
   );
 
   app.post('/stakeholders', { config: { access: 'write' }, schema: { querystring: ListQuerystring } }, async (request, reply) => {
-    const { identified: _, page: __, ...filters } = request.query.value;
+    const { identified: _, after: __, before: ___, ...filters } = request.query.value;
     return submitForm(request, reply, forms, {
       form: identifyStakeholderForm,
       data: (values, key) => ({ ...values, stakeholderId: key }),
@@ -253,7 +278,7 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
       redirectTo: (key) => stakeholdersUrl({ ...filters, identified: key }),
       render: ({ state, fragment, key }) => {
         const answer = state === null ? { identified: key === undefined ? null : stakeholders.stakeholder(key) } : { identify: state };
-        return renderList(fragment, listPage(filters, undefined, answer));
+        return renderList(fragment, listPage(filters, {}, answer));
       },
     });
   });

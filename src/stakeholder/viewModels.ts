@@ -169,9 +169,9 @@ export interface Filters {
   /** The period the grid's arrows and the biggest moves look back over. */
   days?: MovementDays | undefined;
 }
-const filterNames = ['q', 'area', 'attitude', 'adkar', 'weeks', 'sort', 'days'] as const;
+const filterNames = ['q', 'area', 'attitude', 'adkar', 'weeks', 'sort'] as const;
 /** Parameters that choose how the page shows its stakeholders, not which. */
-const viewNames: readonly string[] = ['sort', 'days'];
+const viewNames: readonly string[] = ['sort'];
 
 /** The periods movement can be looked at over, in days. */
 export const movementDays = [14, 30, 90] as const;
@@ -185,10 +185,29 @@ export const PAGE_SIZE = 25;
 /** Chips in one cell of the grid, the first by name; the cell counts the others. */
 export const GRID_PER_CELL = 12;
 const weekChoices = [1, 2, 3, 4, 6, 8, 12];
-/** The list's parameters that have no field in its filter form. */
-const otherParameters: Record<string, string> = { page: 'Page', identified: 'The stakeholder just identified' };
+/** What an error says each parameter is: "Not engaged for must be …" would not read. */
+const parameterSubjects: Record<string, string> = {
+  q: 'Search',
+  area: 'Area',
+  attitude: 'Attitude',
+  adkar: 'ADKAR stage',
+  weeks: 'Weeks without engagement',
+  sort: 'Sort by',
+  // The list keeps the period so its movement link carries it; it is chosen on the movement page.
+  days: 'Movement period',
+  after: 'Paged after',
+  before: 'Paged before',
+  identified: 'The stakeholder just identified',
+};
 
-function listUrl(path: string, query: Filters & { page?: number; identified?: string }): string {
+/** Where in the list a link lands: after or before a stakeholder (keyset), or at whom the identify form just recorded. */
+interface ListPlace {
+  after?: string;
+  before?: string;
+  identified?: string;
+}
+
+function listUrl(path: string, query: Filters & ListPlace): string {
   const params = Object.entries(query).flatMap(([key, value]): [string, string][] =>
     value === undefined || value === '' ? [] : [[key, String(value)]],
   );
@@ -197,7 +216,10 @@ function listUrl(path: string, query: Filters & { page?: number; identified?: st
 }
 
 /** The list's URL for some filters, empty ones left out so links stay short. */
-export const stakeholdersUrl = (query: Filters & { page?: number; identified?: string }): string => listUrl('/stakeholders', query);
+export const stakeholdersUrl = (query: Filters & ListPlace): string => listUrl('/stakeholders', query);
+
+/** The movement map and biggest moves of the list's filters. */
+export const stakeholdersMovementUrl = (query: Filters): string => listUrl('/stakeholders/movement', query);
 
 /** The list's CSV download: its filters and order, never a page of it. */
 export const stakeholdersCsvUrl = ({ q, area, attitude, adkar, weeks, sort }: Filters): string =>
@@ -209,7 +231,7 @@ const choice = (value: string, label: string, selected: string | number | undefi
   selected: value === String(selected ?? ''),
 });
 
-function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Record<string, string>, days: MovementDays) {
+function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Record<string, string>) {
   const weeks =
     filters.weeks !== undefined && !weekChoices.includes(filters.weeks)
       ? [...weekChoices, filters.weeks].sort((a, b) => a - b)
@@ -242,30 +264,25 @@ function filterView(areas: readonly AreaChoice[], filters: Filters, errors: Reco
     {
       name: 'weeks',
       label: 'Not engaged for',
-      // What its rules are spoken of: "Not engaged for must be …" would not read.
-      subject: 'Weeks without engagement',
       any: 'Any time',
       options: weeks.map((w) => choice(String(w), `${plural(w, 'week')} or more`, filters.weeks)),
     },
-    {
-      name: 'days',
-      label: 'Movement over',
-      subject: 'Movement period',
-      any: null,
-      options: movementDays.map((d) => choice(String(d), `the last ${d} days`, days)),
-    },
   ];
-  const error = (name: string, subject: string) => (errors[name] === undefined ? null : `${subject} ${errors[name]}`);
+  const error = (name: string) => (errors[name] === undefined ? null : `${labelOf(parameterSubjects, name)} ${errors[name]}`);
   return {
     action: '/stakeholders',
-    search: { value: filters.q ?? '', error: error('q', 'Search') },
-    fields: fields.map((field) => ({ ...field, error: error(field.name, ('subject' in field && field.subject) || field.label) })),
-    sort: { options: stakeholderSorts.map((s) => choice(s, sortLabels[s], filters.sort ?? 'influence')), error: error('sort', 'Sort by') },
-    otherErrors: Object.entries(errors)
-      .filter(([field]) => !(filterNames as readonly string[]).includes(field))
-      .map(([field, message]) => `${labelOf(otherParameters, field)} ${message}`),
+    search: { value: filters.q ?? '', error: error('q') },
+    fields: fields.map((field) => ({ ...field, error: error(field.name) })),
+    sort: { options: stakeholderSorts.map((s) => choice(s, sortLabels[s], filters.sort ?? 'influence')), error: error('sort') },
+    otherErrors: errorsBesides(filterNames, errors),
   };
 }
+
+/** The errors of parameters with no field of their own in a form, each sentence naming its parameter. */
+const errorsBesides = (fields: readonly string[], errors: Record<string, string>) =>
+  Object.entries(errors)
+    .filter(([field]) => !fields.includes(field))
+    .map(([field, message]) => `${labelOf(parameterSubjects, field)} ${message}`);
 
 export type HealthView = ReturnType<typeof healthView>;
 
@@ -444,20 +461,16 @@ const ratingOptions = { influence: ratingChoices, interest: ratingChoices };
 
 export interface ListPage {
   filters: Filters;
-  /** The page of the list asked for (1 = the first), and how many there are. */
-  page: number;
-  pages: number;
+  /** How many in the list come before this page's first row; null when the page is empty (paged past the end). */
+  preceding: number | null;
+  /** The stakeholder this page was paged from (after or before); null for the first page. */
+  from: string | null;
   /** This page's rows. */
   rows: StakeholderRow[];
   /** Those matching on the grid, at most GRID_PER_CELL a cell. */
   grid: GridRow[];
   /** Those on the grid and in the list, and the engagements their relationship health is scored from. */
   engaged: EngagedRow[];
-  /** The period looked back over, and who was re-mapped in it. */
-  days: MovementDays;
-  movement: GridMove[];
-  /** The biggest attitude and ADKAR moves of the period, each with the engagements around it. */
-  moves: MoveAround[];
   counts: StakeholderCounts;
   areas: AreaChoice[];
   hasAny: boolean;
@@ -482,7 +495,7 @@ export function listView(page: ListPage) {
     freshState(identifyStakeholderForm, { name: '', role: '', areaId: filters.area ?? '', influence: '3', interest: '3' });
   return {
     title: 'Stakeholders',
-    filter: filterView(page.areas, filters, page.errors, page.days),
+    filter: filterView(page.areas, filters, page.errors),
     filtered,
     clearHref: '/stakeholders',
     csvHref: stakeholdersCsvUrl(filters),
@@ -493,12 +506,7 @@ export function listView(page: ListPage) {
     rows,
     paging: pagingView(page, total),
     grid: gridView(page.grid, page.today, health),
-    movement: movementView(page.movement, page.days, MOVEMENT_ARROWS),
-    moves: page.moves.map(moveView),
-    movesPeriod: `the last ${page.days} days`,
-    // Moves follow the area filter only: the others describe where people stand now.
-    movesScope: filters.area === undefined ? '' : ' in this area',
-    aroundDays: AROUND_DAYS,
+    movementHref: stakeholdersMovementUrl(filters),
     columns: (['name', 'influence', 'engagement'] as const).map((sort) => ({
       sort,
       href: stakeholdersUrl({ ...filters, sort }),
@@ -521,16 +529,61 @@ export function listView(page: ListPage) {
   };
 }
 
-/** Where this page of the list sits, with links to its neighbours; null when everyone fits on one. */
+/** Where this page of the list sits, with links to its neighbours (keyset: after its last row, before its first); null when everyone fits on one. */
 function pagingView(page: ListPage, total: number) {
-  if (page.pages <= 1) return null;
-  const first = (page.page - 1) * PAGE_SIZE + 1;
-  const hrefOf = (n: number) => (n < 1 || n > page.pages ? null : stakeholdersUrl({ ...page.filters, page: n === 1 ? undefined : n }));
+  const { rows, preceding, filters } = page;
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (first === undefined || last === undefined || preceding === null) {
+    // Paged past the end: the way back is before where it started.
+    return page.from === null ? null : { label: null, previousHref: stakeholdersUrl({ ...filters, before: page.from }), nextHref: null };
+  }
+  if (preceding === 0 && rows.length === total) return null;
   return {
-    label: `${first}–${first + page.rows.length - 1} of ${total}`,
-    page: `Page ${page.page} of ${page.pages}`,
-    previousHref: hrefOf(page.page - 1),
-    nextHref: hrefOf(page.page + 1),
+    label: `${preceding + 1}–${preceding + rows.length} of ${total}`,
+    // The first page has a plain address.
+    previousHref: preceding === 0 ? null : stakeholdersUrl(preceding <= PAGE_SIZE ? filters : { ...filters, before: first.stakeholderId }),
+    nextHref: preceding + rows.length >= total ? null : stakeholdersUrl({ ...filters, after: last.stakeholderId }),
+  };
+}
+
+// The movement page: who moved on the grid, and whose attitude or ADKAR stage, over a period.
+
+export interface MovementPage {
+  /** The list's filters: the map follows them all, the biggest moves the area only. */
+  filters: Filters;
+  /** The period looked back over, and who was re-mapped in it. */
+  days: MovementDays;
+  movement: GridMove[];
+  /** The biggest attitude and ADKAR moves of the period, each with the engagements around it. */
+  moves: MoveAround[];
+  errors: Record<string, string>;
+}
+
+export function movementPageView(page: MovementPage) {
+  const { filters, days } = page;
+  const { days: _, ...listFilters } = filters;
+  const kept = Object.entries(listFilters).flatMap(([name, value]) =>
+    value === undefined || value === '' ? [] : [{ name, value: String(value) }],
+  );
+  const error = page.errors.days;
+  return {
+    title: 'Movement · Stakeholders',
+    action: '/stakeholders/movement',
+    listHref: stakeholdersUrl(filters),
+    filtered: kept.some(({ name }) => !viewNames.includes(name)),
+    kept,
+    period: {
+      options: movementDays.map((d) => choice(String(d), `the last ${d} days`, days)),
+      error: error === undefined ? null : `Movement period ${error}`,
+    },
+    otherErrors: errorsBesides(['days'], page.errors),
+    movement: movementView(page.movement, days, MOVEMENT_ARROWS),
+    moves: page.moves.map(moveView),
+    movesPeriod: `the last ${days} days`,
+    // Moves follow the area filter only: the others describe where people stand now.
+    movesScope: filters.area === undefined ? '' : ' in this area',
+    aroundDays: AROUND_DAYS,
   };
 }
 

@@ -76,7 +76,7 @@ function load(options: TeamRouteOptions, teamId: string, cycleId: string | undef
     keyResults: keyResultsOf(options, teamId, selection.cycleId),
     history: timeline.page({ teamId }, RECENT),
     signals,
-    stakeholders: stakeholders.list({ areaId: team.areaId }, { limit: RECENT, offset: 0 }),
+    stakeholders: stakeholders.list({ areaId: team.areaId }, { limit: RECENT }),
     stakeholderCount: stakeholders.count({ areaId: team.areaId }, today()).total,
     names: forms.names,
   };

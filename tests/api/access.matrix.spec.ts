@@ -82,6 +82,7 @@ const GETS: Record<string, Row> = {
   '/resistance': read(same('/resistance')),
   '/resistance/:signalId': read((ids) => ({ inside: `/resistance/${ids.signal.inside}`, outside: `/resistance/${ids.signal.outside}` })),
   '/stakeholders': read(same('/stakeholders')),
+  '/stakeholders/movement': read(same('/stakeholders/movement')),
   '/stakeholders/:stakeholderId': read((ids) => ({
     inside: `/stakeholders/${ids.stakeholder.inside}`,
     outside: `/stakeholders/${ids.stakeholder.outside}`,

@@ -264,8 +264,9 @@ describe('searching and paging the list', () => {
     const first = await app.inject('/stakeholders?sort=name');
     expect(rows(first.body)).toHaveLength(25);
     expect(first.body).toContain('33 stakeholders · <strong class="stale-count">32 not engaged for 4 weeks or more</strong>');
-    expect(first.body).toContain('1–25 of 33 · Page 1 of 2');
-    expect(first.body).toContain('<a class="pager__link" href="/stakeholders?sort=name&amp;page=2" rel="next">Next</a>');
+    expect(first.body).toContain('1–25 of 33');
+    // Keyset: the next page starts after the last row shown.
+    expect(first.body).toContain('<a class="pager__link" href="/stakeholders?sort=name&amp;after=p24" rel="next">Next</a>');
     expect(first.body).not.toContain('rel="prev"');
     expect(gridCell(first.body, 1, 1)).toEqual(
       Array.from({ length: 12 }, (_, i) => `Person ${String(i + 1).padStart(2, '0')}, Not assessed`),
@@ -273,7 +274,7 @@ describe('searching and paging the list', () => {
     expect(first.body).toContain('aria-label="Influence 1, interest 1: 30 stakeholders"');
     expect(first.body).toContain('<span class="sh-cell__more">+18 more</span>');
 
-    const second = await app.inject('/stakeholders?sort=name&page=2');
+    const second = await app.inject('/stakeholders?sort=name&after=p24');
     expect(names(second.body)).toEqual([
       'Person 25',
       'Person 26',
@@ -284,20 +285,30 @@ describe('searching and paging the list', () => {
       'Rita &lt;Finance&gt;',
       'Vera Patel',
     ]);
-    expect(second.body).toContain('26–33 of 33 · Page 2 of 2');
+    expect(second.body).toContain('26–33 of 33');
     expect(second.body).toContain('<a class="pager__link" href="/stakeholders?sort=name" rel="prev">Previous</a>');
+    expect(second.body).not.toContain('rel="next"');
+    // Back from the last row: the 25 before it, counted where they start.
+    const back = await app.inject('/stakeholders?sort=name&before=vera');
+    expect(rows(back.body)).toHaveLength(25);
+    expect(back.body).toContain('8–32 of 33');
+    expect(back.body).toContain('<a class="pager__link" href="/stakeholders?sort=name" rel="prev">Previous</a>');
+    expect(back.body).toContain('href="/stakeholders?sort=name&amp;after=rita" rel="next"');
 
-    // A search narrows the counts and the pages; a page past the end shows the last one.
-    const sales = await app.inject('/stakeholders?q=sales&page=9');
+    // A search narrows the counts and the pages.
+    const sales = await app.inject('/stakeholders?q=sales');
     expect(rows(sales.body)).toHaveLength(15);
     expect(sales.body).toContain('15 stakeholders');
     expect(sales.body).not.toContain('class="pager"');
   });
 
-  it('re-renders (422) with the message beside a bad page number', async () => {
-    const res = await app.inject('/stakeholders?page=0');
+  it('re-renders (422) the first page, saying why, when paged from a stakeholder who is not there', async () => {
+    const res = await app.inject('/stakeholders?after=nobody');
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('<p class="field__error" role="alert">Page &quot;0&quot; must be at least 1</p>');
+    expect(res.body).toContain(
+      '<p class="field__error" role="alert">Paged after &quot;nobody&quot; must be a stakeholder, as the list&#39;s Previous and Next links give</p>',
+    );
+    expect(res.body).toContain('Lars Ek');
   });
 });
 
@@ -594,23 +605,28 @@ describe('movement and relationship health', () => {
 
   it('draws an arrow from where each re-mapped stakeholder stood N days ago to where they stand, 30 days unless chosen', async () => {
     await larsMoves();
-    const month = await app.inject('/stakeholders');
+    const month = await app.inject('/stakeholders/movement');
     expect(arrows(month.body)).toEqual(['Lars Ek: influence 4 → 5, interest 2 → 3']);
     expect(month.body).toContain('<option value="30" selected>the last 30 days</option>');
     // From (4, 2) to (5, 3): the map's cells are 80 wide, 28 in for the axis, influence counted from the top.
     expect(month.body).toMatch(/<line x1="148" y1="120" x2="228" y2="40" marker-end="url\(#sh-arrowhead\)"\/>/);
     // Re-mapped 15 days ago: not within the last 14.
-    const fortnight = await app.inject('/stakeholders?days=14');
+    const fortnight = await app.inject('/stakeholders/movement?days=14');
     expect(fortnight.statusCode).toBe(200);
     expect(arrows(fortnight.body)).toEqual([]);
     expect(fortnight.body).toContain('Nobody shown here was re-mapped in the last 14 days.');
     // The grid's filters apply: Lars is not in R&D.
-    expect(arrows((await app.inject('/stakeholders?area=rnd')).body)).toEqual([]);
+    expect(arrows((await app.inject('/stakeholders/movement?area=rnd')).body)).toEqual([]);
+    // The list reads no movement: it links to this page, keeping its filters and the period.
+    const list = await app.inject('/stakeholders?area=rnd&days=14');
+    expect(arrows(list.body)).toEqual([]);
+    expect(list.body).toContain('<a href="/stakeholders/movement?area=rnd&amp;days=14">Who moved, and how far</a>');
+    expect(fortnight.body).toContain('<a class="stakeholder-filter__clear" href="/stakeholders?days=14">Back to the list</a>');
   });
 
   it('lists the biggest attitude and ADKAR moves of the period with the engagements around them, linked to their rows', async () => {
     await larsMoves();
-    const page = await app.inject('/stakeholders?days=14');
+    const page = await app.inject('/stakeholders/movement?days=14');
     expect(page.body).toContain('Biggest moves in the last 14 days');
     expect(moves(page.body)).toEqual([
       'Lars Ek Head of Platform · 20 Nov 2026 Attitude: Skeptic → Supporter +2 steps ADKAR stage: Awareness → Desire +1 step 18 Nov 2026 · Workshop +1 Positive',
@@ -618,17 +634,19 @@ describe('movement and relationship health', () => {
     expect(page.body).toContain('<a href="/stakeholders/lars#engagement-e3">');
     expect((await app.inject('/stakeholders/lars')).body).toContain('<tr id="engagement-e3">');
     // Over 90 days everyone was first assessed within the period: from "not assessed" is no move.
-    expect(moves((await app.inject('/stakeholders?days=90')).body)).toEqual([]);
-    expect((await app.inject('/stakeholders?area=rnd')).body).toContain(
+    expect(moves((await app.inject('/stakeholders/movement?days=90')).body)).toEqual([]);
+    expect((await app.inject('/stakeholders/movement?area=rnd')).body).toContain(
       "Nobody's attitude or ADKAR stage moved in the last 30 days in this area.",
     );
   });
 
   it('refuses (422) a period it does not offer, naming the parameter and the rule', async () => {
     for (const days of ['7', 'month', '-30']) {
-      const res = await app.inject(`/stakeholders?days=${days}`);
-      expect(res.statusCode).toBe(422);
-      expect(res.body, days).toContain(`Movement period &quot;${days}&quot; must be one of 14, 30, 90`);
+      for (const page of ['/stakeholders/movement', '/stakeholders']) {
+        const res = await app.inject(`${page}?days=${days}`);
+        expect(res.statusCode).toBe(422);
+        expect(res.body, days).toContain(`Movement period &quot;${days}&quot; must be one of 14, 30, 90`);
+      }
     }
   });
 

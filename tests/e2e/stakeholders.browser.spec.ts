@@ -161,18 +161,23 @@ describe.skipIf(skipWithoutBrowser('stakeholder'))('stakeholders in Chromium', (
     expect(await axeViolations(page)).toEqual([]);
     // The grid and the first page of the list, with its pager.
     await page.screenshot({ path: screenshotPath('stakeholders.png'), fullPage: true });
-    // Movement over the default 30 days: arrows on the grid's map, the biggest moves with their engagements.
+    // Movement over the default 30 days, on its own page linked from the grid: arrows on the grid's map, the biggest moves with their engagements.
+    await page.getByRole('link', { name: 'Who moved, and how far' }).click();
+    await page.waitForURL(/\/stakeholders\/movement$/);
+    expect(await axeViolations(page)).toEqual([]);
     expect(await page.locator('.sh-movement__arrow').count()).toBeGreaterThan(0);
     expect(await page.locator('.sh-move').count()).toBeGreaterThan(0);
     await page.locator('.sh-grid-card').screenshot({ path: screenshotPath('stakeholders-movement.png') });
     await page.locator('.sh-moves').screenshot({ path: screenshotPath('stakeholders-moves.png') });
-    // Over 90 days, chosen on the page: the filter form swaps the page in place and keeps the choice in the address.
+    // Over 90 days, chosen on the page: the period form swaps the page in place and keeps the choice in the address.
     await page.getByLabel('Movement over', { exact: true }).selectOption('90');
     await page.waitForURL(/days=90/);
     await expect.poll(() => page.locator('#moves-title').textContent()).toBe('Biggest moves in the last 90 days');
     expect(await axeViolations(page)).toEqual([]);
 
     // The most influential stakeholder, first in the list, has the longest history.
+    await page.getByRole('link', { name: 'Back to the list' }).click();
+    await page.waitForURL(/\/stakeholders\?days=90$/);
     await page.locator('table.stakeholder-table tbody tr').first().getByRole('link').first().click();
     await page.waitForURL(/\/stakeholders\/[0-9a-f-]{36}$/);
     expect(await axeViolations(page)).toEqual([]);

@@ -4,7 +4,7 @@ import { openDatabase } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { readModels } from '../../projections/index.ts';
 import { ProjectionRunner } from '../../projections/runner.ts';
-import { SqliteStakeholderQueries, type StakeholderFilter } from '../../projections/stakeholders/queries.ts';
+import { SqliteStakeholderQueries, type Paging, type StakeholderFilter } from '../../projections/stakeholders/queries.ts';
 import { withMetadata } from '../../src/shared/commandHandler.ts';
 import type { UptakeEvent } from '../../src/events.ts';
 import { append, appendOrganisation, ev } from './projections.events.ts';
@@ -125,13 +125,49 @@ describe('stakeholder queries', () => {
     expect(names({ search: '%_' })).toEqual(['Ed 100%_Sure']);
   });
 
-  it('pages the list and counts matches and quiet ones without reading the rows', () => {
-    expect(queries.list({}, { limit: 2, offset: 0 }).map((s) => s.name)).toEqual(['Ann', 'Bo']);
-    expect(queries.list({}, { limit: 2, offset: 2 }).map((s) => s.name)).toEqual(['Cy', 'Di']);
-    expect(queries.list({ sort: 'name' }, { limit: 2, offset: 3 }).map((s) => s.name)).toEqual(['Di']);
+  it('pages the list by keyset in each order, either way from a stakeholder, and counts matches and quiet ones without reading the rows', () => {
+    const names = (filter: StakeholderFilter, paging: Paging) => queries.list(filter, paging).map((s) => s.name);
+    expect(names({}, { limit: 2 })).toEqual(['Ann', 'Bo']);
+    expect(names({}, { limit: 2, after: 'bo' })).toEqual(['Cy', 'Di']);
+    expect(names({}, { limit: 2, before: 'di' })).toEqual(['Bo', 'Cy']);
+    expect(names({}, { limit: 2, before: 'ann' })).toEqual([]);
+    expect(names({ sort: 'name' }, { limit: 2, after: 'cy' })).toEqual(['Di']);
+    // Never engaged first, then the longest since.
+    expect(names({ sort: 'engagement' }, { limit: 2, after: 'cy' })).toEqual(['Bo', 'Di']);
+    expect(names({ sort: 'engagement' }, { limit: 3, before: 'ann' })).toEqual(['Cy', 'Bo', 'Di']);
+    expect(names({ sort: 'interest' }, { limit: 1, after: 'bo' })).toEqual(['Cy']);
+    // The filters apply on either side of the stakeholder paged from.
+    expect(names({ areaId: 's' }, { limit: 2, after: 'ann' })).toEqual(['Bo', 'Di']);
+    expect(queries.position({}, 'cy')).toBe(2);
+    expect(queries.position({ sort: 'engagement' }, 'cy')).toBe(0);
+    expect(queries.position({ areaId: 's' }, 'di')).toBe(1);
     expect(queries.count({}, '2026-10-28')).toEqual({ total: 4, quiet: 2 });
     expect(queries.count({ areaId: 's' }, '2026-11-01')).toEqual({ total: 2, quiet: 2 });
     expect(queries.count({ attitude: 'skeptic' }, '2026-11-01')).toEqual({ total: 0, quiet: 0 });
+  });
+
+  it('puts on the grid the first of each cell by name, counting the whole cell, with the filters applied', async () => {
+    await append(store, 'stakeholder-al', identified('al', 'Al', 's', 3, 5));
+    await new ProjectionRunner(db, store, readModels).catchUp();
+    const chips = (filter: StakeholderFilter, perCell: number) =>
+      queries.grid(filter, perCell).map((s) => [s.name, s.influence, s.interest, s.inCell]);
+    expect(chips({}, 1)).toEqual([
+      ['Ann', 5, 2, 1],
+      ['Cy', 3, 4, 1],
+      ['Al', 3, 5, 2],
+      ['Di', 1, 1, 1],
+    ]);
+    expect(chips({}, 2)).toEqual([
+      ['Ann', 5, 2, 1],
+      ['Cy', 3, 4, 1],
+      ['Al', 3, 5, 2],
+      ['Bo', 3, 5, 2],
+      ['Di', 1, 1, 1],
+    ]);
+    expect(chips({ areaId: 's', attitude: 'unassessed' }, 1)).toEqual([
+      ['Al', 3, 5, 1],
+      ['Di', 1, 1, 1],
+    ]);
   });
 
   it('answers one stakeholder, or null', () => {
