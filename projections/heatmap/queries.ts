@@ -1,20 +1,27 @@
 import {
   type AdoptionFact,
   type AdoptionFactKind,
+  addTally,
+  addTeam,
   adoptionFactKinds,
-  assessArea,
+  assessTally,
   assessTeam,
   dimensionOf,
+  emptyTally,
+  firstDateKinds,
+  indexFacts,
   learnWindowStart,
-  rollUp,
+  type Scores,
   scoredKinds,
   scoreTeam,
+  type Tally,
   type TeamAssessment,
+  type TeamFacts,
 } from '../../src/adoption/model.ts';
 import { forecast } from '../../src/adoption/forecast.ts';
-import { areaSeries, seriesDates } from '../../src/adoption/trend.ts';
+import { addSeries, seriesDates, seriesOf } from '../../src/adoption/trend.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
-import { adoptionProjection, type FactRow, firstDateColumn, firstDateKinds, type SummaryRow, type TrainingsRow } from '../adoption.ts';
+import { adoptionProjection, type FactRow, firstDateColumn, type SummaryRow, type TrainingsRow } from '../adoption.ts';
 import { objectivesProjection } from '../objectives.ts';
 import { orgProjection } from '../org.ts';
 import { CHECKPOINTS_SCHEMA } from '../runner.ts';
@@ -129,11 +136,36 @@ interface TeamRecord {
 /** Everything one heatmap needs, computed once per (cycle, asOf). */
 interface Computed {
   cycle: CycleSummary;
-  teams: TeamRow[];
   /** Areas in tree order (depth first, siblings by code). */
   areas: AreaRow[];
-  /** Each area's own row, its teams and its child areas: what `area()` answers, found without a scan. */
-  byArea: Map<string, AreaDetail>;
+  organisation: Scores | null;
+  /** Every team's row, made on first use: the heatmap page shows only the areas. */
+  teams: () => TeamRow[];
+  /** Each area's own row, its teams and its child areas: what `area()` answers, found without a scan (made on first use). */
+  byArea: () => Map<string, AreaDetail>;
+}
+
+/** A team as scored for one date: what its row is made from, when one is asked for. */
+interface ScoredTeam {
+  team: TeamRecord;
+  assessment: TeamAssessment;
+  /** Its overall score on each of the series dates. */
+  overallByDate: number[];
+}
+
+/** A subtree's tally and its summed series, added up from its teams and its child areas. */
+interface Sums {
+  tally: Tally;
+  series: number[];
+}
+
+/** The value `make` gives, worked out on first use and kept. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
 const cycleColumns =
@@ -148,6 +180,9 @@ function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
   return list;
 }
 
+/** A team without a fact in the cycle. */
+const noFacts = indexFacts([]);
+
 /** Heatmaps kept, one per (cycle, asOf): a few pairs are asked for again and again. */
 const CACHED_HEATMAPS = 32;
 
@@ -156,8 +191,8 @@ const CACHED_TREND_CYCLES = 8;
 
 /** A team's overall score at the week ends of a cycle, valid while its facts, its size and the cycle's dates are the ones it was scored from. */
 interface TeamWeeks {
-  /** The facts list it was last checked against: the same list (until the summaries are read again) needs no comparison. */
-  facts: readonly AdoptionFact[];
+  /** The facts it was last checked against: the same object (until the summaries are read again) needs no comparison. */
+  facts: TeamFacts;
   /** What the scores depend on, as text: a list read again after a write is compared by it. */
   key: string;
   overall: Map<string, number>;
@@ -215,7 +250,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   private readonly sql;
   private readonly cache = new Map<string, Cached>();
   /** Each cycle's teams' facts from their summaries, with the checkpoints they were read at: every date of the cycle scores the same facts. */
-  private readonly summarised = new Map<string, { state: string; facts: Map<string, AdoptionFact[]> }>();
+  private readonly summarised = new Map<string, { state: string; facts: Map<string, TeamFacts> }>();
   /**
    * Each team's overall score at the week ends of a cycle. A week that ended before the date
    * asked about scores the same whatever that date, so the trends of every date in a cycle share
@@ -273,16 +308,25 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   heatmap(cycleId: string, asOf: string): Heatmap | null {
     const computed = this.compute(cycleId, asOf);
     if (!computed) return null;
-    return { cycle: computed.cycle, asOf, areas: computed.areas, teams: computed.teams, organisation: rollUp(computed.teams) };
+    const { cycle, areas, organisation, teams } = computed;
+    return {
+      cycle,
+      asOf,
+      areas,
+      organisation,
+      get teams() {
+        return teams();
+      },
+    };
   }
 
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null {
-    return this.compute(cycleId, asOf, areaId)?.byArea.get(areaId) ?? null;
+    return this.compute(cycleId, asOf, areaId)?.byArea().get(areaId) ?? null;
   }
 
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
     const computed = this.compute(cycleId, asOf);
-    const team = computed?.teams.find((t) => t.teamId === teamId);
+    const team = computed?.teams().find((t) => t.teamId === teamId);
     const area = team && computed?.areas.find((a) => a.areaId === team.areaId);
     return team && area ? { ...team, area } : null;
   }
@@ -370,7 +414,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
    * check-in held and every training, whatever their dates. The model counts only those dated on
    * or before the date it is asked about, so the same facts serve every date.
    */
-  private summarisedFacts(cycleId: string): Map<string, AdoptionFact[]> {
+  private summarisedFacts(cycleId: string): Map<string, TeamFacts> {
     const facts = new Map<string, AdoptionFact[]>();
     for (const row of this.sql.summaries.all(cycleId)) {
       const team = listIn(facts, row.team_id);
@@ -388,11 +432,11 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       for (const [on, trainingKind, participants] of JSON.parse(row.trainings) as [string, string, number][])
         team.push({ kind: 'training', on, trainingKind, participants });
     }
-    return facts;
+    return new Map([...facts].map(([team, list]) => [team, indexFacts(list)]));
   }
 
   /** A team's week-end scores in a cycle as far as they were scored from these facts, size and cycle dates; emptied when any of them changed. */
-  private weeksOf(cycle: CycleSummary, team: TeamRecord, facts: readonly AdoptionFact[]): Map<string, number> {
+  private weeksOf(cycle: CycleSummary, team: TeamRecord, facts: TeamFacts): Map<string, number> {
     let teams = this.weeks.get(cycle.cycleId);
     if (teams === undefined) {
       if (this.weeks.size >= CACHED_TREND_CYCLES) this.weeks.delete(this.weeks.keys().next().value!);
@@ -437,59 +481,57 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     };
     for (const area of top) enter(area);
 
+    // Each team is scored once and added to its area's sums; an area's row adds its children's
+    // sums to its own, so no area walks its descendants' teams again.
     const dates = seriesDates(cycle, asOf);
-    const assessed = new Map<string, TeamAssessment & { size: number; overallByDate: number[] }>();
-    const teams: TeamRow[] = this.sql.teams
-      .all()
-      .filter((team) => under === null || inScope.has(team.areaId))
-      .map((team) => {
-        const teamFacts = facts.get(team.teamId) ?? [];
-        const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
-        const weeks = this.weeksOf(cycle, team, teamFacts);
-        const overallByDate = dates.map((on, i) => {
-          if (i === dates.length - 1) return assessment.scores.overall;
-          let overall = weeks.get(on);
-          if (overall === undefined) {
-            overall = scoreTeam(teamFacts, team.size, cycle, on).scores.overall;
-            weeks.set(on, overall);
-          }
-          return overall;
-        });
-        assessed.set(team.teamId, { ...assessment, size: team.size, overallByDate });
-        const trend = dates.map((on, i) => ({ on, score: overallByDate[i]! }));
-        const { scores, stage, checkIn } = assessment;
-        return { ...team, scores, stage, checkIn, trend, forecast: forecast(trend, stage, cycle.endsOn) };
-      });
+    const emptySums = (): Sums => ({ tally: emptyTally(), series: dates.map(() => 0) });
+    const own = new Map<string, Sums>();
+    const everyone = emptyTally();
+    const scored: ScoredTeam[] = [];
+    for (const team of this.sql.teams.all()) {
+      if (under !== null && !inScope.has(team.areaId)) continue;
+      const teamFacts = facts.get(team.teamId) ?? noFacts;
+      const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
+      const overallByDate = this.overallByDate(cycle, team, teamFacts, dates, assessment.scores.overall);
+      scored.push({ team, assessment, overallByDate });
+      const withSize = { ...assessment, size: team.size };
+      addTeam(everyone, withSize);
+      let sums = own.get(team.areaId);
+      if (sums === undefined) {
+        sums = emptySums();
+        own.set(team.areaId, sums);
+      }
+      addTeam(sums.tally, withSize);
+      addSeries(sums.series, team.size, overallByDate);
+    }
 
     const signals = new Map(this.sql.openSignals.all(asOf, asOf).map((s) => [s.area_id, s]));
-    const teamsIn = new Map<string, TeamRecord[]>();
-    for (const team of teams) listIn(teamsIn, team.areaId).push(team);
-
     interface Subtree {
       /** The area's row, then its descendants' in tree order. */
       rows: AreaRow[];
-      teams: TeamRecord[];
+      sums: Sums;
       open: number;
       highest: number | null;
     }
     const visit = (area: AreaRecord, depth: number): Subtree => {
       const children = (childrenOf.get(area.areaId) ?? []).map((child) => visit(child, depth + 1));
-      const own = signals.get(area.areaId);
-      const teamsBelow = [...(teamsIn.get(area.areaId) ?? []), ...children.flatMap((c) => c.teams)];
-      const severities = [own?.highest ?? null, ...children.map((c) => c.highest)].filter((s): s is number => s !== null);
-      const open = (own?.open ?? 0) + children.reduce((sum, c) => sum + c.open, 0);
+      const signal = signals.get(area.areaId);
+      const sums = emptySums();
+      const ownSums = own.get(area.areaId);
+      for (const part of ownSums === undefined ? children.map((c) => c.sums) : [ownSums, ...children.map((c) => c.sums)]) {
+        addTally(sums.tally, part.tally);
+        addSeries(sums.series, 1, part.series);
+      }
+      const severities = [signal?.highest ?? null, ...children.map((c) => c.highest)].filter((s): s is number => s !== null);
+      const open = (signal?.open ?? 0) + children.reduce((sum, c) => sum + c.open, 0);
       const highest = severities.length === 0 ? null : Math.max(...severities);
-      const below = teamsBelow.map((t) => assessed.get(t.teamId)!);
-      const { scores, stage, freshness } = assessArea(below);
-      const trend = areaSeries(
-        below.map((t) => ({ size: t.size, scores: t.overallByDate })),
-        dates,
-      );
+      const { scores, stage, freshness } = assessTally(sums.tally);
+      const trend = seriesOf(sums.tally.people, sums.series, dates);
       const row: AreaRow = {
         ...area,
         depth,
-        teamCount: teamsBelow.length,
-        people: teamsBelow.reduce((sum, t) => sum + t.size, 0),
+        teamCount: sums.tally.teams,
+        people: sums.tally.people,
         scores,
         stage,
         freshness,
@@ -498,17 +540,45 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
         trend,
         forecast: forecast(trend, stage, cycle.endsOn),
       };
-      return { rows: [row, ...children.flatMap((c) => c.rows)], teams: teamsBelow, open, highest };
+      return { rows: [row, ...children.flatMap((c) => c.rows)], sums, open, highest };
     };
     const depthOf = (area: AreaRecord): number => {
       const parent = parentOf(area);
       return parent === null ? 0 : 1 + depthOf(byId.get(parent)!);
     };
     const areas = top.flatMap((area) => visit(area, depthOf(area)).rows);
-    const byArea = new Map(areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], children: [] as AreaRow[] }]));
-    for (const team of teams) byArea.get(team.areaId)?.teams.push(team);
-    for (const area of areas) if (area.parentAreaId !== null) byArea.get(area.parentAreaId)?.children.push(area);
 
-    return { cycle, teams, areas, byArea };
+    const teams = once(() =>
+      scored.map(({ team, assessment, overallByDate }): TeamRow => {
+        const trend = dates.map((on, i) => ({ on, score: overallByDate[i]! }));
+        const { scores, stage, checkIn } = assessment;
+        return { ...team, scores, stage, checkIn, trend, forecast: forecast(trend, stage, cycle.endsOn) };
+      }),
+    );
+    const byArea = once(() => {
+      const details = new Map(areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], children: [] as AreaRow[] }]));
+      for (const team of teams()) details.get(team.areaId)?.teams.push(team);
+      for (const area of areas) if (area.parentAreaId !== null) details.get(area.parentAreaId)?.children.push(area);
+      return details;
+    });
+    return { cycle, areas, organisation: assessTally(everyone).scores, teams, byArea };
+  }
+
+  /** A team's overall score on each series date: the week ends from `weeksOf`, scored once per cycle; the last, `asOf`, is `overall`. */
+  private overallByDate(cycle: CycleSummary, team: TeamRecord, facts: TeamFacts, dates: readonly string[], overall: number): number[] {
+    const weeks = this.weeksOf(cycle, team, facts);
+    const last = dates.length - 1;
+    const byDate: number[] = [];
+    for (let i = 0; i < last; i++) {
+      const on = dates[i]!;
+      let score = weeks.get(on);
+      if (score === undefined) {
+        score = scoreTeam(facts, team.size, cycle, on).scores.overall;
+        weeks.set(on, score);
+      }
+      byDate.push(score);
+    }
+    byDate.push(overall);
+    return byDate;
   }
 }

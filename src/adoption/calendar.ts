@@ -10,22 +10,22 @@ const MS_PER_DAY = 86_400_000;
 const known = { days: new Map<string, number>(), dates: new Map<string, string>() };
 const KNOWN_AT_MOST = 10_000;
 
-function remember<V>(answers: Map<string, V>, key: string, work: () => V): V {
-  const answer = answers.get(key);
-  if (answer !== undefined) return answer;
-  const worked = work();
+function remember<V>(answers: Map<string, V>, key: string, answer: V): V {
   if (answers.size >= KNOWN_AT_MOST) answers.clear();
-  answers.set(key, worked);
-  return worked;
+  answers.set(key, answer);
+  return answer;
 }
 
-const toUtcDay = (date: string): number => remember(known.days, date, () => Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+// The look-up comes before any closure is made: these run thousands of times per heatmap.
+const toUtcDay = (date: string): number => known.days.get(date) ?? remember(known.days, date, Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 
 /** Whole days from `from` to `to`: negative when `to` comes first. */
 export const daysBetween = (from: string, to: string): number => toUtcDay(to) - toUtcDay(from);
 
-export const addDays = (date: string, days: number): string =>
-  remember(known.dates, `${date}|${days}`, () => new Date((toUtcDay(date) + days) * MS_PER_DAY).toISOString().slice(0, 10));
+export function addDays(date: string, days: number): string {
+  const key = `${date}|${days}`;
+  return known.dates.get(key) ?? remember(known.dates, key, new Date((toUtcDay(date) + days) * MS_PER_DAY).toISOString().slice(0, 10));
+}
 
 /** Calendar dates order as strings. */
 export const earlierOf = (a: string, b: string): string => (a <= b ? a : b);
