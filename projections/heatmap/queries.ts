@@ -195,7 +195,8 @@ interface TeamWeeks {
   facts: TeamFacts;
   /** What the scores depend on, as text: a list read again after a write is compared by it. */
   key: string;
-  overall: Map<string, number>;
+  /** By week: the i-th week end of the cycle's series dates (`seriesDates`), scored when first asked for. */
+  overall: number[];
 }
 
 /** The read models a heatmap is computed from: it changes only when one of their checkpoints moves. */
@@ -257,6 +258,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
    * them; and a write rescores only the teams whose facts (or size) it changed, not every team.
    */
   private readonly weeks = new Map<string, Map<string, TeamWeeks>>();
+  private org: { state: string; areas: AreaRecord[]; teams: TeamRecord[] } | null = null;
   private readonly now: () => number;
   private readonly staleForMs: number;
   /** The position the next answers must include (see `freshAfter`). */
@@ -435,8 +437,14 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return new Map([...facts].map(([team, list]) => [team, indexFacts(list)]));
   }
 
+  /** The org's areas and teams as of these checkpoints: every date asked about shares them. */
+  private orgRecords(state: string): { areas: AreaRecord[]; teams: TeamRecord[] } {
+    if (this.org?.state !== state) this.org = { state, areas: this.sql.areas.all(), teams: this.sql.teams.all() };
+    return this.org;
+  }
+
   /** A team's week-end scores in a cycle as far as they were scored from these facts, size and cycle dates; emptied when any of them changed. */
-  private weeksOf(cycle: CycleSummary, team: TeamRecord, facts: TeamFacts): Map<string, number> {
+  private weeksOf(cycle: CycleSummary, team: TeamRecord, facts: TeamFacts): number[] {
     let teams = this.weeks.get(cycle.cycleId);
     if (teams === undefined) {
       if (this.weeks.size >= CACHED_TREND_CYCLES) this.weeks.delete(this.weeks.keys().next().value!);
@@ -450,7 +458,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       known.facts = facts;
       return known.overall;
     }
-    const fresh: TeamWeeks = { facts, key, overall: new Map() };
+    const fresh: TeamWeeks = { facts, key, overall: [] };
     teams.set(team.teamId, fresh);
     return fresh.overall;
   }
@@ -466,7 +474,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     }
     const facts = summarised.facts;
 
-    const records = this.sql.areas.all();
+    const { areas: records, teams: teamRecords } = this.orgRecords(state);
     const byId = new Map(records.map((a) => [a.areaId, a]));
     /** An area's parent in the tree: one this store does not know makes it a root. */
     const parentOf = (area: AreaRecord): string | null =>
@@ -486,25 +494,24 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const dates = seriesDates(cycle, asOf);
     const emptySums = (): Sums => ({ tally: emptyTally(), series: dates.map(() => 0) });
     const own = new Map<string, Sums>();
-    const everyone = emptyTally();
     const scored: ScoredTeam[] = [];
-    for (const team of this.sql.teams.all()) {
+    for (const team of teamRecords) {
       if (under !== null && !inScope.has(team.areaId)) continue;
       const teamFacts = facts.get(team.teamId) ?? noFacts;
       const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
       const overallByDate = this.overallByDate(cycle, team, teamFacts, dates, assessment.scores.overall);
       scored.push({ team, assessment, overallByDate });
-      const withSize = { ...assessment, size: team.size };
-      addTeam(everyone, withSize);
       let sums = own.get(team.areaId);
       if (sums === undefined) {
         sums = emptySums();
         own.set(team.areaId, sums);
       }
-      addTeam(sums.tally, withSize);
+      addTeam(sums.tally, team.size, assessment);
       addSeries(sums.series, team.size, overallByDate);
     }
 
+    const everyone = emptyTally();
+    for (const sums of own.values()) addTally(everyone, sums.tally);
     const signals = new Map(this.sql.openSignals.all(asOf, asOf).map((s) => [s.area_id, s]));
     interface Subtree {
       /** The area's row, then its descendants' in tree order. */
@@ -568,16 +575,8 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   private overallByDate(cycle: CycleSummary, team: TeamRecord, facts: TeamFacts, dates: readonly string[], overall: number): number[] {
     const weeks = this.weeksOf(cycle, team, facts);
     const last = dates.length - 1;
-    const byDate: number[] = [];
-    for (let i = 0; i < last; i++) {
-      const on = dates[i]!;
-      let score = weeks.get(on);
-      if (score === undefined) {
-        score = scoreTeam(facts, team.size, cycle, on).scores.overall;
-        weeks.set(on, score);
-      }
-      byDate.push(score);
-    }
+    for (let i = weeks.length; i < last; i++) weeks.push(scoreTeam(facts, team.size, cycle, dates[i]!).scores.overall);
+    const byDate = weeks.slice(0, last);
     byDate.push(overall);
     return byDate;
   }

@@ -178,13 +178,14 @@ export const learnWindowStart = (asOf: string): string => addDays(asOf, 1 - LEAR
  */
 function learnWorking(trainings: readonly TrainingFact[], size: number, asOf: string): Extract<Working, { dimension: 'learn' }> {
   const from = learnWindowStart(asOf);
-  const perKind = new Map<string, number>();
+  let perKind: Map<string, number> | null = null;
   for (const fact of trainings) {
     if (fact.on < from || fact.on > asOf) continue;
+    perKind ??= new Map();
     perKind.set(fact.trainingKind, (perKind.get(fact.trainingKind) ?? 0) + fact.participants);
   }
   let best: [string | null, number] = [null, 0];
-  for (const entry of perKind) if (entry[1] > best[1]) best = entry;
+  for (const entry of perKind ?? []) if (entry[1] > best[1]) best = entry;
   return { dimension: 'learn', score: percent(best[1], size), due: true, trainingKind: best[0], trained: best[1], size, from };
 }
 
@@ -235,25 +236,28 @@ export interface OverallWorking {
  * is above the running mean gives the highest mean any choice of them could.
  */
 export function overallWorking(byDimension: Workings): OverallWorking {
+  // Loops rather than closures: this runs twice per team for every date a heatmap is asked about.
   let weighted = 0;
   let weightSum = 0;
-  const counted: Dimension[] = [];
-  const add = (dimension: Dimension) => {
-    weighted += weights[dimension] * byDimension[dimension].score;
-    weightSum += weights[dimension];
-    counted.push(dimension);
-  };
   const early: Dimension[] = [];
   for (const dimension of dimensions) {
-    if (byDimension[dimension].due) add(dimension);
-    else early.push(dimension);
+    if (!byDimension[dimension].due) early.push(dimension);
+    else {
+      weighted += weights[dimension] * byDimension[dimension].score;
+      weightSum += weights[dimension];
+    }
   }
-  early.sort((a, b) => byDimension[b].score - byDimension[a].score);
+  if (early.length > 1) early.sort((a, b) => byDimension[b].score - byDimension[a].score);
+  let raising = 0;
   for (const dimension of early) {
     if (byDimension[dimension].score * weightSum <= weighted) break;
-    add(dimension);
+    weighted += weights[dimension] * byDimension[dimension].score;
+    weightSum += weights[dimension];
+    raising += 1;
   }
-  return { score: Math.round(weighted / weightSum), counted: dimensions.filter((d) => counted.includes(d)) };
+  const counted: Dimension[] = [];
+  for (const dimension of dimensions) if (byDimension[dimension].due || early.indexOf(dimension) < raising) counted.push(dimension);
+  return { score: Math.round(weighted / weightSum), counted };
 }
 
 /**
@@ -404,11 +408,11 @@ export const emptyTally = (): Tally => ({
   freshness: { fresh: 0, late: 0, never: 0 },
 });
 
-export function addTeam(tally: Tally, team: TeamAssessment & { size: number }): void {
+export function addTeam(tally: Tally, size: number, team: TeamAssessment): void {
   tally.teams += 1;
-  tally.people += team.size;
-  addWeighted(tally.scores, team.size, team.scores);
-  addWeighted(tally.previous, team.size, team.previous);
+  tally.people += size;
+  addWeighted(tally.scores, size, team.scores);
+  addWeighted(tally.previous, size, team.previous);
   tally.freshness[team.checkIn.freshness] += 1;
 }
 
@@ -440,6 +444,6 @@ export function assessTally(tally: Tally): AreaAssessment {
 /** An area from the assessments of its teams and its descendants' teams. */
 export function assessArea(teams: readonly (TeamAssessment & { size: number })[]): AreaAssessment {
   const tally = emptyTally();
-  for (const team of teams) addTeam(tally, team);
+  for (const team of teams) addTeam(tally, team.size, team);
   return assessTally(tally);
 }
