@@ -259,6 +259,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
    */
   private readonly weeks = new Map<string, Map<string, TeamWeeks>>();
   private org: { state: string; areas: AreaRecord[]; teams: TeamRecord[] } | null = null;
+  private lastScored: { key: string; byTeam: Map<string, ScoredTeam> } | null = null;
   private readonly now: () => number;
   private readonly staleForMs: number;
   /** The position the next answers must include (see `freshAfter`). */
@@ -437,6 +438,15 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     return new Map([...facts].map(([team, list]) => [team, indexFacts(list)]));
   }
 
+  /**
+   * The teams already scored for the last date asked about (`key`: checkpoints, cycle and date):
+   * an area page asks for its area and then its parent's, whose subtree holds the same teams.
+   */
+  private scoredOn(key: string): Map<string, ScoredTeam> {
+    if (this.lastScored?.key !== key) this.lastScored = { key, byTeam: new Map() };
+    return this.lastScored.byTeam;
+  }
+
   /** The org's areas and teams as of these checkpoints: every date asked about shares them. */
   private orgRecords(state: string): { areas: AreaRecord[]; teams: TeamRecord[] } {
     if (this.org?.state !== state) this.org = { state, areas: this.sql.areas.all(), teams: this.sql.teams.all() };
@@ -495,12 +505,18 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const emptySums = (): Sums => ({ tally: emptyTally(), series: dates.map(() => 0) });
     const own = new Map<string, Sums>();
     const scored: ScoredTeam[] = [];
+    const scoredOn = this.scoredOn(`${state}|${cycleId}@${asOf}`);
     for (const team of teamRecords) {
       if (under !== null && !inScope.has(team.areaId)) continue;
-      const teamFacts = facts.get(team.teamId) ?? noFacts;
-      const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
-      const overallByDate = this.overallByDate(cycle, team, teamFacts, dates, assessment.scores.overall);
-      scored.push({ team, assessment, overallByDate });
+      let scoredTeam = scoredOn.get(team.teamId);
+      if (scoredTeam === undefined) {
+        const teamFacts = facts.get(team.teamId) ?? noFacts;
+        const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
+        scoredTeam = { team, assessment, overallByDate: this.overallByDate(cycle, team, teamFacts, dates, assessment.scores.overall) };
+        scoredOn.set(team.teamId, scoredTeam);
+      }
+      scored.push(scoredTeam);
+      const { assessment, overallByDate } = scoredTeam;
       let sums = own.get(team.areaId);
       if (sums === undefined) {
         sums = emptySums();
