@@ -141,8 +141,8 @@ interface Computed {
   organisation: Scores | null;
   /** Every team's row, made on first use: the heatmap page shows only the areas. */
   teams: () => TeamRow[];
-  /** Each area's own row, its teams and its child areas: what `area()` answers, found without a scan (made on first use). */
-  byArea: () => Map<string, AreaDetail>;
+  /** An area's own row, its teams' rows and its child areas: what `area()` answers, made on first use (an area page also asks for its parent's row, never its teams). */
+  detail: (areaId: string) => AreaDetail | undefined;
 }
 
 /** A team as scored for one date: what its row is made from, when one is asked for. */
@@ -151,6 +151,8 @@ interface ScoredTeam {
   assessment: TeamAssessment;
   /** Its overall score on each of the series dates. */
   overallByDate: number[];
+  /** Its row, once a page asked for it. */
+  row: TeamRow | null;
 }
 
 /** A subtree's tally and its summed series, added up from its teams and its child areas. */
@@ -324,7 +326,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   }
 
   area(areaId: string, cycleId: string, asOf: string): AreaDetail | null {
-    return this.compute(cycleId, asOf, areaId)?.byArea().get(areaId) ?? null;
+    return this.compute(cycleId, asOf, areaId)?.detail(areaId) ?? null;
   }
 
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
@@ -505,6 +507,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const emptySums = (): Sums => ({ tally: emptyTally(), series: dates.map(() => 0) });
     const own = new Map<string, Sums>();
     const scored: ScoredTeam[] = [];
+    const scoredIn = new Map<string, ScoredTeam[]>();
     const scoredOn = this.scoredOn(`${state}|${cycleId}@${asOf}`);
     for (const team of teamRecords) {
       if (under !== null && !inScope.has(team.areaId)) continue;
@@ -512,10 +515,12 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       if (scoredTeam === undefined) {
         const teamFacts = facts.get(team.teamId) ?? noFacts;
         const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
-        scoredTeam = { team, assessment, overallByDate: this.overallByDate(cycle, team, teamFacts, dates, assessment.scores.overall) };
+        const overallByDate = this.overallByDate(cycle, team, teamFacts, dates, assessment.scores.overall);
+        scoredTeam = { team, assessment, overallByDate, row: null };
         scoredOn.set(team.teamId, scoredTeam);
       }
       scored.push(scoredTeam);
+      listIn(scoredIn, team.areaId).push(scoredTeam);
       const { assessment, overallByDate } = scoredTeam;
       let sums = own.get(team.areaId);
       if (sums === undefined) {
@@ -571,20 +576,32 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     };
     const areas = top.flatMap((area) => visit(area, depthOf(area)).rows);
 
-    const teams = once(() =>
-      scored.map(({ team, assessment, overallByDate }): TeamRow => {
+    const rowOf = (scoredTeam: ScoredTeam): TeamRow => {
+      if (scoredTeam.row === null) {
+        const { team, assessment, overallByDate } = scoredTeam;
         const trend = dates.map((on, i) => ({ on, score: overallByDate[i]! }));
         const { scores, stage, checkIn } = assessment;
-        return { ...team, scores, stage, checkIn, trend, forecast: forecast(trend, stage, cycle.endsOn) };
-      }),
-    );
-    const byArea = once(() => {
-      const details = new Map(areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], children: [] as AreaRow[] }]));
-      for (const team of teams()) details.get(team.areaId)?.teams.push(team);
-      for (const area of areas) if (area.parentAreaId !== null) details.get(area.parentAreaId)?.children.push(area);
-      return details;
-    });
-    return { cycle, areas, organisation: assessTally(everyone).scores, teams, byArea };
+        scoredTeam.row = { ...team, scores, stage, checkIn, trend, forecast: forecast(trend, stage, cycle.endsOn) };
+      }
+      return scoredTeam.row;
+    };
+    const areaById = new Map(areas.map((area) => [area.areaId, area]));
+    const details = new Map<string, AreaDetail>();
+    const detail = (areaId: string): AreaDetail | undefined => {
+      const area = areaById.get(areaId);
+      if (area === undefined || details.has(areaId)) return details.get(areaId);
+      const teams = once(() => (scoredIn.get(areaId) ?? []).map(rowOf));
+      const made: AreaDetail = {
+        area,
+        get teams() {
+          return teams();
+        },
+        children: areas.filter((child) => child.parentAreaId === areaId),
+      };
+      details.set(areaId, made);
+      return made;
+    };
+    return { cycle, areas, organisation: assessTally(everyone).scores, teams: once(() => scored.map(rowOf)), detail };
   }
 
   /** A team's overall score on each series date: the week ends from `weeksOf`, scored once per cycle; the last, `asOf`, is `overall`. */
