@@ -1,5 +1,5 @@
 import { adoptionFactOf, adoptionTypes, isAdoptionEvent } from '../src/adoption/facts.ts';
-import type { AdoptionFactKind } from '../src/adoption/model.ts';
+import { type AdoptionFactKind, type FirstDateKind, firstDateKinds, isFirstDateKind } from '../src/adoption/model.ts';
 import type { SqlDatabase, SqlStatement } from '../src/shared/sql.ts';
 import { defineProjection } from './support.ts';
 
@@ -50,13 +50,6 @@ type FactValues = [
   reason: string | null,
 ];
 
-/**
- * Kinds whose first date in a cycle is all a score needs of them: the model asks only whether
- * the team had one by a date. Check-ins held count one by one, so the summary keeps each date.
- */
-export const firstDateKinds = ['drafted', 'published', 'aligned', 'review', 'retrospective'] as const satisfies readonly AdoptionFactKind[];
-type FirstDateKind = (typeof firstDateKinds)[number];
-
 /** The summary column holding a first-date kind's earliest date. */
 export const firstDateColumn = <K extends FirstDateKind>(kind: K): `${K}_on` => `${kind}_on`;
 
@@ -81,8 +74,6 @@ export interface TrainingsRow {
 /** Earliest of the stored date and the new one (either may be null). */
 const earliest = (column: string): string =>
   `${column} = min(coalesce(${column}, excluded.${column}), coalesce(excluded.${column}, ${column}))`;
-
-const isFirstDateKind = (kind: AdoptionFactKind): kind is FirstDateKind => (firstDateKinds as readonly AdoptionFactKind[]).includes(kind);
 
 function isKnown(found: Set<string>, lookUp: SqlStatement<[string], { found: 1 }>, id: string): boolean {
   if (found.has(id)) return true;

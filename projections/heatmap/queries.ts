@@ -1,20 +1,27 @@
 import {
   type AdoptionFact,
   type AdoptionFactKind,
+  addTally,
+  addTeam,
   adoptionFactKinds,
-  assessArea,
+  assessTally,
   assessTeam,
   dimensionOf,
+  emptyTally,
+  firstDateKinds,
+  indexFacts,
   learnWindowStart,
-  rollUp,
+  type Scores,
   scoredKinds,
   scoreTeam,
+  type Tally,
   type TeamAssessment,
+  type TeamFacts,
 } from '../../src/adoption/model.ts';
 import { forecast } from '../../src/adoption/forecast.ts';
-import { areaSeries, seriesDates } from '../../src/adoption/trend.ts';
+import { addSeries, seriesDates, seriesOf } from '../../src/adoption/trend.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
-import { adoptionProjection, type FactRow, firstDateColumn, firstDateKinds, type SummaryRow, type TrainingsRow } from '../adoption.ts';
+import { adoptionProjection, type FactRow, firstDateColumn, type SummaryRow, type TrainingsRow } from '../adoption.ts';
 import { objectivesProjection } from '../objectives.ts';
 import { orgProjection } from '../org.ts';
 import { CHECKPOINTS_SCHEMA } from '../runner.ts';
@@ -29,7 +36,6 @@ import type {
   Forecast,
   Heatmap,
   HeatmapQueries,
-  Scores,
   ScoreEvidence,
   TeamCursor,
   TeamDetail,
@@ -126,14 +132,14 @@ export function parseTeamCursor(cursor: string): TeamCursor {
 }
 
 /** Whether a team sorts after the cursor, in the teams' order (key, then id; both ASCII, so JS's order is SQLite's). */
-const isAfter = (team: TeamRow, { key, teamId }: TeamCursor): boolean => team.key > key || (team.key === key && team.teamId > teamId);
+const isAfter = (team: TeamRecord, { key, teamId }: TeamCursor): boolean => team.key > key || (team.key === key && team.teamId > teamId);
 
 /** A page of an area's teams (kept in key order), and how many follow it. */
-function pageOfTeams(teams: readonly TeamRow[], { limit, after }: TeamPaging): { teams: TeamRow[]; more: number } {
-  const from = after === undefined ? 0 : teams.findIndex((team) => isAfter(team, after));
-  if (from === -1) return { teams: [], more: 0 };
+function pageOfTeams(teams: readonly ScoredTeam[], { limit, after }: TeamPaging): { page: ScoredTeam[]; more: number } {
+  const from = after === undefined ? 0 : teams.findIndex(({ team }) => isAfter(team, after));
+  if (from === -1) return { page: [], more: 0 };
   const page = teams.slice(from, from + limit);
-  return { teams: page, more: teams.length - from - page.length };
+  return { page, more: teams.length - from - page.length };
 }
 
 interface AreaRecord {
@@ -154,15 +160,43 @@ interface TeamRecord {
 /** Everything one heatmap needs, computed once per (cycle, asOf). */
 interface Computed {
   cycle: CycleSummary;
-  teams: TeamRow[];
   /** Areas in tree order (depth first, siblings by code). */
   areas: AreaRow[];
-  /** Each area's own row, its teams and its child areas: what `area()` answers, found without a scan. */
-  byArea: Map<string, AreaDetail>;
-  /** Each team's row by its id: what `team()` answers, found without a scan. */
-  byTeam: Map<string, TeamRow>;
-  /** The organisation's scores, rolled up on the first `heatmap()` asking (the team page asks only for the areas). */
-  organisation?: Scores | null;
+  organisation: Scores | null;
+  /** Every team's row, made on first use: the heatmap page shows only the areas. */
+  teams: () => TeamRow[];
+  /**
+   * An area's own row, its teams' rows (every one, or the page asked for) and its child areas:
+   * rows made on first use (an area page also asks for its parent's row, never its teams).
+   */
+  detail: (areaId: string, paging?: TeamPaging) => AreaDetail | undefined;
+  /** A team's row by its id, found without a scan and made on first use. */
+  team: (teamId: string) => TeamRow | undefined;
+}
+
+/** A team as scored for one date: what its row is made from, when one is asked for. */
+interface ScoredTeam {
+  team: TeamRecord;
+  assessment: TeamAssessment;
+  /** Its overall score on each of the series dates. */
+  overallByDate: number[];
+  /** Its row, once a page asked for it. */
+  row: TeamRow | null;
+}
+
+/** A subtree's tally and its summed series, added up from its teams and its child areas. */
+interface Sums {
+  tally: Tally;
+  series: number[];
+}
+
+/** The value `make` gives, worked out on first use and kept. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
 const cycleColumns =
@@ -177,6 +211,9 @@ function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
   return list;
 }
 
+/** A team without a fact in the cycle. */
+const noFacts = indexFacts([]);
+
 /** Heatmaps kept, one per (cycle, asOf): a few pairs are asked for again and again. */
 const CACHED_HEATMAPS = 32;
 
@@ -185,11 +222,12 @@ const CACHED_TREND_CYCLES = 8;
 
 /** A team's overall score at the week ends of a cycle, valid while its facts, its size and the cycle's dates are the ones it was scored from. */
 interface TeamWeeks {
-  /** The facts list it was last checked against: the same list (until the summaries are read again) needs no comparison. */
-  facts: readonly AdoptionFact[];
+  /** The facts it was last checked against: the same object (until the summaries are read again) needs no comparison. */
+  facts: TeamFacts;
   /** What the scores depend on, as text: a list read again after a write is compared by it. */
   key: string;
-  overall: Map<string, number>;
+  /** By week: the i-th week end of the cycle's series dates (`seriesDates`), scored when first asked for. */
+  overall: number[];
 }
 
 /** The read models a heatmap is computed from: it changes only when one of their checkpoints moves. */
@@ -244,13 +282,15 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   private readonly sql;
   private readonly cache = new Map<string, Cached>();
   /** Each cycle's teams' facts from their summaries, with the checkpoints they were read at: every date of the cycle scores the same facts. */
-  private readonly summarised = new Map<string, { state: string; facts: Map<string, AdoptionFact[]> }>();
+  private readonly summarised = new Map<string, { state: string; facts: Map<string, TeamFacts> }>();
   /**
    * Each team's overall score at the week ends of a cycle. A week that ended before the date
    * asked about scores the same whatever that date, so the trends of every date in a cycle share
    * them; and a write rescores only the teams whose facts (or size) it changed, not every team.
    */
   private readonly weeks = new Map<string, Map<string, TeamWeeks>>();
+  private org: { state: string; areas: AreaRecord[]; teams: TeamRecord[] } | null = null;
+  private lastScored: { key: string; byTeam: Map<string, ScoredTeam> } | null = null;
   private readonly now: () => number;
   private readonly staleForMs: number;
   /** The position the next answers must include (see `freshAfter`). */
@@ -302,19 +342,26 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   heatmap(cycleId: string, asOf: string): Heatmap | null {
     const computed = this.compute(cycleId, asOf);
     if (!computed) return null;
-    computed.organisation ??= rollUp(computed.teams);
-    return { cycle: computed.cycle, asOf, areas: computed.areas, teams: computed.teams, organisation: computed.organisation };
+    const { cycle, areas, organisation, teams } = computed;
+    return {
+      cycle,
+      asOf,
+      areas,
+      organisation,
+      get teams() {
+        return teams();
+      },
+    };
   }
 
   area(areaId: string, cycleId: string, asOf: string, paging?: TeamPaging): AreaDetail | null {
-    const detail = this.compute(cycleId, asOf, areaId)?.byArea.get(areaId) ?? null;
-    return detail === null || paging === undefined ? detail : { ...detail, ...pageOfTeams(detail.teams, paging) };
+    return this.compute(cycleId, asOf, areaId)?.detail(areaId, paging) ?? null;
   }
 
   team(teamId: string, cycleId: string, asOf: string): TeamDetail | null {
     const computed = this.compute(cycleId, asOf);
-    const team = computed?.byTeam.get(teamId);
-    const area = team && computed?.byArea.get(team.areaId)?.area;
+    const team = computed?.team(teamId);
+    const area = team && computed?.detail(team.areaId)?.area;
     return team && area ? { ...team, area } : null;
   }
 
@@ -401,7 +448,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
    * check-in held and every training, whatever their dates. The model counts only those dated on
    * or before the date it is asked about, so the same facts serve every date.
    */
-  private summarisedFacts(cycleId: string): Map<string, AdoptionFact[]> {
+  private summarisedFacts(cycleId: string): Map<string, TeamFacts> {
     const facts = new Map<string, AdoptionFact[]>();
     for (const row of this.sql.summaries.all(cycleId)) {
       const team = listIn(facts, row.team_id);
@@ -419,11 +466,26 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       for (const [on, trainingKind, participants] of JSON.parse(row.trainings) as [string, string, number][])
         team.push({ kind: 'training', on, trainingKind, participants });
     }
-    return facts;
+    return new Map([...facts].map(([team, list]) => [team, indexFacts(list)]));
+  }
+
+  /**
+   * The teams already scored for the last date asked about (`key`: checkpoints, cycle and date):
+   * an area page asks for its area and then its parent's, whose subtree holds the same teams.
+   */
+  private scoredOn(key: string): Map<string, ScoredTeam> {
+    if (this.lastScored?.key !== key) this.lastScored = { key, byTeam: new Map() };
+    return this.lastScored.byTeam;
+  }
+
+  /** The org's areas and teams as of these checkpoints: every date asked about shares them. */
+  private orgRecords(state: string): { areas: AreaRecord[]; teams: TeamRecord[] } {
+    if (this.org?.state !== state) this.org = { state, areas: this.sql.areas.all(), teams: this.sql.teams.all() };
+    return this.org;
   }
 
   /** A team's week-end scores in a cycle as far as they were scored from these facts, size and cycle dates; emptied when any of them changed. */
-  private weeksOf(cycle: CycleSummary, team: TeamRecord, facts: readonly AdoptionFact[]): Map<string, number> {
+  private weeksOf(cycle: CycleSummary, team: TeamRecord, facts: TeamFacts): number[] {
     let teams = this.weeks.get(cycle.cycleId);
     if (teams === undefined) {
       if (this.weeks.size >= CACHED_TREND_CYCLES) this.weeks.delete(this.weeks.keys().next().value!);
@@ -437,7 +499,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       known.facts = facts;
       return known.overall;
     }
-    const fresh: TeamWeeks = { facts, key, overall: new Map() };
+    const fresh: TeamWeeks = { facts, key, overall: [] };
     teams.set(team.teamId, fresh);
     return fresh.overall;
   }
@@ -453,7 +515,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     }
     const facts = summarised.facts;
 
-    const records = this.sql.areas.all();
+    const { areas: records, teams: teamRecords } = this.orgRecords(state);
     const byId = new Map(records.map((a) => [a.areaId, a]));
     /** An area's parent in the tree: one this store does not know makes it a root. */
     const parentOf = (area: AreaRecord): string | null =>
@@ -468,59 +530,65 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     };
     for (const area of top) enter(area);
 
+    // Each team is scored once and added to its area's sums; an area's row adds its children's
+    // sums to its own, so no area walks its descendants' teams again.
     const dates = seriesDates(cycle, asOf);
-    const assessed = new Map<string, TeamAssessment & { size: number; overallByDate: number[] }>();
-    const teams: TeamRow[] = this.sql.teams
-      .all()
-      .filter((team) => under === null || inScope.has(team.areaId))
-      .map((team) => {
-        const teamFacts = facts.get(team.teamId) ?? [];
+    const emptySums = (): Sums => ({ tally: emptyTally(), series: dates.map(() => 0) });
+    const own = new Map<string, Sums>();
+    const scored: ScoredTeam[] = [];
+    const scoredIn = new Map<string, ScoredTeam[]>();
+    const scoredOn = this.scoredOn(`${state}|${cycleId}@${asOf}`);
+    for (const team of teamRecords) {
+      if (under !== null && !inScope.has(team.areaId)) continue;
+      let scoredTeam = scoredOn.get(team.teamId);
+      if (scoredTeam === undefined) {
+        const teamFacts = facts.get(team.teamId) ?? noFacts;
         const assessment = assessTeam(teamFacts, team.size, cycle, asOf);
-        const weeks = this.weeksOf(cycle, team, teamFacts);
-        const overallByDate = dates.map((on, i) => {
-          if (i === dates.length - 1) return assessment.scores.overall;
-          let overall = weeks.get(on);
-          if (overall === undefined) {
-            overall = scoreTeam(teamFacts, team.size, cycle, on).scores.overall;
-            weeks.set(on, overall);
-          }
-          return overall;
-        });
-        assessed.set(team.teamId, { ...assessment, size: team.size, overallByDate });
-        const trend = dates.map((on, i) => ({ on, score: overallByDate[i]! }));
-        const { scores, stage, checkIn } = assessment;
-        return { ...team, scores, stage, checkIn, trend, forecast: forecast(trend, stage, cycle.endsOn) };
-      });
+        const overallByDate = this.overallByDate(cycle, team, teamFacts, dates, assessment.scores.overall);
+        scoredTeam = { team, assessment, overallByDate, row: null };
+        scoredOn.set(team.teamId, scoredTeam);
+      }
+      scored.push(scoredTeam);
+      listIn(scoredIn, team.areaId).push(scoredTeam);
+      const { assessment, overallByDate } = scoredTeam;
+      let sums = own.get(team.areaId);
+      if (sums === undefined) {
+        sums = emptySums();
+        own.set(team.areaId, sums);
+      }
+      addTeam(sums.tally, team.size, assessment);
+      addSeries(sums.series, team.size, overallByDate);
+    }
 
+    const everyone = emptyTally();
+    for (const sums of own.values()) addTally(everyone, sums.tally);
     const signals = new Map(this.sql.openSignals.all(asOf, asOf).map((s) => [s.area_id, s]));
-    const teamsIn = new Map<string, TeamRecord[]>();
-    for (const team of teams) listIn(teamsIn, team.areaId).push(team);
-
     interface Subtree {
       /** The area's row, then its descendants' in tree order. */
       rows: AreaRow[];
-      teams: TeamRecord[];
+      sums: Sums;
       open: number;
       highest: number | null;
     }
     const visit = (area: AreaRecord, depth: number): Subtree => {
       const children = (childrenOf.get(area.areaId) ?? []).map((child) => visit(child, depth + 1));
-      const own = signals.get(area.areaId);
-      const teamsBelow = [...(teamsIn.get(area.areaId) ?? []), ...children.flatMap((c) => c.teams)];
-      const severities = [own?.highest ?? null, ...children.map((c) => c.highest)].filter((s): s is number => s !== null);
-      const open = (own?.open ?? 0) + children.reduce((sum, c) => sum + c.open, 0);
+      const signal = signals.get(area.areaId);
+      const sums = emptySums();
+      const ownSums = own.get(area.areaId);
+      for (const part of ownSums === undefined ? children.map((c) => c.sums) : [ownSums, ...children.map((c) => c.sums)]) {
+        addTally(sums.tally, part.tally);
+        addSeries(sums.series, 1, part.series);
+      }
+      const severities = [signal?.highest ?? null, ...children.map((c) => c.highest)].filter((s): s is number => s !== null);
+      const open = (signal?.open ?? 0) + children.reduce((sum, c) => sum + c.open, 0);
       const highest = severities.length === 0 ? null : Math.max(...severities);
-      const below = teamsBelow.map((t) => assessed.get(t.teamId)!);
-      const { scores, stage, freshness } = assessArea(below);
-      const trend = areaSeries(
-        below.map((t) => ({ size: t.size, scores: t.overallByDate })),
-        dates,
-      );
+      const { scores, stage, freshness } = assessTally(sums.tally);
+      const trend = seriesOf(sums.tally.people, sums.series, dates);
       const row: AreaRow = {
         ...area,
         depth,
-        teamCount: teamsBelow.length,
-        people: teamsBelow.reduce((sum, t) => sum + t.size, 0),
+        teamCount: sums.tally.teams,
+        people: sums.tally.people,
         scores,
         stage,
         freshness,
@@ -529,20 +597,55 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
         trend,
         forecast: forecast(trend, stage, cycle.endsOn),
       };
-      return { rows: [row, ...children.flatMap((c) => c.rows)], teams: teamsBelow, open, highest };
+      return { rows: [row, ...children.flatMap((c) => c.rows)], sums, open, highest };
     };
     const depthOf = (area: AreaRecord): number => {
       const parent = parentOf(area);
       return parent === null ? 0 : 1 + depthOf(byId.get(parent)!);
     };
     const areas = top.flatMap((area) => visit(area, depthOf(area)).rows);
-    const byArea = new Map(
-      areas.map((area) => [area.areaId, { area, teams: [] as TeamRow[], ownTeams: 0, more: 0, children: [] as AreaRow[] }]),
-    );
-    for (const team of teams) byArea.get(team.areaId)?.teams.push(team);
-    for (const detail of byArea.values()) detail.ownTeams = detail.teams.length;
-    for (const area of areas) if (area.parentAreaId !== null) byArea.get(area.parentAreaId)?.children.push(area);
 
-    return { cycle, teams, areas, byArea, byTeam: new Map(teams.map((team) => [team.teamId, team])) };
+    const rowOf = (scoredTeam: ScoredTeam): TeamRow => {
+      if (scoredTeam.row === null) {
+        const { team, assessment, overallByDate } = scoredTeam;
+        const trend = dates.map((on, i) => ({ on, score: overallByDate[i]! }));
+        const { scores, stage, checkIn } = assessment;
+        scoredTeam.row = { ...team, scores, stage, checkIn, trend, forecast: forecast(trend, stage, cycle.endsOn) };
+      }
+      return scoredTeam.row;
+    };
+    const areaById = new Map(areas.map((area) => [area.areaId, area]));
+    const detail = (areaId: string, paging?: TeamPaging): AreaDetail | undefined => {
+      const area = areaById.get(areaId);
+      if (area === undefined) return undefined;
+      const own = scoredIn.get(areaId) ?? [];
+      const { page, more } = paging === undefined ? { page: own, more: 0 } : pageOfTeams(own, paging);
+      const teams = once(() => page.map(rowOf));
+      return {
+        area,
+        get teams() {
+          return teams();
+        },
+        ownTeams: own.length,
+        more,
+        children: areas.filter((child) => child.parentAreaId === areaId),
+      };
+    };
+    const scoredById = new Map(scored.map((scoredTeam) => [scoredTeam.team.teamId, scoredTeam]));
+    const team = (teamId: string): TeamRow | undefined => {
+      const scoredTeam = scoredById.get(teamId);
+      return scoredTeam && rowOf(scoredTeam);
+    };
+    return { cycle, areas, organisation: assessTally(everyone).scores, teams: once(() => scored.map(rowOf)), detail, team };
+  }
+
+  /** A team's overall score on each series date: the week ends from `weeksOf`, scored once per cycle; the last, `asOf`, is `overall`. */
+  private overallByDate(cycle: CycleSummary, team: TeamRecord, facts: TeamFacts, dates: readonly string[], overall: number): number[] {
+    const weeks = this.weeksOf(cycle, team, facts);
+    const last = dates.length - 1;
+    for (let i = weeks.length; i < last; i++) weeks.push(scoreTeam(facts, team.size, cycle, dates[i]!).scores.overall);
+    const byDate = weeks.slice(0, last);
+    byDate.push(overall);
+    return byDate;
   }
 }

@@ -5,27 +5,41 @@ const MS_PER_DAY = 86_400_000;
 /**
  * Answers already worked out: scoring a heatmap asks about the same few dates for every team
  * (the date, 28 days before it, the cycle's start and end), and parsing one costs far more than
- * looking it up. Emptied when full, as the dates asked about come from requests.
+ * looking it up. Shifted dates are kept by shift, then date, so a look-up builds no key. Emptied
+ * when full, as the dates asked about come from requests.
  */
-const known = { days: new Map<string, number>(), dates: new Map<string, string>() };
+const known = { days: new Map<string, number>(), shifted: new Map<number, Map<string, string>>(), shiftedCount: 0 };
 const KNOWN_AT_MOST = 10_000;
 
-function remember<V>(answers: Map<string, V>, key: string, work: () => V): V {
-  const answer = answers.get(key);
-  if (answer !== undefined) return answer;
-  const worked = work();
-  if (answers.size >= KNOWN_AT_MOST) answers.clear();
-  answers.set(key, worked);
-  return worked;
+function toUtcDay(date: string): number {
+  const day = known.days.get(date);
+  if (day !== undefined) return day;
+  if (known.days.size >= KNOWN_AT_MOST) known.days.clear();
+  const parsed = Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
+  known.days.set(date, parsed);
+  return parsed;
 }
-
-const toUtcDay = (date: string): number => remember(known.days, date, () => Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 
 /** Whole days from `from` to `to`: negative when `to` comes first. */
 export const daysBetween = (from: string, to: string): number => toUtcDay(to) - toUtcDay(from);
 
-export const addDays = (date: string, days: number): string =>
-  remember(known.dates, `${date}|${days}`, () => new Date((toUtcDay(date) + days) * MS_PER_DAY).toISOString().slice(0, 10));
+export function addDays(date: string, days: number): string {
+  const answer = known.shifted.get(days)?.get(date);
+  if (answer !== undefined) return answer;
+  if (known.shiftedCount >= KNOWN_AT_MOST) {
+    known.shifted.clear();
+    known.shiftedCount = 0;
+  }
+  const shifted = new Date((toUtcDay(date) + days) * MS_PER_DAY).toISOString().slice(0, 10);
+  let byDate = known.shifted.get(days);
+  if (byDate === undefined) {
+    byDate = new Map();
+    known.shifted.set(days, byDate);
+  }
+  byDate.set(date, shifted);
+  known.shiftedCount += 1;
+  return shifted;
+}
 
 /** Calendar dates order as strings. */
 export const earlierOf = (a: string, b: string): string => (a <= b ? a : b);

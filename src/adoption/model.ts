@@ -36,6 +36,69 @@ export type AdoptionFact =
   | { kind: 'alignment'; on: string; objectives: number; reaching: number }
   | { kind: Exclude<AdoptionFactKind, 'training' | 'alignment'>; on: string };
 
+type TrainingFact = Extract<AdoptionFact, { kind: 'training' }>;
+type AlignmentFact = Extract<AdoptionFact, { kind: 'alignment' }>;
+
+/** Kinds whose first date is all a score needs of them: the model asks only whether the team had one by a date. */
+export const firstDateKinds = ['drafted', 'published', 'aligned', 'review', 'retrospective'] as const satisfies readonly AdoptionFactKind[];
+export type FirstDateKind = (typeof firstDateKinds)[number];
+
+/**
+ * A team's scored facts arranged so that scoring them on any date costs a few comparisons and a
+ * binary search, whatever the number of facts: each first-date kind's earliest date, the
+ * check-ins held in date order, the trainings and alignment facts in the order they came (their
+ * order breaks ties). Facts that score nothing (missed check-ins, progress) are left out.
+ */
+export interface TeamFacts {
+  readonly firstOn: Readonly<Record<FirstDateKind, string | null>>;
+  readonly heldOn: readonly string[];
+  readonly trainings: readonly TrainingFact[];
+  readonly alignments: readonly AlignmentFact[];
+}
+
+export const isFirstDateKind = (kind: AdoptionFactKind): kind is FirstDateKind =>
+  (firstDateKinds as readonly AdoptionFactKind[]).includes(kind);
+
+export function indexFacts(facts: readonly AdoptionFact[]): TeamFacts {
+  const firstOn: Record<FirstDateKind, string | null> = {
+    drafted: null,
+    published: null,
+    aligned: null,
+    review: null,
+    retrospective: null,
+  };
+  const heldOn: string[] = [];
+  const trainings: TrainingFact[] = [];
+  const alignments: AlignmentFact[] = [];
+  for (const fact of facts) {
+    if (fact.kind === 'training') trainings.push(fact);
+    else if (fact.kind === 'alignment') alignments.push(fact);
+    else if (fact.kind === 'check-in-held') heldOn.push(fact.on);
+    else if (isFirstDateKind(fact.kind)) {
+      const known = firstOn[fact.kind];
+      if (known === null || fact.on < known) firstOn[fact.kind] = fact.on;
+    }
+  }
+  return { firstOn, heldOn: heldOn.sort(), trainings, alignments };
+}
+
+/** A list of facts, or the same facts indexed (what a caller scoring many dates keeps). */
+export type ScoredFacts = readonly AdoptionFact[] | TeamFacts;
+
+const indexed = (facts: ScoredFacts): TeamFacts => ('firstOn' in facts ? facts : indexFacts(facts));
+
+/** How many of the sorted dates fall on or before `asOf`. */
+function countUpTo(sorted: readonly string[], asOf: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= asOf) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** The dimension each kind of fact is evidence for. */
 export const dimensionOf: Record<AdoptionFactKind, Dimension> = {
   training: 'learn',
@@ -113,15 +176,16 @@ export const learnWindowStart = (asOf: string): string => addDays(asOf, 1 - LEAR
  * capped at the team's size; kinds do not add up, so the same people attending two trainings
  * are not counted twice.
  */
-function learnWorking(facts: readonly AdoptionFact[], size: number, asOf: string): Extract<Working, { dimension: 'learn' }> {
+function learnWorking(trainings: readonly TrainingFact[], size: number, asOf: string): Extract<Working, { dimension: 'learn' }> {
   const from = learnWindowStart(asOf);
-  const perKind = new Map<string, number>();
-  for (const fact of facts) {
-    if (fact.kind !== 'training' || fact.on < from) continue;
+  let perKind: Map<string, number> | null = null;
+  for (const fact of trainings) {
+    if (fact.on < from || fact.on > asOf) continue;
+    perKind ??= new Map();
     perKind.set(fact.trainingKind, (perKind.get(fact.trainingKind) ?? 0) + fact.participants);
   }
   let best: [string | null, number] = [null, 0];
-  for (const entry of perKind) if (entry[1] > best[1]) best = entry;
+  for (const entry of perKind ?? []) if (entry[1] > best[1]) best = entry;
   return { dimension: 'learn', score: percent(best[1], size), due: true, trainingKind: best[0], trained: best[1], size, from };
 }
 
@@ -172,25 +236,28 @@ export interface OverallWorking {
  * is above the running mean gives the highest mean any choice of them could.
  */
 export function overallWorking(byDimension: Workings): OverallWorking {
+  // Loops rather than closures: this runs twice per team for every date a heatmap is asked about.
   let weighted = 0;
   let weightSum = 0;
-  const counted: Dimension[] = [];
-  const add = (dimension: Dimension) => {
-    weighted += weights[dimension] * byDimension[dimension].score;
-    weightSum += weights[dimension];
-    counted.push(dimension);
-  };
   const early: Dimension[] = [];
   for (const dimension of dimensions) {
-    if (byDimension[dimension].due) add(dimension);
-    else early.push(dimension);
+    if (!byDimension[dimension].due) early.push(dimension);
+    else {
+      weighted += weights[dimension] * byDimension[dimension].score;
+      weightSum += weights[dimension];
+    }
   }
-  early.sort((a, b) => byDimension[b].score - byDimension[a].score);
+  if (early.length > 1) early.sort((a, b) => byDimension[b].score - byDimension[a].score);
+  let raising = 0;
   for (const dimension of early) {
     if (byDimension[dimension].score * weightSum <= weighted) break;
-    add(dimension);
+    weighted += weights[dimension] * byDimension[dimension].score;
+    weightSum += weights[dimension];
+    raising += 1;
   }
-  return { score: Math.round(weighted / weightSum), counted: dimensions.filter((d) => counted.includes(d)) };
+  const counted: Dimension[] = [];
+  for (const dimension of dimensions) if (byDimension[dimension].due || early.indexOf(dimension) < raising) counted.push(dimension);
+  return { score: Math.round(weighted / weightSum), counted };
 }
 
 /**
@@ -199,31 +266,29 @@ export function overallWorking(byDimension: Workings): OverallWorking {
  * recorded for the cycle, a legacy `OkrsAligned` (a free-text parent nothing checked) counts
  * as before: 100.
  */
-function alignWorking(facts: readonly AdoptionFact[], aligned: boolean): Workings['align'] {
-  let latest: Extract<AdoptionFact, { kind: 'alignment' }> | null = null;
-  for (const fact of facts) if (fact.kind === 'alignment' && (latest === null || fact.on >= latest.on)) latest = fact;
+function alignWorking(alignments: readonly AlignmentFact[], aligned: boolean, asOf: string): Workings['align'] {
+  let latest: AlignmentFact | null = null;
+  for (const fact of alignments) if (fact.on <= asOf && (latest === null || fact.on >= latest.on)) latest = fact;
   if (latest === null) return { dimension: 'align', score: aligned ? 100 : 0, due: true, aligned, objectives: null, reaching: 0 };
   const { objectives, reaching } = latest;
   return { dimension: 'align', score: objectives === 0 ? 0 : percent(reaching, objectives), due: true, aligned, objectives, reaching };
 }
 
+const hadBy = (on: string | null, asOf: string): boolean => on !== null && on <= asOf;
+
 /** Each dimension's working from the facts dated on or before `asOf`. */
-export function workings(allFacts: readonly AdoptionFact[], size: number, cycle: CycleDates, asOf: string): Workings {
-  const facts = allFacts.filter((f) => f.on <= asOf);
-  const has = (kind: AdoptionFactKind): boolean => facts.some((f) => f.kind === kind);
-  const held = facts.filter((f) => f.kind === 'check-in-held').length;
+export function workings(facts: ScoredFacts, size: number, cycle: CycleDates, asOf: string): Workings {
+  const team = indexed(facts);
+  const held = countUpTo(team.heldOn, asOf);
   const expected = expectedCheckIns(cycle, asOf);
-  const [drafted, published, aligned, review, retrospective] = [
-    has('drafted'),
-    has('published'),
-    has('aligned'),
-    has('review'),
-    has('retrospective'),
-  ];
+  const { drafted, published, aligned, review, retrospective } = team.firstOn;
+  const reviewed = hadBy(review, asOf);
+  const retrospected = hadBy(retrospective, asOf);
+  const setScore = hadBy(published, asOf) ? 100 : hadBy(drafted, asOf) ? 50 : 0;
   return {
-    learn: learnWorking(facts, size, asOf),
-    set: { dimension: 'set', score: published ? 100 : drafted ? 50 : 0, due: true, drafted, published },
-    align: alignWorking(facts, aligned),
+    learn: learnWorking(team.trainings, size, asOf),
+    set: { dimension: 'set', score: setScore, due: true, drafted: hadBy(drafted, asOf), published: hadBy(published, asOf) },
+    align: alignWorking(team.alignments, hadBy(aligned, asOf), asOf),
     run: {
       dimension: 'run',
       score: expected === 0 ? (held > 0 ? 100 : 0) : percent(held, expected),
@@ -236,26 +301,21 @@ export function workings(allFacts: readonly AdoptionFact[], size: number, cycle:
     },
     reflect: {
       dimension: 'reflect',
-      score: (review ? 50 : 0) + (retrospective ? 50 : 0),
+      score: (reviewed ? 50 : 0) + (retrospected ? 50 : 0),
       due: asOf >= cycle.endsOn,
-      review,
-      retrospective,
+      review: reviewed,
+      retrospective: retrospected,
       endsOn: cycle.endsOn,
     },
   };
 }
 
 /** Scores and check-in status from the facts dated on or before `asOf`. */
-export function scoreTeam(
-  allFacts: readonly AdoptionFact[],
-  size: number,
-  cycle: CycleDates,
-  asOf: string,
-): { scores: Scores; checkIn: CheckInStatus } {
-  const heldOn = allFacts.filter((f) => f.kind === 'check-in-held' && f.on <= asOf).map((f) => f.on);
-  // biome-ignore lint/complexity/useMathMinMax: calendar dates compare as text, not as numbers.
-  const lastHeldOn = heldOn.length === 0 ? null : heldOn.reduce((a, b) => (a >= b ? a : b));
-  const byDimension = workings(allFacts, size, cycle, asOf);
+export function scoreTeam(facts: ScoredFacts, size: number, cycle: CycleDates, asOf: string): { scores: Scores; checkIn: CheckInStatus } {
+  const team = indexed(facts);
+  const byDimension = workings(team, size, cycle, asOf);
+  const held = byDimension.run.held;
+  const lastHeldOn = held === 0 ? null : team.heldOn[held - 1]!;
   const scores = {
     learn: byDimension.learn.score,
     set: byDimension.set.score,
@@ -265,7 +325,7 @@ export function scoreTeam(
     overall: overallWorking(byDimension).score,
   };
   const expected = byDimension.run.expected;
-  return { scores, checkIn: { freshness: freshnessOf(lastHeldOn, cycle, asOf), lastHeldOn, held: heldOn.length, expected } };
+  return { scores, checkIn: { freshness: freshnessOf(lastHeldOn, cycle, asOf), lastHeldOn, held, expected } };
 }
 
 /**
@@ -282,10 +342,37 @@ export function stageOf(overall: number, previousOverall: number): Stage {
   return 'exploring';
 }
 
-export function assessTeam(facts: readonly AdoptionFact[], size: number, cycle: CycleDates, asOf: string): TeamAssessment {
-  const now = scoreTeam(facts, size, cycle, asOf);
-  const previous = scoreTeam(facts, size, cycle, addDays(asOf, -TREND_DAYS)).scores;
+export function assessTeam(facts: ScoredFacts, size: number, cycle: CycleDates, asOf: string): TeamAssessment {
+  const team = indexed(facts);
+  const now = scoreTeam(team, size, cycle, asOf);
+  const previous = scoreTeam(team, size, cycle, addDays(asOf, -TREND_DAYS)).scores;
   return { scores: now.scores, previous, stage: stageOf(now.scores.overall, previous.overall), checkIn: now.checkIn };
+}
+
+const zeroScores = (): Scores => ({ learn: 0, set: 0, align: 0, run: 0, reflect: 0, overall: 0 });
+
+/** Adds `size` × each score to `sums`. */
+function addWeighted(sums: Scores, size: number, scores: Scores): void {
+  sums.learn += size * scores.learn;
+  sums.set += size * scores.set;
+  sums.align += size * scores.align;
+  sums.run += size * scores.run;
+  sums.reflect += size * scores.reflect;
+  sums.overall += size * scores.overall;
+}
+
+/** Each size-weighted sum over the people, rounded; null without people. */
+function meanScores(people: number, sums: Scores): Scores | null {
+  if (people === 0) return null;
+  const mean = (sum: number): number => Math.round(sum / people);
+  return {
+    learn: mean(sums.learn),
+    set: mean(sums.set),
+    align: mean(sums.align),
+    run: mean(sums.run),
+    reflect: mean(sums.reflect),
+    overall: mean(sums.overall),
+  };
 }
 
 /** Size-weighted mean of the teams' scores, rounded; null without teams (or without people). */
@@ -296,17 +383,51 @@ export function sizeWeighted(teams: readonly { size: number; score: number }[]):
 
 /** Size-weighted mean of each score, rounded; null without teams (or without people). */
 export function rollUp(teams: readonly { size: number; scores: Scores }[]): Scores | null {
-  const people = teams.reduce((sum, t) => sum + t.size, 0);
-  if (people === 0) return null;
-  const mean = (key: Dimension | 'overall'): number => sizeWeighted(teams.map((t) => ({ size: t.size, score: t.scores[key] }))) ?? 0;
-  return {
-    learn: mean('learn'),
-    set: mean('set'),
-    align: mean('align'),
-    run: mean('run'),
-    reflect: mean('reflect'),
-    overall: mean('overall'),
-  };
+  const sums = zeroScores();
+  let people = 0;
+  for (const team of teams) {
+    people += team.size;
+    addWeighted(sums, team.size, team.scores);
+  }
+  return meanScores(people, sums);
+}
+
+/**
+ * Teams' scores now and TREND_DAYS before, each weighted by the team's size and summed, with
+ * their people and check-in freshness counted: what an area is assessed from. Added team by team
+ * and then subtree by subtree, so an area costs its own teams plus one sum per child area; the
+ * sums are of whole numbers, so the order of adding never changes the rounded means.
+ */
+export interface Tally {
+  teams: number;
+  people: number;
+  scores: Scores;
+  previous: Scores;
+  freshness: Record<CheckInFreshness, number>;
+}
+
+export const emptyTally = (): Tally => ({
+  teams: 0,
+  people: 0,
+  scores: zeroScores(),
+  previous: zeroScores(),
+  freshness: { fresh: 0, late: 0, never: 0 },
+});
+
+export function addTeam(tally: Tally, size: number, team: TeamAssessment): void {
+  tally.teams += 1;
+  tally.people += size;
+  addWeighted(tally.scores, size, team.scores);
+  addWeighted(tally.previous, size, team.previous);
+  tally.freshness[team.checkIn.freshness] += 1;
+}
+
+export function addTally(into: Tally, from: Tally): void {
+  into.teams += from.teams;
+  into.people += from.people;
+  addWeighted(into.scores, 1, from.scores);
+  addWeighted(into.previous, 1, from.previous);
+  for (const freshness of checkInFreshnesses) into.freshness[freshness] += from.freshness[freshness];
 }
 
 export interface AreaAssessment {
@@ -315,11 +436,20 @@ export interface AreaAssessment {
   freshness: Record<CheckInFreshness, number>;
 }
 
+/** An area from the tally of its teams and its descendants' teams. */
+export function assessTally(tally: Tally): AreaAssessment {
+  const scores = meanScores(tally.people, tally.scores);
+  const previous = meanScores(tally.people, tally.previous);
+  return {
+    scores,
+    stage: scores && previous ? stageOf(scores.overall, previous.overall) : 'not-started',
+    freshness: { ...tally.freshness },
+  };
+}
+
 /** An area from the assessments of its teams and its descendants' teams. */
 export function assessArea(teams: readonly (TeamAssessment & { size: number })[]): AreaAssessment {
-  const scores = rollUp(teams);
-  const previous = rollUp(teams.map((t) => ({ size: t.size, scores: t.previous })));
-  const freshness: Record<CheckInFreshness, number> = { fresh: 0, late: 0, never: 0 };
-  for (const team of teams) freshness[team.checkIn.freshness] += 1;
-  return { scores, stage: scores && previous ? stageOf(scores.overall, previous.overall) : 'not-started', freshness };
+  const tally = emptyTally();
+  for (const team of teams) addTeam(tally, team.size, team);
+  return assessTally(tally);
 }

@@ -4,7 +4,7 @@
  * docs/adoption-model.md ("Trends and forecast") describes them.
  */
 import { addDays, earlierOf, isoWeekStart } from './calendar.ts';
-import { type CycleDates, sizeWeighted } from './model.ts';
+import type { CycleDates } from './model.ts';
 
 /** One point of a series: the overall score on a date. */
 export interface WeeklyScore {
@@ -33,10 +33,20 @@ export function seriesDates(cycle: CycleDates, asOf: string): string[] {
  * point weighted by team size as the heatmap weights the area's score; empty without people.
  */
 export function areaSeries(teams: readonly { size: number; scores: readonly number[] }[], dates: readonly string[]): WeeklyScore[] {
-  const series: WeeklyScore[] = [];
-  dates.forEach((on, i) => {
-    const score = sizeWeighted(teams.map((t) => ({ size: t.size, score: t.scores[i] ?? 0 })));
-    if (score !== null) series.push({ on, score });
-  });
-  return series;
+  const sums = dates.map(() => 0);
+  let people = 0;
+  for (const team of teams) {
+    people += team.size;
+    addSeries(sums, team.size, team.scores);
+  }
+  return seriesOf(people, sums, dates);
 }
+
+/** Adds `size` × each point of a team's (or 1 × a subtree's summed) series to `sums`; a missing point counts 0. */
+export function addSeries(sums: number[], size: number, scores: readonly number[]): void {
+  for (let i = 0; i < sums.length; i++) sums[i]! += size * (scores[i] ?? 0);
+}
+
+/** The series from size-weighted sums on each date over `people`; empty without people. */
+export const seriesOf = (people: number, sums: readonly number[], dates: readonly string[]): WeeklyScore[] =>
+  people === 0 ? [] : dates.map((on, i) => ({ on, score: Math.round(sums[i]! / people) }));

@@ -4,7 +4,8 @@ import { openDatabase, sqliteUnitOfWork } from '../../infra/sqlite/database.ts';
 import { SqliteEventStore } from '../../infra/sqlite/sqliteEventStore.ts';
 import { ProjectionRunner, readModels, SqliteHeatmapQueries } from '../../projections/index.ts';
 import { addDays } from '../../src/adoption/calendar.ts';
-import { type AdoptionFact, assessTeam, type CycleDates, scoredKinds } from '../../src/adoption/model.ts';
+import { type AdoptionFact, assessArea, assessTeam, type CycleDates, rollUp, scoredKinds } from '../../src/adoption/model.ts';
+import { areaSeries } from '../../src/adoption/trend.ts';
 import { seed } from '../../src/seed/seed.ts';
 
 // The heatmap as of a date is computed from the adoption summaries; here every team is scored
@@ -98,6 +99,34 @@ describe('the heatmap as of a date, from the summaries, equals the score from th
           const { area: _area, ...row } = queries.team(t.teamId, cycle.cycleId, asOf)!;
           return row;
         });
+        // Areas are summed subtree by subtree; each must equal the roll-up of every team below it.
+        expect(heatmap.organisation).toEqual(rollUp(rows));
+        const below = (areaId: string): string[] => [
+          areaId,
+          ...heatmap.areas.filter((a) => a.parentAreaId === areaId).flatMap((a) => below(a.areaId)),
+        ];
+        for (const area of heatmap.areas) {
+          const subtree = new Set(below(area.areaId));
+          const teamsBelow = rows.filter((t) => subtree.has(t.areaId));
+          const assessed = teamsBelow.map((t) => ({
+            ...t,
+            previous: assessTeam(factsOf(t.teamId, cycle.cycleId), t.size, cycle, asOf).previous,
+          }));
+          const { scores, stage, freshness } = assessArea(assessed);
+          const trend = areaSeries(
+            teamsBelow.map((t) => ({ size: t.size, scores: t.trend.map((p) => p.score) })),
+            area.trend.map((p) => p.on),
+          );
+          expect({ area: area.code, asOf, scores: area.scores, stage: area.stage, freshness: area.freshness, trend: area.trend }).toEqual({
+            area: area.code,
+            asOf,
+            scores,
+            stage,
+            freshness,
+            trend,
+          });
+          expect([area.teamCount, area.people]).toEqual([teamsBelow.length, teamsBelow.reduce((sum, t) => sum + t.size, 0)]);
+        }
         for (const area of heatmap.areas) {
           const detail = queries.area(area.areaId, cycle.cycleId, asOf)!;
           expect(detail.area).toEqual(area);
