@@ -31,7 +31,10 @@ export const saturationProjection = defineProjection({
       ended_on    TEXT,
       PRIMARY KEY (kind, item_id)
     ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS saturation_items_area ON saturation_items (area_id, started_on);
+    -- The items open during a week (saturation/queries.ts): still open, or ended since it began.
+    CREATE INDEX IF NOT EXISTS saturation_items_open ON saturation_items (kind, area_id, ended_on, started_on);
+    -- Replaced by saturation_items_open: files built before it keep it otherwise, written to for nothing.
+    DROP INDEX IF EXISTS saturation_items_area;
     CREATE TABLE IF NOT EXISTS saturation_totals (
       area_id               TEXT NOT NULL,
       on_date               TEXT NOT NULL,

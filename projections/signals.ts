@@ -43,6 +43,7 @@ export const signalsProjection = defineProjection({
       resolution      TEXT
     );
     CREATE INDEX IF NOT EXISTS signals_area ON signals (area_id, raised_on);
+    CREATE INDEX IF NOT EXISTS signals_team ON signals (team_id);
     CREATE TABLE IF NOT EXISTS interventions (
       intervention_id TEXT PRIMARY KEY,
       signal_id       TEXT NOT NULL,

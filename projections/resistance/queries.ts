@@ -234,31 +234,37 @@ export class SqliteResistanceQueries implements ResistanceQueries {
       teamId: string | null;
       today: string;
     };
-    const signalWhere = `${inScope}
-      AND (@status = 'all' OR (@status = 'resolved') = (s.status = 'resolved'))
-      AND s.severity >= @minSeverity
-      AND (@kind IS NULL OR s.kind = @kind)
-      AND (@source IS NULL OR s.source = @source)
-      AND (@teamId IS NULL OR s.team_id = @teamId)`;
     type Page = Filter & { limit: number };
     type From = Page & { severity: number; raisedOn: string; signalId: string };
-    // The page's signals first, then their names and counts: those for the page alone, not for every signal matching.
-    const signalsIn = <P extends Page>(order: string, from?: string) =>
-      db.prepare<[P], Row>(`${areaScope}, page AS MATERIALIZED (
-          SELECT * FROM signals s WHERE ${signalWhere}${from === undefined ? '' : ` AND ${from}`} ORDER BY ${order} LIMIT @limit
-        ) ${signalSelect('page')} ORDER BY ${order}`);
+    // A team's signals are found by its index (the team page asks for them): `@teamId IS NULL OR …`
+    // would keep SQLite from using it, so the log with a team has statements of its own.
+    const log = (byTeam: boolean) => {
+      const signalWhere = `${inScope}
+        AND (@status = 'all' OR (@status = 'resolved') = (s.status = 'resolved'))
+        AND s.severity >= @minSeverity
+        AND (@kind IS NULL OR s.kind = @kind)
+        AND (@source IS NULL OR s.source = @source)${byTeam ? '\n        AND s.team_id = @teamId' : ''}`;
+      // The page's signals first, then their names and counts: those for the page alone, not for every signal matching.
+      const signalsIn = <P extends Page>(order: string, from?: string) =>
+        db.prepare<[P], Row>(`${areaScope}, page AS MATERIALIZED (
+            SELECT * FROM signals s WHERE ${signalWhere}${from === undefined ? '' : ` AND ${from}`} ORDER BY ${order} LIMIT @limit
+          ) ${signalSelect('page')} ORDER BY ${order}`);
+      return {
+        first: signalsIn<Page>('s.severity DESC, s.raised_on DESC, s.signal_id'),
+        after: signalsIn<From>(
+          's.severity DESC, s.raised_on DESC, s.signal_id',
+          '(s.severity < @severity OR (s.severity = @severity AND (s.raised_on < @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id > @signalId))))',
+        ),
+        // Read backwards from the cursor, then turned round.
+        before: signalsIn<From>(
+          's.severity, s.raised_on, s.signal_id DESC',
+          '(s.severity > @severity OR (s.severity = @severity AND (s.raised_on > @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id < @signalId))))',
+        ),
+        count: db.prepare<[Filter], { count: number }>(`${areaScope} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
+      };
+    };
     this.sql = {
-      signalsFirst: signalsIn<Page>('s.severity DESC, s.raised_on DESC, s.signal_id'),
-      signalsAfter: signalsIn<From>(
-        's.severity DESC, s.raised_on DESC, s.signal_id',
-        '(s.severity < @severity OR (s.severity = @severity AND (s.raised_on < @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id > @signalId))))',
-      ),
-      // Read backwards from the cursor, then turned round.
-      signalsBefore: signalsIn<From>(
-        's.severity, s.raised_on, s.signal_id DESC',
-        '(s.severity > @severity OR (s.severity = @severity AND (s.raised_on > @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id < @signalId))))',
-      ),
-      countSignals: db.prepare<[Filter], { count: number }>(`${areaScope} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
+      log: { everyTeam: log(false), oneTeam: log(true) },
       signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect('signals')} WHERE s.signal_id = @signalId`),
       interventions: db.prepare<[string], InterventionRow>(`
         SELECT i.intervention_id AS interventionId, i.kind, i.owner_id AS ownerId, c.name AS ownerName, i.due_on AS dueOn, i.status,
@@ -299,17 +305,22 @@ export class SqliteResistanceQueries implements ResistanceQueries {
     const match = from === undefined ? null : SIGNAL_CURSOR.exec(from);
     if (from !== undefined && !match) throw new Error(`not a signal cursor: ${from}`);
     const cursor = match ? { severity: Number(match[1]), raisedOn: match[2]!, signalId: match[3]! } : null;
+    const log = this.logFor(filter);
     const rows =
       cursor === null
-        ? this.sql.signalsFirst.all(params)
+        ? log.first.all(params)
         : paging?.after !== undefined
-          ? this.sql.signalsAfter.all({ ...params, ...cursor })
-          : this.sql.signalsBefore.all({ ...params, ...cursor }).reverse();
+          ? log.after.all({ ...params, ...cursor })
+          : log.before.all({ ...params, ...cursor }).reverse();
     return rows.map(toSignal);
   }
 
   countSignals(filter: SignalFilter): number {
-    return this.sql.countSignals.get(filterParams(filter, ''))?.count ?? 0;
+    return this.logFor(filter).count.get(filterParams(filter, ''))?.count ?? 0;
+  }
+
+  private logFor(filter: SignalFilter) {
+    return filter.teamId === undefined ? this.sql.log.everyTeam : this.sql.log.oneTeam;
   }
 
   signal(signalId: string, today: string): SignalDetail | null {

@@ -38,9 +38,21 @@ export interface SaturationQueries {
 const totalBy = (total: string, day: string) =>
   `coalesce((SELECT ${total} FROM saturation_totals t WHERE t.area_id = a.value AND t.on_date <= ${day} ORDER BY t.on_date DESC LIMIT 1), 0)`;
 
-/** Open during the week: started on or before its last day, not ended before its first. */
-const during =
-  'i.kind = @kind AND i.area_id IN (SELECT value FROM json_each(@areas)) AND i.started_on <= @to AND (i.ended_on IS NULL OR i.ended_on >= @from)';
+/**
+ * `during`: the items open during the week, started on or before its last day and not ended
+ * before its first. Read as two ranges of `saturation_items_open`, still open and ended since the
+ * week began, so the items that ended before it (the area's history) are never read. (`CROSS JOIN`
+ * keeps the areas outside: SQLite would otherwise walk every item of the kind for the second range.)
+ */
+const during = `
+  areas(area_id) AS (SELECT DISTINCT value FROM json_each(@areas)),
+  during AS (
+    SELECT i.* FROM areas a CROSS JOIN saturation_items i
+    WHERE i.kind = @kind AND i.area_id = a.area_id AND i.ended_on IS NULL AND i.started_on <= @to
+    UNION ALL
+    SELECT i.* FROM areas a CROSS JOIN saturation_items i
+    WHERE i.kind = @kind AND i.area_id = a.area_id AND i.ended_on >= @from AND i.started_on <= @to
+  )`;
 
 interface Window {
   kind: string;
@@ -61,15 +73,15 @@ export class SqliteSaturationQueries implements SaturationQueries {
           ${totalBy('interventions_planned', '@to')} - ${totalBy('interventions_ended', "date(@from, '-1 day')")} AS interventions
         FROM json_each(@areas) a`),
       items: db.prepare<[Window & { limit: number }], SaturationItem>(`
+        WITH ${during}
         SELECT i.kind, i.item_id AS itemId, i.signal_id AS signalId, i.area_id AS areaId, i.started_on AS startedOn, i.ended_on AS endedOn,
           coalesce(v.kind, s.kind) AS itemKind, s.severity, s.description, v.due_on AS dueOn
-        FROM saturation_items i
+        FROM during i
         JOIN signals s ON s.signal_id = i.signal_id
         LEFT JOIN interventions v ON i.kind = 'intervention' AND v.intervention_id = i.item_id
-        WHERE ${during}
         ORDER BY s.severity DESC, i.started_on, i.item_id
         LIMIT @limit`),
-      count: db.prepare<[Window], { total: number }>(`SELECT count(*) AS total FROM saturation_items i WHERE ${during}`),
+      count: db.prepare<[Window], { total: number }>(`WITH ${during} SELECT count(*) AS total FROM during`),
     };
   }
 

@@ -13,7 +13,7 @@ import { Id } from '../shared/event.ts';
 import type { Names } from '../shared/names.ts';
 import { adoptionChanged } from './heatmap.ts';
 import { areaSaturation, type Saturation } from './saturation.ts';
-import { requireSelection, type ReadRouteOptions } from './selection.ts';
+import { futureAsOf, requireSelection, type ReadRouteOptions } from './selection.ts';
 import { areaPageView, areaSectionsView, TEAM_PAGE, teamRowsView } from './viewModels.ts';
 
 export interface AreaRouteOptions extends ReadRouteOptions {
@@ -116,7 +116,8 @@ export const areaLive = (options: AreaRouteOptions) =>
   livePage({
     path: /^\/areas\/(?<areaId>[^/]+)$/,
     params: AreaQuery.omit({ after: true }).extend({ areaId: Id }),
-    load: ({ areaId, ...query }) => areaPage(options, areaId, query),
+    // A date after today was answered with an error page (422): it has no regions to update.
+    load: ({ areaId, ...query }) => (futureAsOf(query.asOf, options.today()) === undefined ? areaPage(options, areaId, query) : null),
     regions: [
       { id: 'area-summary', partial: 'partials/areaSummary', affectedBy: adoptionChanged, view: (page) => page },
       { id: 'saturation', partial: 'partials/areaSaturation', affectedBy: adoptionChanged, view: (page) => page },

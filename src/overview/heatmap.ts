@@ -9,7 +9,7 @@ import { csvChunks } from '../shared/csv.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { heatmapColumns, heatmapLines } from './heatmapExport.ts';
 import { areaLoads, type Saturation } from './saturation.ts';
-import { requireSelection, resolveSelection, type ReadRouteOptions } from './selection.ts';
+import { requireSelection, resolveSelection, type ReadRouteOptions, withoutFutureAsOf } from './selection.ts';
 import { heatmapPageView, noCyclePageView, TEAM_PAGE, teamRowsView } from './viewModels.ts';
 
 /**
@@ -23,7 +23,9 @@ export interface HeatmapRouteOptions extends ReadRouteOptions {
 export const heatmapRoutes: FastifyPluginAsyncZod<HeatmapRouteOptions> = async (app, { queries, views, today, saturation }) => {
   for (const path of ['/', '/heatmap']) {
     app.get(path, { config: { access: 'read' }, schema: { querystring: lenient(SelectionQuery) } }, async (request, reply) => {
-      const { value: query, issues } = request.query;
+      // A date after today is reported beside the field like a malformed one, and today's heatmap shown.
+      const { query, issue } = withoutFutureAsOf(request.query.value, today());
+      const issues = issue === undefined ? request.query.issues : [...request.query.issues, issue];
       const resolved = resolveSelection(queries, today, query);
       if (resolved === null) return sendHtml(reply, views.render('pages/heatmap', noCyclePageView()));
       const { cycleId, asOf } = resolved.selection;
@@ -66,8 +68,8 @@ export const heatmapLive = ({ queries, today, saturation }: Pick<HeatmapRouteOpt
   livePage({
     path: /^\/(?:heatmap)?$/,
     params: SelectionQuery,
-    load: (query) => {
-      const { selection } = requireSelection(queries, today, query);
+    load: (params) => {
+      const { selection } = requireSelection(queries, today, withoutFutureAsOf(params, today()).query);
       const heatmap = queries.heatmap(selection.cycleId, selection.asOf);
       return (
         heatmap && {

@@ -156,6 +156,9 @@ describe('/heatmap.csv', () => {
     const page = await app.inject('/heatmap?asOf=2026-13-45');
     expect(page.statusCode).toBe(422);
     expect(page.body).toContain('must be a calendar date, YYYY-MM-DD');
+    const future = await app.inject({ url: '/heatmap.csv?asOf=2026-11-26', headers: { accept: 'application/json' } });
+    expect(future.statusCode).toBe(422);
+    expect(future.json().issues).toEqual([{ field: 'asOf', message: `must not be after today (${TODAY})` }]);
     const unknown = await app.inject('/heatmap.csv?cycle=no-such-cycle');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toContain('There is no cycle &quot;no-such-cycle&quot;');

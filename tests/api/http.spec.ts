@@ -40,10 +40,16 @@ describe('web app over SQLite', () => {
 
   describe('heatmap', () => {
     it('prints a reflect score of 0 as not due until the cycle ends, and as 0 after it', async () => {
-      const during = await app.inject('/heatmap?cycle=2026-q4&asOf=2026-12-30');
-      expect(cellsOfRow(during.body, '>Platform<')[4]).toEqual({ tone: 'none', value: '·' });
-      const after = await app.inject('/heatmap?cycle=2026-q4&asOf=2026-12-31');
-      expect(cellsOfRow(after.body, '>Platform<')[4]).toEqual({ tone: '0', value: '0' });
+      // Read after the cycle: an as-of date may not be after today.
+      const later = await appFor(world, { today: () => '2027-01-05' });
+      try {
+        const during = await later.inject('/heatmap?cycle=2026-q4&asOf=2026-12-30');
+        expect(cellsOfRow(during.body, '>Platform<')[4]).toEqual({ tone: 'none', value: '·' });
+        const after = await later.inject('/heatmap?cycle=2026-q4&asOf=2026-12-31');
+        expect(cellsOfRow(after.body, '>Platform<')[4]).toEqual({ tone: '0', value: '0' });
+      } finally {
+        await later.close();
+      }
     });
 
     it('shows every area with the scores the read side computed, as numbers and tones', async () => {
@@ -113,6 +119,15 @@ describe('web app over SQLite', () => {
       expect(res.body).toContain('Cycle 2026-Q4');
     });
 
+    it('refuses a date after today beside asOf (422) and shows today’s heatmap meanwhile', async () => {
+      const res = await app.inject('/heatmap?cycle=2026-q4&asOf=2026-11-26');
+      expect(res.statusCode).toBe(422);
+      expect(res.body).toContain('aria-invalid="true"');
+      expect(res.body).toContain(`id="asOf-error">asOf &quot;2026-11-26&quot; must not be after today (${TODAY})`);
+      expect(res.body).toContain('25 Nov 2026');
+      expect((await app.inject(`/heatmap?cycle=2026-q4&asOf=${TODAY}`)).statusCode).toBe(200);
+    });
+
     it('answers an unknown cycle with a 404 page', async () => {
       const res = await app.inject('/heatmap?cycle=1999-q1');
       expect(res.statusCode).toBe(404);
@@ -144,6 +159,14 @@ describe('web app over SQLite', () => {
     it('says so when an area has no teams of its own', async () => {
       const res = await app.inject({ url: '/areas/rnd?cycle=2026-q4', headers: { 'hx-request': 'true' } });
       expect(res.body).toContain('No teams directly in R&amp;D &lt;Labs&gt;.');
+    });
+
+    it('refuses an area as of a date after today (422 naming asOf), the page and its expand rows alike', async () => {
+      for (const headers of [{}, { 'hx-request': 'true' }]) {
+        const res = await app.inject({ url: '/areas/eng?cycle=2026-q4&asOf=2026-11-26', headers });
+        expect(res.statusCode).toBe(422);
+        expect(res.body).toContain(`asOf: must not be after today (${TODAY})`);
+      }
     });
 
     it('serves the same URL without JavaScript as the full area page', async () => {

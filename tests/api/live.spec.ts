@@ -216,6 +216,12 @@ describe('live updates over websockets', () => {
       expect(await fragment('/heatmap')).toContain(swapsOf(heatmap.messages.at(-1)!).get('#heatmap-scores')!.html);
     });
 
+    it('follows the heatmap as of a date after today as its 422 page shows it, today’s; the area page’s 422 has nothing to follow', async () => {
+      const future = await open('/heatmap?asOf=2099-01-07');
+      expect((await future.nth(1)).get('#heatmap-scores')!.html).toBe((await (await open('/heatmap')).nth(1)).get('#heatmap-scores')!.html);
+      expect(await (await open('/areas/eng?asOf=2099-01-07')).closed()).toEqual({ code: 1008, reason: 'there is no such page to follow' });
+    });
+
     it('closes a page with nothing live normally, and refuses what cannot be followed as a policy violation, saying why', async () => {
       expect(await (await open('/organisation')).closed()).toEqual({ code: 1000, reason: 'nothing on this page updates live' });
       expect(await (await open('/teams/nobody')).closed()).toEqual({ code: 1008, reason: 'there is no such page to follow' });

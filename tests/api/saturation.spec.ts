@@ -112,11 +112,12 @@ describe('change saturation on the demo organisation', () => {
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toContain('must be a calendar date, YYYY-MM-DD');
     expect(bad.body).not.toContain('<script>');
-    // A date after today shows what is open then, as the scores do: the load of today's items, nothing invented.
+    // A date after today is refused: the read models know today's items, not that week's.
     const future = await app.inject('/heatmap?asOf=2099-01-07');
-    expect(future.statusCode).toBe(200);
-    expect(flags(future.body).get('SALES')).toBe('20 open signals and 10 interventions in progress in 2099-W02: 30, threshold 15');
+    expect(future.statusCode).toBe(422);
+    expect(future.body).toContain(`&quot;2099-01-07&quot; must not be after today (${TODAY})`);
     const areaFuture = await app.inject(`/areas/${areaId('SALES')}?asOf=2099-01-07`);
-    expect(areaFuture.statusCode).toBe(200);
+    expect(areaFuture.statusCode).toBe(422);
+    expect(areaFuture.body).toContain(`asOf: must not be after today (${TODAY})`);
   });
 });
