@@ -148,8 +148,15 @@ function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
   return list;
 }
 
-/** Heatmaps kept, one per (cycle, asOf): a few pairs are asked for again and again. */
+/** Heatmaps kept, one per (cycle, asOf, subtree): a few are asked for again and again. */
 const CACHED_HEATMAPS = 32;
+
+/**
+ * Team rows the kept heatmaps may hold between them, each about a kilobyte with its trend: every
+ * heatmap of a small organisation, but at 1,600 teams (a million events) four whole ones and a
+ * few areas' pages, not 32 whole ones (40 MiB kept, and the server's heap grown to four times that).
+ */
+const CACHED_TEAM_ROWS = 8000;
 
 /** Cycles whose teams' week-end scores are kept. */
 const CACHED_TREND_CYCLES = 8;
@@ -177,6 +184,8 @@ export interface HeatmapQueryOptions {
   now?: () => number;
   /** How long a heatmap may still be answered while a burst of events is being applied. */
   staleForMs?: number;
+  /** Team rows the kept heatmaps may hold between them (CACHED_TEAM_ROWS by default). */
+  cachedTeamRows?: number;
 }
 
 /** Where the source read models are: the lowest checkpoint, and the state a heatmap is valid for. */
@@ -224,6 +233,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   private readonly weeks = new Map<string, Map<string, TeamWeeks>>();
   private readonly now: () => number;
   private readonly staleForMs: number;
+  private readonly cachedTeamRows: number;
   /** The position the next answers must include (see `freshAfter`). */
   private mustInclude = 0n;
 
@@ -232,6 +242,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     for (const projection of sources) projection.setUp(db);
     this.now = options.now ?? Date.now;
     this.staleForMs = options.staleForMs ?? 1000;
+    this.cachedTeamRows = options.cachedTeamRows ?? CACHED_TEAM_ROWS;
     this.sql = {
       checkpoints: db.prepare<string[], { projection: string; position: string; rebuilding: number }>(
         `SELECT projection, position, rebuilding FROM projection_checkpoints WHERE projection IN (${sources.map(() => '?').join(', ')}) ORDER BY projection`,
@@ -341,12 +352,27 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const checkpoints = this.checkpoints();
     const key = `${cycleId}@${asOf}${under === null ? '' : `/${under}`}`;
     const cached = this.cache.get(key);
-    if (cached && (cached.checkpoints.state === checkpoints.state || this.mayServeStale(cached, checkpoints))) return cached.computed;
-    const computed = this.computeNow(cycleId, asOf, checkpoints.state, under);
+    // Whatever is answered moves last, so the first entry is always the least recently used.
     this.cache.delete(key);
-    if (this.cache.size >= CACHED_HEATMAPS) this.cache.delete(this.cache.keys().next().value!);
+    if (cached && (cached.checkpoints.state === checkpoints.state || this.mayServeStale(cached, checkpoints))) {
+      this.cache.set(key, cached);
+      return cached.computed;
+    }
+    const computed = this.computeNow(cycleId, asOf, checkpoints.state, under);
     this.cache.set(key, { computed, checkpoints, at: this.now() });
+    this.evict();
     return computed;
+  }
+
+  /** Drops the least recently used heatmaps until both limits hold; the one just computed stays, whatever its size. */
+  private evict(): void {
+    let rows = 0;
+    for (const { computed } of this.cache.values()) rows += computed?.teams.length ?? 0;
+    for (const [key, { computed }] of this.cache) {
+      if (this.cache.size <= 1 || (this.cache.size <= CACHED_HEATMAPS && rows <= this.cachedTeamRows)) return;
+      this.cache.delete(key);
+      rows -= computed?.teams.length ?? 0;
+    }
   }
 
   private mayServeStale(cached: Cached, current: Checkpoints): boolean {
