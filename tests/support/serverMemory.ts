@@ -65,6 +65,8 @@ try {
   }
   console.log(`${weeks.length} more heatmaps as of a past day: ${memory(server.pid)}`);
   await snapshot('end');
+  const [user, system] = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).map(Number);
+  console.log(`CPU used by the server: ${((user! + system!) / 100).toFixed(1)} s`);
 } finally {
   await server.stop();
 }
