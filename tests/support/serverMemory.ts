@@ -1,6 +1,7 @@
 /**
  * The resident memory of `uptake serve` on a file: after start-up, after every page, after the
- * heatmap and the busiest area as of many past days. VmRSS (now) and VmHWM (peak) from /proc.
+ * heatmap and the busiest area as of many past days, and while `uptake rebuild` replays the file.
+ * VmRSS (now) and VmHWM (peak) from /proc, and the CPU time the server used.
  *
  *   npx tsx tests/support/serverMemory.ts <copy.db> [rounds]
  *
@@ -9,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { openBenchAccount, signIn } from '../../bench/access.ts';
 import { asOfPaths, everyPage, withReadModels } from '../../bench/pages.ts';
-import { startServer } from '../../bench/server.ts';
+import { exited, startServer, uptake } from '../../bench/server.ts';
 import { SqliteHeatmapQueries } from '../../projections/index.ts';
 import { addDays } from '../../src/adoption/calendar.ts';
 
@@ -65,6 +66,17 @@ try {
   }
   console.log(`${weeks.length} more heatmaps as of a past day: ${memory(server.pid)}`);
   await snapshot('end');
+  // `uptake rebuild` in its own process on the same file, the heatmap loaded meanwhile.
+  const rebuild = uptake('rebuild', { UPTAKE_DB: file, LOG_LEVEL: 'warn' });
+  const rebuilt = exited(rebuild);
+  let during = 0;
+  // The area may be missing while its tables are replayed: only the heatmap, as the bench loads it.
+  // As the bench does, the load starts once the replay is under way (the rebuild's reset needs a moment without readers).
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  for (; rebuild.exitCode === null; during++) await get('/');
+  const { code, stderr } = await rebuilt;
+  if (code !== 0) throw new Error(`uptake rebuild exited with ${code}: ${stderr}`);
+  console.log(`${during} pages during a rebuild: ${memory(server.pid)}`);
   const [user, system] = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).map(Number);
   console.log(`CPU used by the server: ${((user! + system!) / 100).toFixed(1)} s`);
 } finally {
