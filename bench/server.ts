@@ -8,9 +8,14 @@ import type { Health } from '../src/http/health.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** The Node flags `npm start` gives the server (its heap's ceiling), so the bench measures the server as it is run. */
+const serveFlags = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
+
 /** `uptake <command>` as its own Node process (not through npx, so the pid is the server's own). */
 export function uptake(command: 'serve' | 'rebuild', env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', command], {
+  return spawn(process.execPath, [...(command === 'serve' ? serveFlags : []), '--import', 'tsx', 'src/main.ts', command], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

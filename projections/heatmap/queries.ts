@@ -172,6 +172,8 @@ interface Computed {
   detail: (areaId: string, paging?: TeamPaging) => AreaDetail | undefined;
   /** A team's row by its id, found without a scan and made on first use. */
   team: (teamId: string) => TeamRow | undefined;
+  /** How many teams were scored for it: what it holds, for the cache's bound. */
+  scoredTeams: number;
 }
 
 /** A team as scored for one date: what its row is made from, when one is asked for. */
@@ -214,8 +216,15 @@ function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
 /** A team without a fact in the cycle. */
 const noFacts = indexFacts([]);
 
-/** Heatmaps kept, one per (cycle, asOf): a few pairs are asked for again and again. */
+/** Heatmaps kept, one per (cycle, asOf, subtree): a few are asked for again and again. */
 const CACHED_HEATMAPS = 32;
+
+/**
+ * Teams the kept heatmaps may have scored between them, each about a kilobyte with its trend and row: every
+ * heatmap of a small organisation, but at 1,600 teams (a million events) four whole ones and a
+ * few areas' pages, not 32 whole ones (40 MiB kept, and the server's heap grown to four times that).
+ */
+const CACHED_TEAM_ROWS = 8000;
 
 /** Cycles whose teams' week-end scores are kept. */
 const CACHED_TREND_CYCLES = 8;
@@ -244,6 +253,8 @@ export interface HeatmapQueryOptions {
   now?: () => number;
   /** How long a heatmap may still be answered while a burst of events is being applied. */
   staleForMs?: number;
+  /** Team rows the kept heatmaps may hold between them (CACHED_TEAM_ROWS by default). */
+  cachedTeamRows?: number;
 }
 
 /** Where the source read models are: the lowest checkpoint, and the state a heatmap is valid for. */
@@ -293,6 +304,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
   private lastScored: { key: string; byTeam: Map<string, ScoredTeam> } | null = null;
   private readonly now: () => number;
   private readonly staleForMs: number;
+  private readonly cachedTeamRows: number;
   /** The position the next answers must include (see `freshAfter`). */
   private mustInclude = 0n;
 
@@ -301,6 +313,7 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     for (const projection of sources) projection.setUp(db);
     this.now = options.now ?? Date.now;
     this.staleForMs = options.staleForMs ?? 1000;
+    this.cachedTeamRows = options.cachedTeamRows ?? CACHED_TEAM_ROWS;
     this.sql = {
       checkpoints: db.prepare<string[], { projection: string; position: string; rebuilding: number }>(
         `SELECT projection, position, rebuilding FROM projection_checkpoints WHERE projection IN (${sources.map(() => '?').join(', ')}) ORDER BY projection`,
@@ -419,12 +432,27 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
     const checkpoints = this.checkpoints();
     const key = `${cycleId}@${asOf}${under === null ? '' : `/${under}`}`;
     const cached = this.cache.get(key);
-    if (cached && (cached.checkpoints.state === checkpoints.state || this.mayServeStale(cached, checkpoints))) return cached.computed;
-    const computed = this.computeNow(cycleId, asOf, checkpoints.state, under);
+    // Whatever is answered moves last, so the first entry is always the least recently used.
     this.cache.delete(key);
-    if (this.cache.size >= CACHED_HEATMAPS) this.cache.delete(this.cache.keys().next().value!);
+    if (cached && (cached.checkpoints.state === checkpoints.state || this.mayServeStale(cached, checkpoints))) {
+      this.cache.set(key, cached);
+      return cached.computed;
+    }
+    const computed = this.computeNow(cycleId, asOf, checkpoints.state, under);
     this.cache.set(key, { computed, checkpoints, at: this.now() });
+    this.evict();
     return computed;
+  }
+
+  /** Drops the least recently used heatmaps until both limits hold; the one just computed stays, whatever its size. */
+  private evict(): void {
+    let rows = 0;
+    for (const { computed } of this.cache.values()) rows += computed?.scoredTeams ?? 0;
+    for (const [key, { computed }] of this.cache) {
+      if (this.cache.size <= 1 || (this.cache.size <= CACHED_HEATMAPS && rows <= this.cachedTeamRows)) return;
+      this.cache.delete(key);
+      rows -= computed?.scoredTeams ?? 0;
+    }
   }
 
   private mayServeStale(cached: Cached, current: Checkpoints): boolean {
@@ -636,7 +664,15 @@ export class SqliteHeatmapQueries implements HeatmapQueries {
       const scoredTeam = scoredById.get(teamId);
       return scoredTeam && rowOf(scoredTeam);
     };
-    return { cycle, areas, organisation: assessTally(everyone).scores, teams: once(() => scored.map(rowOf)), detail, team };
+    return {
+      cycle,
+      areas,
+      organisation: assessTally(everyone).scores,
+      teams: once(() => scored.map(rowOf)),
+      detail,
+      team,
+      scoredTeams: scored.length,
+    };
   }
 
   /** A team's overall score on each series date: the week ends from `weeksOf`, scored once per cycle; the last, `asOf`, is `overall`. */

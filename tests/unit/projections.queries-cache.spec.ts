@@ -100,3 +100,27 @@ describe('the cached heatmap', () => {
     expect(held()).toBe(0);
   });
 });
+
+describe('the heatmaps kept', () => {
+  /** Kept while the cached heatmaps hold at most `heatmaps` whole heatmaps' team rows (teams A and B each). */
+  const keeping = (heatmaps: number) => new SqliteHeatmapQueries(db, { cachedTeamRows: heatmaps * 2 });
+  const areasOn = (kept: SqliteHeatmapQueries, asOf: string) => kept.heatmap('q4', asOf)!.areas;
+
+  it('are dropped once they hold more team rows than allowed, the oldest first', () => {
+    const kept = keeping(1);
+    const first = areasOn(kept, '2026-10-22');
+    expect(areasOn(kept, '2026-10-22')).toBe(first);
+    areasOn(kept, '2026-10-23');
+    expect(areasOn(kept, '2026-10-22')).not.toBe(first);
+  });
+
+  it('drop the least recently used, not the least recently computed', () => {
+    const kept = keeping(2);
+    const first = areasOn(kept, '2026-10-22');
+    const second = areasOn(kept, '2026-10-23');
+    expect(areasOn(kept, '2026-10-22')).toBe(first);
+    areasOn(kept, '2026-10-24');
+    expect(areasOn(kept, '2026-10-22')).toBe(first);
+    expect(areasOn(kept, '2026-10-23')).not.toBe(second);
+  });
+});
