@@ -108,7 +108,7 @@ export interface CoachWeekQueries {
   week(coachId: string, today: string, cycleId: string | null): CoachWeek | null;
 }
 
-/** The four lists, for every coach the statements were asked about. */
+/** The lists of one coach's needs. */
 type Needs = Omit<CoachWeek, 'coach' | 'today' | 'cycleId'>;
 
 /** `@coach` null means every coach. The UNION keeps each (coach, area) once, however it is reached. */
@@ -156,7 +156,7 @@ interface TeamColumns {
   teamKey: string | null;
   teamName: string | null;
 }
-type Params = [{ coach: string | null; today?: string; since?: string; quietBefore?: string; cycle?: string }];
+type Params = [{ coach: string | null; today?: string; since?: string; quietBefore?: string; cycle?: string | null }];
 
 const areaOf = (row: AreaColumns): AreaRef => ({ areaId: row.areaId, code: row.areaCode, name: row.areaName });
 const teamOf = (row: TeamColumns): TeamRef | null =>
@@ -270,70 +270,70 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         ${quietStakeholdersFrom}
         ORDER BY h.influence DESC, h.interest DESC, coalesce(h.last_engaged_on, ''), h.name, h.stakeholder_id`),
       // The list of coaches shows only how many of each: the lists for every coach would repeat a row per coach of its area.
-      // Per coach: the plans in their areas (counted per area first) and the ones they own elsewhere.
-      interventionCounts: db.prepare<Params, { coachId: string; count: number }>(`
-        ${SCOPE},
-        open_overdue(area_id, owner_id) AS MATERIALIZED (
-          SELECT i.area_id, i.owner_id FROM interventions i
-          JOIN signals g ON g.signal_id = i.signal_id AND g.status <> 'resolved'
-          JOIN org_areas a ON a.area_id = i.area_id
-          WHERE i.status = 'planned' AND i.due_on < @today
-        ),
-        per_area(area_id, n) AS MATERIALIZED (SELECT area_id, count(*) FROM open_overdue GROUP BY area_id),
-        mine(coach_id, area_id) AS MATERIALIZED (SELECT coach_id, area_id FROM scope)
-        SELECT c.coach_id AS coachId,
-          coalesce((SELECT sum(p.n) FROM mine m JOIN per_area p ON p.area_id = m.area_id WHERE m.coach_id = c.coach_id), 0)
-          + (SELECT count(*) FROM open_overdue o WHERE o.owner_id = c.coach_id
-               AND NOT EXISTS (SELECT 1 FROM mine m WHERE m.coach_id = c.coach_id AND m.area_id = o.area_id)) AS count
-        FROM org_coaches c`),
-      signalCounts: db.prepare<Params, { coachId: string; count: number }>(
-        `${SCOPE} SELECT s.coach_id AS coachId, count(*) AS count ${newSignalsFrom} GROUP BY s.coach_id`,
-      ),
-      stakeholderCounts: db.prepare<Params, { coachId: string; count: number }>(
-        `${SCOPE} SELECT s.coach_id AS coachId, count(*) AS count ${quietStakeholdersFrom} GROUP BY s.coach_id`,
-      ),
-      // Teams with an orphan objective, counted per area first: listed per coach, a million events make tens of thousands of rows.
-      orphanCounts: db.prepare<Params, { coachId: string; count: number }>(`
-        ${SCOPE},
-        per_area(area_id, n) AS MATERIALIZED (
-          SELECT t.area_id, count(DISTINCT t.team_id) FROM strategy_objectives o
-          JOIN org_teams t ON t.team_id = o.team_id
-          WHERE o.cycle_id = @cycle AND o.team_id IS NOT NULL AND o.dropped = 0 AND o.reaching = 0
-          GROUP BY t.area_id
-        )
-        SELECT s.coach_id AS coachId, sum(p.n) AS count FROM scope s JOIN per_area p ON p.area_id = s.area_id GROUP BY s.coach_id`),
+      // So each need is counted once per area, and a coach's count sums the areas in their scope.
+      areaCounts: db.prepare<Params, { kind: Exclude<NeedKind, 'checkIns'>; areaId: string; count: number }>(`
+        SELECT 'signals' AS kind, g.area_id AS areaId, count(*) AS count FROM signals g
+        WHERE g.raised_on > @since AND g.raised_on <= @today AND g.status = 'open' GROUP BY g.area_id
+        UNION ALL
+        SELECT 'stakeholders', h.area_id, count(*) FROM stakeholders h
+        WHERE h.last_engaged_on IS NULL OR h.last_engaged_on < @quietBefore GROUP BY h.area_id
+        UNION ALL
+        SELECT 'orphans', t.area_id, count(DISTINCT t.team_id) FROM strategy_objectives o
+        JOIN org_teams t ON t.team_id = o.team_id
+        WHERE o.cycle_id = @cycle AND o.team_id IS NOT NULL AND o.dropped = 0 AND o.reaching = 0 GROUP BY t.area_id
+        UNION ALL
+        SELECT 'interventions', i.area_id, count(*) FROM interventions i
+        JOIN signals g ON g.signal_id = i.signal_id AND g.status <> 'resolved'
+        WHERE i.status = 'planned' AND i.due_on < @today GROUP BY i.area_id`),
+      // An owner needs their overdue plans in areas outside their scope too.
+      ownedOverdue: db.prepare<Params, { coachId: string; areaId: string; count: number }>(`
+        SELECT i.owner_id AS coachId, i.area_id AS areaId, count(*) AS count FROM interventions i
+        JOIN signals g ON g.signal_id = i.signal_id AND g.status <> 'resolved'
+        JOIN org_areas a ON a.area_id = i.area_id
+        WHERE i.status = 'planned' AND i.due_on < @today GROUP BY i.owner_id, i.area_id`),
     };
   }
 
   coaches(today: string, cycleId: string | null): CoachSummary[] {
-    const countsOf = (rows: { coachId: string; count: number }[]) => new Map(rows.map((r) => [r.coachId, r.count]));
-    const params = { coach: null, today, since: addDays(today, -NEW_SIGNAL_DAYS), quietBefore: quietBefore(today) };
-    const counted = {
-      interventions: countsOf(this.sql.interventionCounts.all(params)),
-      signals: countsOf(this.sql.signalCounts.all(params)),
-      stakeholders: countsOf(this.sql.stakeholderCounts.all(params)),
-      orphans: countsOf(cycleId === null ? [] : this.sql.orphanCounts.all({ ...params, cycle: cycleId })),
+    const params = { coach: null, today, since: addDays(today, -NEW_SIGNAL_DAYS), quietBefore: quietBefore(today), cycle: cycleId };
+    const inArea = new Map<string, Record<NeedKind, number>>();
+    const countsIn = (areaId: string) => {
+      let counts = inArea.get(areaId);
+      if (!counts) {
+        counts = { checkIns: 0, orphans: 0, interventions: 0, signals: 0, stakeholders: 0 };
+        inArea.set(areaId, counts);
+      }
+      return counts;
     };
-    return this.summaries(null, today, cycleId, false).map(({ coach }) => ({
-      ...coach,
-      needs: {
-        checkIns: coach.needs.checkIns,
-        orphans: counted.orphans.get(coach.coachId) ?? 0,
-        interventions: counted.interventions.get(coach.coachId) ?? 0,
-        signals: counted.signals.get(coach.coachId) ?? 0,
-        stakeholders: counted.stakeholders.get(coach.coachId) ?? 0,
-      },
-    }));
+    for (const { kind, areaId, count } of this.sql.areaCounts.all(params)) countsIn(areaId)[kind] = count;
+    const scope = this.sql.scope.all(params);
+    if (cycleId !== null)
+      for (const areaId of new Set(scope.map((s) => s.areaId))) countsIn(areaId).checkIns = this.dueIn(areaId, cycleId, today).length;
+    const summaries = this.summaries(null);
+    const scopes = new Map<string, Set<string>>();
+    for (const { coachId, areaId } of scope) {
+      const counts = countsIn(areaId);
+      const needs = summaries.get(coachId)?.needs;
+      if (needs) for (const kind of needKinds) needs[kind] += counts[kind];
+      scopes.set(coachId, (scopes.get(coachId) ?? new Set()).add(areaId));
+    }
+    for (const { coachId, areaId, count } of this.sql.ownedOverdue.all(params)) {
+      const needs = summaries.get(coachId)?.needs;
+      if (needs && !scopes.get(coachId)?.has(areaId)) needs.interventions += count;
+    }
+    return [...summaries.values()];
   }
 
   week(coachId: string, today: string, cycleId: string | null): CoachWeek | null {
-    const [found] = this.summaries(coachId, today, cycleId);
-    return found === undefined ? null : { ...found, today, cycleId };
+    const coach = this.summaries(coachId).get(coachId);
+    if (coach === undefined) return null;
+    const needs = this.needs(coachId, today, cycleId);
+    for (const kind of needKinds) coach.needs[kind] = needs[kind].length;
+    return { ...needs, coach, today, cycleId };
   }
 
-  /** `withLists` false leaves out each coach's orphans, interventions, signals and stakeholders (the list of coaches counts them in SQL). */
-  private summaries(coach: string | null, today: string, cycleId: string | null, withLists = true): (Needs & { coach: CoachSummary })[] {
-    const needs = this.needs(coach, today, cycleId, withLists);
+  /** The coaches asked about (`null`: every one), by name, with their areas and no need counted yet. */
+  private summaries(coach: string | null): Map<string, CoachSummary> {
     const coaches = new Map<string, CoachSummary>();
     for (const row of this.sql.coaches.all({ coach })) {
       const summary = coaches.get(row.coachId) ?? {
@@ -347,52 +347,34 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         summary.areas.push({ areaId: row.areaId, code: row.areaCode, name: row.areaName });
       coaches.set(row.coachId, summary);
     }
-    return [...coaches.values()].map((summary) => {
-      const own = needs.get(summary.coachId) ?? { checkIns: [], orphans: [], interventions: [], signals: [], stakeholders: [] };
-      for (const kind of needKinds) summary.needs[kind] = own[kind].length;
-      return { ...own, coach: summary };
-    });
+    return coaches;
   }
 
-  /** Every need of the coaches asked about, each list in its order of urgency. */
-  private needs(coach: string | null, today: string, cycleId: string | null, withLists: boolean): Map<string, Needs> {
-    const byCoach = new Map<string, Needs>();
-    const of = (coachId: string): Needs => {
-      const known = byCoach.get(coachId);
-      if (known) return known;
-      const needs: Needs = { checkIns: [], orphans: [], interventions: [], signals: [], stakeholders: [] };
-      byCoach.set(coachId, needs);
-      return needs;
-    };
+  /** The teams directly in an area whose check-ins are late or missing (the heatmap's area lists only those; the scope lists every area below). */
+  private dueIn(areaId: string, cycleId: string, today: string): CheckInDue[] {
+    const detail = this.heatmap.area(areaId, cycleId, today);
+    const area: AreaRef = { areaId, code: detail?.area.code ?? '', name: detail?.area.name ?? '' };
+    return (detail?.teams ?? [])
+      .filter(isDue)
+      .map((t) => ({ teamId: t.teamId, key: t.key, name: t.name, size: t.size, area, checkIn: t.checkIn }));
+  }
 
+  /** Every need of one coach, each list in its order of urgency. */
+  private needs(coach: string, today: string, cycleId: string | null): Needs {
+    const needs: Needs = { checkIns: [], orphans: [], interventions: [], signals: [], stakeholders: [] };
     if (cycleId !== null) {
-      const dueIn = new Map<string, CheckInDue[]>();
-      const dueInArea = (areaId: string): CheckInDue[] => {
-        let due = dueIn.get(areaId);
-        if (!due) {
-          // The heatmap's area lists the teams directly in it; the scope lists every area below.
-          const detail = this.heatmap.area(areaId, cycleId, today);
-          const area: AreaRef = { areaId, code: detail?.area.code ?? '', name: detail?.area.name ?? '' };
-          due = (detail?.teams ?? [])
-            .filter(isDue)
-            .map((t) => ({ teamId: t.teamId, key: t.key, name: t.name, size: t.size, area, checkIn: t.checkIn }));
-          dueIn.set(areaId, due);
-        }
-        return due;
-      };
-      for (const { coachId, areaId } of this.sql.scope.all({ coach })) of(coachId).checkIns.push(...dueInArea(areaId));
-      for (const needs of byCoach.values()) needs.checkIns.sort(byCheckInUrgency);
-      for (const row of withLists ? this.sql.orphans.all({ coach, cycle: cycleId }) : []) {
-        const { orphans } = of(row.coachId);
-        const last = orphans.at(-1);
+      for (const { areaId } of this.sql.scope.all({ coach })) needs.checkIns.push(...this.dueIn(areaId, cycleId, today));
+      needs.checkIns.sort(byCheckInUrgency);
+      for (const row of this.sql.orphans.all({ coach, cycle: cycleId })) {
+        const last = needs.orphans.at(-1);
         const objective = { objectiveId: row.objectiveId, title: row.title };
         if (last?.teamId === row.teamId) last.objectives.push(objective);
-        else orphans.push({ ...teamOf(row)!, area: areaOf(row), objectives: [objective] });
+        else needs.orphans.push({ ...teamOf(row)!, area: areaOf(row), objectives: [objective] });
       }
     }
 
-    for (const row of withLists ? this.sql.interventions.all({ coach, today }) : []) {
-      of(row.coachId).interventions.push({
+    for (const row of this.sql.interventions.all({ coach, today })) {
+      needs.interventions.push({
         interventionId: row.interventionId,
         signalId: row.signalId,
         kind: row.kind,
@@ -404,8 +386,8 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       });
     }
 
-    for (const row of withLists ? this.sql.signals.all({ coach, today, since: addDays(today, -NEW_SIGNAL_DAYS) }) : []) {
-      of(row.coachId).signals.push({
+    for (const row of this.sql.signals.all({ coach, today, since: addDays(today, -NEW_SIGNAL_DAYS) })) {
+      needs.signals.push({
         signalId: row.signalId,
         kind: row.kind,
         severity: row.severity,
@@ -419,10 +401,10 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       });
     }
 
-    for (const row of withLists ? this.sql.stakeholders.all({ coach, quietBefore: quietBefore(today) }) : []) {
-      const { coachId, stakeholderId, name, role, influence, interest, attitude, lastEngagedOn } = row;
-      of(coachId).stakeholders.push({ stakeholderId, name, role, influence, interest, attitude, lastEngagedOn, area: areaOf(row) });
+    for (const row of this.sql.stakeholders.all({ coach, quietBefore: quietBefore(today) })) {
+      const { stakeholderId, name, role, influence, interest, attitude, lastEngagedOn } = row;
+      needs.stakeholders.push({ stakeholderId, name, role, influence, interest, attitude, lastEngagedOn, area: areaOf(row) });
     }
-    return byCoach;
+    return needs;
   }
 }
