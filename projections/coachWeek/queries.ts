@@ -140,7 +140,7 @@ const newSignalsFrom = `
   JOIN org_areas a ON a.area_id = g.area_id`;
 const quietStakeholdersFrom = `
   FROM scope s
-  JOIN stakeholders h ON h.area_id = s.area_id AND (h.last_engaged_on IS NULL OR h.last_engaged_on < @quietBefore)
+  CROSS JOIN stakeholders h ON h.area_id = s.area_id AND (h.last_engaged_on IS NULL OR h.last_engaged_on < @quietBefore)
   JOIN org_areas a ON a.area_id = h.area_id`;
 
 const areaColumns = (alias: string) => `${alias}.area_id AS areaId, ${alias}.code AS areaCode, ${alias}.name AS areaName`;
@@ -201,8 +201,8 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         ${SCOPE}
         SELECT s.coach_id AS coachId, o.objective_id AS objectiveId, o.title, ${areaColumns('a')}, ${teamColumns('t')}
         FROM scope s
-        JOIN org_teams t ON t.area_id = s.area_id
-        JOIN strategy_objectives o ON o.team_id = t.team_id AND o.cycle_id = @cycle AND o.dropped = 0 AND o.reaching = 0
+        CROSS JOIN org_teams t ON t.area_id = s.area_id
+        CROSS JOIN strategy_objectives o ON o.team_id = t.team_id AND o.cycle_id = @cycle AND o.dropped = 0 AND o.reaching = 0
         JOIN org_areas a ON a.area_id = t.area_id
         ORDER BY t.key, t.team_id, o.title, o.objective_id`),
       interventions: db.prepare<
