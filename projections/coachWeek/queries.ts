@@ -9,7 +9,7 @@
 import { addDays } from '../../src/adoption/calendar.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
 import { quietBefore } from '../../src/stakeholder/model.ts';
-import type { HeatmapQueries, TeamRow } from '../heatmap/types.ts';
+import type { AreaRow, HeatmapQueries, TeamRow } from '../heatmap/types.ts';
 import { objectivesProjection } from '../objectives.ts';
 import { orgProjection } from '../org.ts';
 import { signalsProjection } from '../signals.ts';
@@ -182,7 +182,7 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
   /** Check-in freshness comes from the heatmap queries, so both pages judge a team by one rule. */
   constructor(
     db: SqlDatabase,
-    private readonly heatmap: Pick<HeatmapQueries, 'area'>,
+    private readonly heatmap: Pick<HeatmapQueries, 'area' | 'heatmap'>,
   ) {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection, objectivesProjection]) projection.setUp(db);
     this.sql = {
@@ -306,9 +306,8 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       return counts;
     };
     for (const { kind, areaId, count } of this.sql.areaCounts.all(params)) countsIn(areaId)[kind] = count;
+    if (cycleId !== null) for (const [areaId, due] of this.dueCounts(cycleId, today)) countsIn(areaId).checkIns = due;
     const scope = this.sql.scope.all(params);
-    if (cycleId !== null)
-      for (const areaId of new Set(scope.map((s) => s.areaId))) countsIn(areaId).checkIns = this.dueIn(areaId, cycleId, today).length;
     const summaries = this.summaries(null);
     const scopes = new Map<string, Set<string>>();
     for (const { coachId, areaId } of scope) {
@@ -348,6 +347,18 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       coaches.set(row.coachId, summary);
     }
     return coaches;
+  }
+
+  /** How many of each area's own teams are late or have no check-in: the heatmap counts an area's whole subtree, so its children's are taken off. */
+  private dueCounts(cycleId: string, today: string): Map<string, number> {
+    const areas = this.heatmap.heatmap(cycleId, today)?.areas ?? [];
+    const dueIn = (area: AreaRow) => area.freshness.late + area.freshness.never;
+    const due = new Map(areas.map((area) => [area.areaId, dueIn(area)]));
+    for (const area of areas) {
+      const parent = area.parentAreaId === null ? undefined : due.get(area.parentAreaId);
+      if (parent !== undefined) due.set(area.parentAreaId!, parent - dueIn(area));
+    }
+    return due;
   }
 
   /** The teams directly in an area whose check-ins are late or missing (the heatmap's area lists only those; the scope lists every area below). */
