@@ -101,9 +101,21 @@ export interface CoachWeek {
   stakeholders: QuietStakeholder[];
 }
 
+/** A page of the coaches, by name: at most `limit`, after the coach `after` (the first page without it). */
+export interface CoachPaging {
+  limit: number;
+  after?: string;
+}
+
+export interface CoachesPage {
+  coaches: CoachSummary[];
+  /** Whether more coaches come after this page. */
+  more: boolean;
+}
+
 export interface CoachWeekQueries {
-  /** Every coach, by name, with how many things need each of them today. */
-  coaches(today: string, cycleId: string | null): CoachSummary[];
+  /** A page of the coaches, by name, with how many things need each of them today; null when `after` is no coach. */
+  coaches(today: string, cycleId: string | null, paging: CoachPaging): CoachesPage | null;
   /** One coach's week; null for an unknown coach. */
   week(coachId: string, today: string, cycleId: string | null): CoachWeek | null;
 }
@@ -187,15 +199,21 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
     for (const projection of [orgProjection, signalsProjection, stakeholdersProjection, objectivesProjection]) projection.setUp(db);
     this.sql = {
       coaches: db.prepare<
-        [{ coach: string | null }],
+        [{ coach: string | null; after: string | null; limit: number }],
         { coachId: string; name: string; email: string } & { [K in keyof AreaColumns]: string | null }
       >(`
+        WITH page AS (
+          SELECT coach_id, name, email FROM org_coaches
+          WHERE (@coach IS NULL OR coach_id = @coach)
+            AND (@after IS NULL OR (name, coach_id) > (SELECT name, coach_id FROM org_coaches WHERE coach_id = @after))
+          ORDER BY name, coach_id LIMIT @limit
+        )
         SELECT c.coach_id AS coachId, c.name, c.email, ${areaColumns('a')}
-        FROM org_coaches c
+        FROM page c
         LEFT JOIN org_area_coaches ac ON ac.coach_id = c.coach_id
         LEFT JOIN org_areas a ON a.area_id = ac.area_id
-        WHERE @coach IS NULL OR c.coach_id = @coach
         ORDER BY c.name, c.coach_id, a.code, a.area_id`),
+      coachExists: db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM org_coaches WHERE coach_id = ?'),
       scope: db.prepare<Params, { coachId: string; areaId: string }>(`${SCOPE} SELECT coach_id AS coachId, area_id AS areaId FROM scope`),
       orphans: db.prepare<Params, { coachId: string; objectiveId: string; title: string } & AreaColumns & TeamColumns>(`
         ${SCOPE}
@@ -294,7 +312,12 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
     };
   }
 
-  coaches(today: string, cycleId: string | null): CoachSummary[] {
+  coaches(today: string, cycleId: string | null, { limit, after }: CoachPaging): CoachesPage | null {
+    if (after !== undefined && this.sql.coachExists.get(after) === undefined) return null;
+    // One more than asked for says whether there is a next page.
+    const summaries = this.summaries(null, { limit: limit + 1, after: after ?? null });
+    const more = summaries.size > limit;
+    if (more) summaries.delete([...summaries.keys()].at(-1)!);
     const params = { coach: null, today, since: addDays(today, -NEW_SIGNAL_DAYS), quietBefore: quietBefore(today), cycle: cycleId };
     const inArea = new Map<string, Record<NeedKind, number>>();
     const countsIn = (areaId: string) => {
@@ -308,7 +331,6 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
     for (const { kind, areaId, count } of this.sql.areaCounts.all(params)) countsIn(areaId)[kind] = count;
     if (cycleId !== null) for (const [areaId, due] of this.dueCounts(cycleId, today)) countsIn(areaId).checkIns = due;
     const scope = this.sql.scope.all(params);
-    const summaries = this.summaries(null);
     const scopes = new Map<string, Set<string>>();
     for (const { coachId, areaId } of scope) {
       const counts = countsIn(areaId);
@@ -320,21 +342,21 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
       const needs = summaries.get(coachId)?.needs;
       if (needs && !scopes.get(coachId)?.has(areaId)) needs.interventions += count;
     }
-    return [...summaries.values()];
+    return { coaches: [...summaries.values()], more };
   }
 
   week(coachId: string, today: string, cycleId: string | null): CoachWeek | null {
-    const coach = this.summaries(coachId).get(coachId);
+    const coach = this.summaries(coachId, { limit: 1, after: null }).get(coachId);
     if (coach === undefined) return null;
     const needs = this.needs(coachId, today, cycleId);
     for (const kind of needKinds) coach.needs[kind] = needs[kind].length;
     return { ...needs, coach, today, cycleId };
   }
 
-  /** The coaches asked about (`null`: every one), by name, with their areas and no need counted yet. */
-  private summaries(coach: string | null): Map<string, CoachSummary> {
+  /** The coaches asked about (`null`: a page of them), by name, with their areas and no need counted yet. */
+  private summaries(coach: string | null, page: { limit: number; after: string | null }): Map<string, CoachSummary> {
     const coaches = new Map<string, CoachSummary>();
-    for (const row of this.sql.coaches.all({ coach })) {
+    for (const row of this.sql.coaches.all({ coach, ...page })) {
       const summary = coaches.get(row.coachId) ?? {
         coachId: row.coachId,
         name: row.name,

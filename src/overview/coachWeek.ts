@@ -5,12 +5,12 @@ import type { CycleSummary, HeatmapQueries } from '../../projections/heatmap/typ
 import { fromCategories, livePage } from '../http/live.ts';
 import { sendHtml } from '../http/views.ts';
 import type { WebDeps } from '../http/webDeps.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { Id } from '../shared/event.ts';
 import { optional } from '../http/query.ts';
 import { coachWeekPath } from '../http/urls.ts';
 import { streamName } from '../shared/streams.ts';
-import { coachesPageView, coachWeekPageView } from './coachWeekView.ts';
+import { COACH_PAGE, coachesPageView, coachWeekPageView } from './coachWeekView.ts';
 
 export interface CoachWeekRouteOptions extends Pick<WebDeps, 'views' | 'today'> {
   coachWeek: CoachWeekQueries;
@@ -25,7 +25,11 @@ function currentCycle(queries: HeatmapQueries, today: string): CycleSummary | nu
 
 const CoachParams = z.object({ coachId: Id });
 /** `all`: the list of coaches even for a coach account, which `/coaches` otherwise sends to its own week. */
-const CoachesQuery = z.object({ all: optional(z.literal('1', { error: 'must be 1 or left out' })) });
+const CoachesQuery = z.object({
+  all: optional(z.literal('1', { error: 'must be 1 or left out' })),
+  /** Keyset paging: the page right after this coach in the list's order. */
+  after: optional(Id),
+});
 
 /**
  * The coach's week: `/coaches` lists the coaches (a coach account goes straight to its own week
@@ -38,8 +42,10 @@ export const coachWeekRoutes: FastifyPluginAsyncZod<CoachWeekRouteOptions> = asy
     if (request.viewer?.role === 'coach' && coachId && request.query.all === undefined)
       return reply.code(303).header('location', coachWeekPath(coachId)).send();
     const day = today();
-    const coaches = coachWeek.coaches(day, currentCycle(queries, day)?.cycleId ?? null);
-    return sendHtml(reply, views.render('pages/coaches', coachesPageView(coaches)));
+    const { after } = request.query;
+    const page = coachWeek.coaches(day, currentCycle(queries, day)?.cycleId ?? null, { limit: COACH_PAGE, after });
+    if (page === null) throw ValidationError.field('after', `"${after}" is no coach: page from a coach in the list`);
+    return sendHtml(reply, views.render('pages/coaches', coachesPageView(page, after !== undefined)));
   });
 
   app.get('/coaches/:coachId/week', { config: { access: 'read' }, schema: { params: CoachParams } }, async (request, reply) => {

@@ -1,5 +1,6 @@
 import type {
   CheckInDue,
+  CoachesPage,
   CoachSummary,
   CoachWeek,
   NeedKind,
@@ -232,10 +233,16 @@ export function coachWeekPageView(week: CoachWeek, cycle: CycleSummary | null) {
   };
 }
 
+/** Coaches on one page of the list: at a million events an organisation has hundreds. */
+export const COACH_PAGE = 50;
+
 /** What `views/pages/coaches.eta` prints. */
-export function coachesPageView(coaches: CoachSummary[]) {
+export function coachesPageView({ coaches, more }: CoachesPage, paged: boolean) {
+  const last = coaches.at(-1);
   return {
     title: 'Coaches',
+    firstHref: paged ? '/coaches?all=1' : null,
+    nextHref: more && last !== undefined ? `/coaches?${new URLSearchParams({ all: '1', after: last.coachId }).toString()}` : null,
     coaches: coaches.map((coach) => {
       const total = totalNeeds(coach);
       return {

@@ -89,6 +89,19 @@ describe('the coaches list', () => {
     expect(res.body).toContain('<h2><a href="/coaches/bo/week">Bo</a></h2>');
     expect(res.body).toContain('No area assigned yet');
     expect(res.body).toContain('Nothing needs them today');
+    expect(res.body).not.toContain('rel="next"');
+  });
+
+  it('pages from a coach in the list, and refuses paging from no coach with 422 naming after', async () => {
+    const later = await app.inject('/coaches?all=1&after=ada');
+    expect(later.statusCode).toBe(200);
+    expect(later.body).not.toContain('/coaches/ada/week');
+    expect(later.body).toContain('<h2><a href="/coaches/bo/week">Bo</a></h2>');
+    expect(later.body).toContain('<a class="pager__link" href="/coaches?all=1" rel="first">First</a>');
+    expect(later.body).toContain('No more coaches.');
+    const bad = await app.inject({ url: '/coaches?after=nobody', headers: { accept: 'application/json' } });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({ issues: [{ field: 'after', message: '"nobody" is no coach: page from a coach in the list' }] });
   });
 
   it('says what to do when there is no coach yet', async () => {

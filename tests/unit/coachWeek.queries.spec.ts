@@ -217,12 +217,25 @@ describe("a coach's week", () => {
 
 describe('the coaches', () => {
   it('lists every coach by name with their areas and the count of each kind of need, as their weeks have them', () => {
-    const coaches = queries.coaches(TODAY, 'q4');
+    const { coaches, more } = queries.coaches(TODAY, 'q4', { limit: 10 })!;
+    expect(more).toBe(false);
     expect(coaches.map((c) => [c.coachId, c.areas.map((a) => a.code), c.needs])).toEqual([
       ['ada', ['R', 'S'], { checkIns: 2, orphans: 1, interventions: 2, signals: 2, stakeholders: 3 }],
       ['bo', ['X'], { checkIns: 1, orphans: 1, interventions: 2, signals: 0, stakeholders: 1 }],
       ['cy', [], { checkIns: 0, orphans: 0, interventions: 0, signals: 0, stakeholders: 0 }],
     ]);
     for (const coach of coaches) expect(queries.week(coach.coachId, TODAY, 'q4')!.coach).toEqual(coach);
+  });
+
+  it('pages by name: a page says whether more follow, the next starts after its last coach, and each coach counts the same', () => {
+    const all = queries.coaches(TODAY, 'q4', { limit: 10 })!.coaches;
+    const first = queries.coaches(TODAY, 'q4', { limit: 2 })!;
+    expect(first.coaches.map((c) => c.coachId)).toEqual(['ada', 'bo']);
+    expect(first.more).toBe(true);
+    const second = queries.coaches(TODAY, 'q4', { limit: 2, after: 'bo' })!;
+    expect(second.coaches.map((c) => c.coachId)).toEqual(['cy']);
+    expect(second.more).toBe(false);
+    expect([...first.coaches, ...second.coaches]).toEqual(all);
+    expect(queries.coaches(TODAY, 'q4', { limit: 2, after: 'nobody' })).toBeNull();
   });
 });
