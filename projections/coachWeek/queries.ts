@@ -330,12 +330,13 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
     };
     for (const { kind, areaId, count } of this.sql.areaCounts.all(params)) countsIn(areaId)[kind] = count;
     if (cycleId !== null) for (const [areaId, due] of this.dueCounts(cycleId, today)) countsIn(areaId).checkIns = due;
-    const scope = this.sql.scope.all(params);
+    // Only the page's coaches are summed: the scope lists every coach's.
     const scopes = new Map<string, Set<string>>();
-    for (const { coachId, areaId } of scope) {
-      const counts = countsIn(areaId);
+    for (const { coachId, areaId } of this.sql.scope.all(params)) {
       const needs = summaries.get(coachId)?.needs;
-      if (needs) for (const kind of needKinds) needs[kind] += counts[kind];
+      if (needs === undefined) continue;
+      const counts = countsIn(areaId);
+      for (const kind of needKinds) needs[kind] += counts[kind];
       scopes.set(coachId, (scopes.get(coachId) ?? new Set()).add(areaId));
     }
     for (const { coachId, areaId, count } of this.sql.ownedOverdue.all(params)) {
