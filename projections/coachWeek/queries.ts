@@ -3,8 +3,9 @@
  * area below those. Four kinds of need, each answered by its own page: teams whose check-ins are
  * late or missing (the adoption model's freshness, read from the heatmap queries), overdue
  * interventions, new signals nobody has acknowledged, and stakeholders nobody has engaged for
- * weeks. Each kind is one prepared statement for one coach or for all of them at once (the
- * coaches list counts everyone's needs with the same statements, never one query per coach).
+ * weeks. A week lists each kind with one prepared statement; the coaches list counts each kind
+ * once per area and sums a coach's areas, so its cost grows with the areas, never with the
+ * coaches times their teams, and it never runs a query per coach.
  */
 import { addDays } from '../../src/adoption/calendar.ts';
 import type { SqlDatabase } from '../../src/shared/sql.ts';
