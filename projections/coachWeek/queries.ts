@@ -297,9 +297,10 @@ export class SqliteCoachWeekQueries implements CoachWeekQueries {
         SELECT 'stakeholders', h.area_id, count(*) FROM stakeholders h
         WHERE h.last_engaged_on IS NULL OR h.last_engaged_on < @quietBefore GROUP BY h.area_id
         UNION ALL
-        SELECT 'orphans', t.area_id, count(DISTINCT t.team_id) FROM strategy_objectives o
-        JOIN org_teams t ON t.team_id = o.team_id
-        WHERE o.cycle_id = @cycle AND o.team_id IS NOT NULL AND o.dropped = 0 AND o.reaching = 0 GROUP BY t.area_id
+        SELECT 'orphans', t.area_id, count(*) FROM org_teams t
+        WHERE EXISTS (SELECT 1 FROM strategy_objectives o
+                      WHERE o.team_id = t.team_id AND o.cycle_id = @cycle AND o.dropped = 0 AND o.reaching = 0)
+        GROUP BY t.area_id
         UNION ALL
         SELECT 'interventions', i.area_id, count(*) FROM interventions i
         JOIN signals g ON g.signal_id = i.signal_id AND g.status <> 'resolved'
