@@ -1,9 +1,9 @@
 /**
  * The coach's week: what needs one coach now, across the areas they are assigned to and every
- * area below those. Four kinds of need, each answered by its own page: teams whose check-ins are
+ * area below those. Five kinds of need, each answered by its own page: teams whose check-ins are
  * late or missing (the adoption model's freshness, read from the heatmap queries), overdue
- * interventions, new signals nobody has acknowledged, and stakeholders nobody has engaged for
- * weeks. A week lists each kind with one prepared statement; the coaches list counts each kind
+ * interventions, new signals nobody has acknowledged, stakeholders nobody has engaged for weeks,
+ * and objectives that reach no strategic theme. A week lists each kind with one prepared statement; the coaches list counts each kind
  * once per area and sums a coach's areas, so its cost grows with the areas, never with the
  * coaches times their teams, and it never runs a query per coach.
  */
