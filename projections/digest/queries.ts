@@ -17,6 +17,13 @@ export interface WeekFact {
   on: string;
 }
 
+/** The week's facts of the teams an area holds itself (not those of the areas below it): how many, and the latest, newest first. */
+export interface AreaFacts {
+  areaId: string;
+  count: number;
+  latest: WeekFact[];
+}
+
 /** A signal raised or escalated in a week, with the names of where it sits (null when the read models do not know the id). */
 export interface WeekSignal {
   signalId: string;
@@ -55,10 +62,10 @@ export interface StakeholderMove {
 export interface DigestQueries {
   /**
    * The week's adoption facts of every team in the cycle (trainings of any cycle, alignment from
-   * the objectives read model), newest first; key-result progress is left out: it is frequent and
-   * moves no score.
+   * the objectives read model), area by area: key-result progress is left out (it is frequent and
+   * moves no score), and only the `latest` newest of each area's facts are read.
    */
-  facts(cycleId: string, from: string, to: string): WeekFact[];
+  facts(cycleId: string, from: string, to: string, latest: number): AreaFacts[];
   /** Signals raised in the week, most severe first. */
   raised(from: string, to: string): WeekSignal[];
   /** Signals whose (latest) escalation fell in the week, most severe first. */
@@ -97,6 +104,8 @@ const toSignal = ({ areaId, areaName, teamId, teamName, stakeholderId, stakehold
   stakeholder: stakeholderId === null ? null : { stakeholderId, name: stakeholderName },
 });
 
+type FactRow = WeekFact & { count: number };
+
 interface MoveRow {
   stakeholderId: string;
   name: string;
@@ -114,8 +123,8 @@ interface MoveRow {
 
 /**
  * The digest's read side over the adoption, objectives, signals, stakeholders and org read
- * models. Each query reads one week: facts team by team through their (team, date) indexes;
- * signals and stakeholder histories by date.
+ * models. Each query reads one week: facts by date through a partial index that leaves key-result
+ * progress out; signals and stakeholder histories by date.
  */
 export class SqliteDigestQueries implements DigestQueries {
   private readonly sql;
@@ -124,19 +133,24 @@ export class SqliteDigestQueries implements DigestQueries {
     for (const projection of [orgProjection, adoptionProjection, objectivesProjection, signalsProjection, stakeholdersProjection])
       projection.setUp(db);
     this.sql = {
-      // CROSS JOIN: team by team, each through its index, rather than every fact of every date.
-      facts: db.prepare<[Week & { cycle: string }], WeekFact>(`
-        SELECT teamId, areaId, position, kind, onDate AS "on" FROM (
+      // By date through the week index (its condition repeated so SQLite may use it), then each fact's team
+      // (CROSS JOIN keeps that order); each area's facts are ranked and counted here, so only those listed are read.
+      facts: db.prepare<[Week & { cycle: string; latest: number }], FactRow>(`
+        WITH week AS (
           SELECT t.team_id AS teamId, t.area_id AS areaId, f.position, f.kind, f.on_date AS onDate
-          FROM org_teams t CROSS JOIN adoption_facts f
-          WHERE f.team_id = t.team_id AND f.on_date BETWEEN @from AND @to
+          FROM adoption_facts f CROSS JOIN org_teams t ON t.team_id = f.team_id
+          WHERE f.on_date BETWEEN @from AND @to
             AND f.kind <> 'key-result-progress' AND (f.cycle_id = @cycle OR f.kind = 'training')
-          -- UNION: an event that changes a team's alignment once is one fact, however many rows it left
-          UNION
-          SELECT t.team_id, t.area_id, g.position, 'alignment', g.on_date
-          FROM org_teams t CROSS JOIN strategy_alignment g
-          WHERE g.team_id = t.team_id AND g.cycle_id = @cycle AND g.on_date BETWEEN @from AND @to
-        ) ORDER BY onDate DESC, CAST(position AS INTEGER) DESC`),
+          UNION ALL
+          -- DISTINCT: an event that changes a team's alignment once is one fact, however many rows it left
+          SELECT DISTINCT t.team_id, t.area_id, g.position, 'alignment', g.on_date
+          FROM strategy_alignment g CROSS JOIN org_teams t ON t.team_id = g.team_id
+          WHERE g.cycle_id = @cycle AND g.on_date BETWEEN @from AND @to
+        ), ranked AS (
+          SELECT *, row_number() OVER newest AS rank, count(*) OVER (PARTITION BY areaId) AS count
+          FROM week WINDOW newest AS (PARTITION BY areaId ORDER BY onDate DESC, CAST(position AS INTEGER) DESC, teamId, kind)
+        )
+        SELECT teamId, areaId, position, kind, onDate AS "on", count FROM ranked WHERE rank <= @latest ORDER BY areaId, rank`),
       raised: db.prepare<[Week], SignalRow>(`
         SELECT ${signalColumns} WHERE s.raised_on BETWEEN @from AND @to ORDER BY s.severity DESC, s.raised_on DESC, s.signal_id`),
       escalated: db.prepare<[Week], SignalRow>(`
@@ -163,8 +177,14 @@ export class SqliteDigestQueries implements DigestQueries {
     };
   }
 
-  facts(cycleId: string, from: string, to: string): WeekFact[] {
-    return this.sql.facts.all({ cycle: cycleId, from, to });
+  facts(cycleId: string, from: string, to: string, latest: number): AreaFacts[] {
+    const byArea = new Map<string, AreaFacts>();
+    for (const { count, ...fact } of this.sql.facts.all({ cycle: cycleId, from, to, latest })) {
+      const area = byArea.get(fact.areaId);
+      if (area === undefined) byArea.set(fact.areaId, { areaId: fact.areaId, count, latest: [fact] });
+      else area.latest.push(fact);
+    }
+    return [...byArea.values()];
   }
 
   raised(from: string, to: string): WeekSignal[] {
