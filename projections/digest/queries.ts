@@ -104,7 +104,13 @@ const toSignal = ({ areaId, areaName, teamId, teamName, stakeholderId, stakehold
   stakeholder: stakeholderId === null ? null : { stakeholderId, name: stakeholderName },
 });
 
-type FactRow = WeekFact & { count: number };
+/** The week's facts of every team in the cycle but key-result progress, through the partial index that leaves those out. */
+const weekFacts = `adoption_facts f CROSS JOIN org_teams t ON t.team_id = f.team_id
+  WHERE f.on_date BETWEEN @from AND @to AND f.kind <> 'key-result-progress' AND (f.cycle_id = @cycle OR f.kind = 'training')`;
+/** The week's alignment changes of every team: an event that changes a team's alignment once is one fact, however many rows it left. */
+const weekAlignment = `(
+    SELECT DISTINCT team_id, position, on_date FROM strategy_alignment WHERE cycle_id = @cycle AND on_date BETWEEN @from AND @to
+  ) g CROSS JOIN org_teams t ON t.team_id = g.team_id`;
 
 interface MoveRow {
   stakeholderId: string;
@@ -133,24 +139,21 @@ export class SqliteDigestQueries implements DigestQueries {
     for (const projection of [orgProjection, adoptionProjection, objectivesProjection, signalsProjection, stakeholdersProjection])
       projection.setUp(db);
     this.sql = {
-      // By date through the week index (its condition repeated so SQLite may use it), then each fact's team
-      // (CROSS JOIN keeps that order); each area's facts are ranked and counted here, so only those listed are read.
-      facts: db.prepare<[Week & { cycle: string; latest: number }], FactRow>(`
-        WITH week AS (
-          SELECT t.team_id AS teamId, t.area_id AS areaId, f.position, f.kind, f.on_date AS onDate
-          FROM adoption_facts f CROSS JOIN org_teams t ON t.team_id = f.team_id
-          WHERE f.on_date BETWEEN @from AND @to
-            AND f.kind <> 'key-result-progress' AND (f.cycle_id = @cycle OR f.kind = 'training')
+      // Counted area by area, then each area's newest read by date from the week index (which is in
+      // position order within a day) until there are enough: every fact of the week is never read.
+      factCounts: db.prepare<[Week & { cycle: string }], { areaId: string; count: number }>(`
+        SELECT areaId, count(*) AS count FROM (
+          SELECT t.area_id AS areaId FROM ${weekFacts}
           UNION ALL
-          -- DISTINCT: an event that changes a team's alignment once is one fact, however many rows it left
-          SELECT DISTINCT t.team_id, t.area_id, g.position, 'alignment', g.on_date
-          FROM strategy_alignment g CROSS JOIN org_teams t ON t.team_id = g.team_id
-          WHERE g.cycle_id = @cycle AND g.on_date BETWEEN @from AND @to
-        ), ranked AS (
-          SELECT *, row_number() OVER newest AS rank, count(*) OVER (PARTITION BY areaId) AS count
-          FROM week WINDOW newest AS (PARTITION BY areaId ORDER BY onDate DESC, CAST(position AS INTEGER) DESC, teamId, kind)
-        )
-        SELECT teamId, areaId, position, kind, onDate AS "on", count FROM ranked WHERE rank <= @latest ORDER BY areaId, rank`),
+          SELECT t.area_id FROM ${weekAlignment}
+        ) GROUP BY areaId`),
+      latestFacts: db.prepare<[Week & { cycle: string; areaId: string; latest: number }], WeekFact & { seq: number }>(`
+        SELECT t.team_id AS teamId, t.area_id AS areaId, f.position, f.kind, f.on_date AS "on", CAST(f.position AS INTEGER) AS seq
+        FROM ${weekFacts} AND t.area_id = @areaId
+        UNION ALL
+        SELECT t.team_id, t.area_id, g.position, 'alignment', g.on_date, CAST(g.position AS INTEGER)
+        FROM ${weekAlignment} WHERE t.area_id = @areaId
+        ORDER BY "on" DESC, seq DESC, teamId, kind LIMIT @latest`),
       raised: db.prepare<[Week], SignalRow>(`
         SELECT ${signalColumns} WHERE s.raised_on BETWEEN @from AND @to ORDER BY s.severity DESC, s.raised_on DESC, s.signal_id`),
       escalated: db.prepare<[Week], SignalRow>(`
@@ -178,13 +181,12 @@ export class SqliteDigestQueries implements DigestQueries {
   }
 
   facts(cycleId: string, from: string, to: string, latest: number): AreaFacts[] {
-    const byArea = new Map<string, AreaFacts>();
-    for (const { count, ...fact } of this.sql.facts.all({ cycle: cycleId, from, to, latest })) {
-      const area = byArea.get(fact.areaId);
-      if (area === undefined) byArea.set(fact.areaId, { areaId: fact.areaId, count, latest: [fact] });
-      else area.latest.push(fact);
-    }
-    return [...byArea.values()];
+    const week = { cycle: cycleId, from, to };
+    return this.sql.factCounts.all(week).map(({ areaId, count }) => ({
+      areaId,
+      count,
+      latest: this.sql.latestFacts.all({ ...week, areaId, latest }).map(({ seq: _, ...fact }) => fact),
+    }));
   }
 
   raised(from: string, to: string): WeekSignal[] {
