@@ -139,21 +139,21 @@ export class SqliteDigestQueries implements DigestQueries {
     for (const projection of [orgProjection, adoptionProjection, objectivesProjection, signalsProjection, stakeholdersProjection])
       projection.setUp(db);
     this.sql = {
-      // Counted area by area, then each area's newest read by date from the week index (which is in
-      // position order within a day) until there are enough: every fact of the week is never read.
+      // Counted area by area; then the newest are read by date from the week index (which holds the
+      // position as a number after the date) only until every area has its share.
       factCounts: db.prepare<[Week & { cycle: string }], { areaId: string; count: number }>(`
         SELECT areaId, count(*) AS count FROM (
           SELECT t.area_id AS areaId FROM ${weekFacts}
           UNION ALL
           SELECT t.area_id FROM ${weekAlignment}
         ) GROUP BY areaId`),
-      latestFacts: db.prepare<[Week & { cycle: string; areaId: string; latest: number }], WeekFact & { seq: number }>(`
+      newestFacts: db.prepare<[Week & { cycle: string }], WeekFact & { seq: number }>(`
         SELECT t.team_id AS teamId, t.area_id AS areaId, f.position, f.kind, f.on_date AS "on", CAST(f.position AS INTEGER) AS seq
-        FROM ${weekFacts} AND t.area_id = @areaId
+        FROM ${weekFacts}
         UNION ALL
         SELECT t.team_id, t.area_id, g.position, 'alignment', g.on_date, CAST(g.position AS INTEGER)
-        FROM ${weekAlignment} WHERE t.area_id = @areaId
-        ORDER BY "on" DESC, seq DESC, teamId, kind LIMIT @latest`),
+        FROM ${weekAlignment}
+        ORDER BY "on" DESC, seq DESC, teamId, kind`),
       raised: db.prepare<[Week], SignalRow>(`
         SELECT ${signalColumns} WHERE s.raised_on BETWEEN @from AND @to ORDER BY s.severity DESC, s.raised_on DESC, s.signal_id`),
       escalated: db.prepare<[Week], SignalRow>(`
@@ -182,11 +182,17 @@ export class SqliteDigestQueries implements DigestQueries {
 
   facts(cycleId: string, from: string, to: string, latest: number): AreaFacts[] {
     const week = { cycle: cycleId, from, to };
-    return this.sql.factCounts.all(week).map(({ areaId, count }) => ({
-      areaId,
-      count,
-      latest: this.sql.latestFacts.all({ ...week, areaId, latest }).map(({ seq: _, ...fact }) => fact),
-    }));
+    const areas = this.sql.factCounts.all(week).map(({ areaId, count }): AreaFacts => ({ areaId, count, latest: [] }));
+    const byId = new Map(areas.map((area) => [area.areaId, area]));
+    let wanted = areas.reduce((sum, area) => sum + Math.min(area.count, latest), 0);
+    if (wanted > 0)
+      for (const { seq: _, ...fact } of this.sql.newestFacts.iterate(week)) {
+        const area = byId.get(fact.areaId);
+        if (area === undefined || area.latest.length >= latest) continue;
+        area.latest.push(fact);
+        if (--wanted === 0) break;
+      }
+    return areas;
   }
 
   raised(from: string, to: string): WeekSignal[] {
