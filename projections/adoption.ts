@@ -115,6 +115,9 @@ export const adoptionProjection = defineProjection({
     );
     -- evidence: one team's facts in date order
     CREATE INDEX IF NOT EXISTS adoption_facts_team ON adoption_facts (team_id, on_date);
+    -- the digest: a week's facts of every team, newest first, but key-result progress, which moves no score (a few percent of the rows)
+    CREATE INDEX IF NOT EXISTS adoption_facts_week ON adoption_facts (on_date, CAST(position AS INTEGER), team_id, kind, cycle_id, position)
+      WHERE kind <> 'key-result-progress';
     -- the heatmap as of any date: one row per team and cycle instead of its facts
     CREATE TABLE IF NOT EXISTS adoption_summaries (
       team_id          TEXT NOT NULL,

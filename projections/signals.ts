@@ -44,6 +44,11 @@ export const signalsProjection = defineProjection({
     );
     CREATE INDEX IF NOT EXISTS signals_area ON signals (area_id, raised_on);
     CREATE INDEX IF NOT EXISTS signals_team ON signals (team_id);
+    -- the resistance log's order: a page is read from it, not sorted out of every signal
+    CREATE INDEX IF NOT EXISTS signals_log ON signals (severity DESC, raised_on DESC, signal_id);
+    -- the digest: a week's signals raised, and escalated
+    CREATE INDEX IF NOT EXISTS signals_raised ON signals (raised_on);
+    CREATE INDEX IF NOT EXISTS signals_escalated ON signals (escalated_on) WHERE escalated_on IS NOT NULL;
     CREATE TABLE IF NOT EXISTS interventions (
       intervention_id TEXT PRIMARY KEY,
       signal_id       TEXT NOT NULL,

@@ -17,6 +17,13 @@ export interface WeekFact {
   on: string;
 }
 
+/** The week's facts of the teams an area holds itself (not those of the areas below it): how many, and the latest, newest first. */
+export interface AreaFacts {
+  areaId: string;
+  count: number;
+  latest: WeekFact[];
+}
+
 /** A signal raised or escalated in a week, with the names of where it sits (null when the read models do not know the id). */
 export interface WeekSignal {
   signalId: string;
@@ -55,10 +62,10 @@ export interface StakeholderMove {
 export interface DigestQueries {
   /**
    * The week's adoption facts of every team in the cycle (trainings of any cycle, alignment from
-   * the objectives read model), newest first; key-result progress is left out: it is frequent and
-   * moves no score.
+   * the objectives read model), area by area: key-result progress is left out (it is frequent and
+   * moves no score), and only the `latest` newest of each area's facts are read.
    */
-  facts(cycleId: string, from: string, to: string): WeekFact[];
+  facts(cycleId: string, from: string, to: string, latest: number): AreaFacts[];
   /** Signals raised in the week, most severe first. */
   raised(from: string, to: string): WeekSignal[];
   /** Signals whose (latest) escalation fell in the week, most severe first. */
@@ -97,6 +104,14 @@ const toSignal = ({ areaId, areaName, teamId, teamName, stakeholderId, stakehold
   stakeholder: stakeholderId === null ? null : { stakeholderId, name: stakeholderName },
 });
 
+/** The week's facts of every team in the cycle but key-result progress, through the partial index that leaves those out. */
+const weekFacts = `adoption_facts f CROSS JOIN org_teams t ON t.team_id = f.team_id
+  WHERE f.on_date BETWEEN @from AND @to AND f.kind <> 'key-result-progress' AND (f.cycle_id = @cycle OR f.kind = 'training')`;
+/** The week's alignment changes of every team: an event that changes a team's alignment once is one fact, however many rows it left. */
+const weekAlignment = `(
+    SELECT DISTINCT team_id, position, on_date FROM strategy_alignment WHERE cycle_id = @cycle AND on_date BETWEEN @from AND @to
+  ) g CROSS JOIN org_teams t ON t.team_id = g.team_id`;
+
 interface MoveRow {
   stakeholderId: string;
   name: string;
@@ -114,8 +129,8 @@ interface MoveRow {
 
 /**
  * The digest's read side over the adoption, objectives, signals, stakeholders and org read
- * models. Each query reads one week: facts team by team through their (team, date) indexes;
- * signals and stakeholder histories by date.
+ * models. Each query reads one week: facts by date through a partial index that leaves key-result
+ * progress out; signals and stakeholder histories by date.
  */
 export class SqliteDigestQueries implements DigestQueries {
   private readonly sql;
@@ -124,19 +139,21 @@ export class SqliteDigestQueries implements DigestQueries {
     for (const projection of [orgProjection, adoptionProjection, objectivesProjection, signalsProjection, stakeholdersProjection])
       projection.setUp(db);
     this.sql = {
-      // CROSS JOIN: team by team, each through its index, rather than every fact of every date.
-      facts: db.prepare<[Week & { cycle: string }], WeekFact>(`
-        SELECT teamId, areaId, position, kind, onDate AS "on" FROM (
-          SELECT t.team_id AS teamId, t.area_id AS areaId, f.position, f.kind, f.on_date AS onDate
-          FROM org_teams t CROSS JOIN adoption_facts f
-          WHERE f.team_id = t.team_id AND f.on_date BETWEEN @from AND @to
-            AND f.kind <> 'key-result-progress' AND (f.cycle_id = @cycle OR f.kind = 'training')
-          -- UNION: an event that changes a team's alignment once is one fact, however many rows it left
-          UNION
-          SELECT t.team_id, t.area_id, g.position, 'alignment', g.on_date
-          FROM org_teams t CROSS JOIN strategy_alignment g
-          WHERE g.team_id = t.team_id AND g.cycle_id = @cycle AND g.on_date BETWEEN @from AND @to
-        ) ORDER BY onDate DESC, CAST(position AS INTEGER) DESC`),
+      // Counted area by area; then the newest are read by date from the week index (which holds the
+      // position as a number after the date) only until every area has its share.
+      factCounts: db.prepare<[Week & { cycle: string }], { areaId: string; count: number }>(`
+        SELECT areaId, count(*) AS count FROM (
+          SELECT t.area_id AS areaId FROM ${weekFacts}
+          UNION ALL
+          SELECT t.area_id FROM ${weekAlignment}
+        ) GROUP BY areaId`),
+      newestFacts: db.prepare<[Week & { cycle: string }], WeekFact & { seq: number }>(`
+        SELECT t.team_id AS teamId, t.area_id AS areaId, f.position, f.kind, f.on_date AS "on", CAST(f.position AS INTEGER) AS seq
+        FROM ${weekFacts}
+        UNION ALL
+        SELECT t.team_id, t.area_id, g.position, 'alignment', g.on_date, CAST(g.position AS INTEGER)
+        FROM ${weekAlignment}
+        ORDER BY "on" DESC, seq DESC, teamId, kind`),
       raised: db.prepare<[Week], SignalRow>(`
         SELECT ${signalColumns} WHERE s.raised_on BETWEEN @from AND @to ORDER BY s.severity DESC, s.raised_on DESC, s.signal_id`),
       escalated: db.prepare<[Week], SignalRow>(`
@@ -163,8 +180,19 @@ export class SqliteDigestQueries implements DigestQueries {
     };
   }
 
-  facts(cycleId: string, from: string, to: string): WeekFact[] {
-    return this.sql.facts.all({ cycle: cycleId, from, to });
+  facts(cycleId: string, from: string, to: string, latest: number): AreaFacts[] {
+    const week = { cycle: cycleId, from, to };
+    const areas = this.sql.factCounts.all(week).map(({ areaId, count }): AreaFacts => ({ areaId, count, latest: [] }));
+    const byId = new Map(areas.map((area) => [area.areaId, area]));
+    let wanted = areas.reduce((sum, area) => sum + Math.min(area.count, latest), 0);
+    if (wanted > 0)
+      for (const { seq: _, ...fact } of this.sql.newestFacts.iterate(week)) {
+        const area = byId.get(fact.areaId);
+        if (area === undefined || area.latest.length >= latest) continue;
+        area.latest.push(fact);
+        if (--wanted === 0) break;
+      }
+    return areas;
   }
 
   raised(from: string, to: string): WeekSignal[] {

@@ -141,7 +141,16 @@ interface InterventionRow {
   outcome: string | null;
 }
 
-const inScope = '(@areaId IS NULL OR s.area_id IN (SELECT area_id FROM scope))';
+/**
+ * A statement that looks in `@areaId` and the areas below it, or everywhere: two statements, since
+ * `@areaId IS NULL OR s.area_id IN (…)` would keep SQLite from the area index.
+ */
+const scopes = {
+  everywhere: { with: '', withMore: 'WITH', and: '' },
+  inArea: { with: areaScope, withMore: `${areaScope},`, and: 's.area_id IN (SELECT area_id FROM scope) AND ' },
+};
+type Scope = keyof typeof scopes;
+const scopeOf = (areaId: string | null | undefined): Scope => (areaId == null ? 'everywhere' : 'inArea');
 
 /**
  * Signals from `source` (the table, or a page of it) with the names of where each was raised and
@@ -238,15 +247,15 @@ export class SqliteResistanceQueries implements ResistanceQueries {
     type From = Page & { severity: number; raisedOn: string; signalId: string };
     // A team's signals are found by its index (the team page asks for them): `@teamId IS NULL OR …`
     // would keep SQLite from using it, so the log with a team has statements of its own.
-    const log = (byTeam: boolean) => {
-      const signalWhere = `${inScope}
-        AND (@status = 'all' OR (@status = 'resolved') = (s.status = 'resolved'))
+    const log = (byTeam: boolean, scope: Scope) => {
+      const { with: within, withMore, and } = scopes[scope];
+      const signalWhere = `${and}(@status = 'all' OR (@status = 'resolved') = (s.status = 'resolved'))
         AND s.severity >= @minSeverity
         AND (@kind IS NULL OR s.kind = @kind)
         AND (@source IS NULL OR s.source = @source)${byTeam ? '\n        AND s.team_id = @teamId' : ''}`;
       // The page's signals first, then their names and counts: those for the page alone, not for every signal matching.
       const signalsIn = <P extends Page>(order: string, from?: string) =>
-        db.prepare<[P], Row>(`${areaScope}, page AS MATERIALIZED (
+        db.prepare<[P], Row>(`${withMore} page AS MATERIALIZED (
             SELECT * FROM signals s WHERE ${signalWhere}${from === undefined ? '' : ` AND ${from}`} ORDER BY ${order} LIMIT @limit
           ) ${signalSelect('page')} ORDER BY ${order}`);
       return {
@@ -260,11 +269,24 @@ export class SqliteResistanceQueries implements ResistanceQueries {
           's.severity, s.raised_on, s.signal_id DESC',
           '(s.severity > @severity OR (s.severity = @severity AND (s.raised_on > @raisedOn OR (s.raised_on = @raisedOn AND s.signal_id < @signalId))))',
         ),
-        count: db.prepare<[Filter], { count: number }>(`${areaScope} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
+        count: db.prepare<[Filter], { count: number }>(`${within} SELECT count(*) AS count FROM signals s WHERE ${signalWhere}`),
+      };
+    };
+    const summary = (scope: Scope) => {
+      const { with: within, and } = scopes[scope];
+      return {
+        openBySeverity: db.prepare<[{ areaId: string | null }], { severity: number; open: number }>(`${within}
+          SELECT s.severity, count(*) AS open FROM signals s WHERE ${and}s.status <> 'resolved' GROUP BY s.severity`),
+        overdue: db.prepare<[{ areaId: string | null; today: string }], { overdue: number }>(`${within}
+          SELECT count(*) AS overdue FROM interventions i JOIN signals s ON s.signal_id = i.signal_id
+          WHERE ${and}i.status = 'planned' AND i.due_on < @today AND s.status <> 'resolved'`),
       };
     };
     this.sql = {
-      log: { everyTeam: log(false), oneTeam: log(true) },
+      log: {
+        everywhere: { everyTeam: log(false, 'everywhere'), oneTeam: log(true, 'everywhere') },
+        inArea: { everyTeam: log(false, 'inArea'), oneTeam: log(true, 'inArea') },
+      },
       signal: db.prepare<[{ signalId: string; today: string }], Row>(`${signalSelect('signals')} WHERE s.signal_id = @signalId`),
       interventions: db.prepare<[string], InterventionRow>(`
         SELECT i.intervention_id AS interventionId, i.kind, i.owner_id AS ownerId, c.name AS ownerName, i.due_on AS dueOn, i.status,
@@ -274,11 +296,7 @@ export class SqliteResistanceQueries implements ResistanceQueries {
       history: db.prepare<[string], { type: string; data: string; metadata: string }>(
         'SELECT type, data, metadata FROM signal_history WHERE signal_id = ? ORDER BY revision',
       ),
-      openBySeverity: db.prepare<[{ areaId: string | null }], { severity: number; open: number }>(`${areaScope}
-        SELECT s.severity, count(*) AS open FROM signals s WHERE s.status <> 'resolved' AND ${inScope} GROUP BY s.severity`),
-      overdue: db.prepare<[{ areaId: string | null; today: string }], { overdue: number }>(`${areaScope}
-        SELECT count(*) AS overdue FROM interventions i JOIN signals s ON s.signal_id = i.signal_id
-        WHERE i.status = 'planned' AND i.due_on < @today AND s.status <> 'resolved' AND ${inScope}`),
+      summary: { everywhere: summary('everywhere'), inArea: summary('inArea') },
       areas: db.prepare<[], { areaId: string; name: string; depth: number }>(`
         WITH RECURSIVE tree(area_id, name, depth, path) AS (
           SELECT area_id, name, 0, name || char(0) FROM org_areas WHERE parent_area_id IS NULL
@@ -320,7 +338,8 @@ export class SqliteResistanceQueries implements ResistanceQueries {
   }
 
   private logFor(filter: SignalFilter) {
-    return filter.teamId === undefined ? this.sql.log.everyTeam : this.sql.log.oneTeam;
+    const log = this.sql.log[scopeOf(filter.areaId)];
+    return filter.teamId === undefined ? log.everyTeam : log.oneTeam;
   }
 
   signal(signalId: string, today: string): SignalDetail | null {
@@ -343,10 +362,11 @@ export class SqliteResistanceQueries implements ResistanceQueries {
 
   /** Open signals by severity and the overdue interventions among them, in an area (and below it) or everywhere. */
   openSummary(areaId: string | undefined, today: string): OpenSummary {
-    const counts = new Map(this.sql.openBySeverity.all({ areaId: areaId ?? null }).map((r) => [r.severity, r.open]));
+    const summary = this.sql.summary[scopeOf(areaId)];
+    const counts = new Map(summary.openBySeverity.all({ areaId: areaId ?? null }).map((r) => [r.severity, r.open]));
     return {
       bySeverity: SEVERITIES.map((severity) => ({ severity, open: counts.get(severity) ?? 0 })),
-      overdueInterventions: this.sql.overdue.get({ areaId: areaId ?? null, today })?.overdue ?? 0,
+      overdueInterventions: summary.overdue.get({ areaId: areaId ?? null, today })?.overdue ?? 0,
     };
   }
 

@@ -5,7 +5,7 @@
  * `Digest` it returns is what both the page (`views/pages/digest.eta`) and the Markdown
  * (`digestMarkdown`) print, so the two cannot say different things.
  */
-import type { DigestQueries, StakeholderMove, WeekFact, WeekSignal } from '../../projections/digest/queries.ts';
+import type { AreaFacts, DigestQueries, StakeholderMove, WeekFact, WeekSignal } from '../../projections/digest/queries.ts';
 import type { AreaRow, CycleSummary, Heatmap, HeatmapQueries } from '../../projections/heatmap/types.ts';
 import type { TimelineEntry, TimelineQueries } from '../../projections/timeline.ts';
 import { addDays, daysBetween, formatDate } from '../adoption/calendar.ts';
@@ -153,16 +153,30 @@ function lineage(areaId: string, parents: ReadonlyMap<string, string | null>): s
   return chain;
 }
 
-/** Each area's facts, its own teams' and those of the areas below it, newest first as given. */
-export function factsByArea(facts: readonly WeekFact[], areas: readonly AreaRow[]): Map<string, WeekFact[]> {
+/** How many facts an area's teams recorded in the week, and the newest FACTS_PER_AREA of them, newest first. */
+export type FactsOfArea = Omit<AreaFacts, 'areaId'>;
+
+/** The order the digest lists facts in (as the query ranks them): newest first, then the later event, then by team. */
+const newestFirst = (a: WeekFact, b: WeekFact): number =>
+  (a.on === b.on ? 0 : a.on < b.on ? 1 : -1) ||
+  Number(b.position) - Number(a.position) ||
+  (a.teamId === b.teamId ? 0 : a.teamId < b.teamId ? -1 : 1) ||
+  (a.kind === b.kind ? 0 : a.kind < b.kind ? -1 : 1);
+
+/** Each area's facts, its own teams' and those of the areas below it, from each area's own. */
+export function factsByArea(own: readonly AreaFacts[], areas: readonly AreaRow[]): Map<string, FactsOfArea> {
   const parents = new Map(areas.map((a) => [a.areaId, a.parentAreaId]));
-  const byArea = new Map<string, WeekFact[]>();
-  for (const fact of facts)
-    for (const areaId of lineage(fact.areaId, parents)) {
-      const list = byArea.get(areaId);
-      if (list === undefined) byArea.set(areaId, [fact]);
-      else list.push(fact);
+  const byArea = new Map<string, FactsOfArea>();
+  for (const { areaId: teamsArea, count, latest } of own)
+    for (const areaId of lineage(teamsArea, parents)) {
+      const facts = byArea.get(areaId);
+      if (facts === undefined) byArea.set(areaId, { count, latest: [...latest] });
+      else {
+        facts.count += count;
+        facts.latest.push(...latest);
+      }
     }
+  for (const facts of byArea.values()) facts.latest = facts.latest.sort(newestFirst).slice(0, FACTS_PER_AREA);
   return byArea;
 }
 
@@ -199,7 +213,7 @@ export function movers(start: Heatmap, end: Heatmap): { up: Change[]; down: Chan
  */
 export function stalledAreas(
   ends: readonly Heatmap[],
-  factsOf: ReadonlyMap<string, readonly WeekFact[]>,
+  factsOf: ReadonlyMap<string, FactsOfArea>,
 ): { area: AreaRow; score: number; quiet: boolean; unchangedSince: string | null }[] {
   const [end, ...earlier] = ends;
   if (end === undefined) return [];
@@ -208,7 +222,7 @@ export function stalledAreas(
   return end.areas.flatMap((area) => {
     const score = area.scores?.overall;
     if (score === undefined) return [];
-    const quiet = (factsOf.get(area.areaId)?.length ?? 0) === 0;
+    const quiet = (factsOf.get(area.areaId)?.count ?? 0) === 0;
     const same = earlier.length === STALLED_WEEKS && overalls.every((scores) => scores.get(area.areaId) === score);
     return quiet || same ? [{ area, score, quiet, unchangedSince: same && earliest ? earliest.asOf : null }] : [];
   });
@@ -307,7 +321,8 @@ export interface DigestReading {
   cycle: CycleSummary | null;
   /** As of the end of the week and of the STALLED_WEEKS weeks before, latest first (none without a cycle). */
   ends: Heatmap[];
-  facts: WeekFact[];
+  /** Each area's own (FACTS_PER_AREA of them at most, and how many). */
+  facts: AreaFacts[];
   /** The timeline's entries of the facts listed, to put them in words. */
   entries: TimelineEntry[];
   raised: WeekSignal[];
@@ -337,14 +352,14 @@ function scoredSections(reading: DigestReading, cycle: CycleSummary, to: string,
     };
   };
   const moverOf = ({ area, from, to: now }: Change): Mover => {
-    const facts = byArea.get(area.areaId) ?? [];
-    const unlisted = facts.length - FACTS_PER_AREA;
+    const facts = byArea.get(area.areaId) ?? { count: 0, latest: [] };
+    const unlisted = facts.count - FACTS_PER_AREA;
     return {
       area: { label: area.name, code: area.code, href: areaUrl(area.areaId, selection) },
       from,
       to: now,
       change: signed(now - from),
-      facts: facts.slice(0, FACTS_PER_AREA).map(factOf),
+      facts: facts.latest.map(factOf),
       more: unlisted > 0 ? plural(unlisted, 'more fact this week', 'more facts this week') : null,
       timeline: timelineUrl({ area: area.areaId }),
     };
@@ -418,7 +433,7 @@ export function readDigest({ heatmap, digest, timeline }: DigestSources, week: I
       : [to, ...Array.from({ length: STALLED_WEEKS }, (_, i) => addDays(from, -1 - 7 * i))]
           .filter((asOf, i) => i < 2 || asOf >= addDays(cycle.startsOn, -1))
           .flatMap((asOf) => heatmap.heatmap(cycle.cycleId, asOf) ?? []);
-  const facts = cycle === null ? [] : digest.facts(cycle.cycleId, from, to);
+  const facts = cycle === null ? [] : digest.facts(cycle.cycleId, from, to, FACTS_PER_AREA);
   return {
     week,
     today,
@@ -433,10 +448,10 @@ export function readDigest({ heatmap, digest, timeline }: DigestSources, week: I
 }
 
 /** The positions of the facts the movers list, so only those are put in words. */
-function listedFacts(ends: readonly Heatmap[], facts: readonly WeekFact[]): string[] {
+function listedFacts(ends: readonly Heatmap[], facts: readonly AreaFacts[]): string[] {
   const [end, start] = ends;
   if (end === undefined || start === undefined) return [];
   const byArea = factsByArea(facts, end.areas);
   const { up, down } = movers(start, end);
-  return [...new Set([...up, ...down].flatMap((c) => (byArea.get(c.area.areaId) ?? []).slice(0, FACTS_PER_AREA).map((f) => f.position)))];
+  return [...new Set([...up, ...down].flatMap((c) => (byArea.get(c.area.areaId)?.latest ?? []).map((f) => f.position)))];
 }

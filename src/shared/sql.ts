@@ -6,6 +6,8 @@ export interface SqlStatement<P extends unknown[] = unknown[], R = unknown> {
   run(...params: P): { changes: number; lastInsertRowid: number | bigint };
   get(...params: P): R | undefined;
   all(...params: P): R[];
+  /** Row by row: a caller that stops early (break) leaves the rest unread. */
+  iterate(...params: P): IterableIterator<R>;
 }
 
 /** A function wrapped in a transaction: committed when it returns, rolled back when it throws. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StakeholderMove, WeekFact } from '../../projections/digest/queries.ts';
+import type { AreaFacts, StakeholderMove, WeekFact } from '../../projections/digest/queries.ts';
 import type { AreaRow, Heatmap } from '../../projections/heatmap/types.ts';
 import {
   cycleOfWeek,
@@ -37,13 +37,16 @@ function area(areaId: string, overall: number | null, parentAreaId: string | nul
 
 const heatmap = (asOf: string, areas: AreaRow[]): Heatmap => ({ cycle, asOf, areas, teams: [], organisation: null });
 
-const fact = (areaId: string, position: string): WeekFact => ({
+const fact = (areaId: string, position: string, on = '2026-11-18'): WeekFact => ({
   teamId: `t-${areaId}`,
   areaId,
   position,
   kind: 'check-in-held',
-  on: '2026-11-18',
+  on,
 });
+
+/** An area's own facts as the query gives them: all of them counted, the latest listed. */
+const own = (areaId: string, count: number, ...latest: WeekFact[]): AreaFacts => ({ areaId, count, latest });
 
 describe('the digest, pure', () => {
   it('ranks the rises and the falls, leaving out unchanged areas and those without teams', () => {
@@ -108,11 +111,20 @@ describe('the digest, pure', () => {
 
   it("files a team's facts under its area and every area above it", () => {
     const areas = [area('top', 50), area('mid', 50, 'top'), area('leaf', 50, 'mid'), area('other', 50)];
-    const byArea = factsByArea([fact('leaf', '7'), fact('mid', '5')], areas);
-    expect(byArea.get('top')?.map((f) => f.position)).toEqual(['7', '5']);
-    expect(byArea.get('mid')?.map((f) => f.position)).toEqual(['7', '5']);
-    expect(byArea.get('leaf')?.map((f) => f.position)).toEqual(['7']);
+    const byArea = factsByArea([own('leaf', 1, fact('leaf', '7')), own('mid', 1, fact('mid', '5'))], areas);
+    expect(byArea.get('top')?.latest.map((f) => f.position)).toEqual(['7', '5']);
+    expect(byArea.get('mid')?.latest.map((f) => f.position)).toEqual(['7', '5']);
+    expect(byArea.get('leaf')?.latest.map((f) => f.position)).toEqual(['7']);
     expect(byArea.get('other')).toBeUndefined();
+  });
+
+  it("counts every fact below an area but keeps only its newest few, by date and then by the event's position", () => {
+    const areas = [area('top', 50), area('a', 50, 'top'), area('b', 50, 'top')];
+    const a = own('a', 9, fact('a', '90', '2026-11-20'), fact('a', '80', '2026-11-19'), fact('a', '9', '2026-11-19'));
+    const b = own('b', 4, fact('b', '100', '2026-11-19'), fact('b', '10', '2026-11-19'), fact('b', '70', '2026-11-17'));
+    const top = factsByArea([a, b], areas).get('top');
+    expect(top?.count).toBe(13);
+    expect(top?.latest.map((f) => f.position)).toEqual(['90', '100', '80', '10', '9']);
   });
 
   it('an area stalls with no facts in the week, or with the same score at the end of it and of the weeks before', () => {
@@ -120,7 +132,7 @@ describe('the digest, pure', () => {
       ['2026-11-22', '2026-11-15', '2026-11-08', '2026-11-01'].map((asOf, i) =>
         heatmap(asOf, [area('busy', 40 + i), area('flat', b[i]!), area('quiet', 30 + i), area('empty', null)]),
       );
-    const facts = factsByArea([fact('busy', '1'), fact('flat', '2')], ends([70, 70, 70, 70])[0]!.areas);
+    const facts = factsByArea([own('busy', 1, fact('busy', '1')), own('flat', 1, fact('flat', '2'))], ends([70, 70, 70, 70])[0]!.areas);
     expect(stalledAreas(ends([70, 70, 70, 70]), facts)).toEqual([
       { area: expect.objectContaining({ areaId: 'flat' }), score: 70, quiet: false, unchangedSince: '2026-11-01' },
       { area: expect.objectContaining({ areaId: 'quiet' }), score: 30, quiet: true, unchangedSince: null },
