@@ -182,8 +182,13 @@ export const MOVEMENT_ARROWS = 60;
 
 /** Rows in one page of the list. */
 export const PAGE_SIZE = 25;
-/** Chips in one cell of the grid, the first by name; the cell counts the others. */
-export const GRID_PER_CELL = 12;
+/**
+ * Chips in one cell of the grid, the first by name; the cell counts the others. Six fill two rows
+ * of a cell: the grid is for seeing where people sit at a glance, and a crowded cell reads better
+ * as "+N more" than as a wall of initials (the list, by influence, is in the grid's order). Each
+ * chip costs a read, a health score and its markup, so this bounds the page at any size.
+ */
+export const GRID_PER_CELL = 6;
 const weekChoices = [1, 2, 3, 4, 6, 8, 12];
 /** What an error says each parameter is: "Not engaged for must be …" would not read. */
 const parameterSubjects: Record<string, string> = {
