@@ -415,14 +415,6 @@ export interface MoveAround {
   engagements: EngagementRow[];
 }
 
-/** Stakeholders who moved in the period, the biggest moves first (ties: the latest, then by name); those back where they started are left out. */
-export function biggestMoves(moves: readonly StandingMove[]) {
-  return moves
-    .map((move) => ({ move, ...moveOf(move.attitude, move.adkarStage) }))
-    .filter((m) => m.size > 0)
-    .sort((a, b) => b.size - a.size || b.move.lastOn.localeCompare(a.move.lastOn) || a.move.name.localeCompare(b.move.name));
-}
-
 const stepsWord = (steps: number) => `${signed(steps)} ${Math.abs(steps) === 1 ? 'step' : 'steps'}`;
 
 function moveView({ move, engagements }: MoveAround) {
