@@ -441,9 +441,9 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
         SELECT s.stakeholder_id AS stakeholderId, s.last_engaged_on AS lastEngagedOn,
           count(e.engagement_id) AS inLookback, coalesce(sum(e.sentiment), 0) AS sentimentSum
         FROM json_each(?) j
-        JOIN stakeholders s ON s.stakeholder_id = j.value ->> '$.stakeholderId'
+        JOIN stakeholders s ON s.stakeholder_id = j.key
         LEFT JOIN stakeholder_engagements e ON e.stakeholder_id = s.stakeholder_id
-          AND e.occurred_on BETWEEN j.value ->> '$.since' AND ?
+          AND e.occurred_on BETWEEN j.value AND ?
         GROUP BY s.stakeholder_id`),
       any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM stakeholders LIMIT 1'),
     };
@@ -532,7 +532,9 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
   }
 
   engagedSince(since: readonly { stakeholderId: string; since: string }[], until: string): EngagedRow[] {
-    return since.length === 0 ? [] : this.sql.engagedSince.all(JSON.stringify(since), until);
+    // One object of stakeholder → day: json_each hands each key and day over without parsing an object per row.
+    const days = JSON.stringify(Object.fromEntries(since.map((s) => [s.stakeholderId, s.since])));
+    return since.length === 0 ? [] : this.sql.engagedSince.all(days, until);
   }
 
   areas(): AreaChoice[] {
