@@ -1,5 +1,7 @@
 import type { Actor } from '../../src/shared/event.ts';
 import type { SqlDatabase, SqlStatement } from '../../src/shared/sql.ts';
+import { AdkarStage, Attitude } from '../../src/stakeholder/events.ts';
+import { adkarStep, attitudeStep } from '../../src/stakeholder/model.ts';
 import { orgProjection } from '../org.ts';
 import { stakeholdersProjection, type HistoryAspect } from '../stakeholders.ts';
 
@@ -156,11 +158,13 @@ export interface StakeholderQueries {
    */
   gridMoves(filter: StakeholderFilter, since: string, limit: number): GridMove[];
   /**
-   * Stakeholders whose attitude or ADKAR stage was assessed between two calendar dates (both
-   * included), in an area and those below it or anywhere, with where they stood before `from` and
-   * after `to`; by name. Whether that is a move, and how big, is `src/stakeholder/model.ts`'s to say.
+   * The `limit` biggest moves between two calendar dates (both included), in an area and those
+   * below it or anywhere: stakeholders whose attitude or ADKAR stage was assessed in the period,
+   * from where they stood before `from` to where they stood after `to`, sized as `moveOf` sizes
+   * them; those back where they started (or first assessed in the period) left out. The biggest
+   * first, then the latest, then by name.
    */
-  movesBetween(from: string, to: string, areaId?: string): StandingMove[];
+  biggestMovesBetween(from: string, to: string, limit: number, areaId?: string): StandingMove[];
   /** Their engagements between two calendar dates, both included, newest first. */
   engagementsBetween(stakeholderId: string, from: string, to: string): EngagementRow[];
   /**
@@ -310,6 +314,13 @@ const lastInCell = (column: string) => `
   (SELECT m.${column} FROM stakeholders m WHERE m.influence = c.influence AND m.interest = c.interest AND ${matches('m')}
    ORDER BY m.name, m.stakeholder_id LIMIT 1 OFFSET @perCell - 1)`;
 
+/**
+ * A value's step on its scale as `src/stakeholder/model.ts` counts it (`attitudeStep`, `adkarStep`),
+ * written out as a CASE so SQL sizes a move as `moveOf` does; NULL when not assessed.
+ */
+const stepOf = <T extends string>(column: string, options: readonly T[], step: (value: T) => number) =>
+  `(CASE ${column} ${options.map((value) => `WHEN '${value}' THEN ${step(value)}`).join(' ')} END)`;
+
 /** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
 const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -392,7 +403,8 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
         ) WHERE wasInfluence <> influence OR wasInterest <> interest
         ORDER BY abs(influence - wasInfluence) + abs(interest - wasInterest) DESC, name, stakeholderId
         LIMIT @limit`),
-      moves: db.prepare<[{ from: string; to: string; area: string | null }], FlatStandingMove>(`
+      // Ranked here, so only the moves shown leave SQLite (a month at 1M events assesses ~1,600 stakeholders).
+      moves: db.prepare<[{ from: string; to: string; area: string | null; limit: number }], FlatStandingMove>(`
         WITH RECURSIVE subtree(area_id) AS (
           SELECT @area WHERE @area IS NOT NULL
           UNION SELECT a.area_id FROM org_areas a JOIN subtree ON a.parent_area_id = subtree.area_id
@@ -402,9 +414,14 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
           WHERE occurred_at >= @from AND occurred_at < date(@to, '+1 day') AND aspect IN ('attitude', 'adkar')
           GROUP BY stakeholder_id
         )
+        SELECT * FROM (
         SELECT s.stakeholder_id AS stakeholderId, s.name, s.role, s.area_id AS areaId,
           substr(a.firstAt, 1, 10) AS firstOn, substr(a.lastAt, 1, 10) AS lastOn,
-          b.attitude AS attitudeFrom, b.adkar_stage AS adkarFrom, e.attitude AS attitudeTo, e.adkar_stage AS adkarTo
+          b.attitude AS attitudeFrom, b.adkar_stage AS adkarFrom, e.attitude AS attitudeTo, e.adkar_stage AS adkarTo,
+          max(
+            abs(coalesce(${stepOf('e.attitude', Attitude.options, attitudeStep)} - ${stepOf('b.attitude', Attitude.options, attitudeStep)}, 0)),
+            abs(coalesce(${stepOf('e.adkar_stage', AdkarStage.options, adkarStep)} - ${stepOf('b.adkar_stage', AdkarStage.options, adkarStep)}, 0))
+          ) AS size
         FROM assessed a JOIN stakeholders s ON s.stakeholder_id = a.stakeholder_id
         LEFT JOIN stakeholder_history b ON b.stakeholder_id = a.stakeholder_id AND b.revision = (
           SELECT p.revision FROM stakeholder_history p WHERE p.stakeholder_id = a.stakeholder_id AND p.occurred_at < @from
@@ -413,7 +430,9 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
           SELECT p.revision FROM stakeholder_history p WHERE p.stakeholder_id = a.stakeholder_id AND p.occurred_at < date(@to, '+1 day')
           ORDER BY p.occurred_at DESC, p.revision DESC LIMIT 1)
         WHERE @area IS NULL OR s.area_id IN (SELECT area_id FROM subtree)
-        ORDER BY s.name, s.stakeholder_id`),
+        ) WHERE size > 0
+        ORDER BY size DESC, lastOn DESC, name, stakeholderId
+        LIMIT @limit`),
       engagementsBetween: db.prepare<[string, string, string], EngagementRow>(`
         SELECT e.engagement_id AS engagementId, e.kind, e.occurred_on AS occurredOn, e.sentiment, e.note, e.coach_id AS coachId, coalesce(c.name, e.coach_id) AS coach
         FROM stakeholder_engagements e LEFT JOIN org_coaches c ON c.coach_id = e.coach_id
@@ -422,9 +441,9 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
         SELECT s.stakeholder_id AS stakeholderId, s.last_engaged_on AS lastEngagedOn,
           count(e.engagement_id) AS inLookback, coalesce(sum(e.sentiment), 0) AS sentimentSum
         FROM json_each(?) j
-        JOIN stakeholders s ON s.stakeholder_id = j.value ->> '$.stakeholderId'
+        JOIN stakeholders s ON s.stakeholder_id = j.key
         LEFT JOIN stakeholder_engagements e ON e.stakeholder_id = s.stakeholder_id
-          AND e.occurred_on BETWEEN j.value ->> '$.since' AND ?
+          AND e.occurred_on BETWEEN j.value AND ?
         GROUP BY s.stakeholder_id`),
       any: db.prepare<[], { found: 1 }>('SELECT 1 AS found FROM stakeholders LIMIT 1'),
     };
@@ -495,8 +514,8 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
     }));
   }
 
-  movesBetween(from: string, to: string, areaId?: string): StandingMove[] {
-    return this.sql.moves.all({ from, to, area: areaId ?? null }).map((m) => ({
+  biggestMovesBetween(from: string, to: string, limit: number, areaId?: string): StandingMove[] {
+    return this.sql.moves.all({ from, to, area: areaId ?? null, limit }).map((m) => ({
       stakeholderId: m.stakeholderId,
       name: m.name,
       role: m.role,
@@ -513,7 +532,9 @@ export class SqliteStakeholderQueries implements StakeholderQueries {
   }
 
   engagedSince(since: readonly { stakeholderId: string; since: string }[], until: string): EngagedRow[] {
-    return since.length === 0 ? [] : this.sql.engagedSince.all(JSON.stringify(since), until);
+    // One object of stakeholder → day: json_each hands each key and day over without parsing an object per row.
+    const days = JSON.stringify(Object.fromEntries(since.map((s) => [s.stakeholderId, s.since])));
+    return since.length === 0 ? [] : this.sql.engagedSince.all(days, until);
   }
 
   areas(): AreaChoice[] {

@@ -39,7 +39,6 @@ import { adkarLabels, attitudes } from './vocabulary.ts';
 import { quietBefore } from './model.ts';
 import {
   AROUND_DAYS,
-  biggestMoves,
   DEFAULT_MOVEMENT_DAYS,
   detailView,
   GRID_PER_CELL,
@@ -215,16 +214,14 @@ export const stakeholderRoutes: FastifyPluginAsyncZod<StakeholderRouteOptions> =
     const day = today();
     const days = filters.days ?? DEFAULT_MOVEMENT_DAYS;
     const since = addDays(day, 1 - days);
-    const moves = biggestMoves(stakeholders.movesBetween(since, day, filters.area))
-      .slice(0, MOVES_SHOWN)
-      .map(({ move }) => ({
-        move,
-        engagements: stakeholders.engagementsBetween(
-          move.stakeholderId,
-          addDays(move.firstOn, -AROUND_DAYS),
-          addDays(move.lastOn, AROUND_DAYS),
-        ),
-      }));
+    const moves = stakeholders.biggestMovesBetween(since, day, MOVES_SHOWN, filters.area).map((move) => ({
+      move,
+      engagements: stakeholders.engagementsBetween(
+        move.stakeholderId,
+        addDays(move.firstOn, -AROUND_DAYS),
+        addDays(move.lastOn, AROUND_DAYS),
+      ),
+    }));
     return { filters, days, movement: stakeholders.gridMoves(stakeholderFilterOf(filters, day), since, MOVEMENT_ARROWS), moves, errors };
   }
 

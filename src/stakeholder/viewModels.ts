@@ -182,8 +182,13 @@ export const MOVEMENT_ARROWS = 60;
 
 /** Rows in one page of the list. */
 export const PAGE_SIZE = 25;
-/** Chips in one cell of the grid, the first by name; the cell counts the others. */
-export const GRID_PER_CELL = 12;
+/**
+ * Chips in one cell of the grid, the first by name; the cell counts the others. Six fill two rows
+ * of a cell: the grid is for seeing where people sit at a glance, and a crowded cell reads better
+ * as "+N more" than as a wall of initials (the list, by influence, is in the grid's order). Each
+ * chip costs a read, a health score and its markup, so this bounds the page at any size.
+ */
+export const GRID_PER_CELL = 6;
 const weekChoices = [1, 2, 3, 4, 6, 8, 12];
 /** What an error says each parameter is: "Not engaged for must be …" would not read. */
 const parameterSubjects: Record<string, string> = {
@@ -408,14 +413,6 @@ export interface MoveAround {
   move: StandingMove;
   /** Their engagements from AROUND_DAYS before the first assessment in the period to AROUND_DAYS after the last. */
   engagements: EngagementRow[];
-}
-
-/** Stakeholders who moved in the period, the biggest moves first (ties: the latest, then by name); those back where they started are left out. */
-export function biggestMoves(moves: readonly StandingMove[]) {
-  return moves
-    .map((move) => ({ move, ...moveOf(move.attitude, move.adkarStage) }))
-    .filter((m) => m.size > 0)
-    .sort((a, b) => b.size - a.size || b.move.lastOn.localeCompare(a.move.lastOn) || a.move.name.localeCompare(b.move.name));
 }
 
 const stepsWord = (steps: number) => `${signed(steps)} ${Math.abs(steps) === 1 ? 'step' : 'steps'}`;

@@ -323,19 +323,23 @@ describe('stakeholder queries', () => {
       expect(queries.gridMoves({ areaId: 'r' }, '2026-10-20', 0)).toEqual([]);
     });
 
-    it('gives whoever was assessed in a period with where they stood before it and after it, by name', () => {
-      const moves = queries.movesBetween('2026-10-27', '2026-11-24');
+    it('gives the biggest moves of attitude or ADKAR stage in a period, from where they stood before it to after it', () => {
+      // Fay went to skeptic and back to neutral: back where she started, no move.
+      const moves = queries.biggestMovesBetween('2026-10-27', '2026-11-24', 10);
       expect(moves.map((m) => [m.name, m.attitude, m.adkarStage, m.firstOn, m.lastOn])).toEqual([
         ['Eve', { from: 'neutral', to: 'supporter' }, { from: 'awareness', to: 'knowledge' }, '2026-11-10', '2026-11-10'],
-        ['Fay', { from: 'neutral', to: 'neutral' }, { from: null, to: null }, '2026-11-05', '2026-11-20'],
       ]);
-      // Both ends are days included: the setup's assessments on the 25th count from the 25th on.
-      expect(queries.movesBetween('2026-11-25', '2026-11-25').map((m) => [m.name, m.attitude])).toEqual([
-        ['Ann', { from: null, to: 'champion' }],
-        ['Bo', { from: null, to: 'resistor' }],
+      // Fay is a move of one step up to the 20th (skeptic → neutral), Eve of two (awareness → knowledge): Eve first.
+      expect(queries.biggestMovesBetween('2026-11-06', '2026-11-24', 10).map((m) => m.name)).toEqual(['Eve', 'Fay']);
+      expect(queries.biggestMovesBetween('2026-11-06', '2026-11-24', 1).map((m) => m.name)).toEqual(['Eve']);
+      // Both ends are days included; the setup's first assessments on the 25th are from "not assessed", no move.
+      expect(queries.biggestMovesBetween('2026-11-20', '2026-11-20', 10).map((m) => [m.name, m.attitude])).toEqual([
+        ['Fay', { from: 'skeptic', to: 'neutral' }],
       ]);
-      expect(queries.movesBetween('2026-10-27', '2026-11-24', 'o').map((m) => m.name)).toEqual(['Fay']);
-      expect(queries.movesBetween('2026-11-11', '2026-11-19').map((m) => m.name)).toEqual([]);
+      expect(queries.biggestMovesBetween('2026-11-25', '2026-11-25', 10)).toEqual([]);
+      expect(queries.biggestMovesBetween('2026-10-27', '2026-11-24', 10, 'o')).toEqual([]);
+      expect(queries.biggestMovesBetween('2026-10-27', '2026-11-24', 10, 'r').map((m) => m.name)).toEqual(['Eve']);
+      expect(queries.biggestMovesBetween('2026-11-11', '2026-11-19', 10)).toEqual([]);
     });
 
     it('gives the engagements between two days and those relationship health reads', () => {
