@@ -34,20 +34,30 @@ const checkInHeld = (id: string, heldOn: string, teamKey = 'PAY') => ({
 });
 const checkIn = (id: string, heldOn: string) => Buffer.from(JSON.stringify(checkInHeld(id, heldOn)));
 
+/**
+ * The SQLite unit of work, counting its runs and noting whether any of them handed control back
+ * to the event loop while its transaction was open (a probe set for the next turn fires).
+ */
+function watchedUnitOfWork() {
+  const unitOfWork = sqliteUnitOfWork(world.db);
+  const seen = { units: 0, yielded: false };
+  const run = async <T>(work: () => Promise<T>): Promise<T> => {
+    seen.units++;
+    const probe = setImmediate(() => {
+      seen.yielded = true;
+    });
+    try {
+      return await unitOfWork(work);
+    } finally {
+      clearImmediate(probe);
+    }
+  };
+  return { run, seen };
+}
+
 describe('a consumed batch', () => {
   it('stores its events, offsets and dead letters without yielding to the event loop in between', async () => {
-    const unitOfWork = sqliteUnitOfWork(world.db);
-    let yielded = false;
-    const watched = async <T>(work: () => Promise<T>): Promise<T> => {
-      const probe = setImmediate(() => {
-        yielded = true;
-      });
-      try {
-        return await unitOfWork(work);
-      } finally {
-        clearImmediate(probe);
-      }
-    };
+    const watched = watchedUnitOfWork();
     const sent: DeadLetter[] = [];
     const now = () => new Date(`${TODAY}T10:00:00Z`);
     const before = await world.store.headPosition();
@@ -58,7 +68,7 @@ describe('a consumed batch', () => {
         references: new SqliteReferences(world.db),
         ledger: new SqliteConsumerLedger(world.db, 'uptake', now),
         deadLetters: { send: async (letters) => void sent.push(...letters) },
-        unitOfWork: watched,
+        unitOfWork: watched.run,
         now,
       },
       {
@@ -74,7 +84,7 @@ describe('a consumed batch', () => {
     expect(outcome).toMatchObject({ accepted: 2, deadLettered: 1 });
     expect(sent.map((letter) => letter.offset)).toEqual(['1']);
     expect(await world.store.headPosition()).toBe(before + 2n);
-    expect(yielded, 'the batch handed control back to the event loop while its transaction was open').toBe(false);
+    expect(watched.seen.yielded, 'the batch handed control back to the event loop while its transaction was open').toBe(false);
   });
 });
 
@@ -82,20 +92,7 @@ describe('a batch posted over HTTP', () => {
   it('is one transaction that never yields, answers each event on its own, and goes live only once committed', async () => {
     const token = (await grantTestToken(world, 'urn:okr-tool')).token;
     await world.runner.start();
-    const unitOfWork = sqliteUnitOfWork(world.db);
-    let units = 0;
-    let yielded = false;
-    const watched = async <T>(work: () => Promise<T>): Promise<T> => {
-      units++;
-      const probe = setImmediate(() => {
-        yielded = true;
-      });
-      try {
-        return await unitOfWork(work);
-      } finally {
-        clearImmediate(probe);
-      }
-    };
+    const watched = watchedUnitOfWork();
     const appendedInside: boolean[] = [];
     const append = world.store.appendToStream.bind(world.store);
     world.store.appendToStream = (...args) => {
@@ -104,7 +101,7 @@ describe('a batch posted over HTTP', () => {
     };
     const pushedInside: boolean[] = [];
     const unsubscribe = world.runner.onApplied(() => pushedInside.push(world.db.inTransaction));
-    const app = await appFor(world, { ingestUnitOfWork: watched }, null);
+    const app = await appFor(world, { ingestUnitOfWork: watched.run }, null);
     try {
       const answer = await app.inject({
         method: 'POST',
@@ -120,8 +117,8 @@ describe('a batch posted over HTTP', () => {
       expect(answer.statusCode).toBe(200);
       expect(answer.json().results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'rejected', 'duplicate', 'accepted']);
       expect(answer.json().results[1].reason).toMatch(/teamKey.*NOPE/);
-      expect(units).toBe(1);
-      expect(yielded, 'the batch handed control back to the event loop while its transaction was open').toBe(false);
+      expect(watched.seen.units).toBe(1);
+      expect(watched.seen.yielded, 'the batch handed control back to the event loop while its transaction was open').toBe(false);
       expect(appendedInside).toEqual([true, true]);
       expect((await world.runner.waitFor(await world.store.headPosition())).caughtUp).toBe(true);
       expect(pushedInside.length).toBeGreaterThan(0);

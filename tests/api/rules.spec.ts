@@ -7,11 +7,18 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteRuleCheckpoint } from '../../infra/sqlite/ruleCheckpoint.ts';
-import { SqliteDirectory } from '../../projections/index.ts';
-import { startRules } from '../../src/rules/processManager.ts';
 import { healthOf } from '../../src/http/health.ts';
-import { defaultRuleSettings } from '../../src/rules/settings.ts';
-import { appFor, CYCLE, closeWorld, given, openWorld, seedSmallOrganisation, TODAY, type World } from '../support/webApp.ts';
+import {
+  appFor,
+  CYCLE,
+  closeWorld,
+  given,
+  openWorld,
+  seedSmallOrganisation,
+  startTestRules,
+  TODAY,
+  type World,
+} from '../support/webApp.ts';
 
 let world: World;
 let app: FastifyInstance | undefined;
@@ -33,16 +40,7 @@ afterEach(async () => {
 
 /** Runs the rules from their checkpoint to the head of the store, then stops them. */
 async function runRules(checkpoint = new SqliteRuleCheckpoint(world.db)) {
-  const rules = startRules({
-    store: world.store,
-    handlers: { store: world.store, directory: new SqliteDirectory(world.db) },
-    checkpoint,
-    settings: defaultRuleSettings,
-    today: () => TODAY,
-    now: () => new Date(`${TODAY}T12:00:00.000Z`),
-    log: { warn: (_details, message) => warnings.push(message) },
-    pollMs: 50,
-  });
+  const rules = startTestRules(world, { time: '12:00:00.000', warn: (message) => warnings.push(message), pollMs: 50, checkpoint });
   await rules.caughtUp();
   await rules.stop();
 }
@@ -110,17 +108,8 @@ describe('the rules process manager', () => {
   });
 
   it("reports the rules' position, lag behind the store and last tick on /healthz, and 503 while they retry", async () => {
-    const rules = startRules({
-      store: world.store,
-      handlers: { store: world.store, directory: new SqliteDirectory(world.db) },
-      checkpoint: new SqliteRuleCheckpoint(world.db),
-      settings: defaultRuleSettings,
-      today: () => TODAY,
-      now: () => new Date(`${TODAY}T12:00:00.000Z`),
-      log: { warn: (_details, message) => warnings.push(message) },
-      // Long enough that nothing appended below is read before the rules are stopped.
-      pollMs: 60_000,
-    });
+    // Polling long enough that nothing appended below is read before the rules are stopped.
+    const rules = startTestRules(world, { time: '12:00:00.000', warn: (message) => warnings.push(message), pollMs: 60_000 });
     try {
       // Signing in records events too: the rules read them before the lag is zero.
       app = await appFor(world, { health: healthOf(world.store, world.runner, undefined, undefined, () => rules.health()) });

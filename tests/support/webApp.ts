@@ -40,7 +40,7 @@ import { ProjectionRunner } from '../../projections/runner.ts';
 import { validateNewEvent, type UptakeEvent } from '../../src/events.ts';
 import { buildApp, type AppDeps } from '../../src/http/app.ts';
 import { seed } from '../../src/seed/seed.ts';
-import { startRules } from '../../src/rules/processManager.ts';
+import { type RuleProcess, startRules } from '../../src/rules/processManager.ts';
 import { defaultRuleSettings } from '../../src/rules/settings.ts';
 import { healthOf } from '../../src/http/health.ts';
 import { withMetadata } from '../../src/shared/commandHandler.ts';
@@ -322,20 +322,32 @@ export async function grantTestToken(world: World, source: string): Promise<{ to
 }
 
 /**
+ * The rules over a test world, wired as `uptake serve` wires them (default settings, today TODAY,
+ * the clock at `time` that day); `warn` hears what a rule could not record.
+ */
+export function startTestRules(
+  world: World,
+  options: { time: string; warn: (message: string) => void; pollMs?: number; checkpoint?: SqliteRuleCheckpoint },
+): RuleProcess {
+  return startRules({
+    store: world.store,
+    handlers: { store: world.store, directory: new SqliteDirectory(world.db) },
+    checkpoint: options.checkpoint ?? new SqliteRuleCheckpoint(world.db),
+    settings: defaultRuleSettings,
+    today: () => TODAY,
+    now: () => new Date(`${TODAY}T${options.time}Z`),
+    log: { warn: (_details, message) => options.warn(message) },
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+  });
+}
+
+/**
  * The demo organisation as `npm start` shows it once its rules caught up on it (on TODAY's evening),
  * read models included; `warn` hears what a rule could not record.
  */
 export async function openDemoWorldWithRules(warn: (message: string) => void): Promise<World> {
   const world = await openDemoWorld();
-  const rules = startRules({
-    store: world.store,
-    handlers: { store: world.store, directory: new SqliteDirectory(world.db) },
-    checkpoint: new SqliteRuleCheckpoint(world.db),
-    settings: defaultRuleSettings,
-    today: () => TODAY,
-    now: () => new Date(`${TODAY}T18:30:00.000Z`),
-    log: { warn: (_details, message) => warn(message) },
-  });
+  const rules = startTestRules(world, { time: '18:30:00.000', warn });
   await rules.caughtUp();
   await rules.stop();
   await world.runner.catchUp();
