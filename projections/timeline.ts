@@ -404,7 +404,8 @@ const entryColumns = `
 const toEntry = (r: EntryRow): TimelineEntry => ({
   position: r.position,
   eventId: r.eventId,
-  // Stored from an event the store had validated (and upcast): its type and data belong together.
+  // Validated by the store when appended (copied here, or read from its events table as stored): its
+  // type and data belong together. An upcaster added to the store would have to apply here too.
   event: { type: r.type, data: JSON.parse(r.data) } as UptakeEvent,
   streamId: r.streamId,
   occurredAt: r.occurredAt,
